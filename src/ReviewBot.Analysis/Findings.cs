@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+
+namespace ReviewBot.Analysis;
+
+/// <summary>How serious a finding is. Ordered: a higher value is more serious.</summary>
+public enum Severity
+{
+    Notice = 0,
+    Warning = 1,
+    Error = 2,
+}
+
+/// <summary>A 1-based, inclusive range of lines in the original text.</summary>
+public readonly record struct LineRange(int Start, int End)
+{
+    public static LineRange Single(int line) => new(line, line);
+    public bool Contains(int line) => line >= Start && line <= End;
+    public override string ToString() => Start == End ? Start.ToString() : $"{Start}-{End}";
+}
+
+/// <summary>
+/// Replaces lines <see cref="StartLine"/>..<see cref="EndLine"/> (1-based, inclusive) of the original text
+/// with <see cref="NewText"/>. An insertion before line N is <c>StartLine = N, EndLine = N - 1</c>;
+/// an insertion at the end of a file with L lines is <c>StartLine = L + 1, EndLine = L</c>.
+/// <see cref="NewText"/> is whole lines, each ending in the document's own line ending; empty deletes.
+/// </summary>
+public sealed record TextEdit(int StartLine, int EndLine, string NewText)
+{
+    public bool IsInsertion => EndLine == StartLine - 1;
+}
+
+/// <summary>A fix: exact edits against the original text, applied together.</summary>
+public sealed record Fix(string Description, ImmutableArray<TextEdit> Edits);
+
+/// <summary>One problem a rule found. <see cref="Severity"/> may differ from the rule's default.</summary>
+public sealed record Finding(Rules.RuleDescriptor Rule, Severity Severity, LineRange Range, string Message, Fix? Fix = null)
+{
+    public string RuleId => Rule.Id;
+}
+
+/// <summary>A problem reading the text itself (not a rule finding). Line 0 means the whole file.</summary>
+public sealed record ParseDiagnostic(int Line, string Message);

@@ -1,0 +1,55 @@
+namespace ReviewBot.Analysis;
+
+/// <summary>Splits text into lines that keep their own terminators (\n, \r\n or a lone \r).</summary>
+public static class LineTable
+{
+    /// <summary>Lines with their terminators; concatenated they give back the text exactly.</summary>
+    public static List<string> Split(string text)
+    {
+        var lines = new List<string>();
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n' || c == '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                lines.Add(text[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            lines.Add(text[start..]);
+        }
+
+        return lines;
+    }
+
+    /// <summary>The text's dominant line ending: \r\n when most lines end so, else \n.</summary>
+    public static string DetectNewLine(string text)
+    {
+        int crlf = 0, lf = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                if (i > 0 && text[i - 1] == '\r')
+                {
+                    crlf++;
+                }
+                else
+                {
+                    lf++;
+                }
+            }
+        }
+
+        return crlf > lf ? "\r\n" : "\n";
+    }
+}

@@ -1,0 +1,55 @@
+namespace ReviewBot.App.Queue;
+
+/// <summary>
+/// A small unit of work: which pull request to review at which head. Never the whole payload
+/// (Azure Storage Queue messages are capped at 64 KB).
+/// </summary>
+/// <param name="DeliveryId">X-GitHub-Delivery of the webhook that asked for it.</param>
+/// <param name="InstallationId">The App installation that may act on the repository.</param>
+/// <param name="Owner">Base repository owner.</param>
+/// <param name="Repo">Base repository name.</param>
+/// <param name="PullNumber">Pull request number.</param>
+/// <param name="HeadSha">Head commit to review.</param>
+/// <param name="Reason">What triggered it (pull_request.opened, check_run.rerequested …), for logs.</param>
+public sealed record WorkItem(
+    string DeliveryId,
+    long InstallationId,
+    string Owner,
+    string Repo,
+    int PullNumber,
+    string HeadSha,
+    string Reason)
+{
+    /// <summary>Key that orders work per pull request.</summary>
+    public string PullRequestKey => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant();
+}
+
+/// <summary>A dequeued item. Complete it once the review is delivered; otherwise it comes back.</summary>
+public interface IQueuedWork
+{
+    WorkItem Item { get; }
+
+    /// <summary>How many times this item has been handed out, this time included.</summary>
+    int DequeueCount { get; }
+
+    /// <summary>Done: remove it for good.</summary>
+    Task CompleteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Failed this time: make it visible again after <paramref name="delay"/>.</summary>
+    Task AbandonAsync(TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>Gave up: move it aside (a poison queue) with the reason.</summary>
+    Task DeadLetterAsync(string reason, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the webhook puts work and the workers take it from.</summary>
+public interface IWorkQueue
+{
+    Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
+
+    /// <summary>Waits for the next item; null when the queue is shutting down.</summary>
+    Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken);
+
+    /// <summary>Approximate number of waiting items, for health and metrics.</summary>
+    Task<int> GetDepthAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+
+namespace ReviewBot.App.State;
+
+/// <summary>What we remember about one pull request between runs.</summary>
+/// <param name="LatestRequestedSha">Newest head SHA a webhook asked for; older work is superseded.</param>
+/// <param name="LastReviewedSha">Head SHA of the last delivered review.</param>
+/// <param name="Fingerprints">Fingerprints of our comments posted so far.</param>
+/// <param name="ETag">Concurrency token of the store; null for a new record.</param>
+public sealed record PullRequestState(
+    string? LatestRequestedSha,
+    string? LastReviewedSha,
+    ImmutableHashSet<string> Fingerprints,
+    string? ETag = null);
+
+/// <summary>
+/// State every replica must see: deliveries already taken, and per pull request state.
+/// In memory by default; Azure Table Storage when scaled out.
+/// </summary>
+public interface IStateStore
+{
+    /// <summary>Records a delivery id; false when it was recorded before (a redelivery).</summary>
+    Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
+
+    Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the state if nobody changed it since it was read (<see cref="PullRequestState.ETag"/>);
+    /// false on a conflict, so the caller re-reads and retries.
+    /// </summary>
+    Task<bool> TrySavePullRequestAsync(string pullRequestKey, PullRequestState state, CancellationToken cancellationToken);
+}
