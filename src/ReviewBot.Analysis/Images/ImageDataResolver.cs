@@ -17,11 +17,12 @@ internal static class ImageDataResolver
         ImmutableArray<CatalogEntry> Guesses,
         ImmutableArray<string> Problems);
 
-    /// <summary>The data-file spelling of each family: its enum name in lower case, with a dash before inner capitals (<c>UbiMinimal</c> → <c>ubi-minimal</c>) only for the ubi variants.</summary>
+    /// <summary>The data-file spelling of each family (see <see cref="FamilyName"/>).</summary>
     private static readonly Dictionary<string, DistroFamily> FamilyNames = Enum.GetValues<DistroFamily>()
         .Where(f => f != DistroFamily.Unknown)
         .ToDictionary(FamilyName, StringComparer.Ordinal);
 
+    /// <summary>The enum name in lower case (<c>AmazonLinux</c> → <c>amazonlinux</c>), except the ubi variants, which keep Red Hat's dash (<c>ubi-minimal</c>).</summary>
     public static string FamilyName(DistroFamily family) => family switch
     {
         DistroFamily.UbiMinimal => "ubi-minimal",

@@ -310,6 +310,8 @@ public class ImageKnowledgeTests
         Assert.Equal(DistroFamily.Wolfi, plain.Family);
         Assert.Equal("65532", plain.DefaultUser);
         Assert.False(plain.HasShell);
+        // Chainguard names the 65532 user after the software in some images, so the fix writes the number.
+        Assert.Equal("65532", plain.PreferredUser?.UserText);
 
         var dev = ImageKnowledge.Lookup("cgr.dev/chainguard/python:latest-dev");
         Assert.True(dev.HasShell);
