@@ -6,8 +6,13 @@ using ReviewBot.GitHub.Configuration;
 namespace ReviewBot.Cli.Scanning;
 
 /// <summary>Reads, analyzes and (with --fix) rewrites files in parallel; results keep the targets' order.</summary>
-public sealed class Scanner(RepositoryConfig config, bool fix)
+public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, AnalyzerOptions, AnalysisResult> analyze)
 {
+    public Scanner(RepositoryConfig config, bool fix)
+        : this(config, fix, DockerfileAnalyzer.Analyze)
+    {
+    }
+
     /// <summary>
     /// Fix passes per file: fixes that overlap one already applied are dropped by <see cref="FixApplier.Combine"/>
     /// and offered again by the next analysis. Bounded so two rules can never ping-pong forever.
@@ -136,7 +141,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix)
         return Report(target, fixedText, result) with { FixedEdits = editCount };
     }
 
-    private AnalysisResult Run(string text) => DockerfileAnalyzer.Analyze(text, options);
+    private AnalysisResult Run(string text) => analyze(text, options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
         new(target.DisplayPath, target.FullPath, text, Order(config.Apply(result.Findings)), result.Diagnostics);
