@@ -132,7 +132,7 @@ internal static class NonRootFix
             string user = !info.HasShell || options.Numeric
                 ? shipped.UserExpression ?? (shipped.Uid is { } u ? Numeric(u, shipped.Gid ?? u) : shipped.Name)
                 : shipped.UserText;
-            return new Plan(user, owner, Workdir(workdir, owner, info), $"Run as {shipped.UserText}, the non-root user {Describe(final)} already ships, and give it the application files.");
+            return new Plan(user, owner, Workdir(workdir, owner, info), $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
         }
 
         if (!info.HasShell || info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless)
@@ -175,16 +175,13 @@ internal static class NonRootFix
                 {
                     var path = stage.ExpandAt(i, stage.Instructions[i].Arguments.Trim().Trim('"', '\''), context.Document.EscapeChar);
                     return path.IsResolved && path.Text.StartsWith('/') && path.Text.Length > 1 && !path.Text.Contains(' ')
-                        && !InstructionEditsIsSystem(path.Text) ? path.Text : null;
+                        && !InstructionEdits.IsSystemPath(path.Text) ? path.Text : null;
                 }
             }
         }
 
         return null;
     }
-
-    private static bool InstructionEditsIsSystem(string path) =>
-        path is "/usr" or "/etc" or "/bin" or "/sbin" or "/lib" or "/root" || path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith("/etc/", StringComparison.Ordinal);
 
     private static string? Workdir(string? workdir, string owner, BaseImageInfo info) =>
         workdir is null || !info.HasShell ? null : $"mkdir -p {workdir} && chown {owner} {workdir}";

@@ -72,6 +72,22 @@ public sealed partial class PrivilegedPortRule : IRule
                 }
             }
 
+            // Where the image itself says what to listen on (CMD/ENTRYPOINT --bind 0.0.0.0:80, ENV PORT=80), move that too.
+            int listenEdits = 0;
+            foreach (var other in final.Instructions.Where(x => x.Is("CMD") || x.Is("ENTRYPOINT") || x.Is("ENV")))
+            {
+                for (int line = other.StartLine; line <= other.EndLine; line++)
+                {
+                    string text = document.Line(line);
+                    string updated = privileged.Aggregate(text, (current, port) => ListenPort(port).Replace(current, m => m.Value[..^port.ToString(CultureInfo.InvariantCulture).Length] + (port + PortShift).ToString(CultureInfo.InvariantCulture)));
+                    if (updated != text)
+                    {
+                        edits.Add(new TextEdit(line, line, updated + document.NewLine));
+                        listenEdits++;
+                    }
+                }
+            }
+
             string list = string.Join(", ", privileged);
             string moved = string.Join(", ", privileged.Select(p => $"{p}→{p + PortShift}"));
             string example = $"-p {privileged[0]}:{privileged[0] + PortShift}";
@@ -81,9 +97,18 @@ public sealed partial class PrivilegedPortRule : IRule
                 Descriptor.DefaultSeverity,
                 instruction.Range,
                 $"EXPOSE {list}: the image {runsAs}, which cannot bind ports below {FirstUnprivilegedPort}. Listen on a high port inside the container ({moved}) and map it outside with `docker run {example}`, a Kubernetes Service targetPort, or a reverse proxy.",
-                edits.Count == 0 ? null : new Fix($"Expose {moved}; make the application listen on the new port and map it outside ({example}).", [.. edits]));
+                edits.Count == 0 ? null : new Fix(
+                    listenEdits > 0
+                        ? $"Expose and listen on {moved} (the CMD/ENTRYPOINT/ENV that name the port move too); map it outside ({example})."
+                        : $"Expose {moved}; make the application listen on the new port and map it outside ({example}).",
+                    [.. edits.OrderBy(e => e.StartLine)]));
         }
     }
+
+    /// <summary>A listen address or port setting naming <paramref name="port"/>: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>PORT=80</c>.</summary>
+    private static Regex ListenPort(int port) => new(
+        $@"((?<=(0\.0\.0\.0|\[::\]|localhost|127\.0\.0\.1|\*|[\s""'=])):|(--port|--http-port|--listen|\w*PORT)[= ]""?){port}(?![\d.])",
+        RegexOptions.CultureInvariant);
 
     /// <summary>A port number written as a whole word, before an optional /tcp or /udp (ranges and variables are left alone).</summary>
     [GeneratedRegex(@"(?<=(^|\s))(?<port>\d{1,5})(?=(/tcp|/udp|/sctp)?(\s|$|\\\s*$))", RegexOptions.IgnoreCase)]

@@ -42,7 +42,7 @@ public sealed class RootUserRule : IRule
         }
 
         var fix = NonRootFix.Build(context, final, user);
-        yield return new Finding(Descriptor, Severity.Error, range, $"{message} {fix.Description}", fix);
+        yield return new Finding(Descriptor, Severity.Error, range, $"{message} A process that escapes the container as root is root on the host.", fix);
     }
 
     private static string Describe(Stage final, EffectiveUser user)

@@ -14,21 +14,19 @@ public static class RuleDoc
         text.Append("## Example\n\n```dockerfile\n").Append(rule.Example).Append("\n```\n\n");
         text.Append("## Fix\n\n").Append(rule.FixText).Append("\n\n");
         text.Append("## Suppress\n\n");
-        text.Append("On the line before the instruction, or at the top of the file for the whole file:\n\n```dockerfile\n# reviewbot ignore=")
-            .Append(rule.Id).Append("\n```\n");
-        if (rule.PeerIds.Length > 0)
-        {
-            text.Append("\nThe peers' pragmas for the same problem are honoured too: ")
-                .Append(string.Join(", ", rule.PeerIds.Select(Pragma))).Append(".\n");
-        }
-
+        text.Append("Put one of these comments on the line before the instruction, or at the top of the file for the whole file (the peers' pragmas for the same problem are honoured too):\n\n```dockerfile\n")
+            .AppendJoin('\n', Suppressions(rule)).Append("\n```\n");
         return text.ToString();
     }
 
+    /// <summary>The comments that silence the rule: ours, then each peer linter's own pragma for the same problem.</summary>
+    public static IEnumerable<string> Suppressions(RuleDescriptor rule) =>
+        [$"# reviewbot ignore={rule.Id}", .. rule.PeerIds.Select(Pragma)];
+
     private static string Pragma(string peerId) => peerId switch
     {
-        _ when peerId.StartsWith("DL", StringComparison.Ordinal) => $"`# hadolint ignore={peerId}`",
-        _ when peerId.StartsWith("CKV", StringComparison.Ordinal) => $"`# checkov:skip={peerId}`",
-        _ => $"`# trivy:ignore:{peerId}`",
+        _ when peerId.StartsWith("DL", StringComparison.Ordinal) => $"# hadolint ignore={peerId}",
+        _ when peerId.StartsWith("CKV", StringComparison.Ordinal) => $"# checkov:skip={peerId}",
+        _ => $"# trivy:ignore:{peerId}",
     };
 }

@@ -35,7 +35,7 @@ public static class RulesCommand
             return ExitCodes.UsageOrReadError;
         }
 
-        console.Out.Write(RuleDoc.ToText(match));
+        console.Out.Write(RuleText.ToText(match));
         return ExitCodes.Success;
     }
 }

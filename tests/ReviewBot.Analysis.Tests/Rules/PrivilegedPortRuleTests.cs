@@ -27,10 +27,16 @@ public class PrivilegedPortRuleTests
     }
 
     [Fact]
-    public void Port_from_a_variable_is_reported_without_a_fix()
+    public void Port_from_a_variable_is_fixed_where_the_variable_is_set()
     {
-        var finding = Reports("RB004", "FROM node:20\nENV PORT=80\nUSER node\nEXPOSE $PORT\n", line: 4);
-        Assert.Null(finding.Fix);
+        var text = "FROM node:20\nENV PORT=80\nUSER node\nEXPOSE $PORT\n";
+        Assert.Equal("FROM node:20\nENV PORT=8080\nUSER node\nEXPOSE $PORT\n", Apply(text, Reports("RB004", text, line: 4)));
+    }
+
+    [Fact]
+    public void Port_from_a_build_arg_is_reported_without_a_fix()
+    {
+        Assert.Null(Reports("RB004", "FROM node:20\nARG PORT=80\nUSER node\nEXPOSE ${PORT}\n", line: 4).Fix);
     }
 
     [Fact]
@@ -38,5 +44,21 @@ public class PrivilegedPortRuleTests
     {
         var text = "FROM node:20\nUSER node\nEXPOSE 80 \\\n  443\n";
         Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 \\\n  8443\n", Apply(text, Reports("RB004", text, line: 3)));
+    }
+
+    [Fact]
+    public void Listen_address_in_cmd_and_env_moves_with_the_port()
+    {
+        var text = "FROM python:3.12-slim\nENV PORT=80\nUSER 10001\nEXPOSE 80\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:80\", \"app:app\"]\n";
+        Assert.Equal(
+            "FROM python:3.12-slim\nENV PORT=8080\nUSER 10001\nEXPOSE 8080\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8080\", \"app:app\"]\n",
+            Apply(text, Reports("RB004", text, line: 4)));
+    }
+
+    [Fact]
+    public void Outgoing_urls_are_not_listen_addresses()
+    {
+        var text = "FROM node:20\nUSER node\nENV UPSTREAM=http://api.internal:80/v1\nEXPOSE 80\n";
+        Assert.Contains("http://api.internal:80/v1", Apply(text, Reports("RB004", text, line: 4)));
     }
 }
