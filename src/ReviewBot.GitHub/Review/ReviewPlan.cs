@@ -1,15 +1,9 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
 using ReviewBot.GitHub.Checks;
+using ReviewBot.GitHub.Configuration;
 
 namespace ReviewBot.GitHub.Review;
-
-/// <summary>GitHub's review event: COMMENT by default, REQUEST_CHANGES when the repo config asks for it.</summary>
-public enum ReviewEvent
-{
-    Comment,
-    RequestChanges,
-}
 
 /// <summary>One changed file to review: its text at the head commit, the engine's result and GitHub's patch (null when GitHub sent none).</summary>
 public sealed record ReviewFile(string Path, string Text, AnalysisResult Analysis, string? Patch);
@@ -38,6 +32,13 @@ public sealed record ReviewPlanOptions
     public const string DefaultRuleDocsBaseUrl = "https://github.com/reviewbot/reviewbot/blob/main/";
 
     public int MaxInlineComments { get; init; } = MaxInlineCommentsPerReview;
+
+    /// <summary>The review event and the check's conclusion on error-level findings, as the repository configured them.</summary>
+    public static ReviewPlanOptions From(RepositoryConfig config) => new()
+    {
+        Event = config.ReviewEvent,
+        ConclusionOnError = config.ConclusionOnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure,
+    };
 }
 
 /// <summary>

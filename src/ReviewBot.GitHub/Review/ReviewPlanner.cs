@@ -4,6 +4,7 @@ using System.Text;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.GitHub.Checks;
+using ReviewBot.GitHub.Configuration;
 using ReviewBot.GitHub.Diff;
 
 namespace ReviewBot.GitHub.Review;

@@ -27,6 +27,13 @@ public static class SuggestionText
             if (edits.FirstOrDefault(e => !e.IsInsertion && e.StartLine == line) is { } replacement)
             {
                 result.AddRange(Lines(replacement.NewText));
+
+                // An insertion point inside a replaced range follows the replacement, as FixApplier does.
+                foreach (var inside in edits.Where(e => e.IsInsertion && e.StartLine > line && e.StartLine <= replacement.EndLine))
+                {
+                    result.AddRange(Lines(inside.NewText));
+                }
+
                 line = replacement.EndLine;
             }
             else
