@@ -225,7 +225,7 @@ public static class ReviewPlanner
         var edits = FixApplier.Combine(items.Where(i => i.WithFix).Select(i => i.Finding.Fix!));
         if (!edits.IsEmpty)
         {
-            text.Append("\nThe fix, to apply by hand:\n\n").Append(MarkdownFence.Block("diff", UnifiedDiff.Write(path, lines, edits)));
+            text.Append("\nThe fix, to apply by hand:\n\n").Append(MarkdownFence.Block("diff", UnifiedDiff.ToText(UnifiedDiff.Create(path, lines, edits))));
         }
 
         text.Append("\nIntended? Put `# reviewbot ignore=<rule>` on the line above the instruction, or disable the rule in `.github/reviewbot.yml`.\n");
