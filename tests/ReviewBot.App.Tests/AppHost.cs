@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 
 namespace ReviewBot.App.Tests;
@@ -15,9 +17,11 @@ public sealed class AppHost : WebApplicationFactory<Program>
     public const string Secret = "It's a Secret to Everybody";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
-    public AppHost(GitHubFake github, IDictionary<string, string?>? overrides = null)
+    public AppHost(GitHubFake github, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
+        this.services = services;
         Key = RSA.Create(2048);
         settings = new()
         {
@@ -42,6 +46,10 @@ public sealed class AppHost : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 
     public static string Sign(byte[] body, string secret = Secret) =>

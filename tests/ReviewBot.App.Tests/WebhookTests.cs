@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewBot.App.Queue;
 
 namespace ReviewBot.App.Tests;
 
@@ -93,6 +95,35 @@ public sealed class WebhookTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+    }
+
+    [Fact]
+    public async Task A_delivery_that_could_not_be_queued_answers_503_and_its_redelivery_is_reviewed()
+    {
+        github.StubFiles();
+        using var flaky = new AppHost(github, services: s => s.AddSingleton<IWorkQueue>(p => new FailingOnceQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p))));
+        var payload = AppHost.Payload("pull_request.opened");
+
+        var first = await flaky.PostWebhookAsync("pull_request", payload, deliveryId: "d-1");
+        var redelivery = await flaky.PostWebhookAsync("pull_request", payload, deliveryId: "d-1");
+        await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, redelivery.StatusCode);
+        Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+    }
+
+    /// <summary>A queue whose storage is down for the first enqueue.</summary>
+    private sealed class FailingOnceQueue(IWorkQueue inner) : IWorkQueue
+    {
+        private int calls;
+
+        public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref calls) == 1 ? throw new IOException("storage unavailable") : inner.EnqueueAsync(item, cancellationToken);
+
+        public Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken) => inner.DequeueAsync(cancellationToken);
+
+        public Task<int> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
     }
 
     [Fact]

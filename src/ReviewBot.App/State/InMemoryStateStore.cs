@@ -31,6 +31,12 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
         return Task.FromResult(deliveries.TryAdd(deliveryId, now));
     }
 
+    public Task ForgetDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        deliveries.TryRemove(deliveryId, out _);
+        return Task.CompletedTask;
+    }
+
     public Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken) =>
         Task.FromResult(pullRequests.TryGetValue(pullRequestKey, out var state) ? state : null);
 

@@ -91,9 +91,11 @@ internal static class WebhookEndpoint
             {
                 await queue.EnqueueAsync(item, context.RequestAborted);
             }
-            catch (QueueFullException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                WebhookLog.QueueFull(logger, deliveryId);
+                // Nothing is lost: forget the delivery so GitHub's redelivery (or a manual one) is taken, and say 503.
+                WebhookLog.QueueFull(logger, deliveryId, e.GetType().Name);
+                await state.ForgetDeliveryAsync(deliveryId, CancellationToken.None);
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
 

@@ -18,6 +18,6 @@ internal sealed partial class WebhookLog
     [LoggerMessage(1005, LogLevel.Information, "Delivery {DeliveryId}: queued review of {PullRequest} at {HeadSha} ({Reason})")]
     public static partial void Enqueued(ILogger logger, string deliveryId, string pullRequest, string headSha, string reason);
 
-    [LoggerMessage(1006, LogLevel.Error, "Delivery {DeliveryId}: the work queue is full; answered 503 so GitHub shows the delivery as failed")]
-    public static partial void QueueFull(ILogger logger, string deliveryId);
+    [LoggerMessage(1006, LogLevel.Error, "Delivery {DeliveryId}: the work could not be queued ({Reason}); answered 503 and forgot the delivery so a redelivery is taken")]
+    public static partial void QueueFull(ILogger logger, string deliveryId, string reason);
 }
