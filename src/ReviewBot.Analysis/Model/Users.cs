@@ -111,7 +111,10 @@ internal static partial class UserCommands
                     break;
                 }
 
-                name ??= word;
+                if (word.Length > 0)
+                {
+                    name ??= word;
+                }
             }
 
             if (name is not null && IsUserName(name))
@@ -158,8 +161,9 @@ internal static partial class UserCommands
         var words = new List<string>();
         foreach (var raw in segment.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
+            // An empty quoted word ("") is still a word: it is the value of the option before it.
             string word = raw.Trim('"', '\'', '(', ')', '{', '}');
-            if (word.Length > 0)
+            if (word.Length > 0 || raw is "\"\"" or "''")
             {
                 words.Add(word);
             }

@@ -20,6 +20,8 @@ public class UnknownUserRuleTests
         DoesNotReport("RB002", "FROM node:20\nUSER node\n");
         DoesNotReport("RB002", "FROM debian:bookworm-slim\nUSER 1234:1234\n");
         DoesNotReport("RB002", "FROM debian:bookworm-slim\nUSER nobody\n");
+        DoesNotReport("RB002", "FROM debian:bookworm\nRUN adduser --disabled-password --gecos \"\" web\nUSER web\n");
+        DoesNotReport("RB002", "FROM debian:bookworm\nRUN <<EOF\nset -e\nuseradd --uid 1001 --shell /bin/false web\nEOF\nUSER web\n");
     }
 
     [Fact]
