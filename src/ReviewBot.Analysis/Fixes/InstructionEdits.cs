@@ -10,7 +10,7 @@ internal static partial class InstructionEdits
     /// <summary>Destinations that hold the system, not the application: files copied there stay root-owned on purpose.</summary>
     private static readonly string[] SystemPrefixes =
     [
-        "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/var/lib/", "/root/", "/proc/", "/sys/", "/dev/", "/boot/",
+        "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/root/", "/proc/", "/sys/", "/dev/", "/boot/",
     ];
 
     /// <summary>A whole new line with the given indentation and the document's line ending.</summary>

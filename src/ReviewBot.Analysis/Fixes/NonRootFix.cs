@@ -22,7 +22,7 @@ internal static class NonRootFix
     private static readonly HashSet<string> RuntimeOnly = new(StringComparer.Ordinal) { "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL" };
 
     /// <summary>Who the image will run as after the fix.</summary>
-    internal sealed record Plan(string User, string? Owner, string? Prepare, string How);
+    internal sealed record Plan(string User, string? Owner, string? Create, string How);
 
     public static Fix Build(RuleContext context, Stage final, EffectiveUser current)
     {
@@ -66,28 +66,35 @@ internal static class NonRootFix
         int userIndex = replaceRootUser ? rootUserIndex : Enumerable.Range(lastRun + 1, instructions.Length - lastRun - 1)
             .FirstOrDefault(i => RuntimeOnly.Contains(instructions[i].Keyword), instructions.Length);
 
-        // 3. The user's creation (and its working folder) must come before the first COPY that names it.
+        // 3. The user's creation must come before the first COPY that names it; the folders the application
+        //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
         int prepareIndex = firstChowned >= 0 && firstChowned < userIndex ? firstChowned : userIndex;
-        string indent = IndentAt(final, userIndex);
-        string userLine = InstructionEdits.NewLine(document, indent, "USER " + plan.User);
-        string prepareText = "";
-        if (plan.Prepare is not null)
+        var folders = plan.Owner is not null && final.Base.HasShell ? FoldersToOwn(context, final) : [];
+        string? early = Own(folders.Where(f => f.MadeAt < prepareIndex).Select(f => f.Path), plan.Owner);
+        string? late = Own(folders.Where(f => f.MadeAt >= prepareIndex).Select(f => f.Path), plan.Owner);
+        string? prepareCommand = Join(plan.Create, early);
+        string? userCommand = late;
+        if (prepareIndex == userIndex)
         {
-            bool rootThere = prepareIndex >= instructions.Length ? current.IsRoot : final.UserBefore(prepareIndex).IsRoot;
-            string prepareIndent = IndentAt(final, prepareIndex);
-            prepareText = (rootThere ? "" : InstructionEdits.NewLine(document, prepareIndent, "USER root"))
-                + InstructionEdits.NewLine(document, prepareIndent, "RUN " + plan.Prepare);
+            (prepareCommand, userCommand) = (Join(prepareCommand, userCommand), null);
+        }
+
+        string userText = Run(document, final, userIndex, userCommand, current) + InstructionEdits.NewLine(document, IndentAt(final, userIndex), "USER " + plan.User);
+        string prepareText = Run(document, final, prepareIndex, prepareCommand, current);
+        if (prepareIndex == userIndex)
+        {
+            userText = prepareText + userText;
         }
 
         if (replaceRootUser)
         {
             var rootUser = instructions[rootUserIndex];
-            edits.Add(new TextEdit(rootUser.StartLine, rootUser.EndLine, (prepareIndex == userIndex ? prepareText : "") + userLine));
+            edits.Add(new TextEdit(rootUser.StartLine, rootUser.EndLine, userText));
         }
         else
         {
             int line = userIndex < instructions.Length ? instructions[userIndex].StartLine : final.EndLine + 1;
-            edits.Add(InstructionEdits.InsertBefore(line, (prepareIndex == userIndex ? prepareText : "") + userLine));
+            edits.Add(InstructionEdits.InsertBefore(line, userText));
         }
 
         if (prepareIndex != userIndex && prepareText.Length > 0)
@@ -98,11 +105,106 @@ internal static class NonRootFix
         return new Fix(plan.How, edits.ToImmutable());
     }
 
+    /// <summary>A RUN line (after a USER root line when the user there is not root), or "" for no command.</summary>
+    private static string Run(DockerfileDocument document, Stage final, int index, string? command, EffectiveUser current)
+    {
+        if (command is null)
+        {
+            return "";
+        }
+
+        bool rootThere = index >= final.Instructions.Length ? current.IsRoot : final.UserBefore(index).IsRoot;
+        string indent = IndentAt(final, index);
+        return (rootThere ? "" : InstructionEdits.NewLine(document, indent, "USER root")) + InstructionEdits.NewLine(document, indent, "RUN " + command);
+    }
+
+    private static string? Join(string? first, string? second) =>
+        first is null ? second : second is null ? first : first + " && " + second;
+
+    private static string? Own(IEnumerable<string> paths, string? owner)
+    {
+        var list = paths.Distinct(StringComparer.Ordinal).ToList();
+        return list.Count == 0 || owner is null ? null : $"mkdir -p {string.Join(' ', list)} && chown {owner} {string.Join(' ', list)}";
+    }
+
+    /// <summary>A folder the application may write, and the index of the RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).</summary>
+    private readonly record struct Folder(string Path, int MadeAt);
+
+    /// <summary>
+    /// Folders the application writes that would stay root-owned: the final WORKDIR, VOLUME paths, and folders
+    /// RUN mkdir made while the image ran as root (/var/lib/app, /var/log/app …). System folders are left alone.
+    /// </summary>
+    private static List<Folder> FoldersToOwn(RuleContext context, Stage final)
+    {
+        char escape = context.Document.EscapeChar;
+        var folders = new List<Folder>();
+        foreach (var stage in final.Chain())
+        {
+            bool isFinal = ReferenceEquals(stage, final);
+            for (int i = 0; i < stage.Instructions.Length; i++)
+            {
+                var instruction = stage.Instructions[i];
+                IEnumerable<string> paths = instruction.Keyword switch
+                {
+                    "WORKDIR" => [instruction.Arguments.Trim().Trim('"', '\'')],
+                    "VOLUME" => instruction.IsJsonForm ? instruction.JsonArguments : instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries),
+                    "RUN" when stage.UserBefore(i).IsRoot => MkdirTargets(DockerfileModel.ShellText(instruction)),
+                    _ => [],
+                };
+                foreach (var raw in paths)
+                {
+                    var path = stage.ExpandAt(i, raw.Trim('"', '\''), escape);
+                    string text = path.Text.TrimEnd('/');
+                    if (path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/")
+                        && text.IndexOfAny([' ', '*', '?', '$', '{', '"', '\'']) < 0 && !IsTemporary(text))
+                    {
+                        folders.Add(new Folder(text, isFinal && instruction.Is("RUN") ? i : -1));
+                    }
+                }
+            }
+        }
+
+        return folders;
+    }
+
+    /// <summary>Temporary folders are writable by everyone already.</summary>
+    private static bool IsTemporary(string path) =>
+        path is "/tmp" or "/var/tmp" || path.StartsWith("/tmp/", StringComparison.Ordinal) || path.StartsWith("/var/tmp/", StringComparison.Ordinal);
+
+    /// <summary>The folders a shell script makes with mkdir.</summary>
+    private static IEnumerable<string> MkdirTargets(string shell)
+    {
+        if (!shell.Contains("mkdir", StringComparison.Ordinal))
+        {
+            yield break;
+        }
+
+        foreach (var segment in UserCommands.SplitCommands(shell))
+        {
+            var words = UserCommands.Words(segment);
+            int start = words.FindIndex(w => w == "mkdir");
+            for (int i = start + 1; start >= 0 && i < words.Count; i++)
+            {
+                if (words[i] is "-m" or "--mode")
+                {
+                    i++;
+                }
+                else if (words[i].StartsWith('>') || words[i].StartsWith('<'))
+                {
+                    break;
+                }
+                else if (!words[i].StartsWith('-'))
+                {
+                    yield return words[i];
+                }
+            }
+        }
+    }
+
     internal static Plan Choose(RuleContext context, Stage final)
     {
         var options = context.Options;
         var info = final.Base;
-        string? workdir = WorkdirToOwn(context, final);
 
         if (info.Family == DistroFamily.Windows)
         {
@@ -118,7 +220,7 @@ internal static class NonRootFix
         {
             string owner = final.CreatedGroups.ContainsKey(created.Name) ? $"{created.Name}:{created.Name}" : created.Name;
             string user = options.Numeric && created.Uid is { } uid ? Numeric(uid, final.CreatedGroups.TryGetValue(created.Name, out var g) ? g.Uid ?? uid : uid) : created.Name;
-            return new Plan(user, owner, Workdir(workdir, owner, info), $"Switch to {created.Name}, the user this Dockerfile already creates, and give it the application files.");
+            return new Plan(user, owner, null, $"Switch to {created.Name}, the user this Dockerfile already creates, and give it the application files.");
         }
 
         // A user the base image ships (node, $APP_UID, nonroot): reuse it.
@@ -132,7 +234,7 @@ internal static class NonRootFix
             string user = !info.HasShell || options.Numeric
                 ? shipped.UserExpression ?? (shipped.Uid is { } u ? Numeric(u, shipped.Gid ?? u) : shipped.Name)
                 : shipped.UserText;
-            return new Plan(user, owner, Workdir(workdir, owner, info), $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
+            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
         }
 
         if (!info.HasShell || info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless)
@@ -141,7 +243,7 @@ internal static class NonRootFix
             bool reserved = info.Family is DistroFamily.Scratch or DistroFamily.Distroless or DistroFamily.Wolfi;
             string spec = Numeric(Free(info, reserved ? NonRootUid : options.Uid), Free(info, reserved ? NonRootUid : options.Gid));
             string why = info.HasShell ? "has no user-creation tools we can count on" : "has no shell to create a user in";
-            return new Plan(spec, spec, Workdir(workdir, spec, info), $"Run as the numeric user {spec}: {Describe(final)} {why}, and a numeric USER needs no /etc/passwd entry.");
+            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {Describe(final)} {why}, and a numeric USER needs no /etc/passwd entry.");
         }
 
         int chosenUid = Free(info, options.Uid);
@@ -156,35 +258,12 @@ internal static class NonRootFix
                 ? $"groupadd -r -g {chosenGid} {groupName} && useradd -r -u {chosenUid} -g {groupName} --no-create-home {userName}"
                 : $"groupadd -r {groupName} && useradd -r -g {groupName} --no-create-home {userName}";
         string ownerSpec = $"{userName}:{groupName}";
-        string prepare = workdir is null ? create : $"{create} && mkdir -p {workdir} && chown {ownerSpec} {workdir}";
         string tools = info.UserTools == UserTools.BusyBox ? "addgroup/adduser" : "groupadd/useradd";
         string how = options.Numeric
             ? $"Create the system group {groupName} and user {userName} with {tools} (as {Describe(final)} does it) and fixed ids, and run as {Numeric(chosenUid, chosenGid)}: a numeric USER lets Kubernetes runAsNonRoot verify the user."
             : $"Create the system group {groupName} and user {userName} with {tools} (as {Describe(final)} does it), give it the application files, and run as it.";
-        return new Plan(options.Numeric ? Numeric(chosenUid, chosenGid) : userName, ownerSpec, prepare, how);
+        return new Plan(options.Numeric ? Numeric(chosenUid, chosenGid) : userName, ownerSpec, create, how);
     }
-
-    /// <summary>The final WORKDIR, when it is an application folder the new user should own.</summary>
-    private static string? WorkdirToOwn(RuleContext context, Stage final)
-    {
-        foreach (var stage in final.Chain())
-        {
-            for (int i = stage.Instructions.Length - 1; i >= 0; i--)
-            {
-                if (stage.Instructions[i].Is("WORKDIR"))
-                {
-                    var path = stage.ExpandAt(i, stage.Instructions[i].Arguments.Trim().Trim('"', '\''), context.Document.EscapeChar);
-                    return path.IsResolved && path.Text.StartsWith('/') && path.Text.Length > 1 && !path.Text.Contains(' ')
-                        && !InstructionEdits.IsSystemPath(path.Text) ? path.Text : null;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static string? Workdir(string? workdir, string owner, BaseImageInfo info) =>
-        workdir is null || !info.HasShell ? null : $"mkdir -p {workdir} && chown {owner} {workdir}";
 
     private static string Numeric(int uid, int gid) => string.Create(CultureInfo.InvariantCulture, $"{uid}:{gid}");
 

@@ -151,4 +151,35 @@ public class NonRootFixTests
         Assert.Contains("COPY conf /etc/app/\n", result);
         Assert.Contains("COPY --chown=appuser:appgroup app /srv/app\n", result);
     }
+
+    [Fact]
+    public void Folders_run_mkdir_made_as_root_are_handed_to_the_user_once_they_exist()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nRUN mkdir -p /var/lib/counter /var/log/counter\nCOPY counter.sh /usr/local/bin/counter\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p /var/lib/counter /var/log/counter && chown appuser:appgroup /var/lib/counter /var/log/counter\nUSER appuser\nCMD [\"counter\"]\n",
+            Fixed("FROM debian:bookworm-slim\nRUN mkdir -p /var/lib/counter /var/log/counter\nCOPY counter.sh /usr/local/bin/counter\nCMD [\"counter\"]\n"));
+    }
+
+    [Fact]
+    public void Mkdir_after_the_user_is_created_is_owned_just_before_user()
+    {
+        Assert.Equal(
+            "FROM alpine:3.20\nRUN addgroup -S appgroup && adduser -S -G appgroup -H -D appuser && mkdir -p /data && chown appuser:appgroup /data\nCOPY --chown=appuser:appgroup app /srv/app\nRUN mkdir -p /srv/data && touch /srv/app/ready\nVOLUME /data\nRUN mkdir -p /srv/data && chown appuser:appgroup /srv/data\nUSER appuser\nCMD [\"/srv/app/run\"]\n",
+            Fixed("FROM alpine:3.20\nCOPY app /srv/app\nRUN mkdir -p /srv/data && touch /srv/app/ready\nVOLUME /data\nCMD [\"/srv/app/run\"]\n"));
+    }
+
+    [Fact]
+    public void Application_state_copied_under_var_lib_is_chowned()
+    {
+        Assert.Contains(
+            "COPY --chown=appuser:appgroup state/ /var/lib/sync-job/\n",
+            Fixed("FROM debian:bookworm-slim\nCOPY sync.sh /usr/local/bin/sync-job\nCOPY state/ /var/lib/sync-job/\nCMD [\"sync-job\"]\n"));
+    }
+
+    [Fact]
+    public void System_folders_made_by_mkdir_are_left_alone()
+    {
+        var result = Fixed("FROM debian:bookworm-slim\nRUN mkdir -p /etc/app /usr/local/share/app /tmp/x\nCMD x\n");
+        Assert.DoesNotContain("chown", result);
+    }
 }
