@@ -3,9 +3,9 @@
 #
 # rbv_base_images RUN_DIR   builds/loads every base image into the podman store set up by ../setup.sh
 #
-# Root filesystems are cached between runs on one machine under $REVIEWBOT_VERIFY_CACHE
-# (default /var/tmp/reviewbot-verify-cache), in a folder keyed by RBV_IMAGES_VERSION and a hash of
-# this folder's files, so changing any recipe here rebuilds them. The podman image store itself
+# The Debian root filesystem and the BusyBox binary (the slow parts: about 70 s and 20 s) are cached
+# between runs on one machine under $REVIEWBOT_VERIFY_CACHE (default /var/tmp/reviewbot-verify-cache),
+# each keyed by RBV_IMAGES_VERSION and a hash of its own recipe and inputs. The podman image store itself
 # lives in the run's temporary folder and goes away with it.
 #
 # What each tag really is (and is not) is listed in ../README.md.
@@ -15,11 +15,16 @@ RBV_IMAGES_VERSION=1
 RBV_DEBIAN_SUITE=bookworm
 RBV_BUSYBOX_SOURCE_PACKAGE=busybox
 
-rbv_cache_dir() {
-    local key
-    key=$(cd "$RBV_IMAGES_DIR" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-    printf '%s/v%s-%s-%s' "${REVIEWBOT_VERIFY_CACHE:-/var/tmp/reviewbot-verify-cache}" \
-        "$RBV_IMAGES_VERSION" "$RBV_DEBIAN_SUITE" "$key"
+rbv_cache_root() {
+    printf '%s' "${REVIEWBOT_VERIFY_CACHE:-/var/tmp/reviewbot-verify-cache}"
+}
+
+# rbv_cache_key FUNCTION [FILE...]: a key that changes when the recipe (the function's text) or one of
+# its input files changes, so an edit elsewhere does not throw a cached root filesystem away.
+rbv_cache_key() {
+    local fn=$1
+    shift
+    { printf '%s %s\n' "$RBV_IMAGES_VERSION" "$RBV_DEBIAN_SUITE"; declare -f "$fn"; cat "$@"; } | sha256sum | cut -c1-16
 }
 
 # The Debian archive this machine's apt already uses (deb822 .sources or one-line sources.list),
@@ -113,7 +118,7 @@ rbv_busybox_binary() {
 rbv_busybox_rootfs() {
     local busybox=$1 flavour=$2 out=$3 root applet
     root=$(mktemp -d "${out%/*}/$flavour.XXXXXX")
-    mkdir -p "$root"/{bin,sbin,etc,root,home,tmp,var/empty,var/tmp,usr/bin,usr/sbin,dev,proc,sys,run}
+    mkdir -p "$root"/{bin,sbin,etc,root,home,tmp,var/empty,var/tmp,usr/bin,usr/sbin,usr/local/bin,dev,proc,sys,run}
     chmod 1777 "$root/tmp" "$root/var/tmp"
     chmod 0700 "$root/root"
     install -m 0755 "$busybox" "$root/bin/busybox"
@@ -164,22 +169,26 @@ rbv_build_derived() {
 }
 
 rbv_base_images() {
-    local run_dir=$1 cache
-    cache=$(rbv_cache_dir)
+    local run_dir=$1 cache debian busybox
+    cache=$(rbv_cache_root)
     mkdir -p "$cache"
+    debian="$cache/debian-$RBV_DEBIAN_SUITE-minbase-$(rbv_cache_key rbv_debian_rootfs).tar"
+    busybox="$cache/busybox-$(rbv_cache_key rbv_busybox_binary "$RBV_IMAGES_DIR/busybox-applets.config")"
     (
         # One machine may run several stages at once: one builds the cache, the others wait.
         flock 9
-        rbv_debian_rootfs "$cache/debian-$RBV_DEBIAN_SUITE-minbase.tar"
-        rbv_busybox_binary "$cache/busybox"
+        rbv_debian_rootfs "$debian" && rbv_busybox_binary "$busybox" || exit 1
+        touch "$debian" "$busybox"
+        # Entries of older recipes that no run has used for two weeks.
+        find "$cache" -maxdepth 1 -type f \( -name 'debian-*.tar' -o -name 'busybox-*' \) -mtime +14 -delete
     ) 9>"$cache/.lock" || return 1
 
-    rbv_busybox_rootfs "$cache/busybox" alpine "$run_dir/alpine.tar"
-    rbv_busybox_rootfs "$cache/busybox" busybox "$run_dir/busybox.tar"
+    rbv_busybox_rootfs "$busybox" alpine "$run_dir/alpine.tar"
+    rbv_busybox_rootfs "$busybox" busybox "$run_dir/busybox.tar"
     rbv_distroless_rootfs "$run_dir/distroless.tar"
 
     local path='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-    rbv_import "$cache/debian-$RBV_DEBIAN_SUITE-minbase.tar" localhost/rbv/debian:bookworm \
+    rbv_import "$debian" localhost/rbv/debian:bookworm \
         --change "ENV $path" --change 'CMD ["bash"]'
     rbv_tag localhost/rbv/debian:bookworm \
         docker.io/library/debian:bookworm-slim docker.io/library/debian:bookworm docker.io/library/debian:12-slim \
