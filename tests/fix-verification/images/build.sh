@@ -177,7 +177,11 @@ rbv_base_images() {
     (
         # One machine may run several stages at once: one builds the cache, the others wait.
         flock 9
-        rbv_debian_rootfs "$debian" && rbv_busybox_binary "$busybox" || exit 1
+        # debootstrap mostly waits on the network and disk, the BusyBox build on the CPU: overlap them.
+        rbv_debian_rootfs "$debian" &
+        local debian_pid=$!
+        rbv_busybox_binary "$busybox" || exit 1
+        wait "$debian_pid" || exit 1
         touch "$debian" "$busybox"
         # Entries of older recipes that no run has used for two weeks.
         find "$cache" -maxdepth 1 -type f \( -name 'debian-*.tar' -o -name 'busybox-*' \) -mtime +14 -delete
