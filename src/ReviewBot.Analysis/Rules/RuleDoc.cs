@@ -1,0 +1,32 @@
+using System.Text;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>A rule's documentation page (docs/rules/RBnnn.md), written from its descriptor so the two never drift.</summary>
+public static class RuleDoc
+{
+    public static string Markdown(RuleDescriptor rule)
+    {
+        var text = new StringBuilder();
+        text.Append("# ").Append(rule.Id).Append(' ').Append(rule.Name).Append(": ").Append(rule.Title).Append("\n\n");
+        text.Append("Severity: **").Append(rule.DefaultSeverity.ToString().ToLowerInvariant()).Append("**\n\n");
+        text.Append("## Why\n\n").Append(rule.Why).Append("\n\n");
+        text.Append("## Example\n\n```dockerfile\n").Append(rule.Example).Append("\n```\n\n");
+        text.Append("## Fix\n\n").Append(rule.FixText).Append("\n\n");
+        text.Append("## Suppress\n\n");
+        text.Append("Put one of these comments on the line before the instruction, or at the top of the file for the whole file (the peers' pragmas for the same problem are honoured too):\n\n```dockerfile\n")
+            .AppendJoin('\n', Suppressions(rule)).Append("\n```\n");
+        return text.ToString();
+    }
+
+    /// <summary>The comments that silence the rule: ours, then each peer linter's own pragma for the same problem.</summary>
+    public static IEnumerable<string> Suppressions(RuleDescriptor rule) =>
+        [$"# reviewbot ignore={rule.Id}", .. rule.PeerIds.Select(Pragma)];
+
+    private static string Pragma(string peerId) => peerId switch
+    {
+        _ when peerId.StartsWith("DL", StringComparison.Ordinal) => $"# hadolint ignore={peerId}",
+        _ when peerId.StartsWith("CKV", StringComparison.Ordinal) => $"# checkov:skip={peerId}",
+        _ => $"# trivy:ignore:{peerId}",
+    };
+}

@@ -1,0 +1,64 @@
+using static ReviewBot.Analysis.Tests.RuleAssert;
+
+namespace ReviewBot.Analysis.Tests.Rules;
+
+public class PrivilegedPortRuleTests
+{
+    [Fact]
+    public void Port_80_in_a_non_root_image_moves_to_8080()
+    {
+        var text = "FROM node:20\nUSER node\nEXPOSE 80 443/tcp 3000\n";
+        var finding = Reports("RB004", text, line: 3);
+        Assert.Contains("-p 80:8080", finding.Message);
+        Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 8443/tcp 3000\n", Apply(text, finding));
+    }
+
+    [Fact]
+    public void Root_image_that_the_fix_makes_non_root_is_reported_too()
+    {
+        Reports("RB004", "FROM debian:bookworm-slim\nEXPOSE 80\nCMD x\n", line: 2);
+    }
+
+    [Fact]
+    public void High_ports_ranges_and_step_down_images_are_not_reported()
+    {
+        DoesNotReport("RB004", "FROM node:20\nUSER node\nEXPOSE 8080 3000-3010\n");
+        DoesNotReport("RB004", "FROM postgres:16\nEXPOSE 80\n");
+    }
+
+    [Fact]
+    public void Port_from_a_variable_is_fixed_where_the_variable_is_set()
+    {
+        var text = "FROM node:20\nENV PORT=80\nUSER node\nEXPOSE $PORT\n";
+        Assert.Equal("FROM node:20\nENV PORT=8080\nUSER node\nEXPOSE $PORT\n", Apply(text, Reports("RB004", text, line: 4)));
+    }
+
+    [Fact]
+    public void Port_from_a_build_arg_is_reported_without_a_fix()
+    {
+        Assert.Null(Reports("RB004", "FROM node:20\nARG PORT=80\nUSER node\nEXPOSE ${PORT}\n", line: 4).Fix);
+    }
+
+    [Fact]
+    public void Multi_line_expose_is_fixed_line_by_line()
+    {
+        var text = "FROM node:20\nUSER node\nEXPOSE 80 \\\n  443\n";
+        Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 \\\n  8443\n", Apply(text, Reports("RB004", text, line: 3)));
+    }
+
+    [Fact]
+    public void Listen_address_in_cmd_and_env_moves_with_the_port()
+    {
+        var text = "FROM python:3.12-slim\nENV PORT=80\nUSER 10001\nEXPOSE 80\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:80\", \"app:app\"]\n";
+        Assert.Equal(
+            "FROM python:3.12-slim\nENV PORT=8080\nUSER 10001\nEXPOSE 8080\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8080\", \"app:app\"]\n",
+            Apply(text, Reports("RB004", text, line: 4)));
+    }
+
+    [Fact]
+    public void Outgoing_urls_are_not_listen_addresses()
+    {
+        var text = "FROM node:20\nUSER node\nENV UPSTREAM=http://api.internal:80/v1\nEXPOSE 80\n";
+        Assert.Contains("http://api.internal:80/v1", Apply(text, Reports("RB004", text, line: 4)));
+    }
+}
