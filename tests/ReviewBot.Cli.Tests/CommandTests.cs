@@ -132,7 +132,7 @@ public class CommandTests
         var text = output.ToString();
         Assert.Contains("RB001  error    root-user        Container runs as root", text, StringComparison.Ordinal);
         Assert.Contains("RB004  warning  privileged-port  Privileged port", text, StringComparison.Ordinal);
-        Assert.Contains("Why\n  A process that runs as root", text, StringComparison.Ordinal);
+        Assert.Contains("## Why\n\nA process that runs as root", text, StringComparison.Ordinal);
         Assert.Contains("# reviewbot ignore=RB001", text, StringComparison.Ordinal);
         Assert.Contains("# hadolint ignore=DL3002", text, StringComparison.Ordinal);
         Assert.Contains("unknown rule 'RB999' (known: RB001, RB004)", error.ToString(), StringComparison.Ordinal);

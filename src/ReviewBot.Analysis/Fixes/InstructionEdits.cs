@@ -67,10 +67,10 @@ internal static partial class InstructionEdits
         return !IsSystemPath(stage.ExpandAt(index, destination, escape).Text);
     }
 
-    /// <summary>A folder of the system rather than the application (/usr/local/bin, /etc …; /usr/src holds applications).</summary>
+    /// <summary>A folder of the system rather than the application (/, /usr/local/bin, /etc …; /usr/src holds applications).</summary>
     public static bool IsSystemPath(string path) =>
-        !path.StartsWith("/usr/src/", StringComparison.Ordinal) && !path.StartsWith("/usr/local/src/", StringComparison.Ordinal)
-        && SystemPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal) || path == prefix.TrimEnd('/'));
+        path == "/" || (!path.StartsWith("/usr/src/", StringComparison.Ordinal) && !path.StartsWith("/usr/local/src/", StringComparison.Ordinal)
+        && SystemPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal) || path == prefix.TrimEnd('/')));
 
     /// <summary>The destination of a COPY/ADD (the last word, or the last item of the JSON form).</summary>
     public static string? Destination(Instruction instruction)

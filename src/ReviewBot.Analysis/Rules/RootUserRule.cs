@@ -110,7 +110,7 @@ public sealed class RootUserRule : IRule
         // The base's own entrypoint steps down unless this Dockerfile replaces it.
         bool keepsBaseEntrypoint = entrypoint is null || entrypoint.Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
         return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
-            ? $"uses {final.RootImage?.Repository}'s own start-up, which begins as root and switches to an unprivileged user ({final.Base.Note.TrimEnd('.')})"
+            ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
     }
 }

@@ -35,7 +35,8 @@ public static class RulesCommand
             return ExitCodes.UsageOrReadError;
         }
 
-        console.Out.Write(RuleText.ToText(match));
+        // The same page as docs/rules/RBnnn.md: Markdown reads fine in a terminal.
+        console.Out.Write(RuleDoc.Markdown(match));
         return ExitCodes.Success;
     }
 }

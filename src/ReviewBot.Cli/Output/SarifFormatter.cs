@@ -102,7 +102,7 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
         ToPascalCase(rule.Name),
         new SarifMessage(rule.Title),
         new SarifMessage(rule.Why.Trim()),
-        new SarifHelp(RuleText.ToText(rule), RuleDoc.Markdown(rule)),
+        new SarifHelp(RuleDoc.Markdown(rule), RuleDoc.Markdown(rule)),
         new SarifConfiguration(Level(rule.DefaultSeverity)),
         new SarifRuleProperties(["security", "docker", "container", rule.Name], "high", SecuritySeverity(rule.DefaultSeverity)));
 

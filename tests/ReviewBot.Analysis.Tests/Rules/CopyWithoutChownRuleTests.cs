@@ -17,7 +17,7 @@ public class CopyWithoutChownRuleTests
     [Fact]
     public void Chowned_and_system_copies_are_not_reported()
     {
-        DoesNotReport("RB003", "FROM node:20-slim\nCOPY --chown=node:node . /app\nCOPY bin/tool /usr/local/bin/\nUSER node\n");
+        DoesNotReport("RB003", "FROM node:20-slim\nCOPY --chown=node:node . /app\nCOPY bin/tool /usr/local/bin/\nCOPY --from=node:20 /usr/lib/ /\nUSER node\n");
     }
 
     [Fact]
