@@ -14,9 +14,6 @@
 #   /var/lib/containers and leaves nothing behind.
 set -euo pipefail
 
-# Debian packages the stage needs, by command they provide.
-RBV_PACKAGES=(podman runc debootstrap busybox-static uidmap fuse-overlayfs gcc libc6-dev make bzip2 dpkg-dev)
-
 rbv_log() { printf '[fix-verification] %s\n' "$*" >&2; }
 
 rbv_install_tools() {
@@ -24,7 +21,6 @@ rbv_install_tools() {
     command -v podman >/dev/null || missing+=(podman)
     command -v runc >/dev/null || missing+=(runc)
     command -v debootstrap >/dev/null || missing+=(debootstrap)
-    [ -x /bin/busybox ] || missing+=(busybox-static)
     command -v newuidmap >/dev/null || missing+=(uidmap)
     command -v fuse-overlayfs >/dev/null || missing+=(fuse-overlayfs)
     command -v gcc >/dev/null || missing+=(gcc)
@@ -41,7 +37,7 @@ rbv_install_tools() {
     fi
     rbv_log "installing ${missing[*]} from Debian's packages"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # rbv_engine_config DIR: writes containers.conf, storage.conf and registries.conf under DIR and

@@ -130,7 +130,7 @@ rbv_busybox_rootfs() {
     chmod 0755 "$root/sbin/nologin"
     cp -a "$RBV_IMAGES_DIR/$flavour/etc/." "$root/etc/"
     chmod 0640 "$root/etc/shadow"
-    tar --numeric-owner -C "$root" -cf "$out" .
+    tar --numeric-owner -C "$root" -cf "$out" . || return 1
     rm -rf "$root"
 }
 
@@ -144,7 +144,7 @@ rbv_distroless_rootfs() {
     chmod 0700 "$root/root" "$root/home/nonroot"
     chown 65532:65532 "$root/home/nonroot"
     cp -a "$RBV_IMAGES_DIR/distroless/etc/." "$root/etc/"
-    tar --numeric-owner -C "$root" -cf "$out" .
+    tar --numeric-owner -C "$root" -cf "$out" . || return 1
     rm -rf "$root"
 }
 
@@ -155,12 +155,7 @@ rbv_import() {
 }
 
 rbv_tag() {
-    local source=$1
-    shift
-    local tag
-    for tag in "$@"; do
-        podman tag "$source" "$tag"
-    done
+    podman tag "$@"
 }
 
 rbv_build_derived() {
@@ -187,40 +182,40 @@ rbv_base_images() {
         find "$cache" -maxdepth 1 -type f \( -name 'debian-*.tar' -o -name 'busybox-*' \) -mtime +14 -delete
     ) 9>"$cache/.lock" || return 1
 
-    rbv_busybox_rootfs "$busybox" alpine "$run_dir/alpine.tar"
-    rbv_busybox_rootfs "$busybox" busybox "$run_dir/busybox.tar"
-    rbv_distroless_rootfs "$run_dir/distroless.tar"
+    rbv_busybox_rootfs "$busybox" alpine "$run_dir/alpine.tar" || return 1
+    rbv_busybox_rootfs "$busybox" busybox "$run_dir/busybox.tar" || return 1
+    rbv_distroless_rootfs "$run_dir/distroless.tar" || return 1
 
     local path='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
     rbv_import "$debian" localhost/rbv/debian:bookworm \
-        --change "ENV $path" --change 'CMD ["bash"]'
+        --change "ENV $path" --change 'CMD ["bash"]' || return 1
     rbv_tag localhost/rbv/debian:bookworm \
         docker.io/library/debian:bookworm-slim docker.io/library/debian:bookworm docker.io/library/debian:12-slim \
-        docker.io/library/debian:12 docker.io/library/debian:stable-slim docker.io/library/debian:latest
+        docker.io/library/debian:12 docker.io/library/debian:stable-slim docker.io/library/debian:latest || return 1
 
-    rbv_import "$run_dir/alpine.tar" localhost/rbv/alpine:3.20 --change "ENV $path" --change 'CMD ["/bin/sh"]'
-    rbv_tag localhost/rbv/alpine:3.20 docker.io/library/alpine:3.20 docker.io/library/alpine:3 docker.io/library/alpine:latest
+    rbv_import "$run_dir/alpine.tar" localhost/rbv/alpine:3.20 --change "ENV $path" --change 'CMD ["/bin/sh"]' || return 1
+    rbv_tag localhost/rbv/alpine:3.20 docker.io/library/alpine:3.20 docker.io/library/alpine:3 docker.io/library/alpine:latest || return 1
 
-    rbv_import "$run_dir/busybox.tar" localhost/rbv/busybox:1.36 --change "ENV $path" --change 'CMD ["sh"]'
-    rbv_tag localhost/rbv/busybox:1.36 docker.io/library/busybox:1.36 docker.io/library/busybox:latest
+    rbv_import "$run_dir/busybox.tar" localhost/rbv/busybox:1.36 --change "ENV $path" --change 'CMD ["sh"]' || return 1
+    rbv_tag localhost/rbv/busybox:1.36 docker.io/library/busybox:1.36 docker.io/library/busybox:latest || return 1
 
     rbv_import "$run_dir/distroless.tar" gcr.io/distroless/static-debian12:latest \
-        --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'
-    rbv_tag gcr.io/distroless/static-debian12:latest gcr.io/distroless/static:latest
+        --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' || return 1
+    rbv_tag gcr.io/distroless/static-debian12:latest gcr.io/distroless/static:latest || return 1
     rbv_import "$run_dir/distroless.tar" gcr.io/distroless/static-debian12:nonroot \
-        --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'USER 65532' --change 'WORKDIR /home/nonroot'
-    rbv_tag gcr.io/distroless/static-debian12:nonroot gcr.io/distroless/static:nonroot
+        --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'USER 65532' --change 'WORKDIR /home/nonroot' || return 1
+    rbv_tag gcr.io/distroless/static-debian12:nonroot gcr.io/distroless/static:nonroot || return 1
 
-    rbv_build_derived ubuntu.Containerfile docker.io/library/ubuntu:24.04
-    rbv_tag docker.io/library/ubuntu:24.04 docker.io/library/ubuntu:noble docker.io/library/ubuntu:latest
+    rbv_build_derived ubuntu.Containerfile docker.io/library/ubuntu:24.04 || return 1
+    rbv_tag docker.io/library/ubuntu:24.04 docker.io/library/ubuntu:noble docker.io/library/ubuntu:latest || return 1
 
-    rbv_build_derived node.Containerfile docker.io/library/node:20-slim
-    rbv_tag docker.io/library/node:20-slim docker.io/library/node:20-bookworm-slim docker.io/library/node:20
+    rbv_build_derived node.Containerfile docker.io/library/node:20-slim || return 1
+    rbv_tag docker.io/library/node:20-slim docker.io/library/node:20-bookworm-slim docker.io/library/node:20 || return 1
 
-    rbv_build_derived ubi.Containerfile registry.access.redhat.com/ubi9/ubi:latest
+    rbv_build_derived ubi.Containerfile registry.access.redhat.com/ubi9/ubi:latest || return 1
     rbv_tag registry.access.redhat.com/ubi9/ubi:latest registry.access.redhat.com/ubi9:latest \
-        docker.io/library/rockylinux:9 docker.io/library/almalinux:9
+        docker.io/library/rockylinux:9 docker.io/library/almalinux:9 || return 1
 
-    rbv_build_derived aspnet.Containerfile mcr.microsoft.com/dotnet/aspnet:8.0
-    rbv_tag mcr.microsoft.com/dotnet/aspnet:8.0 mcr.microsoft.com/dotnet/runtime-deps:8.0
+    rbv_build_derived aspnet.Containerfile mcr.microsoft.com/dotnet/aspnet:8.0 || return 1
+    rbv_tag mcr.microsoft.com/dotnet/aspnet:8.0 mcr.microsoft.com/dotnet/runtime-deps:8.0 || return 1
 }
