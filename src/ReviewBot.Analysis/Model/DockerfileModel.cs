@@ -319,47 +319,7 @@ internal static class Declarations
         }
     }
 
-    private static List<string> SplitWords(string text)
-    {
-        var words = new List<string>();
-        var word = new System.Text.StringBuilder();
-        char quote = '\0';
-        foreach (char c in text)
-        {
-            if (quote != '\0')
-            {
-                word.Append(c);
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-                word.Append(c);
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (word.Length > 0)
-                {
-                    words.Add(word.ToString());
-                    word.Clear();
-                }
-            }
-            else
-            {
-                word.Append(c);
-            }
-        }
-
-        if (word.Length > 0)
-        {
-            words.Add(word.ToString());
-        }
-
-        return words;
-    }
+    private static List<string> SplitWords(string text) => [.. DockerfileParser.ShellWords(text, '\\')];
 
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0] ? value[1..^1] : value;

@@ -395,8 +395,8 @@ internal static class DockerfileParser
         return markers;
     }
 
-    /// <summary>Splits on unquoted whitespace, keeping quote characters in the words.</summary>
-    private static IEnumerable<string> ShellWords(string text, char escape)
+    /// <summary>Splits on unquoted whitespace, keeping quote and escape characters in the words.</summary>
+    internal static IEnumerable<string> ShellWords(string text, char escape)
     {
         var word = new StringBuilder();
         char quote = '\0';

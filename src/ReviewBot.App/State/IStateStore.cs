@@ -22,6 +22,9 @@ public interface IStateStore
     /// <summary>Records a delivery id; false when it was recorded before (a redelivery).</summary>
     Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
 
+    /// <summary>Forgets a recorded delivery whose work could not be queued, so GitHub's redelivery is taken.</summary>
+    Task ForgetDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
+
     Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken);
 
     /// <summary>

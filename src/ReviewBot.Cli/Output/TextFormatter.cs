@@ -1,4 +1,5 @@
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Fixes;
 using ReviewBot.Cli.Scanning;
 
 namespace ReviewBot.Cli.Output;

@@ -1,8 +1,7 @@
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
-using ReviewBot.Cli.Output;
 
-namespace ReviewBot.Cli.Tests;
+namespace ReviewBot.Analysis.Tests.Fixes;
 
 public class UnifiedDiffTests
 {

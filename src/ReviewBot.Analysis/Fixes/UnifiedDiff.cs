@@ -1,7 +1,7 @@
 using System.Text;
 using ReviewBot.Analysis;
 
-namespace ReviewBot.Cli.Output;
+namespace ReviewBot.Analysis.Fixes;
 
 /// <summary>Renders line edits against an original text as a unified diff (what <c>git diff</c> prints).</summary>
 public static class UnifiedDiff
@@ -11,9 +11,12 @@ public static class UnifiedDiff
     /// <summary>One line of a diff: ' ' context, '-' removed, '+' added, '@' a hunk header, 'h' a file header.</summary>
     public readonly record struct DiffLine(char Kind, string Text);
 
-    public static List<DiffLine> Create(string path, string originalText, IReadOnlyList<TextEdit> edits)
+    public static List<DiffLine> Create(string path, string originalText, IReadOnlyList<TextEdit> edits) =>
+        Create(path, LineTable.Split(originalText).Select(TrimNewLine).ToList(), edits);
+
+    /// <summary>The diff of <paramref name="edits"/> against the original's lines (without terminators).</summary>
+    public static List<DiffLine> Create(string path, IReadOnlyList<string> lines, IReadOnlyList<TextEdit> edits)
     {
-        var lines = LineTable.Split(originalText).Select(TrimNewLine).ToList();
         var ordered = edits.OrderBy(e => e.StartLine).ThenBy(e => e.IsInsertion ? 0 : 1).ToList();
         var output = new List<DiffLine> { new('h', $"--- a/{path}"), new('h', $"+++ b/{path}") };
 
