@@ -55,8 +55,17 @@ public sealed class Git(string workingDirectory)
         using var output = new MemoryStream();
         var copyOutput = process.StandardOutput.BaseStream.CopyToAsync(output, cancellationToken);
         var readError = process.StandardError.ReadToEndAsync(cancellationToken);
-        await Task.WhenAll(copyOutput, readError).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(copyOutput, readError).ConfigureAwait(false);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // never leave a git process behind a cancelled review
+            throw;
+        }
+
         return new Result(process.ExitCode, output.ToArray(), readError.Result.Trim());
     }
 
