@@ -11,6 +11,7 @@ public static class CliApp
         new("ReviewBot: find Dockerfiles whose containers run as root, and fix them.")
         {
             ScanCommand.Create(console),
+            ReviewCommand.Create(console),
             RulesCommand.Create(console, RuleRunner.Rules),
         };
 

@@ -7,6 +7,9 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> O
 {
     private const int BufferSize = 64 * 1024;
 
+    /// <summary>Reads an environment variable (GitHub Actions' GITHUB_TOKEN …); tests give their own.</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = global::System.Environment.GetEnvironmentVariable;
+
     /// <summary>The real console. Colors only when stdout is a terminal and NO_COLOR is unset (https://no-color.org).</summary>
     public static CliConsole System => new(
         // Buffered: thousands of findings must not mean thousands of write calls. CliApp flushes it.

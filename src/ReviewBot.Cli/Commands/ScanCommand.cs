@@ -87,7 +87,7 @@ public static class ScanCommand
     }
 
     /// <summary>Reads and validates the config; a config with errors stops the scan (exit 2) rather than silently scanning with defaults.</summary>
-    private static RepositoryConfig? LoadConfig(CliConsole console, string path)
+    internal static RepositoryConfig? LoadConfig(CliConsole console, string path)
     {
         string yaml;
         try

@@ -1,0 +1,134 @@
+using System.Text;
+
+namespace ReviewBot.Cli.Review;
+
+/// <summary>The git questions a local review asks: refs, the changed files, their patches and their text at a commit.</summary>
+public sealed class GitRepository
+{
+    private readonly Git git;
+
+    private GitRepository(Git git) => this.git = git;
+
+    /// <summary>The repository's top-level folder; every path below is relative to it, as GitHub's are.</summary>
+    public string Root => git.WorkingDirectory;
+
+    /// <summary>Opens the repository that <paramref name="folder"/> is in; throws <see cref="GitException"/> when it is not in one.</summary>
+    public static async Task<GitRepository> OpenAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new GitException($"{folder}: no such folder");
+        }
+
+        var result = await new Git(folder).RunAsync(["rev-parse", "--show-toplevel"], cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new GitException($"{folder} is not in a git repository ({result.Error})");
+        }
+
+        return new GitRepository(new Git(result.Text.TrimEnd('\n', '\r')));
+    }
+
+    /// <summary>The full commit id <paramref name="reference"/> names, or null when it names no commit here.</summary>
+    public async Task<string?> TryResolveCommitAsync(string reference, CancellationToken cancellationToken)
+    {
+        var result = await git.RunAsync(["rev-parse", "--verify", "--quiet", "--end-of-options", reference + "^{commit}"], cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0 ? result.Text.Trim() : null;
+    }
+
+    public async Task<string> ResolveCommitAsync(string reference, CancellationToken cancellationToken) =>
+        await TryResolveCommitAsync(reference, cancellationToken).ConfigureAwait(false)
+        ?? throw new GitException($"unknown ref '{reference}' in {Root} (a shallow clone may lack it: fetch the full history, e.g. actions/checkout with fetch-depth: 0)");
+
+    public async Task<string> MergeBaseAsync(string a, string b, CancellationToken cancellationToken)
+    {
+        var result = await git.RunAsync(["merge-base", a, b], cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0
+            ? result.Text.Trim()
+            : throw new GitException($"{Short(a)} and {Short(b)} have no common ancestor; pass --base");
+    }
+
+    /// <summary>
+    /// The files changed on <paramref name="head"/> since its merge-base with <paramref name="baseCommit"/>
+    /// (<c>BASE...HEAD</c>, the same range a pull request shows), with renames followed.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangedPath>> ChangedFilesAsync(string baseCommit, string head, CancellationToken cancellationToken)
+    {
+        var result = await git.RunCheckedAsync(["diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", "--no-textconv", $"{baseCommit}...{head}", "--"], cancellationToken).ConfigureAwait(false);
+        var fields = result.Text.Split('\0');
+        var files = new List<ChangedPath>();
+        for (int i = 0; i + 1 < fields.Length; i += 2)
+        {
+            var status = fields[i];
+            if (status.Length == 0)
+            {
+                break;
+            }
+
+            // Renames and copies (R100, C75) name the old path, then the new one.
+            if (status[0] is 'R' or 'C' && i + 2 < fields.Length)
+            {
+                files.Add(new ChangedPath(status[0], fields[i + 2], fields[i + 1]));
+                i++;
+            }
+            else
+            {
+                files.Add(new ChangedPath(status[0], fields[i + 1], null));
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// The file's diff in the shape of GitHub's pull request file <c>patch</c>: the hunks only, without the
+    /// <c>diff --git</c>/<c>---</c>/<c>+++</c> header and without a final newline. Empty when the file
+    /// changed without a content change (a pure rename); null for a binary diff, as GitHub sends none.
+    /// </summary>
+    public async Task<string?> PatchAsync(string baseCommit, string head, ChangedPath file, CancellationToken cancellationToken)
+    {
+        List<string> arguments = ["diff", "--unified=3", "--find-renames", "--no-color", "--no-ext-diff", "--no-textconv", $"{baseCommit}...{head}", "--"];
+        if (file.PreviousPath is not null)
+        {
+            arguments.Add(file.PreviousPath);
+        }
+
+        arguments.Add(file.Path);
+        var text = (await git.RunCheckedAsync(arguments, cancellationToken).ConfigureAwait(false)).Text;
+        int hunks = text.StartsWith("@@", StringComparison.Ordinal) ? 0
+            : text.IndexOf("\n@@", StringComparison.Ordinal) is var at and >= 0 ? at + 1 : -1;
+        if (hunks < 0)
+        {
+            return text.Contains("Binary files ", StringComparison.Ordinal) ? null : "";
+        }
+
+        return text[hunks..].TrimEnd('\n');
+    }
+
+    /// <summary>The file's bytes at <paramref name="commit"/>, exactly as committed (no filters), or null when it has no such file.</summary>
+    public async Task<byte[]?> ReadFileAsync(string commit, string path, CancellationToken cancellationToken)
+    {
+        var exists = await git.RunAsync(["cat-file", "-e", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false);
+        if (exists.ExitCode != 0)
+        {
+            return null;
+        }
+
+        return (await git.RunCheckedAsync(["cat-file", "blob", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false)).Output;
+    }
+
+    /// <summary>Bytes as text the way the App reads GitHub's raw content: strict UTF-8, else Latin-1.</summary>
+    public static string DecodeText(byte[] bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+    }
+
+    public static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
+}

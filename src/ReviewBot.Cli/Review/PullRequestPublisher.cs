@@ -1,0 +1,105 @@
+using System.Net;
+using Octokit;
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Review;
+
+namespace ReviewBot.Cli.Review;
+
+/// <summary>
+/// Posts a plan to the pull request of a GitHub Actions run, as the App's review run does: one review on
+/// the head commit, "Fixed in" replies to our comments whose problem is gone, and the check run.
+/// Idempotent: comments whose fingerprint is on the pull request already are not planned again.
+/// </summary>
+public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnvironment environment, TextWriter error)
+{
+    private const string FixedPrefix = "Fixed in ";
+
+    private IReadOnlyList<ExistingComment> existing = [];
+    private List<ExistingComment> ours = [];
+
+    private string Owner => environment.Owner;
+
+    private string Repo => environment.Repo;
+
+    private int Number => environment.PullRequest.Number;
+
+    /// <summary>Reads our earlier comments (top-level ones carrying a fingerprint) and returns their fingerprints.</summary>
+    public async Task<IReadOnlySet<string>> ReadPostedFingerprintsAsync(CancellationToken cancellationToken)
+    {
+        existing = await client.ListReviewCommentsAsync(Owner, Repo, Number, cancellationToken).ConfigureAwait(false);
+        ours = [.. existing.Where(c => c.InReplyToId is null && Fingerprint.Parse(c.Body).Any())];
+        return ours.SelectMany(c => Fingerprint.Parse(c.Body)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Posts the review and completes the check run. When the token may not create check runs (GitHub
+    /// Actions' GITHUB_TOKEN without <c>checks: write</c> answers 403), says so and goes on without one:
+    /// the step's exit code is the gate then. A failure after the check started ends it neutral, never in progress.
+    /// </summary>
+    public async Task PublishAsync(ReviewPlan plan, CancellationToken cancellationToken)
+    {
+        string headSha = environment.PullRequest.HeadSha;
+        long? checkRunId = null;
+        try
+        {
+            checkRunId = await client.StartCheckRunAsync(Owner, Repo, headSha, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ForbiddenException)
+        {
+            await error.WriteLineAsync(
+                $"reviewbot: GitHub refused to create the check run (403): the token lacks checks: write (add it under permissions: in the workflow). "
+                + "Going on without a check run; this step's exit code is the gate.").ConfigureAwait(false);
+        }
+
+        try
+        {
+            var posted = await client.PostReviewAsync(Owner, Repo, Number, headSha, plan, cancellationToken).ConfigureAwait(false);
+            await error.WriteLineAsync(posted.ReviewId is null
+                ? $"reviewbot: nothing new to post on pull request #{Number}; every comment is there already."
+                : $"reviewbot: posted review {posted.ReviewId} on pull request #{Number} ({plan.Comments.Length} inline, {plan.FileComments.Length} file comments{(posted.MovedInlineComments ? "; GitHub refused the inline comments, so they became file comments" : "")}).").ConfigureAwait(false);
+            await AnswerFixedAsync(plan, headSha, cancellationToken).ConfigureAwait(false);
+            if (checkRunId is { } id)
+            {
+                await client.CompleteCheckRunAsync(Owner, Repo, id, plan.Check, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (checkRunId is { } id && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            try
+            {
+                await client.FailCheckRunAsync(Owner, Repo, id, $"The review could not be posted ({Describe(e)}).", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception inner) when (inner is ApiException or HttpRequestException or OperationCanceledException)
+            {
+                await error.WriteLineAsync($"reviewbot: the check run could not be closed either: {Describe(inner)}").ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Our comments whose problems are all gone get one "Fixed in &lt;sha&gt;" reply, as the App does.</summary>
+    private async Task AnswerFixedAsync(ReviewPlan plan, string headSha, CancellationToken cancellationToken)
+    {
+        foreach (var comment in ours)
+        {
+            if (Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)
+                || existing.Any(reply => reply.InReplyToId == comment.Id && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            await client.ReplyAsync(Owner, Repo, Number, comment.Id, $"{FixedPrefix}{headSha}.", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A GitHub failure in one line, without request headers (so never the token).</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        ApiException api when api.StatusCode == HttpStatusCode.Forbidden =>
+            $"GitHub answered 403: {api.Message}. The token needs pull-requests: write; for pull requests from forks, GITHUB_TOKEN is read-only on pull_request events",
+        ApiException api => $"GitHub answered {(int)api.StatusCode}: {api.Message}",
+        GitHubRateLimitedException r => r.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+}

@@ -1,0 +1,251 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ReviewBot.Cli.Tests;
+
+/// <summary><c>reviewbot review --github-pr</c> against WireMock.Net playing GitHub's API (Octokit adds /api/v3/ to a non-github.com URL).</summary>
+public sealed class ReviewGitHubPrTests : IDisposable
+{
+    private const string Token = "ghs_secret_token_value_1234";
+    private const string Owner = "Codertocat";
+    private const string Repo = "Hello-World";
+    private const int Number = 2;
+    private const long CheckRunId = 4;
+    private const string RepoPath = "/api/v3/repos/" + Owner + "/" + Repo;
+
+    private readonly TempGitRepository repo = new();
+    private readonly WireMockServer github = WireMockServer.Start();
+    private readonly string baseSha;
+    private readonly string headSha;
+    private readonly string eventPath;
+
+    public ReviewGitHubPrTests()
+    {
+        repo.Write("Dockerfile", ReviewCommandTests.BaseDockerfile);
+        baseSha = repo.Commit("base");
+        repo.Git("checkout", "-q", "-b", "feature");
+        repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile);
+        repo.Write("svc/Dockerfile", "FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . /app\nRUN make\nCMD [\"/app/run\"]\n");
+        headSha = repo.Commit("expose 80, add svc");
+        // Actions checks out the merge commit, not the head: the range must come from the event's SHAs.
+        repo.Git("checkout", "-q", "main");
+
+        var payload = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "pull_request.synchronize.json")))!;
+        payload["pull_request"]!["head"]!["sha"] = headSha;
+        payload["pull_request"]!["base"]!["sha"] = baseSha;
+        eventPath = Path.Combine(repo.Root, ".git", "event.json");
+        File.WriteAllText(eventPath, payload.ToJsonString());
+
+        StubJson("GET", RepoPath + $"/pulls/{Number}/comments", "[]");
+        StubJson("POST", RepoPath + $"/pulls/{Number}/reviews", """{"id":80,"state":"COMMENTED"}""");
+        StubJson("POST", RepoPath + $"/pulls/{Number}/comments", """{"id":90}""", 201);
+        StubJson("POST", RepoPath + "/check-runs", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root","status":"in_progress"}""", 201);
+        StubJson("PATCH", RepoPath + $"/check-runs/{CheckRunId}", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root"}""");
+    }
+
+    public void Dispose()
+    {
+        github.Stop();
+        repo.Dispose();
+    }
+
+    [Fact]
+    public async Task Posts_one_review_on_the_head_with_line_side_and_start_line_and_completes_the_check_run()
+    {
+        var run = await RunAsync("--base", baseSha, "--head", headSha);
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        Assert.Equal(headSha, review["commit_id"]!.GetValue<string>());
+        Assert.Equal("COMMENT", review["event"]!.GetValue<string>());
+        var comments = review["comments"]!.AsArray().Select(c => c!).ToList();
+        Assert.Equal(2, comments.Count);
+        var single = comments.Single(c => c["path"]!.GetValue<string>() == "Dockerfile");
+        Assert.Equal(8, single["line"]!.GetValue<int>());
+        Assert.Equal("RIGHT", single["side"]!.GetValue<string>());
+        Assert.Null(single["start_line"]);
+        Assert.Contains("```suggestion\nEXPOSE 8080\n```", single["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        var multi = comments.Single(c => c["path"]!.GetValue<string>() == "svc/Dockerfile");
+        Assert.Equal((3, 4, "RIGHT", "RIGHT"), (multi["start_line"]!.GetValue<int>(), multi["line"]!.GetValue<int>(), multi["start_side"]!.GetValue<string>(), multi["side"]!.GetValue<string>()));
+
+        var fileComment = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments")));
+        Assert.Equal(("Dockerfile", "file", headSha), (fileComment["path"]!.GetValue<string>(), fileComment["subject_type"]!.GetValue<string>(), fileComment["commit_id"]!.GetValue<string>()));
+
+        var created = Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")));
+        Assert.Equal(("ReviewBot / non-root", headSha), (created["name"]!.GetValue<string>(), created["head_sha"]!.GetValue<string>()));
+        var completed = Json(Assert.Single(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}")));
+        Assert.Equal(("completed", "failure"), (completed["status"]!.GetValue<string>(), completed["conclusion"]!.GetValue<string>()));
+        Assert.NotEmpty(completed["output"]!["annotations"]!.AsArray());
+
+        Assert.All(github.LogEntries, e => Assert.Equal($"Token {Token}", e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.DoesNotContain(Token, run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, run.Error, StringComparison.Ordinal);
+        Assert.Contains("posted review 80", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_run_posts_no_duplicate_comments()
+    {
+        var first = await RunAsync();
+        Assert.Equal(ExitCodes.Findings, first.ExitCode);
+
+        // GitHub now lists what the first run posted: the review's inline comments and the file comment.
+        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var onThePr = review["comments"]!.AsArray().Select(c => c!["body"]!.GetValue<string>())
+            .Concat(Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select(e => Json(e)["body"]!.GetValue<string>()))
+            .Select((body, i) => new { id = 1000 + i, body, path = "Dockerfile", user = new { login = "github-actions[bot]", type = "Bot" } })
+            .ToList();
+        Assert.Equal(3, onThePr.Count);
+        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(onThePr)));
+
+        var second = await RunAsync();
+
+        Assert.Equal(ExitCodes.Findings, second.ExitCode);
+        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
+        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments"));
+        Assert.DoesNotContain(github.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
+        Assert.Contains("nothing new to post", second.Error, StringComparison.Ordinal);
+        // The gate is still reported on every run.
+        Assert.Equal(2, Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}").Count);
+        Assert.Equal("failure", Json(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}")[1])["conclusion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_push_that_fixes_a_problem_answers_its_comment_fixed_and_posts_nothing_new()
+    {
+        await RunAsync();
+        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var onThePr = review["comments"]!.AsArray().Select((c, i) => new { id = 1000 + i, body = c!["body"]!.GetValue<string>(), path = c["path"]!.GetValue<string>() })
+            .Concat(Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select((e, i) => new { id = 2000 + i, body = Json(e)["body"]!.GetValue<string>(), path = "Dockerfile" }))
+            .ToList();
+        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(onThePr)));
+        github.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{RepoPath}/pulls/{Number}/comments/\\d+/replies$")).UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"id":3000}"""));
+
+        // The next push takes the suggestion for EXPOSE; RB001 stays.
+        repo.Git("checkout", "-q", "feature");
+        repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile.Replace("EXPOSE 80", "EXPOSE 8080", StringComparison.Ordinal));
+        var fixedSha = repo.Commit("take the EXPOSE suggestion");
+        var payload = JsonNode.Parse(File.ReadAllText(eventPath))!;
+        payload["pull_request"]!["head"]!["sha"] = fixedSha;
+        File.WriteAllText(eventPath, payload.ToJsonString());
+
+        var second = await RunAsync();
+
+        Assert.Equal(ExitCodes.Findings, second.ExitCode);
+        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
+        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments"));
+        var rb004 = onThePr.Single(c => c.body.Contains("RB004", StringComparison.Ordinal));
+        var reply = Assert.Single(github.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
+        Assert.Equal(RepoPath + $"/pulls/{Number}/comments/{rb004.id}/replies", reply.RequestMessage.Path);
+        Assert.Equal($"Fixed in {fixedSha}.", Json(reply)["body"]!.GetValue<string>());
+        Assert.Equal(fixedSha, Json(Requests("POST", RepoPath + "/check-runs")[1])["head_sha"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Without_checks_write_the_review_is_still_posted_and_the_exit_code_is_the_gate()
+    {
+        github.Given(Request.Create().WithPath(RepoPath + "/check-runs").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/checks/runs#create-a-check-run"}"""));
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
+        Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
+        Assert.Contains("403", run.Error, StringComparison.Ordinal);
+        Assert.Contains("checks: write", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_review_ends_the_check_neutral_and_exits_2()
+    {
+        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/reviews").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Resource not accessible by integration"}"""));
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.Contains("the review was not posted: GitHub answered 403", run.Error, StringComparison.Ordinal);
+        Assert.Contains("pull-requests: write", run.Error, StringComparison.Ordinal);
+        var closed = Json(Assert.Single(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}")));
+        Assert.Equal(("completed", "neutral"), (closed["status"]!.GetValue<string>(), closed["conclusion"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_head_other_than_the_pull_requests_exits_2_without_calling_GitHub()
+    {
+        var run = await RunAsync("--head", baseSha);
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.Contains("pull request #2's head is", run.Error, StringComparison.Ordinal);
+        Assert.Empty(github.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("GITHUB_TOKEN")]
+    [InlineData("GITHUB_REPOSITORY")]
+    [InlineData("GITHUB_EVENT_PATH")]
+    public async Task Missing_environment_exits_2_and_names_what_is_missing(string missing)
+    {
+        var run = await RunAsync(new Dictionary<string, string?> { [missing] = null });
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.Contains($"{missing} is not set", run.Error, StringComparison.Ordinal);
+        Assert.Empty(github.LogEntries);
+    }
+
+    [Fact]
+    public async Task An_event_without_a_pull_request_exits_2()
+    {
+        File.WriteAllText(eventPath, """{"ref":"refs/heads/main","after":"abc"}""");
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.Contains("has no pull_request", run.Error, StringComparison.Ordinal);
+    }
+
+    private Task<CliRun> RunAsync(params string[] extra) => RunAsync(new Dictionary<string, string?>(), extra);
+
+    private async Task<CliRun> RunAsync(Dictionary<string, string?> overrides, params string[] extra)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["GITHUB_TOKEN"] = Token,
+            ["GITHUB_REPOSITORY"] = Owner + "/" + Repo,
+            ["GITHUB_EVENT_PATH"] = eventPath,
+            ["GITHUB_API_URL"] = github.Url,
+        };
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = new CliConsole(output, error, () => new MemoryStream(), repo.Root, UseColor: false)
+        {
+            GetEnvironmentVariable = name => environment.GetValueOrDefault(name),
+        };
+        int code = await CliApp.RunAsync(["review", "--github-pr", "--format", "json", .. extra], console);
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    private void StubJson(string method, string path, string json, int status = 200) =>
+        github.Given(Request.Create().WithPath(path).UsingMethod(method)).AtPriority(50)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json));
+
+    private List<ILogEntry> Requests(string method, string path) =>
+        [.. github.LogEntries.Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path)];
+
+    private static JsonNode Json(ILogEntry entry) => JsonNode.Parse(Encoding.UTF8.GetBytes(entry.RequestMessage.Body!))!;
+}
