@@ -117,12 +117,29 @@ public sealed class ReviewGitHubPrTests : IDisposable
     }
 
     [Fact]
+    public async Task A_person_pasting_our_fingerprint_does_not_silence_the_finding()
+    {
+        await RunAsync();
+        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var copied = review["comments"]!.AsArray().Select((c, i) => new { id = 1000 + i, body = c!["body"]!.GetValue<string>(), path = c["path"]!.GetValue<string>(), user = new { login = "mallory", type = "User" } }).ToList();
+        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(copied)));
+
+        await RunAsync();
+
+        var reviews = Requests("POST", RepoPath + $"/pulls/{Number}/reviews").Select(Json).ToList();
+        Assert.Equal(2, reviews.Count);
+        Assert.Equal(review["comments"]!.AsArray().Count, reviews[1]["comments"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task A_push_that_fixes_a_problem_answers_its_comment_fixed_and_posts_nothing_new()
     {
         await RunAsync();
         var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
-        var onThePr = review["comments"]!.AsArray().Select((c, i) => new { id = 1000 + i, body = c!["body"]!.GetValue<string>(), path = c["path"]!.GetValue<string>() })
-            .Concat(Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select((e, i) => new { id = 2000 + i, body = Json(e)["body"]!.GetValue<string>(), path = "Dockerfile" }))
+        var bot = new { login = "github-actions[bot]", type = "Bot" };
+        var onThePr = review["comments"]!.AsArray().Select((c, i) => new { id = 1000 + i, body = c!["body"]!.GetValue<string>(), path = c["path"]!.GetValue<string>(), user = bot })
+            .Concat(Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select((e, i) => new { id = 2000 + i, body = Json(e)["body"]!.GetValue<string>(), path = "Dockerfile", user = bot }))
             .ToList();
         github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(onThePr)));

@@ -115,10 +115,9 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
             files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, file.Patch));
         }
 
-        var existing = await client.ListReviewCommentsAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
-        var ours = existing.Where(c => c.InReplyToId is null && Fingerprint.Parse(c.Body).Any()).ToList();
+        var previous = await PreviousComments.ReadAsync(client, item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
         var remembered = (await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false))?.Fingerprints ?? [];
-        var posted = ours.SelectMany(c => Fingerprint.Parse(c.Body)).Concat(remembered).ToHashSet(StringComparer.Ordinal);
+        var posted = previous.Fingerprints.Concat(remembered).ToHashSet(StringComparer.Ordinal);
 
         var planOptions = ReviewPlanOptions.From(config) with
         {
@@ -133,7 +132,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
 
         if (!listed.Truncated)
         {
-            await AnswerFixedAsync(client, item, pr.HeadSha, existing, ours, plan, cancellationToken).ConfigureAwait(false);
+            await previous.AnswerFixedAsync(client, item.Owner, item.Repo, item.PullNumber, plan, pr.HeadSha, cancellationToken).ConfigureAwait(false);
         }
 
         await client.CompleteCheckRunAsync(item.Owner, item.Repo, checkRunId, plan.Check, cancellationToken).ConfigureAwait(false);
@@ -144,27 +143,6 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
             Fingerprints = s.Fingerprints.Union(delivered.Fingerprints).Intersect(plan.Fingerprints),
         }, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Our comments whose problems are all gone get one "Fixed in &lt;sha&gt;" reply.</summary>
-    private static async Task AnswerFixedAsync(PullRequestClient client, WorkItem item, string headSha, IReadOnlyList<ExistingComment> all, List<ExistingComment> ours, ReviewPlan plan, CancellationToken cancellationToken)
-    {
-        foreach (var comment in ours)
-        {
-            if (Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains))
-            {
-                continue;
-            }
-
-            if (all.Any(reply => reply.InReplyToId == comment.Id && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            await client.ReplyAsync(item.Owner, item.Repo, item.PullNumber, comment.Id, $"{FixedPrefix}{headSha}.", cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private const string FixedPrefix = "Fixed in ";
 
     private static string FailureReason(Exception e) => e switch
     {

@@ -12,10 +12,7 @@ namespace ReviewBot.Cli.Review;
 /// </summary>
 public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnvironment environment, TextWriter error)
 {
-    private const string FixedPrefix = "Fixed in ";
-
-    private IReadOnlyList<ExistingComment> existing = [];
-    private List<ExistingComment> ours = [];
+    private PreviousComments? previous;
 
     private string Owner => environment.Owner;
 
@@ -26,9 +23,8 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
     /// <summary>Reads our earlier comments (top-level ones carrying a fingerprint) and returns their fingerprints.</summary>
     public async Task<IReadOnlySet<string>> ReadPostedFingerprintsAsync(CancellationToken cancellationToken)
     {
-        existing = await client.ListReviewCommentsAsync(Owner, Repo, Number, cancellationToken).ConfigureAwait(false);
-        ours = [.. existing.Where(c => c.InReplyToId is null && Fingerprint.Parse(c.Body).Any())];
-        return ours.SelectMany(c => Fingerprint.Parse(c.Body)).ToHashSet(StringComparer.Ordinal);
+        previous = await PreviousComments.ReadAsync(client, Owner, Repo, Number, cancellationToken).ConfigureAwait(false);
+        return previous.Fingerprints;
     }
 
     /// <summary>
@@ -57,7 +53,10 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
             await error.WriteLineAsync(posted.ReviewId is null
                 ? $"reviewbot: nothing new to post on pull request #{Number}; every comment is there already."
                 : $"reviewbot: posted review {posted.ReviewId} on pull request #{Number} ({plan.Comments.Length} inline, {plan.FileComments.Length} file comments{(posted.MovedInlineComments ? "; GitHub refused the inline comments, so they became file comments" : "")}).").ConfigureAwait(false);
-            await AnswerFixedAsync(plan, headSha, cancellationToken).ConfigureAwait(false);
+            if (previous is not null)
+            {
+                await previous.AnswerFixedAsync(client, Owner, Repo, Number, plan, headSha, cancellationToken).ConfigureAwait(false);
+            }
             if (checkRunId is { } id)
             {
                 await client.CompleteCheckRunAsync(Owner, Repo, id, plan.Check, cancellationToken).ConfigureAwait(false);
@@ -75,21 +74,6 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
             }
 
             throw;
-        }
-    }
-
-    /// <summary>Our comments whose problems are all gone get one "Fixed in &lt;sha&gt;" reply, as the App does.</summary>
-    private async Task AnswerFixedAsync(ReviewPlan plan, string headSha, CancellationToken cancellationToken)
-    {
-        foreach (var comment in ours)
-        {
-            if (Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)
-                || existing.Any(reply => reply.InReplyToId == comment.Id && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            await client.ReplyAsync(Owner, Repo, Number, comment.Id, $"{FixedPrefix}{headSha}.", cancellationToken).ConfigureAwait(false);
         }
     }
 
