@@ -92,6 +92,12 @@ internal static partial class UserCommands
                 if (word.StartsWith('-') && word.Length > 1)
                 {
                     string? value = inline;
+                    // A cluster of short flags (-ms /bin/bash) takes a value when its last flag does.
+                    if (option.Length > 2 && option[1] != '-' && option.Skip(1).All(char.IsAsciiLetter))
+                    {
+                        option = "-" + option[^1];
+                    }
+
                     bool takesValue = UseraddOptionsWithValue.Contains(option) || (command == "adduser" && option is "-h" or "-g" or "-s" or "-G" or "-u" or "-k");
                     if (takesValue && value is null && i + 1 < words.Count)
                     {

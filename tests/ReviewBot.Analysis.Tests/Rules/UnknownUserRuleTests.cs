@@ -20,6 +20,9 @@ public class UnknownUserRuleTests
         DoesNotReport("RB002", "FROM node:20\nUSER node\n");
         DoesNotReport("RB002", "FROM debian:bookworm-slim\nUSER 1234:1234\n");
         DoesNotReport("RB002", "FROM debian:bookworm-slim\nUSER nobody\n");
+        DoesNotReport("RB002", "FROM debian:bookworm-slim\nRUN useradd -ms /bin/bash dev\nUSER dev\n");
+        DoesNotReport("RB002", "FROM alpine:3.20\nRUN adduser -DHs /sbin/nologin -u 1001 svc\nUSER svc\n");
+        DoesNotReport("RB002", "FROM debian:bookworm\nARG USERNAME=vscode\nRUN useradd -m $USERNAME\nUSER $USERNAME\n");
         DoesNotReport("RB002", "FROM debian:bookworm\nRUN adduser --disabled-password --gecos \"\" web\nUSER web\n");
         DoesNotReport("RB002", "FROM debian:bookworm\nRUN <<EOF\nset -e\nuseradd --uid 1001 --shell /bin/false web\nEOF\nUSER web\n");
     }
