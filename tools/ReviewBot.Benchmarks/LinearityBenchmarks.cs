@@ -7,7 +7,7 @@ public class LinearityBenchmarks
 {
     private string text = "";
 
-    [Params(Shape.Stages, Shape.ContinuationLines, Shape.Heredoc)]
+    [Params(Shape.Stages, Shape.ContinuationLines, Shape.Heredoc, Shape.Declarations)]
     public Shape Shape { get; set; }
 
     [Params(1, 10, 100)]

@@ -13,6 +13,9 @@ public enum Shape
 
     /// <summary>One RUN heredoc whose body grows (data the parser must skip, never instructions).</summary>
     Heredoc,
+
+    /// <summary>More ARG and ENV instructions (a long list of versions and settings), each in scope of the next.</summary>
+    Declarations,
 }
 
 /// <summary>The same realistic Dockerfile at ×1, ×10, ×100: growth must cost time in proportion, never more.</summary>
@@ -21,11 +24,15 @@ public static class SyntheticDockerfile
     /// <summary>Continuation or heredoc lines per unit of scale.</summary>
     private const int LinesPerUnit = 60;
 
+    /// <summary>ARG/ENV pairs per unit of scale.</summary>
+    private const int DeclarationsPerUnit = 10;
+
     public static string Build(Shape shape, int scale) => shape switch
     {
         Shape.Stages => Stages(scale),
         Shape.ContinuationLines => Continuation(scale),
         Shape.Heredoc => Heredoc(scale),
+        Shape.Declarations => Declarations(scale),
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
 
@@ -81,6 +88,18 @@ public static class SyntheticDockerfile
         }
 
         b.Append("EOF\nCOPY app /usr/local/bin/app\nEXPOSE 8080\nENTRYPOINT [\"app\"]\n");
+        return b.ToString();
+    }
+
+    private static string Declarations(int scale)
+    {
+        var b = new StringBuilder("FROM python:3.12-slim\n");
+        for (int i = 0; i < scale * DeclarationsPerUnit; i++)
+        {
+            b.Append($"ARG LIB{i}_VERSION=1.{i}.0\nENV LIB{i}_URL=https://example.org/lib{i}/v${{LIB{i}_VERSION}}.tar.gz\n");
+        }
+
+        b.Append("COPY . /app\nEXPOSE 80\nCMD [\"python\", \"-m\", \"app\", \"--port\", \"80\"]\n");
         return b.ToString();
     }
 }
