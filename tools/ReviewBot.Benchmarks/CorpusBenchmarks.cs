@@ -1,0 +1,32 @@
+using BenchmarkDotNet.Attributes;
+
+namespace ReviewBot.Benchmarks;
+
+/// <summary>One operation = every Dockerfile of the shared corpus, one after another on one thread.</summary>
+public class CorpusBenchmarks
+{
+    private string[] texts = [];
+
+    [GlobalSetup]
+    public void Setup() => texts = Corpus.Instance.Texts;
+
+    [Benchmark]
+    public int Parse() => Sum(Pipeline.Parse);
+
+    [Benchmark]
+    public int ParseAnalyze() => Sum(Pipeline.Analyze);
+
+    [Benchmark(Baseline = true)]
+    public int ParseAnalyzeFix() => Sum(Pipeline.AnalyzeAndFix);
+
+    private int Sum(Func<string, int> step)
+    {
+        int total = 0;
+        foreach (var text in texts)
+        {
+            total += step(text);
+        }
+
+        return total;
+    }
+}

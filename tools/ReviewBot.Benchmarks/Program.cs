@@ -1,0 +1,3 @@
+using ReviewBot.Benchmarks;
+
+return BenchmarkApp.Run(args);
