@@ -39,8 +39,11 @@ internal sealed class ImageCatalog
             .OrderByDescending(x => Glob.LiteralLength(x.Pattern))
             .ThenBy(x => x.Entry.Tags.IsEmpty ? 1 : 0)
             .ThenBy(x => x.Entry.Order)];
-        Problems = problems.AddRange(CheckExamples(entries.AddRange(guesses)));
+        // Checking every example resolves to its entry is for the data file's tests, not every scan's start-up.
+        this.problems = new Lazy<ImmutableArray<string>>(() => problems.AddRange(CheckExamples(entries.AddRange(guesses))));
     }
+
+    private readonly Lazy<ImmutableArray<string>> problems;
 
     /// <summary>Entries (not guesses), in file order.</summary>
     public ImmutableArray<CatalogEntry> Entries { get; }
@@ -49,7 +52,7 @@ internal sealed class ImageCatalog
     public ImmutableArray<CatalogEntry> Guesses => guesses;
 
     /// <summary>Everything wrong with the data, one clear sentence each; empty when the file is well-formed.</summary>
-    public ImmutableArray<string> Problems { get; }
+    public ImmutableArray<string> Problems => problems.Value;
 
     /// <summary>The image's registry/repository with the data file's aliases applied (e.g. <c>amd64/alpine</c> → <c>alpine</c>).</summary>
     public string CanonicalName(ImageReference image)

@@ -125,10 +125,7 @@ public sealed class DockerfileModel
             root = parent.RootImage;
             baseInfo = parent.Base;
             user = parent.FinalUser;
-            foreach (var pair in parent.FinalScope.Where(p => p.Value.Value is not null || !globalArgs.ContainsKey(p.Key)))
-            {
-                env[pair.Key] = pair.Value;
-            }
+            env.AddRange(parent.FinalEnv);
 
             users.AddRange(parent.CreatedUsers);
             groups.AddRange(parent.CreatedGroups);
@@ -151,10 +148,11 @@ public sealed class DockerfileModel
         }
 
         // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
-        var args = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
         var scopes = ImmutableArray.CreateBuilder<ImmutableDictionary<string, VariableValue>>(body.Length);
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
-        ImmutableDictionary<string, VariableValue> scope = Merge(args, env);
+        // One scope updated per declaration (ENV always overrides an ARG of the same name), so a stage with
+        // thousands of ARG/ENV lines stays linear.
+        ImmutableDictionary<string, VariableValue> scope = env.ToImmutable();
         foreach (var instruction in body)
         {
             scopes.Add(scope);
@@ -166,27 +164,33 @@ public sealed class DockerfileModel
                 case "ARG":
                     foreach (var (argName, value) in Declarations.ParseArg(instruction.Arguments))
                     {
+                        VariableValue declared;
                         if (value is not null)
                         {
                             var expanded = VariableExpander.Expand(value, lookup, escape);
-                            args[argName] = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                            declared = new VariableValue(expanded.IsResolved ? expanded.Text : null);
                         }
                         else
                         {
-                            args[argName] = globalArgs.TryGetValue(argName, out var global) ? global : new VariableValue(null);
+                            declared = globalArgs.TryGetValue(argName, out var global) ? global : new VariableValue(null);
+                        }
+
+                        if (!env.ContainsKey(argName))
+                        {
+                            scope = scope.SetItem(argName, declared);
                         }
                     }
 
-                    scope = Merge(args, env);
                     break;
                 case "ENV":
                     foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
                     {
                         var expanded = VariableExpander.Expand(value, lookup, escape);
-                        env[envName] = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                        var declared = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                        env[envName] = declared;
+                        scope = scope.SetItem(envName, declared);
                     }
 
-                    scope = Merge(args, env);
                     break;
                 case "USER":
                     user = ParseUser(instruction, VariableExpander.Expand(instruction.Arguments.Trim(), lookup, escape), users);
@@ -194,7 +198,7 @@ public sealed class DockerfileModel
                 case "RUN":
                     string script = ShellText(instruction);
                     var resolved = VariableExpander.Expand(script, lookup, escape).Text;
-                    foreach (var (created, uid, isGroup) in UserCommands.Find(resolved))
+                    foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
                     {
                         (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
                     }
@@ -226,21 +230,8 @@ public sealed class DockerfileModel
             stageUsers,
             groups.ToImmutable(),
             opaque,
-            Merge(args, env));
-    }
-
-    private static ImmutableDictionary<string, VariableValue> Merge(
-        ImmutableDictionary<string, VariableValue>.Builder args,
-        ImmutableDictionary<string, VariableValue>.Builder env)
-    {
-        // ENV always overrides an ARG of the same name.
-        var merged = args.ToImmutable().ToBuilder();
-        foreach (var pair in env)
-        {
-            merged[pair.Key] = pair.Value;
-        }
-
-        return merged.ToImmutable();
+            scope,
+            env.ToImmutable());
     }
 
     internal static EffectiveUser BaseUser(BaseImageInfo info)

@@ -29,7 +29,8 @@ public sealed class Stage
         ImmutableDictionary<string, CreatedUser> createdUsers,
         ImmutableDictionary<string, CreatedUser> createdGroups,
         bool definesUsersOpaquely,
-        ImmutableDictionary<string, VariableValue> finalScope)
+        ImmutableDictionary<string, VariableValue> finalScope,
+        ImmutableDictionary<string, VariableValue> finalEnv)
     {
         Index = index;
         Name = name;
@@ -46,6 +47,7 @@ public sealed class Stage
         CreatedGroups = createdGroups;
         DefinesUsersOpaquely = definesUsersOpaquely;
         FinalScope = finalScope;
+        FinalEnv = finalEnv;
     }
 
     public int Index { get; }
@@ -83,6 +85,9 @@ public sealed class Stage
 
     /// <summary>ARG and ENV values at the end of the stage.</summary>
     public ImmutableDictionary<string, VariableValue> FinalScope { get; }
+
+    /// <summary>ENV values at the end of the stage: what a stage built FROM this one inherits.</summary>
+    public ImmutableDictionary<string, VariableValue> FinalEnv { get; }
 
     /// <summary>The last line of the stage (its last instruction's end line, or the FROM line).</summary>
     public int EndLine => Instructions.IsEmpty ? From.EndLine : Instructions[^1].EndLine;

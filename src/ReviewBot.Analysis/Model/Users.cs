@@ -149,6 +149,10 @@ internal static partial class UserCommands
         }
     }
 
+    /// <summary>A cheap test before <see cref="Find"/>: most RUN lines create no user.</summary>
+    public static bool MayCreateUsers(string shell) =>
+        shell.Contains("add", StringComparison.Ordinal) || shell.Contains("usermod", StringComparison.Ordinal) || shell.Contains("/etc/passwd", StringComparison.Ordinal);
+
     /// <summary>True when the shell text touches /etc/passwd in a way we cannot follow (so a user may exist).</summary>
     public static bool MayDefineUsersOpaquely(string text) =>
         text.Contains("/etc/passwd", StringComparison.Ordinal);

@@ -79,7 +79,10 @@ public sealed partial class PrivilegedPortRule : IRule
                 for (int line = other.StartLine; line <= other.EndLine; line++)
                 {
                     string text = document.Line(line);
-                    string updated = privileged.Aggregate(text, (current, port) => ListenPort(port).Replace(current, m => m.Value[..^port.ToString(CultureInfo.InvariantCulture).Length] + (port + PortShift).ToString(CultureInfo.InvariantCulture)));
+                    string updated = ListenPort().Replace(text, m =>
+                        int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && privileged.Contains(p)
+                            ? m.Groups["before"].Value + (p + PortShift).ToString(CultureInfo.InvariantCulture)
+                            : m.Value);
                     if (updated != text)
                     {
                         edits.Add(new TextEdit(line, line, updated + document.NewLine));
@@ -105,10 +108,9 @@ public sealed partial class PrivilegedPortRule : IRule
         }
     }
 
-    /// <summary>A listen address or port setting naming <paramref name="port"/>: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>PORT=80</c>.</summary>
-    private static Regex ListenPort(int port) => new(
-        $@"((?<=(0\.0\.0\.0|\[::\]|localhost|127\.0\.0\.1|\*|[\s""'=])):|(--port|--http-port|--listen|\w*PORT)[= ]""?){port}(?![\d.])",
-        RegexOptions.CultureInvariant);
+    /// <summary>A listen address or port setting: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>PORT=80</c>.</summary>
+    [GeneratedRegex(@"(?<before>(?<=(0\.0\.0\.0|\[::\]|localhost|127\.0\.0\.1|\*|[\s""'=])):|(--port|--http-port|--listen|\w*PORT)[= ]""?)(?<port>\d{1,5})(?![\d.])", RegexOptions.CultureInvariant)]
+    private static partial Regex ListenPort();
 
     /// <summary>A port number written as a whole word, before an optional /tcp or /udp (ranges and variables are left alone).</summary>
     [GeneratedRegex(@"(?<=(^|\s))(?<port>\d{1,5})(?=(/tcp|/udp|/sctp)?(\s|$|\\\s*$))", RegexOptions.IgnoreCase)]

@@ -32,6 +32,11 @@ public sealed partial class SudoRule : IRule
                 }
 
                 string shell = DockerfileModel.ShellText(instruction);
+                if (!shell.Contains("sudo", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 bool installs = InstallsSudo().IsMatch(shell);
                 bool calls = CallsSudo().IsMatch(shell);
                 if (!installs && !calls)
