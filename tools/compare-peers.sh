@@ -76,7 +76,7 @@ fi
 dotnet build "$repo/src/ReviewBot.Cli" -c Release --nologo -v q >/dev/null
 dotnet publish "$repo/src/ReviewBot.Cli" -c Release -r "$rid" -p:PublishAot=false -p:PublishReadyToRun=true --self-contained false \
   --nologo -v q -o "$work/r2r" >/dev/null
-dotnet publish "$repo/src/ReviewBot.Cli" -c Release -r "$rid" "${linker[@]}" --nologo -v q -o "$work/aot" >/dev/null
+dotnet publish "$repo/src/ReviewBot.Cli" -c Release -r "$rid" "${linker[@]}" --nologo -v q -o "$work/aot" > "$work/aot-publish.log" 2>&1 || { cat "$work/aot-publish.log" >&2; exit 1; }
 dll="$repo/src/ReviewBot.Cli/bin/Release/net10.0/reviewbot.dll"
 r2r="$work/r2r/reviewbot"
 aot="$work/aot/reviewbot"

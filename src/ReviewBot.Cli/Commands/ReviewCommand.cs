@@ -84,6 +84,13 @@ public static class ReviewCommand
             }
         }
 
+        if (arguments.GitHubPr && !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            // Octokit reads and writes GitHub's JSON by reflection, which a Native AOT build cannot do.
+            console.Error.WriteLine("reviewbot: --github-pr needs the .NET build of reviewbot (dotnet tool, or dotnet run as action.yml does); this native build only scans and prints reviews");
+            return ExitCodes.UsageOrReadError;
+        }
+
         var environment = arguments.GitHubPr ? ActionsEnvironment.Read(console.GetEnvironmentVariable, console.CurrentDirectory) : null;
         var repository = await GitRepository.OpenAsync(Path.GetFullPath(arguments.Repo ?? ".", console.CurrentDirectory), cancellationToken);
         var range = await ResolveRangeAsync(repository, arguments, environment?.PullRequest, console.Error, cancellationToken);

@@ -90,7 +90,7 @@ public sealed class PullRequestClient
         WithTokenRefreshAsync(async () =>
         {
             var uri = new Uri($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments/{commentId}/replies", UriKind.Relative);
-            await api.Post<object>(uri, ReviewJson.Serialize(new { body }), GitHubJson, JsonMediaType, cancellationToken).ConfigureAwait(false);
+            await api.Post<object>(uri, ReviewJson.Serialize(new ReplyRequest(body)), GitHubJson, JsonMediaType, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

@@ -15,13 +15,19 @@ internal sealed record ReviewCommentRequest(string Path, string Body, int Line, 
 /// <summary>A file-level comment (POST /repos/{o}/{r}/pulls/{n}/comments with subject_type file).</summary>
 internal sealed record FileCommentRequest(string Body, string CommitId, string Path, string SubjectType);
 
-internal static class ReviewJson
-{
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+/// <summary>A reply in a review comment's thread.</summary>
+internal sealed record ReplyRequest(string Body);
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+/// <summary>Source-generated, so the requests serialize the same with the JIT and in a Native AOT build of the CLI.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ReviewRequest))]
+[JsonSerializable(typeof(FileCommentRequest))]
+[JsonSerializable(typeof(ReplyRequest))]
+internal sealed partial class ReviewJson : JsonSerializerContext
+{
+    public static string Serialize(ReviewRequest value) => JsonSerializer.Serialize(value, Default.ReviewRequest);
+
+    public static string Serialize(FileCommentRequest value) => JsonSerializer.Serialize(value, Default.FileCommentRequest);
+
+    public static string Serialize(ReplyRequest value) => JsonSerializer.Serialize(value, Default.ReplyRequest);
 }
