@@ -14,7 +14,6 @@ public enum Severity
 public readonly record struct LineRange(int Start, int End)
 {
     public static LineRange Single(int line) => new(line, line);
-    public bool Contains(int line) => line >= Start && line <= End;
     public override string ToString() => Start == End ? Start.ToString() : $"{Start}-{End}";
 }
 

@@ -102,10 +102,6 @@ public sealed class Stage
         return VariableExpander.Expand(text, name => scope.TryGetValue(name, out var v) ? v : null, escape);
     }
 
-    /// <summary>Expands text with the scope at the end of the stage.</summary>
-    public Expansion ExpandAtEnd(string text, char escape = '\\') =>
-        VariableExpander.Expand(text, name => FinalScope.TryGetValue(name, out var v) ? v : null, escape);
-
     /// <summary>This stage and its parents, nearest first.</summary>
     public IEnumerable<Stage> Chain()
     {

@@ -31,8 +31,6 @@ public sealed record EffectiveUser(
     bool IsRoot)
 {
     public bool IsResolved => Unresolved.Count == 0;
-
-    public bool IsNumeric => User.Length > 0 && User.All(char.IsAsciiDigit);
 }
 
 /// <summary>A user (or group) created by a RUN instruction or written into /etc/passwd.</summary>
