@@ -89,7 +89,15 @@ public static class FixApplier
         return false;
     }
 
-    /// <summary>Two edits overlap when they replace a common line; insertions never overlap anything.</summary>
-    private static bool Overlaps(TextEdit a, TextEdit b) =>
-        !a.IsInsertion && !b.IsInsertion && a.StartLine <= b.EndLine && b.StartLine <= a.EndLine;
+    /// <summary>
+    /// Two replacements overlap when they share a line; an insertion before line P overlaps a replacement of
+    /// S..E when it would land inside it (S &lt; P &lt;= E). Insertions never overlap each other.
+    /// </summary>
+    private static bool Overlaps(TextEdit a, TextEdit b) => (a.IsInsertion, b.IsInsertion) switch
+    {
+        (true, true) => false,
+        (true, false) => b.StartLine < a.StartLine && a.StartLine <= b.EndLine,
+        (false, true) => a.StartLine < b.StartLine && b.StartLine <= a.EndLine,
+        _ => a.StartLine <= b.EndLine && b.StartLine <= a.EndLine,
+    };
 }

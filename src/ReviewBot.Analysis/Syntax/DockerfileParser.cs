@@ -1,6 +1,501 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+
 namespace ReviewBot.Analysis.Syntax;
 
+/// <summary>
+/// Reads the Dockerfile syntax BuildKit accepts: parser directives, continuations with the active escape
+/// character, comments and blank lines inside continuations, heredocs, flags, JSON and shell forms.
+/// One pass over the lines; every step is linear in the input.
+/// </summary>
 internal static class DockerfileParser
 {
-    public static DockerfileDocument Parse(string text) => throw new NotImplementedException();
+    /// <summary>Larger inputs are not Dockerfiles anyone writes; refusing them keeps a review fast and bounded.</summary>
+    public const int MaxChars = 4 * 1024 * 1024;
+
+    private static readonly HashSet<string> HeredocKeywords = new(StringComparer.Ordinal) { "RUN", "COPY", "ADD" };
+
+    private static readonly HashSet<string> JsonFormKeywords = new(StringComparer.Ordinal)
+    {
+        "RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME",
+    };
+
+    public static readonly HashSet<string> KnownKeywords = new(StringComparer.Ordinal)
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+        "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    };
+
+    public static DockerfileDocument Parse(string text)
+    {
+        text ??= "";
+        bool hasBom = text.Length > 0 && text[0] == '\uFEFF';
+        string newLine = LineTable.DetectNewLine(text);
+        var diagnostics = ImmutableArray.CreateBuilder<ParseDiagnostic>();
+
+        if (text.Length > MaxChars)
+        {
+            diagnostics.Add(new ParseDiagnostic(0, $"The file is too large to be a Dockerfile ({text.Length / (1024 * 1024.0):0.#} MB; the limit is {MaxChars / (1024 * 1024)} MB); it was not analyzed."));
+            return Empty(text, newLine, hasBom, diagnostics.ToImmutable());
+        }
+
+        if (text.Contains('\0'))
+        {
+            diagnostics.Add(new ParseDiagnostic(0, "The file is binary (it contains NUL bytes), not a Dockerfile; it was not analyzed."));
+            return Empty(text, newLine, hasBom, diagnostics.ToImmutable());
+        }
+
+        var lines = SplitLines(hasBom ? text[1..] : text);
+        if (lines.All(string.IsNullOrWhiteSpace))
+        {
+            diagnostics.Add(new ParseDiagnostic(0, "The file is empty: a Dockerfile needs at least a FROM instruction."));
+            return new DockerfileDocument(text, lines, newLine, '\\', hasBom, [], [], [], diagnostics.ToImmutable());
+        }
+
+        if (text.Contains('\uFFFD'))
+        {
+            diagnostics.Add(new ParseDiagnostic(0, "The file is not valid UTF-8; unreadable characters were replaced and what could be read was analyzed."));
+        }
+
+        var directives = ReadDirectives(lines, diagnostics, out int firstLine);
+        char escape = '\\';
+        foreach (var directive in directives)
+        {
+            if (directive.Name == "escape")
+            {
+                if (directive.Value is "\\" or "`")
+                {
+                    escape = directive.Value[0];
+                }
+                else
+                {
+                    diagnostics.Add(new ParseDiagnostic(directive.Line, $"Invalid escape character '{directive.Value}': it must be \\ or `."));
+                }
+            }
+        }
+
+        var instructions = ImmutableArray.CreateBuilder<Instruction>();
+        var comments = ImmutableArray.CreateBuilder<Comment>();
+        var logical = new StringBuilder();
+        int i = firstLine;
+        while (i < lines.Length)
+        {
+            string line = lines[i];
+            int start = SkipWhitespace(line, 0);
+            if (start == line.Length)
+            {
+                i++;
+                continue;
+            }
+
+            if (line[start] == '#')
+            {
+                comments.Add(new Comment(i + 1, line[start..]));
+                i++;
+                continue;
+            }
+
+            // Gather the logical line: this line and its continuations.
+            int startIndex = i;
+            logical.Clear();
+            while (true)
+            {
+                string current = lines[i];
+                int contentEnd = TrimEndWhitespace(current);
+                bool continues = contentEnd > 0 && current[contentEnd - 1] == escape;
+                logical.Append(current, 0, continues ? contentEnd - 1 : current.Length);
+                i++;
+                if (!continues)
+                {
+                    break;
+                }
+
+                // Comment lines and blank lines inside a continuation are dropped.
+                while (i < lines.Length && IsBlankOrComment(lines[i]))
+                {
+                    i++;
+                }
+
+                if (i >= lines.Length)
+                {
+                    diagnostics.Add(new ParseDiagnostic(i, "The file ends in the middle of a line continuation."));
+                    break;
+                }
+            }
+
+            int endIndex = i - 1;
+            var instruction = ParseInstruction(logical.ToString(), startIndex + 1, endIndex + 1, line[..start], diagnostics);
+            if (instruction is null)
+            {
+                continue;
+            }
+
+            if (HeredocKeywords.Contains(instruction.Keyword) && !instruction.IsJsonForm)
+            {
+                var markers = FindHeredocMarkers(instruction.Arguments, escape);
+                if (markers.Count > 0)
+                {
+                    var heredocs = ImmutableArray.CreateBuilder<Heredoc>(markers.Count);
+                    foreach (var marker in markers)
+                    {
+                        heredocs.Add(ReadHeredocBody(lines, ref i, marker, diagnostics));
+                    }
+
+                    instruction = instruction with { Heredocs = heredocs.MoveToImmutable(), EndLine = Math.Max(endIndex + 1, i) };
+                }
+            }
+
+            instructions.Add(instruction);
+        }
+
+        if (instructions.Count > 0 && !instructions.Any(x => x.Is("FROM")))
+        {
+            diagnostics.Add(new ParseDiagnostic(instructions[0].StartLine, "No FROM instruction: a Dockerfile must start from a base image."));
+        }
+        else if (instructions.Count > 0)
+        {
+            var first = instructions.First(x => !x.Is("ARG"));
+            if (!first.Is("FROM"))
+            {
+                diagnostics.Add(new ParseDiagnostic(first.StartLine, $"{first.Keyword} before the first FROM: only ARG may come before FROM."));
+            }
+        }
+
+        return new DockerfileDocument(text, lines, newLine, escape, hasBom, directives, instructions.ToImmutable(), comments.ToImmutable(), diagnostics.ToImmutable());
+    }
+
+    private static DockerfileDocument Empty(string text, string newLine, bool hasBom, ImmutableArray<ParseDiagnostic> diagnostics) =>
+        new(text, [], newLine, '\\', hasBom, [], [], [], diagnostics);
+
+    private static ImmutableArray<string> SplitLines(string text)
+    {
+        var lines = ImmutableArray.CreateBuilder<string>();
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n' || c == '\r')
+            {
+                lines.Add(text[start..i]);
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            lines.Add(text[start..]);
+        }
+
+        return lines.ToImmutable();
+    }
+
+    /// <summary>Directives are comments of the form <c># name=value</c> at the very top; anything else ends them.</summary>
+    private static ImmutableArray<ParserDirective> ReadDirectives(ImmutableArray<string> lines, ImmutableArray<ParseDiagnostic>.Builder diagnostics, out int firstLine)
+    {
+        var directives = ImmutableArray.CreateBuilder<ParserDirective>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        firstLine = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (!line.StartsWith('#'))
+            {
+                break;
+            }
+
+            string body = line[1..].Trim();
+            int eq = body.IndexOf('=');
+            if (eq <= 0)
+            {
+                break;
+            }
+
+            string name = body[..eq].Trim().ToLowerInvariant();
+            if (name.Length == 0 || !name.All(char.IsAsciiLetterOrDigit) || name is not ("syntax" or "escape" or "check"))
+            {
+                break;
+            }
+
+            if (!seen.Add(name))
+            {
+                diagnostics.Add(new ParseDiagnostic(i + 1, $"The parser directive '{name}' appears twice; only the first counts."));
+                break;
+            }
+
+            directives.Add(new ParserDirective(name, body[(eq + 1)..].Trim(), i + 1));
+            firstLine = i + 1;
+        }
+
+        return directives.ToImmutable();
+    }
+
+    private static Instruction? ParseInstruction(string logical, int startLine, int endLine, string indent, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    {
+        int pos = SkipWhitespace(logical, 0);
+        int keywordStart = pos;
+        while (pos < logical.Length && char.IsAsciiLetter(logical[pos]))
+        {
+            pos++;
+        }
+
+        if (pos == keywordStart || (pos < logical.Length && !char.IsWhiteSpace(logical[pos])))
+        {
+            string shown = logical.Trim();
+            diagnostics.Add(new ParseDiagnostic(startLine, $"Line {startLine} is not an instruction: '{Shorten(shown)}'."));
+            return null;
+        }
+
+        string keyword = logical[keywordStart..pos].ToUpperInvariant();
+        if (!KnownKeywords.Contains(keyword))
+        {
+            diagnostics.Add(new ParseDiagnostic(startLine, $"Unknown instruction '{logical[keywordStart..pos]}'."));
+        }
+
+        string rest = logical[pos..].Trim();
+        if (keyword == "ONBUILD")
+        {
+            var inner = rest.Length == 0 ? null : ParseInstruction(rest, startLine, endLine, "", diagnostics);
+            return new Instruction { Keyword = keyword, StartLine = startLine, EndLine = endLine, Indent = indent, Arguments = rest, OnBuild = inner };
+        }
+
+        var flags = ImmutableArray.CreateBuilder<InstructionFlag>();
+        while (rest.StartsWith("--", StringComparison.Ordinal))
+        {
+            int end = 0;
+            while (end < rest.Length && !char.IsWhiteSpace(rest[end]))
+            {
+                end++;
+            }
+
+            string word = rest[2..end];
+            int eq = word.IndexOf('=');
+            flags.Add(eq < 0 ? new InstructionFlag(word, null) : new InstructionFlag(word[..eq], Unquote(word[(eq + 1)..])));
+            rest = rest[end..].TrimStart();
+        }
+
+        var instruction = new Instruction
+        {
+            Keyword = keyword,
+            StartLine = startLine,
+            EndLine = endLine,
+            Indent = indent,
+            Flags = flags.ToImmutable(),
+            Arguments = rest,
+        };
+
+        if (JsonFormKeywords.Contains(keyword) && rest.StartsWith('[') && TryParseJsonArray(rest, out var items))
+        {
+            instruction = instruction with { IsJsonForm = true, JsonArguments = items };
+        }
+
+        if (rest.Length == 0 && keyword is not ("ONBUILD"))
+        {
+            diagnostics.Add(new ParseDiagnostic(startLine, $"{keyword} has no arguments."));
+        }
+
+        return instruction;
+    }
+
+    private static bool TryParseJsonArray(string text, out ImmutableArray<string> items)
+    {
+        items = [];
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                return false;
+            }
+
+            var builder = ImmutableArray.CreateBuilder<string>();
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    // Nothing but whitespace may follow.
+                    if (reader.Read())
+                    {
+                        return false;
+                    }
+
+                    items = builder.ToImmutable();
+                    return true;
+                }
+
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return false;
+                }
+
+                builder.Add(reader.GetString()!);
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private readonly record struct HeredocMarker(string Delimiter, bool StripTabs, bool Quoted);
+
+    /// <summary>
+    /// Heredoc markers are whole words of the form <c>&lt;&lt;WORD</c>, <c>&lt;&lt;-WORD</c>, <c>&lt;&lt;"WORD"</c>
+    /// or <c>&lt;&lt;'WORD'</c> (optionally after a file descriptor digit), outside quotes.
+    /// </summary>
+    private static List<HeredocMarker> FindHeredocMarkers(string arguments, char escape)
+    {
+        var markers = new List<HeredocMarker>();
+        if (!arguments.Contains("<<", StringComparison.Ordinal))
+        {
+            return markers;
+        }
+
+        foreach (var word in ShellWords(arguments, escape))
+        {
+            int p = 0;
+            while (p < word.Length && char.IsAsciiDigit(word[p]))
+            {
+                p++;
+            }
+
+            if (word.Length < p + 3 || word[p] != '<' || word[p + 1] != '<' || word[p + 2] == '<')
+            {
+                continue;
+            }
+
+            p += 2;
+            bool strip = word[p] == '-';
+            if (strip)
+            {
+                p++;
+            }
+
+            string raw = word[p..];
+            if (raw.Length == 0 || raw.Contains('<'))
+            {
+                continue;
+            }
+
+            bool quoted = raw.Contains('"') || raw.Contains('\'');
+            string delimiter = raw.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal);
+            if (delimiter.Length > 0)
+            {
+                markers.Add(new HeredocMarker(delimiter, strip, quoted));
+            }
+        }
+
+        return markers;
+    }
+
+    /// <summary>Splits on unquoted whitespace, keeping quote characters in the words.</summary>
+    private static IEnumerable<string> ShellWords(string text, char escape)
+    {
+        var word = new StringBuilder();
+        char quote = '\0';
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quote == '\0' && c == escape && i + 1 < text.Length)
+            {
+                word.Append(c).Append(text[++i]);
+            }
+            else if (quote != '\0')
+            {
+                word.Append(c);
+                if (c == quote)
+                {
+                    quote = '\0';
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+                word.Append(c);
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (word.Length > 0)
+                {
+                    yield return word.ToString();
+                    word.Clear();
+                }
+            }
+            else
+            {
+                word.Append(c);
+            }
+        }
+
+        if (word.Length > 0)
+        {
+            yield return word.ToString();
+        }
+    }
+
+    private static Heredoc ReadHeredocBody(ImmutableArray<string> lines, ref int i, HeredocMarker marker, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    {
+        int bodyStart = i;
+        var body = new StringBuilder();
+        while (i < lines.Length)
+        {
+            string line = lines[i];
+            string compare = marker.StripTabs ? line.TrimStart('\t') : line;
+            if (compare == marker.Delimiter)
+            {
+                i++;
+                return new Heredoc(marker.Delimiter, marker.StripTabs, marker.Quoted, bodyStart + 1, i, body.ToString());
+            }
+
+            if (body.Length > 0 || i > bodyStart)
+            {
+                body.Append('\n');
+            }
+
+            body.Append(compare);
+            i++;
+        }
+
+        diagnostics.Add(new ParseDiagnostic(bodyStart, $"The heredoc '{marker.Delimiter}' is never terminated; its body runs to the end of the file."));
+        return new Heredoc(marker.Delimiter, marker.StripTabs, marker.Quoted, bodyStart + 1, Math.Max(bodyStart + 1, lines.Length), body.ToString());
+    }
+
+    private static bool IsBlankOrComment(string line)
+    {
+        int p = SkipWhitespace(line, 0);
+        return p == line.Length || line[p] == '#';
+    }
+
+    private static int SkipWhitespace(string text, int pos)
+    {
+        while (pos < text.Length && char.IsWhiteSpace(text[pos]))
+        {
+            pos++;
+        }
+
+        return pos;
+    }
+
+    private static int TrimEndWhitespace(string text)
+    {
+        int end = text.Length;
+        while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    private static string Unquote(string value) =>
+        value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis.Model;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.Analysis.Fixes;
+
+/// <summary>Small exact edits on instructions, keeping the file's indentation and line endings.</summary>
+internal static partial class InstructionEdits
+{
+    /// <summary>Destinations that hold the system, not the application: files copied there stay root-owned on purpose.</summary>
+    private static readonly string[] SystemPrefixes =
+    [
+        "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/var/lib/", "/root/", "/proc/", "/sys/", "/dev/", "/boot/",
+    ];
+
+    /// <summary>A whole new line with the given indentation and the document's line ending.</summary>
+    public static string NewLine(DockerfileDocument document, string indent, string text) => indent + text + document.NewLine;
+
+    /// <summary>Inserts lines before line <paramref name="line"/>.</summary>
+    public static TextEdit InsertBefore(int line, string text) => new(line, line - 1, text);
+
+    /// <summary>Inserts lines after the instruction (after its last line, heredoc bodies included).</summary>
+    public static TextEdit InsertAfter(Instruction instruction, string text) => new(instruction.EndLine + 1, instruction.EndLine, text);
+
+    /// <summary>
+    /// Gives a COPY/ADD the owner <paramref name="owner"/>: replaces the value of an existing <c>--chown</c>
+    /// (wherever it sits among the continuation lines) or adds the flag right after the keyword.
+    /// </summary>
+    public static TextEdit SetChown(DockerfileDocument document, Instruction instruction, string owner)
+    {
+        for (int line = instruction.StartLine; line <= instruction.EndLine && line <= document.LineCount; line++)
+        {
+            string text = document.Line(line);
+            var match = ChownFlag().Match(text);
+            if (match.Success)
+            {
+                string updated = text[..match.Groups["value"].Index] + owner + text[(match.Groups["value"].Index + match.Groups["value"].Length)..];
+                return new TextEdit(line, line, updated + document.NewLine);
+            }
+        }
+
+        string first = document.Line(instruction.StartLine);
+        var keyword = Keyword().Match(first);
+        int at = keyword.Success ? keyword.Index + keyword.Length : first.Length;
+        string inserted = first[..at] + " --chown=" + owner + (at < first.Length && first[at] is ' ' or '\t' ? "" : " ") + first[at..];
+        return new TextEdit(instruction.StartLine, instruction.StartLine, inserted + document.NewLine);
+    }
+
+    /// <summary>
+    /// True when a COPY/ADD in <paramref name="stage"/> puts application files somewhere the application may
+    /// need to write (anything but system folders such as /usr/local/bin or /etc).
+    /// </summary>
+    public static bool CopiesApplicationFiles(Stage stage, int index, char escape)
+    {
+        var instruction = stage.Instructions[index];
+        if (!instruction.Is("COPY") && !instruction.Is("ADD"))
+        {
+            return false;
+        }
+
+        string? destination = Destination(instruction);
+        if (destination is null)
+        {
+            return false;
+        }
+
+        string expanded = stage.ExpandAt(index, destination, escape).Text;
+        return !SystemPrefixes.Any(prefix => expanded.StartsWith(prefix, StringComparison.Ordinal) || expanded == prefix.TrimEnd('/'));
+    }
+
+    /// <summary>The destination of a COPY/ADD (the last word, or the last item of the JSON form).</summary>
+    public static string? Destination(Instruction instruction)
+    {
+        if (instruction.IsJsonForm)
+        {
+            return instruction.JsonArguments.Length >= 2 ? instruction.JsonArguments[^1] : null;
+        }
+
+        var words = instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length >= 2 ? words[^1].Trim('"', '\'') : null;
+    }
+
+    /// <summary>The owner a COPY/ADD sets with <c>--chown</c>, expanded; null when it has none.</summary>
+    public static string? Owner(Stage stage, int index, char escape)
+    {
+        var chown = stage.Instructions[index].GetFlag("chown");
+        return chown is null ? null : stage.ExpandAt(index, chown, escape).Text;
+    }
+
+    [GeneratedRegex(@"--chown=(?<value>""[^""]*""|'[^']*'|\S+)")]
+    private static partial Regex ChownFlag();
+
+    [GeneratedRegex(@"^\s*(COPY|ADD)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Keyword();
+}

@@ -1,0 +1,366 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ReviewBot.Analysis.Images;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.Analysis.Model;
+
+/// <summary>The stages of a Dockerfile with their scopes and users. The last stage is the image that runs.</summary>
+public sealed class DockerfileModel
+{
+    /// <summary>ARGs BuildKit defines for every FROM line without a declaration; their values depend on the build.</summary>
+    private static readonly string[] AutomaticArgs =
+    [
+        "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+        "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    ];
+
+    private DockerfileModel(DockerfileDocument document, ImmutableDictionary<string, VariableValue> globalArgs, ImmutableArray<Stage> stages)
+    {
+        Document = document;
+        GlobalArgs = globalArgs;
+        Stages = stages;
+    }
+
+    public DockerfileDocument Document { get; }
+
+    /// <summary>ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.</summary>
+    public ImmutableDictionary<string, VariableValue> GlobalArgs { get; }
+
+    public ImmutableArray<Stage> Stages { get; }
+
+    /// <summary>The stage that runs: the last one (null when there is no FROM).</summary>
+    public Stage? FinalStage => Stages.IsEmpty ? null : Stages[^1];
+
+    /// <summary>Finds a stage by <c>AS</c> name (case-insensitive) or by index, among stages before <paramref name="before"/>.</summary>
+    public Stage? FindStage(string reference, int before)
+    {
+        if (int.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+        {
+            return index < before ? Stages[index] : null;
+        }
+
+        for (int i = Math.Min(before, Stages.Length) - 1; i >= 0; i--)
+        {
+            if (string.Equals(Stages[i].Name, reference, StringComparison.OrdinalIgnoreCase))
+            {
+                return Stages[i];
+            }
+        }
+
+        return null;
+    }
+
+    public static DockerfileModel Build(DockerfileDocument document)
+    {
+        char escape = document.EscapeChar;
+        var globals = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
+        foreach (var name in AutomaticArgs)
+        {
+            globals[name] = new VariableValue(null);
+        }
+
+        var instructions = document.Instructions;
+        int i = 0;
+        for (; i < instructions.Length && !instructions[i].Is("FROM"); i++)
+        {
+            if (instructions[i].Is("ARG"))
+            {
+                foreach (var (name, value) in Declarations.ParseArg(instructions[i].Arguments))
+                {
+                    var expanded = value is null ? null : VariableExpander.Expand(value, n => globals.TryGetValue(n, out var v) ? v : null, escape);
+                    globals[name] = new VariableValue(expanded is { IsResolved: true } ? expanded.Text : null);
+                }
+            }
+        }
+
+        var globalArgs = globals.ToImmutable();
+        var stages = ImmutableArray.CreateBuilder<Stage>();
+        while (i < instructions.Length)
+        {
+            var from = instructions[i++];
+            int bodyStart = i;
+            while (i < instructions.Length && !instructions[i].Is("FROM"))
+            {
+                i++;
+            }
+
+            stages.Add(BuildStage(stages, from, instructions[bodyStart..i], globalArgs, escape));
+        }
+
+        return new DockerfileModel(document, globalArgs, stages.ToImmutable());
+    }
+
+    private static Stage BuildStage(
+        ImmutableArray<Stage>.Builder earlier,
+        Instruction from,
+        ImmutableArray<Instruction> body,
+        ImmutableDictionary<string, VariableValue> globalArgs,
+        char escape)
+    {
+        var words = from.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        string imageText = words.Length > 0 ? words[0] : "";
+        string? name = words.Length >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
+        var image = VariableExpander.Expand(imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
+
+        Stage? parent = null;
+        for (int s = earlier.Count - 1; s >= 0 && image.IsResolved; s--)
+        {
+            if (string.Equals(earlier[s].Name, image.Text, StringComparison.OrdinalIgnoreCase))
+            {
+                parent = earlier[s];
+                break;
+            }
+        }
+
+        ImageReference? root;
+        BaseImageInfo baseInfo;
+        EffectiveUser user;
+        var env = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
+        var users = ImmutableDictionary.CreateBuilder<string, CreatedUser>(StringComparer.Ordinal);
+        var groups = ImmutableDictionary.CreateBuilder<string, CreatedUser>(StringComparer.Ordinal);
+        bool opaque = false;
+        if (parent is not null)
+        {
+            root = parent.RootImage;
+            baseInfo = parent.Base;
+            user = parent.FinalUser;
+            foreach (var pair in parent.FinalScope.Where(p => p.Value.Value is not null || !globalArgs.ContainsKey(p.Key)))
+            {
+                env[pair.Key] = pair.Value;
+            }
+
+            users.AddRange(parent.CreatedUsers);
+            groups.AddRange(parent.CreatedGroups);
+            opaque = parent.DefinesUsersOpaquely;
+        }
+        else
+        {
+            root = image.IsResolved && ImageReference.TryParse(image.Text, out var parsed) ? parsed : null;
+            baseInfo = root is null ? ImageKnowledge.Lookup(image.Text) : ImageKnowledge.Lookup(root);
+            foreach (var shipped in baseInfo.ShippedUsers)
+            {
+                // Images such as .NET's define ENV APP_UID=1654 and ship USER $APP_UID.
+                if (shipped.UserExpression is { } expression && expression.StartsWith('$') && shipped.Uid is { } uid)
+                {
+                    env[expression.TrimStart('$').Trim('{', '}')] = new VariableValue(uid.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+
+            user = BaseUser(baseInfo);
+        }
+
+        // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
+        var args = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
+        var scopes = ImmutableArray.CreateBuilder<ImmutableDictionary<string, VariableValue>>(body.Length);
+        var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
+        ImmutableDictionary<string, VariableValue> scope = Merge(args, env);
+        foreach (var instruction in body)
+        {
+            scopes.Add(scope);
+            usersBefore.Add(user);
+            var current = scope;
+            Func<string, VariableValue?> lookup = n => current.TryGetValue(n, out var v) ? v : null;
+            switch (instruction.Keyword)
+            {
+                case "ARG":
+                    foreach (var (argName, value) in Declarations.ParseArg(instruction.Arguments))
+                    {
+                        if (value is not null)
+                        {
+                            var expanded = VariableExpander.Expand(value, lookup, escape);
+                            args[argName] = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                        }
+                        else
+                        {
+                            args[argName] = globalArgs.TryGetValue(argName, out var global) ? global : new VariableValue(null);
+                        }
+                    }
+
+                    scope = Merge(args, env);
+                    break;
+                case "ENV":
+                    foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
+                    {
+                        var expanded = VariableExpander.Expand(value, lookup, escape);
+                        env[envName] = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                    }
+
+                    scope = Merge(args, env);
+                    break;
+                case "USER":
+                    user = ParseUser(instruction, VariableExpander.Expand(instruction.Arguments.Trim(), lookup, escape), users);
+                    break;
+                case "RUN":
+                    string script = ShellText(instruction);
+                    var resolved = VariableExpander.Expand(script, lookup, escape).Text;
+                    foreach (var (created, uid, isGroup) in UserCommands.Find(resolved))
+                    {
+                        (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
+                    }
+
+                    opaque |= UserCommands.MayDefineUsersOpaquely(resolved) && !resolved.Contains("useradd", StringComparison.Ordinal);
+                    break;
+                case "COPY" or "ADD":
+                    opaque |= instruction.Arguments.Contains("/etc/passwd", StringComparison.Ordinal)
+                        || instruction.Arguments.TrimEnd().EndsWith(" /etc/", StringComparison.Ordinal)
+                        || instruction.Arguments.TrimEnd().EndsWith(" /etc", StringComparison.Ordinal)
+                        || instruction.Arguments.TrimEnd().EndsWith(" /", StringComparison.Ordinal);
+                    break;
+            }
+        }
+
+        var stageUsers = users.ToImmutable();
+        return new Stage(
+            earlier.Count,
+            name,
+            from,
+            image,
+            parent,
+            root,
+            baseInfo,
+            body,
+            scopes.MoveToImmutable(),
+            usersBefore.MoveToImmutable(),
+            user,
+            stageUsers,
+            groups.ToImmutable(),
+            opaque,
+            Merge(args, env));
+    }
+
+    private static ImmutableDictionary<string, VariableValue> Merge(
+        ImmutableDictionary<string, VariableValue>.Builder args,
+        ImmutableDictionary<string, VariableValue>.Builder env)
+    {
+        // ENV always overrides an ARG of the same name.
+        var merged = args.ToImmutable().ToBuilder();
+        foreach (var pair in env)
+        {
+            merged[pair.Key] = pair.Value;
+        }
+
+        return merged.ToImmutable();
+    }
+
+    internal static EffectiveUser BaseUser(BaseImageInfo info)
+    {
+        var (user, group) = SplitSpec(info.DefaultUser);
+        return new EffectiveUser(info.DefaultUser, user, group, UserOrigin.BaseImage, null, [], !info.DefaultsToNonRoot);
+    }
+
+    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, IReadOnlyDictionary<string, CreatedUser> users)
+    {
+        string spec = expansion.Text.Trim().Trim('"', '\'');
+        var (user, group) = SplitSpec(spec);
+        bool isRoot = expansion.IsResolved && IsRootName(user, users);
+        return new EffectiveUser(spec, user, group, UserOrigin.Instruction, instruction, expansion.Unresolved, isRoot);
+    }
+
+    internal static (string User, string? Group) SplitSpec(string spec)
+    {
+        int colon = spec.IndexOf(':');
+        return colon < 0 ? (spec, null) : (spec[..colon], spec[(colon + 1)..]);
+    }
+
+    /// <summary>uid 0 by any name: root, 0, 000, a user created with uid 0, or Windows' ContainerAdministrator.</summary>
+    internal static bool IsRootName(string user, IReadOnlyDictionary<string, CreatedUser> users) =>
+        user == "root"
+        || (user.Length > 0 && user.All(char.IsAsciiDigit) && user.TrimStart('0').Length == 0)
+        || user.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase)
+        || (users.TryGetValue(user, out var created) && created.Uid == 0);
+
+    /// <summary>The shell text of a RUN: its arguments (or exec-form words) and heredoc bodies.</summary>
+    internal static string ShellText(Instruction instruction)
+    {
+        string text = instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
+        return instruction.Heredocs.IsEmpty ? text : text + "\n" + string.Join('\n', instruction.Heredocs.Select(h => h.Body));
+    }
+}
+
+/// <summary>Reads ARG and ENV declarations.</summary>
+internal static class Declarations
+{
+    /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none).</summary>
+    public static IEnumerable<(string Name, string? Value)> ParseArg(string arguments)
+    {
+        foreach (var word in SplitWords(arguments))
+        {
+            int eq = word.IndexOf('=');
+            yield return eq < 0 ? (word, null) : (word[..eq], Unquote(word[(eq + 1)..]));
+        }
+    }
+
+    /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>.</summary>
+    public static IEnumerable<(string Name, string Value)> ParseEnv(string arguments)
+    {
+        var words = SplitWords(arguments);
+        if (words.Count == 0)
+        {
+            yield break;
+        }
+
+        if (!words[0].Contains('='))
+        {
+            // Legacy form: the first word is the name, the rest of the line its value.
+            string name = words[0];
+            string rest = arguments.Trim()[name.Length..].Trim();
+            yield return (name, Unquote(rest));
+            yield break;
+        }
+
+        foreach (var word in words)
+        {
+            int eq = word.IndexOf('=');
+            if (eq > 0)
+            {
+                yield return (word[..eq], Unquote(word[(eq + 1)..]));
+            }
+        }
+    }
+
+    private static List<string> SplitWords(string text)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        char quote = '\0';
+        foreach (char c in text)
+        {
+            if (quote != '\0')
+            {
+                word.Append(c);
+                if (c == quote)
+                {
+                    quote = '\0';
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+                word.Append(c);
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (word.Length > 0)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                }
+            }
+            else
+            {
+                word.Append(c);
+            }
+        }
+
+        if (word.Length > 0)
+        {
+            words.Add(word.ToString());
+        }
+
+        return words;
+    }
+
+    private static string Unquote(string value) =>
+        value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0] ? value[1..^1] : value;
+}

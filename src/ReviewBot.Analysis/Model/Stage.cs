@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using ReviewBot.Analysis.Images;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.Analysis.Model;
+
+/// <summary>
+/// One build stage: its FROM, the instructions up to the next FROM, the ARG/ENV scope and the effective
+/// user before and after every instruction. A stage built FROM an earlier stage inherits its user, its ENV
+/// and the users created in it, and has the same root image.
+/// </summary>
+public sealed class Stage
+{
+    private readonly ImmutableArray<ImmutableDictionary<string, VariableValue>> _scopes;
+    private readonly ImmutableArray<EffectiveUser> _usersBefore;
+
+    internal Stage(
+        int index,
+        string? name,
+        Instruction from,
+        Expansion image,
+        Stage? parent,
+        ImageReference? rootImage,
+        BaseImageInfo baseInfo,
+        ImmutableArray<Instruction> instructions,
+        ImmutableArray<ImmutableDictionary<string, VariableValue>> scopes,
+        ImmutableArray<EffectiveUser> usersBefore,
+        EffectiveUser finalUser,
+        ImmutableDictionary<string, CreatedUser> createdUsers,
+        ImmutableDictionary<string, CreatedUser> createdGroups,
+        bool definesUsersOpaquely,
+        ImmutableDictionary<string, VariableValue> finalScope)
+    {
+        Index = index;
+        Name = name;
+        From = from;
+        Image = image;
+        Parent = parent;
+        RootImage = rootImage;
+        Base = baseInfo;
+        Instructions = instructions;
+        _scopes = scopes;
+        _usersBefore = usersBefore;
+        FinalUser = finalUser;
+        CreatedUsers = createdUsers;
+        CreatedGroups = createdGroups;
+        DefinesUsersOpaquely = definesUsersOpaquely;
+        FinalScope = finalScope;
+    }
+
+    public int Index { get; }
+
+    /// <summary>The <c>AS name</c>, lower-cased, if any.</summary>
+    public string? Name { get; }
+
+    public Instruction From { get; }
+
+    /// <summary>The FROM image text after expansion with the global ARGs.</summary>
+    public Expansion Image { get; }
+
+    /// <summary>The earlier stage this one is built FROM, if any.</summary>
+    public Stage? Parent { get; }
+
+    /// <summary>The image at the root of the chain (null when it cannot be read, e.g. an unresolved variable).</summary>
+    public ImageReference? RootImage { get; }
+
+    /// <summary>What we know about the root image.</summary>
+    public BaseImageInfo Base { get; }
+
+    /// <summary>The instructions after FROM, up to the next FROM.</summary>
+    public ImmutableArray<Instruction> Instructions { get; }
+
+    /// <summary>The user at the end of the stage: what the container runs as when this stage is the image.</summary>
+    public EffectiveUser FinalUser { get; }
+
+    /// <summary>Users created in this stage and its parents, by name.</summary>
+    public ImmutableDictionary<string, CreatedUser> CreatedUsers { get; }
+
+    public ImmutableDictionary<string, CreatedUser> CreatedGroups { get; }
+
+    /// <summary>Something writes /etc/passwd in a way we cannot read (COPY over it, sed …).</summary>
+    public bool DefinesUsersOpaquely { get; }
+
+    /// <summary>ARG and ENV values at the end of the stage.</summary>
+    public ImmutableDictionary<string, VariableValue> FinalScope { get; }
+
+    /// <summary>The last line of the stage (its last instruction's end line, or the FROM line).</summary>
+    public int EndLine => Instructions.IsEmpty ? From.EndLine : Instructions[^1].EndLine;
+
+    /// <summary>The effective user when <paramref name="index"/> (into <see cref="Instructions"/>) runs.</summary>
+    public EffectiveUser UserBefore(int index) => _usersBefore[index];
+
+    /// <summary>Expands text with the ARG/ENV scope in force at instruction <paramref name="index"/>.</summary>
+    public Expansion ExpandAt(int index, string text, char escape = '\\')
+    {
+        var scope = _scopes[index];
+        return VariableExpander.Expand(text, name => scope.TryGetValue(name, out var v) ? v : null, escape);
+    }
+
+    /// <summary>Expands text with the scope at the end of the stage.</summary>
+    public Expansion ExpandAtEnd(string text, char escape = '\\') =>
+        VariableExpander.Expand(text, name => FinalScope.TryGetValue(name, out var v) ? v : null, escape);
+
+    /// <summary>This stage and its parents, nearest first.</summary>
+    public IEnumerable<Stage> Chain()
+    {
+        for (var s = this; s is not null; s = s.Parent)
+        {
+            yield return s;
+        }
+    }
+
+    public override string ToString() => $"stage {Index}{(Name is null ? "" : " " + Name)} FROM {Image.Text}";
+}

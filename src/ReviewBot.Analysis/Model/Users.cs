@@ -1,0 +1,176 @@
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.Analysis.Model;
+
+/// <summary>Where a stage's user came from.</summary>
+public enum UserOrigin
+{
+    /// <summary>The base image's default user (no USER anywhere in the chain).</summary>
+    BaseImage,
+
+    /// <summary>A USER instruction in this stage or a parent stage.</summary>
+    Instruction,
+}
+
+/// <summary>The user a stage runs as at some point.</summary>
+/// <param name="Spec">The user as written after expansion (<c>app</c>, <c>1000:1000</c>, <c>root</c>).</param>
+/// <param name="User">The user part of <see cref="Spec"/>.</param>
+/// <param name="Group">The group part, if any.</param>
+/// <param name="Origin">Base image default or a USER instruction.</param>
+/// <param name="Source">The USER instruction, when <see cref="Origin"/> is Instruction.</param>
+/// <param name="Unresolved">Variables whose values cannot be known.</param>
+/// <param name="IsRoot">uid 0 under any name, or Windows' ContainerAdministrator.</param>
+public sealed record EffectiveUser(
+    string Spec,
+    string User,
+    string? Group,
+    UserOrigin Origin,
+    Instruction? Source,
+    IReadOnlyList<string> Unresolved,
+    bool IsRoot)
+{
+    public bool IsResolved => Unresolved.Count == 0;
+
+    public bool IsNumeric => User.Length > 0 && User.All(char.IsAsciiDigit);
+}
+
+/// <summary>A user (or group) created by a RUN instruction or written into /etc/passwd.</summary>
+public sealed record CreatedUser(string Name, int? Uid, Instruction Source);
+
+/// <summary>Reads user-creating commands out of shell text.</summary>
+internal static partial class UserCommands
+{
+    private static readonly HashSet<string> UseraddOptionsWithValue = new(StringComparer.Ordinal)
+    {
+        "-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home", "--home-dir", "-s", "--shell", "-c", "--comment",
+        "-k", "--skel", "-K", "--key", "-e", "--expiredate", "-f", "--inactive", "-p", "--password", "-R", "--root",
+        "-P", "--prefix", "-b", "--base-dir", "-h", "--ingroup", "--gecos", "--firstuid", "--lastuid", "--add-extra-groups",
+        "--conf", "--extrausers", "-Z", "--selinux-user",
+    };
+
+    /// <summary>Users created by the shell text, with their uid when it is written down.</summary>
+    public static IEnumerable<(string Name, int? Uid, bool IsGroup)> Find(string shell)
+    {
+        foreach (var segment in SplitCommands(shell))
+        {
+            var words = Words(segment);
+            int start = 0;
+            while (start < words.Count && (words[start] is "sudo" or "exec" or "command" || words[start].Contains('=')))
+            {
+                start++;
+            }
+
+            if (start >= words.Count)
+            {
+                continue;
+            }
+
+            string command = Path.GetFileName(words[start]);
+            bool isGroup = command is "groupadd" or "addgroup";
+            bool isUser = command is "useradd" or "adduser";
+            bool isMod = command == "usermod";
+            if (!isGroup && !isUser && !isMod)
+            {
+                continue;
+            }
+
+            string? name = null;
+            int? uid = null;
+            for (int i = start + 1; i < words.Count; i++)
+            {
+                string word = words[i];
+                string option = word;
+                string? inline = null;
+                int eq = word.IndexOf('=');
+                if (word.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+                {
+                    option = word[..eq];
+                    inline = word[(eq + 1)..];
+                }
+
+                if (word.StartsWith('-') && word.Length > 1)
+                {
+                    string? value = inline;
+                    bool takesValue = UseraddOptionsWithValue.Contains(option) || (command == "adduser" && option is "-h" or "-g" or "-s" or "-G" or "-u" or "-k");
+                    if (takesValue && value is null && i + 1 < words.Count)
+                    {
+                        value = words[++i];
+                    }
+
+                    if ((option is "-u" or "--uid" && !isGroup) || (option is "-g" or "--gid" && isGroup))
+                    {
+                        uid = int.TryParse(value, out int parsed) ? parsed : null;
+                    }
+
+                    continue;
+                }
+
+                if (word.StartsWith('>') || word.StartsWith('<') || word == "2>&1")
+                {
+                    break;
+                }
+
+                name ??= word;
+            }
+
+            if (name is not null && IsUserName(name))
+            {
+                if (isMod)
+                {
+                    if (uid is not null)
+                    {
+                        yield return (name, uid, false);
+                    }
+                }
+                else
+                {
+                    yield return (name, uid, isGroup);
+                }
+            }
+        }
+
+        // Lines appended to /etc/passwd: name:x:uid:gid:...
+        if (shell.Contains("/etc/passwd", StringComparison.Ordinal))
+        {
+            foreach (Match match in PasswdLine().Matches(shell))
+            {
+                yield return (match.Groups["name"].Value, int.Parse(match.Groups["uid"].Value, System.Globalization.CultureInfo.InvariantCulture), false);
+            }
+        }
+    }
+
+    /// <summary>True when the shell text touches /etc/passwd in a way we cannot follow (so a user may exist).</summary>
+    public static bool MayDefineUsersOpaquely(string text) =>
+        text.Contains("/etc/passwd", StringComparison.Ordinal);
+
+    private static bool IsUserName(string name) =>
+        name.Length is > 0 and <= 64 && (char.IsAsciiLetter(name[0]) || name[0] == '_' || char.IsAsciiDigit(name[0]))
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '$');
+
+    /// <summary>Splits shell text into simple commands on ;, &amp;&amp;, ||, | and new lines.</summary>
+    public static IEnumerable<string> SplitCommands(string shell) =>
+        CommandSeparator().Split(shell).Where(s => s.Trim().Length > 0);
+
+    /// <summary>Whitespace-separated words with simple quotes removed.</summary>
+    public static List<string> Words(string segment)
+    {
+        var words = new List<string>();
+        foreach (var raw in segment.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            string word = raw.Trim('"', '\'', '(', ')', '{', '}');
+            if (word.Length > 0)
+            {
+                words.Add(word);
+            }
+        }
+
+        return words;
+    }
+
+    [GeneratedRegex(@"&&|\|\||;|\||\n")]
+    private static partial Regex CommandSeparator();
+
+    [GeneratedRegex(@"(?<![\w.-])(?<name>[a-z_][a-z0-9_.-]*):[^:\s]*:(?<uid>\d{1,9}):\d{1,9}:", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswdLine();
+}

@@ -1,0 +1,18 @@
+using ReviewBot.Analysis.Model;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>What a rule sees: the document, its model, and the options for fixes.</summary>
+public sealed record RuleContext(DockerfileDocument Document, DockerfileModel Model, AnalyzerOptions Options);
+
+/// <summary>
+/// A rule gathers facts over the model and decides at the end; it returns findings and never prints.
+/// Each rule lives in its own file with its <see cref="RuleDescriptor"/> first.
+/// </summary>
+public interface IRule
+{
+    RuleDescriptor Rule { get; }
+
+    IEnumerable<Finding> Analyze(RuleContext context);
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis.Images;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>RB004: EXPOSE of a port below 1024 in an image that runs, or after the fix will run, as non-root.</summary>
+public sealed partial class PrivilegedPortRule : IRule
+{
+    public static RuleDescriptor Descriptor { get; } = new(
+        "RB004",
+        Severity.Warning,
+        "Privileged port in a non-root image",
+        "privileged-port",
+        Why: "Ports below 1024 are privileged: a non-root process cannot bind them without extra capabilities, so a non-root image that listens on 80 fails to start. That is no reason to run as root: listen on a high port inside the container and map it outside.",
+        Example: "FROM nginxinc/nginx-unprivileged\nEXPOSE 80",
+        FixText: "Expose a high port (80 becomes 8080, 443 becomes 8443, any other port p becomes p + 8000), make the application listen there, and map it outside with -p 80:8080, a Kubernetes Service port 80 with targetPort 8080, or a reverse proxy.");
+
+    /// <summary>Ports below this need root or CAP_NET_BIND_SERVICE (Linux: net.ipv4.ip_unprivileged_port_start defaults to 1024).</summary>
+    public const int FirstUnprivilegedPort = 1024;
+
+    /// <summary>How far a privileged port moves up: 80 → 8080, 443 → 8443.</summary>
+    public const int PortShift = 8000;
+
+    public RuleDescriptor Rule => Descriptor;
+
+    public IEnumerable<Finding> Analyze(RuleContext context)
+    {
+        var final = context.Model.FinalStage;
+        if (final is null || final.Base.Family == DistroFamily.Windows
+            || (final.FinalUser.IsRoot && RootUserRule.StepDown(final).Length > 0))
+        {
+            yield break;
+        }
+
+        var document = context.Document;
+        for (int i = 0; i < final.Instructions.Length; i++)
+        {
+            var instruction = final.Instructions[i];
+            if (!instruction.Is("EXPOSE"))
+            {
+                continue;
+            }
+
+            var privileged = new List<int>();
+            foreach (var word in instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                string expanded = final.ExpandAt(i, word, document.EscapeChar).Text;
+                string port = expanded.Split('/')[0];
+                if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number is > 0 and < FirstUnprivilegedPort)
+                {
+                    privileged.Add(number);
+                }
+            }
+
+            if (privileged.Count == 0)
+            {
+                continue;
+            }
+
+            var edits = new List<TextEdit>();
+            for (int line = instruction.StartLine; line <= instruction.EndLine; line++)
+            {
+                string text = document.Line(line);
+                string updated = LiteralPort().Replace(text, m =>
+                    int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort
+                        ? (p + PortShift).ToString(CultureInfo.InvariantCulture)
+                        : m.Value);
+                if (updated != text)
+                {
+                    edits.Add(new TextEdit(line, line, updated + document.NewLine));
+                }
+            }
+
+            string list = string.Join(", ", privileged);
+            string moved = string.Join(", ", privileged.Select(p => $"{p}→{p + PortShift}"));
+            string example = $"-p {privileged[0]}:{privileged[0] + PortShift}";
+            string runsAs = final.FinalUser.IsRoot ? "will run as a non-root user once it stops running as root" : $"runs as {final.FinalUser.Spec}";
+            yield return new Finding(
+                Descriptor,
+                Descriptor.DefaultSeverity,
+                instruction.Range,
+                $"EXPOSE {list}: the image {runsAs}, which cannot bind ports below {FirstUnprivilegedPort}. Listen on a high port inside the container ({moved}) and map it outside with `docker run {example}`, a Kubernetes Service targetPort, or a reverse proxy.",
+                edits.Count == 0 ? null : new Fix($"Expose {moved}; make the application listen on the new port and map it outside ({example}).", [.. edits]));
+        }
+    }
+
+    /// <summary>A port number written as a whole word, before an optional /tcp or /udp (ranges and variables are left alone).</summary>
+    [GeneratedRegex(@"(?<=(^|\s))(?<port>\d{1,5})(?=(/tcp|/udp|/sctp)?(\s|$|\\\s*$))", RegexOptions.IgnoreCase)]
+    private static partial Regex LiteralPort();
+}

@@ -1,0 +1,116 @@
+using ReviewBot.Analysis.Fixes;
+using ReviewBot.Analysis.Images;
+using ReviewBot.Analysis.Model;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>RB001: the image that runs (the last stage) runs as root.</summary>
+public sealed class RootUserRule : IRule
+{
+    public static RuleDescriptor Descriptor { get; } = new(
+        "RB001",
+        Severity.Error,
+        "Container runs as root",
+        "root-user",
+        Why: "A process that runs as root in a container is root on the host the moment it escapes (a kernel or runtime bug, a mounted socket, a privileged flag), and inside the container it can rewrite any file the application depends on. Running as an unprivileged user limits the damage. USER adds no layer and costs nothing.",
+        Example: "FROM debian:bookworm-slim\nCOPY app /app\nCMD [\"/app/run\"]",
+        FixText: "Create a non-root group and user the way the base image's distro does it (groupadd/useradd on Debian, Ubuntu and RHEL; addgroup/adduser on Alpine and BusyBox), or reuse the user the image already ships (node, $APP_UID, nonroot), or a numeric USER where there is no shell (scratch, distroless); give it the application files with COPY --chown; and switch with USER after the last step that needs root.",
+        "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002");
+
+    /// <summary>Programs that drop from root to another user when the container starts.</summary>
+    private static readonly string[] StepDownTools = ["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"];
+
+    public RuleDescriptor Rule => Descriptor;
+
+    public IEnumerable<Finding> Analyze(RuleContext context)
+    {
+        var final = context.Model.FinalStage;
+        if (final is null || !final.FinalUser.IsRoot)
+        {
+            yield break;
+        }
+
+        var user = final.FinalUser;
+        var range = user.Source?.Range ?? final.From.Range;
+        string stepDown = StepDown(final);
+        string message = Describe(final, user);
+        if (stepDown.Length > 0)
+        {
+            yield return new Finding(Descriptor, Severity.Notice, range,
+                $"{message} It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.");
+            yield break;
+        }
+
+        var fix = NonRootFix.Build(context, final, user);
+        yield return new Finding(Descriptor, Severity.Error, range, $"{message} {fix.Description}", fix);
+    }
+
+    private static string Describe(Stage final, EffectiveUser user)
+    {
+        if (user.Origin == UserOrigin.BaseImage)
+        {
+            string image = final.RootImage?.ToString() ?? final.Image.Text;
+            return final.Base.Family == DistroFamily.Windows
+                ? $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account."
+                : $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.";
+        }
+
+        string written = user.Source!.Arguments.Trim();
+        if (user.User is "root" || user.User.All(char.IsAsciiDigit))
+        {
+            return written == user.Spec
+                ? $"USER {written} makes the image run as root (uid 0)."
+                : $"USER {written} resolves to {user.Spec}, so the image runs as root (uid 0).";
+        }
+
+        if (user.User.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"USER {written} runs the image as the Windows administrator account.";
+        }
+
+        return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.";
+    }
+
+    /// <summary>How the image drops root at run time, or "" when it does not.</summary>
+    internal static string StepDown(Stage final)
+    {
+        string? entrypoint = null;
+        bool installsTool = false;
+        foreach (var stage in final.Chain())
+        {
+            foreach (var instruction in stage.Instructions.Reverse())
+            {
+                if (entrypoint is null && instruction.Is("ENTRYPOINT"))
+                {
+                    entrypoint = instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
+                }
+
+                if (instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD"))
+                {
+                    installsTool |= StepDownTools.Any(tool => instruction.Arguments.Contains(tool, StringComparison.Ordinal));
+                }
+            }
+        }
+
+        string? cmd = final.Chain().SelectMany(s => s.Instructions.Reverse()).FirstOrDefault(i => i.Is("CMD")) is { } c
+            ? (c.IsJsonForm ? string.Join(' ', c.JsonArguments) : c.Arguments)
+            : null;
+        string start = $"{entrypoint} {cmd}";
+        string? tool = StepDownTools.FirstOrDefault(t => start.Contains(t, StringComparison.Ordinal));
+        if (tool is not null)
+        {
+            return $"drops root with {tool} when it starts";
+        }
+
+        if (entrypoint is not null && installsTool)
+        {
+            return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
+        }
+
+        // The base's own entrypoint steps down unless this Dockerfile replaces it.
+        bool keepsBaseEntrypoint = entrypoint is null || entrypoint.Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
+        return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
+            ? $"uses the entrypoint of {final.RootImage?.Repository}, which starts as root and switches to an unprivileged user"
+            : "";
+    }
+}

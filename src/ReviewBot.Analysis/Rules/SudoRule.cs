@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis.Model;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>RB005: the image installs or calls sudo.</summary>
+public sealed partial class SudoRule : IRule
+{
+    public static RuleDescriptor Descriptor { get; } = new(
+        "RB005",
+        Severity.Warning,
+        "sudo in the image",
+        "sudo",
+        Why: "sudo in a container gives any process that gets in a way back to root, and it is never needed at build time: RUN already runs as root until USER switches away. It also behaves unpredictably without a TTY and a PAM setup.",
+        Example: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y sudo",
+        FixText: "Do the privileged steps before USER switches to the non-root user, and do not install sudo. Where a step really must change user at run time, use gosu or su-exec.",
+        "DL3004");
+
+    public RuleDescriptor Rule => Descriptor;
+
+    public IEnumerable<Finding> Analyze(RuleContext context)
+    {
+        var document = context.Document;
+        foreach (var stage in context.Model.Stages)
+        {
+            for (int i = 0; i < stage.Instructions.Length; i++)
+            {
+                var instruction = stage.Instructions[i];
+                if (!instruction.Is("RUN") && !(ReferenceEquals(stage, context.Model.FinalStage) && (instruction.Is("CMD") || instruction.Is("ENTRYPOINT"))))
+                {
+                    continue;
+                }
+
+                string shell = DockerfileModel.ShellText(instruction);
+                bool installs = InstallsSudo().IsMatch(shell);
+                bool calls = CallsSudo().IsMatch(shell);
+                if (!installs && !calls)
+                {
+                    continue;
+                }
+
+                Fix? fix = null;
+                if (calls && !installs && instruction.Is("RUN") && stage.UserBefore(i).IsRoot && instruction.Heredocs.IsEmpty)
+                {
+                    // Already root here: sudo only adds a dependency.
+                    var edits = new List<TextEdit>();
+                    for (int line = instruction.StartLine; line <= instruction.EndLine; line++)
+                    {
+                        string text = document.Line(line);
+                        string updated = PlainSudoPrefix().Replace(text, "");
+                        if (updated != text)
+                        {
+                            edits.Add(new TextEdit(line, line, updated + document.NewLine));
+                        }
+                    }
+
+                    fix = edits.Count > 0 ? new Fix("Drop sudo: this step already runs as root.", [.. edits]) : null;
+                }
+
+                string what = installs ? "installs sudo" : "calls sudo";
+                yield return new Finding(
+                    Descriptor,
+                    Descriptor.DefaultSeverity,
+                    instruction.Range,
+                    $"{instruction.Keyword} {what}: sudo gives any process in the container a way back to root. Build steps already run as root before USER; do privileged work there and drop sudo.",
+                    fix);
+            }
+        }
+    }
+
+    /// <summary>A package manager's install command with sudo among its packages.</summary>
+    [GeneratedRegex(@"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|tdnf|pacman)\b[^;&|\n]*?\b(install|add|-S)\b[^;&|\n]*?(?<![\w.-])sudo(?![\w.-])")]
+    private static partial Regex InstallsSudo();
+
+    /// <summary>sudo in command position: at the start or after a command separator.</summary>
+    [GeneratedRegex(@"(^|[;&|(\n]|&&|\|\|)\s*sudo\s")]
+    private static partial Regex CallsSudo();
+
+    /// <summary>A <c>sudo </c> prefix with no options of its own (which would change its meaning).</summary>
+    [GeneratedRegex(@"(?<=(^|[;&|(]|&&|\|\||^\s*RUN)\s*)sudo\s+(?=[^-\s])", RegexOptions.IgnoreCase)]
+    private static partial Regex PlainSudoPrefix();
+}

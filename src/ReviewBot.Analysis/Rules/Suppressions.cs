@@ -1,0 +1,117 @@
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>
+/// <c># reviewbot ignore=RB001[,RB004]</c> on the comment lines right above an instruction, or above the
+/// first instruction for the whole file; the peers' pragmas for the matching rules:
+/// <c># hadolint ignore=DL3002</c> (and <c>hadolint global ignore=</c>), <c># checkov:skip=CKV_DOCKER_3</c>
+/// (file-wide, as checkov reads it) and <c># trivy:ignore:DS002</c>.
+/// </summary>
+internal sealed partial class Suppressions
+{
+    private readonly HashSet<string> _fileWide = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<int, HashSet<string>> _byLine = [];
+
+    public static Suppressions Read(DockerfileDocument document)
+    {
+        var result = new Suppressions();
+        if (document.Comments.IsEmpty)
+        {
+            return result;
+        }
+
+        int firstInstruction = document.Instructions.IsEmpty ? int.MaxValue : document.Instructions[0].StartLine;
+        var starts = new SortedSet<int>(document.Instructions.Select(i => i.StartLine));
+        foreach (var comment in document.Comments)
+        {
+            var (ids, fileWide) = Parse(comment.Text);
+            if (ids.Count == 0)
+            {
+                continue;
+            }
+
+            // The instruction the comment belongs to: the next one, with only comments or blank lines between.
+            int next = starts.GetViewBetween(comment.Line + 1, int.MaxValue).Min;
+            bool adjacent = next != 0 && Enumerable.Range(comment.Line + 1, Math.Max(0, next - comment.Line - 1))
+                .All(line => IsBlankOrComment(document.Line(line)));
+            if (fileWide || (IsReviewBot(comment.Text) && comment.Line < firstInstruction))
+            {
+                result._fileWide.UnionWith(ids);
+            }
+            else if (adjacent)
+            {
+                if (!result._byLine.TryGetValue(next, out var set))
+                {
+                    result._byLine[next] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+
+                set.UnionWith(ids);
+            }
+        }
+
+        return result;
+    }
+
+    public bool IsSuppressed(Finding finding) =>
+        Matches(_fileWide, finding.Rule) || (_byLine.TryGetValue(finding.Range.Start, out var ids) && Matches(ids, finding.Rule));
+
+    private static bool Matches(HashSet<string> ids, RuleDescriptor rule) =>
+        ids.Contains(rule.Id) || ids.Contains(rule.Name) || rule.PeerIds.Any(ids.Contains);
+
+    private static (List<string> Ids, bool FileWide) Parse(string comment)
+    {
+        var ids = new List<string>();
+        bool fileWide = false;
+        var match = ReviewBotPragma().Match(comment);
+        if (match.Success)
+        {
+            ids.AddRange(SplitIds(match.Groups["ids"].Value));
+            return (ids, false);
+        }
+
+        match = HadolintPragma().Match(comment);
+        if (match.Success)
+        {
+            ids.AddRange(SplitIds(match.Groups["ids"].Value));
+            return (ids, match.Groups["global"].Success);
+        }
+
+        foreach (Match skip in CheckovPragma().Matches(comment))
+        {
+            ids.Add(skip.Groups["id"].Value);
+            fileWide = true;
+        }
+
+        foreach (Match ignore in TrivyPragma().Matches(comment))
+        {
+            ids.Add(ignore.Groups["id"].Value);
+        }
+
+        return (ids, fileWide);
+    }
+
+    private static bool IsReviewBot(string comment) => ReviewBotPragma().IsMatch(comment);
+
+    private static IEnumerable<string> SplitIds(string ids) =>
+        ids.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsBlankOrComment(string line)
+    {
+        var trimmed = line.TrimStart();
+        return trimmed.Length == 0 || trimmed[0] == '#';
+    }
+
+    [GeneratedRegex(@"^#\s*reviewbot\s+ignore\s*=\s*(?<ids>[\w,\s-]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex ReviewBotPragma();
+
+    [GeneratedRegex(@"^#\s*hadolint\s+(?<global>global\s+)?ignore\s*=\s*(?<ids>[\w,\s]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex HadolintPragma();
+
+    [GeneratedRegex(@"checkov:skip=(?<id>CKV_[A-Z0-9_]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex CheckovPragma();
+
+    [GeneratedRegex(@"trivy:ignore:(?<id>[A-Z]+[-_]?[0-9]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex TrivyPragma();
+}

@@ -1,0 +1,78 @@
+using ReviewBot.Analysis.Fixes;
+using ReviewBot.Analysis.Images;
+using ReviewBot.Analysis.Model;
+
+namespace ReviewBot.Analysis.Rules;
+
+/// <summary>RB002: USER names a user that nothing creates and the base image does not ship.</summary>
+public sealed class UnknownUserRule : IRule
+{
+    public static RuleDescriptor Descriptor { get; } = new(
+        "RB002",
+        Severity.Warning,
+        "USER names a user that does not exist",
+        "unknown-user",
+        Why: "Docker resolves a USER name through the image's /etc/passwd when the container starts (and when a later RUN executes). A name that nothing creates and the base image does not ship fails with \"unable to find user\": the build or the container breaks.",
+        Example: "FROM debian:bookworm-slim\nUSER app\nCMD [\"/app/run\"]",
+        FixText: "Create the user before the USER line, the way the base image's distro does it, or use a numeric uid:gid.");
+
+    public RuleDescriptor Rule => Descriptor;
+
+    public IEnumerable<Finding> Analyze(RuleContext context)
+    {
+        var document = context.Document;
+        foreach (var stage in context.Model.Stages)
+        {
+            // Only where we know what the image ships; an unknown base may well have the user.
+            bool knowsUsers = stage.Base.Family == DistroFamily.Scratch || (stage.Base.IsKnown && !stage.Base.IsGuessed);
+            if (!knowsUsers || stage.DefinesUsersOpaquely || stage.Base.Family == DistroFamily.Windows)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < stage.Instructions.Length; i++)
+            {
+                var instruction = stage.Instructions[i];
+                if (!instruction.Is("USER"))
+                {
+                    continue;
+                }
+
+                var expansion = stage.ExpandAt(i, instruction.Arguments.Trim(), document.EscapeChar);
+                var (user, _) = DockerfileModel.SplitSpec(expansion.Text.Trim().Trim('"', '\''));
+                if (!expansion.IsResolved || user.Length == 0 || user.All(char.IsAsciiDigit) || user == "root"
+                    || stage.CreatedUsers.ContainsKey(user)
+                    || stage.Base.ShippedUsers.Any(u => u.Name == user)
+                    || DockerfileModel.SplitSpec(stage.Base.DefaultUser).User == user)
+                {
+                    continue;
+                }
+
+                string image = stage.RootImage?.ToString() ?? stage.Image.Text;
+                yield return new Finding(
+                    Descriptor,
+                    Descriptor.DefaultSeverity,
+                    instruction.Range,
+                    $"USER {instruction.Arguments.Trim()} names the user {user}, which nothing in this Dockerfile creates and {image} does not ship: the container fails with \"unable to find user {user}\".",
+                    CreateUser(context, stage, i, user));
+            }
+        }
+    }
+
+    private static Fix? CreateUser(RuleContext context, Stage stage, int index, string user)
+    {
+        var info = stage.Base;
+        if (!info.HasShell || info.UserTools == UserTools.None || !stage.UserBefore(index).IsRoot)
+        {
+            return null;
+        }
+
+        string command = info.UserTools == UserTools.BusyBox
+            ? $"addgroup -S {user} && adduser -S -G {user} -H -D {user}"
+            : $"groupadd -r {user} && useradd -r -g {user} --no-create-home {user}";
+        var instruction = stage.Instructions[index];
+        return new Fix(
+            $"Create the system user {user} before switching to it.",
+            [InstructionEdits.InsertBefore(instruction.StartLine, InstructionEdits.NewLine(context.Document, instruction.Indent, "RUN " + command))]);
+    }
+}

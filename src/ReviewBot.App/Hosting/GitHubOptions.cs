@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReviewBot.App.Hosting;
+
+/// <summary>The App's identity and where GitHub is (section <c>GitHub</c>; environment <c>GitHub__AppId</c> …).</summary>
+public sealed record GitHubOptions
+{
+    public const string Section = "GitHub";
+
+    [Required(ErrorMessage = "GitHub:AppId is missing: set it to the App ID shown on the App's settings page.")]
+    public string? AppId { get; init; }
+
+    /// <summary>The App's private key as PEM text. Either this or <see cref="PrivateKeyPath"/>.</summary>
+    public string? PrivateKey { get; init; }
+
+    /// <summary>Path of a PEM file holding the App's private key.</summary>
+    public string? PrivateKeyPath { get; init; }
+
+    [Required(ErrorMessage = "GitHub:WebhookSecret is missing: without it anyone could post fake webhooks, so the service does not start. Set it to the App's webhook secret.")]
+    public string? WebhookSecret { get; init; }
+
+    /// <summary>Every API call goes here: api.github.com, a GitHub Enterprise Server, or a local fake.</summary>
+    public Uri ApiBaseUrl { get; init; } = new("https://api.github.com/");
+
+    /// <summary>Attempts per GitHub call for 5xx, timeouts and rate limits.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>First backoff after a 5xx or timeout, doubled per attempt.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest Retry-After honoured inside a run; a longer one puts the work item back for later.</summary>
+    public TimeSpan MaxRetryWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Base URL of the rule docs linked from comments.</summary>
+    public string RuleDocsBaseUrl { get; init; } = ReviewBot.GitHub.Review.ReviewPlanOptions.DefaultRuleDocsBaseUrl;
+}

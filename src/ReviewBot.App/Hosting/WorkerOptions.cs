@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReviewBot.App.Hosting;
+
+/// <summary>How the background worker runs (section <c>Worker</c>).</summary>
+public sealed record WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>Reviews running at once. Two items of one pull request never run together.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Items the in-memory queue holds before the webhook answers 503.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; init; } = 1000;
+
+    /// <summary>Runs of one item before it is dead-lettered.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>Delay before a failed item is tried again; doubled per attempt.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+}

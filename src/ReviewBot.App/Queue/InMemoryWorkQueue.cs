@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Hosting;
+
+namespace ReviewBot.App.Queue;
+
+/// <summary>The queue was full for longer than the webhook may wait.</summary>
+public sealed class QueueFullException() : Exception("The work queue is full.");
+
+/// <summary>
+/// The embedded queue: a bounded channel in this process. Items abandoned after a failure come back
+/// after their delay. Work does not survive a restart; use the Azure Storage queue when that matters.
+/// </summary>
+public sealed class InMemoryWorkQueue : IWorkQueue
+{
+    /// <summary>How long the webhook waits for room before answering 503 (GitHub gives up after 10 s).</summary>
+    public static readonly TimeSpan EnqueueTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly Channel<Entry> channel;
+    private readonly TimeProvider time;
+
+    public InMemoryWorkQueue(IOptions<WorkerOptions> options, TimeProvider time)
+    {
+        this.time = time;
+        channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>Items moved aside after too many failures, with the reason.</summary>
+    public ConcurrentQueue<(WorkItem Item, string Reason)> DeadLetters { get; } = new();
+
+    public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(EnqueueTimeout);
+        try
+        {
+            await channel.Writer.WriteAsync(new Entry(item, 0), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new QueueFullException();
+        }
+    }
+
+    public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entry = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new Work(this, entry.Item, entry.DequeueCount + 1);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    public Task<int> GetDepthAsync(CancellationToken cancellationToken) => Task.FromResult(channel.Reader.Count);
+
+    private sealed record Entry(WorkItem Item, int DequeueCount);
+
+    private sealed class Work(InMemoryWorkQueue queue, WorkItem item, int dequeueCount) : IQueuedWork
+    {
+        public WorkItem Item => item;
+
+        public int DequeueCount => dequeueCount;
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task AbandonAsync(TimeSpan delay, CancellationToken cancellationToken)
+        {
+            // Comes back after the delay; the write waits for room rather than dropping the item.
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(delay, queue.time).ConfigureAwait(false);
+                await queue.channel.Writer.WriteAsync(new Entry(item, dequeueCount)).ConfigureAwait(false);
+            }, CancellationToken.None);
+            return Task.CompletedTask;
+        }
+
+        public Task DeadLetterAsync(string reason, CancellationToken cancellationToken)
+        {
+            queue.DeadLetters.Enqueue((item, reason));
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace ReviewBot.App.Webhooks;
+
+/// <summary>Webhook log messages. Never the signature, the secret or the payload.</summary>
+internal sealed partial class WebhookLog
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Rejected delivery {DeliveryId} ({Event}): signature {Verdict}")]
+    public static partial void Rejected(ILogger logger, string deliveryId, string @event, string verdict);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Malformed delivery {DeliveryId} ({Event}): {Error}")]
+    public static partial void Malformed(ILogger logger, string deliveryId, string @event, string error);
+
+    [LoggerMessage(1003, LogLevel.Information, "Ignored delivery {DeliveryId} ({Event}): {Reason}")]
+    public static partial void Ignored(ILogger logger, string deliveryId, string @event, string reason);
+
+    [LoggerMessage(1004, LogLevel.Information, "Delivery {DeliveryId} was received before; not processed again")]
+    public static partial void Redelivery(ILogger logger, string deliveryId);
+
+    [LoggerMessage(1005, LogLevel.Information, "Delivery {DeliveryId}: queued review of {PullRequest} at {HeadSha} ({Reason})")]
+    public static partial void Enqueued(ILogger logger, string deliveryId, string pullRequest, string headSha, string reason);
+
+    [LoggerMessage(1006, LogLevel.Error, "Delivery {DeliveryId}: the work queue is full; answered 503 so GitHub shows the delivery as failed")]
+    public static partial void QueueFull(ILogger logger, string deliveryId);
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Hosting;
+using ReviewBot.App.Queue;
+using ReviewBot.GitHub.Api;
+
+namespace ReviewBot.App.Worker;
+
+/// <summary>
+/// Takes work from the queue with bounded concurrency. Items of one pull request run one at a time, in
+/// order, and a newer push supersedes older items that have not started (see <see cref="ReviewRunner"/>).
+/// A failed item comes back with a growing delay and is dead-lettered after the last attempt.
+/// </summary>
+public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> pullRequestLocks = new(StringComparer.Ordinal);
+
+    /// <summary>True once the loops run: readiness reports it.</summary>
+    public bool IsRunning { get; private set; }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        IsRunning = true;
+        var loops = Enumerable.Range(0, options.Value.Concurrency).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken));
+        return Task.WhenAll(loops);
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IQueuedWork? work;
+            try
+            {
+                work = await queue.DequeueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (work is null)
+            {
+                return;
+            }
+
+            await ProcessAsync(work, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessAsync(IQueuedWork work, CancellationToken stoppingToken)
+    {
+        var item = work.Item;
+        var gate = pullRequestLocks.GetOrAdd(item.PullRequestKey, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            using var scope = services.CreateScope();
+            var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
+            await runner.RunAsync(item, stoppingToken).ConfigureAwait(false);
+            await work.CompleteAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await work.AbandonAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            if (work.DequeueCount >= options.Value.MaxAttempts)
+            {
+                WorkerLog.DeadLettered(logger, item.PullRequestKey, work.DequeueCount);
+                await work.DeadLetterAsync($"{e.GetType().Name}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                var delay = e is GitHubRateLimitedException limited
+                    ? limited.RetryAfter
+                    : options.Value.RetryDelay * Math.Pow(2, work.DequeueCount - 1);
+                WorkerLog.Retrying(logger, item.PullRequestKey, work.DequeueCount, delay);
+                await work.AbandonAsync(delay, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

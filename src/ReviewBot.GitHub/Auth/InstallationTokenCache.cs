@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+
+namespace ReviewBot.GitHub.Auth;
+
+/// <summary>An installation access token and when GitHub says it expires.</summary>
+public sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
+{
+    public override string ToString() => $"InstallationToken(expires {ExpiresAt:O})"; // never the token itself
+}
+
+/// <summary>
+/// Installation tokens (valid one hour) cached per installation and fetched again shortly before they
+/// expire. Concurrent callers for one installation share one fetch.
+/// </summary>
+public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<InstallationToken>> fetch, TimeProvider time)
+{
+    /// <summary>A token is replaced this long before it expires, so a slow review never starts with a dying token.</summary>
+    public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<long, Lazy<Task<InstallationToken>>> tokens = new();
+
+    public async Task<InstallationToken> GetAsync(long installationId, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var entry = tokens.GetOrAdd(installationId, id => new Lazy<Task<InstallationToken>>(() => fetch(id, CancellationToken.None)));
+            InstallationToken token;
+            try
+            {
+                token = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                tokens.TryRemove(KeyValuePair.Create(installationId, entry)); // a failed fetch is not cached
+                throw;
+            }
+
+            var left = token.ExpiresAt - time.GetUtcNow();
+            if (left > RefreshBefore || (attempt > 0 && left > TimeSpan.Zero))
+            {
+                // A freshly fetched token is used even when short-lived, rather than fetching in a loop.
+                return token;
+            }
+
+            tokens.TryRemove(KeyValuePair.Create(installationId, entry));
+        }
+    }
+
+    /// <summary>Forgets the installation's token (GitHub answered 401: it was revoked or the clock is off).</summary>
+    public void Invalidate(long installationId) => tokens.TryRemove(installationId, out _);
+}

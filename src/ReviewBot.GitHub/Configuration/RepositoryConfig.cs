@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using ReviewBot.Analysis;
+
+namespace ReviewBot.GitHub.Configuration;
+
+/// <summary>What the review posts as its event.</summary>
+public enum ReviewEvent
+{
+    Comment,
+    RequestChanges,
+}
+
+/// <summary>The check run's conclusion when the analysis itself fails (bad input, internal error).</summary>
+public enum ErrorConclusion
+{
+    Failure,
+    Neutral,
+}
+
+/// <summary>
+/// A repository's <c>.github/reviewbot.yml</c> (also <c>reviewbot scan --config FILE</c>).
+/// Build it with <see cref="Parse"/>; <see cref="Default"/> is what a repository without a file gets.
+/// </summary>
+public sealed record RepositoryConfig
+{
+    /// <summary>Where the App looks for the file in a repository.</summary>
+    public const string RepositoryPath = ".github/reviewbot.yml";
+
+    public static RepositoryConfig Default { get; } = new();
+
+    /// <summary>Rule ids that do not run (upper case).</summary>
+    public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per-rule severity overrides, keyed by rule id.</summary>
+    public ImmutableDictionary<string, Severity> SeverityOverrides { get; init; } = ImmutableDictionary.Create<string, Severity>(StringComparer.OrdinalIgnoreCase);
+
+    public string FixUser { get; init; } = AnalyzerOptions.Default.UserName;
+
+    public string FixGroup { get; init; } = AnalyzerOptions.Default.GroupName;
+
+    public int FixUid { get; init; } = AnalyzerOptions.Default.Uid;
+
+    public int FixGid { get; init; } = AnalyzerOptions.Default.Gid;
+
+    /// <summary>Fixed uid/gid and <c>USER uid:gid</c> (what Kubernetes <c>runAsNonRoot</c> can verify).</summary>
+    public bool FixNumeric { get; init; } = AnalyzerOptions.Default.Numeric;
+
+    /// <summary>Add <c>--chown</c> to application COPY/ADD.</summary>
+    public bool FixChown { get; init; } = AnalyzerOptions.Default.Chown;
+
+    /// <summary>Extra globs (relative to the repository root) whose files are Dockerfiles.</summary>
+    public ImmutableArray<PathGlob> Include { get; init; } = [];
+
+    /// <summary>Globs whose files are never analyzed, even when their name is a Dockerfile name.</summary>
+    public ImmutableArray<PathGlob> Exclude { get; init; } = [];
+
+    public ReviewEvent ReviewEvent { get; init; } = ReviewEvent.Comment;
+
+    /// <summary>Whether draft pull requests are reviewed.</summary>
+    public bool ReviewDrafts { get; init; } = true;
+
+    public ErrorConclusion ConclusionOnError { get; init; } = ErrorConclusion.Failure;
+
+    /// <summary>Parses the YAML text. Never throws: problems become <see cref="RepositoryConfigResult.Errors"/> and the setting keeps its default.</summary>
+    public static RepositoryConfigResult Parse(string yaml) => RepositoryConfigParser.Parse(yaml);
+
+    public AnalyzerOptions ToAnalyzerOptions() => new()
+    {
+        UserName = FixUser,
+        GroupName = FixGroup,
+        Uid = FixUid,
+        Gid = FixGid,
+        Numeric = FixNumeric,
+        Chown = FixChown,
+        DisabledRules = DisabledRules,
+    };
+
+    /// <summary>The finding's severity after the repository's override for its rule, if any.</summary>
+    public Severity ApplySeverity(Finding finding) =>
+        SeverityOverrides.TryGetValue(finding.RuleId, out var severity) ? severity : finding.Severity;
+
+    /// <summary>
+    /// The findings the repository wants: disabled rules dropped (in case a caller analyzed without
+    /// <see cref="ToAnalyzerOptions"/>) and severities overridden.
+    /// </summary>
+    public ImmutableArray<Finding> Apply(IEnumerable<Finding> findings) =>
+        [.. findings.Where(f => !DisabledRules.Contains(f.RuleId)).Select(f => f with { Severity = ApplySeverity(f) })];
+
+    /// <summary>
+    /// True when the file at <paramref name="path"/> (relative to the repository root, / or \ separators)
+    /// is analyzed: its name is a Dockerfile name or it matches an include glob, and no exclude glob matches it.
+    /// </summary>
+    public bool IsIncluded(string path)
+    {
+        var normalized = PathGlob.Normalize(path);
+        return (DockerfileNames.IsDockerfile(normalized) || Include.Any(g => g.IsMatch(normalized)))
+            && !Exclude.Any(g => g.IsMatch(normalized));
+    }
+}
+
+/// <summary>A parsed config and every problem found in the text (empty when the file is valid).</summary>
+public sealed record RepositoryConfigResult(RepositoryConfig Config, ImmutableArray<string> Errors)
+{
+    public bool IsValid => Errors.IsEmpty;
+}

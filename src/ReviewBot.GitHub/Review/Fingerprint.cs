@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis;
+using ReviewBot.Analysis.Syntax;
+
+namespace ReviewBot.GitHub.Review;
+
+/// <summary>
+/// A finding's identity across pushes: (rule, path, normalized instruction text). Line numbers are left
+/// out on purpose, so a finding that only moved keeps its fingerprint and is not posted again.
+/// It travels hidden in every comment as <c>&lt;!-- reviewbot:fp=… --&gt;</c>.
+/// </summary>
+public static partial class Fingerprint
+{
+    private const string Prefix = "<!-- reviewbot:fp=";
+    private const string Suffix = " -->";
+
+    public static string Compute(string ruleId, string path, string normalizedText)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{ruleId.ToUpperInvariant()}\n{path}\n{normalizedText}"));
+        return Convert.ToHexStringLower(bytes.AsSpan(0, 10));
+    }
+
+    /// <summary>The fingerprint of a finding in a document.</summary>
+    public static string Of(Finding finding, string path, DockerfileDocument document) =>
+        Compute(finding.RuleId, path, InstructionText(finding, document));
+
+    /// <summary>
+    /// The text of the instructions the finding's range touches, whitespace and line continuations
+    /// collapsed, so re-indenting or re-wrapping does not change it. Falls back to the message when the
+    /// range touches no instruction (a whole-file finding).
+    /// </summary>
+    public static string InstructionText(Finding finding, DockerfileDocument document)
+    {
+        var range = finding.Range;
+        var instructions = document.Instructions.Where(i => i.StartLine <= range.End && range.Start <= i.EndLine).ToList();
+        if (instructions.Count == 0)
+        {
+            return Normalize(finding.Message);
+        }
+
+        var text = new StringBuilder();
+        foreach (var instruction in instructions)
+        {
+            for (int line = instruction.StartLine; line <= instruction.EndLine && line <= document.LineCount; line++)
+            {
+                text.Append(document.Line(line)).Append('\n');
+            }
+        }
+
+        return Normalize(text.ToString());
+    }
+
+    /// <summary>Collapses every whitespace run (line breaks and line continuations included) to one space.</summary>
+    public static string Normalize(string text) => Whitespace().Replace(Continuation().Replace(text, " "), " ").Trim();
+
+    /// <summary>The hidden marker put at the end of a comment.</summary>
+    public static string Marker(string fingerprint) => Prefix + fingerprint + Suffix;
+
+    /// <summary>Every fingerprint marker in a comment body.</summary>
+    public static IEnumerable<string> Parse(string? body) =>
+        body is null ? [] : MarkerPattern().Matches(body).Select(m => m.Groups[1].Value);
+
+    [GeneratedRegex(@"[\\`][ \t]*\r?\n")]
+    private static partial Regex Continuation();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"<!-- reviewbot:fp=([0-9a-f]+) -->")]
+    private static partial Regex MarkerPattern();
+}

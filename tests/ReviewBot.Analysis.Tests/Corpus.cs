@@ -1,0 +1,35 @@
+namespace ReviewBot.Analysis.Tests;
+
+/// <summary>
+/// The shared corpus of real Dockerfiles (../shared/corpus beside the repository), read in place.
+/// Tests that need it say "skipped: corpus absent" where it is missing.
+/// </summary>
+internal static class Corpus
+{
+    public const string AbsentMessage = "skipped: corpus absent";
+
+    public static string? Directory { get; } = Find();
+
+    public static IEnumerable<string> Files() =>
+        Directory is null
+            ? []
+            : System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal);
+
+    private static string? Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "corpus"), Path.Combine(dir.FullName, "..", "shared", "corpus") })
+            {
+                if (System.IO.Directory.Exists(candidate))
+                {
+                    return Path.GetFullPath(candidate);
+                }
+            }
+        }
+
+        return null;
+    }
+}

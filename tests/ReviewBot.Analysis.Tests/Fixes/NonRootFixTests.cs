@@ -1,0 +1,154 @@
+using static ReviewBot.Analysis.Tests.RuleAssert;
+
+namespace ReviewBot.Analysis.Tests.Fixes;
+
+/// <summary>RB001's fix, checked as the whole file it produces, for each way a base image creates users.</summary>
+public class NonRootFixTests
+{
+    private static string Fixed(string dockerfile, AnalyzerOptions? options = null)
+    {
+        var finding = Reports("RB001", dockerfile, line: FirstLineOf(dockerfile, "RB001", options), options);
+        return Apply(dockerfile, finding);
+    }
+
+    private static int FirstLineOf(string dockerfile, string rule, AnalyzerOptions? options) =>
+        DockerfileAnalyzer.Analyze(dockerfile, options).Findings.First(f => f.RuleId == rule).Range.Start;
+
+    [Fact]
+    public void Debian_gets_groupadd_useradd_chown_and_user_before_cmd()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\nCOPY --chown=appuser:appgroup app /app\nUSER appuser\nEXPOSE 8080\nCMD [\"/app/run\"]\n",
+            Fixed("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nCOPY app /app\nEXPOSE 8080\nCMD [\"/app/run\"]\n"));
+    }
+
+    [Fact]
+    public void Alpine_gets_busybox_addgroup_adduser()
+    {
+        Assert.Equal(
+            "FROM python:3.12-alpine\nWORKDIR /srv\nRUN addgroup -S appgroup && adduser -S -G appgroup -H -D appuser && mkdir -p /srv && chown appuser:appgroup /srv\nCOPY --chown=appuser:appgroup . .\nUSER appuser\nCMD [\"python\", \"main.py\"]\n",
+            Fixed("FROM python:3.12-alpine\nWORKDIR /srv\nCOPY . .\nCMD [\"python\", \"main.py\"]\n"));
+    }
+
+    [Fact]
+    public void Node_image_reuses_the_node_user()
+    {
+        Assert.Equal(
+            "FROM node:20-slim\nWORKDIR /app\nRUN mkdir -p /app && chown node:node /app\nCOPY --chown=node:node package.json .\nRUN npm ci\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
+            Fixed("FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"));
+    }
+
+    [Fact]
+    public void Dotnet_8_image_reuses_app_uid()
+    {
+        var result = Fixed("FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out/ /app/\nENTRYPOINT [\"dotnet\", \"/app/Api.dll\"]\n");
+        Assert.Contains("USER $APP_UID\n", result);
+        Assert.DoesNotContain("useradd", result);
+    }
+
+    [Fact]
+    public void Scratch_gets_a_numeric_user_and_never_a_run()
+    {
+        Assert.Equal(
+            "FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --chown=65532:65532 --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
+            Fixed("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"));
+    }
+
+    [Fact]
+    public void Distroless_gets_nonroot_and_never_a_run()
+    {
+        var result = Fixed("FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT [\"/app\"]\n");
+        Assert.DoesNotContain("RUN", result);
+        Assert.Contains("USER 65532:65532\n", result);
+    }
+
+    [Fact]
+    public void Existing_user_root_needed_by_later_runs_is_kept_and_the_switch_back_added()
+    {
+        Assert.Equal(
+            "FROM node:20\nUSER root\nRUN apt-get update && apt-get install -y git\nUSER node\nCMD [\"node\", \"x.js\"]\n",
+            Fixed("FROM node:20\nUSER root\nRUN apt-get update && apt-get install -y git\nCMD [\"node\", \"x.js\"]\n"));
+    }
+
+    [Fact]
+    public void Trailing_user_root_is_replaced()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nRUN apt-get update\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\nUSER appuser\nCMD x\n",
+            Fixed("FROM debian:bookworm-slim\nRUN apt-get update\nUSER root\nCMD x\n"));
+    }
+
+    [Fact]
+    public void User_created_but_never_switched_to_is_reused()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nRUN useradd -r -u 1001 svc\nUSER svc\nCMD x\n",
+            Fixed("FROM debian:bookworm-slim\nRUN useradd -r -u 1001 svc\nCMD x\n"));
+    }
+
+    [Fact]
+    public void Ubi_minimal_without_shadow_utils_gets_a_numeric_user()
+    {
+        var result = Fixed("FROM registry.access.redhat.com/ubi9/ubi-minimal\nCOPY app /app\nCMD [\"/app\"]\n");
+        Assert.DoesNotContain("useradd", result);
+        Assert.Contains("USER 10001:10001\n", result);
+        Assert.Contains("COPY --chown=10001:10001 app /app", result);
+    }
+
+    [Fact]
+    public void Unknown_image_gets_a_numeric_user_that_works_everywhere()
+    {
+        var result = Fixed("FROM registry.example.com/team/base:5\nCOPY app /app\nCMD [\"/app\"]\n");
+        Assert.DoesNotContain("RUN", result);
+        Assert.Contains("USER 10001:10001\n", result);
+    }
+
+    [Fact]
+    public void Numeric_option_creates_fixed_ids_and_a_numeric_user()
+    {
+        var result = Fixed("FROM debian:bookworm-slim\nCOPY app /app\nCMD x\n", new AnalyzerOptions { Numeric = true });
+        Assert.Contains("RUN groupadd -r -g 10001 appgroup && useradd -r -u 10001 -g appgroup --no-create-home appuser\n", result);
+        Assert.Contains("USER 10001:10001\n", result);
+    }
+
+    [Fact]
+    public void Numeric_option_never_takes_a_uid_the_base_uses()
+    {
+        var result = Fixed("FROM ubuntu:24.04\nCMD x\n", new AnalyzerOptions { Numeric = true, Uid = 1000, Gid = 1000 });
+        Assert.DoesNotContain("-u 1000 ", result);
+        Assert.Contains("USER 1001:1001", result);
+    }
+
+    [Fact]
+    public void Names_and_chown_are_configurable()
+    {
+        var result = Fixed("FROM debian:bookworm-slim\nCOPY app /app\nCMD x\n", new AnalyzerOptions { UserName = "svc", GroupName = "svc", Chown = false });
+        Assert.Contains("useradd -r -g svc --no-create-home svc", result);
+        Assert.Contains("COPY app /app", result);
+        Assert.Contains("USER svc", result);
+    }
+
+    [Fact]
+    public void Crlf_indentation_and_backtick_escape_are_kept()
+    {
+        var result = Fixed("# escape=`\r\nFROM debian:bookworm-slim\r\n  RUN apt-get update `\r\n    && apt-get install -y curl\r\n  CMD x\r\n");
+        Assert.Equal("# escape=`\r\nFROM debian:bookworm-slim\r\n  RUN apt-get update `\r\n    && apt-get install -y curl\r\n  RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\r\n  USER appuser\r\n  CMD x\r\n", result);
+    }
+
+    [Fact]
+    public void File_without_final_newline_gets_the_user_appended()
+    {
+        Assert.Equal(
+            "FROM alpine:3.20\nRUN addgroup -S appgroup && adduser -S -G appgroup -H -D appuser\nCOPY --chown=appuser:appgroup x /x\nUSER appuser\n",
+            Fixed("FROM alpine:3.20\nCOPY x /x"));
+    }
+
+    [Fact]
+    public void System_destinations_are_not_chowned()
+    {
+        var result = Fixed("FROM debian:bookworm-slim\nCOPY tool /usr/local/bin/tool\nCOPY conf /etc/app/\nCOPY app /srv/app\nCMD x\n");
+        Assert.Contains("COPY tool /usr/local/bin/tool\n", result);
+        Assert.Contains("COPY conf /etc/app/\n", result);
+        Assert.Contains("COPY --chown=appuser:appgroup app /srv/app\n", result);
+    }
+}

@@ -1,0 +1,39 @@
+using static ReviewBot.Analysis.Tests.RuleAssert;
+
+namespace ReviewBot.Analysis.Tests.Rules;
+
+public class SudoRuleTests
+{
+    [Fact]
+    public void Installing_sudo_is_reported()
+    {
+        Reports("RB005", "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl sudo\n", line: 2);
+        Reports("RB005", "FROM alpine:3.20\nRUN apk add --no-cache sudo\n", line: 2);
+    }
+
+    [Fact]
+    public void Calling_sudo_as_root_is_fixed_by_dropping_it()
+    {
+        var text = "FROM debian:bookworm-slim\nRUN sudo apt-get update && sudo apt-get install -y curl\n";
+        Assert.Equal("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n", Apply(text, Reports("RB005", text, line: 2)));
+    }
+
+    [Fact]
+    public void Calling_sudo_as_another_user_has_no_fix()
+    {
+        var finding = Reports("RB005", "FROM node:20\nUSER node\nRUN sudo npm i -g x\n", line: 3);
+        Assert.Null(finding.Fix);
+    }
+
+    [Fact]
+    public void Words_containing_sudo_are_not_sudo()
+    {
+        DoesNotReport("RB005", "FROM debian:bookworm-slim\nRUN echo pseudo && cat /etc/sudoers.d/x || true\nRUN apt-get install -y sudo-ldap-doc-helper\n");
+    }
+
+    [Fact]
+    public void Hadolint_pragma_silences_it()
+    {
+        DoesNotReport("RB005", "FROM debian:bookworm-slim\n# hadolint ignore=DL3004\nRUN sudo ls\n");
+    }
+}
