@@ -12,6 +12,7 @@ COPY src/ReviewBot.GitHub/ReviewBot.GitHub.csproj src/ReviewBot.GitHub/
 COPY src/ReviewBot.App/ReviewBot.App.csproj src/ReviewBot.App/
 RUN dotnet restore src/ReviewBot.App/ReviewBot.App.csproj
 COPY src/ src/
+COPY app-manifest.yml ./
 RUN dotnet publish src/ReviewBot.App/ReviewBot.App.csproj --configuration Release --no-restore --output /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
