@@ -125,7 +125,10 @@ internal static class NonRootFix
         if (info.PreferredUser is { } shipped && shipped.Uid != 0)
         {
             // Images that ship a user ship its same-named group; without a shell (distroless) ids are the sure way.
-            string owner = info.HasShell || shipped.Uid is null ? $"{shipped.Name}:{shipped.Name}" : Numeric(shipped.Uid.Value, shipped.Gid ?? shipped.Uid.Value);
+            // Where the primary group is not the same-named one (grafana, UBI's default: gid 0), name it by id.
+            string owner = !info.HasShell && shipped.Uid is { } ownerUid
+                ? Numeric(ownerUid, shipped.Gid ?? ownerUid)
+                : shipped.Gid is { } gid && gid != shipped.Uid ? $"{shipped.Name}:{gid}" : $"{shipped.Name}:{shipped.Name}";
             string user = !info.HasShell || options.Numeric
                 ? shipped.UserExpression ?? (shipped.Uid is { } u ? Numeric(u, shipped.Gid ?? u) : shipped.Name)
                 : shipped.UserText;

@@ -110,7 +110,7 @@ public sealed class RootUserRule : IRule
         // The base's own entrypoint steps down unless this Dockerfile replaces it.
         bool keepsBaseEntrypoint = entrypoint is null || entrypoint.Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
         return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
-            ? $"uses the entrypoint of {final.RootImage?.Repository}, which starts as root and switches to an unprivileged user"
+            ? $"uses {final.RootImage?.Repository}'s own start-up, which begins as root and switches to an unprivileged user ({final.Base.Note.TrimEnd('.')})"
             : "";
     }
 }

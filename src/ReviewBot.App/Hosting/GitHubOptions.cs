@@ -32,6 +32,9 @@ public sealed record GitHubOptions
     /// <summary>Longest Retry-After honoured inside a run; a longer one puts the work item back for later.</summary>
     public TimeSpan MaxRetryWait { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>One GitHub request taking longer than this is abandoned and retried.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Base URL of the rule docs linked from comments.</summary>
     public string RuleDocsBaseUrl { get; init; } = ReviewBot.GitHub.Review.ReviewPlanOptions.DefaultRuleDocsBaseUrl;
 }

@@ -26,7 +26,7 @@ internal static class GitHubServiceExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-            var policy = new RetryPolicy { MaxAttempts = options.MaxAttempts, BaseDelay = options.RetryBaseDelay, MaxWait = options.MaxRetryWait };
+            var policy = new RetryPolicy { MaxAttempts = options.MaxAttempts, BaseDelay = options.RetryBaseDelay, MaxWait = options.MaxRetryWait, AttemptTimeout = options.RequestTimeout };
             return new GitHubAppClient(options.AppId!, sp.GetRequiredService<IRs256Signer>(), options.ApiBaseUrl, policy, sp.GetRequiredService<TimeProvider>());
         });
         return services;

@@ -40,6 +40,7 @@ public static class GitHubConnection
     {
         var http = new HttpClientAdapter(() => new GitHubRetryHandler(policy, time) { InnerHandler = new HttpClientHandler() });
         var connection = new Connection(UserAgent, ApiRoot(baseUrl), new DelegateCredentialStore(credentials), http, new SimpleJsonSerializer());
+        connection.SetRequestTimeout(policy.CallTimeout); // the handler times out each attempt; this bounds the whole call
         return new GitHubClient(connection);
     }
 

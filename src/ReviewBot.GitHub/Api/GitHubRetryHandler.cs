@@ -14,6 +14,12 @@ public sealed record RetryPolicy
     /// <summary>The longest wait for Retry-After or a rate-limit reset inside one run; longer waits fail the run, and the work item comes back later.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>One attempt that takes longer than this is abandoned and retried as a timeout.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest one call may take across all its attempts and waits.</summary>
+    public TimeSpan CallTimeout => (AttemptTimeout + MaxWait + (BaseDelay * Math.Pow(2, MaxAttempts))) * MaxAttempts;
+
     /// <summary>GitHub: when a secondary rate limit has no Retry-After, wait at least one minute.</summary>
     public static readonly TimeSpan SecondaryRateLimitDefaultWait = TimeSpan.FromMinutes(1);
 }
@@ -52,11 +58,18 @@ public sealed class GitHubRetryHandler(RetryPolicy policy, TimeProvider time) : 
             }
 
             HttpResponseMessage response;
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptTimeout.CancelAfter(policy.AttemptTimeout);
             try
             {
-                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await base.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                if (response.Content is not null)
+                {
+                    // Read the body inside the attempt, so a response that stalls midway is a timeout too.
+                    await response.Content.LoadIntoBufferAsync(attemptTimeout.Token).ConfigureAwait(false);
+                }
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or TimeoutException && attempt < policy.MaxAttempts)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or TimeoutException && attempt < policy.MaxAttempts)
             {
                 await Task.Delay(Backoff(attempt), time, cancellationToken).ConfigureAwait(false);
                 continue;

@@ -60,7 +60,15 @@ public sealed class PullRequestClient
             try
             {
                 var response = await client.Connection.GetRaw(uri, new Dictionary<string, string> { ["ref"] = reference }).ConfigureAwait(false);
-                return (string?)DecodeText(response.Body);
+
+                // Octokit keeps the body as bytes only for the content types it knows as binary
+                // (application/vnd.github.v3.raw); GitHub may label raw content otherwise, and then it is text.
+                return response.HttpResponse.Body switch
+                {
+                    byte[] bytes => DecodeText(bytes),
+                    string text => text,
+                    _ => "",
+                };
             }
             catch (NotFoundException)
             {

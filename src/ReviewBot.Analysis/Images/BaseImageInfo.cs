@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace ReviewBot.Analysis.Images;
+
+/// <summary>
+/// What is known (or guessed) about a base image: its distro, who it runs as, whether a fix can use a shell
+/// and user tools, and which users it already ships. Immutable; one instance is shared by every lookup that
+/// resolves to the same data-file entry.
+/// </summary>
+public sealed record BaseImageInfo
+{
+    /// <summary>Source of an image whose reference could not be parsed or still holds a variable.</summary>
+    public const string UnresolvedSource = "unresolved";
+
+    /// <summary>Source of an image nothing in the data file matched.</summary>
+    public const string UnknownSource = "unknown";
+
+    /// <summary>The distribution the image is built on.</summary>
+    public required DistroFamily Family { get; init; }
+
+    /// <summary>The user the image runs as when nothing sets <c>USER</c>: <c>root</c> when root, else a name or <c>uid[:gid]</c>.</summary>
+    public required string DefaultUser { get; init; }
+
+    /// <summary>True when a shell exists, so a fix may add <c>RUN</c> instructions.</summary>
+    public required bool HasShell { get; init; }
+
+    /// <summary>Which user-creation commands the image has.</summary>
+    public required UserTools UserTools { get; init; }
+
+    /// <summary>Users the image already has; a fix reuses them and never takes their uid/gid.</summary>
+    public required ImmutableArray<ShippedUser> ShippedUsers { get; init; }
+
+    /// <summary>The shipped user a fix should switch to instead of creating one, if any.</summary>
+    public ShippedUser? PreferredUser { get; init; }
+
+    /// <summary>True when the image starts as root and its entrypoint steps down (gosu, su-exec, setpriv) at run time.</summary>
+    public bool StepsDownAtRuntime { get; init; }
+
+    /// <summary>True when a data-file entry matched the image's repository.</summary>
+    public required bool IsKnown { get; init; }
+
+    /// <summary>True when the facts come from a best guess on the tag (or name), not from an entry for this image.</summary>
+    public required bool IsGuessed { get; init; }
+
+    /// <summary>The id of the data-file entry or guess used, for messages; <see cref="UnknownSource"/> or <see cref="UnresolvedSource"/> otherwise.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>A short human note about the facts (and any doubt about them).</summary>
+    public required string Note { get; init; }
+
+    /// <summary>True when the image runs as a non-root user by default.</summary>
+    public bool DefaultsToNonRoot => !IsRootUser(DefaultUser);
+
+    /// <summary>True when the image has user-creation commands.</summary>
+    public bool HasUserTools => UserTools != UserTools.None;
+
+    /// <summary>True when <paramref name="uid"/> is root or belongs to a user the image ships: a fix must not reuse it.</summary>
+    public bool UsesUid(int uid) => uid == 0 || ShippedUsers.Any(u => u.Uid == uid);
+
+    /// <summary>True when <paramref name="gid"/> is root's group or the group of a user the image ships.</summary>
+    public bool UsesGid(int gid) => gid == 0 || ShippedUsers.Any(u => u.Gid == gid);
+
+    /// <summary>
+    /// True for a <c>USER</c> value that means root: <c>root</c>, uid 0 in any spelling (<c>0</c>, <c>000</c>),
+    /// with or without a group, and Windows' <c>ContainerAdministrator</c>.
+    /// </summary>
+    public static bool IsRootUser(string user)
+    {
+        var name = user.AsSpan();
+        var colon = name.IndexOf(':');
+        if (colon >= 0)
+            name = name[..colon];
+        name = name.Trim();
+        return name.IsEmpty
+            || name.Equals("root", StringComparison.Ordinal)
+            || name.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase)
+            || (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) && uid == 0);
+    }
+}

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using ReviewBot.Analysis;
+using ReviewBot.Analysis.Rules;
+using ReviewBot.Cli.Output;
+using ReviewBot.Cli.Scanning;
+using ReviewBot.GitHub.Configuration;
+
+namespace ReviewBot.Cli.Commands;
+
+/// <summary><c>reviewbot scan [PATH…] [--format text|json|sarif] [--fix] [--fail-level error|warning|notice|none] [--config FILE]</c>.</summary>
+public static class ScanCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Files or folders to scan (folders are searched recursively for Dockerfiles); '-' reads standard input. Default: the current folder.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format.",
+            DefaultValueFactory = _ => "text",
+        }.AcceptOnlyFromAmong("text", "json", "sarif");
+        var fix = new Option<bool>("--fix") { Description = "Rewrite each file with all fixes applied, then report what is left." };
+        var failLevel = new Option<string>("--fail-level")
+        {
+            Description = "Exit with 1 when a finding is at least this severe.",
+            DefaultValueFactory = _ => "error",
+        }.AcceptOnlyFromAmong("error", "warning", "notice", "none");
+        var configFile = new Option<FileInfo?>("--config", "-c") { Description = "Config file in the .github/reviewbot.yml format." };
+
+        var command = new Command("scan", "Find Dockerfiles whose containers run as root, with fixes.") { paths, format, fix, failLevel, configFile };
+        command.SetAction(result => Run(
+            console,
+            result.GetValue(paths) ?? [],
+            result.GetValue(format)!,
+            result.GetValue(fix),
+            result.GetValue(failLevel)!,
+            result.GetValue(configFile)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string[] paths, string format, bool fix, string failLevel, FileInfo? configFile)
+    {
+        if (fix && paths.Contains("-"))
+        {
+            console.Error.WriteLine("reviewbot: --fix cannot rewrite standard input; pass the file's path instead");
+            return ExitCodes.UsageOrReadError;
+        }
+
+        var config = RepositoryConfig.Default;
+        if (configFile is not null)
+        {
+            var loaded = LoadConfig(console, Path.GetFullPath(configFile.ToString(), console.CurrentDirectory));
+            if (loaded is null)
+            {
+                return ExitCodes.UsageOrReadError;
+            }
+
+            config = loaded;
+        }
+
+        var targets = ScanTarget.Expand(paths, console.CurrentDirectory, config);
+        var report = new Scanner(config, fix).Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
+
+        switch (format)
+        {
+            case "json":
+                JsonFormatter.Write(report, console.Out);
+                break;
+            case "sarif":
+                new SarifFormatter(RuleRunner.Rules).Write(report, console.Out);
+                break;
+            default:
+                new TextFormatter(console.UseColor).Write(report, console.Out);
+                break;
+        }
+
+        console.Out.Flush();
+        foreach (var file in report.Files.Where(f => f.ReadError is not null))
+        {
+            console.Error.WriteLine($"reviewbot: {file.Path}: {file.ReadError}");
+        }
+
+        return ExitCode(report, failLevel);
+    }
+
+    /// <summary>Reads and validates the config; a config with errors stops the scan (exit 2) rather than silently scanning with defaults.</summary>
+    private static RepositoryConfig? LoadConfig(CliConsole console, string path)
+    {
+        string yaml;
+        try
+        {
+            yaml = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"reviewbot: cannot read config {path}: {ex.Message}");
+            return null;
+        }
+
+        var result = RepositoryConfig.Parse(yaml);
+        foreach (var error in result.Errors)
+        {
+            console.Error.WriteLine($"reviewbot: {path}: {error}");
+        }
+
+        return result.IsValid ? result.Config : null;
+    }
+
+    public static int ExitCode(ScanReport report, string failLevel)
+    {
+        if (report.HasReadErrors)
+        {
+            return ExitCodes.UsageOrReadError;
+        }
+
+        Severity? threshold = failLevel switch
+        {
+            "error" => Severity.Error,
+            "warning" => Severity.Warning,
+            "notice" => Severity.Notice,
+            _ => null,
+        };
+        return threshold is { } t && report.AllFindings.Any(f => f.Severity >= t) ? ExitCodes.Findings : ExitCodes.Success;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using ReviewBot.Analysis;
+
+namespace ReviewBot.Cli.Scanning;
+
+/// <summary>
+/// What one scanned file gave. <see cref="Text"/> is the text the findings' lines refer to (after
+/// <c>--fix</c>, the rewritten text); it is null when the file could not be read.
+/// </summary>
+/// <param name="Path">The path shown to the user: relative to the current folder when inside it, / separators; <c>&lt;stdin&gt;</c> for standard input.</param>
+/// <param name="FullPath">Absolute path on disk, or null for standard input.</param>
+/// <param name="ReadError">Why the file could not be read, analyzed or written (without the path), or null.</param>
+/// <param name="FixedEdits">How many line edits <c>--fix</c> wrote to the file.</param>
+public sealed record FileReport(
+    string Path,
+    string? FullPath,
+    string? Text,
+    ImmutableArray<Finding> Findings,
+    ImmutableArray<ParseDiagnostic> Diagnostics,
+    string? ReadError = null,
+    int FixedEdits = 0)
+{
+    public const string StandardInputPath = "<stdin>";
+
+    public static FileReport Unreadable(string path, string? fullPath, string error) =>
+        new(path, fullPath, null, [], [], error);
+}
+
+/// <summary>All files of one scan, in the order they were named and walked.</summary>
+public sealed record ScanReport(ImmutableArray<FileReport> Files, string RootDirectory)
+{
+    public bool HasReadErrors => Files.Any(f => f.ReadError is not null);
+
+    public IEnumerable<Finding> AllFindings => Files.SelectMany(f => f.Findings);
+
+    public int Count(Severity severity) => AllFindings.Count(f => f.Severity == severity);
+}

@@ -1,0 +1,104 @@
+using ReviewBot.Analysis;
+using ReviewBot.GitHub.Configuration;
+
+namespace ReviewBot.Cli.Scanning;
+
+/// <summary>A file to scan (or standard input when <see cref="FullPath"/> is null), or a path that could not be used.</summary>
+public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null)
+{
+    public bool IsStandardInput => FullPath is null && Error is null;
+
+    /// <summary>
+    /// Expands PATH arguments: files are taken as named (whatever their name), folders are searched recursively
+    /// for Dockerfiles (names per <see cref="DockerfileNames"/> and the config's include/exclude globs, relative
+    /// to the folder), skipping <see cref="DockerfileNames.SkippedFolders"/> and symbolic links to folders.
+    /// <c>-</c> is standard input. Missing or unreadable paths become targets with an <see cref="Error"/>.
+    /// </summary>
+    public static List<ScanTarget> Expand(IReadOnlyList<string> paths, string currentDirectory, RepositoryConfig config)
+    {
+        var targets = new List<ScanTarget>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths.Count == 0 ? ["."] : paths)
+        {
+            if (path == "-")
+            {
+                targets.Add(new ScanTarget(FileReport.StandardInputPath, null));
+                continue;
+            }
+
+            var full = Path.GetFullPath(path, currentDirectory);
+            if (File.Exists(full))
+            {
+                if (seen.Add(full))
+                {
+                    targets.Add(new ScanTarget(Display(full, currentDirectory), full));
+                }
+            }
+            else if (Directory.Exists(full))
+            {
+                Walk(full, full, currentDirectory, config, targets, seen);
+            }
+            else
+            {
+                targets.Add(new ScanTarget(path, full, "no such file or folder"));
+            }
+        }
+
+        return targets;
+    }
+
+    private static readonly EnumerationOptions ListOptions = new()
+    {
+        RecurseSubdirectories = false,
+        AttributesToSkip = 0, // hidden folders such as .devcontainer hold Dockerfiles too
+        IgnoreInaccessible = false,
+        ReturnSpecialDirectories = false,
+    };
+
+    private static void Walk(string root, string folder, string currentDirectory, RepositoryConfig config, List<ScanTarget> targets, HashSet<string> seen)
+    {
+        string[] files, folders;
+        try
+        {
+            files = Directory.GetFiles(folder, "*", ListOptions);
+            folders = Directory.GetDirectories(folder, "*", ListOptions);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            targets.Add(new ScanTarget(Display(folder, currentDirectory), folder, $"cannot read folder: {ex.Message}"));
+            return;
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        Array.Sort(folders, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (config.IsIncluded(Path.GetRelativePath(root, file)) && seen.Add(file))
+            {
+                targets.Add(new ScanTarget(Display(file, currentDirectory), file));
+            }
+        }
+
+        foreach (var sub in folders)
+        {
+            if (DockerfileNames.SkippedFolders.Contains(Path.GetFileName(sub)) || new DirectoryInfo(sub).LinkTarget is not null)
+            {
+                continue;
+            }
+
+            Walk(root, sub, currentDirectory, config, targets, seen);
+        }
+    }
+
+    /// <summary>Relative to the current folder when inside it, with / separators; otherwise the absolute path.</summary>
+    public static string Display(string fullPath, string currentDirectory)
+    {
+        var relative = Path.GetRelativePath(currentDirectory, fullPath);
+        if (Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return fullPath;
+        }
+
+        return relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+}

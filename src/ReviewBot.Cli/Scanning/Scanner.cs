@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using ReviewBot.Analysis;
+using ReviewBot.Analysis.Fixes;
+using ReviewBot.GitHub.Configuration;
+
+namespace ReviewBot.Cli.Scanning;
+
+/// <summary>Reads, analyzes and (with --fix) rewrites files in parallel; results keep the targets' order.</summary>
+public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, AnalyzerOptions, AnalysisResult> analyze)
+{
+    public Scanner(RepositoryConfig config, bool fix)
+        : this(config, fix, DockerfileAnalyzer.Analyze)
+    {
+    }
+
+    /// <summary>
+    /// Fix passes per file: fixes that overlap one already applied are dropped by <see cref="FixApplier.Combine"/>
+    /// and offered again by the next analysis. Bounded so two rules can never ping-pong forever.
+    /// </summary>
+    private const int MaxFixPasses = 3;
+
+    private readonly AnalyzerOptions options = config.ToAnalyzerOptions();
+
+    public ScanReport Scan(IReadOnlyList<ScanTarget> targets, Func<Stream> openStandardInput, string currentDirectory)
+    {
+        var reports = new FileReport[targets.Count];
+        // Standard input is read once, up front, on this thread.
+        for (int i = 0; i < targets.Count; i++)
+        {
+            if (targets[i].IsStandardInput)
+            {
+                reports[i] = ScanStandardInput(targets[i], openStandardInput);
+            }
+        }
+
+        Parallel.For(0, targets.Count, i => reports[i] ??= ScanTarget(targets[i]));
+        return new ScanReport([.. reports], currentDirectory);
+    }
+
+    private FileReport ScanStandardInput(ScanTarget target, Func<Stream> openStandardInput)
+    {
+        byte[] bytes;
+        try
+        {
+            using var input = openStandardInput();
+            using var buffer = new MemoryStream();
+            input.CopyTo(buffer);
+            bytes = buffer.ToArray();
+        }
+        catch (IOException ex)
+        {
+            return FileReport.Unreadable(target.DisplayPath, null, $"cannot read: {ex.Message}");
+        }
+
+        return Analyze(target, bytes);
+    }
+
+    private FileReport ScanTarget(ScanTarget target)
+    {
+        if (target.Error is not null)
+        {
+            return FileReport.Unreadable(target.DisplayPath, target.FullPath, target.Error);
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(target.FullPath!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
+        }
+
+        return Analyze(target, bytes);
+    }
+
+    private FileReport Analyze(ScanTarget target, byte[] bytes)
+    {
+        try
+        {
+            return AnalyzeOrThrow(target, bytes);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One file the engine cannot handle must not stop the scan of the others.
+            return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"internal error: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private FileReport AnalyzeOrThrow(ScanTarget target, byte[] bytes)
+    {
+        var text = SourceText.Decode(bytes, out var decodeError);
+        if (text is null)
+        {
+            return FileReport.Unreadable(target.DisplayPath, target.FullPath, decodeError!);
+        }
+
+        var result = Run(text);
+        if (!fix || target.FullPath is null)
+        {
+            return Report(target, text, result);
+        }
+
+        var fixedText = text;
+        int editCount = 0;
+        for (int pass = 0; pass < MaxFixPasses; pass++)
+        {
+            var edits = FixApplier.Combine(result.Findings.Select(f => f.Fix).OfType<Fix>());
+            if (edits.IsEmpty)
+            {
+                break;
+            }
+
+            var next = FixApplier.Apply(fixedText, edits);
+            if (next == fixedText)
+            {
+                break;
+            }
+
+            fixedText = next;
+            editCount += edits.Length;
+            result = Run(fixedText);
+        }
+
+        if (editCount == 0)
+        {
+            return Report(target, text, result);
+        }
+
+        try
+        {
+            AtomicFile.Replace(target.FullPath, SourceText.Encode(fixedText), bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not written: report the original findings so nothing looks fixed that is not.
+            return Report(target, text, Run(text)) with { ReadError = $"cannot write: {ex.Message}" };
+        }
+
+        return Report(target, fixedText, result) with { FixedEdits = editCount };
+    }
+
+    private AnalysisResult Run(string text) => analyze(text, options);
+
+    private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
+        new(target.DisplayPath, target.FullPath, text, Order(config.Apply(result.Findings)), result.Diagnostics);
+
+    private static ImmutableArray<Finding> Order(ImmutableArray<Finding> findings) =>
+        [.. findings.OrderBy(f => f.Range.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal)];
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using ReviewBot.Analysis.Images;
+
+namespace ReviewBot.Analysis.Tests.Images;
+
+public class ImageDataFileTests
+{
+    [Fact]
+    public void Embedded_data_file_has_no_problems()
+    {
+        // Problems cover: unknown family or userTools names, families without defaults, duplicate ids, broken or
+        // cyclic extends, entries that match nothing, bad tag conditions, preferred users that are not shipped,
+        // and every entry's examples resolving to that very entry (so none is unreachable or shadowed).
+        Assert.Empty(ImageKnowledge.Current.Problems);
+    }
+
+    [Fact]
+    public void Every_entry_and_guess_is_reached_by_its_examples()
+    {
+        var catalog = ImageKnowledge.Current;
+        Assert.NotEmpty(catalog.Entries);
+        Assert.NotEmpty(catalog.Guesses);
+        foreach (var entry in catalog.Entries.AddRange(catalog.Guesses))
+        {
+            Assert.NotEmpty(entry.Examples);
+            foreach (var example in entry.Examples)
+                Assert.Equal(entry.Id, ImageKnowledge.Lookup(example).Source);
+        }
+    }
+
+    [Fact]
+    public void Every_entry_names_a_real_family_and_guesses_are_flagged()
+    {
+        var catalog = ImageKnowledge.Current;
+        Assert.All(catalog.Entries, e => Assert.True(e.Info.Family != DistroFamily.Unknown && e.Info.IsKnown && !e.Info.IsGuessed, e.Id));
+        Assert.All(catalog.Guesses, e => Assert.True(e.Info.Family != DistroFamily.Unknown && !e.Info.IsKnown && e.Info.IsGuessed, e.Id));
+    }
+
+    [Fact]
+    public void Every_family_has_defaults_in_the_data_file()
+    {
+        var used = ImageKnowledge.Current.Entries.Select(e => e.Info.Family).ToHashSet();
+        foreach (var family in Enum.GetValues<DistroFamily>().Where(f => f != DistroFamily.Unknown))
+            Assert.Contains(family, used);
+    }
+
+    [Fact]
+    public void Entries_without_a_shell_never_claim_user_tools_and_notes_are_written()
+    {
+        foreach (var entry in ImageKnowledge.Current.Entries)
+        {
+            Assert.False(!entry.Info.HasShell && entry.Info.HasUserTools, entry.Id);
+            Assert.False(string.IsNullOrWhiteSpace(entry.Info.Note), entry.Id);
+        }
+    }
+
+    [Fact]
+    public void Problems_are_reported_for_a_broken_data_file()
+    {
+        const string json = """
+            {
+              "version": 1,
+              "families": { "debian": { "hasShell": true, "userTools": "shadow" }, "klingon": { "hasShell": true } },
+              "entries": [
+                { "id": "a", "repositories": ["a"], "family": "debian", "examples": ["a"] },
+                { "id": "a", "repositories": ["b"], "family": "debain", "examples": ["b"] },
+                { "id": "c", "family": "debian", "examples": [] },
+                { "id": "d", "extends": "nope", "repositories": ["d"], "family": "debian", "tags": [">=x"], "preferredUser": "ghost", "userTools": "sudo", "examples": ["d:1"] },
+                { "id": "e", "repositories": ["a"], "family": "debian", "examples": ["a:2"] }
+              ],
+              "guesses": [ { "id": "g", "family": "debian", "examples": ["zzz"] } ]
+            }
+            """;
+        var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))).Problems;
+        Assert.Contains(problems, p => p.Contains("'klingon' is not a known family", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'klingon' must give both", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("id 'a' is used twice", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("family 'debain' is not a known family", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'c' has neither repositories nor patterns", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'c' has no examples", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("extends 'nope'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("tag condition '>=x'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("preferredUser 'ghost'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("userTools 'sudo'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("example 'a:2' resolves to 'a'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Guess 'g' has neither patterns nor tags", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unknown_fields_and_malformed_json_are_rejected_clearly()
+    {
+        var typo = """{ "version": 1, "entries": [ { "id": "a", "repository": ["a"] } ] }""";
+        var error = Assert.Throws<InvalidDataException>(() => ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(typo))));
+        Assert.Contains("images.json", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes("{ nope"))));
+    }
+
+    [Fact]
+    public void Extends_cycle_is_a_problem_not_a_hang()
+    {
+        const string json = """
+            {
+              "version": 1,
+              "families": { "debian": { "hasShell": true, "userTools": "shadow" } },
+              "entries": [
+                { "id": "a", "extends": "b", "repositories": ["a"], "examples": ["a"] },
+                { "id": "b", "extends": "a", "repositories": ["b"], "examples": ["b"] }
+              ]
+            }
+            """;
+        var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))).Problems;
+        Assert.Contains(problems, p => p.Contains("extends itself", StringComparison.Ordinal));
+    }
+}

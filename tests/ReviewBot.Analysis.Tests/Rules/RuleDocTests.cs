@@ -1,0 +1,47 @@
+using ReviewBot.Analysis.Rules;
+
+namespace ReviewBot.Analysis.Tests.Rules;
+
+public class RuleDocTests
+{
+    public static TheoryData<string> RuleIds { get; } = [.. RuleRunner.Rules.Select(r => r.Id)];
+
+    /// <summary>docs/rules/RBnnn.md is what the descriptor says; REVIEWBOT_UPDATE_DOCS=1 rewrites them.</summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Rule_doc_in_the_repository_matches_the_descriptor(string id)
+    {
+        var rule = RuleRunner.Find(id)!;
+        string path = Path.Combine(RepositoryRoot(), rule.DocPath);
+        string expected = RuleDoc.Markdown(rule);
+        if (Environment.GetEnvironmentVariable("REVIEWBOT_UPDATE_DOCS") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.True(File.Exists(path), $"{rule.DocPath} is missing; run the tests with REVIEWBOT_UPDATE_DOCS=1");
+        Assert.Equal(expected, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Rule_ids_are_the_contract()
+    {
+        Assert.Equal(
+            ["RB001 root-user", "RB002 unknown-user", "RB003 copy-without-chown", "RB004 privileged-port", "RB005 sudo", "RB006 unresolved-user"],
+            RuleRunner.Rules.Select(r => $"{r.Id} {r.Name}"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ReviewBot.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace ReviewBot.App.Tests;
+
+/// <summary>The real App in memory (WebApplicationFactory), pointed at a <see cref="GitHubFake"/>.</summary>
+public sealed class AppHost : WebApplicationFactory<Program>
+{
+    public const string AppId = "12345";
+    public const string Secret = "It's a Secret to Everybody";
+
+    private readonly Dictionary<string, string?> settings;
+
+    public AppHost(GitHubFake github, IDictionary<string, string?>? overrides = null)
+    {
+        Key = RSA.Create(2048);
+        settings = new()
+        {
+            ["GitHub:AppId"] = AppId,
+            ["GitHub:PrivateKey"] = Key.ExportRSAPrivateKeyPem(),
+            ["GitHub:WebhookSecret"] = Secret,
+            ["GitHub:ApiBaseUrl"] = github.Url + "/",
+            ["GitHub:RetryBaseDelay"] = "00:00:00.010",
+            ["GitHub:MaxRetryWait"] = "00:00:05",
+            ["Worker:RetryDelay"] = "00:00:00.100",
+            ["Worker:Concurrency"] = "2",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+    }
+
+    public RSA Key { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+    }
+
+    public static string Sign(byte[] body, string secret = Secret) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    public async Task<HttpResponseMessage> PostWebhookAsync(string eventName, JsonNode payload, string? deliveryId = null, string? signature = null, bool sign = true)
+    {
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Headers.Add("X-GitHub-Delivery", deliveryId ?? Guid.NewGuid().ToString());
+        if (sign)
+        {
+            request.Headers.Add("X-Hub-Signature-256", signature ?? Sign(body));
+        }
+
+        return await CreateClient().SendAsync(request);
+    }
+
+    public static JsonNode Payload(string name) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", name + ".json")))!;
+}

@@ -1,0 +1,261 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ReviewBot.Analysis;
+using ReviewBot.Analysis.Fixes;
+
+namespace ReviewBot.App.Tests;
+
+/// <summary>The worker's run against a fake GitHub, asserting the exact requests.</summary>
+public sealed class ReviewRunTests : IDisposable
+{
+    private readonly GitHubFake github = new();
+    private readonly AppHost app;
+
+    public ReviewRunTests() => app = new AppHost(github);
+
+    public void Dispose()
+    {
+        app.Dispose();
+        github.Dispose();
+    }
+
+    private async Task<JsonNode> OpenAsync(string text, string? patch = null, string path = "Dockerfile", JsonNode? payload = null)
+    {
+        github.StubFiles(Scenario.File(path, "added", patch ?? Scenario.AddedPatch(text)));
+        github.StubContent(path, GitHubFake.HeadSha, text);
+        var response = await app.PostWebhookAsync("pull_request", payload ?? AppHost.Payload("pull_request.opened"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await github.WaitForCompletedCheckAsync();
+    }
+
+    [Fact]
+    public async Task An_opened_pull_request_gets_one_review_whose_suggestion_is_the_engine_fix_and_a_failing_check()
+    {
+        var check = await OpenAsync(Scenario.RootDockerfile);
+
+        // 1. The App JWT: RS256 signed with the App's key, iat 60 s back, exp within 10 minutes, iss = App ID.
+        var tokenCall = Assert.Single(github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens"));
+        var jwt = tokenCall.RequestMessage.Headers!["Authorization"].Single();
+        Assert.StartsWith("Bearer ", jwt);
+        var parts = jwt["Bearer ".Length..].Split('.');
+        Assert.Equal(3, parts.Length);
+        Assert.True(app.Key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), FromBase64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var header = JsonNode.Parse(FromBase64Url(parts[0]))!;
+        var claims = JsonNode.Parse(FromBase64Url(parts[1]))!;
+        Assert.Equal("RS256", header["alg"]!.GetValue<string>());
+        Assert.Equal(AppHost.AppId, claims["iss"]!.GetValue<string>());
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), iat = claims["iat"]!.GetValue<long>(), exp = claims["exp"]!.GetValue<long>();
+        Assert.InRange(now - iat, 55, 90);
+        Assert.InRange(exp - iat, 60, 600);
+
+        // 2. Every installation call carries the installation token, never the JWT.
+        var filesCall = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/files"));
+        Assert.Equal("Token ghs_token1", filesCall.RequestMessage.Headers!["Authorization"].Single());
+        Assert.Equal("100", filesCall.RequestMessage.Query!["per_page"].Single());
+
+        // 3. Content at the head SHA from the base repository, raw; the config from the base branch.
+        var content = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/Dockerfile"));
+        Assert.Equal(GitHubFake.HeadSha, content.RequestMessage.Query!["ref"].Single());
+        Assert.Contains("raw", content.RequestMessage.Headers!["Accept"].Single());
+        var config = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml"));
+        Assert.Equal(GitHubFake.BaseRef, config.RequestMessage.Query!["ref"].Single());
+
+        // 4. One review on the head commit with line/side records inside the hunk.
+        var review = Assert.Single(github.Reviews);
+        Assert.Equal(GitHubFake.HeadSha, review["commit_id"]!.GetValue<string>());
+        Assert.Equal("COMMENT", review["event"]!.GetValue<string>());
+        var comments = review["comments"]!.AsArray();
+        Assert.NotEmpty(comments);
+        Assert.All(comments, c =>
+        {
+            Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>());
+            Assert.Equal("RIGHT", c["side"]!.GetValue<string>());
+            Assert.InRange(c["line"]!.GetValue<int>(), 1, 3);
+            Assert.Null(c["position"]);
+            if (c["start_line"] is { } start)
+            {
+                Assert.True(start.GetValue<int>() < c["line"]!.GetValue<int>());
+                Assert.Equal("RIGHT", c["start_side"]!.GetValue<string>());
+            }
+        });
+
+        // 5. The RB001 suggestion, applied, gives exactly the engine's fix.
+        var engine = DockerfileAnalyzer.Analyze(Scenario.RootDockerfile);
+        var rb001 = Assert.Single(engine.Findings, f => f.RuleId == "RB001");
+        var expected = FixApplier.Apply(Scenario.RootDockerfile, rb001.Fix!.Edits);
+        Assert.Contains("useradd", expected);
+        Assert.Contains("\nUSER ", expected);
+        Assert.Contains("--chown=", expected);
+        var suggestion = Assert.Single(comments, c => c!["body"]!.GetValue<string>().Contains("RB001", StringComparison.Ordinal))!;
+        Assert.Equal(expected, Scenario.ApplySuggestion(Scenario.RootDockerfile, suggestion));
+
+        // 6. The check: created in progress on the head, completed as failure with annotations.
+        var created = github.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
+        Assert.Equal("ReviewBot / non-root", created["name"]!.GetValue<string>());
+        Assert.Equal(GitHubFake.HeadSha, created["head_sha"]!.GetValue<string>());
+        Assert.Equal("in_progress", created["status"]!.GetValue<string>());
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        var annotations = check["output"]!["annotations"]!.AsArray();
+        Assert.Contains(annotations, a => a!["annotation_level"]!.GetValue<string>() == "failure" && a["path"]!.GetValue<string>() == "Dockerfile");
+    }
+
+    [Fact]
+    public async Task A_pull_request_without_dockerfiles_gets_a_success_check_and_no_review()
+    {
+        github.StubFiles(Scenario.File("README.md", "modified", "@@ -1 +1 @@\n-a\n+b"), Scenario.File("Dockerfile", "removed", null));
+
+        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("success", check["conclusion"]!.GetValue<string>());
+        Assert.Equal("No Dockerfile changed", check["output"]!["title"]!.GetValue<string>());
+        Assert.Empty(github.Reviews);
+        Assert.Empty(github.Requests("GET", GitHubFake.RepoPath + "/contents/Dockerfile"));
+    }
+
+    [Fact]
+    public async Task A_draft_is_reviewed_by_default_and_skipped_when_the_base_config_says_so()
+    {
+        var draft = AppHost.Payload("pull_request.opened");
+        draft["pull_request"]!["draft"] = true;
+        github.StubPullRequest(GitHubFake.HeadSha, draft: true);
+
+        await OpenAsync(Scenario.RootDockerfile, payload: draft);
+        Assert.Single(github.Reviews);
+
+        github.Server.ResetLogEntries();
+        github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "review:\n  drafts: false\n");
+        var again = AppHost.Payload("pull_request.synchronize");
+        again["pull_request"]!["draft"] = true;
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", again)).StatusCode);
+        await WaitForAsync(() => github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml").Count > 0);
+        await Task.Delay(500);
+
+        Assert.Empty(github.Reviews);
+        Assert.Empty(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+    }
+
+    [Fact]
+    public async Task A_fork_pull_request_is_read_from_the_base_repository_at_the_head_sha()
+    {
+        var fork = AppHost.Payload("pull_request.opened");
+        fork["pull_request"]!["head"]!["repo"]!["full_name"] = "someone/Hello-World";
+        fork["pull_request"]!["head"]!["repo"]!["name"] = "Hello-World";
+        github.StubPullRequest(GitHubFake.HeadSha, draft: false, headRepo: "someone/Hello-World");
+
+        await OpenAsync(Scenario.RootDockerfile, payload: fork);
+
+        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/Dockerfile"));
+        Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path.Contains("/repos/someone/", StringComparison.Ordinal));
+        Assert.Single(github.Reviews);
+    }
+
+    [Fact]
+    public async Task A_fix_outside_the_diff_goes_into_a_file_comment_with_the_diff_and_into_the_check()
+    {
+        // The PR only changed CMD; the fix must touch the COPY line and the line after FROM, outside the hunk.
+        var patch = "@@ -3 +3 @@\n-CMD [\"/app/old\"]\n+CMD [\"/app/run\"]";
+
+        var check = await OpenAsync(Scenario.RootDockerfile, patch);
+
+        var file = Assert.Single(github.FileComments, c => c["body"]!.GetValue<string>().Contains("RB001", StringComparison.Ordinal));
+        Assert.Equal("file", file["subject_type"]!.GetValue<string>());
+        Assert.Equal("Dockerfile", file["path"]!.GetValue<string>());
+        Assert.Equal(GitHubFake.HeadSha, file["commit_id"]!.GetValue<string>());
+        Assert.Contains("```diff\n--- a/Dockerfile\n+++ b/Dockerfile\n", file["body"]!.GetValue<string>());
+        Assert.Contains("+USER ", file["body"]!.GetValue<string>());
+        var inline = github.Reviews.SelectMany(r => r["comments"]!.AsArray()).ToList();
+        Assert.All(inline, c => Assert.Equal(3, c!["line"]!.GetValue<int>()));
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task More_than_30_comments_keeps_30_inline_and_summarizes_the_rest()
+    {
+        var text = "FROM debian:bookworm-slim\n" + string.Concat(Enumerable.Range(1, 40).Select(i => $"RUN sudo touch /step{i}\n")) + "CMD [\"/app/run\"]\n";
+
+        await OpenAsync(text);
+
+        var review = Assert.Single(github.Reviews);
+        Assert.Equal(30, review["comments"]!.AsArray().Count);
+        Assert.Contains("at most 30 inline comments", review["body"]!.GetValue<string>());
+        Assert.Contains("| `Dockerfile` |", review["body"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task More_than_50_annotations_are_sent_in_batches_of_50()
+    {
+        var text = "FROM debian:bookworm-slim\n" + string.Concat(Enumerable.Range(1, 60).Select(i => $"RUN sudo touch /step{i}\n")) + "CMD [\"/app/run\"]\n";
+        int expected = DockerfileAnalyzer.Analyze(text).Findings.Length + DockerfileAnalyzer.Analyze(text).Diagnostics.Length;
+        Assert.True(expected > 50);
+
+        var last = await OpenAsync(text);
+
+        var updates = github.CheckUpdates;
+        Assert.All(updates, u => Assert.InRange(u["output"]!["annotations"]!.AsArray().Count, 0, 50));
+        Assert.Equal(expected, updates.Sum(u => u["output"]!["annotations"]!.AsArray().Count));
+        Assert.Equal("completed", updates[^1]["status"]!.GetValue<string>());
+        Assert.All(updates.SkipLast(1), u => Assert.Null(u["status"]));
+        Assert.Equal(last, updates[^1], JsonNode.DeepEquals);
+    }
+
+    [Fact]
+    public async Task A_second_push_with_the_same_problem_posts_nothing_new_and_a_fixed_problem_is_answered()
+    {
+        await OpenAsync(Scenario.RootDockerfile);
+        var first = Assert.Single(github.Reviews);
+        var posted = first["comments"]!.AsArray().Select((c, i) => new
+        {
+            id = 1000 + i,
+            body = c!["body"]!.GetValue<string>(),
+            path = c["path"]!.GetValue<string>(),
+            line = c["line"]!.GetValue<int>(),
+            user = new { login = "reviewbot[bot]", type = "Bot" },
+        }).ToList();
+        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", System.Text.Json.JsonSerializer.Serialize(posted), priority: github.NextPriority());
+
+        // Same problem, new head: the comments are on the PR already.
+        const string second = "eeeeeee57ca3a959ca5aad62de7213c562f8c822";
+        github.StubPullRequest(second, draft: false);
+        github.StubContent("Dockerfile", second, Scenario.RootDockerfile);
+        var push = AppHost.Payload("pull_request.synchronize");
+        push["pull_request"]!["head"]!["sha"] = second;
+        await app.PostWebhookAsync("pull_request", push);
+        await github.WaitForCompletedCheckAsync(2);
+        Assert.Single(github.Reviews);
+
+        // Fixed: the engine's own fix applied; every earlier comment gets one "Fixed in" reply.
+        const string third = "fffffff57ca3a959ca5aad62de7213c562f8c823";
+        var fixedText = FixApplier.Apply(Scenario.RootDockerfile, FixApplier.Combine(DockerfileAnalyzer.Analyze(Scenario.RootDockerfile).Findings.Where(f => f.Fix is not null).Select(f => f.Fix!)));
+        github.StubPullRequest(third, draft: false);
+        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(fixedText)));
+        github.StubContent("Dockerfile", third, fixedText);
+        push["pull_request"]!["head"]!["sha"] = third;
+        await app.PostWebhookAsync("pull_request", push);
+        var check = await github.WaitForCompletedCheckAsync(3);
+
+        var replies = github.Server.LogEntries.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal)).ToList();
+        Assert.Equal(posted.Count, replies.Count);
+        Assert.All(replies, r => Assert.Equal($"Fixed in {third}.", github.Json(r)["body"]!.GetValue<string>()));
+        Assert.Equal("success", check["conclusion"]!.GetValue<string>());
+        Assert.Single(github.Reviews);
+    }
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 400 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+}

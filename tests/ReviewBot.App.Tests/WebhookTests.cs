@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace ReviewBot.App.Tests;
+
+/// <summary>The webhook path: only signed deliveries, fast answers, nothing processed twice.</summary>
+public sealed class WebhookTests : IDisposable
+{
+    private readonly GitHubFake github = new();
+    private readonly AppHost app;
+
+    public WebhookTests() => app = new AppHost(github);
+
+    public void Dispose()
+    {
+        app.Dispose();
+        github.Dispose();
+    }
+
+    [Fact]
+    public async Task Bad_or_missing_signature_is_rejected_with_4xx_and_causes_no_api_call()
+    {
+        var payload = AppHost.Payload("pull_request.opened");
+
+        var wrongSecret = await app.PostWebhookAsync("pull_request", payload, signature: AppHost.Sign("{}"u8.ToArray(), "wrong"));
+        var unsigned = await app.PostWebhookAsync("pull_request", payload, sign: false);
+        var garbage = await app.PostWebhookAsync("pull_request", payload, signature: "sha256=nothex");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, garbage.StatusCode);
+        await Task.Delay(300);
+        Assert.Empty(github.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task Ping_answers_2xx()
+    {
+        var response = await app.PostWebhookAsync("ping", AppHost.Payload("ping"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("issues", null)]
+    [InlineData("pull_request", "labeled")]
+    [InlineData("pull_request", "some_future_action")]
+    [InlineData("check_suite", "completed")]
+    public async Task Unknown_events_and_actions_answer_2xx_and_are_ignored(string eventName, string? action)
+    {
+        var payload = AppHost.Payload("pull_request.opened");
+        if (action is null)
+        {
+            payload.AsObject().Remove("pull_request");
+        }
+        else
+        {
+            payload["action"] = action;
+        }
+
+        var response = await app.PostWebhookAsync(eventName, payload);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("\"ignored", await response.Content.ReadAsStringAsync());
+        await Task.Delay(300);
+        Assert.Empty(github.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_closed_pull_request_is_not_reviewed()
+    {
+        var payload = AppHost.Payload("pull_request.synchronize");
+        payload["pull_request"]!["state"] = "closed";
+
+        var response = await app.PostWebhookAsync("pull_request", payload);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Task.Delay(300);
+        Assert.Empty(github.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_redelivery_is_acknowledged_and_not_processed_twice()
+    {
+        github.StubFiles();
+        var payload = AppHost.Payload("pull_request.opened");
+
+        var first = await app.PostWebhookAsync("pull_request", payload, deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+        await github.WaitForCompletedCheckAsync();
+        var again = await app.PostWebhookAsync("pull_request", payload, deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+        await Task.Delay(500);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+    }
+
+    [Fact]
+    public async Task Check_run_rerequested_without_pull_requests_is_ignored_and_check_suite_rerequested_reviews_its_pr()
+    {
+        github.StubFiles();
+
+        var run = await app.PostWebhookAsync("check_run", AppHost.Payload("check_run.rerequested"));
+        var suite = await app.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"));
+        await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode); // the real payload's check is not ours and names no PR
+        Assert.Equal(HttpStatusCode.Accepted, suite.StatusCode);
+        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}"));
+    }
+
+    [Fact]
+    public async Task A_newer_push_supersedes_an_older_item_that_has_not_started()
+    {
+        github.StubFiles();
+        var older = AppHost.Payload("pull_request.synchronize");
+        older["pull_request"]!["head"]!["sha"] = "0000000000000000000000000000000000000001";
+        var newer = AppHost.Payload("pull_request.synchronize");
+
+        // Both arrive before the worker gets to the first: only the newest head is reviewed.
+        var r1 = await app.PostWebhookAsync("pull_request", older);
+        var r2 = await app.PostWebhookAsync("pull_request", newer);
+        await github.WaitForCompletedCheckAsync();
+        await Task.Delay(500);
+
+        Assert.Equal(HttpStatusCode.Accepted, r1.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, r2.StatusCode);
+        var created = github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(github.Json).ToList();
+        Assert.All(created, c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer()
+    {
+        var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+}

@@ -1,0 +1,146 @@
+using ReviewBot.Analysis;
+using ReviewBot.Cli.Scanning;
+using ReviewBot.GitHub.Configuration;
+
+namespace ReviewBot.Cli.Tests;
+
+/// <summary>--fix through the Scanner with a stand-in analyzer, so the file handling is proven independently of the rules.</summary>
+public class FixPipelineTests
+{
+    /// <summary>Reports RB001 on FROM until a USER line exists; its fix inserts USER before CMD in the text's own line ending.</summary>
+    private static AnalysisResult FakeAnalyze(string text, AnalyzerOptions options)
+    {
+        var lines = LineTable.Split(text);
+        if (lines.Any(l => l.StartsWith("USER ", StringComparison.Ordinal)))
+        {
+            return Rules.Result(text);
+        }
+
+        int cmd = lines.FindIndex(l => l.StartsWith("CMD", StringComparison.Ordinal)) + 1;
+        var newLine = LineTable.DetectNewLine(text);
+        return Rules.Result(text, Rules.Finding(Rules.Rb001, 1, 1, "root", new TextEdit(cmd, cmd - 1, $"USER {options.UserName}{newLine}")));
+    }
+
+    private static ScanReport Scan(TempFolder temp, bool fix, RepositoryConfig? config = null, params string[] paths) =>
+        new Scanner(config ?? RepositoryConfig.Default, fix, FakeAnalyze)
+            .Scan(ScanTarget.Expand(paths, temp.Root, config ?? RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+    [Fact]
+    public void Fix_rewrites_keeping_bom_and_crlf_and_reports_what_is_left()
+    {
+        using var temp = new TempFolder();
+        byte[] original = [0xEF, 0xBB, 0xBF, .. "FROM debian\r\nCOPY app /app\r\nCMD [\"/app/run\"]\r\n"u8];
+        var path = temp.WriteBytes("Dockerfile", original);
+
+        var report = Scan(temp, fix: true);
+
+        byte[] expected = [0xEF, 0xBB, 0xBF, .. "FROM debian\r\nCOPY app /app\r\nUSER appuser\r\nCMD [\"/app/run\"]\r\n"u8];
+        Assert.Equal(expected, File.ReadAllBytes(path));
+        var file = report.Files.Single();
+        Assert.Empty(file.Findings);
+        Assert.Equal(1, file.FixedEdits);
+        Assert.Empty(Directory.GetFiles(temp.Root, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Fix_uses_the_configured_user_and_keeps_file_permissions()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("Dockerfile", "FROM debian\nCMD x\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        }
+
+        Scan(temp, fix: true, RepositoryConfig.Parse("fix:\n  user: svc\n").Config);
+
+        Assert.Equal("FROM debian\nUSER svc\nCMD x\n", File.ReadAllText(path));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public void Without_fix_nothing_is_written()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("Dockerfile", "FROM debian\nCMD x\n");
+        var before = File.GetLastWriteTimeUtc(path);
+
+        var report = Scan(temp, fix: false);
+
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(path));
+        Assert.Equal(before, File.GetLastWriteTimeUtc(path));
+        Assert.Equal("RB001", report.Files.Single().Findings.Single().RuleId);
+    }
+
+    [Fact]
+    public void Fix_follows_a_symlink_and_keeps_it_a_link()
+    {
+        using var temp = new TempFolder();
+        var real = temp.Write("real/Dockerfile", "FROM debian\nCMD x\n");
+        var link = Path.Combine(temp.Root, "Dockerfile");
+        File.CreateSymbolicLink(link, real);
+
+        Scan(temp, fix: true, null, "Dockerfile");
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Equal("FROM debian\nUSER appuser\nCMD x\n", File.ReadAllText(real));
+    }
+
+    [Fact]
+    public void A_file_changed_during_the_fix_is_left_alone()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("Dockerfile", "FROM debian\nCMD x\n");
+
+        var ex = Assert.Throws<IOException>(() => AtomicFile.Replace(path, "new"u8.ToArray(), "something else"u8.ToArray()));
+
+        Assert.Contains("changed while it was being fixed", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(temp.Root));
+    }
+
+    [Fact]
+    public void Severity_overrides_and_disabled_rules_from_the_config_apply()
+    {
+        using var temp = new TempFolder();
+        temp.Write("Dockerfile", "FROM debian\nCMD x\n");
+
+        var overridden = Scan(temp, fix: false, RepositoryConfig.Parse("rules:\n  severity: { RB001: notice }\n").Config);
+        var disabled = Scan(temp, fix: false, RepositoryConfig.Parse("rules:\n  disable: [RB001]\n").Config);
+
+        Assert.Equal(Severity.Notice, overridden.Files.Single().Findings.Single().Severity);
+        Assert.Empty(disabled.Files.Single().Findings);
+    }
+
+    [Fact]
+    public void An_analyzer_crash_on_one_file_is_reported_for_that_file_only()
+    {
+        using var temp = new TempFolder();
+        temp.Write("a/Dockerfile", "FROM debian\nCMD x\n");
+        temp.Write("b/Dockerfile", "boom\n");
+        var scanner = new Scanner(RepositoryConfig.Default, false, (text, options) => text.StartsWith("boom", StringComparison.Ordinal) ? throw new InvalidOperationException("bug") : FakeAnalyze(text, options));
+
+        var report = scanner.Scan(ScanTarget.Expand([], temp.Root, RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+        Assert.Single(report.Files[0].Findings);
+        Assert.Equal("internal error: InvalidOperationException: bug", report.Files[1].ReadError);
+    }
+
+    [Fact]
+    public void Many_files_keep_their_order()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 200; i++)
+        {
+            temp.Write($"d{i:D3}/Dockerfile", i % 2 == 0 ? "FROM debian\nCMD x\n" : "FROM debian\nUSER a\nCMD x\n");
+        }
+
+        var report = Scan(temp, fix: false);
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"d{i:D3}/Dockerfile"), report.Files.Select(f => f.Path));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? 1 : 0), report.Files.Select(f => f.Findings.Length));
+    }
+}

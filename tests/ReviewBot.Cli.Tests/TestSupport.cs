@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using System.Text;
+using ReviewBot.Analysis;
+using ReviewBot.Analysis.Rules;
+
+namespace ReviewBot.Cli.Tests;
+
+/// <summary>A temporary folder deleted after the test.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "reviewbot-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string Write(string relativePath, string text) => WriteBytes(relativePath, Encoding.UTF8.GetBytes(text));
+
+    public string WriteBytes(string relativePath, byte[] bytes)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}
+
+/// <summary>The outcome of one in-process run of the command.</summary>
+public sealed record CliRun(int ExitCode, string Out, string Error);
+
+public static class Cli
+{
+    public static async Task<CliRun> RunWithInputAsync(string currentDirectory, string stdin, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = new CliConsole(output, error, () => new MemoryStream(Encoding.UTF8.GetBytes(stdin)), currentDirectory, UseColor: false);
+        int code = await CliApp.RunAsync(args, console);
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    public static Task<CliRun> RunAsync(string currentDirectory, params string[] args) => RunWithInputAsync(currentDirectory, "", args);
+}
+
+public static class Rules
+{
+    public static RuleDescriptor Rb001 { get; } = new(
+        "RB001", Severity.Error, "Container runs as root", "root-user",
+        "A process that runs as root in the container is root on the host if it escapes.",
+        "FROM debian:bookworm-slim\nCMD [\"/app/run\"]",
+        "Creates a system user and switches to it with USER before CMD.",
+        "DL3002", "CKV_DOCKER_3", "DS002");
+
+    public static RuleDescriptor Rb004 { get; } = new(
+        "RB004", Severity.Warning, "Privileged port", "privileged-port",
+        "A non-root user cannot bind ports below 1024.", "EXPOSE 80", "Moves to 8080.");
+
+    public static Finding Finding(RuleDescriptor rule, int start, int end, string message, params TextEdit[] edits) =>
+        new(rule, rule.DefaultSeverity, new LineRange(start, end), message, edits.Length == 0 ? null : new Fix("fix " + rule.Id, [.. edits]));
+
+    public static AnalysisResult Result(string text, params Finding[] findings) =>
+        new(Analysis.Syntax.DockerfileDocument.Parse(text), [.. findings]);
+
+    public static ImmutableArray<Finding> None => [];
+}
+
+/// <summary>Runs only when ../shared/corpus exists next to the repository (walking up from the test's folder).</summary>
+public sealed class CorpusFactAttribute : FactAttribute
+{
+    public CorpusFactAttribute()
+    {
+        if (Corpus.Path is null)
+        {
+            Skip = "skipped: corpus absent";
+        }
+    }
+}
+
+public static class Corpus
+{
+    public static string? Path { get; } = Find();
+
+    private static string? Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            // ../shared/corpus from the repository root is shared/corpus in one of its ancestors (also from a git worktree).
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "corpus");
+            if (Directory.Exists(candidate))
+            {
+                return System.IO.Path.GetFullPath(candidate);
+            }
+        }
+
+        return null;
+    }
+}
