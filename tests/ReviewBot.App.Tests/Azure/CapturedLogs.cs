@@ -42,7 +42,9 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var scopes = new List<string>();
-            owner._scopes.ForEachScope((scope, list) => list.Add(scope?.ToString() ?? ""), scopes);
+            owner._scopes.ForEachScope((scope, list) => list.Add(scope is IEnumerable<KeyValuePair<string, object?>> values
+                ? string.Join(" ", values.Select(v => $"{v.Key}={v.Value}"))
+                : scope?.ToString() ?? ""), scopes);
             var properties = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
                 : "";
