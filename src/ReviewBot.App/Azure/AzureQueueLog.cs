@@ -23,4 +23,12 @@ internal static partial class AzureQueueLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
         Message = "Reading queue {Queue} failed; retrying in {Delay}")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string queue, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning,
+        Message = "Work item {MessageId} could not be {Operation} (storage unavailable, attempt {Attempt}); retrying")]
+    public static partial void SettleRetry(ILogger logger, string messageId, string operation, int attempt);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error,
+        Message = "Work item {MessageId} could not be {Operation}; storage stayed unavailable. It will come back after its visibility timeout and run again")]
+    public static partial void SettleGaveUp(ILogger logger, Exception exception, string messageId, string operation);
 }

@@ -60,16 +60,41 @@ internal sealed class AzureQueuedWork : IQueuedWork
     public Task DeadLetterAsync(string reason, CancellationToken cancellationToken) =>
         SettleAsync("dead-lettered", receipt => _owner.MoveToPoisonAsync(_messageId, receipt, _text, DequeueCount, reason, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// Settles the message, riding out a storage outage for a while. If storage stays away, the message is
+    /// left alone: its renewals have stopped, so it comes back after the visibility timeout and the (idempotent)
+    /// review runs again. Nothing is lost and the worker is never failed by the queue.
+    /// </summary>
     private async Task SettleAsync(string operation, Func<string, Task<bool>> settle, CancellationToken cancellationToken)
     {
         await _stopRenewing.CancelAsync().ConfigureAwait(false);
-        await _renewing.ConfigureAwait(false);
+        await _renewing.ConfigureAwait(false); // never faults: RenewAsync handles its own errors
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_settled)
                 throw new InvalidOperationException($"Work item {_messageId} was already settled; it cannot be {operation} too.");
-            await settle(_popReceipt).ConfigureAwait(false);
+            var deadline = _owner.Time.GetUtcNow() + MaxSettleTime;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await settle(_popReceipt).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && AzureTransient.Is(e))
+                {
+                    if (_owner.Time.GetUtcNow() >= deadline)
+                    {
+                        AzureQueueLog.SettleGaveUp(_owner.Logger, e, _messageId, operation);
+                        break;
+                    }
+
+                    AzureQueueLog.SettleRetry(_owner.Logger, _messageId, operation, attempt);
+                    await Task.Delay(SettleRetryDelay, _owner.Time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             _settled = true;
         }
         finally
@@ -77,6 +102,12 @@ internal sealed class AzureQueuedWork : IQueuedWork
             _gate.Release();
         }
     }
+
+    /// <summary>How long settling rides out a storage outage before leaving the message to come back by itself.</summary>
+    private static readonly TimeSpan MaxSettleTime = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan SettleRetryDelay = TimeSpan.FromSeconds(1);
+
 
     private async Task RenewAsync(CancellationToken stop)
     {
@@ -106,7 +137,7 @@ internal sealed class AzureQueuedWork : IQueuedWork
                     AzureQueueLog.LostMessage(_owner.Logger, _messageId, "renewed");
                     return;
                 }
-                catch (Exception e) when (e is RequestFailedException or HttpRequestException)
+                catch (Exception e) when (!stop.IsCancellationRequested && AzureTransient.Is(e))
                 {
                     // A blip: the message is still hidden for the rest of the timeout; try again sooner.
                     AzureQueueLog.RenewFailed(_owner.Logger, e, _messageId);

@@ -60,24 +60,18 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         var idle = MinPollInterval;
         try
         {
-            await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 QueueMessage? message = null;
                 try
                 {
+                    await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
                     var received = await _queue.ReceiveMessagesAsync(1, _options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
                     message = received.Value.FirstOrDefault();
                 }
-                catch (RequestFailedException e)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && AzureTransient.Is(e))
                 {
                     // Storage down or throttling: the work is safe in the queue; keep asking.
-                    AzureQueueLog.ReceiveFailed(_logger, e, _options.Name, _options.MaxPollInterval);
-                    await Task.Delay(_options.MaxPollInterval, _time, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                catch (HttpRequestException e)
-                {
                     AzureQueueLog.ReceiveFailed(_logger, e, _options.Name, _options.MaxPollInterval);
                     await Task.Delay(_options.MaxPollInterval, _time, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -95,14 +89,14 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
                 var item = WorkItemMessage.TryDeserialize(text, out var error);
                 if (item is null)
                 {
-                    await MoveToPoisonAsync(message.MessageId, message.PopReceipt, text, message.DequeueCount, error!, cancellationToken).ConfigureAwait(false);
+                    await TryMoveToPoisonAsync(message.MessageId, message.PopReceipt, text, message.DequeueCount, error!, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 if (message.DequeueCount > _options.MaxDequeueCount)
                 {
                     var reason = $"handed out {message.DequeueCount} times, more than Queue:MaxDequeueCount={_options.MaxDequeueCount}; its workers failed or died each time";
-                    await MoveToPoisonAsync(message.MessageId, message.PopReceipt, text, message.DequeueCount, reason, cancellationToken).ConfigureAwait(false);
+                    await TryMoveToPoisonAsync(message.MessageId, message.PopReceipt, text, message.DequeueCount, reason, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -120,6 +114,19 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var properties = await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
         return properties.Value.ApproximateMessagesCount;
+    }
+
+    /// <summary>Poisons a message found while receiving; if storage fails meanwhile, it simply comes back and is poisoned then.</summary>
+    private async Task TryMoveToPoisonAsync(string messageId, string popReceipt, string text, long dequeueCount, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MoveToPoisonAsync(messageId, popReceipt, text, dequeueCount, reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && AzureTransient.Is(e))
+        {
+            AzureQueueLog.ReceiveFailed(_logger, e, _options.PoisonName, _options.MaxPollInterval);
+        }
     }
 
     /// <summary>Copies the message to the poison queue, then deletes it from the work queue.</summary>

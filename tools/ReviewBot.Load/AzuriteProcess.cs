@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace ReviewBot.App.Tests.Azure;
+namespace ReviewBot.Load;
 
 /// <summary>
 /// A real Azurite (npm package <c>azurite</c>, installed by <c>npm ci</c> at the repo root) on loopback
@@ -46,19 +46,40 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         return azurite;
     }
 
-    /// <summary>Kills Azurite (data on disk stays when persistent).</summary>
+    /// <summary>
+    /// Stops Azurite as a service stops: SIGTERM, so it saves its (LokiJS) metadata to disk, as real storage
+    /// never loses an acknowledged write; SIGKILL only if it does not exit in time.
+    /// </summary>
     public async Task StopAsync()
     {
         if (IsExternal)
             throw new InvalidOperationException("Cannot stop an Azurite this test did not start.");
         if (_process is { } process)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().ConfigureAwait(false);
+            if (!process.HasExited)
+            {
+                _ = Signal(process.Id, SigTerm);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().ConfigureAwait(false);
+                }
+            }
+
             process.Dispose();
             _process = null;
         }
     }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     /// <summary>Starts it again on the same ports.</summary>
     public Task RestartAsync() => StartProcessAsync();
@@ -152,27 +173,3 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     private static partial Regex ListeningLine();
 }
 
-/// <summary>One Azurite shared by the tests of a collection; each test uses its own queue and table names.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
-{
-    private AzuriteProcess? _azurite;
-
-    public string ConnectionString => _azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not running.");
-
-    public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_azurite is not null)
-            await _azurite.DisposeAsync();
-    }
-
-    /// <summary>A name no other test uses: lowercase letters and digits, valid for queues and tables.</summary>
-    public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
-}
-
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "Azurite";
-}
