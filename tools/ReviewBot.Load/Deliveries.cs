@@ -38,6 +38,8 @@ public sealed class Deliveries
         return Encoding.UTF8.GetBytes(payload.ToJsonString());
     }
 
+    public string Sign(byte[] body) => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), body));
+
     /// <summary>Posts one delivery; returns the status and how long the App took to answer.</summary>
     public async Task<(HttpStatusCode Status, TimeSpan Ack)> SendAsync(HttpClient http, string appUrl, string deliveryId, byte[] body)
     {
@@ -45,7 +47,7 @@ public sealed class Deliveries
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-GitHub-Event", "pull_request");
         request.Headers.Add("X-GitHub-Delivery", deliveryId);
-        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), body)));
+        request.Headers.Add("X-Hub-Signature-256", Sign(body));
         request.Headers.UserAgent.ParseAdd("GitHub-Hookshot/load");
         var started = Stopwatch.GetTimestamp();
         try

@@ -34,6 +34,10 @@ public sealed partial class FakeGitHub : IDisposable
     private int _tokenCalls;
     private int _tokenGeneration = 1;
     private int _unexpected;
+    private int _faults;
+
+    /// <summary>How many answers were the injected fault.</summary>
+    public int FaultsInjected => Volatile.Read(ref _faults);
 
     public FakeGitHub(int dockerfiles, Fault fault, TimeSpan? filesLatency = null)
     {
@@ -96,6 +100,7 @@ public sealed partial class FakeGitHub : IDisposable
         var presented = authorization.Split(' ', 2) is [_, var t] ? t : "";
         if (_revoked.ContainsKey(presented))
         {
+            Interlocked.Increment(ref _faults);
             AttributeCall(path, request);
             return Json(401, new JsonObject { ["message"] = "Bad credentials" });
         }
@@ -184,8 +189,9 @@ public sealed partial class FakeGitHub : IDisposable
         var attempt = stats.FilesAttempt();
         if (FilesLatency > TimeSpan.Zero)
             Thread.Sleep(FilesLatency);
-        if (attempt == 1)
+        if (attempt == 1 && Fault is Fault.Status500 or Fault.Status502 or Fault.Timeout or Fault.TooManyRequests)
         {
+            Interlocked.Increment(ref _faults);
             switch (Fault)
             {
                 case Fault.Status500: return Json(500, new JsonObject { ["message"] = "Server Error" });
@@ -220,6 +226,8 @@ public sealed partial class FakeGitHub : IDisposable
     private ResponseMessage Review(PullRequestStats stats, IRequestMessage request)
     {
         var attempt = stats.ReviewAttempt();
+        if (attempt == 1 && Fault is Fault.SecondaryRateLimit or Fault.Unprocessable)
+            Interlocked.Increment(ref _faults);
         if (attempt == 1 && Fault == Fault.SecondaryRateLimit)
             return Json(403, new JsonObject { ["message"] = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", ["documentation_url"] = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }, ("Retry-After", "1"));
         if (attempt == 1 && Fault == Fault.Unprocessable)

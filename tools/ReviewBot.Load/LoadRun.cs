@@ -61,13 +61,14 @@ public sealed record LoadResult(
     int WorkerLinesWithoutScope,
     int InterruptedRuns,
     IReadOnlyList<int> ReviewsPerInstance,
+    int FaultsInjected,
     double Seconds)
 {
     public bool ExactlyOnce => Missing == 0 && DuplicateReviews == 0 && ChecksNotCompleted == 0;
 
     public override string ToString() => string.Join('\n',
         $"ReviewBot load: {Options.PullRequests} pull_request deliveries at concurrency {Options.Concurrency}, {Options.Dockerfiles} Dockerfile(s) each, " +
-        $"queue {Options.Queue}, {Options.Instances} instance(s), fault {Options.Fault}{(Options.RestartAzurite ? ", Azurite restarted mid-run" : "")}{(Options.KillInstance ? ", one instance SIGKILLed mid-run" : "")}",
+        $"queue {Options.Queue}, {Options.Instances} instance(s), fault {Options.Fault} ({FaultsInjected} injected){(Options.RestartAzurite ? ", Azurite restarted mid-run" : "")}{(Options.KillInstance ? ", one instance SIGKILLed mid-run" : "")}",
         $"  ack latency            p50 {AckP50Ms:F1} ms   p99 {AckP99Ms:F1} ms   (non-2xx acks: {FailedAcks}, redelivered until accepted)",
         $"  webhook -> review      p50 {EndToEndP50Ms:F0} ms   p99 {EndToEndP99Ms:F0} ms",
         $"  GitHub calls per PR    {CallsPerPullRequest:F2} avg, {MaxCallsPerPullRequest} max (target <= {4 + Options.Dockerfiles}), plus {TokenCalls} token call(s) in all",
@@ -127,6 +128,8 @@ public static class LoadRun
             var midRun = new TaskCompletionSource();
             var faultTask = midRun.Task.ContinueWith(_ => InjectMidRunAsync(options, github, azurite, instances, log)).Unwrap();
 
+            // Bodies are built before the clock starts, so the sender's own JSON work does not count as App latency.
+            var bodies = Enumerable.Range(1, options.PullRequests).ToDictionary(n => n, deliveries.Body);
             var sends = Enumerable.Range(1, options.PullRequests).Select(async n =>
             {
                 await gate.WaitAsync();
@@ -135,7 +138,7 @@ public static class LoadRun
                     var id = Guid.NewGuid().ToString();
                     ids[n] = id;
                     sentAt[n] = Stopwatch.GetTimestamp();
-                    var fails = await SendUntilAcceptedAsync(deliveries, http, instances, n, id, ack => acks.Add(ack.TotalMilliseconds));
+                    var fails = await SendUntilAcceptedAsync(deliveries, http, instances, n, id, ack => acks.Add(ack.TotalMilliseconds), bodies[n]);
                     Interlocked.Add(ref failedAcks, fails);
                     if (Interlocked.Increment(ref sent) == half)
                         midRun.TrySetResult();
@@ -207,6 +210,7 @@ public static class LoadRun
                 unscoped,
                 stats.Count(s => s.CheckStarts > 1),
                 [.. instances.Select(a => a.Output.Count(l => l.Contains("\"EventId\":2003", StringComparison.Ordinal)))],
+                github.FaultsInjected,
                 wall.Elapsed.TotalSeconds);
         }
         finally
@@ -259,9 +263,9 @@ public static class LoadRun
     }
 
     /// <summary>Sends until the App accepts (2xx), like an operator pressing "Redeliver"; returns the refusals.</summary>
-    private static async Task<int> SendUntilAcceptedAsync(Deliveries deliveries, HttpClient http, List<AppProcess> instances, int number, string id, Action<TimeSpan>? onAccepted)
+    private static async Task<int> SendUntilAcceptedAsync(Deliveries deliveries, HttpClient http, List<AppProcess> instances, int number, string id, Action<TimeSpan>? onAccepted, byte[]? prebuilt = null)
     {
-        var body = deliveries.Body(number);
+        var body = prebuilt ?? deliveries.Body(number);
         var deadline = DateTime.UtcNow.AddMinutes(2);
         for (var refusals = 0; ; refusals++)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ReviewBot.App.Secrets;
 using ReviewBot.App.Setup;
 
 namespace ReviewBot.App.Operations;
@@ -19,6 +20,15 @@ public static class ProductionExtensions
     {
         var services = builder.Services;
         services.AddReviewBotSetup(builder.Configuration);
+
+        // The App key in Azure Key Vault (GitHub:SigningKeyUri or GitHub:PrivateKeySecretUri) replaces the local PEM signer.
+        if (builder.Configuration.UsesKeyVaultSigning())
+            services.AddKeyVaultSigning(builder.Configuration);
+
+        // ASP.NET Core's per-request lines (six per delivery at Information) cost more than the webhook's own
+        // work under load; keep its warnings unless the configuration says otherwise.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // One JSON object per line, with the scopes (delivery id, repository…) and trace ids on each.
         if (!builder.Environment.IsDevelopment())

@@ -32,6 +32,7 @@ public sealed class LoadFaultTests(ITestOutputHelper output)
         }
 
         output.WriteLine(result.ToString());
+        Assert.True(result.FaultsInjected > 0, "the fault was exercised");
         Assert.Equal(0, result.Missing);
         Assert.Equal(0, result.DuplicateReviews);
         Assert.Equal(0, result.ChecksNotCompleted);

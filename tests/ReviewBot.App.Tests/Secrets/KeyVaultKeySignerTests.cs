@@ -83,6 +83,9 @@ public sealed class KeyVaultKeySignerTests : IDisposable
 
         var jwt = await TestJwt.CreateAsync(signer, 123456);
 
+        // The signature in the JWT is the vault's answer, byte for byte.
+        var answered = Base64Url.DecodeFromChars(System.Text.Json.JsonDocument.Parse(_vault.LogEntries.Single().ResponseMessage.BodyData!.BodyAsString!).RootElement.GetProperty("value").GetString());
+        Assert.Equal(answered, Base64Url.DecodeFromChars(jwt.AsSpan(jwt.LastIndexOf('.') + 1)));
         using var publicKey = RSA.Create(_vaultKey.ExportParameters(includePrivateParameters: false));
         Assert.True(TestJwt.Verifies(jwt, publicKey));
         using var otherKey = RSA.Create(2048);
