@@ -15,13 +15,14 @@ internal sealed class GitHubCallMeter : IHostedService, IDisposable
     private const string DurationInstrument = "http.client.request.duration";
 
     private readonly MeterListener _listener = new();
-    private readonly string _host;
-    private readonly int _port;
+    private readonly IOptions<GitHubOptions> _options;
+    private string _host = "";
+    private int _port;
 
+    /// <summary>Options are read at start, after the host has validated them, so a bad configuration fails with its own message.</summary>
     public GitHubCallMeter(IOptions<GitHubOptions> options)
     {
-        _host = options.Value.ApiBaseUrl.Host;
-        _port = options.Value.ApiBaseUrl.Port;
+        _options = options;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == HttpMeter && instrument.Name == DurationInstrument)
@@ -32,6 +33,8 @@ internal sealed class GitHubCallMeter : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _host = _options.Value.ApiBaseUrl.Host;
+        _port = _options.Value.ApiBaseUrl.Port;
         _listener.Start();
         return Task.CompletedTask;
     }
