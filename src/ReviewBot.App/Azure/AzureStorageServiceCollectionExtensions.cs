@@ -65,15 +65,15 @@ public static class AzureStorageServiceCollectionExtensions
 
     /// <summary>
     /// The webhook waits on storage and GitHub gives up after 10 s: storage calls ride out an outage of up to
-    /// about 8 s (retries after 0.3, 0.6, 1.2, 2, 2, 2 s) but never hang on one try (the SDK default waits up
-    /// to 100 s). The worker keeps polling through longer outages.
+    /// about 8 s (retries after 0.3, 0.6, 1.2, 2, 2, 2 s) and give up on a stuck try after 5 s (the SDK
+    /// default waits 100 s). A retried write may have landed the first time: the stores are idempotent for it.
     /// </summary>
     private static void ConfigureRetry(RetryOptions retry)
     {
         retry.MaxRetries = 6;
         retry.Delay = TimeSpan.FromMilliseconds(300);
         retry.MaxDelay = TimeSpan.FromSeconds(2);
-        retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(5);
     }
 
     /// <summary>Fails start-up with every problem spelled out, not just "invalid".</summary>

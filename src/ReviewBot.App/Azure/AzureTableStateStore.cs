@@ -25,19 +25,28 @@ public sealed class AzureTableStateStore : IStateStore
         _pullRequests = service.GetTableClient(options.PullRequestsTable);
     }
 
+    /// <summary>
+    /// Inserts the delivery with a claim of our own. A 409 may be our own insert: the SDK retries a request
+    /// that timed out although the table had stored it. The claim tells ours (true) from another's (false).
+    /// </summary>
     public async Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var key = TableKeys.Escape(deliveryId);
+        var claim = Guid.NewGuid().ToString("N");
         try
         {
-            await _deliveries.AddEntityAsync(new TableEntity(TableKeys.Escape(deliveryId), DeliveryRowKey), cancellationToken).ConfigureAwait(false);
+            await _deliveries.AddEntityAsync(new TableEntity(key, DeliveryRowKey) { [ClaimProperty] = claim }, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            var existing = await _deliveries.GetEntityIfExistsAsync<TableEntity>(key, DeliveryRowKey, [ClaimProperty], cancellationToken).ConfigureAwait(false);
+            return existing.HasValue && existing.Value?.GetString(ClaimProperty) == claim;
         }
     }
+
+    private const string ClaimProperty = "Claim";
 
     public async Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken)
     {
