@@ -1,30 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Hosting;
+
 namespace ReviewBot.App.Tests;
 
-/// <summary>The service refuses to start, with a clear message, when the secret or the key is missing.</summary>
+/// <summary>
+/// The service refuses to start, with a clear message, when the secret or the key is missing. The host is
+/// built with the same two calls as Program.cs (WebApplicationFactory can mask a failed start with an
+/// ObjectDisposedException under load).
+/// </summary>
 public sealed class StartupTests
 {
+    private static async Task<Exception> StartAsync(Dictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["GitHub:AppId"] = "1",
+            ["GitHub:PrivateKey"] = System.Security.Cryptography.RSA.Create(2048).ExportRSAPrivateKeyPem(),
+            ["GitHub:WebhookSecret"] = "secret",
+            ["urls"] = "http://127.0.0.1:0",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddReviewBot();
+        await using var app = builder.Build();
+        app.MapReviewBot();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+    }
+
     [Theory]
     [InlineData("GitHub:WebhookSecret", "GitHub:WebhookSecret is missing")]
     [InlineData("GitHub:PrivateKey", "GitHub:PrivateKey (PEM text) or GitHub:PrivateKeyPath (PEM file) is missing")]
     [InlineData("GitHub:AppId", "GitHub:AppId is missing")]
-    public void Missing_settings_stop_the_service_with_a_clear_message(string key, string message)
+    public async Task Missing_settings_stop_the_service_with_a_clear_message(string key, string message)
     {
-        using var github = new GitHubFake();
-        using var app = new AppHost(github, new Dictionary<string, string?> { [key] = "" });
+        var error = await StartAsync(new() { [key] = "" });
 
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-
-        Assert.Contains(message, error.ToString());
+        Assert.Contains(message, error.Message);
     }
 
     [Fact]
-    public void A_key_path_that_does_not_exist_stops_the_service()
+    public async Task A_key_path_that_does_not_exist_stops_the_service()
     {
-        using var github = new GitHubFake();
-        using var app = new AppHost(github, new Dictionary<string, string?> { ["GitHub:PrivateKey"] = "", ["GitHub:PrivateKeyPath"] = "/nonexistent/key.pem" });
+        var error = await StartAsync(new() { ["GitHub:PrivateKey"] = "", ["GitHub:PrivateKeyPath"] = "/nonexistent/key.pem" });
 
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("/nonexistent/key.pem", error.Message);
+    }
 
-        Assert.Contains("/nonexistent/key.pem", error.ToString());
+    [Fact]
+    public async Task Complete_settings_start_the_service()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["GitHub:AppId"] = "1",
+            ["GitHub:PrivateKey"] = System.Security.Cryptography.RSA.Create(2048).ExportRSAPrivateKeyPem(),
+            ["GitHub:WebhookSecret"] = "secret",
+            ["urls"] = "http://127.0.0.1:0",
+        };
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddReviewBot();
+        await using var app = builder.Build();
+        app.MapReviewBot();
+
+        await app.StartAsync();
+        await app.StopAsync();
     }
 }
