@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Webhooks;
 using ReviewBot.App.Worker;
@@ -21,6 +22,7 @@ public static class ReviewBotHostExtensions
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        builder.AddReviewBotProduction();
         return builder;
     }
 
@@ -29,6 +31,7 @@ public static class ReviewBotHostExtensions
         app.MapPost(WebhookEndpoint.Path, WebhookEndpoint.HandleAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // live: the process answers
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapReviewBotProduction();
         return app;
     }
 

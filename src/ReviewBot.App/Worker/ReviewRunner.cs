@@ -126,6 +126,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
             RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
         };
         var plan = ReviewPlanner.Plan(files, planOptions);
+        Operations.ReviewBotTelemetry.Findings.Add(files.Sum(f => f.Analysis.Findings.Length));
 
         var delivered = await client.PostReviewAsync(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, plan, cancellationToken).ConfigureAwait(false);
         WorkerLog.Reviewed(logger, item.PullRequestKey, pr.HeadSha, plan.Comments.Length, plan.FileComments.Length, plan.Check.Conclusion.ToString());

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ReviewBot.App.Hosting;
+using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
 using ReviewBot.GitHub.Api;
 
@@ -14,6 +16,16 @@ namespace ReviewBot.App.Worker;
 public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> pullRequestLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Cancels runs in flight only when the host's shutdown timeout runs out; stopping itself just stops taking work.</summary>
+    private readonly CancellationTokenSource abortRuns = new();
+
+    /// <summary>Graceful shutdown: take no new work, let the runs in flight finish until the host's shutdown timeout.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using var abort = cancellationToken.Register(abortRuns.Cancel);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>True once the loops run: readiness reports it.</summary>
     public bool IsRunning { get; private set; }
@@ -51,21 +63,40 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     private async Task ProcessAsync(IQueuedWork work, CancellationToken stoppingToken)
     {
         var item = work.Item;
+        var runToken = abortRuns.Token;
+        using var logScope = logger.BeginScope(ReviewBotTelemetry.Scope(item));
+        using var activity = ReviewBotTelemetry.StartReview(item, work.DequeueCount);
+        var started = Stopwatch.GetTimestamp();
         var gate = pullRequestLocks.GetOrAdd(item.PullRequestKey, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping before this item started: it goes back for another replica, untouched.
+            await work.AbandonAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            ReviewBotTelemetry.RecordRun("Abandoned", Stopwatch.GetElapsedTime(started));
+            return;
+        }
+
         try
         {
             using var scope = services.CreateScope();
             var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
-            await runner.RunAsync(item, stoppingToken).ConfigureAwait(false);
-            await work.CompleteAsync(stoppingToken).ConfigureAwait(false);
+            var outcome = await runner.RunAsync(item, runToken).ConfigureAwait(false);
+            await work.CompleteAsync(runToken).ConfigureAwait(false);
+            ReviewBotTelemetry.RecordRun(outcome.ToString(), Stopwatch.GetElapsedTime(started));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {
             await work.AbandonAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            ReviewBotTelemetry.RecordRun("Abandoned", Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e)
         {
+            ReviewBotTelemetry.RecordRun("Failed", Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             if (work.DequeueCount >= options.Value.MaxAttempts)
             {
                 WorkerLog.DeadLettered(logger, item.PullRequestKey, work.DequeueCount);

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace ReviewBot.App.Setup;
+
+/// <summary>
+/// GitHub's answer to <c>POST /app-manifests/{code}/conversions</c>: the new App's identity and secrets.
+/// Shown once to the operator; never logged or stored by the service.
+/// </summary>
+internal sealed record ManifestConversion(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("slug")] string? Slug,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("html_url")] string? HtmlUrl,
+    [property: JsonPropertyName("client_id")] string? ClientId,
+    [property: JsonPropertyName("webhook_secret")] string? WebhookSecret,
+    [property: JsonPropertyName("pem")] string? Pem);
+
+[JsonSerializable(typeof(ManifestConversion))]
+internal sealed partial class SetupJsonContext : JsonSerializerContext;

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Web;
+using ReviewBot.App.Setup;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ReviewBot.App.Tests.Production;
+
+/// <summary>
+/// The one-click App registration, end to end in headless Chromium: our /setup page posts the manifest to
+/// "GitHub" (WireMock playing both github.com's form and the API), GitHub redirects back with a code, and
+/// the page shows the id, key and secret from the conversion exactly once.
+/// </summary>
+public sealed class SetupPageTests : IAsyncLifetime
+{
+    private const string Code = "a1b2c3d4e5";
+    private const string Pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAtestkeymaterial0123456789\n-----END RSA PRIVATE KEY-----\n";
+    private const string NewSecret = "6f1d0c0ffee-webhook-secret";
+
+    private readonly WireMockServer _gitHub = WireMockServer.Start();
+    private TestApp _app = null!;
+    private string _appUrl = "";
+
+    public Task InitializeAsync()
+    {
+        _app = new TestApp(new()
+        {
+            ["Setup:Enabled"] = "true",
+            ["Setup:GitHubWebUrl"] = _gitHub.Url,
+            ["GitHub:ApiBaseUrl"] = _gitHub.Url + "/",
+        });
+        _appUrl = _app.Start();
+
+        // github.com's "new App from manifest" form: sends the browser back with a code and the same state.
+        _gitHub.Given(Request.Create().WithPath("/settings/apps/new").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(302)
+                .WithHeader("Location", _appUrl + "/setup/callback?code=" + Code + "&state={{request.query.state}}")
+                .WithTransformer());
+        _gitHub.Given(Request.Create().WithPath($"/api/v3/app-manifests/{Code}/conversions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new
+            {
+                id = 424242,
+                slug = "reviewbot-acme",
+                name = "ReviewBot (acme)",
+                html_url = "https://github.com/apps/reviewbot-acme",
+                client_id = "Iv1.abc",
+                webhook_secret = NewSecret,
+                pem = Pem,
+            }));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _gitHub.Stop();
+        _gitHub.Dispose();
+    }
+
+    [Fact]
+    public async Task Operator_creates_the_app_in_one_click_and_sees_its_secrets_once()
+    {
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.NavigateAsync(_appUrl + "/setup");
+        await browser.WaitForAsync("document.getElementById('create-app')");
+
+        var action = (await browser.EvaluateAsync("document.getElementById('create-app').action"))!.GetValue<string>();
+        Assert.StartsWith(_gitHub.Url + "/settings/apps/new?state=", action, StringComparison.Ordinal);
+        var manifest = JsonNode.Parse((await browser.EvaluateAsync("document.querySelector('input[name=manifest]').value"))!.GetValue<string>())!;
+        Assert.Equal(_appUrl + "/api/github/webhooks", manifest["hook_attributes"]!["url"]!.GetValue<string>());
+        Assert.Equal(_appUrl + "/setup/callback", manifest["redirect_url"]!.GetValue<string>());
+        Assert.False(manifest["public"]!.GetValue<bool>());
+        Assert.Equal(["pull_request", "check_run", "check_suite"], manifest["default_events"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal("write", manifest["default_permissions"]!["pull_requests"]!.GetValue<string>());
+
+        await browser.EvaluateAsync("document.querySelector('#create-app button').click()");
+        await browser.WaitForAsync("document.getElementById('app-id')");
+
+        Assert.Equal("424242", (await browser.EvaluateAsync("document.getElementById('app-id').textContent"))!.GetValue<string>());
+        Assert.Equal(NewSecret, (await browser.EvaluateAsync("document.getElementById('webhook-secret').textContent"))!.GetValue<string>());
+        Assert.Equal(Pem, (await browser.EvaluateAsync("document.getElementById('private-key').value"))!.GetValue<string>());
+
+        // GitHub got the manifest we showed, as the form field "manifest".
+        var posted = _gitHub.LogEntries.Single(e => e.RequestMessage.Path == "/settings/apps/new");
+        var form = HttpUtility.ParseQueryString(posted.RequestMessage.Body!);
+        Assert.Equal(manifest.ToJsonString(), JsonNode.Parse(form["manifest"]!)!.ToJsonString());
+        Assert.Single(_gitHub.LogEntries, e => e.RequestMessage.Path.EndsWith("/conversions", StringComparison.Ordinal));
+
+        // Once: reloading the callback finds no state cookie and does not exchange the code again.
+        await browser.EvaluateAsync("location.reload()");
+        await browser.WaitForAsync("document.body.innerText.includes('not started here')");
+        Assert.Single(_gitHub.LogEntries, e => e.RequestMessage.Path.EndsWith("/conversions", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(_app.Logs.Lines, line => line.Contains(NewSecret, StringComparison.Ordinal) || line.Contains("testkeymaterial", StringComparison.Ordinal));
+        Assert.Contains(_app.Logs.Lines, line => line.Contains("424242", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Callback_with_a_forged_state_exchanges_nothing()
+    {
+        using var client = new HttpClient();
+        var response = await client.GetAsync($"{_appUrl}/setup/callback?code={Code}&state=forged");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(_gitHub.LogEntries, e => e.RequestMessage.Path.EndsWith("/conversions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Setup_page_is_off_unless_enabled()
+    {
+        await using var app = new TestApp([]);
+        var url = app.Start();
+        using var client = new HttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(url + "/setup")).StatusCode);
+    }
+
+    [Fact]
+    public void Api_address_follows_octokit_for_enterprise_hosts()
+    {
+        Assert.Equal("https://api.github.com/app-manifests/x/conversions", SetupEndpoints.ApiUri(new Uri("https://api.github.com/"), "app-manifests/x/conversions").ToString());
+        Assert.Equal("https://ghe.example.com/api/v3/app-manifests/x/conversions", SetupEndpoints.ApiUri(new Uri("https://ghe.example.com/"), "app-manifests/x/conversions").ToString());
+        Assert.Equal("https://ghe.example.com/api/v3/app-manifests/x/conversions", SetupEndpoints.ApiUri(new Uri("https://ghe.example.com/api/v3"), "app-manifests/x/conversions").ToString());
+    }
+}
