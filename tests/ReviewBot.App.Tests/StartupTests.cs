@@ -53,15 +53,23 @@ public sealed class StartupTests
         Assert.Contains("/nonexistent/key.pem", error.Message);
     }
 
-    [Fact]
-    public async Task Complete_settings_start_the_service()
+    [Theory]
+    [InlineData("GitHub:PrivateKey")]
+    [InlineData("GitHub:SigningKeyUri")]
+    [InlineData("GitHub:PrivateKeySecretUri")]
+    public async Task Complete_settings_start_the_service(string key)
     {
         var settings = new Dictionary<string, string?>
         {
             ["GitHub:AppId"] = "1",
-            ["GitHub:PrivateKey"] = System.Security.Cryptography.RSA.Create(2048).ExportRSAPrivateKeyPem(),
             ["GitHub:WebhookSecret"] = "secret",
             ["urls"] = "http://127.0.0.1:0",
+        };
+        settings[key] = key switch
+        {
+            "GitHub:PrivateKey" => System.Security.Cryptography.RSA.Create(2048).ExportRSAPrivateKeyPem(),
+            "GitHub:SigningKeyUri" => "https://reviewbot.vault.azure.net/keys/github-app/0123456789abcdef",
+            _ => "https://reviewbot.vault.azure.net/secrets/github-app-pem",
         };
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings);

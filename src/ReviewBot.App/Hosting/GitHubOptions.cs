@@ -16,6 +16,12 @@ public sealed record GitHubOptions
     /// <summary>Path of a PEM file holding the App's private key.</summary>
     public string? PrivateKeyPath { get; init; }
 
+    /// <summary>A Key Vault key that signs the JWT in the vault (see Secrets/); the key never leaves it.</summary>
+    public Uri? SigningKeyUri { get; init; }
+
+    /// <summary>A Key Vault secret holding the PEM (see Secrets/).</summary>
+    public Uri? PrivateKeySecretUri { get; init; }
+
     [Required(ErrorMessage = "GitHub:WebhookSecret is missing: without it anyone could post fake webhooks, so the service does not start. Set it to the App's webhook secret.")]
     public string? WebhookSecret { get; init; }
 

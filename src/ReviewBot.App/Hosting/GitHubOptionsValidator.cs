@@ -8,11 +8,12 @@ internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
     public ValidateOptionsResult Validate(string? name, GitHubOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.PrivateKey) && string.IsNullOrWhiteSpace(options.PrivateKeyPath))
+        bool inKeyVault = options.SigningKeyUri is not null || options.PrivateKeySecretUri is not null;
+        if (string.IsNullOrWhiteSpace(options.PrivateKey) && string.IsNullOrWhiteSpace(options.PrivateKeyPath) && !inKeyVault)
         {
-            failures.Add("GitHub:PrivateKey (PEM text) or GitHub:PrivateKeyPath (PEM file) is missing: the App cannot sign its JWT without its private key.");
+            failures.Add("GitHub:PrivateKey (PEM text) or GitHub:PrivateKeyPath (PEM file) is missing, and no Key Vault key (GitHub:SigningKeyUri) or secret (GitHub:PrivateKeySecretUri) is set: the App cannot sign its JWT without its private key.");
         }
-        else if (string.IsNullOrWhiteSpace(options.PrivateKey) && !File.Exists(options.PrivateKeyPath))
+        else if (!inKeyVault && string.IsNullOrWhiteSpace(options.PrivateKey) && !File.Exists(options.PrivateKeyPath))
         {
             failures.Add($"GitHub:PrivateKeyPath '{options.PrivateKeyPath}' does not exist.");
         }
