@@ -14,6 +14,14 @@ if [ ! -d node_modules/azurite ] || [ package-lock.json -nt node_modules/.packag
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+step "Chromium for the /setup page test (Debian's package)"
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+step "Bicep: infra/main.bicep compiles"
+infra/build.sh
+
 step "dotnet test"
 status=0
 dotnet test ReviewBot.sln --nologo -v q 2>&1 | tee "$log" || status=$?
