@@ -21,6 +21,21 @@ public class EndToEndTests
     }
 
     [Fact]
+    public async Task Our_own_Dockerfile_reports_nothing()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ReviewBot.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("ReviewBot.sln not found");
+        }
+
+        var run = await Cli.RunAsync(root, "scan", "Dockerfile", "--fail-level", "notice");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("1 file scanned: no findings", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fix_makes_the_file_scan_clean()
     {
         using var temp = new TempFolder();
