@@ -80,4 +80,39 @@ public sealed class StartupTests
         await app.StartAsync();
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task First_run_with_setup_enabled_serves_only_setup_and_liveness()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Setup:Enabled"] = "true",
+            ["Setup:PublicUrl"] = "http://127.0.0.1:5080/",
+            ["Setup:ManifestPath"] = Path.Combine(AppContext.BaseDirectory, "app-manifest.yml"),
+            ["urls"] = "http://127.0.0.1:0",
+        });
+        builder.AddReviewBot();
+        await using var app = builder.Build();
+        app.MapReviewBot();
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var setup = await client.GetAsync("/setup");
+        var health = await client.GetAsync("/healthz");
+        var webhook = await client.PostAsync("/api/github/webhooks", new StringContent("{}"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, setup.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, webhook.StatusCode);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Setup_enabled_does_not_excuse_a_half_configured_app()
+    {
+        var error = await StartAsync(new() { ["Setup:Enabled"] = "true", ["GitHub:WebhookSecret"] = "" });
+
+        Assert.Contains("GitHub:WebhookSecret is missing", error.Message);
+    }
 }

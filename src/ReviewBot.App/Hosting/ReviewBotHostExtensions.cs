@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
+using ReviewBot.App.Setup;
 using ReviewBot.App.Webhooks;
 using ReviewBot.App.Worker;
 
@@ -14,6 +15,13 @@ public static class ReviewBotHostExtensions
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
+        if (IsSetupOnly(configuration))
+        {
+            services.AddReviewBotSetup(configuration);
+            services.AddHealthChecks();
+            return builder;
+        }
+
         services.AddReviewBotOptions(configuration);
         services.AddReviewBotGitHub();
         services.AddReviewBotQueue(configuration);
@@ -28,12 +36,30 @@ public static class ReviewBotHostExtensions
 
     public static WebApplication MapReviewBot(this WebApplication app)
     {
+        if (IsSetupOnly(app.Configuration))
+        {
+            // No webhook endpoint at all: without a secret it would have to accept unsigned deliveries.
+            app.Logger.LogWarning("Setup only: GitHub:AppId and GitHub:WebhookSecret are not set, so only /setup and /healthz are served. Create the App at /setup, store its settings, and restart.");
+            app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+            app.MapReviewBotSetup();
+            return app;
+        }
+
         app.MapPost(WebhookEndpoint.Path, WebhookEndpoint.HandleAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // live: the process answers
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapReviewBotProduction();
         return app;
     }
+
+    /// <summary>
+    /// First run: the setup page is enabled and the App does not exist yet (no App ID and no webhook secret).
+    /// Then the service serves only what creates the App; any other gap in the settings still stops it.
+    /// </summary>
+    private static bool IsSetupOnly(IConfiguration configuration) =>
+        configuration.GetValue<bool>("Setup:Enabled")
+        && string.IsNullOrWhiteSpace(configuration["GitHub:AppId"])
+        && string.IsNullOrWhiteSpace(configuration["GitHub:WebhookSecret"]);
 
     /// <summary>Ready when the worker runs and the queue answers.</summary>
     private sealed class ReadinessCheck(ReviewWorker worker, IWorkQueue queue) : IHealthCheck
