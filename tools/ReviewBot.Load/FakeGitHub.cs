@@ -155,7 +155,11 @@ public sealed partial class FakeGitHub : IDisposable
             var stats = Stats(number);
             stats.Call();
             stats.CheckStarted();
-            return Json(201, new JsonObject { ["id"] = number, ["name"] = body["name"]?.GetValue<string>(), ["status"] = "in_progress" });
+            // The app creates its check run once, already completed (in progress only while more than 50 annotations follow).
+            var status = body["status"]?.GetValue<string>() ?? "queued";
+            if (status == "completed")
+                stats.CheckCompleted(body["conclusion"]?.GetValue<string>() ?? "");
+            return Json(201, new JsonObject { ["id"] = number, ["name"] = body["name"]?.GetValue<string>(), ["status"] = status });
         }
 
         if (CheckRunPath().Match(rest) is { Success: true } check && method == "PATCH")
@@ -307,7 +311,7 @@ public sealed class PullRequestStats(int number)
 
     public int CompletedChecks => Volatile.Read(ref _checks);
 
-    /// <summary>Check runs created: more than one means a run was interrupted and done again.</summary>
+    /// <summary>Check runs created: more than one means a run failed (its neutral check) and was done again.</summary>
     public int CheckStarts => Volatile.Read(ref _checkStarts);
 
     public void CheckStarted() => Interlocked.Increment(ref _checkStarts);
@@ -320,6 +324,9 @@ public sealed class PullRequestStats(int number)
     public void Call() => Interlocked.Increment(ref _calls);
 
     public int FilesAttempt() => Interlocked.Increment(ref _files);
+
+    /// <summary>Times the files were listed: a run is in flight once this is above 0 and the check is not completed.</summary>
+    public int FilesListed => Volatile.Read(ref _files);
 
     public int ReviewAttempt() => Interlocked.Increment(ref _reviewAttempts);
 
