@@ -208,7 +208,7 @@ public static class LoadRun
                 json,
                 lines.Count,
                 unscoped,
-                stats.Count(s => s.CheckStarts > 1),
+                stats.Count(s => s.RunRedone),
                 [.. instances.Select(a => a.Output.Count(l => l.Contains("\"EventId\":2003", StringComparison.Ordinal)))],
                 github.FaultsInjected,
                 wall.Elapsed.TotalSeconds);
