@@ -85,9 +85,20 @@ public sealed class GitHubFake : IDisposable
 
     public IReadOnlyList<JsonNode> FileComments => [.. Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select(Json)];
 
-    public IReadOnlyList<JsonNode> CheckUpdates => [.. Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}").Select(Json)];
+    /// <summary>Every write of the check run in order: its creation (POST) and any updates (PATCH).</summary>
+    public IReadOnlyList<JsonNode> CheckUpdates =>
+        [.. Server.LogEntries
+            .Where(e => (e.RequestMessage.Method == "POST" && e.RequestMessage.Path == RepoPath + "/check-runs")
+                || (e.RequestMessage.Method == "PATCH" && e.RequestMessage.Path == RepoPath + $"/check-runs/{CheckRunId}"))
+            .OrderBy(e => e.RequestMessage.DateTime)
+            .Select(Json)];
 
-    /// <summary>Waits until the check run is completed (or any run gave up), as the worker runs in the background.</summary>
+    /// <summary>Calls to GitHub other than the installation token's.</summary>
+    public IReadOnlyList<string> ApiCalls =>
+        [.. Server.LogEntries.Where(e => !e.RequestMessage.Path.EndsWith("/access_tokens", StringComparison.Ordinal))
+            .Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}")];
+
+    /// <summary>Waits until a check run is completed (created completed, or updated to it; also when a run gave up), as the worker runs in the background.</summary>
     public async Task<JsonNode> WaitForCompletedCheckAsync(int count = 1, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));

@@ -91,11 +91,13 @@ public sealed class ReviewRunTests : IDisposable
         var suggestion = Assert.Single(comments, c => c!["body"]!.GetValue<string>().Contains("RB001", StringComparison.Ordinal))!;
         Assert.Equal(expected, Scenario.ApplySuggestion(Scenario.RootDockerfile, suggestion));
 
-        // 6. The check: created in progress on the head, completed as failure with annotations.
+        // 6. The check: created once on the head, already completed as failure with annotations.
         var created = github.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
         Assert.Equal("ReviewBot / non-root", created["name"]!.GetValue<string>());
         Assert.Equal(GitHubFake.HeadSha, created["head_sha"]!.GetValue<string>());
-        Assert.Equal("in_progress", created["status"]!.GetValue<string>());
+        Assert.Equal("completed", created["status"]!.GetValue<string>());
+        Assert.Equal(created, check, JsonNode.DeepEquals);
+        Assert.Empty(github.Requests("PATCH", GitHubFake.RepoPath + $"/check-runs/{GitHubFake.CheckRunId}"));
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         var annotations = check["output"]!["annotations"]!.AsArray();
         Assert.Contains(annotations, a => a!["annotation_level"]!.GetValue<string>() == "failure" && a["path"]!.GetValue<string>() == "Dockerfile");
@@ -196,8 +198,13 @@ public sealed class ReviewRunTests : IDisposable
         var updates = github.CheckUpdates;
         Assert.All(updates, u => Assert.InRange(u["output"]!["annotations"]!.AsArray().Count, 0, 50));
         Assert.Equal(expected, updates.Sum(u => u["output"]!["annotations"]!.AsArray().Count));
+        // Created in progress with the first 50, then appended to; only the last update completes it.
+        Assert.Equal((expected + 49) / 50, updates.Count);
+        Assert.Equal("in_progress", updates[0]["status"]!.GetValue<string>());
+        Assert.Null(updates[0]["conclusion"]);
+        Assert.Equal(50, updates[0]["output"]!["annotations"]!.AsArray().Count);
         Assert.Equal("completed", updates[^1]["status"]!.GetValue<string>());
-        Assert.All(updates.SkipLast(1), u => Assert.Null(u["status"]));
+        Assert.All(updates.Skip(1).SkipLast(1), u => Assert.Null(u["status"]));
         Assert.Equal(last, updates[^1], JsonNode.DeepEquals);
     }
 
@@ -241,6 +248,60 @@ public sealed class ReviewRunTests : IDisposable
         Assert.All(replies, r => Assert.Equal($"Fixed in {third}.", github.Json(r)["body"]!.GetValue<string>()));
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
         Assert.Single(github.Reviews);
+    }
+
+    [Fact]
+    public async Task A_reviewed_pull_request_costs_4_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
+    {
+        // The target: at most 4 + (number of Dockerfiles) calls per reviewed pull request besides the token.
+        const int dockerfiles = 1;
+        const string delivery = "5e4d3c2b-1a09-11e3-81ab-4c9367dc0958";
+        var opened = AppHost.Payload("pull_request.opened");
+        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", opened, deliveryId: delivery)).StatusCode);
+        await github.WaitForCompletedCheckAsync();
+
+        string[] reviewed =
+        [
+            $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
+            $"GET {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/files",
+            $"GET {GitHubFake.RepoPath}/contents/Dockerfile",
+            $"POST {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/reviews",
+            $"POST {GitHubFake.RepoPath}/check-runs",
+        ];
+        Assert.Equal(reviewed, github.ApiCalls);
+        Assert.InRange(github.ApiCalls.Count, 1, 4 + dockerfiles);
+        Assert.Single(github.Reviews);
+
+        // A redelivery of the same webhook: no GitHub call at all, not even for a token.
+        github.Server.ResetLogEntries();
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync("pull_request", opened, deliveryId: delivery)).StatusCode);
+        await Task.Delay(1000);
+        Assert.Empty(github.Server.LogEntries);
+
+        // A push that changes nothing the review sees: the remembered fingerprints stand in for listing
+        // our comments, nothing new is posted, and the check is still reported on the new head.
+        const string second = "ddddddd57ca3a959ca5aad62de7213c562f8c824";
+        github.StubContent("Dockerfile", second, Scenario.RootDockerfile);
+        var push = AppHost.Payload("pull_request.synchronize");
+        push["pull_request"]!["head"]!["sha"] = second;
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", push)).StatusCode);
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal(
+            [
+                $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
+                $"GET {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/files",
+                $"GET {GitHubFake.RepoPath}/contents/Dockerfile",
+                $"POST {GitHubFake.RepoPath}/check-runs",
+            ],
+            github.ApiCalls);
+        Assert.InRange(github.ApiCalls.Count, 1, 4 + dockerfiles);
+        Assert.Empty(github.Reviews);
+        Assert.Equal(second, check["head_sha"]!.GetValue<string>());
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
 
     private static byte[] FromBase64Url(string text)

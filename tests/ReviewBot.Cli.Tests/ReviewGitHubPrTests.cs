@@ -76,11 +76,12 @@ public sealed class ReviewGitHubPrTests : IDisposable
         var fileComment = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments")));
         Assert.Equal(("Dockerfile", "file", headSha), (fileComment["path"]!.GetValue<string>(), fileComment["subject_type"]!.GetValue<string>(), fileComment["commit_id"]!.GetValue<string>()));
 
+        // The check run is created once, already completed with its conclusion and annotations.
         var created = Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")));
         Assert.Equal(("ReviewBot / non-root", headSha), (created["name"]!.GetValue<string>(), created["head_sha"]!.GetValue<string>()));
-        var completed = Json(Assert.Single(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}")));
-        Assert.Equal(("completed", "failure"), (completed["status"]!.GetValue<string>(), completed["conclusion"]!.GetValue<string>()));
-        Assert.NotEmpty(completed["output"]!["annotations"]!.AsArray());
+        Assert.Equal(("completed", "failure"), (created["status"]!.GetValue<string>(), created["conclusion"]!.GetValue<string>()));
+        Assert.NotEmpty(created["output"]!["annotations"]!.AsArray());
+        Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
 
         Assert.All(github.LogEntries, e => Assert.Equal($"Token {Token}", e.RequestMessage.Headers!["Authorization"].Single()));
         Assert.DoesNotContain(Token, run.Out, StringComparison.Ordinal);
@@ -112,8 +113,8 @@ public sealed class ReviewGitHubPrTests : IDisposable
         Assert.DoesNotContain(github.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
         Assert.Contains("nothing new to post", second.Error, StringComparison.Ordinal);
         // The gate is still reported on every run.
-        Assert.Equal(2, Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}").Count);
-        Assert.Equal("failure", Json(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}")[1])["conclusion"]!.GetValue<string>());
+        Assert.Equal(2, Requests("POST", RepoPath + "/check-runs").Count);
+        Assert.Equal("failure", Json(Requests("POST", RepoPath + "/check-runs")[1])["conclusion"]!.GetValue<string>());
     }
 
     [Fact]
@@ -193,7 +194,8 @@ public sealed class ReviewGitHubPrTests : IDisposable
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.Contains("the review was not posted: GitHub answered 403", run.Error, StringComparison.Ordinal);
         Assert.Contains("pull-requests: write", run.Error, StringComparison.Ordinal);
-        var closed = Json(Assert.Single(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}")));
+        var closed = Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")));
+        Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
         Assert.Equal(("completed", "neutral"), (closed["status"]!.GetValue<string>(), closed["conclusion"]!.GetValue<string>()));
     }
 

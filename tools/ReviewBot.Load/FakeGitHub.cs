@@ -154,8 +154,11 @@ public sealed partial class FakeGitHub : IDisposable
                 return NotExpected(request);
             var stats = Stats(number);
             stats.Call();
-            stats.CheckStarted();
-            return Json(201, new JsonObject { ["id"] = number, ["name"] = body["name"]?.GetValue<string>(), ["status"] = "in_progress" });
+            // The app creates its check run once, already completed (in progress only while more than 50 annotations follow).
+            var status = body["status"]?.GetValue<string>() ?? "queued";
+            if (status == "completed")
+                stats.CheckCompleted(body["conclusion"]?.GetValue<string>() ?? "");
+            return Json(201, new JsonObject { ["id"] = number, ["name"] = body["name"]?.GetValue<string>(), ["status"] = status });
         }
 
         if (CheckRunPath().Match(rest) is { Success: true } check && method == "PATCH")
@@ -192,6 +195,7 @@ public sealed partial class FakeGitHub : IDisposable
         if (attempt == 1 && Fault is Fault.Status500 or Fault.Status502 or Fault.Timeout or Fault.TooManyRequests)
         {
             Interlocked.Increment(ref _faults);
+            stats.FilesFaulted();
             switch (Fault)
             {
                 case Fault.Status500: return Json(500, new JsonObject { ["message"] = "Server Error" });
@@ -297,7 +301,6 @@ public sealed class PullRequestStats(int number)
     private int _reviewAttempts;
     private int _reviews;
     private int _checks;
-    private int _checkStarts;
 
     public int Number => number;
 
@@ -307,11 +310,6 @@ public sealed class PullRequestStats(int number)
 
     public int CompletedChecks => Volatile.Read(ref _checks);
 
-    /// <summary>Check runs created: more than one means a run was interrupted and done again.</summary>
-    public int CheckStarts => Volatile.Read(ref _checkStarts);
-
-    public void CheckStarted() => Interlocked.Increment(ref _checkStarts);
-
     public string? Conclusion { get; private set; }
 
     /// <summary>Stopwatch timestamp of the delivered review.</summary>
@@ -320,6 +318,19 @@ public sealed class PullRequestStats(int number)
     public void Call() => Interlocked.Increment(ref _calls);
 
     public int FilesAttempt() => Interlocked.Increment(ref _files);
+
+    /// <summary>Times the files were listed: a run is in flight once this is above 0 and the check is not completed.</summary>
+    public int FilesListed => Volatile.Read(ref _files);
+
+    private int _filesFaulted;
+
+    public void FilesFaulted() => Interlocked.Increment(ref _filesFaulted);
+
+    /// <summary>
+    /// A run was interrupted and redone: the files were listed again beyond the one injected fault's retry.
+    /// (The check run is created only at the end of a run now, so it cannot tell.)
+    /// </summary>
+    public bool RunRedone => FilesListed - Volatile.Read(ref _filesFaulted) > 1;
 
     public int ReviewAttempt() => Interlocked.Increment(ref _reviewAttempts);
 

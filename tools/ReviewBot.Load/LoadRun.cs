@@ -208,7 +208,7 @@ public static class LoadRun
                 json,
                 lines.Count,
                 unscoped,
-                stats.Count(s => s.CheckStarts > 1),
+                stats.Count(s => s.RunRedone),
                 [.. instances.Select(a => a.Output.Count(l => l.Contains("\"EventId\":2003", StringComparison.Ordinal)))],
                 github.FaultsInjected,
                 wall.Elapsed.TotalSeconds);
@@ -296,7 +296,7 @@ public static class LoadRun
             // Wait until every worker of every instance is busy, so the victim surely has reviews in flight.
             var busy = options.WorkerConcurrency * instances.Count;
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (github.AllStats.Count(s => s.CheckStarts > 0 && s.CompletedChecks == 0) < busy && DateTime.UtcNow < deadline)
+            while (github.AllStats.Count(s => s.FilesListed > 0 && s.CompletedChecks == 0) < busy && DateTime.UtcNow < deadline)
                 await Task.Delay(20);
             await instances[0].KillAsync();
             log.WriteLine($"mid-run: instance {instances[0].Id} SIGKILLed");

@@ -11,6 +11,10 @@ namespace ReviewBot.App.Queue;
 /// <param name="PullNumber">Pull request number.</param>
 /// <param name="HeadSha">Head commit to review.</param>
 /// <param name="Reason">What triggered it (pull_request.opened, check_run.rerequested …), for logs.</param>
+/// <param name="BaseRef">Base branch, when the webhook payload had it (pull_request events); with
+/// <paramref name="Draft"/> it spares the run a GET of the pull request. Optional and trailing, so queue
+/// messages written before it existed still read.</param>
+/// <param name="Draft">Whether the pull request is a draft, when the webhook payload had it.</param>
 public sealed record WorkItem(
     string DeliveryId,
     long InstallationId,
@@ -18,7 +22,9 @@ public sealed record WorkItem(
     string Repo,
     int PullNumber,
     string HeadSha,
-    string Reason)
+    string Reason,
+    string? BaseRef = null,
+    bool? Draft = null)
 {
     /// <summary>Key that orders work per pull request.</summary>
     public string PullRequestKey => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant();

@@ -53,7 +53,9 @@ public static class WebhookRouter
 
                 int number = pr.GetProperty("number").GetInt32();
                 string head = pr.GetProperty("head").GetProperty("sha").GetString()!;
-                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason)], null);
+                string? baseRef = pr.TryGetProperty("base", out var @base) ? Str(@base, "ref") : null;
+                bool? draft = pr.TryGetProperty("draft", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : null;
+                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft)], null);
 
             case "check_run" when action == "rerequested":
                 var run = payload.GetProperty("check_run");

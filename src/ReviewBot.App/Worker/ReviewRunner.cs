@@ -19,12 +19,19 @@ public enum RunOutcome
 }
 
 /// <summary>
-/// One review run: token, files, contents, config, engine, planner, then one review and the check run.
-/// Safe to repeat: comments already on the pull request (by fingerprint) are not posted again.
+/// One review run: token, config, files, contents, engine, planner, then one review and the check run,
+/// created once at the end already completed. Safe to repeat: comments already on the pull request (by
+/// fingerprint, remembered in the state store or listed from GitHub) are not posted again.
 /// </summary>
 public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOptions<GitHubOptions> options, ILogger<ReviewRunner> logger)
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, CancellationToken cancellationToken)
+    /// <summary>Reason of a pull request's first webhook: it has no comments of ours yet.</summary>
+    private const string Opened = "pull_request.opened";
+
+    /// <param name="item">What to review.</param>
+    /// <param name="attempt">How many times the item has been handed out, this time included.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
         var latest = (await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false))?.LatestRequestedSha;
         if (latest is not null && latest != item.HeadSha)
@@ -34,7 +41,12 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
         }
 
         var client = gitHub.ForInstallation(item.InstallationId);
-        var pr = await client.GetPullRequestAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
+
+        // A pull_request webhook carried the head, base and draft already (and the router only queues open
+        // ones); check_suite and check_run events do not, so those read the pull request.
+        var pr = item is { BaseRef: { } baseRef, Draft: { } draft, HeadSha.Length: > 0 }
+            ? new PullRequestInfo(item.PullNumber, "open", draft, item.HeadSha, baseRef, null)
+            : await client.GetPullRequestAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
         if (pr.State != "open")
         {
             WorkerLog.Skipped(logger, item.PullRequestKey, "the pull request is closed");
@@ -69,19 +81,26 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
             return RunOutcome.Skipped;
         }
 
-        long checkRunId = await client.StartCheckRunAsync(item.Owner, item.Repo, headSha, cancellationToken).ConfigureAwait(false);
+        long? checkRunId = null;
         try
         {
-            await ReviewAsync(client, item, pr, config, notes, checkRunId, cancellationToken).ConfigureAwait(false);
+            var check = await ReviewAsync(client, item, attempt, pr, config, notes, cancellationToken).ConfigureAwait(false);
+            if (check is null)
+            {
+                return RunOutcome.Superseded;
+            }
+
+            checkRunId = await client.CreateCheckRunAsync(item.Owner, item.Repo, headSha, check, cancellationToken).ConfigureAwait(false);
+            await client.AddRemainingAnnotationsAsync(item.Owner, item.Repo, checkRunId.Value, check, cancellationToken).ConfigureAwait(false);
             return RunOutcome.Reviewed;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Never leave the check in progress: neutral, with the reason.
+            // Never leave the check in progress or missing: neutral, with the reason.
             WorkerLog.RunFailed(logger, item.PullRequestKey, headSha, e.GetType().Name, e);
             try
             {
-                await client.FailCheckRunAsync(item.Owner, item.Repo, checkRunId, FailureReason(e), CancellationToken.None).ConfigureAwait(false);
+                await client.FailCheckRunAsync(item.Owner, item.Repo, headSha, checkRunId, FailureReason(e), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception inner)
             {
@@ -92,7 +111,11 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
         }
     }
 
-    private async Task ReviewAsync(PullRequestClient client, WorkItem item, PullRequestInfo pr, RepositoryConfig config, ImmutableArray<string>.Builder notes, long checkRunId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts the review and the "Fixed in" replies, remembers what is on the pull request, and returns the
+    /// check to create; null when a newer head was asked for meanwhile (nothing posted).
+    /// </summary>
+    private async Task<ReviewBot.GitHub.Checks.CheckRunPlan?> ReviewAsync(PullRequestClient client, WorkItem item, int attempt, PullRequestInfo pr, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
     {
         var listed = await client.ListFilesAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
         if (listed.Truncated)
@@ -115,34 +138,66 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
             files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, file.Patch));
         }
 
-        var previous = await PreviousComments.ReadAsync(client, item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
-        var remembered = (await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false))?.Fingerprints ?? [];
-        var posted = previous.Fingerprints.Concat(remembered).ToHashSet(StringComparer.Ordinal);
+        // Without the GET of the pull request, the state is what tells that a newer push arrived while this ran.
+        var stored = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        if (stored?.LatestRequestedSha is { } latest && latest != item.HeadSha)
+        {
+            WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+            return null;
+        }
 
+        var remembered = stored?.Fingerprints ?? [];
         var planOptions = ReviewPlanOptions.From(config) with
         {
-            PostedFingerprints = posted,
+            PostedFingerprints = remembered,
             Notes = notes.ToImmutable(),
             RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
         };
         var plan = ReviewPlanner.Plan(files, planOptions);
+
+        // Our comments are listed only when they can tell us something the state does not.
+        PreviousComments? previous = null;
+        if (NeedsPreviousComments(item, attempt, stored, plan))
+        {
+            previous = await PreviousComments.ReadAsync(client, item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
+            plan = ReviewPlanner.Plan(files, planOptions with { PostedFingerprints = previous.Fingerprints.Concat(remembered).ToHashSet(StringComparer.Ordinal) });
+        }
+
         Operations.ReviewBotTelemetry.Findings.Add(files.Sum(f => f.Analysis.Findings.Length));
 
         var delivered = await client.PostReviewAsync(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, plan, cancellationToken).ConfigureAwait(false);
         WorkerLog.Reviewed(logger, item.PullRequestKey, pr.HeadSha, plan.Comments.Length, plan.FileComments.Length, plan.Check.Conclusion.ToString());
 
-        if (!listed.Truncated)
+        if (previous is not null && !listed.Truncated)
         {
             await previous.AnswerFixedAsync(client, item.Owner, item.Repo, item.PullNumber, plan, pr.HeadSha, cancellationToken).ConfigureAwait(false);
         }
 
-        await client.CompleteCheckRunAsync(item.Owner, item.Repo, checkRunId, plan.Check, cancellationToken).ConfigureAwait(false);
-
+        // Saved before the check run, so a retry after a failed check posts nothing twice and lists nothing.
+        // What the listing found is kept too: the state then knows every comment of ours still open.
         await PullRequestStates.UpdateAsync(state, item.PullRequestKey, s => s with
         {
             LastReviewedSha = pr.HeadSha,
-            Fingerprints = s.Fingerprints.Union(delivered.Fingerprints).Intersect(plan.Fingerprints),
+            Fingerprints = s.Fingerprints.Union(delivered.Fingerprints).Union(previous?.Fingerprints ?? Enumerable.Empty<string>()).Intersect(plan.Fingerprints),
         }, cancellationToken).ConfigureAwait(false);
+
+        return plan.Check;
+    }
+
+    /// <summary>
+    /// False when listing our comments cannot find anything: on the first try of a newly opened pull request
+    /// (a retry may follow a review that was posted), or when the state knows the last review and every
+    /// comment of ours it remembers is still in the plan (nothing fixed, so no "Fixed in" reply is due, and the
+    /// remembered fingerprints already keep them from being posted twice).
+    /// </summary>
+    private static bool NeedsPreviousComments(WorkItem item, int attempt, PullRequestState? stored, ReviewPlan plan)
+    {
+        if (item.Reason == Opened && attempt == 1)
+        {
+            return false;
+        }
+
+        return stored?.LastReviewedSha is null || !stored.Fingerprints.All(plan.Fingerprints.Contains);
     }
 
     private static string FailureReason(Exception e) => e switch

@@ -84,7 +84,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         {
             using var scope = services.CreateScope();
             var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
-            var outcome = await runner.RunAsync(item, runToken).ConfigureAwait(false);
+            var outcome = await runner.RunAsync(item, work.DequeueCount, runToken).ConfigureAwait(false);
             await work.CompleteAsync(runToken).ConfigureAwait(false);
             ReviewBotTelemetry.RecordRun(outcome.ToString(), Stopwatch.GetElapsedTime(started));
         }

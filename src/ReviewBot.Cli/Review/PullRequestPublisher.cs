@@ -28,25 +28,15 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
     }
 
     /// <summary>
-    /// Posts the review and completes the check run. When the token may not create check runs (GitHub
-    /// Actions' GITHUB_TOKEN without <c>checks: write</c> answers 403), says so and goes on without one:
-    /// the step's exit code is the gate then. A failure after the check started ends it neutral, never in progress.
+    /// Posts the review, then creates the check run once, already completed (annotations past the first 50
+    /// follow in updates). When the token may not create check runs (GitHub Actions' GITHUB_TOKEN without
+    /// <c>checks: write</c> answers 403), says so and goes on without one: the step's exit code is the gate
+    /// then. A failure ends the check neutral with the reason, never in progress.
     /// </summary>
     public async Task PublishAsync(ReviewPlan plan, CancellationToken cancellationToken)
     {
         string headSha = environment.PullRequest.HeadSha;
         long? checkRunId = null;
-        try
-        {
-            checkRunId = await client.StartCheckRunAsync(Owner, Repo, headSha, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ForbiddenException)
-        {
-            await error.WriteLineAsync(
-                $"reviewbot: GitHub refused to create the check run (403): the token lacks checks: write (add it under permissions: in the workflow). "
-                + "Going on without a check run; this step's exit code is the gate.").ConfigureAwait(false);
-        }
-
         try
         {
             var posted = await client.PostReviewAsync(Owner, Repo, Number, headSha, plan, cancellationToken).ConfigureAwait(false);
@@ -57,16 +47,28 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
             {
                 await previous.AnswerFixedAsync(client, Owner, Repo, Number, plan, headSha, cancellationToken).ConfigureAwait(false);
             }
-            if (checkRunId is { } id)
+
+            try
             {
-                await client.CompleteCheckRunAsync(Owner, Repo, id, plan.Check, cancellationToken).ConfigureAwait(false);
+                checkRunId = await client.CreateCheckRunAsync(Owner, Repo, headSha, plan.Check, cancellationToken).ConfigureAwait(false);
             }
+            catch (ForbiddenException)
+            {
+                await WarnNoChecksWriteAsync().ConfigureAwait(false);
+                return;
+            }
+
+            await client.AddRemainingAnnotationsAsync(Owner, Repo, checkRunId.Value, plan.Check, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (checkRunId is { } id && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await client.FailCheckRunAsync(Owner, Repo, id, $"The review could not be posted ({Describe(e)}).", CancellationToken.None).ConfigureAwait(false);
+                await client.FailCheckRunAsync(Owner, Repo, headSha, checkRunId, $"The review could not be posted ({Describe(e)}).", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ForbiddenException) when (checkRunId is null)
+            {
+                await WarnNoChecksWriteAsync().ConfigureAwait(false);
             }
             catch (Exception inner) when (inner is ApiException or HttpRequestException or OperationCanceledException)
             {
@@ -76,6 +78,10 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
             throw;
         }
     }
+
+    private Task WarnNoChecksWriteAsync() => error.WriteLineAsync(
+        "reviewbot: GitHub refused to create the check run (403): the token lacks checks: write (add it under permissions: in the workflow). "
+        + "Going on without a check run; this step's exit code is the gate.");
 
     /// <summary>A GitHub failure in one line, without request headers (so never the token).</summary>
     public static string Describe(Exception e) => e switch

@@ -135,16 +135,67 @@ public sealed class PullRequestClient
         return new PostedReview(reviewId, [.. (moved ? [] : plan.Comments.Select(c => c.Fingerprint)).Concat(fileComments.SelectMany(f => f.Fingerprints))], moved);
     }
 
-    /// <summary>Creates the check run on the head commit, in progress.</summary>
-    public Task<long> StartCheckRunAsync(string owner, string repo, string headSha, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(async () =>
+    /// <summary>
+    /// Creates the check run on the head commit with the plan's first 50 annotations. When that is all of
+    /// them it is completed in the same call; otherwise it stays in progress until
+    /// <see cref="AddRemainingAnnotationsAsync"/> sends the rest, so it never reads "completed" before all
+    /// annotations are in. Returns the check run's id.
+    /// </summary>
+    public Task<long> CreateCheckRunAsync(string owner, string repo, string headSha, CheckRunPlan plan, CancellationToken cancellationToken)
+    {
+        var batches = Batches(plan);
+        bool complete = batches.Count == 1;
+        var run = new NewCheckRun(CheckRunPlan.Name, headSha) { Status = CheckStatus.InProgress, Output = Output(plan, batches[0]) };
+        if (complete)
         {
-            var run = await client.Check.Run.Create(owner, repo, new NewCheckRun(CheckRunPlan.Name, headSha) { Status = CheckStatus.InProgress }).ConfigureAwait(false);
-            return run.Id;
-        }, cancellationToken);
+            run.Status = CheckStatus.Completed;
+            run.Conclusion = Conclusion(plan.Conclusion);
+        }
 
-    /// <summary>Completes the check run with the plan's conclusion and summary; annotations go in batches of 50.</summary>
-    public async Task CompleteCheckRunAsync(string owner, string repo, long checkRunId, CheckRunPlan plan, CancellationToken cancellationToken)
+        return WithTokenRefreshAsync(async () => (await client.Check.Run.Create(owner, repo, run).ConfigureAwait(false)).Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// The annotations after the first 50 (which <see cref="CreateCheckRunAsync"/> sent), 50 per update;
+    /// annotations are appended by every update and the last one sets the conclusion. Nothing to do when
+    /// the plan has 50 or fewer.
+    /// </summary>
+    public async Task AddRemainingAnnotationsAsync(string owner, string repo, long checkRunId, CheckRunPlan plan, CancellationToken cancellationToken)
+    {
+        var batches = Batches(plan);
+        for (int i = 1; i < batches.Count; i++)
+        {
+            var output = Output(plan, batches[i]);
+            var update = i == batches.Count - 1
+                ? new CheckRunUpdate { Status = CheckStatus.Completed, Conclusion = Conclusion(plan.Conclusion), Output = output }
+                : new CheckRunUpdate { Output = output };
+            await WithTokenRefreshAsync(() => client.Check.Run.Update(owner, repo, checkRunId, update), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Ends the review's check neutral with the reason, so a failed run never leaves it in progress or
+    /// missing: updates the run when one was created (<paramref name="checkRunId"/>), else creates it completed.
+    /// </summary>
+    public Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CancellationToken cancellationToken)
+    {
+        var output = new NewCheckRunOutput("ReviewBot could not finish the review", reason);
+        return checkRunId is long id
+            ? WithTokenRefreshAsync(() => client.Check.Run.Update(owner, repo, id, new CheckRunUpdate
+            {
+                Status = CheckStatus.Completed,
+                Conclusion = OctokitConclusion.Neutral,
+                Output = output,
+            }), cancellationToken)
+            : WithTokenRefreshAsync(() => client.Check.Run.Create(owner, repo, new NewCheckRun(CheckRunPlan.Name, headSha)
+            {
+                Status = CheckStatus.Completed,
+                Conclusion = OctokitConclusion.Neutral,
+                Output = output,
+            }), cancellationToken);
+    }
+
+    private static List<System.Collections.Immutable.ImmutableArray<CheckAnnotation>> Batches(CheckRunPlan plan)
     {
         var batches = plan.AnnotationBatches().ToList();
         if (batches.Count == 0)
@@ -152,30 +203,14 @@ public sealed class PullRequestClient
             batches.Add([]);
         }
 
-        // Annotations are appended by every update; the conclusion is set with the last batch so the check
-        // never reads "completed" before all annotations are in.
-        for (int i = 0; i < batches.Count; i++)
-        {
-            bool last = i == batches.Count - 1;
-            var output = new NewCheckRunOutput(plan.Title, plan.Summary)
-            {
-                Annotations = [.. batches[i].Select(a => new NewCheckRunAnnotation(a.Path, a.StartLine, a.EndLine, Level(a.Level), a.Message) { Title = a.Title })],
-            };
-            var update = last
-                ? new CheckRunUpdate { Status = CheckStatus.Completed, Conclusion = Conclusion(plan.Conclusion), Output = output }
-                : new CheckRunUpdate { Output = output };
-            await WithTokenRefreshAsync(() => client.Check.Run.Update(owner, repo, checkRunId, update), cancellationToken).ConfigureAwait(false);
-        }
+        return batches;
     }
 
-    /// <summary>Ends a check run neutral with the reason, so a failed run never leaves it in progress.</summary>
-    public Task FailCheckRunAsync(string owner, string repo, long checkRunId, string reason, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(() => client.Check.Run.Update(owner, repo, checkRunId, new CheckRunUpdate
+    private static NewCheckRunOutput Output(CheckRunPlan plan, IEnumerable<CheckAnnotation> batch) =>
+        new(plan.Title, plan.Summary)
         {
-            Status = CheckStatus.Completed,
-            Conclusion = OctokitConclusion.Neutral,
-            Output = new NewCheckRunOutput("ReviewBot could not finish the review", reason),
-        }), cancellationToken);
+            Annotations = [.. batch.Select(a => new NewCheckRunAnnotation(a.Path, a.StartLine, a.EndLine, Level(a.Level), a.Message) { Title = a.Title })],
+        };
 
     private async Task<long?> PostReviewOnceAsync(string owner, string repo, int number, string headSha, Configuration.ReviewEvent reviewEvent, string body, IReadOnlyList<InlineComment> comments, CancellationToken cancellationToken) =>
         await WithTokenRefreshAsync(async () =>
