@@ -131,6 +131,7 @@ public sealed class ReviewRunTests : IDisposable
         github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "review:\n  drafts: false\n");
         var again = AppHost.Payload("pull_request.synchronize");
         again["pull_request"]!["draft"] = true;
+        again["pull_request"]!["head"]!["sha"] = "0123456789abcdef0123456789abcdef01234567"; // a push brings a new head
         Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", again)).StatusCode);
         await WaitForAsync(() => github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml").Count > 0);
         await Task.Delay(500);
@@ -302,6 +303,16 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Empty(github.Reviews);
         Assert.Equal(second, check["head_sha"]!.GetValue<string>());
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+
+        // GitHub also sends check_suite.requested for that push: the head is reviewed already, so it costs nothing.
+        github.Server.ResetLogEntries();
+        var suite = AppHost.Payload("check_suite.requested");
+        suite["check_suite"]!["head_sha"] = second;
+        suite["check_suite"]!["pull_requests"] = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["number"] = GitHubFake.Number, ["head"] = new System.Text.Json.Nodes.JsonObject { ["sha"] = second } });
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("check_suite", suite)).StatusCode);
+        await Task.Delay(1000);
+        Assert.Empty(github.ApiCalls);
     }
 
     private static byte[] FromBase64Url(string text)

@@ -25,6 +25,12 @@ public enum RunOutcome
 /// </summary>
 public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOptions<GitHubOptions> options, ILogger<ReviewRunner> logger)
 {
+    /// <summary>Webhooks that only announce a head; one review per head answers all of them.</summary>
+    private static readonly HashSet<string> NewHeadReasons = new(StringComparer.Ordinal)
+    {
+        "pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review", "check_suite.requested",
+    };
+
     /// <summary>Reason of a pull request's first webhook: it has no comments of ours yet.</summary>
     private const string Opened = "pull_request.opened";
 
@@ -33,11 +39,19 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
     /// <param name="cancellationToken">Stops the run.</param>
     public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
-        var latest = (await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false))?.LatestRequestedSha;
-        if (latest is not null && latest != item.HeadSha)
+        var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
             WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
             return RunOutcome.Superseded;
+        }
+
+        // GitHub sends pull_request.synchronize and check_suite.requested for the same push: the second finds
+        // that head reviewed and costs nothing. Re-requests, a changed base and retries always run.
+        if (attempt == 1 && known?.LastReviewedSha == item.HeadSha && NewHeadReasons.Contains(item.Reason))
+        {
+            WorkerLog.Skipped(logger, item.PullRequestKey, $"{item.HeadSha} is reviewed already ({item.Reason})");
+            return RunOutcome.Skipped;
         }
 
         var client = gitHub.ForInstallation(item.InstallationId);
