@@ -26,8 +26,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     private readonly AzureQueueOptions _options;
     private readonly ILogger<AzureStorageWorkQueue> _logger;
     private readonly TimeProvider _time;
-    private readonly Lock _createLock = new();
-    private Task? _created;
+    private readonly CreateOnce _created;
 
     public AzureStorageWorkQueue(QueueServiceClient service, AzureQueueOptions options, ILogger<AzureStorageWorkQueue> logger, TimeProvider? time = null)
     {
@@ -36,6 +35,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         _time = time ?? TimeProvider.System;
         _queue = service.GetQueueClient(options.Name);
         _poison = service.GetQueueClient(options.PoisonName);
+        _created = new CreateOnce(CreateQueuesAsync);
     }
 
     internal QueueClient Queue => _queue;
@@ -162,21 +162,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         }
     }
 
-    private Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        var created = _created;
-        if (created is { IsCompletedSuccessfully: true })
-            return Task.CompletedTask;
-        lock (_createLock)
-        {
-            if (_created is null || _created.IsFaulted || _created.IsCanceled)
-                _created = CreateQueuesAsync();
-            created = _created;
-        }
-
-        // Creating failed (storage unreachable at start)? The next call tries again.
-        return created.WaitAsync(cancellationToken);
-    }
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => _created.EnsureAsync(cancellationToken);
 
     private async Task CreateQueuesAsync()
     {

@@ -16,13 +16,13 @@ public sealed class AzureTableStateStore : IStateStore
 
     private readonly TableClient _deliveries;
     private readonly TableClient _pullRequests;
-    private readonly Lock _createLock = new();
-    private Task? _created;
+    private readonly CreateOnce _created;
 
     public AzureTableStateStore(TableServiceClient service, AzureTableStateOptions options)
     {
         _deliveries = service.GetTableClient(options.DeliveriesTable);
         _pullRequests = service.GetTableClient(options.PullRequestsTable);
+        _created = new CreateOnce(CreateTablesAsync);
     }
 
     /// <summary>
@@ -91,21 +91,7 @@ public sealed class AzureTableStateStore : IStateStore
         }
     }
 
-    private Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        var created = _created;
-        if (created is { IsCompletedSuccessfully: true })
-            return Task.CompletedTask;
-        lock (_createLock)
-        {
-            if (_created is null || _created.IsFaulted || _created.IsCanceled)
-                _created = CreateTablesAsync();
-            created = _created;
-        }
-
-        // Creating failed (storage unreachable at start)? The next call tries again.
-        return created.WaitAsync(cancellationToken);
-    }
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => _created.EnsureAsync(cancellationToken);
 
     private async Task CreateTablesAsync()
     {
