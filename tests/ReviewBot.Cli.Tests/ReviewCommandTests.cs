@@ -165,12 +165,7 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task The_config_on_the_base_applies()
     {
-        repo.Write(".github/reviewbot.yml", "rules:\n  disable: [RB001]\n  severity: { RB004: notice }\n");
-        repo.Write("Dockerfile", BaseDockerfile);
-        repo.Commit("base with config");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("Dockerfile", HeadDockerfile);
-        repo.Commit("expose 80");
+        CommitBaseWithConfigThenHead("rules:\n  disable: [RB001]\n  severity: { RB004: notice }\n");
 
         var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
 
@@ -186,12 +181,7 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task A_config_file_given_with_config_wins_and_a_broken_base_config_is_a_note_with_defaults()
     {
-        repo.Write(".github/reviewbot.yml", "rules:\n  severity: { RB001: fatal }\nbogus: 1\n");
-        repo.Write("Dockerfile", BaseDockerfile);
-        repo.Commit("base with a broken config");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("Dockerfile", HeadDockerfile);
-        repo.Commit("expose 80");
+        CommitBaseWithConfigThenHead("rules:\n  severity: { RB001: fatal }\nbogus: 1\n");
         File.WriteAllText(Path.Combine(repo.Root, "local.yml"), "rules:\n  disable: [RB001, RB004]\n");
 
         var broken = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
@@ -325,4 +315,15 @@ public partial class ReviewCommandTests : IDisposable
 
     [GeneratedRegex(@"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", RegexOptions.Multiline)]
     private static partial Regex HunkHeader();
+
+    /// <summary>main: the config and the base Dockerfile; feature: the head Dockerfile (EXPOSE 80).</summary>
+    private void CommitBaseWithConfigThenHead(string config)
+    {
+        repo.Write(".github/reviewbot.yml", config);
+        repo.Write("Dockerfile", BaseDockerfile);
+        repo.Commit("base with config");
+        repo.Git("checkout", "-q", "-b", "feature");
+        repo.Write("Dockerfile", HeadDockerfile);
+        repo.Commit("expose 80");
+    }
 }
