@@ -57,7 +57,8 @@ fetch "$base/SHA256SUMS" "$work/SHA256SUMS" || die "could not download $base/SHA
 fetch "$base/$asset" "$work/$asset" || die "could not download $base/$asset"
 
 # sha256sum -c format: "<64 hex>  <name>" (a '*' before the name marks binary mode).
-listed=$(awk -v name="$asset" '($2 == name || $2 == "*" name) && $1 ~ /^[0-9a-fA-F]{64}$/ {print tolower($1)}' "$work/SHA256SUMS")
+# (No {64} in the pattern: mawk, Debian's awk, has no interval expressions.)
+listed=$(awk -v name="$asset" '($2 == name || $2 == "*" name) && length($1) == 64 && $1 ~ /^[0-9a-fA-F]+$/ {print tolower($1)}' "$work/SHA256SUMS")
 [[ $(wc -w <<<"$listed") -eq 1 ]] || die "SHA256SUMS of $version lists $asset $(wc -w <<<"$listed") times, not once: refusing it"
 actual=$(sha256 "$work/$asset" | tr 'A-F' 'a-f')
 if [[ $actual != "$listed" ]]; then
