@@ -72,9 +72,15 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
         output.WriteLine(JsonSerializer.Serialize(log, SarifJsonContext.Default.SarifLog));
     }
 
-    /// <summary>The project's home, taken from the assembly's RepositoryUrl metadata when the build sets it.</summary>
-    private static string? InformationUri { get; } = typeof(SarifFormatter).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "RepositoryUrl" && Uri.IsWellFormedUriString(a.Value, UriKind.Absolute))?.Value;
+    /// <summary>
+    /// The project's home (tool.driver.informationUri: Microsoft's SARIF validator warns without it), from the
+    /// RepositoryUrl the CLI project sets, which the SDK stamps on the assembly as metadata.
+    /// </summary>
+    internal static string? InformationUri { get; } = typeof(SarifFormatter).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "RepositoryUrl" && Uri.IsWellFormedUriString(a.Value, UriKind.Absolute))?.Value?.TrimEnd('/');
+
+    /// <summary>The rule's page in the repository (docs/rules is generated from the rules and checked by a test).</summary>
+    private static string? HelpUri(RuleDescriptor rule) => InformationUri is null ? null : $"{InformationUri}/blob/main/docs/rules/{rule.Id}.md";
 
     private static string ToolVersion { get; } =
         (typeof(SarifFormatter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
@@ -103,6 +109,7 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
         new SarifMessage(rule.Title),
         new SarifMessage(rule.Why.Trim()),
         new SarifHelp(RuleDoc.Markdown(rule), RuleDoc.Markdown(rule)),
+        HelpUri(rule),
         new SarifConfiguration(Level(rule.DefaultSeverity)),
         new SarifRuleProperties(["security", "docker", "container", rule.Name], "high", SecuritySeverity(rule.DefaultSeverity)));
 

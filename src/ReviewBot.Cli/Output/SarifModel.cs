@@ -23,6 +23,7 @@ public sealed record SarifRule(
     SarifMessage ShortDescription,
     SarifMessage FullDescription,
     SarifHelp Help,
+    string? HelpUri,
     SarifConfiguration DefaultConfiguration,
     SarifRuleProperties Properties);
 

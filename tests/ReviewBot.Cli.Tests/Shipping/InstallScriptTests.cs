@@ -1,0 +1,196 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ReviewBot.Cli.Tests.Shipping;
+
+/// <summary>
+/// tools/release/install.sh, the Action's install step, against a release laid out on disk (file://) or served on
+/// loopback: it installs the archive whose SHA-256 the release lists, and refuses every other.
+/// </summary>
+public sealed class InstallScriptTests : IDisposable
+{
+    private const string Version = "1.2.3";
+    private const string Asset = "reviewbot-linux-x64.tar.gz";
+    private const string FakeBinary = "#!/bin/sh\necho fake reviewbot \"$@\"\n";
+
+    private readonly TempFolder temp = new();
+
+    private string Releases => Path.Combine(temp.Root, "releases");
+
+    private string Dest => Path.Combine(temp.Root, "bin");
+
+    [Fact]
+    public void Installs_the_archive_whose_checksum_the_release_lists()
+    {
+        var archive = Publish(Version, Archive(FakeBinary));
+
+        var run = Install(Version, new Uri(Releases).AbsoluteUri);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var binary = Path.Combine(Dest, "reviewbot");
+        Assert.Equal(binary, run.Out.Trim());
+        Assert.Equal(FakeBinary, File.ReadAllText(binary));
+        Assert.Contains($"path={binary}", File.ReadAllText(Path.Combine(temp.Root, "github-output")), StringComparison.Ordinal);
+        Assert.Contains(Dest, File.ReadAllText(Path.Combine(temp.Root, "github-path")), StringComparison.Ordinal);
+        Assert.Contains(Sha256(archive), run.Error, StringComparison.Ordinal);
+        Assert.Equal("fake reviewbot rules\n", RepositoryFiles.Run(binary, temp.Root, null, "rules").Out);
+    }
+
+    [Fact]
+    public void A_v_prefixed_version_names_the_same_release()
+    {
+        Publish(Version, Archive(FakeBinary));
+
+        var run = Install("v" + Version, new Uri(Releases).AbsoluteUri);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
+    public void An_archive_that_does_not_match_its_checksum_is_refused_and_not_installed()
+    {
+        Publish(Version, Archive(FakeBinary));
+        // Swapped after the sums were written: what a tampered mirror or a corrupted download looks like.
+        File.WriteAllBytes(Path.Combine(Releases, "download", "v" + Version, Asset), Archive("#!/bin/sh\necho evil\n"));
+
+        var run = Install(Version, new Uri(Releases).AbsoluteUri);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("refusing", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dest, "reviewbot")));
+        Assert.False(File.Exists(Path.Combine(temp.Root, "github-output")) && File.ReadAllText(Path.Combine(temp.Root, "github-output")).Length > 0);
+    }
+
+    [Fact]
+    public void A_pinned_checksum_must_match_too()
+    {
+        Publish(Version, Archive(FakeBinary));
+
+        var run = Install(Version, new Uri(Releases).AbsoluteUri, pinned: new string('a', 64));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the workflow pinned", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dest, "reviewbot")));
+    }
+
+    [Fact]
+    public void A_pinned_checksum_that_matches_installs()
+    {
+        var archive = Publish(Version, Archive(FakeBinary));
+
+        var run = Install(Version, new Uri(Releases).AbsoluteUri, pinned: Sha256(archive).ToUpperInvariant());
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
+    public void An_archive_the_sums_do_not_list_is_refused()
+    {
+        Publish(Version, Archive(FakeBinary));
+        File.WriteAllText(Path.Combine(Releases, "download", "v" + Version, "SHA256SUMS"), $"{new string('0', 64)}  reviewbot-osx-arm64.tar.gz\n");
+
+        var run = Install(Version, new Uri(Releases).AbsoluteUri);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("0 times", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dest, "reviewbot")));
+    }
+
+    [Fact]
+    public void A_platform_without_a_release_binary_is_refused()
+    {
+        Publish(Version, Archive(FakeBinary));
+
+        var run = Install(Version, new Uri(Releases).AbsoluteUri, runnerArch: "ARM");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no released reviewbot for Linux/ARM", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Latest_downloads_over_http_from_the_latest_release()
+    {
+        var archive = Archive(FakeBinary);
+        using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/releases/latest/download/" + Asset).UsingGet())
+            .RespondWith(Response.Create().WithBody(archive));
+        server.Given(Request.Create().WithPath("/releases/latest/download/SHA256SUMS").UsingGet())
+            .RespondWith(Response.Create().WithBody($"{Sha256(archive)}  {Asset}\n"));
+
+        var run = Install("latest", server.Url + "/releases");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(FakeBinary, File.ReadAllText(Path.Combine(Dest, "reviewbot")));
+    }
+
+    [Fact]
+    public void A_redirect_to_plain_http_is_not_followed()
+    {
+        var archive = Archive(FakeBinary);
+        using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/releases/download/v1.2.3/SHA256SUMS").UsingGet())
+            .RespondWith(Response.Create().WithBody($"{Sha256(archive)}  {Asset}\n"));
+        server.Given(Request.Create().WithPath("/releases/download/v1.2.3/" + Asset).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", server.Url + "/storage/" + Asset));
+        server.Given(Request.Create().WithPath("/storage/" + Asset).UsingGet())
+            .RespondWith(Response.Create().WithBody(archive));
+
+        var run = Install(Version, server.Url + "/releases");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("could not download", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.LogEntries, e => e.RequestMessage.Path.StartsWith("/storage/", StringComparison.Ordinal));
+    }
+
+    private ProcessRun Install(string version, string releases, string? pinned = null, string runnerArch = "X64")
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["REVIEWBOT_RELEASES"] = releases,
+            ["REVIEWBOT_SHA256"] = pinned ?? "",
+            ["RUNNER_OS"] = "Linux",
+            ["RUNNER_ARCH"] = runnerArch,
+            ["GITHUB_OUTPUT"] = Path.Combine(temp.Root, "github-output"),
+            ["GITHUB_PATH"] = Path.Combine(temp.Root, "github-path"),
+        };
+        return RepositoryFiles.Run("bash", temp.Root, environment, RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
+    }
+
+    /// <summary>Lays out a release as GitHub serves it: download/vVERSION/{archive, SHA256SUMS}.</summary>
+    private byte[] Publish(string version, byte[] archive)
+    {
+        var folder = Path.Combine(Releases, "download", "v" + version);
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, Asset), archive);
+        File.WriteAllText(Path.Combine(folder, "SHA256SUMS"), $"{new string('f', 64)}  reviewbot-win-x64.zip\n{Sha256(archive)}  {Asset}\n");
+        return archive;
+    }
+
+    /// <summary>A release archive as tools/release/build.sh makes it: the binary and the README.</summary>
+    private static byte[] Archive(string binary)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "reviewbot")
+            {
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                DataStream = new MemoryStream(Encoding.UTF8.GetBytes(binary)),
+            };
+            tar.WriteEntry(entry);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "README.md") { DataStream = new MemoryStream("# ReviewBot\n"u8.ToArray()) });
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public void Dispose() => temp.Dispose();
+}
