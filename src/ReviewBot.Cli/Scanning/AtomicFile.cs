@@ -5,13 +5,19 @@ public static class AtomicFile
 {
     /// <summary>
     /// Writes <paramref name="content"/> to a temporary file in the same folder (same file system, so the rename
-    /// is atomic), keeps the original's Unix permissions, then renames it over the target. A symbolic link is
-    /// followed so the link stays a link. Refuses when the file no longer holds <paramref name="expected"/>
+    /// is atomic), keeps the original's Unix permissions, then renames it over the target. Refuses a symbolic
+    /// link: a link committed to a repository can point anywhere (~/.bashrc, /etc/…), and --fix must only ever
+    /// write the file it scanned. Refuses when the file no longer holds <paramref name="expected"/>
     /// (someone edited it while we scanned): their work wins.
     /// </summary>
     public static void Replace(string path, byte[] content, byte[] expected)
     {
-        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        if (new FileInfo(path).LinkTarget is { } link)
+        {
+            throw new IOException($"it is a symbolic link (to {link}); --fix does not write through links, fix the file it points to directly");
+        }
+
+        var target = path;
         var folder = Path.GetDirectoryName(target)!;
         var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.reviewbot-{Guid.NewGuid():N}.tmp");
         try
