@@ -130,7 +130,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
         try
         {
-            AtomicFile.Replace(target.FullPath, SourceText.Encode(fixedText), bytes);
+            AtomicFile.Replace(target.FullPath, SourceText.Encode(fixedText), bytes, target.Root);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
