@@ -83,6 +83,8 @@ public sealed class DockerfileModel
 
         var globalArgs = globals.ToImmutable();
         var stages = ImmutableArray.CreateBuilder<Stage>();
+        // The latest stage by name, so a FROM finds its parent without scanning every earlier stage.
+        var byName = new Dictionary<string, Stage>(StringComparer.OrdinalIgnoreCase);
         while (i < instructions.Length)
         {
             var from = instructions[i++];
@@ -92,14 +94,20 @@ public sealed class DockerfileModel
                 i++;
             }
 
-            stages.Add(BuildStage(stages, from, instructions[bodyStart..i], globalArgs, escape, budget));
+            var stage = BuildStage(stages.Count, byName, from, instructions[bodyStart..i], globalArgs, escape, budget);
+            stages.Add(stage);
+            if (stage.Name is not null)
+            {
+                byName[stage.Name] = stage;
+            }
         }
 
         return new DockerfileModel(document, globalArgs, stages.ToImmutable(), budget);
     }
 
     private static Stage BuildStage(
-        ImmutableArray<Stage>.Builder earlier,
+        int index,
+        Dictionary<string, Stage> earlier,
         Instruction from,
         ImmutableArray<Instruction> body,
         ImmutableDictionary<string, VariableValue> globalArgs,
@@ -111,15 +119,7 @@ public sealed class DockerfileModel
         string? name = words.Length >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
         var image = budget.Expand(from.StartLine, imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
 
-        Stage? parent = null;
-        for (int s = earlier.Count - 1; s >= 0 && image.IsResolved; s--)
-        {
-            if (string.Equals(earlier[s].Name, image.Text, StringComparison.OrdinalIgnoreCase))
-            {
-                parent = earlier[s];
-                break;
-            }
-        }
+        Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
 
         ImageReference? root;
         BaseImageInfo baseInfo;
@@ -133,10 +133,10 @@ public sealed class DockerfileModel
             root = parent.RootImage;
             baseInfo = parent.Base;
             user = parent.FinalUser;
-            env.AddRange(parent.FinalEnv);
-
-            users.AddRange(parent.CreatedUsers);
-            groups.AddRange(parent.CreatedGroups);
+            // The parent's trees are shared, not copied: a chain of thousands of stages over a large ENV stays linear.
+            env = parent.FinalEnv.ToBuilder();
+            users = parent.CreatedUsers.ToBuilder();
+            groups = parent.CreatedGroups.ToBuilder();
             opaque = parent.DefinesUsersOpaquely;
         }
         else
@@ -224,7 +224,7 @@ public sealed class DockerfileModel
 
         var stageUsers = users.ToImmutable();
         return new Stage(
-            earlier.Count,
+            index,
             name,
             from,
             image,

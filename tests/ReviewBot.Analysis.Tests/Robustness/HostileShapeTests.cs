@@ -136,6 +136,43 @@ public class HostileShapeTests
     }
 
     [Fact]
+    public void A_chain_of_stages_shares_a_large_env_instead_of_copying_it()
+    {
+        // Every stage once copied its parent's ENV: 5,000 variables × 5,000 stages.
+        var text = new StringBuilder("FROM debian AS s0\nENV");
+        for (int i = 0; i < 5_000; i++)
+        {
+            text.Append(" V").Append(i).Append("=1");
+        }
+
+        text.Append('\n');
+        for (int i = 1; i < 5_000; i++)
+        {
+            text.Append("FROM s").Append(i - 1).Append(" AS s").Append(i).Append('\n');
+        }
+
+        var result = Bounds.Analyze(text.ToString(), "ENV × stage chain");
+
+        Assert.Contains(result.Findings, f => f.RuleId == "RB001");
+    }
+
+    [Fact]
+    public void Many_stages_from_unknown_names_find_no_parent_quickly()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < 20_000; i++)
+        {
+            text.Append("FROM missing").Append(i).Append(" AS s").Append(i).Append('\n');
+        }
+
+        text.Append("FROM s19999\nUSER 1000\n");
+
+        var result = Bounds.Analyze(text.ToString(), "20,000 unmatched FROM");
+
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "RB001");
+    }
+
+    [Fact]
     public void The_file_budget_bounds_many_long_expansions()
     {
         // A 32 KiB value expanded on every line: without the file budget, lines × value.
