@@ -27,6 +27,15 @@ public sealed record AnalyzerOptions
     /// <summary>Whether the fix adds <c>--chown</c> to application COPY/ADD in the final stage.</summary>
     public bool Chown { get; init; } = true;
 
+    /// <summary>
+    /// Findings reported per file; the rest are counted in <see cref="AnalysisResult.Omitted"/>. A hostile file can
+    /// repeat one bad line forty thousand times, and every finding costs a fix, output and review space downstream.
+    /// </summary>
+    public const int DefaultMaxFindingsPerFile = 100;
+
+    /// <summary>Findings kept per file, the most severe and earliest first (see <see cref="DefaultMaxFindingsPerFile"/>).</summary>
+    public int MaxFindingsPerFile { get; init; } = DefaultMaxFindingsPerFile;
+
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);
 }

@@ -7,7 +7,11 @@ namespace ReviewBot.Analysis;
 /// <summary>What the engine found in one Dockerfile.</summary>
 public sealed record AnalysisResult(DockerfileDocument Document, ImmutableArray<Finding> Findings)
 {
-    public ImmutableArray<ParseDiagnostic> Diagnostics => Document.Diagnostics;
+    /// <summary>The parser's diagnostics, then the model's (such as a variable expansion stopped over budget).</summary>
+    public ImmutableArray<ParseDiagnostic> Diagnostics { get; init; } = Document.Diagnostics;
+
+    /// <summary>Findings left out over <see cref="AnalyzerOptions.MaxFindingsPerFile"/>, counted per rule, most first.</summary>
+    public ImmutableArray<OmittedFindings> Omitted { get; init; } = [];
 }
 
 /// <summary>The engine's front door: text in, findings with fixes out. Pure and thread-safe.</summary>
@@ -15,7 +19,6 @@ public static class DockerfileAnalyzer
 {
     public static AnalysisResult Analyze(string text, AnalyzerOptions? options = null)
     {
-        var document = DockerfileDocument.Parse(text);
-        return new AnalysisResult(document, RuleRunner.Run(document, options ?? AnalyzerOptions.Default));
+        return RuleRunner.Run(DockerfileDocument.Parse(text), options ?? AnalyzerOptions.Default);
     }
 }

@@ -37,5 +37,8 @@ public sealed record Finding(Rules.RuleDescriptor Rule, Severity Severity, LineR
     public string RuleId => Rule.Id;
 }
 
+/// <summary>Findings of one rule left out of a result over <see cref="AnalyzerOptions.MaxFindingsPerFile"/>.</summary>
+public sealed record OmittedFindings(string RuleId, int Count);
+
 /// <summary>A problem reading the text itself (not a rule finding). Line 0 means the whole file.</summary>
 public sealed record ParseDiagnostic(int Line, string Message);

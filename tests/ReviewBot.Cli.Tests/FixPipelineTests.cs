@@ -90,6 +90,42 @@ public class FixPipelineTests
     }
 
     [Fact]
+    public void Fix_refuses_a_symlink_pointing_outside_the_scanned_folder()
+    {
+        using var outside = new TempFolder();
+        using var temp = new TempFolder();
+        var victim = outside.Write("bashrc", "FROM debian\nCMD x\n");
+        var link = Path.Combine(temp.Root, "Dockerfile");
+        File.CreateSymbolicLink(link, victim);
+        temp.Write("app/Dockerfile", "FROM debian\nCMD x\n");
+
+        var report = Scan(temp, fix: true);
+
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(victim));
+        var refused = report.Files.Single(f => f.Path == "Dockerfile");
+        Assert.Contains("symbolic link", refused.ReadError, StringComparison.Ordinal);
+        Assert.Equal("RB001", refused.Findings.Single().RuleId); // still reported, not shown as fixed
+        Assert.Equal(0, refused.FixedEdits);
+        Assert.Equal(1, report.Files.Single(f => f.Path == "app/Dockerfile").FixedEdits); // the others are still fixed
+        Assert.True(report.HasReadErrors); // so the exit code is the read/write error one
+        Assert.Empty(Directory.GetFiles(outside.Root, "*.tmp"));
+    }
+
+    [Fact]
+    public void Fix_refuses_a_named_symlink_even_when_the_scan_starts_elsewhere()
+    {
+        using var outside = new TempFolder();
+        using var temp = new TempFolder();
+        var victim = outside.Write("target", "FROM debian\nCMD x\n");
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "Dockerfile"), victim);
+
+        var report = Scan(temp, fix: true, null, "Dockerfile");
+
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(victim));
+        Assert.Contains("outside the scanned folder", report.Files.Single().ReadError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_changed_during_the_fix_is_left_alone()
     {
         using var temp = new TempFolder();

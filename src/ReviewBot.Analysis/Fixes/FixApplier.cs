@@ -13,12 +13,17 @@ public static class FixApplier
     public static ImmutableArray<TextEdit> Combine(IEnumerable<Fix> fixes)
     {
         var taken = new List<TextEdit>();
+        var occupied = new Occupied();
         foreach (var fix in fixes)
         {
             // A fix is all or nothing: half a fix can leave a broken image.
-            if (fix.Edits.All(edit => !taken.Any(t => Overlaps(t, edit))) && !SelfOverlapping(fix.Edits))
+            if (!SelfOverlapping(Order(fix.Edits)) && fix.Edits.All(edit => !occupied.Overlaps(edit)))
             {
                 taken.AddRange(fix.Edits);
+                foreach (var edit in fix.Edits)
+                {
+                    occupied.Add(edit);
+                }
             }
         }
 
@@ -73,16 +78,22 @@ public static class FixApplier
         // Stable: insertions at the same point keep their given order; an insertion goes before a replacement starting there.
         [.. edits.Select((e, i) => (e, i)).OrderBy(x => x.e.StartLine).ThenBy(x => x.e.IsInsertion ? 0 : 1).ThenBy(x => x.i).Select(x => x.e)];
 
-    private static bool SelfOverlapping(IReadOnlyList<TextEdit> edits)
+    /// <summary>One sweep over edits in <see cref="Order"/>: each is checked against the replacements before it.</summary>
+    private static bool SelfOverlapping(ImmutableArray<TextEdit> ordered)
     {
-        for (int i = 0; i < edits.Count; i++)
+        int lastReplaced = int.MinValue; // the furthest line a replacement so far reaches
+        foreach (var edit in ordered)
         {
-            for (int j = i + 1; j < edits.Count; j++)
+            // Replacements so far start at or before this edit (before it, for an insertion), so one that
+            // reaches this edit's start overlaps it, exactly as Overlaps says.
+            if (lastReplaced >= edit.StartLine)
             {
-                if (Overlaps(edits[i], edits[j]))
-                {
-                    return true;
-                }
+                return true;
+            }
+
+            if (!edit.IsInsertion)
+            {
+                lastReplaced = Math.Max(lastReplaced, edit.EndLine);
             }
         }
 
@@ -90,14 +101,56 @@ public static class FixApplier
     }
 
     /// <summary>
-    /// Two replacements overlap when they share a line; an insertion before line P overlaps a replacement of
-    /// S..E when it would land inside it (S &lt; P &lt;= E). Insertions never overlap each other.
+    /// The edits taken so far, for overlap queries in O(log n): the replacements are disjoint (an overlapping one
+    /// is never taken), so only the one starting last at or before a line can reach it. (Immutable sorted sets
+    /// give that neighbour by index in O(log n); SortedSet's views count their range on creation.)
     /// </summary>
-    private static bool Overlaps(TextEdit a, TextEdit b) => (a.IsInsertion, b.IsInsertion) switch
+    private sealed class Occupied
     {
-        (true, true) => false,
-        (true, false) => b.StartLine < a.StartLine && a.StartLine <= b.EndLine,
-        (false, true) => a.StartLine < b.StartLine && b.StartLine <= a.EndLine,
-        _ => a.StartLine <= b.EndLine && b.StartLine <= a.EndLine,
-    };
+        private ImmutableSortedSet<(int Start, int End)> _replacements = [];
+        private ImmutableSortedSet<int> _insertions = [];
+
+        public void Add(TextEdit edit)
+        {
+            if (edit.IsInsertion)
+            {
+                _insertions = _insertions.Add(edit.StartLine);
+            }
+            else
+            {
+                _replacements = _replacements.Add((edit.StartLine, edit.EndLine));
+            }
+        }
+
+        /// <summary>
+        /// Two replacements overlap when they share a line; an insertion before line P overlaps a replacement of
+        /// S..E when it would land inside it (S &lt; P &lt;= E). Insertions never overlap each other.
+        /// </summary>
+        public bool Overlaps(TextEdit edit)
+        {
+            if (edit.IsInsertion)
+            {
+                // Inside a replacement S..E when S < P <= E.
+                return ReachesFrom(edit.StartLine - 1, edit.StartLine);
+            }
+
+            // Shares a line with a replacement, or an insertion lands inside it (S < P <= E).
+            return ReachesFrom(edit.EndLine, edit.StartLine) || FirstInsertionAfter(edit.StartLine) <= edit.EndLine;
+        }
+
+        /// <summary>Whether the replacement starting last at or before <paramref name="start"/> reaches <paramref name="line"/>.</summary>
+        private bool ReachesFrom(int start, int line)
+        {
+            int index = _replacements.IndexOf((start, int.MaxValue));
+            index = index < 0 ? ~index : index + 1; // the first one starting after start
+            return index > 0 && _replacements[index - 1].End >= line;
+        }
+
+        private int FirstInsertionAfter(int line)
+        {
+            int index = _insertions.IndexOf(line + 1);
+            index = index < 0 ? ~index : index;
+            return index < _insertions.Count ? _insertions[index] : int.MaxValue;
+        }
+    }
 }

@@ -12,7 +12,10 @@ public static class UnifiedDiff
     public readonly record struct DiffLine(char Kind, string Text);
 
     public static List<DiffLine> Create(string path, string originalText, IReadOnlyList<TextEdit> edits) =>
-        Create(path, LineTable.Split(originalText).Select(TrimNewLine).ToList(), edits);
+        Create(path, Lines(originalText), edits);
+
+    /// <summary>The text's lines without terminators, for <see cref="Create(string, IReadOnlyList{string}, IReadOnlyList{TextEdit})"/>: split once, diff many.</summary>
+    public static List<string> Lines(string text) => [.. LineTable.Split(text).Select(TrimNewLine)];
 
     /// <summary>The diff of <paramref name="edits"/> against the original's lines (without terminators).</summary>
     public static List<DiffLine> Create(string path, IReadOnlyList<string> lines, IReadOnlyList<TextEdit> edits)

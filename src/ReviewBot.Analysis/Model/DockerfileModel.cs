@@ -15,11 +15,14 @@ public sealed class DockerfileModel
         "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
     ];
 
-    private DockerfileModel(DockerfileDocument document, ImmutableDictionary<string, VariableValue> globalArgs, ImmutableArray<Stage> stages)
+    private readonly ExpansionBudget _budget;
+
+    private DockerfileModel(DockerfileDocument document, ImmutableDictionary<string, VariableValue> globalArgs, ImmutableArray<Stage> stages, ExpansionBudget budget)
     {
         Document = document;
         GlobalArgs = globalArgs;
         Stages = stages;
+        _budget = budget;
     }
 
     public DockerfileDocument Document { get; }
@@ -28,6 +31,9 @@ public sealed class DockerfileModel
     public ImmutableDictionary<string, VariableValue> GlobalArgs { get; }
 
     public ImmutableArray<Stage> Stages { get; }
+
+    /// <summary>Expansions abandoned over budget so far (building the model, and rules expanding through its stages).</summary>
+    public ImmutableArray<ParseDiagnostic> Diagnostics => _budget.Notes;
 
     /// <summary>The stage that runs: the last one (null when there is no FROM).</summary>
     public Stage? FinalStage => Stages.IsEmpty ? null : Stages[^1];
@@ -54,6 +60,7 @@ public sealed class DockerfileModel
     public static DockerfileModel Build(DockerfileDocument document)
     {
         char escape = document.EscapeChar;
+        var budget = new ExpansionBudget();
         var globals = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
         foreach (var name in AutomaticArgs)
         {
@@ -68,7 +75,7 @@ public sealed class DockerfileModel
             {
                 foreach (var (name, value) in Declarations.ParseArg(instructions[i].Arguments))
                 {
-                    var expanded = value is null ? null : VariableExpander.Expand(value, n => globals.TryGetValue(n, out var v) ? v : null, escape);
+                    var expanded = value is null ? null : budget.Expand(instructions[i].StartLine, value, n => globals.TryGetValue(n, out var v) ? v : null, escape);
                     globals[name] = new VariableValue(expanded is { IsResolved: true } ? expanded.Text : null);
                 }
             }
@@ -76,6 +83,8 @@ public sealed class DockerfileModel
 
         var globalArgs = globals.ToImmutable();
         var stages = ImmutableArray.CreateBuilder<Stage>();
+        // The latest stage by name, so a FROM finds its parent without scanning every earlier stage.
+        var byName = new Dictionary<string, Stage>(StringComparer.OrdinalIgnoreCase);
         while (i < instructions.Length)
         {
             var from = instructions[i++];
@@ -85,33 +94,32 @@ public sealed class DockerfileModel
                 i++;
             }
 
-            stages.Add(BuildStage(stages, from, instructions[bodyStart..i], globalArgs, escape));
+            var stage = BuildStage(stages.Count, byName, from, instructions[bodyStart..i], globalArgs, escape, budget);
+            stages.Add(stage);
+            if (stage.Name is not null)
+            {
+                byName[stage.Name] = stage;
+            }
         }
 
-        return new DockerfileModel(document, globalArgs, stages.ToImmutable());
+        return new DockerfileModel(document, globalArgs, stages.ToImmutable(), budget);
     }
 
     private static Stage BuildStage(
-        ImmutableArray<Stage>.Builder earlier,
+        int index,
+        Dictionary<string, Stage> earlier,
         Instruction from,
         ImmutableArray<Instruction> body,
         ImmutableDictionary<string, VariableValue> globalArgs,
-        char escape)
+        char escape,
+        ExpansionBudget budget)
     {
         var words = from.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
         string imageText = words.Length > 0 ? words[0] : "";
         string? name = words.Length >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
-        var image = VariableExpander.Expand(imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
+        var image = budget.Expand(from.StartLine, imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
 
-        Stage? parent = null;
-        for (int s = earlier.Count - 1; s >= 0 && image.IsResolved; s--)
-        {
-            if (string.Equals(earlier[s].Name, image.Text, StringComparison.OrdinalIgnoreCase))
-            {
-                parent = earlier[s];
-                break;
-            }
-        }
+        Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
 
         ImageReference? root;
         BaseImageInfo baseInfo;
@@ -125,10 +133,10 @@ public sealed class DockerfileModel
             root = parent.RootImage;
             baseInfo = parent.Base;
             user = parent.FinalUser;
-            env.AddRange(parent.FinalEnv);
-
-            users.AddRange(parent.CreatedUsers);
-            groups.AddRange(parent.CreatedGroups);
+            // The parent's trees are shared, not copied: a chain of thousands of stages over a large ENV stays linear.
+            env = parent.FinalEnv.ToBuilder();
+            users = parent.CreatedUsers.ToBuilder();
+            groups = parent.CreatedGroups.ToBuilder();
             opaque = parent.DefinesUsersOpaquely;
         }
         else
@@ -167,7 +175,7 @@ public sealed class DockerfileModel
                         VariableValue declared;
                         if (value is not null)
                         {
-                            var expanded = VariableExpander.Expand(value, lookup, escape);
+                            var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
                             declared = new VariableValue(expanded.IsResolved ? expanded.Text : null);
                         }
                         else
@@ -185,7 +193,7 @@ public sealed class DockerfileModel
                 case "ENV":
                     foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
                     {
-                        var expanded = VariableExpander.Expand(value, lookup, escape);
+                        var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
                         var declared = new VariableValue(expanded.IsResolved ? expanded.Text : null);
                         env[envName] = declared;
                         scope = scope.SetItem(envName, declared);
@@ -193,11 +201,11 @@ public sealed class DockerfileModel
 
                     break;
                 case "USER":
-                    user = ParseUser(instruction, VariableExpander.Expand(instruction.Arguments.Trim(), lookup, escape), users);
+                    user = ParseUser(instruction, budget.Expand(instruction.StartLine, instruction.Arguments.Trim(), lookup, escape), users);
                     break;
                 case "RUN":
                     string script = ShellText(instruction);
-                    var resolved = VariableExpander.Expand(script, lookup, escape).Text;
+                    var resolved = budget.Expand(instruction.StartLine, script, lookup, escape).Text;
                     foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
                     {
                         (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
@@ -216,7 +224,7 @@ public sealed class DockerfileModel
 
         var stageUsers = users.ToImmutable();
         return new Stage(
-            earlier.Count,
+            index,
             name,
             from,
             image,
@@ -231,7 +239,8 @@ public sealed class DockerfileModel
             groups.ToImmutable(),
             opaque,
             scope,
-            env.ToImmutable());
+            env.ToImmutable(),
+            budget);
     }
 
     internal static EffectiveUser BaseUser(BaseImageInfo info)

@@ -13,6 +13,7 @@ public sealed class Stage
 {
     private readonly ImmutableArray<ImmutableDictionary<string, VariableValue>> _scopes;
     private readonly ImmutableArray<EffectiveUser> _usersBefore;
+    private readonly ExpansionBudget _budget;
 
     internal Stage(
         int index,
@@ -30,8 +31,10 @@ public sealed class Stage
         ImmutableDictionary<string, CreatedUser> createdGroups,
         bool definesUsersOpaquely,
         ImmutableDictionary<string, VariableValue> finalScope,
-        ImmutableDictionary<string, VariableValue> finalEnv)
+        ImmutableDictionary<string, VariableValue> finalEnv,
+        ExpansionBudget budget)
     {
+        _budget = budget;
         Index = index;
         Name = name;
         From = from;
@@ -99,7 +102,7 @@ public sealed class Stage
     public Expansion ExpandAt(int index, string text, char escape = '\\')
     {
         var scope = _scopes[index];
-        return VariableExpander.Expand(text, name => scope.TryGetValue(name, out var v) ? v : null, escape);
+        return _budget.Expand(Instructions[index].StartLine, text, name => scope.TryGetValue(name, out var v) ? v : null, escape);
     }
 
     /// <summary>This stage and its parents, nearest first.</summary>

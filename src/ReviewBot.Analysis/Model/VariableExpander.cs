@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 
 namespace ReviewBot.Analysis.Model;
@@ -8,34 +9,157 @@ public readonly record struct VariableValue(string? Value);
 /// <summary>The result of expanding a word: its text, and the names whose values could not be known.</summary>
 public sealed record Expansion(string Text, IReadOnlyList<string> Unresolved)
 {
-    public bool IsResolved => Unresolved.Count == 0;
+    /// <summary>
+    /// Why the expansion was abandoned (too deep, too long), or null. An abandoned expansion keeps the text as
+    /// written and names in <see cref="Unresolved"/> the variable it stopped at, so it is never read as a value.
+    /// </summary>
+    public string? OverBudget { get; init; }
+
+    public bool IsResolved => Unresolved.Count == 0 && OverBudget is null;
+}
+
+/// <summary>
+/// What all the expansions of one analysis may substitute in total, and the notes on those that went over.
+/// One per analysis: not thread-safe, like the model that owns it.
+/// </summary>
+public sealed class ExpansionBudget
+{
+    /// <summary>
+    /// Characters substituted across one file. Real files substitute a few kilobytes; a pull request that makes
+    /// every line expand a long value would otherwise cost memory and time in proportion to lines × value.
+    /// </summary>
+    public const int MaxSubstitutedPerFile = 16 * 1024 * 1024;
+
+    /// <summary>Over-budget notes kept per file; the rest are counted in one last note.</summary>
+    public const int MaxNotes = 10;
+
+    private readonly HashSet<int> _notedLines = [];
+    private readonly List<ParseDiagnostic> _notes = [];
+    private int _moreNotes;
+
+    public ExpansionBudget(int maxSubstituted = MaxSubstitutedPerFile)
+    {
+        Remaining = maxSubstituted;
+    }
+
+    /// <summary>Characters the file's expansions may still substitute.</summary>
+    public int Remaining { get; private set; }
+
+    /// <summary>Expands within this budget, noting an abandoned expansion against <paramref name="line"/>.</summary>
+    public Expansion Expand(int line, string text, Func<string, VariableValue?> lookup, char escape)
+    {
+        var expansion = VariableExpander.Expand(text, lookup, escape, this);
+        Note(line, expansion);
+        return expansion;
+    }
+
+    internal void Spend(int substituted) => Remaining = Math.Max(0, Remaining - substituted);
+
+    /// <summary>Records why the expansion of something on <paramref name="line"/> was abandoned (once per line).</summary>
+    public void Note(int line, Expansion expansion)
+    {
+        if (expansion.OverBudget is null || !_notedLines.Add(line))
+        {
+            return;
+        }
+
+        if (_notes.Count < MaxNotes)
+        {
+            _notes.Add(new ParseDiagnostic(line, $"Variable expansion stopped: {expansion.OverBudget}. The value is treated as unknown (neither root nor non-root)."));
+        }
+        else
+        {
+            _moreNotes++;
+        }
+    }
+
+    public ImmutableArray<ParseDiagnostic> Notes =>
+        _moreNotes == 0 ? [.. _notes] : [.. _notes, new ParseDiagnostic(0, $"Variable expansion stopped on {_moreNotes} more line(s) for the same reasons.")];
 }
 
 /// <summary>
 /// Dockerfile variable substitution: <c>$X</c>, <c>${X}</c>, <c>${X:-default}</c>, <c>${X-default}</c>,
 /// <c>${X:+alt}</c>, <c>${X+alt}</c>, <c>${X:?message}</c>, and the escaped <c>\$</c> (with the file's escape character).
 /// A declared variable whose value is unknown (an ARG with no default) takes the default of <c>:-</c>
-/// and is otherwise reported as unresolved.
+/// and is otherwise reported as unresolved. Bounded on any input: see <see cref="MaxExpansionDepth"/>,
+/// <see cref="MaxExpandedLength"/> and <see cref="ExpansionBudget"/>.
 /// </summary>
 public static class VariableExpander
 {
-    public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape = '\\')
+    /// <summary>
+    /// Nested <c>${X:-${Y:-…}}</c> levels. Real files nest two or three; the nesting is followed by recursion,
+    /// so this also bounds the stack (a 100,000-deep word once overflowed it and killed the process).
+    /// </summary>
+    public const int MaxExpansionDepth = 16;
+
+    /// <summary>
+    /// Characters one expansion may substitute. <c>ENV A=$A$A</c> repeated doubles a value per line: 40 lines
+    /// asked for a terabyte. 64 KiB is far beyond any real user name, path or PATH.
+    /// </summary>
+    public const int MaxExpandedLength = 64 * 1024;
+
+    public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape = '\\') =>
+        Expand(text, lookup, escape, budget: null);
+
+    public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget)
     {
         if (text.IndexOf('$') < 0)
         {
             return new Expansion(text, []);
         }
 
-        var unresolved = new List<string>();
+        var state = new State(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
         var builder = new StringBuilder(text.Length);
         int i = 0;
-        ExpandInto(text, ref i, builder, lookup, escape, unresolved, stopAtBrace: false);
-        return new Expansion(builder.ToString(), unresolved);
+        ExpandInto(state, ref i, builder, state.Unresolved, depth: 0);
+        budget?.Spend(state.Substituted);
+        if (state.OverBudget is { } reason)
+        {
+            return new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason };
+        }
+
+        return new Expansion(builder.ToString(), state.Unresolved);
     }
 
-    private static void ExpandInto(string text, ref int i, StringBuilder output, Func<string, VariableValue?> lookup, char escape, List<string> unresolved, bool stopAtBrace)
+    private sealed class State(string text, Func<string, VariableValue?> lookup, char escape, int allowance)
     {
-        while (i < text.Length)
+        public string Text { get; } = text;
+        public Func<string, VariableValue?> Lookup { get; } = lookup;
+        public char Escape { get; } = escape;
+        public List<string> Unresolved { get; } = [];
+        public int Substituted { get; private set; }
+        public string? OverBudget { get; private set; }
+        public string? StoppedAt { get; private set; }
+
+        public bool Stopped => OverBudget is not null;
+
+        /// <summary>Appends a variable's value, or stops the expansion when the allowance is spent.</summary>
+        public void Substitute(StringBuilder output, string name, string value)
+        {
+            if (value.Length > allowance - Substituted)
+            {
+                Stop(name, allowance < MaxExpandedLength
+                    ? $"the file's variables expand to more than {ExpansionBudget.MaxSubstitutedPerFile / (1024 * 1024)} MiB in total"
+                    : $"${{{name}}} would expand to more than {MaxExpandedLength / 1024} KiB");
+                return;
+            }
+
+            Substituted += value.Length;
+            output.Append(value);
+        }
+
+        public void Stop(string name, string reason)
+        {
+            OverBudget ??= reason;
+            StoppedAt ??= name;
+        }
+    }
+
+    private static void ExpandInto(State state, ref int i, StringBuilder output, List<string> unresolved, int depth)
+    {
+        string text = state.Text;
+        bool stopAtBrace = depth > 0;
+        while (i < text.Length && !state.Stopped)
         {
             char c = text[i];
             if (stopAtBrace && c == '}')
@@ -43,7 +167,7 @@ public static class VariableExpander
                 return;
             }
 
-            if (c == escape && i + 1 < text.Length && text[i + 1] == '$')
+            if (c == state.Escape && i + 1 < text.Length && text[i + 1] == '$')
             {
                 output.Append('$');
                 i += 2;
@@ -60,7 +184,7 @@ public static class VariableExpander
             char next = text[i + 1];
             if (next == '{')
             {
-                ExpandBraced(text, ref i, output, lookup, escape, unresolved);
+                ExpandBraced(state, ref i, output, unresolved, depth);
             }
             else if (IsNameStart(next))
             {
@@ -72,10 +196,10 @@ public static class VariableExpander
                 }
 
                 string name = text[start..end];
-                var value = lookup(name);
+                var value = state.Lookup(name);
                 if (value?.Value is { } known)
                 {
-                    output.Append(known);
+                    state.Substitute(output, name, known);
                 }
                 else
                 {
@@ -92,8 +216,9 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandBraced(string text, ref int i, StringBuilder output, Func<string, VariableValue?> lookup, char escape, List<string> unresolved)
+    private static void ExpandBraced(State state, ref int i, StringBuilder output, List<string> unresolved, int depth)
     {
+        string text = state.Text;
         int start = i + 2;
         int end = start;
         while (end < text.Length && IsNameChar(text[end]))
@@ -110,7 +235,7 @@ public static class VariableExpander
             return;
         }
 
-        var value = lookup(name);
+        var value = state.Lookup(name);
         bool known = value?.Value is not null;
         bool set = value is not null; // declared, even without a known value
         string? current = value?.Value;
@@ -120,7 +245,7 @@ public static class VariableExpander
         {
             if (known)
             {
-                output.Append(current);
+                state.Substitute(output, name, current!);
             }
             else
             {
@@ -141,12 +266,21 @@ public static class VariableExpander
             return;
         }
 
-        int wordStart = opIndex + 1;
+        if (depth + 1 > MaxExpansionDepth)
+        {
+            state.Stop(name, $"${{…}} is nested more than {MaxExpansionDepth} levels deep");
+            return;
+        }
+
         var word = new StringBuilder();
-        int j = wordStart;
+        int j = opIndex + 1;
         var wordUnresolved = new List<string>();
-        ExpandInto(text, ref j, word, lookup, escape, wordUnresolved, stopAtBrace: true);
+        ExpandInto(state, ref j, word, wordUnresolved, depth + 1);
         i = Math.Min(text.Length, j + 1);
+        if (state.Stopped)
+        {
+            return;
+        }
 
         bool empty = known && current!.Length == 0;
         switch (kind)
@@ -160,7 +294,7 @@ public static class VariableExpander
                 }
                 else
                 {
-                    output.Append(current);
+                    state.Substitute(output, name, current!);
                 }
 
                 break;
@@ -179,7 +313,7 @@ public static class VariableExpander
             default: // '?': the value or a build error
                 if (known && !(colon && empty))
                 {
-                    output.Append(current);
+                    state.Substitute(output, name, current!);
                 }
                 else
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ReviewBot.Analysis.Images;
+using ReviewBot.Analysis.Model;
 
 namespace ReviewBot.Analysis.Rules;
 
@@ -34,6 +35,8 @@ public sealed partial class PrivilegedPortRule : IRule
         }
 
         var document = context.Document;
+        Dictionary<int, List<int>>? listen = null;
+        var claimed = new HashSet<int>();
         for (int i = 0; i < final.Instructions.Length; i++)
         {
             var instruction = final.Instructions[i];
@@ -72,22 +75,30 @@ public sealed partial class PrivilegedPortRule : IRule
                 }
             }
 
-            // Where the image itself says what to listen on (CMD/ENTRYPOINT --bind 0.0.0.0:80, ENV PORT=80), move that too.
-            int listenEdits = 0;
-            foreach (var other in final.Instructions.Where(x => x.Is("CMD") || x.Is("ENTRYPOINT") || x.Is("ENV")))
+            // Where the image itself says what to listen on (CMD/ENTRYPOINT --bind 0.0.0.0:80, ENV PORT=80), move that too:
+            // once per port, with the first EXPOSE that names it, so 20,000 EXPOSE lines cannot each rewrite every ENV.
+            listen ??= ListenLines(final, document);
+            var lines = new SortedSet<int>();
+            foreach (int port in privileged)
             {
-                for (int line = other.StartLine; line <= other.EndLine; line++)
+                if (claimed.Add(port) && listen.TryGetValue(port, out var naming))
                 {
-                    string text = document.Line(line);
-                    string updated = ListenPort().Replace(text, m =>
-                        int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && privileged.Contains(p)
-                            ? m.Groups["before"].Value + (p + PortShift).ToString(CultureInfo.InvariantCulture)
-                            : m.Value);
-                    if (updated != text)
-                    {
-                        edits.Add(new TextEdit(line, line, updated + document.NewLine));
-                        listenEdits++;
-                    }
+                    lines.UnionWith(naming);
+                }
+            }
+
+            int listenEdits = 0;
+            foreach (int line in lines)
+            {
+                string text = document.Line(line);
+                string updated = ListenPort().Replace(text, m =>
+                    int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && privileged.Contains(p)
+                        ? m.Groups["before"].Value + (p + PortShift).ToString(CultureInfo.InvariantCulture)
+                        : m.Value);
+                if (updated != text)
+                {
+                    edits.Add(new TextEdit(line, line, updated + document.NewLine));
+                    listenEdits++;
                 }
             }
 
@@ -106,6 +117,35 @@ public sealed partial class PrivilegedPortRule : IRule
                         : $"Expose {moved}; make the application listen on the new port and map it outside ({example}).",
                     [.. edits.OrderBy(e => e.StartLine)]));
         }
+    }
+
+    /// <summary>The lines of the final stage's CMD, ENTRYPOINT and ENV that set a privileged listen port, by port.</summary>
+    private static Dictionary<int, List<int>> ListenLines(Stage final, Syntax.DockerfileDocument document)
+    {
+        var byPort = new Dictionary<int, List<int>>();
+        foreach (var other in final.Instructions.Where(x => x.Is("CMD") || x.Is("ENTRYPOINT") || x.Is("ENV")))
+        {
+            for (int line = other.StartLine; line <= other.EndLine; line++)
+            {
+                foreach (Match match in ListenPort().Matches(document.Line(line)))
+                {
+                    if (int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort)
+                    {
+                        if (!byPort.TryGetValue(p, out var lines))
+                        {
+                            byPort[p] = lines = [];
+                        }
+
+                        if (lines.Count == 0 || lines[^1] != line)
+                        {
+                            lines.Add(line);
+                        }
+                    }
+                }
+            }
+        }
+
+        return byPort;
     }
 
     /// <summary>A listen address or port setting: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>PORT=80</c>.</summary>

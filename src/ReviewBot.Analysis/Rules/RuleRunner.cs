@@ -23,16 +23,17 @@ public static class RuleRunner
     public static RuleDescriptor? Find(string id) =>
         Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Name, id, StringComparison.OrdinalIgnoreCase));
 
-    public static ImmutableArray<Finding> Run(DockerfileDocument document, AnalyzerOptions options)
+    public static AnalysisResult Run(DockerfileDocument document, AnalyzerOptions options)
     {
         if (document.Instructions.IsEmpty)
         {
-            return [];
+            return new AnalysisResult(document, []);
         }
 
-        var context = new RuleContext(document, DockerfileModel.Build(document), options);
+        var model = DockerfileModel.Build(document);
+        var context = new RuleContext(document, model, options);
         var suppressions = Suppressions.Read(document);
-        var findings = ImmutableArray.CreateBuilder<Finding>();
+        var findings = new List<Finding>();
         foreach (var rule in All)
         {
             if (options.DisabledRules.Contains(rule.Rule.Id))
@@ -49,6 +50,30 @@ public static class RuleRunner
             }
         }
 
-        return [.. findings.OrderBy(f => f.Range.Start).ThenBy(f => f.Rule.Id, StringComparer.Ordinal)];
+        var (kept, omitted) = Cap(findings, options.MaxFindingsPerFile);
+        // Read after the rules: they expand through the model too, and an expansion they abandon is noted there.
+        var diagnostics = model.Diagnostics;
+        return new AnalysisResult(document, [.. kept.OrderBy(f => f.Range.Start).ThenBy(f => f.Rule.Id, StringComparer.Ordinal)])
+        {
+            Diagnostics = diagnostics.IsEmpty ? document.Diagnostics : document.Diagnostics.AddRange(diagnostics),
+            Omitted = omitted,
+        };
+    }
+
+    /// <summary>Keeps the most severe, then earliest, findings; counts the rest per rule.</summary>
+    private static (IEnumerable<Finding> Kept, ImmutableArray<OmittedFindings> Omitted) Cap(List<Finding> findings, int max)
+    {
+        if (findings.Count <= max)
+        {
+            return (findings, []);
+        }
+
+        var ranked = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Range.Start).ThenBy(f => f.Rule.Id, StringComparer.Ordinal).ToList();
+        var omitted = ranked.Skip(Math.Max(0, max))
+            .GroupBy(f => f.RuleId)
+            .Select(g => new OmittedFindings(g.Key, g.Count()))
+            .OrderByDescending(o => o.Count)
+            .ThenBy(o => o.RuleId, StringComparer.Ordinal);
+        return (ranked.Take(Math.Max(0, max)), [.. omitted]);
     }
 }

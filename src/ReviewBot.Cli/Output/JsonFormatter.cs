@@ -6,7 +6,7 @@ namespace ReviewBot.Cli.Output;
 
 /// <summary>
 /// The JSON shape, version 1. Edit lines refer to the file as it was analyzed (after --fix, the
-/// rewritten file). Extra fields beyond the contract: per file <c>diagnostics</c>, <c>error</c>, <c>fixedEdits</c>.
+/// rewritten file). Extra fields beyond the contract: per file <c>diagnostics</c>, <c>error</c>, <c>fixedEdits</c>, <c>omitted</c>.
 /// </summary>
 public static class JsonFormatter
 {
@@ -29,12 +29,16 @@ public static class JsonFormatter
             f.Fix is null ? null : new JsonFix(f.Fix.Description, [.. f.Fix.Edits.Select(e => new JsonEdit(e.StartLine, e.EndLine, e.NewText))])))],
         [.. file.Diagnostics.Select(d => new JsonDiagnostic(d.Line, d.Message))],
         file.ReadError,
-        file.FixedEdits == 0 ? null : file.FixedEdits);
+        file.FixedEdits == 0 ? null : file.FixedEdits,
+        file.Omitted.IsEmpty ? null : [.. file.Omitted.Select(o => new JsonOmitted(o.RuleId, o.Count))]);
 }
 
 public sealed record JsonReport(int Version, IReadOnlyList<JsonFile> Files);
 
-public sealed record JsonFile(string Path, IReadOnlyList<JsonFinding> Findings, IReadOnlyList<JsonDiagnostic> Diagnostics, string? Error, int? FixedEdits);
+public sealed record JsonFile(string Path, IReadOnlyList<JsonFinding> Findings, IReadOnlyList<JsonDiagnostic> Diagnostics, string? Error, int? FixedEdits, IReadOnlyList<JsonOmitted>? Omitted = null);
+
+/// <summary>Findings of one rule left out over the per-file limit.</summary>
+public sealed record JsonOmitted(string RuleId, int Count);
 
 public sealed record JsonFinding(string RuleId, string Severity, int StartLine, int EndLine, string Message, JsonFix? Fix);
 

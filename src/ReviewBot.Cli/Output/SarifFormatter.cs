@@ -46,6 +46,11 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
                 notifications.Add(new SarifNotification("warning", new SarifMessage(diagnostic.Message), [new SarifLocation(new SarifPhysicalLocation(location, region))]));
             }
 
+            if (!file.Omitted.IsEmpty)
+            {
+                notifications.Add(new SarifNotification("note", new SarifMessage($"{file.OmittedCount:N0} more findings not reported (the per-file limit): {file.OmittedSummary}"), [new SarifLocation(new SarifPhysicalLocation(location, null))]));
+            }
+
             var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var finding in file.Findings)
             {

@@ -27,13 +27,14 @@ public sealed class TextFormatter(bool useColor)
                 output.WriteLine($"{Paint(where, Bold)}: {Paint("diagnostic", Dim)} {diagnostic.Message}");
             }
 
+            var lines = file.Text is null ? null : UnifiedDiff.Lines(file.Text); // once per file, not per finding
             foreach (var finding in file.Findings)
             {
                 output.WriteLine($"{Paint($"{file.Path}:{finding.Range.Start}", Bold)}: {Paint(SeverityName(finding.Severity), SeverityColor(finding.Severity))} {finding.RuleId} {finding.Message}");
                 if (finding.Fix is { Edits.IsEmpty: false } fix && file.Text is not null)
                 {
                     output.WriteLine($"  fix: {fix.Description}");
-                    foreach (var line in UnifiedDiff.Create(file.Path, file.Text, fix.Edits))
+                    foreach (var line in UnifiedDiff.Create(file.Path, lines!, fix.Edits))
                     {
                         var text = line.Kind is ' ' or '-' or '+' ? line.Kind + line.Text : line.Text;
                         output.WriteLine(line.Kind switch
@@ -46,6 +47,11 @@ public sealed class TextFormatter(bool useColor)
                         });
                     }
                 }
+            }
+
+            if (!file.Omitted.IsEmpty)
+            {
+                output.WriteLine($"{Paint(file.Path, Bold)}: {Paint("note", Dim)} and {file.OmittedCount:N0} more findings not shown (the per-file limit): {file.OmittedSummary}");
             }
         }
 

@@ -22,6 +22,14 @@ public sealed record FileReport(
 {
     public const string StandardInputPath = "<stdin>";
 
+    /// <summary>Findings left out over the engine's per-file cap, counted per rule.</summary>
+    public ImmutableArray<OmittedFindings> Omitted { get; init; } = [];
+
+    /// <summary>"RB004 × 19,900, RB005 × 3", or "" when nothing was left out.</summary>
+    public string OmittedSummary => string.Join(", ", Omitted.Select(o => $"{o.RuleId} × {o.Count:N0}"));
+
+    public int OmittedCount => Omitted.Sum(o => o.Count);
+
     public static FileReport Unreadable(string path, string? fullPath, string error) =>
         new(path, fullPath, null, [], [], error);
 }

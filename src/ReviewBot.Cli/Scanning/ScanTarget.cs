@@ -4,7 +4,9 @@ using ReviewBot.GitHub.Configuration;
 namespace ReviewBot.Cli.Scanning;
 
 /// <summary>A file to scan (or standard input when <see cref="FullPath"/> is null), or a path that could not be used.</summary>
-public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null)
+/// <param name="Root">The tree it was found in (the folder walked, or for a named file the current folder or its own
+/// folder): the only place --fix may write, even through a symbolic link.</param>
+public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null, string? Root = null)
 {
     public bool IsStandardInput => FullPath is null && Error is null;
 
@@ -31,7 +33,9 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
             {
                 if (seen.Add(full))
                 {
-                    targets.Add(new ScanTarget(Display(full, currentDirectory), full));
+                    var folder = Path.GetDirectoryName(full)!;
+                    var root = (folder + Path.DirectorySeparatorChar).StartsWith(Path.TrimEndingDirectorySeparator(currentDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? currentDirectory : folder;
+                    targets.Add(new ScanTarget(Display(full, currentDirectory), full, Root: root));
                 }
             }
             else if (Directory.Exists(full))
@@ -75,7 +79,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
         {
             if (config.IsIncluded(Path.GetRelativePath(root, file)) && seen.Add(file))
             {
-                targets.Add(new ScanTarget(Display(file, currentDirectory), file));
+                targets.Add(new ScanTarget(Display(file, currentDirectory), file, Root: root));
             }
         }
 

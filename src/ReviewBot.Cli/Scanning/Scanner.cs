@@ -130,7 +130,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
         try
         {
-            AtomicFile.Replace(target.FullPath, SourceText.Encode(fixedText), bytes);
+            AtomicFile.Replace(target.FullPath, SourceText.Encode(fixedText), bytes, target.Root);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -144,7 +144,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     private AnalysisResult Run(string text) => analyze(text, options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
-        new(target.DisplayPath, target.FullPath, text, Order(config.Apply(result.Findings)), result.Diagnostics);
+        new(target.DisplayPath, target.FullPath, text, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };
 
     private static ImmutableArray<Finding> Order(ImmutableArray<Finding> findings) =>
         [.. findings.OrderBy(f => f.Range.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal)];
