@@ -75,8 +75,8 @@ public sealed class DockerfileModel
             {
                 foreach (var (name, value) in Declarations.ParseArg(instructions[i].Arguments))
                 {
-                    var expanded = value is null ? null : budget.Expand(instructions[i].StartLine, value, n => globals.TryGetValue(n, out var v) ? v : null, escape);
-                    globals[name] = new VariableValue(expanded is { IsResolved: true } ? expanded.Text : null);
+                    Func<string, VariableValue?> lookup = n => globals.TryGetValue(n, out var v) ? v : null;
+                    globals[name] = value is null ? new VariableValue(null) : VariableValue.From(budget.Expand(instructions[i].StartLine, value, lookup, escape), lookup);
                 }
             }
         }
@@ -176,7 +176,7 @@ public sealed class DockerfileModel
                         if (value is not null)
                         {
                             var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
-                            declared = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                            declared = VariableValue.From(expanded, lookup);
                         }
                         else
                         {
@@ -194,14 +194,15 @@ public sealed class DockerfileModel
                     foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
                     {
                         var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
-                        var declared = new VariableValue(expanded.IsResolved ? expanded.Text : null);
+                        var declared = VariableValue.From(expanded, lookup);
                         env[envName] = declared;
                         scope = scope.SetItem(envName, declared);
                     }
 
                     break;
                 case "USER":
-                    user = ParseUser(instruction, budget.Expand(instruction.StartLine, instruction.Arguments.Trim(), lookup, escape), users);
+                    var spec = budget.Expand(instruction.StartLine, instruction.Arguments.Trim(), lookup, escape);
+                    user = ParseUser(instruction, spec, users) with { OverBudget = VariableValue.IsOverBudget(spec, lookup) };
                     break;
                 case "RUN":
                     string script = ShellText(instruction);

@@ -31,6 +31,12 @@ public sealed record EffectiveUser(
     bool IsRoot)
 {
     public bool IsResolved => Unresolved.Count == 0;
+
+    /// <summary>
+    /// The USER's value was knowable but past the expansion budget: it is hostile or broken, not merely
+    /// decided at build time, so it must not pass as a mere notice.
+    /// </summary>
+    public bool OverBudget { get; init; }
 }
 
 /// <summary>A user (or group) created by a RUN instruction or written into /etc/passwd.</summary>

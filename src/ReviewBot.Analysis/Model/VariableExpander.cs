@@ -4,7 +4,18 @@ using System.Text;
 namespace ReviewBot.Analysis.Model;
 
 /// <summary>A variable's value in scope: null Value means declared (an ARG without default) but unknown.</summary>
-public readonly record struct VariableValue(string? Value);
+/// <param name="Value">The value, or null when it cannot be known.</param>
+/// <param name="OverBudget">Unknown because expanding it went past the budget (hostile or broken), not because a build argument decides it.</param>
+public readonly record struct VariableValue(string? Value, bool OverBudget = false)
+{
+    /// <summary>The value an expansion declares: unknown when it did not resolve, over budget when it or a variable it read was.</summary>
+    public static VariableValue From(Expansion expanded, Func<string, VariableValue?> lookup) =>
+        new(expanded.IsResolved ? expanded.Text : null, IsOverBudget(expanded, lookup));
+
+    /// <summary>Whether the expansion stopped at the budget, or read a variable that had.</summary>
+    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup) =>
+        expanded.OverBudget is not null || expanded.Unresolved.Any(name => lookup(name) is { OverBudget: true });
+}
 
 /// <summary>The result of expanding a word: its text, and the names whose values could not be known.</summary>
 public sealed record Expansion(string Text, IReadOnlyList<string> Unresolved)

@@ -27,6 +27,18 @@ public sealed class UnresolvedUserRule : IRule
         }
 
         string names = string.Join(", ", user.Unresolved.Distinct());
+        if (user.OverBudget)
+        {
+            // The value is decided by the Dockerfile itself, but past what we agree to compute: the gate cannot
+            // tell whether the image runs as root, and in doubt it fails.
+            yield return new Finding(
+                Descriptor,
+                Severity.Error,
+                user.Source.Range,
+                $"USER depends on {names}, whose value grows past what ReviewBot expands: the user this image runs as cannot be told, so it is treated as a failure. Set USER to a plain name or uid.");
+            yield break;
+        }
+
         yield return new Finding(
             Descriptor,
             Descriptor.DefaultSeverity,

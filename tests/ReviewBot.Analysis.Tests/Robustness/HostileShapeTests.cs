@@ -18,7 +18,7 @@ public class HostileShapeTests
         var result = Bounds.Analyze(text, "ENV doubling");
 
         Assert.Contains(result.Diagnostics, d => d.Message.Contains("64 KiB", StringComparison.Ordinal));
-        Assert.Contains(result.Findings, f => f.RuleId == "RB006" && f.Range.Start == 43); // reported, never passed silently
+        Assert.Contains(result.Findings, f => f.RuleId == "RB006" && f.Range.Start == 43 && f.Severity == Severity.Error); // in doubt: fails the check
         Assert.DoesNotContain(result.Findings, f => f.RuleId == "RB001");
     }
 
@@ -36,7 +36,7 @@ public class HostileShapeTests
         Assert.Contains(result.Diagnostics, d => d.Line == 3);
         // The innermost default says root, but past the budget nothing is known: unknown, reported, never root or non-root.
         Assert.DoesNotContain(result.Findings, f => f.RuleId == "RB001");
-        Assert.Contains(result.Findings, f => f.RuleId == "RB006" && f.Range.Start == 3);
+        Assert.Contains(result.Findings, f => f.RuleId == "RB006" && f.Range.Start == 3 && f.Severity == Severity.Error);
     }
 
     [Fact]
