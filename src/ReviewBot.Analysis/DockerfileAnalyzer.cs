@@ -8,6 +8,9 @@ namespace ReviewBot.Analysis;
 public sealed record AnalysisResult(DockerfileDocument Document, ImmutableArray<Finding> Findings)
 {
     public ImmutableArray<ParseDiagnostic> Diagnostics => Document.Diagnostics;
+
+    /// <summary>Per rule, how many findings the per-file cap left out of <see cref="Findings"/>.</summary>
+    public ImmutableArray<OmittedFindings> Omitted { get; init; } = [];
 }
 
 /// <summary>The engine's front door: text in, findings with fixes out. Pure and thread-safe.</summary>

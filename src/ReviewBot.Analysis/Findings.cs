@@ -39,3 +39,6 @@ public sealed record Finding(Rules.RuleDescriptor Rule, Severity Severity, LineR
 
 /// <summary>A problem reading the text itself (not a rule finding). Line 0 means the whole file.</summary>
 public sealed record ParseDiagnostic(int Line, string Message);
+
+/// <summary>Findings of one rule the engine dropped past its per-file cap: only their number is kept.</summary>
+public sealed record OmittedFindings(string RuleId, int Count);

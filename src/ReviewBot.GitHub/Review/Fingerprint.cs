@@ -58,9 +58,27 @@ public static partial class Fingerprint
     /// <summary>The hidden marker put at the end of a comment.</summary>
     public static string Marker(string fingerprint) => Prefix + fingerprint + Suffix;
 
-    /// <summary>Every fingerprint marker in a comment body.</summary>
-    public static IEnumerable<string> Parse(string? body) =>
-        body is null ? [] : MarkerPattern().Matches(body).Select(m => m.Groups[1].Value);
+    /// <summary>
+    /// The fingerprints of the marker lines that end a comment body, where we write them. A marker anywhere
+    /// else (quoted from a Dockerfile, a path or a message) is text, not a claim that a finding was posted.
+    /// </summary>
+    public static IEnumerable<string> Parse(string? body)
+    {
+        if (body is null)
+        {
+            return [];
+        }
+
+        var lines = body.TrimEnd().Split('\n');
+        var found = new List<string>();
+        for (int i = lines.Length - 1; i >= 0 && MarkerLine().Match(lines[i].TrimEnd('\r')) is { Success: true } match; i--)
+        {
+            found.Add(match.Groups[1].Value);
+        }
+
+        found.Reverse();
+        return found;
+    }
 
     [GeneratedRegex(@"[\\`][ \t]*\r?\n")]
     private static partial Regex Continuation();
@@ -68,6 +86,7 @@ public static partial class Fingerprint
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex(@"<!-- reviewbot:fp=([0-9a-f]+) -->")]
-    private static partial Regex MarkerPattern();
+    /// <summary>A whole line holding one marker: 10 bytes of SHA-256 in lowercase hex, as <see cref="Compute"/> writes it.</summary>
+    [GeneratedRegex(@"\A<!-- reviewbot:fp=([0-9a-f]{20}) -->\z")]
+    private static partial Regex MarkerLine();
 }
