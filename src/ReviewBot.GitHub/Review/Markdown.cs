@@ -188,6 +188,22 @@ public static class Markdown
         return text[..keep] + "…";
     }
 
+    /// <summary>
+    /// Markdown cut to at most <paramref name="max"/> characters at a line end, so no code span, link or fence
+    /// of ours is cut open (our spans never hold a line break, and our fences are budgeted whole before this).
+    /// </summary>
+    public static string TruncateLines(string markdown, int max)
+    {
+        const string Cut = "\n…\n";
+        if (markdown.Length <= max)
+        {
+            return markdown;
+        }
+
+        int end = markdown.LastIndexOf('\n', Math.Max(0, max - Cut.Length - 1));
+        return markdown[..Math.Max(0, end)] + Cut;
+    }
+
     /// <summary>A count as GitHub users read it: 2,950.</summary>
     public static string Count(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
