@@ -71,14 +71,7 @@ public static class Markdown
             return "` `";
         }
 
-        int longest = 0, run = 0;
-        foreach (var c in text)
-        {
-            run = c == '`' ? run + 1 : 0;
-            longest = Math.Max(longest, run);
-        }
-
-        var fence = new string('`', longest + 1);
+        var fence = new string('`', LongestRun(text, '`') + 1);
         bool pad = text[0] == '`' || text[^1] == '`' || (text[0] == ' ' && text[^1] == ' ' && text.AsSpan().ContainsAnyExcept(' '));
         var span = new StringBuilder(text.Length + (2 * fence.Length) + 2).Append(fence);
         if (pad)
@@ -189,19 +182,60 @@ public static class Markdown
     }
 
     /// <summary>
-    /// Markdown cut to at most <paramref name="max"/> characters at a line end, so no code span, link or fence
-    /// of ours is cut open (our spans never hold a line break, and our fences are budgeted whole before this).
+    /// Markdown cut to at most <paramref name="max"/> characters at a line end, so no code span or link of ours is
+    /// cut open (our spans never hold a line break); a fence cut open is closed, so the rest is not read as code
+    /// and the text after it as prose.
     /// </summary>
     public static string TruncateLines(string markdown, int max)
     {
-        const string Cut = "\n…\n";
+        const string Cut = "…\n";
         if (markdown.Length <= max)
         {
             return markdown;
         }
 
-        int end = markdown.LastIndexOf('\n', Math.Max(0, max - Cut.Length - 1));
-        return markdown[..Math.Max(0, end)] + Cut;
+        // Room for the cut mark and for closing the longest fence the text could have open.
+        int room = Cut.Length + 1 + LongestRun(markdown, '`') + LongestRun(markdown, '~');
+        int end = Math.Max(0, markdown.LastIndexOf('\n', Math.Max(0, max - room - 1)) + 1);
+        var kept = markdown[..end];
+        string? open = null;
+        foreach (var line in kept.Split('\n'))
+        {
+            var trimmed = line.TrimStart(' ');
+            if (line.Length - trimmed.Length > 3 || trimmed.Length < 3 || trimmed[0] is not ('`' or '~'))
+            {
+                continue;
+            }
+
+            int run = 0;
+            while (run < trimmed.Length && trimmed[run] == trimmed[0])
+            {
+                run++;
+            }
+
+            if (open is null && run >= 3)
+            {
+                open = trimmed[..run];
+            }
+            else if (open is not null && trimmed[0] == open[0] && run >= open.Length && trimmed[run..].Trim().Length == 0)
+            {
+                open = null;
+            }
+        }
+
+        return open is null ? kept + Cut : kept + open + "\n" + Cut;
+    }
+
+    private static int LongestRun(string text, char c)
+    {
+        int longest = 0, run = 0;
+        foreach (var x in text)
+        {
+            run = x == c ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 
     /// <summary>A count as GitHub users read it: 2,950.</summary>
@@ -264,7 +298,7 @@ public static class Markdown
     /// excluded because GFM links it without a scheme; mentions, URLs and e-mail links need <c>@</c> or <c>/</c>.
     /// </summary>
     private static bool IsPlain(string word) =>
-        word.All(c => char.IsLetterOrDigit(c) || ".,;:!?'\"()-+=%{}".Contains(c, StringComparison.Ordinal))
+        word.All(c => char.IsLetterOrDigit(c) || ".,;:!?'\"()-+=%{}…".Contains(c, StringComparison.Ordinal))
         && !word.Contains("www.", StringComparison.OrdinalIgnoreCase);
 
     private static int RunLength(string text, int start)
