@@ -62,22 +62,21 @@ public static partial class Fingerprint
     /// The fingerprints of the marker lines that end a comment body, where we write them. A marker anywhere
     /// else (quoted from a Dockerfile, a path or a message) is text, not a claim that a finding was posted.
     /// </summary>
-    public static IEnumerable<string> Parse(string? body)
-    {
-        if (body is null)
-        {
-            return [];
-        }
+    public static IEnumerable<string> Parse(string? body) => body is null ? [] : Split(body).Fingerprints;
 
+    /// <summary>A body of ours cut into its text and the fingerprints of the marker lines that end it.</summary>
+    public static (string Text, IReadOnlyList<string> Fingerprints) Split(string body)
+    {
         var lines = body.TrimEnd().Split('\n');
         var found = new List<string>();
-        for (int i = lines.Length - 1; i >= 0 && MarkerLine().Match(lines[i].TrimEnd('\r')) is { Success: true } match; i--)
+        int i = lines.Length - 1;
+        for (; i >= 0 && MarkerLine().Match(lines[i].TrimEnd('\r')) is { Success: true } match; i--)
         {
             found.Add(match.Groups[1].Value);
         }
 
         found.Reverse();
-        return found;
+        return (found.Count == 0 ? body : string.Join('\n', lines[..(i + 1)]) + "\n", found);
     }
 
     [GeneratedRegex(@"[\\`][ \t]*\r?\n")]
