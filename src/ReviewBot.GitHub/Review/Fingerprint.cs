@@ -34,7 +34,30 @@ public static partial class Fingerprint
     public static string InstructionText(Finding finding, DockerfileDocument document)
     {
         var range = finding.Range;
-        var instructions = document.Instructions.Where(i => i.StartLine <= range.End && range.Start <= i.EndLine).ToList();
+
+        // Instructions are in line order and do not overlap: a binary search finds the first one the range
+        // touches, so 3,000 findings in a 3,000-instruction file cost 3,000 searches, not 9 million checks.
+        var all = document.Instructions;
+        int low = 0, high = all.Length;
+        while (low < high)
+        {
+            int middle = (low + high) / 2;
+            if (all[middle].EndLine < range.Start)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        var instructions = new List<Instruction>();
+        for (int i = low; i < all.Length && all[i].StartLine <= range.End; i++)
+        {
+            instructions.Add(all[i]);
+        }
+
         if (instructions.Count == 0)
         {
             return Normalize(finding.Message);

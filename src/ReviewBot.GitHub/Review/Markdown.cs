@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -298,8 +299,10 @@ public static class Markdown
     /// excluded because GFM links it without a scheme; mentions, URLs and e-mail links need <c>@</c> or <c>/</c>.
     /// </summary>
     private static bool IsPlain(string word) =>
-        word.All(c => char.IsLetterOrDigit(c) || ".,;:!?'\"()-+=%{}…".Contains(c, StringComparison.Ordinal))
-        && !word.Contains("www.", StringComparison.OrdinalIgnoreCase);
+        !word.AsSpan().ContainsAnyExcept(PlainCharacters) && !word.Contains("www.", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<char> PlainCharacters = SearchValues.Create(
+        [.. Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(c => char.IsLetterOrDigit(c) || ".,;:!?'\"()-+=%{}…".Contains(c, StringComparison.Ordinal))]);
 
     private static int RunLength(string text, int start)
     {
