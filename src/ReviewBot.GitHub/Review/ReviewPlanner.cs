@@ -31,9 +31,10 @@ public static class ReviewPlanner
         var fileComments = ImmutableArray.CreateBuilder<FileComment>();
         var fingerprints = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
 
+        int fileLevelProblems = 0;
         foreach (var file in files)
         {
-            PlanFile(file, options, candidates, fileComments, fingerprints);
+            fileLevelProblems += PlanFile(file, options, candidates, fileComments, fingerprints);
         }
 
         var fresh = candidates.Where(c => !options.PostedFingerprints.Contains(c.Fingerprint))
@@ -49,10 +50,11 @@ public static class ReviewPlanner
             ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId));
 
         var fileLevel = fileComments.ToImmutable();
-        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
+        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
     }
 
-    private static void PlanFile(
+    /// <returns>How many new problems go to the file comment (some may only be counted there, when they do not all fit).</returns>
+    private static int PlanFile(
         ReviewFile file,
         ReviewPlanOptions options,
         List<InlineComment> candidates,
@@ -155,6 +157,8 @@ public static class ReviewPlanner
             var (body, shown) = FileCommentBody(file.Path, lines, fresh, patchProblem, options.RuleDocsBaseUrl);
             fileComments.Add(new FileComment(file.Path, body, shown));
         }
+
+        return fresh.Count;
     }
 
     /// <summary>
@@ -279,12 +283,12 @@ public static class ReviewPlanner
         return (text.ToString(), [.. shown.Select(i => i.Fingerprint)]);
     }
 
-    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments)
+    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, int fileLevelProblems)
     {
         const int Reserve = 2000; // the closing lines: "and N more", omitted counts, file comments
 
         var text = new StringBuilder();
-        int total = inline.Length + overflow.Length + fileComments.Sum(f => f.Fingerprints.Length);
+        int total = inline.Length + overflow.Length + fileLevelProblems;
         text.Append(CultureInfo.InvariantCulture, $"**ReviewBot** keeps containers from running as root: {Markdown.Count(total)} new {(total == 1 ? "problem" : "problems")} in {Markdown.Count(files.Count)} changed {(files.Count == 1 ? "Dockerfile" : "Dockerfiles")}.");
         if (inline.Any(c => c.Suggestion is not null))
         {

@@ -53,6 +53,7 @@ public partial class SizeLimitTests
         Assert.True(listed > 50, $"only {listed} listed");
         Assert.Equal(file.Fingerprints, Fingerprint.Parse(file.Body)); // only those shown are claimed as posted
         Assert.Equal(listed, file.Fingerprints.Length);
+        Assert.Contains("3,000 new problems", plan.Body, StringComparison.Ordinal);
     }
 
     [Fact]
