@@ -296,10 +296,13 @@ public static class Markdown
 
     /// <summary>
     /// Letters, digits and punctuation that GitHub markdown gives no meaning inside a word. <c>www.</c> is
-    /// excluded because GFM links it without a scheme; mentions, URLs and e-mail links need <c>@</c> or <c>/</c>.
+    /// excluded because GFM links it without a scheme; mentions, URLs and e-mail links need <c>@</c> or <c>/</c>,
+    /// issue references <c>#</c> or <c>GH-</c>.
     /// </summary>
     private static bool IsPlain(string word) =>
-        !word.AsSpan().ContainsAnyExcept(PlainCharacters) && !word.Contains("www.", StringComparison.OrdinalIgnoreCase);
+        !word.AsSpan().ContainsAnyExcept(PlainCharacters)
+        && !word.Contains("www.", StringComparison.OrdinalIgnoreCase)
+        && !word.Contains("GH-", StringComparison.OrdinalIgnoreCase); // GitHub links GH-123 to issue 123 and marks it mentioned
 
     private static readonly SearchValues<char> PlainCharacters = SearchValues.Create(
         [.. Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(c => char.IsLetterOrDigit(c) || ".,;:!?'\"()-+=%{}…".Contains(c, StringComparison.Ordinal))]);

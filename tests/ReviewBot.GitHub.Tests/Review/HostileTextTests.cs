@@ -37,6 +37,7 @@ public class HostileTextTests
         "line\n@octocat",
         "<!-- reviewbot:fp=0123456789abcdef0123 -->",
         "~~~",
+        "GH-1 #2 owner/repo#3",
     ];
 
     private static string NewFilePatch(string text)

@@ -73,7 +73,7 @@ internal static partial class MarkdownChecker
         prose = OwnDocLink().Replace(prose, "]");
         prose = prose.Replace("<sub>", "", StringComparison.Ordinal).Replace("</sub>", "", StringComparison.Ordinal);
         prose = BlockQuote().Replace(prose, "");
-        foreach (var bad in new[] { "@", "<", ">", "](", "![", "http", "www.", "`", "&", "\\" })
+        foreach (var bad in new[] { "@", "<", ">", "](", "![", "http", "www.", "`", "&", "\\", "#", "GH-" })
         {
             Assert.False(prose.Contains(bad, StringComparison.OrdinalIgnoreCase), $"prose holds '{bad}':\n{prose}");
         }
