@@ -2,73 +2,148 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Rules;
+using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.GitHub.Checks;
 
-/// <summary>Builds the check run's title, summary table and annotations from the findings of a run.</summary>
+/// <summary>
+/// Builds the check run's title, summary table and annotations from the findings of a run. Paths and messages
+/// quote the pull request, so they reach the markdown summary only through <see cref="Markdown"/>; what does not
+/// fit GitHub's limits is counted per rule ("and 2,950 more: RB005 × 2,950"), never dropped silently.
+/// </summary>
 public static class CheckSummary
 {
-    /// <summary>One analyzed file's findings, for the check run.</summary>
-    public sealed record FileFindings(string Path, ImmutableArray<Finding> Findings, ImmutableArray<ParseDiagnostic> Diagnostics);
+    /// <summary>
+    /// At most this many annotations per check run. Each 50 take one request (<see cref="CheckRunPlan.MaxAnnotationsPerRequest"/>)
+    /// and GitHub allows about 80 content-creating requests a minute and 500 an hour, so 20 requests is the most
+    /// one review should spend on them; the rest are counted in the summary.
+    /// </summary>
+    public const int MaxAnnotations = 1000;
 
-    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes)
+    /// <summary>Room kept at the end of the summary for the "and N more" line and the omitted counts.</summary>
+    private const int SummaryReserve = 2000;
+
+    /// <summary>Notes (config problems, unread files …) take at most this much of the summary, so the findings keep the rest.</summary>
+    private const int MaxNotesLength = 16_000;
+
+    /// <summary>One analyzed file's findings, for the check run.</summary>
+    public sealed record FileFindings(string Path, ImmutableArray<Finding> Findings, ImmutableArray<ParseDiagnostic> Diagnostics)
     {
+        /// <summary>Findings the engine's per-file cap left out, counted per rule.</summary>
+        public ImmutableArray<OmittedFindings> Omitted { get; init; } = [];
+    }
+
+    /// <param name="files">The analyzed files.</param>
+    /// <param name="conclusionOnError">Conclusion when an error-level finding remains, listed or omitted.</param>
+    /// <param name="notes">Lines put at the top of the summary; they may quote the pull request.</param>
+    /// <param name="omittedSeverity">The severity an omitted finding of a rule counts with; by default the rule's own.</param>
+    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null)
+    {
+        omittedSeverity ??= DefaultSeverity;
         var all = files.SelectMany(f => f.Findings.Select(x => (f.Path, Finding: x))).OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start).ToList();
-        int errors = all.Count(x => x.Finding.Severity == Severity.Error);
-        int warnings = all.Count(x => x.Finding.Severity == Severity.Warning);
-        int notices = all.Count - errors - warnings;
+        var omitted = files.SelectMany(f => f.Omitted).Where(o => o.Count > 0).ToList();
+        int omittedCount = omitted.Sum(o => o.Count);
+        int Count(Severity severity) => all.Count(x => x.Finding.Severity == severity) + omitted.Where(o => omittedSeverity(o.RuleId) == severity).Sum(o => o.Count);
+        int errors = Count(Severity.Error);
+        int warnings = Count(Severity.Warning);
+        int notices = Count(Severity.Notice);
         var conclusion = errors > 0 ? conclusionOnError : CheckConclusion.Success;
 
         string title = files.Count == 0
             ? "No Dockerfile changed"
-            : all.Count == 0
+            : all.Count + omittedCount == 0
                 ? $"No problems in {Plural(files.Count, "Dockerfile")}"
                 : $"{Plural(errors, "error")}, {Plural(warnings, "warning")}, {Plural(notices, "notice")} in {Plural(files.Count, "Dockerfile")}";
 
+        // The most severe findings are annotated first, then the parse problems, up to MaxAnnotations.
+        var ranked = all.OrderByDescending(x => x.Finding.Severity).ToList();
+        var annotated = ranked.Take(MaxAnnotations).ToList();
+        var unannotated = ranked.Skip(MaxAnnotations).Select(x => x.Finding.RuleId).ToList();
+        var diagnostics = files.SelectMany(f => f.Diagnostics.Select(d => (f.Path, Diagnostic: d))).ToList();
+        var annotations = Annotations(annotated, diagnostics.Take(MaxAnnotations - annotated.Count));
+        int unannotatedDiagnostics = diagnostics.Count - (annotations.Length - annotated.Count);
+
         var summary = new StringBuilder();
+        int notesShown = 0;
         foreach (var note in notes)
         {
-            summary.Append("> ").AppendLine(note.ReplaceLineEndings(" ")).AppendLine();
+            var quoted = "> " + Markdown.Prose(note) + "\n\n";
+            if (summary.Length + quoted.Length > MaxNotesLength)
+            {
+                break;
+            }
+
+            summary.Append(quoted);
+            notesShown++;
+        }
+
+        if (notesShown < notes.Count)
+        {
+            summary.Append(CultureInfo.InvariantCulture, $"> And {Markdown.Count(notes.Count - notesShown)} more notes.\n\n");
         }
 
         if (files.Count == 0)
         {
-            summary.AppendLine("This pull request changes no Dockerfile, so there is nothing to check.");
+            summary.Append("This pull request changes no Dockerfile, so there is nothing to check.\n");
         }
-        else if (all.Count == 0)
+        else if (all.Count + omittedCount == 0)
         {
-            summary.AppendLine("Every changed Dockerfile runs as a non-root user.");
+            summary.Append("Every changed Dockerfile runs as a non-root user.\n");
         }
-        else
+        else if (all.Count > 0)
         {
-            summary.AppendLine("| File | Line | Rule | Severity | Problem |").AppendLine("|---|---|---|---|---|");
+            summary.Append("| File | Line | Rule | Severity | Problem |\n|---|---|---|---|---|\n");
+            int listed = 0;
             foreach (var (path, finding) in all)
             {
-                var row = $"| `{Cell(path)}` | {finding.Range} | {finding.RuleId} {Cell(finding.Rule.Name)} | {finding.Severity.ToString().ToLowerInvariant()} | {Cell(finding.Message)} |";
-                if (summary.Length + row.Length + 200 > CheckRunPlan.MaxSummaryLength)
+                var row = $"| {Markdown.TableCodeSpan(path)} | {finding.Range} | {finding.RuleId} {Markdown.TableProse(finding.Rule.Name)} | {finding.Severity.ToString().ToLowerInvariant()} | {Markdown.TableProse(finding.Message)} |\n";
+                if (summary.Length + row.Length + SummaryReserve > CheckRunPlan.MaxSummaryLength)
                 {
-                    summary.AppendLine().AppendLine("The table is cut here (GitHub limits a check summary to 65535 characters); the annotations list every finding.");
                     break;
                 }
 
-                summary.AppendLine(row);
+                summary.Append(row);
+                listed++;
+            }
+
+            if (listed < all.Count)
+            {
+                summary.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(all.Count - listed)} more (GitHub limits a check summary to {Markdown.Count(CheckRunPlan.MaxSummaryLength)} characters): {Markdown.Tally(all.Skip(listed).Select(x => x.Finding.RuleId))}.\n");
             }
         }
 
-        var diagnostics = files.SelectMany(f => f.Diagnostics.Select(d => (f.Path, d))).ToList();
-        var annotations = all.Select(x => new CheckAnnotation(
+        if (unannotated.Count + unannotatedDiagnostics > 0)
+        {
+            var left = Markdown.Tally(unannotated) + (unannotatedDiagnostics > 0 ? $"{(unannotated.Count > 0 ? ", " : "")}parse problems × {Markdown.Count(unannotatedDiagnostics)}" : "");
+            summary.Append(CultureInfo.InvariantCulture, $"\n{Markdown.Count(unannotated.Count + unannotatedDiagnostics)} more are not annotated (a check run here carries at most {Markdown.Count(MaxAnnotations)} annotations, to stay within GitHub's request limits): {left}.\n");
+        }
+
+        if (omittedCount > 0)
+        {
+            summary.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(omittedCount)} more that the engine counted but did not list (it keeps the most severe findings of a file): {Markdown.Tally(omitted.Select(o => (o.RuleId, o.Count)))}.\n");
+        }
+
+        return new CheckRunPlan(conclusion, Markdown.Truncate(title, CheckRunPlan.MaxTitleLength), Markdown.TruncateLines(summary.ToString(), CheckRunPlan.MaxSummaryLength), annotations);
+    }
+
+    /// <summary>Annotations in file order, each field within GitHub's limits.</summary>
+    private static ImmutableArray<CheckAnnotation> Annotations(List<(string Path, Finding Finding)> findings, IEnumerable<(string Path, ParseDiagnostic Diagnostic)> diagnostics) =>
+    [
+        .. findings
+            .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start)
+            .Select(x => new CheckAnnotation(
                 x.Path,
                 Math.Max(1, x.Finding.Range.Start),
                 Math.Max(1, x.Finding.Range.End),
                 Level(x.Finding.Severity),
-                Truncate($"{x.Finding.RuleId} {x.Finding.Rule.Title}", CheckRunPlan.MaxTitleLength),
-                Truncate(x.Finding.Message, CheckRunPlan.MaxAnnotationMessageLength)))
-            .Concat(diagnostics.Select(x => new CheckAnnotation(
-                x.Path, Math.Max(1, x.d.Line), Math.Max(1, x.d.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Truncate(x.d.Message, CheckRunPlan.MaxAnnotationMessageLength))))
-            .ToImmutableArray();
+                AnnotationTitle(x.Finding),
+                Utf8Truncate(x.Finding.Message, CheckRunPlan.MaxAnnotationMessageLength))),
+        .. diagnostics.Select(x => new CheckAnnotation(
+            x.Path, Math.Max(1, x.Diagnostic.Line), Math.Max(1, x.Diagnostic.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Utf8Truncate(x.Diagnostic.Message, CheckRunPlan.MaxAnnotationMessageLength))),
+    ];
 
-        return new CheckRunPlan(conclusion, Truncate(title, CheckRunPlan.MaxTitleLength), summary.ToString(), annotations);
-    }
+    private static string AnnotationTitle(Finding finding) => Markdown.Truncate($"{finding.RuleId} {finding.Rule.Title}", CheckRunPlan.MaxTitleLength);
 
     public static AnnotationLevel Level(Severity severity) => severity switch
     {
@@ -77,9 +152,37 @@ public static class CheckSummary
         _ => AnnotationLevel.Notice,
     };
 
-    private static string Plural(int count, string noun) => count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun + "s");
+    /// <summary>A rule's default severity; an id the engine does not know counts as an error, so nothing unknown passes.</summary>
+    public static Severity DefaultSeverity(string ruleId) => RuleRunner.Find(ruleId)?.DefaultSeverity ?? Severity.Error;
 
-    private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
+    private static string Plural(int count, string noun) => Markdown.Count(count) + " " + (count == 1 ? noun : noun + "s");
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>
+    /// GitHub states the annotation message limit as 64 KB: cut so the UTF-8 form fits, which also keeps it
+    /// within 64 K characters, never between the halves of a surrogate pair.
+    /// </summary>
+    private static string Utf8Truncate(string text, int maxBytes)
+    {
+        if (text.Length * 3 <= maxBytes || System.Text.Encoding.UTF8.GetByteCount(text) <= maxBytes)
+        {
+            return text;
+        }
+
+        int bytes = 3; // the "…"
+        int keep = 0;
+        while (keep < text.Length)
+        {
+            int width = char.IsHighSurrogate(text[keep]) && keep + 1 < text.Length && char.IsLowSurrogate(text[keep + 1]) ? 2 : 1;
+            int size = width == 2 ? 4 : text[keep] < 0x80 ? 1 : text[keep] < 0x800 ? 2 : 3;
+            if (bytes + size > maxBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            keep += width;
+        }
+
+        return text[..keep] + "…";
+    }
 }

@@ -9,6 +9,7 @@ public static class CommentText
     /// <summary>The pragma the engine honours on the line above an instruction.</summary>
     public static string SuppressionPragma(string ruleId) => $"# reviewbot ignore={ruleId}";
 
+    /// <param name="note">Markdown of ours, shown after the fix (anything quoted in it is already made safe).</param>
     public static string Inline(Finding finding, IReadOnlyList<string>? suggestion, string fingerprint, string docsBaseUrl, string? note = null)
     {
         var text = new StringBuilder();
@@ -21,7 +22,7 @@ public static class CommentText
 
         if (suggestion is not null && finding.Fix is { } fix)
         {
-            text.Append(fix.Description).Append('\n');
+            text.Append(Markdown.Prose(fix.Description)).Append('\n');
             text.Append(MarkdownFence.Block("suggestion", string.Join('\n', suggestion) + (suggestion.Count > 0 ? "\n" : ""))).Append('\n');
         }
 
@@ -34,9 +35,9 @@ public static class CommentText
         return text.ToString();
     }
 
-    /// <summary>Bold rule id and title, the severity, and the engine's message.</summary>
+    /// <summary>Bold rule id and title, the severity, and the engine's message (which quotes the Dockerfile, so it goes through <see cref="Markdown.Prose(string, int)"/>).</summary>
     public static string Headline(Finding finding) =>
-        $"**{finding.RuleId} · {finding.Rule.Title}** ({finding.Severity.ToString().ToLowerInvariant()}): {finding.Message}";
+        $"**{finding.RuleId} · {finding.Rule.Title}** ({finding.Severity.ToString().ToLowerInvariant()}): {Markdown.Prose(finding.Message)}";
 
     public static string Footer(Finding finding, string docsBaseUrl) =>
         $"<sub>[{finding.RuleId} {finding.Rule.Name}]({DocUrl(finding, docsBaseUrl)}) · Intended? Put `{SuppressionPragma(finding.RuleId)}` on the line above the instruction, or disable {finding.RuleId} under `rules:` in `.github/reviewbot.yml`.</sub>";

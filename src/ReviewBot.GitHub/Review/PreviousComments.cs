@@ -5,41 +5,64 @@ namespace ReviewBot.GitHub.Review;
 /// <summary>
 /// Our earlier review comments on a pull request: the fingerprints they carry (so nothing is posted twice)
 /// and the "Fixed in &lt;sha&gt;" answers for those whose problem is gone. Shared by the App and the Action.
-/// Only comments written by a bot account count as ours, so a person pasting a fingerprint marker into a
-/// comment cannot silence a finding.
+/// Only comments written by our own bot account count as ours (the App's <c>{slug}[bot]</c>, or
+/// <c>github-actions[bot]</c> for the Action): a person, or any other bot, pasting a fingerprint marker into a
+/// comment cannot silence a finding, and their "Fixed in" reply does not stop ours.
 /// </summary>
 public sealed class PreviousComments
 {
     public const string FixedPrefix = "Fixed in ";
 
+    /// <summary>The account that writes comments made with GitHub Actions' GITHUB_TOKEN.</summary>
+    public const string ActionsBotLogin = "github-actions[bot]";
+
     private readonly IReadOnlyList<ExistingComment> all;
+    private readonly Func<ExistingComment, bool> isOurs;
     private readonly List<ExistingComment> ours;
 
-    private PreviousComments(IReadOnlyList<ExistingComment> all)
+    private PreviousComments(IReadOnlyList<ExistingComment> all, Func<ExistingComment, bool> isOurs)
     {
         this.all = all;
-        ours = [.. all.Where(c => c.InReplyToId is null && string.Equals(c.UserType, "Bot", StringComparison.OrdinalIgnoreCase) && Fingerprint.Parse(c.Body).Any())];
+        this.isOurs = isOurs;
+        ours = [.. all.Where(c => c.InReplyToId is null && isOurs(c) && Fingerprint.Parse(c.Body).Any())];
         Fingerprints = ours.SelectMany(c => Fingerprint.Parse(c.Body)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Fingerprints of the problems our comments already point out.</summary>
     public IReadOnlySet<string> Fingerprints { get; }
 
-    public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, CancellationToken cancellationToken) =>
-        new(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false));
+    /// <summary>The comments of a pull request as listed, read as <paramref name="botLogin"/>'s (e.g. <c>reviewbot[bot]</c>).</summary>
+    public static PreviousComments From(IReadOnlyList<ExistingComment> comments, string botLogin)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(botLogin);
 
-    /// <summary>Our comments none of whose problems the new plan still has get one "Fixed in &lt;sha&gt;" reply.</summary>
+        // GitHub logins are case-insensitive, and "[bot]" cannot be part of a person's login: the login alone tells.
+        return new(comments, c => string.Equals(c.UserLogin, botLogin, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Lists the pull request's review comments and keeps those <paramref name="botLogin"/> wrote.</summary>
+    public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, string botLogin, CancellationToken cancellationToken) =>
+        From(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), botLogin);
+
+    /// <summary>
+    /// Transitional, until the callers pass their bot login (the App's from GET /app, the Action's
+    /// <see cref="ActionsBotLogin"/>): trusts any bot account, as before. Remove once no caller uses it.
+    /// </summary>
+    public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, CancellationToken cancellationToken) =>
+        new(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), c => string.Equals(c.UserType, "Bot", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Ids of our comments none of whose problems <paramref name="plan"/> still has, and that we have not answered yet.</summary>
+    public IEnumerable<long> FixedComments(ReviewPlan plan) => ours
+        .Where(comment => !Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)
+            && !all.Any(reply => reply.InReplyToId == comment.Id && isOurs(reply) && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
+        .Select(comment => comment.Id);
+
+    /// <summary>Each of <see cref="FixedComments"/> gets one "Fixed in &lt;sha&gt;" reply.</summary>
     public async Task AnswerFixedAsync(PullRequestClient client, string owner, string repo, int number, ReviewPlan plan, string headSha, CancellationToken cancellationToken)
     {
-        foreach (var comment in ours)
+        foreach (var id in FixedComments(plan).ToList())
         {
-            if (Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)
-                || all.Any(reply => reply.InReplyToId == comment.Id && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            await client.ReplyAsync(owner, repo, number, comment.Id, $"{FixedPrefix}{headSha}.", cancellationToken).ConfigureAwait(false);
+            await client.ReplyAsync(owner, repo, number, id, $"{FixedPrefix}{headSha}.", cancellationToken).ConfigureAwait(false);
         }
     }
 }

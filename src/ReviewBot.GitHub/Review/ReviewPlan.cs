@@ -14,6 +14,9 @@ public sealed record ReviewPlanOptions
     /// <summary>GitHub: a review should carry at most 30 inline comments; the rest are summarized in the review body.</summary>
     public const int MaxInlineCommentsPerReview = 30;
 
+    /// <summary>GitHub: a review body and each review comment body take at most 65,536 characters; longer is refused (422).</summary>
+    public const int MaxBodyLength = 65_536;
+
     public ReviewEvent Event { get; init; } = ReviewEvent.Comment;
 
     /// <summary>Conclusion when an error-level finding remains (config <c>check.conclusion_on_error</c>).</summary>
@@ -33,11 +36,15 @@ public sealed record ReviewPlanOptions
 
     public int MaxInlineComments { get; init; } = MaxInlineCommentsPerReview;
 
-    /// <summary>The review event and the check's conclusion on error-level findings, as the repository configured them.</summary>
+    /// <summary>The repository's per-rule severities (config <c>rules.severity</c>): they also weigh findings the engine's cap left out.</summary>
+    public ImmutableDictionary<string, Severity> SeverityOverrides { get; init; } = ImmutableDictionary.Create<string, Severity>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The review event, the check's conclusion on error-level findings and the rule severities, as the repository configured them.</summary>
     public static ReviewPlanOptions From(RepositoryConfig config) => new()
     {
         Event = config.ReviewEvent,
         ConclusionOnError = config.ConclusionOnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure,
+        SeverityOverrides = config.SeverityOverrides,
     };
 }
 

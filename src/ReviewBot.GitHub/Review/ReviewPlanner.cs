@@ -31,9 +31,10 @@ public static class ReviewPlanner
         var fileComments = ImmutableArray.CreateBuilder<FileComment>();
         var fingerprints = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
 
+        int fileLevelProblems = 0;
         foreach (var file in files)
         {
-            PlanFile(file, options, candidates, fileComments, fingerprints);
+            fileLevelProblems += PlanFile(file, options, candidates, fileComments, fingerprints);
         }
 
         var fresh = candidates.Where(c => !options.PostedFingerprints.Contains(c.Fingerprint))
@@ -43,15 +44,17 @@ public static class ReviewPlanner
         var overflow = fresh.Skip(options.MaxInlineComments).ToImmutableArray();
 
         var check = CheckSummary.Build(
-            [.. files.Select(f => new CheckSummary.FileFindings(f.Path, f.Analysis.Findings, f.Analysis.Diagnostics))],
+            [.. files.Select(f => new CheckSummary.FileFindings(f.Path, f.Analysis.Findings, f.Analysis.Diagnostics) { Omitted = f.Analysis.Omitted })],
             options.ConclusionOnError,
-            options.Notes);
+            options.Notes,
+            ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId));
 
         var fileLevel = fileComments.ToImmutable();
-        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
+        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
     }
 
-    private static void PlanFile(
+    /// <returns>How many new problems go to the file comment (some may only be counted there, when they do not all fit).</returns>
+    private static int PlanFile(
         ReviewFile file,
         ReviewPlanOptions options,
         List<InlineComment> candidates,
@@ -69,7 +72,7 @@ public static class ReviewPlanner
         catch (FormatException e)
         {
             patch = FilePatch.Empty;
-            patchProblem = "GitHub's diff for this file could not be read (" + e.Message + "), so nothing is shown inline.";
+            patchProblem = "GitHub's diff for this file could not be read (" + Markdown.Prose(e.Message) + "), so nothing is shown inline.";
         }
 
         if (file.Patch is null)
@@ -101,15 +104,23 @@ public static class ReviewPlanner
                     takenEdits.AddRange(edits);
                     placedSpans.Add(span);
                     var suggestion = SuggestionText.Build(lines, span.Start, span.End, edits);
+                    var body = CommentText.Inline(finding, suggestion, fp, options.RuleDocsBaseUrl);
+                    bool fits = body.Length <= ReviewPlanOptions.MaxBodyLength;
+                    if (!fits)
+                    {
+                        // A suggestion must hold the exact lines or nothing: a cut one would break the file on "Commit suggestion".
+                        body = CommentText.Inline(finding, null, fp, options.RuleDocsBaseUrl, TooLongForSuggestion(suggestion));
+                    }
+
                     candidates.Add(new InlineComment(
                         file.Path,
                         span.Start == span.End ? null : span.Start,
                         span.End,
-                        CommentText.Inline(finding, suggestion, fp, options.RuleDocsBaseUrl),
+                        body,
                         fp,
                         finding.RuleId,
                         finding.Severity,
-                        finding.Message) { Suggestion = [.. suggestion] });
+                        finding.Message) { Suggestion = fits ? [.. suggestion] : null });
                 }
                 else
                 {
@@ -143,8 +154,11 @@ public static class ReviewPlanner
         var fresh = unplaced.Where(u => !options.PostedFingerprints.Contains(u.Fingerprint)).ToList();
         if (fresh.Count > 0)
         {
-            fileComments.Add(new FileComment(file.Path, FileCommentBody(file.Path, lines, fresh, patchProblem, options.RuleDocsBaseUrl), [.. fresh.Select(u => u.Fingerprint)]));
+            var (body, shown) = FileCommentBody(file.Path, lines, fresh, patchProblem, options.RuleDocsBaseUrl);
+            fileComments.Add(new FileComment(file.Path, body, shown));
         }
+
+        return fresh.Count;
     }
 
     /// <summary>
@@ -206,42 +220,76 @@ public static class ReviewPlanner
         return null;
     }
 
-    private static string FileCommentBody(string path, IReadOnlyList<string> lines, List<Unplaced> items, string? patchProblem, string docsBaseUrl)
+    private static string TooLongForSuggestion(IReadOnlyList<string> suggestion) =>
+        $"The suggested change ({Markdown.Count(suggestion.Count)} lines, {Markdown.Count(suggestion.Sum(l => l.Length + 1))} characters) is too long for a review comment "
+        + $"(GitHub takes at most {Markdown.Count(ReviewPlanOptions.MaxBodyLength)}), so it is not offered as a suggestion: run `reviewbot scan --fix` on the file, or apply the fix by hand.";
+
+    /// <summary>
+    /// The file comment, within <see cref="ReviewPlanOptions.MaxBodyLength"/>: the problems that fit, each with its
+    /// marker, "and N more" for the rest (their fingerprints are not claimed, so a later run comments on them),
+    /// and the combined fix of those shown as a diff when that fits too.
+    /// </summary>
+    private static (string Body, ImmutableArray<string> Shown) FileCommentBody(string path, IReadOnlyList<string> lines, List<Unplaced> items, string? patchProblem, string docsBaseUrl)
     {
+        const string Intended = "\nIntended? Put `# reviewbot ignore=<rule>` on the line above the instruction, or disable the rule in `.github/reviewbot.yml`.\n";
+        const int Reserve = 1000; // the "and N more" line
+
         var text = new StringBuilder();
-        text.Append("**ReviewBot** found ").Append(items.Count == 1 ? "a problem" : $"{items.Count} problems")
-            .Append(" in `").Append(path).Append("` that cannot be shown on the changed lines:\n\n");
+        text.Append("**ReviewBot** found ").Append(items.Count == 1 ? "a problem" : $"{Markdown.Count(items.Count)} problems")
+            .Append(" in ").Append(Markdown.CodeSpan(path)).Append(" that cannot be shown on the changed lines:\n\n");
         if (patchProblem is not null)
         {
             text.Append("> ").Append(patchProblem).Append("\n\n");
         }
 
+        var shown = new List<Unplaced>();
+        int markers = 0;
         foreach (var item in items)
         {
             var f = item.Finding;
-            text.Append(CultureInfo.InvariantCulture, $"- line {f.Range}: {CommentText.Headline(f)} ([doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
+            var line = string.Create(CultureInfo.InvariantCulture, $"- line {f.Range}: {CommentText.Headline(f)} ([doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
+            int marker = Fingerprint.Marker(item.Fingerprint).Length + 1;
+            if (text.Length + line.Length + markers + marker + Intended.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
+            {
+                break;
+            }
+
+            text.Append(line);
+            markers += marker;
+            shown.Add(item);
         }
 
-        var edits = FixApplier.Combine(items.Where(i => i.WithFix).Select(i => i.Finding.Fix!));
+        if (shown.Count < items.Count)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- and {Markdown.Count(items.Count - shown.Count)} more (a comment holds at most {Markdown.Count(ReviewPlanOptions.MaxBodyLength)} characters; a later run comments on them): {Markdown.Tally(items.Skip(shown.Count).Select(i => i.Finding.RuleId))}\n");
+        }
+
+        var edits = FixApplier.Combine(shown.Where(i => i.WithFix).Select(i => i.Finding.Fix!));
         if (!edits.IsEmpty)
         {
-            text.Append("\nThe fix, to apply by hand:\n\n").Append(MarkdownFence.Block("diff", UnifiedDiff.ToText(UnifiedDiff.Create(path, lines, edits))));
+            var diff = UnifiedDiff.ToText(UnifiedDiff.Create(path, lines, edits));
+            var block = "\nThe fix, to apply by hand:\n\n" + MarkdownFence.Block("diff", diff);
+            text.Append(text.Length + block.Length + markers + Intended.Length <= ReviewPlanOptions.MaxBodyLength
+                ? block
+                : $"\nThe fix is too long to show here ({Markdown.Count(diff.Count(c => c == '\n'))} lines of diff): run `reviewbot scan --fix` on the file.\n");
         }
 
-        text.Append("\nIntended? Put `# reviewbot ignore=<rule>` on the line above the instruction, or disable the rule in `.github/reviewbot.yml`.\n");
-        foreach (var item in items)
+        text.Append(Intended);
+        foreach (var item in shown)
         {
             text.Append(Fingerprint.Marker(item.Fingerprint)).Append('\n');
         }
 
-        return text.ToString();
+        return (text.ToString(), [.. shown.Select(i => i.Fingerprint)]);
     }
 
-    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments)
+    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, int fileLevelProblems)
     {
+        const int Reserve = 2000; // the closing lines: "and N more", omitted counts, file comments
+
         var text = new StringBuilder();
-        int total = inline.Length + overflow.Length + fileComments.Sum(f => f.Fingerprints.Length);
-        text.Append(CultureInfo.InvariantCulture, $"**ReviewBot** keeps containers from running as root: {total} new {(total == 1 ? "problem" : "problems")} in {files.Count} changed {(files.Count == 1 ? "Dockerfile" : "Dockerfiles")}.");
+        int total = inline.Length + overflow.Length + fileLevelProblems;
+        text.Append(CultureInfo.InvariantCulture, $"**ReviewBot** keeps containers from running as root: {Markdown.Count(total)} new {(total == 1 ? "problem" : "problems")} in {Markdown.Count(files.Count)} changed {(files.Count == 1 ? "Dockerfile" : "Dockerfiles")}.");
         if (inline.Any(c => c.Suggestion is not null))
         {
             text.Append(" Each suggestion below can be applied with one click; apply them together with **Add suggestion to batch**.");
@@ -250,12 +298,31 @@ public static class ReviewPlanner
         text.Append('\n');
         if (!overflow.IsEmpty)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\nA review carries at most {maxInline} inline comments; {overflow.Length} more are listed here and in the check run, and are commented on in a later run:\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"\nA review carries at most {maxInline} inline comments; {Markdown.Count(overflow.Length)} more are listed here and in the check run, and are commented on in a later run:\n\n");
             text.Append("| File | Line | Rule | Problem |\n|---|---|---|---|\n");
+            int listed = 0;
             foreach (var c in overflow)
             {
-                text.Append(CultureInfo.InvariantCulture, $"| `{c.Path}` | {c.Line} | {c.RuleId} | {c.Message.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+                var row = string.Create(CultureInfo.InvariantCulture, $"| {Markdown.TableCodeSpan(c.Path)} | {c.Line} | {c.RuleId} | {Markdown.TableProse(c.Message)} |\n");
+                if (text.Length + row.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
+                {
+                    break;
+                }
+
+                text.Append(row);
+                listed++;
             }
+
+            if (listed < overflow.Length)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(overflow.Length - listed)} more: {Markdown.Tally(overflow.Skip(listed).Select(c => c.RuleId))}.\n");
+            }
+        }
+
+        var omitted = files.SelectMany(f => f.Analysis.Omitted).Where(o => o.Count > 0).ToList();
+        if (omitted.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(omitted.Sum(o => o.Count))} more that the engine counted but did not list (it keeps the most severe findings of a file): {Markdown.Tally(omitted.Select(o => (o.RuleId, o.Count)))}.\n");
         }
 
         if (!fileComments.IsEmpty)
@@ -263,6 +330,6 @@ public static class ReviewPlanner
             text.Append("\nProblems outside the changed lines are in file comments with the fix as a diff.\n");
         }
 
-        return text.ToString();
+        return Markdown.TruncateLines(text.ToString(), ReviewPlanOptions.MaxBodyLength);
     }
 }
