@@ -70,8 +70,8 @@ internal static class NonRootFix
         //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
         int prepareIndex = firstChowned >= 0 && firstChowned < userIndex ? firstChowned : userIndex;
         var folders = plan.Owner is not null && final.Base.HasShell ? FoldersToOwn(context, final) : [];
-        string? early = Own(folders.Where(f => f.MadeAt < prepareIndex).Select(f => f.Path), plan.Owner);
-        string? late = Own(folders.Where(f => f.MadeAt >= prepareIndex).Select(f => f.Path), plan.Owner);
+        string? early = Own(final, prepareIndex, folders.Where(f => f.MadeAt < prepareIndex), plan.Owner);
+        string? late = Own(final, userIndex, folders.Where(f => f.MadeAt >= prepareIndex), plan.Owner);
         string? prepareCommand = Join(plan.Create, early);
         string? userCommand = late;
         if (prepareIndex == userIndex)
@@ -121,14 +121,54 @@ internal static class NonRootFix
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : first + " && " + second;
 
-    private static string? Own(IEnumerable<string> paths, string? owner)
+    /// <summary>
+    /// <c>mkdir -p … &amp;&amp; chown owner …</c> for the folders, run before instruction <paramref name="at"/> of the
+    /// final stage. Each path is one quoted shell word; a path that cannot be quoted safely is left out.
+    /// </summary>
+    private static string? Own(Stage final, int at, IEnumerable<Folder> folders, string? owner)
     {
-        var list = paths.Distinct(StringComparer.Ordinal).ToList();
-        return list.Count == 0 || owner is null ? null : $"mkdir -p {string.Join(' ', list)} && chown {owner} {string.Join(' ', list)}";
+        if (owner is null || !SafeText.IsValidSpec(owner))
+        {
+            return null;
+        }
+
+        var words = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            if (!seen.Add(folder.Path))
+            {
+                continue;
+            }
+
+            string? word = SafeText.QuotePath(folder.Raw, folder.Path, name =>
+                ValueAt(final, at, name) is { } there && folder.Stage.ExpandAt(folder.Index, "${" + name + "}").Text == there);
+            if (word is not null)
+            {
+                words.Add(word);
+            }
+        }
+
+        return words.Count == 0 ? null : $"mkdir -p {string.Join(' ', words)} && chown {owner} {string.Join(' ', words)}";
     }
 
-    /// <summary>A folder the application may write, and the index of the RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).</summary>
-    private readonly record struct Folder(string Path, int MadeAt);
+    /// <summary>The known value of an ARG or ENV just before instruction <paramref name="at"/> (null when undeclared or unknown).</summary>
+    private static string? ValueAt(Stage final, int at, string name)
+    {
+        if (at >= final.Instructions.Length)
+        {
+            return final.FinalScope.TryGetValue(name, out var value) ? value.Value : null;
+        }
+
+        var expansion = final.ExpandAt(at, "${" + name + "}");
+        return expansion.IsResolved ? expansion.Text : null;
+    }
+
+    /// <summary>
+    /// A folder the application may write: its expanded path, the word the Dockerfile wrote, where it wrote it,
+    /// and the index of the final stage's RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).
+    /// </summary>
+    private readonly record struct Folder(string Path, string Raw, Stage Stage, int Index, int MadeAt);
 
     /// <summary>
     /// Folders the application writes that would stay root-owned: the final WORKDIR, VOLUME paths, and folders
@@ -151,14 +191,17 @@ internal static class NonRootFix
                     "RUN" when stage.UserBefore(i).IsRoot => MkdirTargets(DockerfileModel.ShellText(instruction)),
                     _ => [],
                 };
-                foreach (var raw in paths)
+                foreach (var word in paths)
                 {
-                    var path = stage.ExpandAt(i, raw.Trim('"', '\''), escape);
+                    string raw = word.Trim('"', '\'');
+                    var path = stage.ExpandAt(i, raw, escape);
                     string text = path.Text.TrimEnd('/');
-                    if (path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/")
-                        && text.IndexOfAny([' ', '*', '?', '$', '{', '"', '\'']) < 0 && !IsTemporary(text))
+                    // A RUN's own words are shell: with anything but plain characters and variables, the folder the
+                    // shell made is not the text we read.
+                    bool readable = !instruction.Is("RUN") || SafeText.IsPlainOrVariables(raw);
+                    if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
-                        folders.Add(new Folder(text, isFinal && instruction.Is("RUN") ? i : -1));
+                        folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));
                     }
                 }
             }
@@ -213,7 +256,7 @@ internal static class NonRootFix
 
         // A non-root user the Dockerfile already creates: just switch to it.
         var created = final.CreatedUsers.Values
-            .Where(u => u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers))
+            .Where(u => u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))
             .OrderBy(u => u.Source.StartLine)
             .LastOrDefault();
         if (created is not null)
@@ -237,13 +280,17 @@ internal static class NonRootFix
             return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
         }
 
-        if (!info.HasShell || info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless)
+        // Names from the configuration go into a RUN line: only valid POSIX names do, else numeric ids.
+        bool namesValid = SafeText.IsValidName(options.UserName) && SafeText.IsValidName(options.GroupName);
+        if (!info.HasShell || info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless || !namesValid)
         {
             // Scratch and distroless reserve 65532 for non-root; elsewhere the configured ids.
             bool reserved = info.Family is DistroFamily.Scratch or DistroFamily.Distroless or DistroFamily.Wolfi;
             string spec = Numeric(Free(info, reserved ? NonRootUid : options.Uid), Free(info, reserved ? NonRootUid : options.Gid));
-            string why = info.HasShell ? "has no user-creation tools we can count on" : "has no shell to create a user in";
-            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {Describe(final)} {why}, and a numeric USER needs no /etc/passwd entry.");
+            string why = !info.HasShell ? $"{Describe(final)} has no shell to create a user in"
+                : info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless ? $"{Describe(final)} has no user-creation tools we can count on"
+                : "the configured user or group name is not a valid POSIX name";
+            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {why}, and a numeric USER needs no /etc/passwd entry.");
         }
 
         int chosenUid = Free(info, options.Uid);

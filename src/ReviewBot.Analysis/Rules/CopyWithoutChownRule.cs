@@ -37,12 +37,15 @@ public sealed class CopyWithoutChownRule : IRule
             }
 
             string destination = InstructionEdits.Destination(instruction) ?? "";
+            bool valid = SafeText.IsValidSpec(owner);
             yield return new Finding(
                 Descriptor,
                 Descriptor.DefaultSeverity,
                 instruction.Range,
-                $"{instruction.Keyword} leaves {destination} owned by root while the image runs as {user.Spec}: the application cannot write there. Give the files to the user with --chown={owner}.",
-                new Fix($"Add --chown={owner}.", [InstructionEdits.SetChown(context.Document, instruction, owner)]));
+                valid
+                    ? $"{instruction.Keyword} leaves {destination} owned by root while the image runs as {user.Spec}: the application cannot write there. Give the files to the user with --chown={owner}."
+                    : $"{instruction.Keyword} leaves {destination} owned by root while the image runs as {user.Spec}: the application cannot write there. {user.Spec} is not a valid user[:group] name, so no fix names it: give the files to a valid user or numeric uid:gid with --chown.",
+                valid ? new Fix($"Add --chown={owner}.", [InstructionEdits.SetChown(context.Document, instruction, owner)]) : null);
         }
     }
 }
