@@ -55,6 +55,20 @@ public class ImageDataFileTests
     }
 
     [Fact]
+    public void Every_shipped_user_is_a_posix_name_a_suggestion_may_carry()
+    {
+        // Fixes write these names into USER, --chown and chown lines: only valid POSIX names and ids are safe to click.
+        foreach (var entry in ImageKnowledge.Current.Entries.AddRange(ImageKnowledge.Current.Guesses))
+        {
+            foreach (var user in entry.Info.ShippedUsers)
+            {
+                Assert.True(ReviewBot.Analysis.Fixes.SafeText.IsValidUserOrId(user.Name), $"{entry.Id}: {user.Name}");
+                Assert.True(user.UserExpression is null || System.Text.RegularExpressions.Regex.IsMatch(user.UserExpression, @"^(\$\{?[A-Z_][A-Z0-9_]*\}?|[0-9]+(:[0-9]+)?)$"), $"{entry.Id}: {user.UserExpression}");
+            }
+        }
+    }
+
+    [Fact]
     public void Problems_are_reported_for_a_broken_data_file()
     {
         const string json = """
