@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Model;
 using ReviewBot.Analysis.Rules;
@@ -14,7 +15,7 @@ namespace ReviewBot.Analysis.Fixes;
 /// <c>--chown</c>, and <c>USER</c> goes after the last instruction that needs root and before the
 /// runtime-only instructions.
 /// </summary>
-internal static class NonRootFix
+internal static partial class NonRootFix
 {
     /// <summary>The uid/gid distroless and Chainguard images reserve for their <c>nonroot</c> user.</summary>
     public const int NonRootUid = 65532;
@@ -79,7 +80,17 @@ internal static class NonRootFix
             (prepareCommand, userCommand) = (Join(prepareCommand, userCommand), null);
         }
 
-        string userText = Run(document, final, userIndex, userCommand, current) + InstructionEdits.NewLine(document, IndentAt(final, userIndex), "USER " + plan.User);
+        // USER ${APP_USER} with ARG APP_USER=root: the ARG's default changes, so --build-arg still chooses the user.
+        var rootArg = replaceRootUser ? RootArg(document, final, rootUserIndex) : null;
+        string userLine = rootArg is null
+            ? InstructionEdits.NewLine(document, IndentAt(final, userIndex), "USER " + plan.User)
+            : InstructionEdits.Text(document, instructions[rootUserIndex]);
+        if (rootArg is { } arg)
+        {
+            edits.Add(arg.Edit(plan.User));
+        }
+
+        string userText = Run(document, final, userIndex, userCommand, current) + userLine;
         string prepareText = Run(document, final, prepareIndex, prepareCommand, current);
         if (prepareIndex == userIndex)
         {
@@ -104,6 +115,105 @@ internal static class NonRootFix
 
         return new Fix(plan.How, edits.ToImmutable());
     }
+
+    /// <summary>The ARG whose default makes <c>USER $NAME</c> root, and how to give it another default.</summary>
+    private sealed record DefaultArg(DockerfileDocument Document, Instruction Arg, string Name)
+    {
+        public TextEdit Edit(string user)
+        {
+            for (int line = Arg.StartLine; line <= Arg.EndLine; line++)
+            {
+                string text = Document.Line(line);
+                var match = Regex.Match(text, @"(?<=(^|\s))" + Regex.Escape(Name) + @"=(?<value>""[^""]*""|'[^']*'|\S+)");
+                if (match.Success)
+                {
+                    var value = match.Groups["value"];
+                    return new TextEdit(line, line, text[..value.Index] + user + text[(value.Index + value.Length)..] + Document.NewLine);
+                }
+            }
+
+            throw new InvalidOperationException($"{Name} has no default on lines {Arg.StartLine}-{Arg.EndLine}");
+        }
+    }
+
+    /// <summary>
+    /// For <c>USER $X</c> (or <c>${X}</c>) where X is, directly or through <c>ENV X=${Y}</c>, an ARG whose default is
+    /// root: that ARG. Null when the USER says anything else, a default is not root, or the variables are used
+    /// anywhere else in the stage (changing the default would then change more than the user).
+    /// </summary>
+    private static DefaultArg? RootArg(DockerfileDocument document, Stage final, int userIndex)
+    {
+        var instructions = final.Instructions;
+        var reference = VariableReference().Match(instructions[userIndex].Arguments.Trim());
+        if (!reference.Success)
+        {
+            return null;
+        }
+
+        string name = reference.Groups["name"].Value;
+        var declarations = new List<Instruction> { instructions[userIndex] };
+        var names = new List<string> { name };
+        int position = userIndex;
+        for (int hops = 0; hops < 4; hops++)
+        {
+            int at = -1;
+            string? value = null;
+            bool isArg = false;
+            for (int i = position - 1; i >= 0 && at < 0; i--)
+            {
+                var instruction = instructions[i];
+                if (instruction.Is("ENV") && Declarations.ParseEnv(instruction.Arguments).LastOrDefault(d => d.Name == name) is { Name: not null } env)
+                {
+                    (at, value) = (i, env.Value);
+                }
+                else if (instruction.Is("ARG") && Declarations.ParseArg(instruction.Arguments).LastOrDefault(d => d.Name == name) is { Name: not null } arg)
+                {
+                    (at, value, isArg) = (i, arg.Value, true);
+                }
+            }
+
+            if (at < 0)
+            {
+                return null;
+            }
+
+            declarations.Add(instructions[at]);
+            Instruction declaration = instructions[at];
+            if (isArg && value is null)
+            {
+                // ARG X without a default in the stage takes the global ARG's default (declared before the first FROM).
+                declaration = document.Instructions.TakeWhile(i => !i.Is("FROM")).LastOrDefault(i => i.Is("ARG") && Declarations.ParseArg(i.Arguments).Any(d => d.Name == name && d.Value is not null))!;
+                if (declaration is null)
+                {
+                    return null;
+                }
+
+                value = Declarations.ParseArg(declaration.Arguments).Last(d => d.Name == name).Value;
+            }
+
+            if (isArg)
+            {
+                bool root = value is not null && DockerfileModel.IsRootName(DockerfileModel.SplitSpec(value).User, final.CreatedUsers);
+                bool usedElsewhere = instructions.Where(i => !declarations.Contains(i))
+                    .Any(i => names.Any(n => Regex.IsMatch(i.Arguments + " " + string.Join(' ', i.Flags.Select(f => f.Value)), @"\$\{?" + Regex.Escape(n) + @"\b")));
+                return root && !usedElsewhere ? new DefaultArg(document, declaration, name) : null;
+            }
+
+            var next = VariableReference().Match(value ?? "");
+            if (!next.Success)
+            {
+                return null;
+            }
+
+            (name, position) = (next.Groups["name"].Value, at);
+            names.Add(name);
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^\$(\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}|(?<name>[A-Za-z_][A-Za-z0-9_]*))$")]
+    private static partial Regex VariableReference();
 
     /// <summary>A RUN line (after a USER root line when the user there is not root), or "" for no command.</summary>
     private static string Run(DockerfileDocument document, Stage final, int index, string? command, EffectiveUser current)

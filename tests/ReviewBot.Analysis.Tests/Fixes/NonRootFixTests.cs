@@ -182,4 +182,37 @@ public class NonRootFixTests
         var result = Fixed("FROM debian:bookworm-slim\nRUN mkdir -p /etc/app /usr/local/share/app /tmp/x\nCMD x\n");
         Assert.DoesNotContain("chown", result);
     }
+
+    [Fact]
+    public void Root_chosen_by_an_arg_default_changes_the_default_so_build_args_still_choose()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nARG APP_USER=appuser\nRUN apt-get update\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\nUSER ${APP_USER}\nCMD x\n",
+            Fixed("FROM debian:bookworm-slim\nARG APP_USER=root\nRUN apt-get update\nUSER ${APP_USER}\nCMD x\n"));
+    }
+
+    [Fact]
+    public void Root_arg_followed_through_env_and_paths_keep_their_variables()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nARG RUN_AS=appuser\nARG APP_HOME=/opt/app\nENV APP_USER=${RUN_AS} \\\n    APP_HOME=${APP_HOME}\nRUN mkdir -p ${APP_HOME}\n"
+            + "RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p \"${APP_HOME}\" && chown appuser:appgroup \"${APP_HOME}\"\nUSER ${APP_USER}\nWORKDIR ${APP_HOME}\nCOPY --chown=appuser:appgroup job.sh ./\nCMD x\n",
+            Fixed("FROM debian:bookworm-slim\nARG RUN_AS=root\nARG APP_HOME=/opt/app\nENV APP_USER=${RUN_AS} \\\n    APP_HOME=${APP_HOME}\nRUN mkdir -p ${APP_HOME}\nUSER ${APP_USER}\nWORKDIR ${APP_HOME}\nCOPY job.sh ./\nCMD x\n"));
+    }
+
+    [Fact]
+    public void Global_arg_default_is_the_one_changed()
+    {
+        Assert.Equal(
+            "ARG U=appuser\nFROM debian:bookworm-slim\nARG U\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\nUSER $U\nCMD x\n",
+            Fixed("ARG U=root\nFROM debian:bookworm-slim\nARG U\nUSER $U\nCMD x\n"));
+    }
+
+    [Fact]
+    public void An_arg_used_for_more_than_the_user_is_left_alone()
+    {
+        var result = Fixed("FROM debian:bookworm-slim\nARG U=root\nRUN echo $U > /who\nUSER ${U}\nCMD x\n");
+        Assert.Contains("ARG U=root\n", result);
+        Assert.Contains("\nUSER appuser\n", result);
+    }
 }
