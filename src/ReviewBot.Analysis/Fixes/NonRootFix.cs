@@ -116,6 +116,74 @@ internal static partial class NonRootFix
         return new Fix(plan.How, edits.ToImmutable());
     }
 
+    /// <summary>Instructions that only add configuration-free content or metadata: nothing that needs root or a port.</summary>
+    private static readonly HashSet<string> ContentOnly = new(StringComparer.Ordinal) { "COPY", "ADD", "EXPOSE", "LABEL", "ARG", "WORKDIR", "STOPSIGNAL" };
+
+    /// <summary>Where the unprivileged variant serves content from (nginx: /usr/share/nginx/html); anything else may be configuration.</summary>
+    private const string ContentRoot = "/usr/share/nginx/";
+
+    /// <summary>
+    /// For an image that starts as root and steps down (nginx), its official unprivileged variant with the same
+    /// tag, when the Dockerfile only adds content: FROM moves to the variant and EXPOSE to the port it listens
+    /// on (80 → 8080). Null when the Dockerfile configures or runs anything (a config with <c>listen 80</c>, a
+    /// pid file, a RUN): those need the changes <see cref="BaseImageInfo.NonRootHowTo"/> describes.
+    /// </summary>
+    public static Fix? UnprivilegedVariant(RuleContext context, Stage final)
+    {
+        var image = final.RootImage;
+        string? variant = final.Base.UnprivilegedVariant;
+        if (variant is null || image is null || final.Parent is not null || image.Digest is not null || !final.Image.IsResolved)
+        {
+            return null;
+        }
+
+        var document = context.Document;
+        var fromWords = final.From.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        string written = fromWords.Length > 0 ? fromWords[0] : "";
+        string target = variant + (image.Tag is null ? "" : ":" + image.Tag);
+        var targetInfo = ImageKnowledge.Lookup(target);
+        if (written.Contains('$') || !targetInfo.IsKnown || !targetInfo.DefaultsToNonRoot || final.From.StartLine != final.From.EndLine)
+        {
+            return null;
+        }
+
+        var edits = new List<TextEdit>();
+        for (int i = 0; i < final.Instructions.Length; i++)
+        {
+            var instruction = final.Instructions[i];
+            if (!ContentOnly.Contains(instruction.Keyword))
+            {
+                return null;
+            }
+
+            if (instruction.Is("COPY") || instruction.Is("ADD"))
+            {
+                string? destination = ApplicationFiles.AbsoluteDestination(final, i, document.EscapeChar);
+                if (destination is null || !(destination + "/").StartsWith(ContentRoot, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+            }
+
+            if (instruction.Is("EXPOSE"))
+            {
+                edits.AddRange(PrivilegedPortRule.MoveExposedPorts(document, instruction));
+            }
+        }
+
+        string fromLine = document.Line(final.From.StartLine);
+        int at = fromLine.IndexOf(written, fromLine.IndexOf(final.From.Keyword, StringComparison.OrdinalIgnoreCase) + final.From.Keyword.Length, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        edits.Insert(0, new TextEdit(final.From.StartLine, final.From.StartLine, fromLine[..at] + target + fromLine[(at + written.Length)..] + document.NewLine));
+        return new Fix(
+            $"Base it on {target}, the official variant that runs as {targetInfo.DefaultUser} and listens on 8080; EXPOSE moves to 8080 (map it outside with -p 80:8080).",
+            [.. edits]);
+    }
+
     /// <summary>The ARG whose default makes <c>USER $NAME</c> root, and how to give it another default.</summary>
     private sealed record DefaultArg(DockerfileDocument Document, Instruction Arg, string Name)
     {

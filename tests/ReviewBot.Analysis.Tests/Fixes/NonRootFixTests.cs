@@ -215,4 +215,38 @@ public class NonRootFixTests
         Assert.Contains("ARG U=root\n", result);
         Assert.Contains("\nUSER appuser\n", result);
     }
+
+    [Fact]
+    public void Nginx_serving_only_content_moves_to_the_unprivileged_variant_and_port_8080()
+    {
+        var text = "FROM nginx:1.27-alpine AS web\nLABEL org.opencontainers.image.title=site\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 80\n";
+        var finding = Reports("RB001", text, line: 1);
+        Assert.Equal(Severity.Notice, finding.Severity);
+        Assert.Equal(
+            "FROM nginxinc/nginx-unprivileged:1.27-alpine AS web\nLABEL org.opencontainers.image.title=site\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 8080\n",
+            Apply(text, finding));
+        Assert.DoesNotContain(DockerfileAnalyzer.Analyze(Apply(text, finding)).Findings, f => f.RuleId is "RB001" or "RB003" or "RB004");
+    }
+
+    [Theory]
+    [InlineData("FROM nginx:1.27\nCOPY default.conf /etc/nginx/conf.d/default.conf\nEXPOSE 80\n")]
+    [InlineData("FROM nginx:1.27\nRUN rm /usr/share/nginx/html/index.html\nCOPY site/ /usr/share/nginx/html/\n")]
+    [InlineData("FROM nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nCOPY site/ /usr/share/nginx/html/\n")]
+    [InlineData("FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n")]
+    public void Nginx_that_configures_or_runs_anything_gets_no_fix_but_what_to_do(string text)
+    {
+        var finding = Reports("RB001", text, line: 1);
+        Assert.Null(finding.Fix);
+        Assert.Contains("nginxinc/nginx-unprivileged", finding.Message);
+        Assert.Contains("listen on 8080", finding.Message);
+    }
+
+    [Fact]
+    public void Httpd_gets_no_fix_but_the_listen_and_user_steps()
+    {
+        var finding = Reports("RB001", "FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\nEXPOSE 80\n", line: 1);
+        Assert.Null(finding.Fix);
+        Assert.Contains("Listen 8080", finding.Message);
+        Assert.Contains("USER www-data", finding.Message);
+    }
 }

@@ -69,6 +69,21 @@ public class ImageDataFileTests
     }
 
     [Fact]
+    public void Every_unprivileged_variant_is_a_known_image_that_runs_as_non_root()
+    {
+        var withVariant = ImageKnowledge.Current.Entries.Where(e => e.Info.UnprivilegedVariant is not null).ToList();
+        Assert.NotEmpty(withVariant);
+        foreach (var entry in withVariant)
+        {
+            foreach (var example in entry.Examples)
+            {
+                var variant = ImageKnowledge.Lookup(entry.Info.UnprivilegedVariant + (ImageReference.TryParse(example, out var image) && image.Tag is { } tag ? ":" + tag : ""));
+                Assert.True(variant.IsKnown && !variant.IsGuessed && variant.DefaultsToNonRoot && variant.Family == entry.Info.Family, $"{entry.Id}: {example}");
+            }
+        }
+    }
+
+    [Fact]
     public void Problems_are_reported_for_a_broken_data_file()
     {
         const string json = """
