@@ -376,7 +376,9 @@ internal static partial class NonRootFix
                     string text = path.Text.TrimEnd('/');
                     // A RUN's own words are shell: with anything but plain characters and variables, the folder the
                     // shell made is not the text we read.
-                    bool readable = !instruction.Is("RUN") || SafeText.IsPlainOrVariables(raw);
+                    // Quotes inside a WORKDIR/VOLUME path are removed by the Dockerfile's own word rules, which we do
+                    // not repeat: such a path is left out rather than guessed.
+                    bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.IndexOfAny(['"', '\'']) < 0;
                     if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
                         folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));

@@ -262,6 +262,11 @@ internal static partial class BuildSafetyChecker
                         problems.Add($"{where}: a RUN on {stage.Base.Source}, which has no shell");
                     }
 
+                    if (written && lines[startIndex].OriginalLine == 0 && ShellSyntax(rest) is { } syntax)
+                    {
+                        problems.Add($"{where}: the suggested RUN has {syntax} outside quotes: Dockerfile text would run as a command");
+                    }
+
                     bool needsRoot = false;
                     foreach (var command in Commands().Split(script))
                     {
@@ -357,6 +362,58 @@ internal static partial class BuildSafetyChecker
         }
     }
 
+    /// <summary>
+    /// What in a RUN the fix wrote is shell syntax beyond a list of simple commands joined by <c>&amp;&amp;</c>:
+    /// command substitution, another separator, a redirection or a glob outside single quotes (null: none).
+    /// </summary>
+    private static string? ShellSyntax(string run)
+    {
+        bool single = false, dbl = false;
+        for (int i = 0; i < run.Length; i++)
+        {
+            char c = run[i];
+            if (single)
+            {
+                single = c != '\'';
+                continue;
+            }
+
+            if (c == '\\')
+            {
+                i++; // an escaped character is data, in double quotes and outside
+                continue;
+            }
+
+            if (c == '`' || (c == '$' && i + 1 < run.Length && run[i + 1] == '('))
+            {
+                return "command substitution";
+            }
+
+            if (dbl)
+            {
+                dbl = c != '"';
+                continue;
+            }
+
+            switch (c)
+            {
+                case '\'':
+                    single = true;
+                    break;
+                case '"':
+                    dbl = true;
+                    break;
+                case '&' when i + 1 < run.Length && run[i + 1] == '&':
+                    i++;
+                    break;
+                case ';' or '&' or '|' or '<' or '>' or '*' or '?' or '[' or '\n' or '#':
+                    return $"'{c}'";
+            }
+        }
+
+        return single || dbl ? "an unterminated quote" : null;
+    }
+
     private static bool NeedsRoot(string tool, List<string> words)
     {
         string args = " " + string.Join(' ', words.Skip(1)) + " ";
@@ -366,6 +423,8 @@ internal static partial class BuildSafetyChecker
             "apk" => args.Contains(" add ", StringComparison.Ordinal) || args.Contains(" upgrade ", StringComparison.Ordinal),
             "yum" or "dnf" or "microdnf" or "zypper" or "tdnf" => args.Contains(" install ", StringComparison.Ordinal) || args.Contains(" update ", StringComparison.Ordinal),
             "useradd" or "groupadd" or "adduser" or "addgroup" or "usermod" or "chown" => true,
+            "pip" or "pip3" => args.Contains(" install ", StringComparison.Ordinal) && !args.Contains(" --user ", StringComparison.Ordinal) && !args.Contains(" --target", StringComparison.Ordinal) && !args.Contains(" --prefix", StringComparison.Ordinal),
+            "npm" or "yarn" or "pnpm" => Regex.IsMatch(args, @" (-g|--global|global) "),
             _ => Regex.IsMatch(args, @"(>>?|\s)(/etc|/usr)/") && tool is not ("cat" or "ls" or "test" or "[" or "grep" or "echo" or "readlink") || args.Contains(">/etc/", StringComparison.Ordinal) || args.Contains("> /etc/", StringComparison.Ordinal),
         };
     }

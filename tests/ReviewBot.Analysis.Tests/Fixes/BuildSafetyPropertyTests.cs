@@ -49,7 +49,8 @@ public class BuildSafetyPropertyTests(ITestOutputHelper output)
         string[] bases = ["debian:bookworm-slim", "ubuntu:24.04", "alpine:3.20", "python:3.12-slim", "node:20-slim", "mcr.microsoft.com/dotnet/aspnet:8.0",
             "registry.access.redhat.com/ubi9/ubi-minimal", "gcr.io/distroless/static-debian12", "scratch", "nginx:1.27", "busybox:1.36", "registry.example.com/x:1"];
         string[] users = ["", "USER root\n", "ARG U=root\nUSER ${U}\n", "RUN useradd -r svc\nUSER svc\n", "USER 0\n"];
-        string[] files = ["COPY app /app\n", "WORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n", "WORKDIR /data\nVOLUME /data\n", "COPY --from=build /out /app\n"];
+        string[] files = ["COPY app /app\n", "WORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n", "WORKDIR /data\nVOLUME /data\n", "COPY --from=build /out /app\n",
+            "ENV HOME_DIR=/srv/h\nWORKDIR ${HOME_DIR}/a;b `c` $(d) 'e'\nRUN mkdir -p /var/lib/x$(id) /var/lib/ok\nCOPY . .\n"];
         string[] tails = ["CMD [\"/app/run\"]\n", "RUN apt-get update && apt-get install -y curl\nEXPOSE 80\nCMD x\n", "EXPOSE 443\nENTRYPOINT [\"x\"]\n"];
         foreach (var image in bases)
             foreach (var user in users)
@@ -107,6 +108,10 @@ public class BuildSafetyPropertyTests(ITestOutputHelper output)
     [InlineData("FROM debian:bookworm-slim\nCOPY app /app\nRUN useradd app\nCMD x\n", 2, 2, "COPY --chown=app app /app\n", "does not exist")]
     [InlineData("FROM debian:bookworm-slim\nCMD x\n", 2, 1, "RUN mkdir /x && chown app /x\n", "does not exist")]
     [InlineData("FROM debian:bookworm-slim\nCMD x\n", 2, 1, "USER a b\n", "not a name")]
+    [InlineData("FROM debian:bookworm-slim\nWORKDIR /srv/`id`\nCMD x\n", 3, 2, "RUN mkdir -p /srv/`id`\n", "command substitution")]
+    [InlineData("FROM debian:bookworm-slim\nWORKDIR /srv/a;id\nCMD x\n", 3, 2, "RUN mkdir -p /srv/a;id\n", "';'")]
+    [InlineData("FROM debian:bookworm-slim\nWORKDIR /srv/a\nCMD x\n", 3, 2, "RUN mkdir -p \"/srv/$(id)\"\n", "command substitution")]
+    [InlineData("FROM python:3.12-slim\nCOPY r.txt .\nRUN pip install -r r.txt\nCMD x\n", 3, 2, "USER 1000\n", "needs root")]
     public void The_checker_catches_each_kind_of_breakage(string original, int start, int end, string newText, string problem)
     {
         var problems = BuildSafetyChecker.Check(original, [new TextEdit(start, end, newText)]);
