@@ -32,23 +32,40 @@ internal static partial class NonRootFix
         var instructions = final.Instructions;
         var edits = ImmutableArray.CreateBuilder<TextEdit>();
 
-        // 1. Application files become the new user's.
+        // 1. Application files become the new user's: not dependency manifests copied for an install, and not a
+        //    copy that a later chowned copy lays over the same place (its files end up the user's anyway).
         int firstChowned = -1;
         if (plan.Owner is not null && context.Options.Chown)
         {
-            for (int i = 0; i < instructions.Length; i++)
+            char escape = document.EscapeChar;
+            var chowned = new List<int>();
+            var owned = new List<string>();
+            for (int i = instructions.Length - 1; i >= 0; i--)
             {
-                if (!InstructionEdits.CopiesApplicationFiles(final, i, document.EscapeChar))
+                if (!InstructionEdits.CopiesApplicationFiles(final, i, escape))
                 {
                     continue;
                 }
 
-                string? owner = InstructionEdits.Owner(final, i, document.EscapeChar);
-                if (owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers))
+                string? owner = InstructionEdits.Owner(final, i, escape);
+                string? destination = ApplicationFiles.AbsoluteDestination(final, i, escape);
+                bool rootOwned = owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers);
+                bool covered = destination is not null && owned.Any(o => destination == o || destination.StartsWith(o.TrimEnd('/') + "/", StringComparison.Ordinal));
+                if (rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i))
                 {
-                    edits.Add(InstructionEdits.SetChown(document, instructions[i], plan.Owner));
-                    firstChowned = firstChowned < 0 ? i : firstChowned;
+                    chowned.Add(i);
                 }
+
+                if ((!rootOwned || chowned.Contains(i)) && destination is not null && instructions[i].GetFlag("from") is null)
+                {
+                    owned.Add(destination);
+                }
+            }
+
+            foreach (int i in chowned.OrderBy(i => i))
+            {
+                edits.Add(InstructionEdits.SetChown(document, instructions[i], plan.Owner));
+                firstChowned = firstChowned < 0 ? i : firstChowned;
             }
         }
 

@@ -34,7 +34,7 @@ public class NonRootFixTests
     public void Node_image_reuses_the_node_user()
     {
         Assert.Equal(
-            "FROM node:20-slim\nWORKDIR /app\nRUN mkdir -p /app && chown node:node /app\nCOPY --chown=node:node package.json .\nRUN npm ci\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
+            "FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nRUN mkdir -p /app && chown node:node /app\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
             Fixed("FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"));
     }
 
@@ -248,5 +248,15 @@ public class NonRootFixTests
         Assert.Null(finding.Fix);
         Assert.Contains("Listen 8080", finding.Message);
         Assert.Contains("USER www-data", finding.Message);
+    }
+
+    [Fact]
+    public void Canonical_python_without_a_user_gets_the_user_before_the_app_copy_and_no_chown_on_the_manifest()
+    {
+        Assert.Equal(
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+            + "RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p /app && chown appuser:appgroup /app\n"
+            + "COPY --chown=appuser:appgroup . .\nUSER appuser\nCMD [\"python\", \"app.py\"]\n",
+            Fixed("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"));
     }
 }
