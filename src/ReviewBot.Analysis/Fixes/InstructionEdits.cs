@@ -16,6 +16,10 @@ internal static partial class InstructionEdits
     /// <summary>A whole new line with the given indentation and the document's line ending.</summary>
     public static string NewLine(DockerfileDocument document, string indent, string text) => indent + text + document.NewLine;
 
+    /// <summary>The instruction's own lines, as written, each with the document's line ending.</summary>
+    public static string Text(DockerfileDocument document, Instruction instruction) =>
+        string.Concat(Enumerable.Range(instruction.StartLine, instruction.EndLine - instruction.StartLine + 1).Select(l => document.Line(l) + document.NewLine));
+
     /// <summary>Inserts lines before line <paramref name="line"/>.</summary>
     public static TextEdit InsertBefore(int line, string text) => new(line, line - 1, text);
 

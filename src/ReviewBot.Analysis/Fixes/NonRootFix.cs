@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Model;
 using ReviewBot.Analysis.Rules;
@@ -14,7 +15,7 @@ namespace ReviewBot.Analysis.Fixes;
 /// <c>--chown</c>, and <c>USER</c> goes after the last instruction that needs root and before the
 /// runtime-only instructions.
 /// </summary>
-internal static class NonRootFix
+internal static partial class NonRootFix
 {
     /// <summary>The uid/gid distroless and Chainguard images reserve for their <c>nonroot</c> user.</summary>
     public const int NonRootUid = 65532;
@@ -31,23 +32,40 @@ internal static class NonRootFix
         var instructions = final.Instructions;
         var edits = ImmutableArray.CreateBuilder<TextEdit>();
 
-        // 1. Application files become the new user's.
+        // 1. Application files become the new user's: not dependency manifests copied for an install, and not a
+        //    copy that a later chowned copy lays over the same place (its files end up the user's anyway).
         int firstChowned = -1;
         if (plan.Owner is not null && context.Options.Chown)
         {
-            for (int i = 0; i < instructions.Length; i++)
+            char escape = document.EscapeChar;
+            var chowned = new List<int>();
+            var owned = new List<string>();
+            for (int i = instructions.Length - 1; i >= 0; i--)
             {
-                if (!InstructionEdits.CopiesApplicationFiles(final, i, document.EscapeChar))
+                if (!InstructionEdits.CopiesApplicationFiles(final, i, escape))
                 {
                     continue;
                 }
 
-                string? owner = InstructionEdits.Owner(final, i, document.EscapeChar);
-                if (owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers))
+                string? owner = InstructionEdits.Owner(final, i, escape);
+                string? destination = ApplicationFiles.AbsoluteDestination(final, i, escape);
+                bool rootOwned = owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers);
+                bool covered = destination is not null && owned.Any(o => destination == o || destination.StartsWith(o.TrimEnd('/') + "/", StringComparison.Ordinal));
+                if (rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i))
                 {
-                    edits.Add(InstructionEdits.SetChown(document, instructions[i], plan.Owner));
-                    firstChowned = firstChowned < 0 ? i : firstChowned;
+                    chowned.Add(i);
                 }
+
+                if ((!rootOwned || chowned.Contains(i)) && destination is not null && instructions[i].GetFlag("from") is null)
+                {
+                    owned.Add(destination);
+                }
+            }
+
+            foreach (int i in chowned.OrderBy(i => i))
+            {
+                edits.Add(InstructionEdits.SetChown(document, instructions[i], plan.Owner));
+                firstChowned = firstChowned < 0 ? i : firstChowned;
             }
         }
 
@@ -70,8 +88,8 @@ internal static class NonRootFix
         //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
         int prepareIndex = firstChowned >= 0 && firstChowned < userIndex ? firstChowned : userIndex;
         var folders = plan.Owner is not null && final.Base.HasShell ? FoldersToOwn(context, final) : [];
-        string? early = Own(folders.Where(f => f.MadeAt < prepareIndex).Select(f => f.Path), plan.Owner);
-        string? late = Own(folders.Where(f => f.MadeAt >= prepareIndex).Select(f => f.Path), plan.Owner);
+        string? early = Own(final, prepareIndex, folders.Where(f => f.MadeAt < prepareIndex), plan.Owner);
+        string? late = Own(final, userIndex, folders.Where(f => f.MadeAt >= prepareIndex), plan.Owner);
         string? prepareCommand = Join(plan.Create, early);
         string? userCommand = late;
         if (prepareIndex == userIndex)
@@ -79,7 +97,17 @@ internal static class NonRootFix
             (prepareCommand, userCommand) = (Join(prepareCommand, userCommand), null);
         }
 
-        string userText = Run(document, final, userIndex, userCommand, current) + InstructionEdits.NewLine(document, IndentAt(final, userIndex), "USER " + plan.User);
+        // USER ${APP_USER} with ARG APP_USER=root: the ARG's default changes, so --build-arg still chooses the user.
+        var rootArg = replaceRootUser ? RootArg(document, final, rootUserIndex) : null;
+        string userLine = rootArg is null
+            ? InstructionEdits.NewLine(document, IndentAt(final, userIndex), "USER " + plan.User)
+            : InstructionEdits.Text(document, instructions[rootUserIndex]);
+        if (rootArg is { } arg)
+        {
+            edits.Add(arg.Edit(plan.User));
+        }
+
+        string userText = Run(document, final, userIndex, userCommand, current) + userLine;
         string prepareText = Run(document, final, prepareIndex, prepareCommand, current);
         if (prepareIndex == userIndex)
         {
@@ -105,6 +133,173 @@ internal static class NonRootFix
         return new Fix(plan.How, edits.ToImmutable());
     }
 
+    /// <summary>Instructions that only add configuration-free content or metadata: nothing that needs root or a port.</summary>
+    private static readonly HashSet<string> ContentOnly = new(StringComparer.Ordinal) { "COPY", "ADD", "EXPOSE", "LABEL", "ARG", "WORKDIR", "STOPSIGNAL" };
+
+    /// <summary>Where the unprivileged variant serves content from (nginx: /usr/share/nginx/html); anything else may be configuration.</summary>
+    private const string ContentRoot = "/usr/share/nginx/";
+
+    /// <summary>
+    /// For an image that starts as root and steps down (nginx), its official unprivileged variant with the same
+    /// tag, when the Dockerfile only adds content: FROM moves to the variant and EXPOSE to the port it listens
+    /// on (80 → 8080). Null when the Dockerfile configures or runs anything (a config with <c>listen 80</c>, a
+    /// pid file, a RUN): those need the changes <see cref="BaseImageInfo.NonRootHowTo"/> describes.
+    /// </summary>
+    public static Fix? UnprivilegedVariant(RuleContext context, Stage final)
+    {
+        var image = final.RootImage;
+        string? variant = final.Base.UnprivilegedVariant;
+        if (variant is null || image is null || final.Parent is not null || image.Digest is not null || !final.Image.IsResolved)
+        {
+            return null;
+        }
+
+        var document = context.Document;
+        var fromWords = final.From.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        string written = fromWords.Length > 0 ? fromWords[0] : "";
+        string target = variant + (image.Tag is null ? "" : ":" + image.Tag);
+        var targetInfo = ImageKnowledge.Lookup(target);
+        if (written.Contains('$') || !targetInfo.IsKnown || !targetInfo.DefaultsToNonRoot || final.From.StartLine != final.From.EndLine)
+        {
+            return null;
+        }
+
+        var edits = new List<TextEdit>();
+        for (int i = 0; i < final.Instructions.Length; i++)
+        {
+            var instruction = final.Instructions[i];
+            if (!ContentOnly.Contains(instruction.Keyword))
+            {
+                return null;
+            }
+
+            if (instruction.Is("COPY") || instruction.Is("ADD"))
+            {
+                string? destination = ApplicationFiles.AbsoluteDestination(final, i, document.EscapeChar);
+                if (destination is null || !(destination + "/").StartsWith(ContentRoot, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+            }
+
+            if (instruction.Is("EXPOSE"))
+            {
+                edits.AddRange(PrivilegedPortRule.MoveExposedPorts(document, instruction));
+            }
+        }
+
+        string fromLine = document.Line(final.From.StartLine);
+        int at = fromLine.IndexOf(written, fromLine.IndexOf(final.From.Keyword, StringComparison.OrdinalIgnoreCase) + final.From.Keyword.Length, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        edits.Insert(0, new TextEdit(final.From.StartLine, final.From.StartLine, fromLine[..at] + target + fromLine[(at + written.Length)..] + document.NewLine));
+        return new Fix(
+            $"Base it on {target}, the official variant that runs as {targetInfo.DefaultUser} and listens on 8080; EXPOSE moves to 8080 (map it outside with -p 80:8080).",
+            [.. edits]);
+    }
+
+    /// <summary>The ARG whose default makes <c>USER $NAME</c> root, and how to give it another default.</summary>
+    private sealed record DefaultArg(DockerfileDocument Document, Instruction Arg, string Name)
+    {
+        public TextEdit Edit(string user)
+        {
+            for (int line = Arg.StartLine; line <= Arg.EndLine; line++)
+            {
+                string text = Document.Line(line);
+                var match = Regex.Match(text, @"(?<=(^|\s))" + Regex.Escape(Name) + @"=(?<value>""[^""]*""|'[^']*'|\S+)");
+                if (match.Success)
+                {
+                    var value = match.Groups["value"];
+                    return new TextEdit(line, line, text[..value.Index] + user + text[(value.Index + value.Length)..] + Document.NewLine);
+                }
+            }
+
+            throw new InvalidOperationException($"{Name} has no default on lines {Arg.StartLine}-{Arg.EndLine}");
+        }
+    }
+
+    /// <summary>
+    /// For <c>USER $X</c> (or <c>${X}</c>) where X is, directly or through <c>ENV X=${Y}</c>, an ARG whose default is
+    /// root: that ARG. Null when the USER says anything else, a default is not root, or the variables are used
+    /// anywhere else in the stage (changing the default would then change more than the user).
+    /// </summary>
+    private static DefaultArg? RootArg(DockerfileDocument document, Stage final, int userIndex)
+    {
+        var instructions = final.Instructions;
+        var reference = VariableReference().Match(instructions[userIndex].Arguments.Trim());
+        if (!reference.Success)
+        {
+            return null;
+        }
+
+        string name = reference.Groups["name"].Value;
+        var declarations = new List<Instruction> { instructions[userIndex] };
+        var names = new List<string> { name };
+        int position = userIndex;
+        for (int hops = 0; hops < 4; hops++)
+        {
+            int at = -1;
+            string? value = null;
+            bool isArg = false;
+            for (int i = position - 1; i >= 0 && at < 0; i--)
+            {
+                var instruction = instructions[i];
+                if (instruction.Is("ENV") && Declarations.ParseEnv(instruction.Arguments).LastOrDefault(d => d.Name == name) is { Name: not null } env)
+                {
+                    (at, value) = (i, env.Value);
+                }
+                else if (instruction.Is("ARG") && Declarations.ParseArg(instruction.Arguments).LastOrDefault(d => d.Name == name) is { Name: not null } arg)
+                {
+                    (at, value, isArg) = (i, arg.Value, true);
+                }
+            }
+
+            if (at < 0)
+            {
+                return null;
+            }
+
+            declarations.Add(instructions[at]);
+            Instruction declaration = instructions[at];
+            if (isArg && value is null)
+            {
+                // ARG X without a default in the stage takes the global ARG's default (declared before the first FROM).
+                declaration = document.Instructions.TakeWhile(i => !i.Is("FROM")).LastOrDefault(i => i.Is("ARG") && Declarations.ParseArg(i.Arguments).Any(d => d.Name == name && d.Value is not null))!;
+                if (declaration is null)
+                {
+                    return null;
+                }
+
+                value = Declarations.ParseArg(declaration.Arguments).Last(d => d.Name == name).Value;
+            }
+
+            if (isArg)
+            {
+                bool root = value is not null && DockerfileModel.IsRootName(DockerfileModel.SplitSpec(value).User, final.CreatedUsers);
+                bool usedElsewhere = instructions.Where(i => !declarations.Contains(i))
+                    .Any(i => names.Any(n => Regex.IsMatch(i.Arguments + " " + string.Join(' ', i.Flags.Select(f => f.Value)), @"\$\{?" + Regex.Escape(n) + @"\b")));
+                return root && !usedElsewhere ? new DefaultArg(document, declaration, name) : null;
+            }
+
+            var next = VariableReference().Match(value ?? "");
+            if (!next.Success)
+            {
+                return null;
+            }
+
+            (name, position) = (next.Groups["name"].Value, at);
+            names.Add(name);
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^\$(\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}|(?<name>[A-Za-z_][A-Za-z0-9_]*))$")]
+    private static partial Regex VariableReference();
+
     /// <summary>A RUN line (after a USER root line when the user there is not root), or "" for no command.</summary>
     private static string Run(DockerfileDocument document, Stage final, int index, string? command, EffectiveUser current)
     {
@@ -121,14 +316,54 @@ internal static class NonRootFix
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : first + " && " + second;
 
-    private static string? Own(IEnumerable<string> paths, string? owner)
+    /// <summary>
+    /// <c>mkdir -p … &amp;&amp; chown owner …</c> for the folders, run before instruction <paramref name="at"/> of the
+    /// final stage. Each path is one quoted shell word; a path that cannot be quoted safely is left out.
+    /// </summary>
+    private static string? Own(Stage final, int at, IEnumerable<Folder> folders, string? owner)
     {
-        var list = paths.Distinct(StringComparer.Ordinal).ToList();
-        return list.Count == 0 || owner is null ? null : $"mkdir -p {string.Join(' ', list)} && chown {owner} {string.Join(' ', list)}";
+        if (owner is null || !SafeText.IsValidSpec(owner))
+        {
+            return null;
+        }
+
+        var words = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            if (!seen.Add(folder.Path))
+            {
+                continue;
+            }
+
+            string? word = SafeText.QuotePath(folder.Raw, folder.Path, name =>
+                ValueAt(final, at, name) is { } there && folder.Stage.ExpandAt(folder.Index, "${" + name + "}").Text == there);
+            if (word is not null)
+            {
+                words.Add(word);
+            }
+        }
+
+        return words.Count == 0 ? null : $"mkdir -p {string.Join(' ', words)} && chown {owner} {string.Join(' ', words)}";
     }
 
-    /// <summary>A folder the application may write, and the index of the RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).</summary>
-    private readonly record struct Folder(string Path, int MadeAt);
+    /// <summary>The known value of an ARG or ENV just before instruction <paramref name="at"/> (null when undeclared or unknown).</summary>
+    private static string? ValueAt(Stage final, int at, string name)
+    {
+        if (at >= final.Instructions.Length)
+        {
+            return final.FinalScope.TryGetValue(name, out var value) ? value.Value : null;
+        }
+
+        var expansion = final.ExpandAt(at, "${" + name + "}");
+        return expansion.IsResolved ? expansion.Text : null;
+    }
+
+    /// <summary>
+    /// A folder the application may write: its expanded path, the word the Dockerfile wrote, where it wrote it,
+    /// and the index of the final stage's RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).
+    /// </summary>
+    private readonly record struct Folder(string Path, string Raw, Stage Stage, int Index, int MadeAt);
 
     /// <summary>
     /// Folders the application writes that would stay root-owned: the final WORKDIR, VOLUME paths, and folders
@@ -151,14 +386,19 @@ internal static class NonRootFix
                     "RUN" when stage.UserBefore(i).IsRoot => MkdirTargets(DockerfileModel.ShellText(instruction)),
                     _ => [],
                 };
-                foreach (var raw in paths)
+                foreach (var word in paths)
                 {
-                    var path = stage.ExpandAt(i, raw.Trim('"', '\''), escape);
+                    string raw = word.Trim('"', '\'');
+                    var path = stage.ExpandAt(i, raw, escape);
                     string text = path.Text.TrimEnd('/');
-                    if (path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/")
-                        && text.IndexOfAny([' ', '*', '?', '$', '{', '"', '\'']) < 0 && !IsTemporary(text))
+                    // A RUN's own words are shell: with anything but plain characters and variables, the folder the
+                    // shell made is not the text we read.
+                    // Quotes inside a WORKDIR/VOLUME path are removed by the Dockerfile's own word rules, which we do
+                    // not repeat: such a path is left out rather than guessed.
+                    bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.IndexOfAny(['"', '\'']) < 0;
+                    if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
-                        folders.Add(new Folder(text, isFinal && instruction.Is("RUN") ? i : -1));
+                        folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));
                     }
                 }
             }
@@ -213,7 +453,7 @@ internal static class NonRootFix
 
         // A non-root user the Dockerfile already creates: just switch to it.
         var created = final.CreatedUsers.Values
-            .Where(u => u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers))
+            .Where(u => u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))
             .OrderBy(u => u.Source.StartLine)
             .LastOrDefault();
         if (created is not null)
@@ -237,13 +477,17 @@ internal static class NonRootFix
             return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
         }
 
-        if (!info.HasShell || info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless)
+        // Names from the configuration go into a RUN line: only valid POSIX names do, else numeric ids.
+        bool namesValid = SafeText.IsValidName(options.UserName) && SafeText.IsValidName(options.GroupName);
+        if (!info.HasShell || info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless || !namesValid)
         {
             // Scratch and distroless reserve 65532 for non-root; elsewhere the configured ids.
             bool reserved = info.Family is DistroFamily.Scratch or DistroFamily.Distroless or DistroFamily.Wolfi;
             string spec = Numeric(Free(info, reserved ? NonRootUid : options.Uid), Free(info, reserved ? NonRootUid : options.Gid));
-            string why = info.HasShell ? "has no user-creation tools we can count on" : "has no shell to create a user in";
-            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {Describe(final)} {why}, and a numeric USER needs no /etc/passwd entry.");
+            string why = !info.HasShell ? $"{Describe(final)} has no shell to create a user in"
+                : info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless ? $"{Describe(final)} has no user-creation tools we can count on"
+                : "the configured user or group name is not a valid POSIX name";
+            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {why}, and a numeric USER needs no /etc/passwd entry.");
         }
 
         int chosenUid = Free(info, options.Uid);

@@ -37,6 +37,15 @@ public sealed record BaseImageInfo
     /// <summary>True when the image starts as root and its entrypoint steps down (gosu, su-exec, setpriv) at run time.</summary>
     public bool StepsDownAtRuntime { get; init; }
 
+    /// <summary>
+    /// The repository of the image's official variant that runs as non-root from the start, with the same tags
+    /// (nginx: nginxinc/nginx-unprivileged, listening on 8080); null when there is none.
+    /// </summary>
+    public string? UnprivilegedVariant { get; init; }
+
+    /// <summary>How to run an image that steps down at run time as non-root from the start, when no fix can do it safely.</summary>
+    public string? NonRootHowTo { get; init; }
+
     /// <summary>True when a data-file entry matched the image's repository.</summary>
     public required bool IsKnown { get; init; }
 

@@ -50,6 +50,8 @@ internal sealed class EntryData
     public List<UserData>? Users { get; set; }
     public string? PreferredUser { get; set; }
     public bool? StepsDownAtRuntime { get; set; }
+    public string? UnprivilegedVariant { get; set; }
+    public string? NonRootHowTo { get; set; }
     public string? Note { get; set; }
     public List<string>? Examples { get; set; }
 }

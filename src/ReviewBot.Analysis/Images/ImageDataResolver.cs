@@ -148,6 +148,8 @@ internal static class ImageDataResolver
             ShippedUsers = users.ToImmutable(),
             PreferredUser = preferred,
             StepsDownAtRuntime = InheritValue(e => e.StepsDownAtRuntime) ?? false,
+            UnprivilegedVariant = Inherit(e => e.UnprivilegedVariant),
+            NonRootHowTo = Inherit(e => e.NonRootHowTo),
             IsKnown = !isGuess,
             IsGuessed = isGuess,
             Source = id,

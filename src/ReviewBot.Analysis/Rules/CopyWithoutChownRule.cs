@@ -4,7 +4,10 @@ using ReviewBot.Analysis.Model;
 
 namespace ReviewBot.Analysis.Rules;
 
-/// <summary>RB003: the image runs as a non-root user, but COPY/ADD leave the application's files root-owned.</summary>
+/// <summary>
+/// RB003: the image runs as a non-root user, but the application's files end up root-owned where it may write.
+/// Build inputs (dependency manifests copied for an install) and copies a later COPY --chown lays over are not.
+/// </summary>
 public sealed class CopyWithoutChownRule : IRule
 {
     public static RuleDescriptor Descriptor { get; } = new(
@@ -12,9 +15,9 @@ public sealed class CopyWithoutChownRule : IRule
         Severity.Notice,
         "Application files are owned by root",
         "copy-without-chown",
-        Why: "COPY and ADD always create files owned by root, whatever USER says. When the image runs as a non-root user, the application can read those files but not write them: logs, caches, uploads and generated files fail with \"permission denied\", and people then switch the image back to root.",
+        Why: "COPY and ADD always create files owned by root, whatever USER says. When the image runs as a non-root user, the application can read those files but not write them: logs, caches, uploads and generated files fail with \"permission denied\", and people then switch the image back to root. Not reported: files copied only for a build step (a requirements.txt or package.json before the install), files a later COPY --chown copies over the same place, and code the process runs but never writes (build output COPY --from another stage, entrypoint scripts): root-owned code is what a compromised process cannot rewrite.",
         Example: "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]",
-        FixText: "Add --chown=user:group to the COPY/ADD of the application's files.");
+        FixText: "Add --chown=user:group to the COPY/ADD of the application's files, once the user exists: a COPY before the user is created cannot name it, so give the files to the user on a COPY after its creation (or create the user earlier).");
 
     public RuleDescriptor Rule => Descriptor;
 
@@ -27,21 +30,39 @@ public sealed class CopyWithoutChownRule : IRule
             yield break;
         }
 
+        char escape = context.Document.EscapeChar;
         string owner = user.Group is not null || !final.CreatedGroups.ContainsKey(user.User) ? user.Spec : $"{user.User}:{user.User}";
+        var (ownerUser, ownerGroup) = DockerfileModel.SplitSpec(owner);
         for (int i = 0; i < final.Instructions.Length; i++)
         {
             var instruction = final.Instructions[i];
-            if (instruction.GetFlag("chown") is not null || !InstructionEdits.CopiesApplicationFiles(final, i, context.Document.EscapeChar))
+            if (instruction.GetFlag("chown") is not null || !InstructionEdits.CopiesApplicationFiles(final, i, escape)
+                || ApplicationFiles.IsBuildInput(final, i) || ApplicationFiles.IsCodeOnly(final, i) || ApplicationFiles.CoveredBy(final, i, escape) is not null)
             {
                 continue;
             }
 
             string destination = InstructionEdits.Destination(instruction) ?? "";
-            yield return new Finding(
-                Descriptor,
-                Descriptor.DefaultSeverity,
-                instruction.Range,
-                $"{instruction.Keyword} leaves {destination} owned by root while the image runs as {user.Spec}: the application cannot write there. Give the files to the user with --chown={owner}.",
+            string problem = $"{instruction.Keyword} leaves {destination} owned by root while the image runs as {user.Spec}: the application cannot write there.";
+            if (!SafeText.IsValidSpec(owner))
+            {
+                yield return new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
+                    $"{problem} {user.Spec} is not a valid user[:group] name, so no fix names it: give the files to a valid user or numeric uid:gid with --chown.");
+                continue;
+            }
+
+            // --chown resolves names in the image as it is at this line: a user created later does not exist yet.
+            int? createdAt = ApplicationFiles.CreatedAfter(final, i, ownerUser, isGroup: false)
+                ?? (ownerGroup is null ? null : ApplicationFiles.CreatedAfter(final, i, ownerGroup, isGroup: true));
+            if (createdAt is { } at)
+            {
+                yield return new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
+                    $"{problem} --chown={owner} cannot go here: the user is created only at line {final.Instructions[at].StartLine}. Copy the files the application writes after that line with --chown={owner}, or create the user before this {instruction.Keyword}.");
+                continue;
+            }
+
+            yield return new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
+                $"{problem} Give the files to the user with --chown={owner}.",
                 new Fix($"Add --chown={owner}.", [InstructionEdits.SetChown(context.Document, instruction, owner)]));
         }
     }

@@ -61,19 +61,7 @@ public sealed partial class PrivilegedPortRule : IRule
                 continue;
             }
 
-            var edits = new List<TextEdit>();
-            for (int line = instruction.StartLine; line <= instruction.EndLine; line++)
-            {
-                string text = document.Line(line);
-                string updated = LiteralPort().Replace(text, m =>
-                    int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort
-                        ? (p + PortShift).ToString(CultureInfo.InvariantCulture)
-                        : m.Value);
-                if (updated != text)
-                {
-                    edits.Add(new TextEdit(line, line, updated + document.NewLine));
-                }
-            }
+            var edits = MoveExposedPorts(document, instruction).ToList();
 
             // Where the image itself says what to listen on (CMD/ENTRYPOINT --bind 0.0.0.0:80, ENV PORT=80), move that too:
             // once per port, with the first EXPOSE that names it, so 20,000 EXPOSE lines cannot each rewrite every ENV.
@@ -146,6 +134,23 @@ public sealed partial class PrivilegedPortRule : IRule
         }
 
         return byPort;
+    }
+
+    /// <summary>The edits that move an EXPOSE's literal privileged ports up by <see cref="PortShift"/> (80 → 8080).</summary>
+    internal static IEnumerable<TextEdit> MoveExposedPorts(Syntax.DockerfileDocument document, Syntax.Instruction instruction)
+    {
+        for (int line = instruction.StartLine; line <= instruction.EndLine; line++)
+        {
+            string text = document.Line(line);
+            string updated = LiteralPort().Replace(text, m =>
+                int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort
+                    ? (p + PortShift).ToString(CultureInfo.InvariantCulture)
+                    : m.Value);
+            if (updated != text)
+            {
+                yield return new TextEdit(line, line, updated + document.NewLine);
+            }
+        }
     }
 
     /// <summary>A listen address or port setting: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>PORT=80</c>.</summary>

@@ -36,8 +36,12 @@ public sealed class RootUserRule : IRule
         string message = Describe(final, user);
         if (stepDown.Length > 0)
         {
+            // The official unprivileged variant where the Dockerfile only adds content; else what to do, in words.
+            var variant = NonRootFix.UnprivilegedVariant(context, final);
+            string howTo = variant is not null ? "" : final.Base.NonRootHowTo is { } text ? " " + text : "";
             yield return new Finding(Descriptor, Severity.Notice, range,
-                $"{message} It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.");
+                $"{message} It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.{howTo}",
+                variant);
             yield break;
         }
 

@@ -49,12 +49,15 @@ public sealed class UnknownUserRule : IRule
                 }
 
                 string image = stage.RootImage?.ToString() ?? stage.Image.Text;
+                // Only a valid POSIX name may reach a suggested RUN line: anything else would be shell.
+                bool valid = SafeText.IsValidName(user);
                 yield return new Finding(
                     Descriptor,
                     Descriptor.DefaultSeverity,
                     instruction.Range,
-                    $"USER {instruction.Arguments.Trim()} names the user {user}, which nothing in this Dockerfile creates and {image} does not ship: the container fails with \"unable to find user {user}\".",
-                    CreateUser(context, stage, i, user));
+                    $"USER {instruction.Arguments.Trim()} names the user {user}, which nothing in this Dockerfile creates and {image} does not ship: the container fails with \"unable to find user {user}\"."
+                    + (valid ? "" : $" It is not a valid user name either (letters, digits, '_', '.' and '-', not starting with a digit or '-', at most {SafeText.MaxNameLength}), so no fix creates it: name a valid user, or use a numeric uid:gid."),
+                    valid ? CreateUser(context, stage, i, user) : null);
             }
         }
     }

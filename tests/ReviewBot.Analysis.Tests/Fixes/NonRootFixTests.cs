@@ -34,7 +34,7 @@ public class NonRootFixTests
     public void Node_image_reuses_the_node_user()
     {
         Assert.Equal(
-            "FROM node:20-slim\nWORKDIR /app\nRUN mkdir -p /app && chown node:node /app\nCOPY --chown=node:node package.json .\nRUN npm ci\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
+            "FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nRUN mkdir -p /app && chown node:node /app\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
             Fixed("FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"));
     }
 
@@ -181,5 +181,82 @@ public class NonRootFixTests
     {
         var result = Fixed("FROM debian:bookworm-slim\nRUN mkdir -p /etc/app /usr/local/share/app /tmp/x\nCMD x\n");
         Assert.DoesNotContain("chown", result);
+    }
+
+    [Fact]
+    public void Root_chosen_by_an_arg_default_changes_the_default_so_build_args_still_choose()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nARG APP_USER=appuser\nRUN apt-get update\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\nUSER ${APP_USER}\nCMD x\n",
+            Fixed("FROM debian:bookworm-slim\nARG APP_USER=root\nRUN apt-get update\nUSER ${APP_USER}\nCMD x\n"));
+    }
+
+    [Fact]
+    public void Root_arg_followed_through_env_and_paths_keep_their_variables()
+    {
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nARG RUN_AS=appuser\nARG APP_HOME=/opt/app\nENV APP_USER=${RUN_AS} \\\n    APP_HOME=${APP_HOME}\nRUN mkdir -p ${APP_HOME}\n"
+            + "RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p \"${APP_HOME}\" && chown appuser:appgroup \"${APP_HOME}\"\nUSER ${APP_USER}\nWORKDIR ${APP_HOME}\nCOPY --chown=appuser:appgroup job.sh ./\nCMD x\n",
+            Fixed("FROM debian:bookworm-slim\nARG RUN_AS=root\nARG APP_HOME=/opt/app\nENV APP_USER=${RUN_AS} \\\n    APP_HOME=${APP_HOME}\nRUN mkdir -p ${APP_HOME}\nUSER ${APP_USER}\nWORKDIR ${APP_HOME}\nCOPY job.sh ./\nCMD x\n"));
+    }
+
+    [Fact]
+    public void Global_arg_default_is_the_one_changed()
+    {
+        Assert.Equal(
+            "ARG U=appuser\nFROM debian:bookworm-slim\nARG U\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser\nUSER $U\nCMD x\n",
+            Fixed("ARG U=root\nFROM debian:bookworm-slim\nARG U\nUSER $U\nCMD x\n"));
+    }
+
+    [Fact]
+    public void An_arg_used_for_more_than_the_user_is_left_alone()
+    {
+        var result = Fixed("FROM debian:bookworm-slim\nARG U=root\nRUN echo $U > /who\nUSER ${U}\nCMD x\n");
+        Assert.Contains("ARG U=root\n", result);
+        Assert.Contains("\nUSER appuser\n", result);
+    }
+
+    [Fact]
+    public void Nginx_serving_only_content_moves_to_the_unprivileged_variant_and_port_8080()
+    {
+        var text = "FROM nginx:1.27-alpine AS web\nLABEL org.opencontainers.image.title=site\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 80\n";
+        var finding = Reports("RB001", text, line: 1);
+        Assert.Equal(Severity.Notice, finding.Severity);
+        Assert.Equal(
+            "FROM nginxinc/nginx-unprivileged:1.27-alpine AS web\nLABEL org.opencontainers.image.title=site\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 8080\n",
+            Apply(text, finding));
+        Assert.DoesNotContain(DockerfileAnalyzer.Analyze(Apply(text, finding)).Findings, f => f.RuleId is "RB001" or "RB003" or "RB004");
+    }
+
+    [Theory]
+    [InlineData("FROM nginx:1.27\nCOPY default.conf /etc/nginx/conf.d/default.conf\nEXPOSE 80\n")]
+    [InlineData("FROM nginx:1.27\nRUN rm /usr/share/nginx/html/index.html\nCOPY site/ /usr/share/nginx/html/\n")]
+    [InlineData("FROM nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nCOPY site/ /usr/share/nginx/html/\n")]
+    [InlineData("FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n")]
+    public void Nginx_that_configures_or_runs_anything_gets_no_fix_but_what_to_do(string text)
+    {
+        var finding = Reports("RB001", text, line: 1);
+        Assert.Null(finding.Fix);
+        Assert.Contains("nginxinc/nginx-unprivileged", finding.Message);
+        Assert.Contains("listen on 8080", finding.Message);
+    }
+
+    [Fact]
+    public void Httpd_gets_no_fix_but_the_listen_and_user_steps()
+    {
+        var finding = Reports("RB001", "FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\nEXPOSE 80\n", line: 1);
+        Assert.Null(finding.Fix);
+        Assert.Contains("Listen 8080", finding.Message);
+        Assert.Contains("USER www-data", finding.Message);
+    }
+
+    [Fact]
+    public void Canonical_python_without_a_user_gets_the_user_before_the_app_copy_and_no_chown_on_the_manifest()
+    {
+        Assert.Equal(
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+            + "RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p /app && chown appuser:appgroup /app\n"
+            + "COPY --chown=appuser:appgroup . .\nUSER appuser\nCMD [\"python\", \"app.py\"]\n",
+            Fixed("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"));
     }
 }

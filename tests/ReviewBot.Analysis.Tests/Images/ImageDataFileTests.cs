@@ -55,6 +55,35 @@ public class ImageDataFileTests
     }
 
     [Fact]
+    public void Every_shipped_user_is_a_posix_name_a_suggestion_may_carry()
+    {
+        // Fixes write these names into USER, --chown and chown lines: only valid POSIX names and ids are safe to click.
+        foreach (var entry in ImageKnowledge.Current.Entries.AddRange(ImageKnowledge.Current.Guesses))
+        {
+            foreach (var user in entry.Info.ShippedUsers)
+            {
+                Assert.True(ReviewBot.Analysis.Fixes.SafeText.IsValidUserOrId(user.Name), $"{entry.Id}: {user.Name}");
+                Assert.True(user.UserExpression is null || System.Text.RegularExpressions.Regex.IsMatch(user.UserExpression, @"^(\$\{?[A-Z_][A-Z0-9_]*\}?|[0-9]+(:[0-9]+)?)$"), $"{entry.Id}: {user.UserExpression}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_unprivileged_variant_is_a_known_image_that_runs_as_non_root()
+    {
+        var withVariant = ImageKnowledge.Current.Entries.Where(e => e.Info.UnprivilegedVariant is not null).ToList();
+        Assert.NotEmpty(withVariant);
+        foreach (var entry in withVariant)
+        {
+            foreach (var example in entry.Examples)
+            {
+                var variant = ImageKnowledge.Lookup(entry.Info.UnprivilegedVariant + (ImageReference.TryParse(example, out var image) && image.Tag is { } tag ? ":" + tag : ""));
+                Assert.True(variant.IsKnown && !variant.IsGuessed && variant.DefaultsToNonRoot && variant.Family == entry.Info.Family, $"{entry.Id}: {example}");
+            }
+        }
+    }
+
+    [Fact]
     public void Problems_are_reported_for_a_broken_data_file()
     {
         const string json = """

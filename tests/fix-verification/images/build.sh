@@ -216,6 +216,12 @@ rbv_base_images() {
     rbv_tag registry.access.redhat.com/ubi9/ubi:latest registry.access.redhat.com/ubi9:latest \
         docker.io/library/rockylinux:9 docker.io/library/almalinux:9 || return 1
 
+    rbv_build_derived python.Containerfile docker.io/library/python:3.12-slim || return 1
+    rbv_tag docker.io/library/python:3.12-slim docker.io/library/python:3.12-slim-bookworm || return 1
+
+    rbv_build_derived nginx.Containerfile docker.io/library/nginx:1.27 || return 1
+    rbv_build_derived nginx-unprivileged.Containerfile docker.io/nginxinc/nginx-unprivileged:1.27 || return 1
+
     rbv_build_derived aspnet.Containerfile mcr.microsoft.com/dotnet/aspnet:8.0 || return 1
     rbv_tag mcr.microsoft.com/dotnet/aspnet:8.0 mcr.microsoft.com/dotnet/runtime-deps:8.0 || return 1
 }
