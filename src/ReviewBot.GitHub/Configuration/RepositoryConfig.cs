@@ -10,7 +10,7 @@ public enum ReviewEvent
     RequestChanges,
 }
 
-/// <summary>The check run's conclusion when the analysis itself fails (bad input, internal error).</summary>
+/// <summary>A non-passing check conclusion a repository may choose (error-level findings; a review that could not finish).</summary>
 public enum ErrorConclusion
 {
     Failure,
@@ -59,7 +59,15 @@ public sealed record RepositoryConfig
     /// <summary>Whether draft pull requests are reviewed.</summary>
     public bool ReviewDrafts { get; init; } = true;
 
+    /// <summary>The check's conclusion when an error-level finding remains (<c>check.conclusion_on_error</c>).</summary>
     public ErrorConclusion ConclusionOnError { get; init; } = ErrorConclusion.Failure;
+
+    /// <summary>
+    /// The check's conclusion when the review could not finish or not every Dockerfile was checked
+    /// (<c>check.on_error</c>). Failure by default, so branch protection never passes what nobody checked;
+    /// read from the base branch only, so a pull request cannot opt itself out.
+    /// </summary>
+    public ErrorConclusion OnError { get; init; } = ErrorConclusion.Failure;
 
     /// <summary>Parses the YAML text. Never throws: problems become <see cref="RepositoryConfigResult.Errors"/> and the setting keeps its default.</summary>
     public static RepositoryConfigResult Parse(string yaml) => RepositoryConfigParser.Parse(yaml);

@@ -144,11 +144,11 @@ internal static partial class RepositoryConfigParser
 
     private static RepositoryConfig ParseCheck(Context context, YamlNode node, RepositoryConfig config)
     {
-        foreach (var (_, value) in context.Entries(node, "check", ["conclusion_on_error"]))
+        foreach (var (key, value) in context.Entries(node, "check", ["conclusion_on_error", "on_error"]))
         {
-            if (context.Enum(value, "check.conclusion_on_error", [("failure", ErrorConclusion.Failure), ("neutral", ErrorConclusion.Neutral)]) is { } conclusion)
+            if (context.Enum(value, "check." + key, [("failure", ErrorConclusion.Failure), ("neutral", ErrorConclusion.Neutral)]) is { } conclusion)
             {
-                config = config with { ConclusionOnError = conclusion };
+                config = key == "on_error" ? config with { OnError = conclusion } : config with { ConclusionOnError = conclusion };
             }
         }
 
