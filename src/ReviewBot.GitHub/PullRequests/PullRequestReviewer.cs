@@ -86,33 +86,49 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var onError = CheckConclusion.Failure; // until the base's config is read, and it may opt out
         try
         {
-            var input = await ReadAsync(source, budget.Token).ConfigureAwait(false);
-            onError = OnError(input.Config);
-            if (target.Draft && !input.Config.ReviewDrafts)
+            var (config, notes) = await ReadConfigAsync(source, budget.Token).ConfigureAwait(false);
+            onError = OnError(config);
+            if (target.Draft && !config.ReviewDrafts)
             {
                 return ReviewOutcome.Skipped($"draft pull requests are not reviewed ({source.ConfigLabel} says review.drafts: false)");
             }
+
+            var input = await ReadFilesAsync(source, config, notes, budget.Token).ConfigureAwait(false);
 
             return await PostAsync(client, target, input, hooks, settings, budget.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            bool overBudget = e is OperationCanceledException && budget.IsCancellationRequested;
-            try
+            if (e is OperationCanceledException && budget.IsCancellationRequested)
             {
-                await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(onError, overBudget ? Why.OverBudget : Classify(e), settings), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception inner)
-            {
-                hooks.CheckNotClosed(inner);
+                e = new TimeoutException($"The review took longer than its budget of {settings.TimeBudget}.", e);
             }
 
-            if (overBudget)
+            await FailCheckAsync(client, target, e, onError, settings, hooks).ConfigureAwait(false);
+            if (e is TimeoutException { InnerException: OperationCanceledException })
             {
-                throw new TimeoutException($"The review took longer than its budget of {settings.TimeBudget}.", e);
+                throw e;
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends the head's check as a review that could not finish: a new completed check run (so it also
+    /// replaces one left in progress), <paramref name="conclusion"/> (failure unless the base opts out), and a
+    /// generic reason. For callers that fail before <see cref="ReviewAsync"/> could start (reading the pull request).
+    /// </summary>
+    public static async Task FailCheckAsync(PullRequestClient client, PullRequestTarget target, Exception error, CheckConclusion conclusion, ReviewSettings settings, ReviewHooks hooks)
+    {
+        try
+        {
+            // Not the review's token: that may be what ran out.
+            await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(conclusion, Classify(error), settings), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception inner)
+        {
+            hooks.CheckNotClosed(inner);
         }
     }
 
@@ -122,6 +138,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// one so a file that makes the engine throw is reported and the rest are still reviewed.
     /// </summary>
     public async Task<ReviewInput> ReadAsync(IPullRequestSource source, CancellationToken cancellationToken)
+    {
+        var (config, notes) = await ReadConfigAsync(source, cancellationToken).ConfigureAwait(false);
+        return await ReadFilesAsync(source, config, notes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The base's config (defaults when it has none), and notes for what in it was not understood.</summary>
+    private static async Task<(RepositoryConfig Config, ImmutableArray<string>.Builder Notes)> ReadConfigAsync(IPullRequestSource source, CancellationToken cancellationToken)
     {
         var notes = ImmutableArray.CreateBuilder<string>();
         var config = RepositoryConfig.Default;
@@ -136,6 +159,12 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             config = parsed.Config;
             notes.AddRange(parsed.Errors.Select(error => $"{source.ConfigLabel}: {error} (the default is used)."));
         }
+
+        return (config, notes);
+    }
+
+    private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
+    {
 
         var listed = await source.ListFilesAsync(cancellationToken).ConfigureAwait(false);
         var selected = listed.Files.Where(f => !f.IsRemoved && config.IsIncluded(f.Path)).ToList();
@@ -259,6 +288,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
     private static Why Classify(Exception e) => e switch
     {
+        TimeoutException { InnerException: OperationCanceledException } => Why.OverBudget,
         GitHubRateLimitedException => Why.RateLimited,
         Octokit.ApiException or HttpRequestException or TimeoutException or OperationCanceledException => Why.GitHub,
         _ => Why.Internal,
