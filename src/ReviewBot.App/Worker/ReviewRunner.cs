@@ -217,7 +217,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
     private static string FailureReason(Exception e) => e switch
     {
         GitHubRateLimitedException r => $"GitHub asked us to wait {r.RetryAfter.TotalSeconds:0} s (rate limit). The review is tried again automatically.",
-        Octokit.ApiException api => $"GitHub answered {(int)api.StatusCode}: {api.Message}. The review is tried again automatically.",
+        GitHubApiException api => $"GitHub answered {api.StatusCode}: {api.Message}. The review is tried again automatically.",
         _ => $"The review failed ({e.GetType().Name}: {e.Message}). It is tried again automatically.",
     };
 }
