@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Octokit;
+using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.Cli.Review;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Configuration;
@@ -64,7 +64,7 @@ public static class ReviewCommand
         {
             await console.Error.WriteLineAsync($"reviewbot: {e.Message}");
         }
-        catch (Exception e) when (e is ApiException or GitHubRateLimitedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (GitHubApiException e) when (!cancellationToken.IsCancellationRequested)
         {
             await console.Error.WriteLineAsync($"reviewbot: the review was not posted: {PullRequestPublisher.Describe(e)}");
         }
@@ -84,19 +84,15 @@ public static class ReviewCommand
             }
         }
 
-        if (arguments.GitHubPr && !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-        {
-            // Octokit reads and writes GitHub's JSON by reflection, which a Native AOT build cannot do.
-            console.Error.WriteLine("reviewbot: --github-pr needs the .NET build of reviewbot (dotnet tool, or dotnet run as action.yml does); this native build only scans and prints reviews");
-            return ExitCodes.UsageOrReadError;
-        }
-
         var environment = arguments.GitHubPr ? ActionsEnvironment.Read(console.GetEnvironmentVariable, console.CurrentDirectory) : null;
         var repository = await GitRepository.OpenAsync(Path.GetFullPath(arguments.Repo ?? ".", console.CurrentDirectory), cancellationToken);
         var range = await ResolveRangeAsync(repository, arguments, environment?.PullRequest, console.Error, cancellationToken);
         var review = await LocalReview.ReadAsync(repository, range, explicitConfig, console.Error, cancellationToken);
         var planOptions = ReviewPlanOptions.From(review.Config) with { Notes = review.Notes };
 
+        // The App's one GitHub registration (pooled handler, GitHub's retry rules), in a container of its own
+        // that lives until the review is posted.
+        await using var gitHub = environment is null ? null : new ServiceCollection().AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = environment.ApiUrl }).BuildServiceProvider();
         PullRequestPublisher? publisher = null;
         if (environment is not null)
         {
@@ -109,7 +105,7 @@ public static class ReviewCommand
                 return ExitCodes.Success;
             }
 
-            var client = new PullRequestClient(environment.ApiUrl, new StaticTokenSource(environment.Token), new RetryPolicy(), TimeProvider.System);
+            var client = gitHub!.GetRequiredService<GitHubClients>().ForToken(new StaticTokenSource(environment.Token));
             publisher = new PullRequestPublisher(client, environment, console.Error);
             planOptions = planOptions with { PostedFingerprints = await publisher.ReadPostedFingerprintsAsync(cancellationToken) };
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using Octokit;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Review;
 
@@ -52,7 +51,7 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
             {
                 checkRunId = await client.CreateCheckRunAsync(Owner, Repo, headSha, plan.Check, cancellationToken).ConfigureAwait(false);
             }
-            catch (ForbiddenException)
+            catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.Forbidden)
             {
                 await WarnNoChecksWriteAsync().ConfigureAwait(false);
                 return;
@@ -66,11 +65,11 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
             {
                 await client.FailCheckRunAsync(Owner, Repo, headSha, checkRunId, $"The review could not be posted ({Describe(e)}).", CancellationToken.None).ConfigureAwait(false);
             }
-            catch (ForbiddenException) when (checkRunId is null)
+            catch (GitHubApiException forbidden) when (forbidden.StatusCode == (int)HttpStatusCode.Forbidden && checkRunId is null)
             {
                 await WarnNoChecksWriteAsync().ConfigureAwait(false);
             }
-            catch (Exception inner) when (inner is ApiException or HttpRequestException or OperationCanceledException)
+            catch (Exception inner) when (inner is GitHubApiException or OperationCanceledException)
             {
                 await error.WriteLineAsync($"reviewbot: the check run could not be closed either: {Describe(inner)}").ConfigureAwait(false);
             }
@@ -86,10 +85,11 @@ public sealed class PullRequestPublisher(PullRequestClient client, ActionsEnviro
     /// <summary>A GitHub failure in one line, without request headers (so never the token).</summary>
     public static string Describe(Exception e) => e switch
     {
-        ApiException api when api.StatusCode == HttpStatusCode.Forbidden =>
-            $"GitHub answered 403: {api.Message}. The token needs pull-requests: write; for pull requests from forks, GITHUB_TOKEN is read-only on pull_request events",
-        ApiException api => $"GitHub answered {(int)api.StatusCode}: {api.Message}",
         GitHubRateLimitedException r => r.Message,
+        GitHubApiException { StatusCode: (int)HttpStatusCode.Forbidden } api =>
+            $"GitHub answered 403: {api.Message}. The token needs pull-requests: write; for pull requests from forks, GITHUB_TOKEN is read-only on pull_request events",
+        GitHubApiException { StatusCode: 0 } api => api.Message,
+        GitHubApiException api => $"GitHub answered {api.StatusCode}: {api.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 }

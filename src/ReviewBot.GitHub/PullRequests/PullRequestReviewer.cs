@@ -290,7 +290,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     {
         TimeoutException { InnerException: OperationCanceledException } => Why.OverBudget,
         GitHubRateLimitedException => Why.RateLimited,
-        Octokit.ApiException or HttpRequestException or TimeoutException or OperationCanceledException => Why.GitHub,
+        GitHubApiException or HttpRequestException or TimeoutException or OperationCanceledException => Why.GitHub,
         _ => Why.Internal,
     };
 
