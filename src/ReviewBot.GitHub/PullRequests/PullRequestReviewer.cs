@@ -8,11 +8,14 @@ using ReviewBot.GitHub.Review;
 namespace ReviewBot.GitHub.PullRequests;
 
 /// <summary>How a review ended. <see cref="Plan"/> is what was posted (null when skipped or superseded).</summary>
-public sealed record ReviewOutcome(ReviewStatus Status, ReviewPlan? Plan, PostedReview? Posted, string? Reason)
+public sealed record ReviewOutcome(ReviewStatus Status, ReviewInput? Input, ReviewPlan? Plan, PostedReview? Posted, string? Reason)
 {
-    public static ReviewOutcome Skipped(string reason) => new(ReviewStatus.Skipped, null, null, reason);
+    public static ReviewOutcome Skipped(string reason) => new(ReviewStatus.Skipped, null, null, null, reason);
 
-    public static ReviewOutcome Superseded { get; } = new(ReviewStatus.Superseded, null, null, null);
+    public static ReviewOutcome Superseded { get; } = new(ReviewStatus.Superseded, null, null, null, null);
+
+    /// <summary>False when the token may not create check runs and the caller chose to go on without one.</summary>
+    public bool CheckCreated { get; init; } = true;
 }
 
 public enum ReviewStatus
@@ -69,6 +72,9 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
     /// <summary>How many paths a note names before it says "and N more" (the check summary is limited to 65535 characters).</summary>
     public const int MaxPathsNamed = 20;
+
+    /// <summary>HTTP 403: the token may not do this (for check runs: no <c>checks: write</c>).</summary>
+    private const int ForbiddenStatus = 403;
 
     public const string FailedTitle = "ReviewBot could not review this pull request";
 
@@ -270,9 +276,19 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var onPullRequest = recalled.Fingerprints.Concat(posted.Fingerprints).Concat(previous?.Fingerprints ?? Enumerable.Empty<string>()).ToHashSet(StringComparer.Ordinal);
         await hooks.RememberAsync(target.HeadSha, onPullRequest, plan.Fingerprints, cancellationToken).ConfigureAwait(false);
 
-        long checkRunId = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, plan.Check, cancellationToken).ConfigureAwait(false);
+        var outcome = new ReviewOutcome(ReviewStatus.Reviewed, input, plan, posted, null);
+        long checkRunId;
+        try
+        {
+            checkRunId = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, plan.Check, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GitHubApiException e) when (e.StatusCode == ForbiddenStatus && hooks.ContinueWithoutCheckRun(e))
+        {
+            return outcome with { CheckCreated = false };
+        }
+
         await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, checkRunId, plan.Check, cancellationToken).ConfigureAwait(false);
-        return new ReviewOutcome(ReviewStatus.Reviewed, plan, posted, null);
+        return outcome;
     }
 
     private static CheckConclusion OnError(RepositoryConfig config) =>

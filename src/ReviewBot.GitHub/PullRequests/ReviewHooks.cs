@@ -38,6 +38,12 @@ public class ReviewHooks
     {
     }
 
+    /// <summary>
+    /// GitHub refused to create the check run (403). True goes on without one (the Action's GITHUB_TOKEN may lack
+    /// <c>checks: write</c>, and its step's exit code is the gate then); false, the default, fails the review.
+    /// </summary>
+    public virtual bool ContinueWithoutCheckRun(Api.GitHubApiException refusal) => false;
+
     /// <summary>Closing the check after a failure failed as well; the details belong in a log.</summary>
     public virtual void CheckNotClosed(Exception exception)
     {
