@@ -234,4 +234,25 @@ public sealed class FaultTests : IDisposable
         Assert.Equal("success", passed["conclusion"]!.GetValue<string>());
         Assert.All(github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(github.Json), c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
     }
+    [Fact]
+    public async Task The_re_run_button_on_a_failed_check_reviews_again_and_the_new_check_replaces_it()
+    {
+        app.Dispose();
+        using var once = new AppHost(github, new Dictionary<string, string?> { ["Worker:MaxAttempts"] = "1" });
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
+        FailFilesOnce(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Not Found\"}"));
+        Assert.Equal(HttpStatusCode.Accepted, (await once.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
+        AssertFailedClosed(await github.WaitForCompletedCheckAsync(1));
+        Assert.Contains("Re-run this check", github.CheckUpdates[0]["output"]!["summary"]!.GetValue<string>());
+
+        // GitHub's real check_run payload for our pull request, as the re-run of our check sends it.
+        var rerun = AppHost.Payload("check_run.completed");
+        rerun["action"] = "rerequested";
+        rerun["check_run"]!["name"] = "ReviewBot / non-root";
+        rerun["installation"] = new System.Text.Json.Nodes.JsonObject { ["id"] = GitHubFake.InstallationId };
+        Assert.Equal(HttpStatusCode.Accepted, (await once.PostWebhookAsync("check_run", rerun)).StatusCode);
+
+        Assert.Equal("success", (await github.WaitForCompletedCheckAsync(2))["conclusion"]!.GetValue<string>());
+    }
 }
