@@ -381,6 +381,24 @@ public sealed class ReviewRunTests : IDisposable
         Assert.NotEmpty(review["comments"]!.AsArray());
     }
 
+    [Fact]
+    public async Task A_dockerfile_over_the_size_cap_is_refused_from_its_length_reported_and_the_rest_reviewed()
+    {
+        var huge = "FROM debian:bookworm-slim\n" + new string('#', (int)PullRequestReviewer.MaxFileBytes) + "\n";
+        github.StubFiles(Scenario.File("big/Dockerfile", "added", null), Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        github.StubContent("big/Dockerfile", GitHubFake.HeadSha, huge);
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+
+        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.Contains("`big/Dockerfile` larger than 4 MiB, so not checked", check["output"]!["summary"]!.GetValue<string>());
+        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile"));
+        Assert.All(github.Reviews.SelectMany(r => r["comments"]!.AsArray()), c => Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>()));
+        Assert.DoesNotContain(github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
+    }
+
     private static byte[] FromBase64Url(string text)
     {
         var s = text.Replace('-', '+').Replace('_', '/');

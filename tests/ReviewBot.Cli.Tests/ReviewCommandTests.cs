@@ -233,6 +233,25 @@ public partial class ReviewCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dockerfile_over_the_size_cap_is_named_and_the_clean_rest_does_not_pass()
+    {
+        repo.Write("README.md", "hello\n");
+        repo.Commit("base");
+        repo.Git("checkout", "-q", "-b", "feature");
+        repo.Write("Dockerfile", CleanDockerfile);
+        repo.Write("big/Dockerfile", CleanDockerfile + new string('#', (int)ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxFileBytes) + "\n");
+        repo.Commit("a clean image and a huge one");
+
+        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var check = JsonNode.Parse(run.Out)!["check"]!;
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.Contains("`big/Dockerfile` larger than 4 MiB, so not checked", check["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("big/Dockerfile", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_renamed_file_is_reviewed_at_its_new_path_and_a_deleted_one_is_skipped()
     {
         repo.Write("Dockerfile", CleanDockerfile);
