@@ -63,6 +63,7 @@ public static class GitHubApiServiceCollectionExtensions
             {
                 var policy = context.ServiceProvider.GetRequiredService<GitHubApiOptions>().Retry;
                 var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                builder.TimeProvider = time; // waits and timeouts on the registered clock, as the rate-limit rule reads it
                 builder.AddTimeout(policy.CallTimeout);
                 if (policy.MaxAttempts > 1)
                 {
