@@ -66,6 +66,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
             NewPullRequest = item.Reason == Opened && attempt == 1,
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
+            BotLogin = gitHub.GetBotLoginAsync,
         };
         PullRequestInfo pr;
         try
