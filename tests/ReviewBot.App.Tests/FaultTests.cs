@@ -143,16 +143,116 @@ public sealed class FaultTests : IDisposable
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task A_run_that_keeps_failing_leaves_the_check_neutral_with_the_reason_never_in_progress()
+    private const string CleanDockerfile = "FROM debian:bookworm-slim\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"/app/run\"]\n";
+
+    /// <summary>The failed check says what happened in plain words and never carries exception or response text.</summary>
+    private static void AssertFailedClosed(System.Text.Json.Nodes.JsonNode check, string conclusion = "failure")
+    {
+        Assert.Equal(conclusion, check["conclusion"]!.GetValue<string>());
+        Assert.Equal("ReviewBot could not review this pull request", check["output"]!["title"]!.GetValue<string>());
+        var summary = check["output"]!["summary"]!.GetValue<string>();
+        Assert.DoesNotContain("Exception", summary);
+        Assert.DoesNotContain("Server Error", summary);
+        Assert.DoesNotContain("message", summary);
+        Assert.Contains("logs", summary);
+    }
+
+    [Theory]
+    [InlineData(404)]
+    [InlineData(500)]
+    public async Task A_run_that_keeps_failing_ends_its_check_failure_with_a_generic_reason_never_neutral(int status)
     {
         github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Not Found\"}"));
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Server Error: secret detail\"}"));
 
         var check = await RunAsync();
 
-        Assert.Equal("neutral", check["conclusion"]!.GetValue<string>());
-        Assert.Contains("404", check["output"]!["summary"]!.GetValue<string>());
+        AssertFailedClosed(check);
+        Assert.DoesNotContain("secret detail", check["output"]!["summary"]!.GetValue<string>());
         Assert.Empty(github.Reviews);
+    }
+
+    [Fact]
+    public async Task Check_on_error_neutral_on_the_base_branch_is_the_only_way_to_a_neutral_failed_check()
+    {
+        github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "check:\n  on_error: neutral\n");
+        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(500).WithBody("{\"message\":\"Server Error\"}"));
+
+        AssertFailedClosed(await RunAsync(), "neutral");
+    }
+
+    [Fact]
+    public async Task A_review_body_github_keeps_refusing_fails_the_check()
+    {
+        github.Server.Given(Request.Create().WithPath(GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/reviews").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Body is too long\"}"));
+
+        AssertFailedClosed(await RunAsync());
+    }
+
+    [Fact]
+    public async Task A_review_over_its_time_budget_fails_closed()
+    {
+        app.Dispose();
+        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)).WithHeader("Content-Type", "application/json").WithBody("[]"));
+        using var budgeted = new AppHost(github, new Dictionary<string, string?> { ["Worker:ReviewTimeBudget"] = "00:00:01", ["Worker:MaxAttempts"] = "1" });
+
+        Assert.Equal(HttpStatusCode.Accepted, (await budgeted.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
+        var check = await github.WaitForCompletedCheckAsync();
+
+        AssertFailedClosed(check);
+        Assert.Contains("took longer", check["output"]!["summary"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_rate_limit_held_past_the_budget_fails_closed()
+    {
+        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "3600").WithBody("{\"message\":\"Too Many Requests\"}"));
+
+        var check = await RunAsync();
+
+        AssertFailedClosed(check);
+        Assert.Contains("rate limit", check["output"]!["summary"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_retry_that_succeeds_replaces_the_failed_check_on_the_same_head()
+    {
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
+        FailFilesOnce(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Not Found\"}"));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
+        var failed = await github.WaitForCompletedCheckAsync(1);
+        var passed = await github.WaitForCompletedCheckAsync(2);
+
+        AssertFailedClosed(failed);
+        Assert.Contains("tries again by itself", failed["output"]!["summary"]!.GetValue<string>());
+        Assert.Equal("success", passed["conclusion"]!.GetValue<string>());
+        Assert.All(github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(github.Json), c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
+    }
+    [Fact]
+    public async Task The_re_run_button_on_a_failed_check_reviews_again_and_the_new_check_replaces_it()
+    {
+        app.Dispose();
+        using var once = new AppHost(github, new Dictionary<string, string?> { ["Worker:MaxAttempts"] = "1" });
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
+        FailFilesOnce(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Not Found\"}"));
+        Assert.Equal(HttpStatusCode.Accepted, (await once.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
+        AssertFailedClosed(await github.WaitForCompletedCheckAsync(1));
+        Assert.Contains("Re-run this check", github.CheckUpdates[0]["output"]!["summary"]!.GetValue<string>());
+
+        // GitHub's real check_run payload for our pull request, as the re-run of our check sends it.
+        var rerun = AppHost.Payload("check_run.completed");
+        rerun["action"] = "rerequested";
+        rerun["check_run"]!["name"] = "ReviewBot / non-root";
+        rerun["installation"] = new System.Text.Json.Nodes.JsonObject { ["id"] = GitHubFake.InstallationId };
+        Assert.Equal(HttpStatusCode.Accepted, (await once.PostWebhookAsync("check_run", rerun)).StatusCode);
+
+        Assert.Equal("success", (await github.WaitForCompletedCheckAsync(2))["conclusion"]!.GetValue<string>());
     }
 }

@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.PullRequests;
 
 namespace ReviewBot.App.Tests;
 
@@ -313,6 +316,87 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("check_suite", suite)).StatusCode);
         await Task.Delay(1000);
         Assert.Empty(github.ApiCalls);
+    }
+
+    private const string CleanDockerfile = "FROM debian:bookworm-slim\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"/app/run\"]\n";
+
+    [Fact]
+    public async Task More_dockerfiles_than_the_cap_are_named_as_not_checked_and_the_check_does_not_pass()
+    {
+        int count = PullRequestReviewer.MaxDockerfiles + 2;
+        var paths = Enumerable.Range(1, count).Select(i => $"svc{i:D2}/Dockerfile").ToList();
+        github.StubFiles([.. paths.Select(p => Scenario.File(p, "added", Scenario.AddedPatch(CleanDockerfile)))]);
+        foreach (var path in paths)
+        {
+            github.StubContent(path, GitHubFake.HeadSha, CleanDockerfile);
+        }
+
+        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.StartsWith("Not every Dockerfile was checked", check["output"]!["title"]!.GetValue<string>());
+        var summary = check["output"]!["summary"]!.GetValue<string>();
+        Assert.Contains($"`{paths[^1]}`", summary);
+        Assert.Contains($"`{paths[^2]}`", summary);
+        Assert.DoesNotContain($"`{paths[0]}`", summary);
+        Assert.Equal(PullRequestReviewer.MaxDockerfiles, github.Server.LogEntries.Count(e => e.RequestMessage.Path.EndsWith("/Dockerfile", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_listing_github_cut_at_3000_files_does_not_pass()
+    {
+        var files = Enumerable.Range(1, PullRequestClient.MaxListedFiles - 1).Select(i => Scenario.File($"docs/page{i}.md", "added", "@@ -0,0 +1 @@\n+a"))
+            .Append(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
+        github.StubFiles([.. files]);
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+
+        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.Contains("at most 3000 files", check["output"]!["summary"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_dockerfile_that_makes_the_engine_throw_is_reported_the_others_are_reviewed_and_the_check_fails()
+    {
+        const string Poison = "FROM alpine\n# makes the engine throw in this test\n";
+        app.Dispose();
+        using var throwing = new AppHost(github, services: s => s.AddSingleton(new PullRequestReviewer((text, options) =>
+            text == Poison ? throw new InvalidOperationException("engine bug") : DockerfileAnalyzer.Analyze(text, options))));
+        github.StubFiles(Scenario.File("a/Dockerfile", "added", Scenario.AddedPatch(Poison)), Scenario.File("b/Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        github.StubContent("a/Dockerfile", GitHubFake.HeadSha, Poison);
+        github.StubContent("b/Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+
+        await throwing.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        var summary = check["output"]!["summary"]!.GetValue<string>();
+        Assert.Contains("`a/Dockerfile` could not be analyzed", summary);
+        Assert.DoesNotContain("engine bug", summary);
+        var review = Assert.Single(github.Reviews);
+        Assert.All(review["comments"]!.AsArray(), c => Assert.Equal("b/Dockerfile", c!["path"]!.GetValue<string>()));
+        Assert.NotEmpty(review["comments"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_dockerfile_over_the_size_cap_is_refused_from_its_length_reported_and_the_rest_reviewed()
+    {
+        var huge = "FROM debian:bookworm-slim\n" + new string('#', (int)PullRequestReviewer.MaxFileBytes) + "\n";
+        github.StubFiles(Scenario.File("big/Dockerfile", "added", null), Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        github.StubContent("big/Dockerfile", GitHubFake.HeadSha, huge);
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+
+        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.Contains("`big/Dockerfile` larger than 4 MiB, so not checked", check["output"]!["summary"]!.GetValue<string>());
+        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile"));
+        Assert.All(github.Reviews.SelectMany(r => r["comments"]!.AsArray()), c => Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>()));
+        Assert.DoesNotContain(github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
     }
 
     private static byte[] FromBase64Url(string text)

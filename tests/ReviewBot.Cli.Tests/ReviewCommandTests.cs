@@ -181,8 +181,8 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task A_config_file_given_with_config_wins_and_a_broken_base_config_is_a_note_with_defaults()
     {
+        File.WriteAllText(Path.Combine(repo.Root, "local.yml"), "rules:\n  disable: [RB001, RB004]\n"); // committed on the base with the rest
         CommitBaseWithConfigThenHead("rules:\n  severity: { RB001: fatal }\nbogus: 1\n");
-        File.WriteAllText(Path.Combine(repo.Root, "local.yml"), "rules:\n  disable: [RB001, RB004]\n");
 
         var broken = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
         var local = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json", "--config", "local.yml");
@@ -194,6 +194,61 @@ public partial class ReviewCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Success, local.ExitCode);
         Assert.Empty(JsonNode.Parse(local.Out)!["check"]!["annotations"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task With_a_base_the_config_file_is_read_at_the_base_so_a_branch_editing_it_changes_nothing()
+    {
+        File.WriteAllText(Path.Combine(repo.Root, "ci.yml"), "rules:\n  severity: { RB004: warning }\n");
+        CommitBaseWithConfigThenHead("");
+        File.WriteAllText(Path.Combine(repo.Root, "ci.yml"), "rules:\n  disable: [RB001, RB004]\n");
+        repo.Commit("switch off my own gate");
+        File.WriteAllText(Path.Combine(repo.Root, "ci.yml"), "rules:\n  disable: [RB001, RB004]\ncheck: { conclusion_on_error: neutral }\n"); // and in the working tree
+
+        var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json", "--config", "ci.yml");
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var annotations = JsonNode.Parse(run.Out)!["check"]!["annotations"]!.AsArray();
+        Assert.Contains(annotations, a => a!["title"]!.GetValue<string>().Contains("RB001", StringComparison.Ordinal));
+        Assert.Contains(annotations, a => a!["title"]!.GetValue<string>().Contains("RB004", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_a_base_a_config_file_outside_the_repository_exits_2()
+    {
+        CommitBaseWithConfigThenHead("");
+        var outside = Path.Combine(Path.GetTempPath(), $"reviewbot-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(outside, "rules:\n  disable: [RB001]\n");
+        try
+        {
+            var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--config", outside);
+
+            Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+            Assert.Contains("outside the repository", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    [Fact]
+    public async Task A_dockerfile_over_the_size_cap_is_named_and_the_clean_rest_does_not_pass()
+    {
+        repo.Write("README.md", "hello\n");
+        repo.Commit("base");
+        repo.Git("checkout", "-q", "-b", "feature");
+        repo.Write("Dockerfile", CleanDockerfile);
+        repo.Write("big/Dockerfile", CleanDockerfile + new string('#', (int)ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxFileBytes) + "\n");
+        repo.Commit("a clean image and a huge one");
+
+        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var check = JsonNode.Parse(run.Out)!["check"]!;
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.Contains("`big/Dockerfile` larger than 4 MiB, so not checked", check["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("big/Dockerfile", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -184,7 +184,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_review_ends_the_check_neutral_and_exits_2()
+    public async Task A_refused_review_fails_the_check_with_a_generic_reason_and_exits_2()
     {
         github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/reviews").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Resource not accessible by integration"}"""));
@@ -196,7 +196,23 @@ public sealed class ReviewGitHubPrTests : IDisposable
         Assert.Contains("pull-requests: write", run.Error, StringComparison.Ordinal);
         var closed = Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")));
         Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
-        Assert.Equal(("completed", "neutral"), (closed["status"]!.GetValue<string>(), closed["conclusion"]!.GetValue<string>()));
+        Assert.Equal(("completed", "failure"), (closed["status"]!.GetValue<string>(), closed["conclusion"]!.GetValue<string>()));
+        Assert.Equal("ReviewBot could not review this pull request", closed["output"]!["title"]!.GetValue<string>());
+        Assert.DoesNotContain("Resource not accessible", closed["output"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Re-run this check", closed["output"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_actions_config_input_is_read_at_the_base_so_the_pull_request_cannot_weaken_its_own_gate()
+    {
+        // The Action checks out the pull request: its working tree holds whatever config the pull request wrote.
+        Directory.CreateDirectory(Path.Combine(repo.Root, ".github"));
+        File.WriteAllText(Path.Combine(repo.Root, ".github", "reviewbot.yml"), "rules:\n  disable: [RB001, RB002, RB003, RB004, RB005, RB006]\n");
+
+        var run = await RunAsync("--config", Path.Combine(repo.Root, ".github", "reviewbot.yml"));
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        Assert.Equal("failure", Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")))["conclusion"]!.GetValue<string>());
     }
 
     [Fact]

@@ -8,7 +8,8 @@ internal static class GitHubServiceExtensions
 {
     /// <summary>
     /// The App's GitHub side: a PEM signer from GitHub:PrivateKey or GitHub:PrivateKeyPath (register another
-    /// <see cref="IRs256Signer"/> before this call, e.g. Key Vault, and it is kept), and the App client.
+    /// <see cref="IRs256Signer"/> before this call, e.g. Key Vault, and it is kept), and the App client on the one
+    /// GitHub HttpClient registration (<see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/>).
     /// </summary>
     public static IServiceCollection AddReviewBotGitHub(this IServiceCollection services)
     {
@@ -23,12 +24,17 @@ internal static class GitHubServiceExtensions
             });
         }
 
-        services.AddSingleton(sp =>
+        services.AddGitHubApi(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-            var policy = new RetryPolicy { MaxAttempts = options.MaxAttempts, BaseDelay = options.RetryBaseDelay, MaxWait = options.MaxRetryWait, AttemptTimeout = options.RequestTimeout };
-            return new GitHubAppClient(options.AppId!, sp.GetRequiredService<IRs256Signer>(), options.ApiBaseUrl, policy, sp.GetRequiredService<TimeProvider>());
+            return new GitHubApiOptions
+            {
+                BaseUrl = options.ApiBaseUrl,
+                Retry = new RetryPolicy { MaxAttempts = options.MaxAttempts, BaseDelay = options.RetryBaseDelay, MaxWait = options.MaxRetryWait, AttemptTimeout = options.RequestTimeout },
+            };
         });
+        services.AddSingleton(sp => sp.GetRequiredService<GitHubClients>().ForApp(
+            sp.GetRequiredService<IOptions<GitHubOptions>>().Value.AppId!, sp.GetRequiredService<IRs256Signer>()));
         return services;
     }
 }

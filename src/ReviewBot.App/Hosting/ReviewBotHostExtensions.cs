@@ -26,6 +26,7 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotGitHub();
         services.AddReviewBotQueue(configuration);
         services.AddReviewBotState(configuration);
+        services.AddSingleton(new ReviewBot.GitHub.PullRequests.PullRequestReviewer());
         services.AddScoped<ReviewRunner>();
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());

@@ -19,6 +19,10 @@ public sealed record WorkerOptions
     [Range(1, 100)]
     public int MaxAttempts { get; init; } = 5;
 
+    /// <summary>The longest one review may take; over it, the review fails closed (its check ends failure) and the item is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReviewTimeBudget { get; init; } = ReviewBot.GitHub.PullRequests.ReviewSettings.DefaultTimeBudget;
+
     /// <summary>Delay before a failed item is tried again; doubled per attempt.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 }

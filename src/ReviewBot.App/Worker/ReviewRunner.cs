@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
-using ReviewBot.Analysis;
 using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.GitHub.Api;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.App.Worker;
@@ -19,11 +18,14 @@ public enum RunOutcome
 }
 
 /// <summary>
-/// One review run: token, config, files, contents, engine, planner, then one review and the check run,
-/// created once at the end already completed. Safe to repeat: comments already on the pull request (by
-/// fingerprint, remembered in the state store or listed from GitHub) are not posted again.
+/// One work item: what is superseded or already reviewed is skipped, and the rest is
+/// <see cref="PullRequestReviewer"/>'s, with the state store as its memory. Safe to repeat: comments already
+/// on the pull request (by fingerprint, remembered in the state store or listed from GitHub) are not posted again.
+/// A failed attempt ends the check failure at once (a pull request never waits on a pending check while the
+/// item backs off), and the retry that succeeds creates a new completed check on the same head, which GitHub
+/// then shows and branch protection reads instead.
 /// </summary>
-public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOptions<GitHubOptions> options, ILogger<ReviewRunner> logger)
+public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer reviewer, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, ILogger<ReviewRunner> logger)
 {
     /// <summary>Webhooks that only announce a head; one review per head answers all of them.</summary>
     private static readonly HashSet<string> NewHeadReasons = new(StringComparer.Ordinal)
@@ -58,9 +60,30 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
 
         // A pull_request webhook carried the head, base and draft already (and the router only queues open
         // ones); check_suite and check_run events do not, so those read the pull request.
-        var pr = item is { BaseRef: { } baseRef, Draft: { } draft, HeadSha.Length: > 0 }
-            ? new PullRequestInfo(item.PullNumber, "open", draft, item.HeadSha, baseRef, null)
-            : await client.GetPullRequestAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
+        var settings = new ReviewSettings
+        {
+            TimeBudget = workerOptions.Value.ReviewTimeBudget,
+            RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
+            NewPullRequest = item.Reason == Opened && attempt == 1,
+            RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
+            BotLogin = gitHub.GetBotLoginAsync,
+        };
+        PullRequestInfo pr;
+        try
+        {
+            pr = item is { BaseRef: { } baseRef, Draft: { } draft, HeadSha.Length: > 0 }
+                ? new PullRequestInfo(item.PullNumber, "open", draft, item.HeadSha, baseRef, null)
+                : await client.GetPullRequestAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (item.HeadSha.Length > 0 && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            // Fail closed here too: without the pull request there is no base config, so no opt-out either.
+            WorkerLog.RunFailed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
+            var unknown = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, item.HeadSha, "", false);
+            await PullRequestReviewer.FailCheckAsync(client, unknown, e, ReviewBot.GitHub.Checks.CheckConclusion.Failure, settings, new StateHooks(state, item, logger)).ConfigureAwait(false);
+            throw;
+        }
+
         if (pr.State != "open")
         {
             WorkerLog.Skipped(logger, item.PullRequestKey, "the pull request is closed");
@@ -73,151 +96,58 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, IStateStore state, IOpt
             return RunOutcome.Superseded;
         }
 
-        string headSha = pr.HeadSha;
-        var notes = ImmutableArray.CreateBuilder<string>();
-
-        // The config comes from the base branch, so a pull request cannot switch off its own gate.
-        var configText = await client.GetFileTextAsync(item.Owner, item.Repo, RepositoryConfig.RepositoryPath, pr.BaseRef, cancellationToken).ConfigureAwait(false);
-        var config = RepositoryConfig.Default;
-        if (configText is not null)
-        {
-            var parsed = RepositoryConfig.Parse(configText);
-            config = parsed.Config;
-            foreach (var error in parsed.Errors)
-            {
-                notes.Add($"`{RepositoryConfig.RepositoryPath}` on {pr.BaseRef}: {error} (the default is used).");
-            }
-        }
-
-        if (pr.Draft && !config.ReviewDrafts)
-        {
-            WorkerLog.Skipped(logger, item.PullRequestKey, "draft pull requests are not reviewed in this repository");
-            return RunOutcome.Skipped;
-        }
-
-        long? checkRunId = null;
+        var target = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, pr.BaseRef, pr.Draft);
         try
         {
-            var check = await ReviewAsync(client, item, attempt, pr, config, notes, cancellationToken).ConfigureAwait(false);
-            if (check is null)
+            var outcome = await reviewer.ReviewAsync(client, target, new GitHubPullRequestSource(client, target), new StateHooks(state, item, logger), settings, cancellationToken).ConfigureAwait(false);
+            switch (outcome.Status)
             {
-                return RunOutcome.Superseded;
+                case ReviewStatus.Skipped:
+                    WorkerLog.Skipped(logger, item.PullRequestKey, outcome.Reason!);
+                    return RunOutcome.Skipped;
+                case ReviewStatus.Superseded:
+                    return RunOutcome.Superseded;
+                default:
+                    return RunOutcome.Reviewed;
             }
-
-            checkRunId = await client.CreateCheckRunAsync(item.Owner, item.Repo, headSha, check, cancellationToken).ConfigureAwait(false);
-            await client.AddRemainingAnnotationsAsync(item.Owner, item.Repo, checkRunId.Value, check, cancellationToken).ConfigureAwait(false);
-            return RunOutcome.Reviewed;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Never leave the check in progress or missing: neutral, with the reason.
-            WorkerLog.RunFailed(logger, item.PullRequestKey, headSha, e.GetType().Name, e);
-            try
-            {
-                await client.FailCheckRunAsync(item.Owner, item.Repo, headSha, checkRunId, FailureReason(e), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception inner)
-            {
-                WorkerLog.CheckNotClosed(logger, item.PullRequestKey, inner);
-            }
-
+            // The check is failed already (or neutral, when the base opts out); the details stay here.
+            WorkerLog.RunFailed(logger, item.PullRequestKey, pr.HeadSha, e.GetType().Name, e);
             throw;
         }
     }
 
-    /// <summary>
-    /// Posts the review and the "Fixed in" replies, remembers what is on the pull request, and returns the
-    /// check to create; null when a newer head was asked for meanwhile (nothing posted).
-    /// </summary>
-    private async Task<ReviewBot.GitHub.Checks.CheckRunPlan?> ReviewAsync(PullRequestClient client, WorkItem item, int attempt, PullRequestInfo pr, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
+    /// <summary>The state store, as the use case's memory: superseded heads, remembered fingerprints, and telemetry.</summary>
+    private sealed class StateHooks(IStateStore state, WorkItem item, ILogger logger) : ReviewHooks
     {
-        var listed = await client.ListFilesAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
-        if (listed.Truncated)
+        public override async Task<Recalled> RecallAsync(CancellationToken cancellationToken)
         {
-            notes.Add($"GitHub lists at most {PullRequestClient.MaxListedFiles} files of a pull request; Dockerfiles beyond those were not checked.");
-        }
-
-        var analyzerOptions = config.ToAnalyzerOptions();
-        var files = new List<ReviewFile>();
-        foreach (var file in listed.Files.Where(f => !f.IsRemoved && config.IsIncluded(f.Path)))
-        {
-            var text = await client.GetFileTextAsync(item.Owner, item.Repo, file.Path, pr.HeadSha, cancellationToken).ConfigureAwait(false);
-            if (text is null)
+            // Without the GET of the pull request, the state is what tells that a newer push arrived while this ran.
+            var stored = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+            if (stored?.LatestRequestedSha is { } latest && latest != item.HeadSha)
             {
-                notes.Add($"`{file.Path}` could not be read at {pr.HeadSha[..Math.Min(7, pr.HeadSha.Length)]}.");
-                continue;
+                WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+                return new Recalled(true, null, ImmutableHashSet<string>.Empty);
             }
 
-            var result = DockerfileAnalyzer.Analyze(text, analyzerOptions);
-            files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, file.Patch));
+            return stored is null ? Recalled.Nothing : new Recalled(false, stored.LastReviewedSha, stored.Fingerprints);
         }
 
-        // Without the GET of the pull request, the state is what tells that a newer push arrived while this ran.
-        var stored = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
-        if (stored?.LatestRequestedSha is { } latest && latest != item.HeadSha)
+        public override Task RememberAsync(string headSha, IReadOnlySet<string> onPullRequest, IReadOnlySet<string> planned, CancellationToken cancellationToken) =>
+            PullRequestStates.UpdateAsync(state, item.PullRequestKey, s => s with
+            {
+                LastReviewedSha = headSha,
+                Fingerprints = s.Fingerprints.Union(onPullRequest).Intersect(planned),
+            }, cancellationToken);
+
+        public override void Planned(ReviewPlan plan, int findings)
         {
-            WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
-            return null;
+            Operations.ReviewBotTelemetry.Findings.Add(findings);
+            WorkerLog.Reviewed(logger, item.PullRequestKey, item.HeadSha, plan.Comments.Length, plan.FileComments.Length, plan.Check.Conclusion.ToString());
         }
 
-        var remembered = stored?.Fingerprints ?? [];
-        var planOptions = ReviewPlanOptions.From(config) with
-        {
-            PostedFingerprints = remembered,
-            Notes = notes.ToImmutable(),
-            RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
-        };
-        var plan = ReviewPlanner.Plan(files, planOptions);
-
-        // Our comments are listed only when they can tell us something the state does not.
-        PreviousComments? previous = null;
-        if (NeedsPreviousComments(item, attempt, stored, plan))
-        {
-            previous = await PreviousComments.ReadAsync(client, item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
-            plan = ReviewPlanner.Plan(files, planOptions with { PostedFingerprints = previous.Fingerprints.Concat(remembered).ToHashSet(StringComparer.Ordinal) });
-        }
-
-        Operations.ReviewBotTelemetry.Findings.Add(files.Sum(f => f.Analysis.Findings.Length));
-
-        var delivered = await client.PostReviewAsync(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, plan, cancellationToken).ConfigureAwait(false);
-        WorkerLog.Reviewed(logger, item.PullRequestKey, pr.HeadSha, plan.Comments.Length, plan.FileComments.Length, plan.Check.Conclusion.ToString());
-
-        if (previous is not null && !listed.Truncated)
-        {
-            await previous.AnswerFixedAsync(client, item.Owner, item.Repo, item.PullNumber, plan, pr.HeadSha, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Saved before the check run, so a retry after a failed check posts nothing twice and lists nothing.
-        // What the listing found is kept too: the state then knows every comment of ours still open.
-        await PullRequestStates.UpdateAsync(state, item.PullRequestKey, s => s with
-        {
-            LastReviewedSha = pr.HeadSha,
-            Fingerprints = s.Fingerprints.Union(delivered.Fingerprints).Union(previous?.Fingerprints ?? Enumerable.Empty<string>()).Intersect(plan.Fingerprints),
-        }, cancellationToken).ConfigureAwait(false);
-
-        return plan.Check;
+        public override void CheckNotClosed(Exception exception) => WorkerLog.CheckNotClosed(logger, item.PullRequestKey, exception);
     }
-
-    /// <summary>
-    /// False when listing our comments cannot find anything: on the first try of a newly opened pull request
-    /// (a retry may follow a review that was posted), or when the state knows the last review and every
-    /// comment of ours it remembers is still in the plan (nothing fixed, so no "Fixed in" reply is due, and the
-    /// remembered fingerprints already keep them from being posted twice).
-    /// </summary>
-    private static bool NeedsPreviousComments(WorkItem item, int attempt, PullRequestState? stored, ReviewPlan plan)
-    {
-        if (item.Reason == Opened && attempt == 1)
-        {
-            return false;
-        }
-
-        return stored?.LastReviewedSha is null || !stored.Fingerprints.All(plan.Fingerprints.Contains);
-    }
-
-    private static string FailureReason(Exception e) => e switch
-    {
-        GitHubRateLimitedException r => $"GitHub asked us to wait {r.RetryAfter.TotalSeconds:0} s (rate limit). The review is tried again automatically.",
-        Octokit.ApiException api => $"GitHub answered {(int)api.StatusCode}: {api.Message}. The review is tried again automatically.",
-        _ => $"The review failed ({e.GetType().Name}: {e.Message}). It is tried again automatically.",
-    };
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
-using Octokit;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.Cli.Review;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.Cli.Commands;
@@ -14,6 +16,9 @@ namespace ReviewBot.Cli.Commands;
 /// </summary>
 public static class ReviewCommand
 {
+    /// <summary>The account GITHUB_TOKEN posts as: only its comments are the Action's own.</summary>
+    public const string ActionsBotLogin = "github-actions[bot]";
+
     /// <summary>Where the default base is looked for, in this order; the first that exists is used.</summary>
     public static readonly IReadOnlyList<string> DefaultBaseCandidates = ["origin/HEAD", "origin/main", "main", "master"];
 
@@ -33,7 +38,11 @@ public static class ReviewCommand
             Description = "Output format.",
             DefaultValueFactory = _ => "markdown",
         }.AcceptOnlyFromAmong("markdown", "json");
-        var configFile = new Option<FileInfo?>("--config", "-c") { Description = "Config file in the .github/reviewbot.yml format, instead of the one on the base." };
+        var configFile = new Option<FileInfo?>("--config", "-c")
+        {
+            Description = "Config file in the .github/reviewbot.yml format, instead of .github/reviewbot.yml. With --base or --github-pr it is a path in the "
+                + "repository read at the base commit, never from the working tree, so a pull request cannot weaken its own gate; without them, a file on disk.",
+        };
         var gitHubPr = new Option<bool>("--github-pr")
         {
             Description = "Post the review to the pull request of this GitHub Actions run (reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL).",
@@ -64,9 +73,10 @@ public static class ReviewCommand
         {
             await console.Error.WriteLineAsync($"reviewbot: {e.Message}");
         }
-        catch (Exception e) when (e is ApiException or GitHubRateLimitedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is GitHubApiException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            await console.Error.WriteLineAsync($"reviewbot: the review was not posted: {PullRequestPublisher.Describe(e)}");
+            // The check run is failed already (see PullRequestReviewer); the details go to the step's log only.
+            await console.Error.WriteLineAsync($"reviewbot: the review was not posted: {Describe(e)}");
         }
 
         return ExitCodes.UsageOrReadError;
@@ -74,47 +84,68 @@ public static class ReviewCommand
 
     private static async Task<int> ReviewAsync(CliConsole console, Arguments arguments, CancellationToken cancellationToken)
     {
-        RepositoryConfig? explicitConfig = null;
-        if (arguments.Config is not null)
+        // With a base (given, or the pull request's), the config is read at the base, never from the working
+        // tree: the Action checks out the pull request, which must not be able to weaken its own gate.
+        bool configFromBase = arguments.Base is not null || arguments.GitHubPr;
+        string? localConfigFile = null;
+        if (arguments.Config is not null && !configFromBase)
         {
-            explicitConfig = ScanCommand.LoadConfig(console, Path.GetFullPath(arguments.Config.ToString(), console.CurrentDirectory));
-            if (explicitConfig is null)
+            localConfigFile = Path.GetFullPath(arguments.Config.ToString(), console.CurrentDirectory);
+            if (ScanCommand.LoadConfig(console, localConfigFile) is null)
             {
                 return ExitCodes.UsageOrReadError;
             }
         }
 
-        if (arguments.GitHubPr && !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-        {
-            // Octokit reads and writes GitHub's JSON by reflection, which a Native AOT build cannot do.
-            console.Error.WriteLine("reviewbot: --github-pr needs the .NET build of reviewbot (dotnet tool, or dotnet run as action.yml does); this native build only scans and prints reviews");
-            return ExitCodes.UsageOrReadError;
-        }
-
         var environment = arguments.GitHubPr ? ActionsEnvironment.Read(console.GetEnvironmentVariable, console.CurrentDirectory) : null;
         var repository = await GitRepository.OpenAsync(Path.GetFullPath(arguments.Repo ?? ".", console.CurrentDirectory), cancellationToken);
         var range = await ResolveRangeAsync(repository, arguments, environment?.PullRequest, console.Error, cancellationToken);
-        var review = await LocalReview.ReadAsync(repository, range, explicitConfig, console.Error, cancellationToken);
-        var planOptions = ReviewPlanOptions.From(review.Config) with { Notes = review.Notes };
+        string configPath = arguments.Config is not null && configFromBase
+            ? RepositoryPathOf(repository, Path.GetFullPath(arguments.Config.ToString(), console.CurrentDirectory))
+            : RepositoryConfig.RepositoryPath;
+        var source = new GitPullRequestSource(repository, range, configPath, localConfigFile);
+        var reviewer = new PullRequestReviewer();
 
-        PullRequestPublisher? publisher = null;
-        if (environment is not null)
+        ReviewInput input;
+        ReviewPlan plan;
+        if (environment is null)
+        {
+            input = await reviewer.ReadAsync(source, cancellationToken);
+            plan = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config));
+        }
+        else
         {
             var pr = environment.PullRequest;
-            if (pr.State != "open" || (pr.Draft && !review.Config.ReviewDrafts))
+            if (pr.State != "open")
             {
-                await console.Error.WriteLineAsync(pr.State != "open"
-                    ? $"reviewbot: pull request #{pr.Number} is {pr.State}; nothing is posted."
-                    : $"reviewbot: pull request #{pr.Number} is a draft and review.drafts is false in {RepositoryConfig.RepositoryPath}; nothing is posted.");
+                await console.Error.WriteLineAsync($"reviewbot: pull request #{pr.Number} is {pr.State}; nothing is posted.");
                 return ExitCodes.Success;
             }
 
-            var client = new PullRequestClient(environment.ApiUrl, new StaticTokenSource(environment.Token), new RetryPolicy(), TimeProvider.System);
-            publisher = new PullRequestPublisher(client, environment, console.Error);
-            planOptions = planOptions with { PostedFingerprints = await publisher.ReadPostedFingerprintsAsync(cancellationToken) };
+            // The App's one GitHub registration (pooled handler, GitHub's retry rules), in a container of its own
+            // that lives until the review is posted.
+            await using var gitHub = new ServiceCollection().AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = environment.ApiUrl }).BuildServiceProvider();
+            var client = gitHub.GetRequiredService<GitHubClients>().ForToken(new StaticTokenSource(environment.Token));
+            var target = new PullRequestTarget(environment.Owner, environment.Repo, pr.Number, pr.HeadSha, pr.BaseRef, pr.Draft);
+            var outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(ActionsBotLogin) }, cancellationToken);
+            if (outcome.Status != ReviewStatus.Reviewed)
+            {
+                await console.Error.WriteLineAsync($"reviewbot: pull request #{pr.Number}: {outcome.Reason ?? "a newer head is under review"}; nothing is posted.");
+                return ExitCodes.Success;
+            }
+
+            (input, plan) = (outcome.Input!, outcome.Plan!);
+            var posted = outcome.Posted!;
+            await console.Error.WriteLineAsync(posted.ReviewId is null
+                ? $"reviewbot: nothing new to post on pull request #{pr.Number}; every comment is there already."
+                : $"reviewbot: posted review {posted.ReviewId} on pull request #{pr.Number} ({plan.Comments.Length} inline, {plan.FileComments.Length} file comments{(posted.MovedInlineComments ? "; GitHub refused the inline comments, so they became file comments" : "")}).");
         }
 
-        var plan = ReviewPlanner.Plan(review.Files, planOptions);
+        foreach (var note in input.Notes)
+        {
+            await console.Error.WriteLineAsync("reviewbot: " + note);
+        }
+
         if (arguments.Format == "json")
         {
             ReviewJson.Write(plan, range, console.Out);
@@ -125,13 +156,53 @@ public static class ReviewCommand
         }
 
         await console.Out.FlushAsync(cancellationToken);
-        if (publisher is not null)
-        {
-            await publisher.PublishAsync(plan, cancellationToken);
-        }
-
         return plan.Check.Conclusion == GitHub.Checks.CheckConclusion.Failure ? ExitCodes.Findings : ExitCodes.Success;
     }
+
+    /// <summary>The config file's path in the repository, to read it at the base; a file outside the repository has no base version.</summary>
+    private static string RepositoryPathOf(GitRepository repository, string file)
+    {
+        var relative = Path.GetRelativePath(repository.Root, file).Replace(Path.DirectorySeparatorChar, '/');
+        return relative == "." || relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative)
+            ? throw new GitException($"--config {file} is outside the repository {repository.Root}: with a base, the config is read from the base commit, so it must be a file in the repository")
+            : relative;
+    }
+
+    /// <summary>The Action's side of the use case: what happens is said on stderr (the step's log); it remembers nothing between runs.</summary>
+    private sealed class ActionHooks(TextWriter error) : ReviewHooks
+    {
+        public override bool ContinueWithoutCheckRun(GitHubApiException refusal)
+        {
+            WarnNoChecksWrite();
+            return true;
+        }
+
+        public override void CheckNotClosed(Exception exception)
+        {
+            if (exception is GitHubApiException { StatusCode: (int)HttpStatusCode.Forbidden })
+            {
+                WarnNoChecksWrite();
+                return;
+            }
+
+            error.WriteLine($"reviewbot: the check run could not be closed either: {Describe(exception)}");
+        }
+
+        private void WarnNoChecksWrite() => error.WriteLine(
+            "reviewbot: GitHub refused to create the check run (403): the token lacks checks: write (add it under permissions: in the workflow). "
+            + "Going on without a check run; this step's exit code is the gate.");
+    }
+
+    /// <summary>A GitHub failure in one line, without request headers (so never the token).</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        GitHubRateLimitedException r => r.Message,
+        GitHubApiException { StatusCode: (int)HttpStatusCode.Forbidden } api =>
+            $"GitHub answered 403: {api.Message}. The token needs pull-requests: write; for pull requests from forks, GITHUB_TOKEN is read-only on pull_request events",
+        GitHubApiException { StatusCode: 0 } api => api.Message,
+        GitHubApiException api => $"GitHub answered {api.StatusCode}: {api.Message}",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
 
     /// <summary>
     /// The head (--head, else the pull request's head, else HEAD) and the base (--base, else the pull

@@ -117,6 +117,18 @@ public sealed class GitRepository
         return (await git.RunCheckedAsync(["cat-file", "blob", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false)).Output;
     }
 
+    /// <summary>
+    /// The size of the file at <paramref name="commit"/> from the tree (its metadata, without reading the blob);
+    /// null when there is no such file (or it is a folder or a submodule).
+    /// </summary>
+    public async Task<long?> FileSizeAsync(string commit, string path, CancellationToken cancellationToken)
+    {
+        // "<mode> blob <sha> <size>\t<path>"; --literal-pathspecs so a path's * or ? is not a pattern.
+        var result = await git.RunAsync(["--literal-pathspecs", "ls-tree", "-l", "--full-tree", "-z", commit, "--", path], cancellationToken).ConfigureAwait(false);
+        var fields = result.Text.Split('\t')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return result.ExitCode == 0 && fields is [_, "blob", _, var size] && long.TryParse(size, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+    }
+
     /// <summary>Bytes as text the way the App reads GitHub's raw content: strict UTF-8, else Latin-1.</summary>
     public static string DecodeText(byte[] bytes)
     {

@@ -1,5 +1,5 @@
+using System.Net.Http.Headers;
 using ReviewBot.GitHub.Auth;
-using Octokit;
 
 namespace ReviewBot.GitHub.Api;
 
@@ -9,18 +9,18 @@ public sealed class GitHubAppClient
     private readonly string appId;
     private readonly IRs256Signer signer;
     private readonly TimeProvider time;
-    private readonly GitHubClient appClient;
-    private readonly Uri baseUrl;
-    private readonly RetryPolicy policy;
+    private readonly GitHubClients clients;
+    private readonly GitHubHttp appHttp;
+    private Task<string>? botLogin;
 
-    public GitHubAppClient(string appId, IRs256Signer signer, Uri baseUrl, RetryPolicy policy, TimeProvider time)
+    public GitHubAppClient(GitHubClients clients, string appId, IRs256Signer signer)
     {
         this.appId = appId;
         this.signer = signer;
-        this.time = time;
-        this.baseUrl = baseUrl;
-        this.policy = policy;
-        appClient = GitHubConnection.Create(baseUrl, async () => new Credentials(await CreateJwtAsync(CancellationToken.None).ConfigureAwait(false), AuthenticationType.Bearer), policy, time);
+        this.clients = clients;
+        time = clients.Time;
+        // A fresh JWT for every request: it is cheap, and one never expires midway through a slow run.
+        appHttp = new GitHubHttp(clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, time);
         Tokens = new InstallationTokenCache(FetchTokenAsync, time);
     }
 
@@ -30,12 +30,47 @@ public sealed class GitHubAppClient
 
     /// <summary>A client acting as the installation, on a token from the cache (refreshed once on 401).</summary>
     public PullRequestClient ForInstallation(long installationId) =>
-        new(baseUrl, new InstallationTokenSource(Tokens, installationId), policy, time);
+        new(clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), clients.Policy, time);
+
+    /// <summary>
+    /// The App's own login, <c>{slug}[bot]</c>, as its comments show it (GET /app with the JWT); asked once per
+    /// process. A failure is not remembered, so the next call asks again.
+    /// </summary>
+    public async Task<string> GetBotLoginAsync(CancellationToken cancellationToken)
+    {
+        var login = botLogin ??= FetchBotLoginAsync();
+        try
+        {
+            return await login.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _ = Interlocked.CompareExchange(ref botLogin, null, login);
+            throw;
+        }
+    }
+
+    private async Task<string> FetchBotLoginAsync()
+    {
+        var app = await appHttp.SendAsync(HttpMethod.Get, "app", GitHubJson.Default.AppResponse, CancellationToken.None).ConfigureAwait(false);
+        return app.Slug + "[bot]";
+    }
 
     private async Task<InstallationToken> FetchTokenAsync(long installationId, CancellationToken cancellationToken)
     {
-        // POST /app/installations/{id}/access_tokens with the App JWT.
-        var token = await appClient.GitHubApps.CreateInstallationToken(installationId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // POST /app/installations/{id}/access_tokens with the App JWT. Asking twice only makes a second token,
+        // so this POST may be retried like a read.
+        var uri = new Uri(appHttp.BaseAddress, $"app/installations/{installationId}/access_tokens");
+        using var response = await appHttp.SendAsync(
+            () =>
+            {
+                var request = GitHubHttp.NewRequest(HttpMethod.Post, uri, null);
+                request.Options.Set(GitHubRequest.SafeToRepeat, true);
+                return request;
+            },
+            cancellationToken).ConfigureAwait(false);
+        await appHttp.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var token = await GitHubHttp.ReadJsonAsync(response, GitHubJson.Default.InstallationTokenResponse, cancellationToken).ConfigureAwait(false);
         return new InstallationToken(token.Token, token.ExpiresAt);
     }
 

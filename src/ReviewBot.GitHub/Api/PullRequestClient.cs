@@ -1,98 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
-using Octokit;
 using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.Review;
-using CheckConclusion = ReviewBot.GitHub.Checks.CheckConclusion;
-using OctokitConclusion = Octokit.CheckConclusion;
 
 namespace ReviewBot.GitHub.Api;
 
+/// <summary>How a file read ended: read, absent at that ref, or over the size asked for (its body left unread).</summary>
+public enum FileReadStatus
+{
+    Read,
+    Missing,
+    TooLarge,
+}
+
+/// <summary>A file read: <see cref="Text"/> when <see cref="FileReadStatus.Read"/>; <see cref="Size"/> in bytes when known.</summary>
+public sealed record FileRead(FileReadStatus Status, string? Text, long? Size);
+
+/// <summary>A check run on a commit as GitHub lists it; <see cref="ExternalId"/> is the id we gave it when we created it.</summary>
+public sealed record CheckRunInfo(long Id, string Status, string? Conclusion, string? ExternalId);
+
 /// <summary>
-/// Everything a review run asks of GitHub for one repository, on one token source. Every call gets
-/// <see cref="GitHubRetryHandler"/>'s retries, and one token refresh when GitHub answers 401.
+/// Everything a review run asks of GitHub for one repository, on one token source, over the pooled HttpClient that
+/// <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registers. Reads are retried by its pipeline; a
+/// create (review, comment, reply, check run) whose outcome is uncertain is read back before it is sent again.
 /// </summary>
 public sealed class PullRequestClient
 {
     /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
-    public const int PageSize = 100;
+    public const int PageSize = GitHubHttp.PageSize;
 
     /// <summary>GitHub: "list pull request files" returns at most 3000 files.</summary>
     public const int MaxListedFiles = 3000;
 
-    private const string JsonMediaType = "application/json";
-    private const string GitHubJson = "application/vnd.github+json";
+    /// <summary>The cap of <see cref="GetFileTextAsync"/>; callers with a budget use <see cref="ReadFileAsync"/>.</summary>
+    public const long DefaultMaxFileBytes = 10L * 1024 * 1024;
 
-    private readonly ITokenSource tokens;
-    private readonly GitHubClient client;
-    private readonly ApiConnection api;
+    private readonly GitHubHttp http;
+    private readonly RetryPolicy policy;
+    private readonly TimeProvider time;
 
-    public PullRequestClient(Uri baseUrl, ITokenSource tokens, RetryPolicy policy, TimeProvider time)
+    /// <param name="http">From <see cref="GitHubClients"/> (IHttpClientFactory), with the API root as its base address.</param>
+    public PullRequestClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time)
     {
-        this.tokens = tokens;
-        client = GitHubConnection.Create(baseUrl, async () => new Credentials(await tokens.GetTokenAsync(CancellationToken.None).ConfigureAwait(false)), policy, time);
-        api = new ApiConnection(client.Connection);
+        this.http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time);
+        this.policy = policy;
+        this.time = time;
     }
 
-    public Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(async () =>
-        {
-            var pr = await client.PullRequest.Get(owner, repo, number).ConfigureAwait(false);
-            return new PullRequestInfo(pr.Number, pr.State.StringValue, pr.Draft, pr.Head.Sha, pr.Base.Ref, pr.Head.Repository?.FullName);
-        }, cancellationToken);
+    public async Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken)
+    {
+        var pr = await http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/pulls/{number}", GitHubJson.Default.PullRequestResponse, cancellationToken).ConfigureAwait(false);
+        return new PullRequestInfo(pr.Number, pr.State, pr.Draft, pr.Head.Sha ?? "", pr.Base.Ref ?? "", pr.Head.Repo?.FullName);
+    }
 
     /// <summary>All files of the pull request, <see cref="PageSize"/> per page; <see cref="ChangedFiles.Truncated"/> when GitHub's 3000-file limit was reached.</summary>
-    public Task<ChangedFiles> ListFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(async () =>
-        {
-            var files = await client.PullRequest.Files(owner, repo, number, new ApiOptions { PageSize = PageSize }).ConfigureAwait(false);
-            var result = files.Select(f => new ChangedFile(f.FileName, f.Status, f.Patch, f.PreviousFileName)).ToList();
-            return new ChangedFiles(result, result.Count >= MaxListedFiles);
-        }, cancellationToken);
+    public async Task<ChangedFiles> ListFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken)
+    {
+        var files = await http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/files", GitHubJson.Default.ListPullRequestFileResponse, page => page, MaxListedFiles, cancellationToken).ConfigureAwait(false);
+        var result = files.Select(f => new ChangedFile(f.Filename, f.Status, f.Patch, f.PreviousFilename)).ToList();
+        return new ChangedFiles(result, result.Count >= MaxListedFiles);
+    }
 
     /// <summary>
-    /// A file's text at <paramref name="reference"/> read from the base repository (a fork's head commit is
-    /// reachable there too), with the raw media type so files over 1 MB come back whole; null when absent.
+    /// A file's text at <paramref name="reference"/> read from the base repository (a fork's head commit is reachable
+    /// there too), with the raw media type so files over 1 MB come back whole. A file over <paramref name="maxBytes"/>
+    /// is refused from its Content-Length before its body is read, and the body read stops past the cap in any case
+    /// (a chunked answer has no length). An answer that is not raw content (a directory's JSON listing, an HTML
+    /// error page) throws <see cref="GitHubApiException"/>: it is never read as an empty file.
     /// </summary>
-    public Task<string?> GetFileTextAsync(string owner, string repo, string path, string reference, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(async () =>
-        {
-            var uri = new Uri($"repos/{Escape(owner)}/{Escape(repo)}/contents/{string.Join('/', path.Split('/').Select(Escape))}", UriKind.Relative);
-            try
+    public async Task<FileRead> ReadFileAsync(string owner, string repo, string path, string reference, long maxBytes, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(http.BaseAddress, $"{Repo(owner, repo)}/contents/{string.Join('/', path.Split('/').Select(Escape))}?ref={Escape(reference)}");
+        using var response = await http.SendAsync(
+            () =>
             {
-                var response = await client.Connection.GetRaw(uri, new Dictionary<string, string> { ["ref"] = reference }).ConfigureAwait(false);
-
-                // Octokit keeps the body as bytes only for the content types it knows as binary
-                // (application/vnd.github.v3.raw); GitHub may label raw content otherwise, and then it is text.
-                return response.HttpResponse.Body switch
-                {
-                    byte[] bytes => DecodeText(bytes),
-                    string text => text,
-                    _ => "",
-                };
-            }
-            catch (NotFoundException)
-            {
-                return null;
-            }
-        }, cancellationToken);
-
-    /// <summary>Review comments on the pull request that carry one of our fingerprints.</summary>
-    public Task<IReadOnlyList<ExistingComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(async () =>
+                var request = GitHubHttp.NewRequest(HttpMethod.Get, uri, null);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(GitHubMediaTypes.Raw));
+                request.Options.Set(GitHubRequest.Streamed, true);
+                return request;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            var comments = await client.PullRequest.ReviewComment.GetAll(owner, repo, number, new ApiOptions { PageSize = PageSize }).ConfigureAwait(false);
-            return (IReadOnlyList<ExistingComment>)comments
-                .Select(c => new ExistingComment(c.Id, c.Body ?? "", c.InReplyToId, c.Path, c.User?.Login, c.User?.Type?.ToString()))
-                .ToList();
-        }, cancellationToken);
+            return new FileRead(FileReadStatus.Missing, null, null);
+        }
 
+        await http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (!GitHubMediaTypes.IsRaw(mediaType))
+        {
+            throw new GitHubApiException((int)response.StatusCode, $"GitHub answered {path} at {reference} with {mediaType ?? "no content type"}, not its raw content.");
+        }
+
+        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
+        {
+            return new FileRead(FileReadStatus.TooLarge, null, length);
+        }
+
+        var bytes = await ReadCappedAsync(response, path, maxBytes, cancellationToken).ConfigureAwait(false);
+        return bytes is null
+            ? new FileRead(FileReadStatus.TooLarge, null, null)
+            : new FileRead(FileReadStatus.Read, DecodeText(bytes), bytes.Length);
+    }
+
+    /// <summary>A file's text (see <see cref="ReadFileAsync"/>, up to <see cref="DefaultMaxFileBytes"/>); null when absent.</summary>
+    public async Task<string?> GetFileTextAsync(string owner, string repo, string path, string reference, CancellationToken cancellationToken)
+    {
+        var read = await ReadFileAsync(owner, repo, path, reference, DefaultMaxFileBytes, cancellationToken).ConfigureAwait(false);
+        return read.Status switch
+        {
+            FileReadStatus.Read => read.Text,
+            FileReadStatus.Missing => null,
+            _ => throw new GitHubApiException(200, $"{path} at {reference} is over {DefaultMaxFileBytes} bytes."),
+        };
+    }
+
+    /// <summary>Every review comment on the pull request (ours and everyone's), oldest first.</summary>
+    public async Task<IReadOnlyList<ExistingComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        [.. (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
+            .Select(c => new ExistingComment(c.Id, c.Body ?? "", c.InReplyToId, c.Path ?? "", c.User?.Login, c.User?.Type))];
+
+    /// <summary>The check runs named <paramref name="checkName"/> on a commit, all of them (not only the latest).</summary>
+    public async Task<IReadOnlyList<CheckRunInfo>> ListCheckRunsAsync(string owner, string repo, string headSha, string checkName, CancellationToken cancellationToken)
+    {
+        var runs = await http.GetPagesAsync(
+            $"{Repo(owner, repo)}/commits/{Escape(headSha)}/check-runs?check_name={Escape(checkName)}&filter=all",
+            GitHubJson.Default.CheckRunListResponse,
+            page => page.CheckRuns,
+            GitHubHttp.MaxPages * PageSize,
+            cancellationToken).ConfigureAwait(false);
+        return [.. runs.Where(r => r.Name is null || r.Name == checkName).Select(r => new CheckRunInfo(r.Id, r.Status, r.Conclusion, r.ExternalId))];
+    }
+
+    /// <summary>Replies in a review comment's thread; a reply whose outcome is uncertain is looked for before it is sent again.</summary>
     public Task ReplyAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
-        WithTokenRefreshAsync(async () =>
-        {
-            var uri = new Uri($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments/{commentId}/replies", UriKind.Relative);
-            await api.Post<object>(uri, ReviewJson.Serialize(new ReplyRequest(body)), GitHubJson, JsonMediaType, cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
+        CreateOnceAsync(
+            () => http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/comments/{commentId}/replies", new ReplyRequest(body), GitHubJson.Default.ReplyRequest, GitHubJson.Default.IdResponse, cancellationToken),
+            async () => (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(c => c.InReplyToId == commentId && c.Body == body && IsBot(c.User)) is { } reply ? (long?)reply.Id : null,
+            cancellationToken);
 
     /// <summary>
     /// Posts the plan's one review (when it has anything new) and its file-level comments. When GitHub
@@ -113,7 +160,7 @@ public sealed class PullRequestClient
         {
             reviewId = await PostReviewOnceAsync(owner, repo, number, headSha, plan.Event, plan.Body, plan.Comments, cancellationToken).ConfigureAwait(false);
         }
-        catch (ApiValidationException) when (!plan.Comments.IsEmpty)
+        catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity && !plan.Comments.IsEmpty)
         {
             moved = true;
             fileComments = ReviewFallback.MoveToFileComments(plan.Comments, fileComments);
@@ -123,13 +170,12 @@ public sealed class PullRequestClient
 
         foreach (var comment in fileComments)
         {
-            await WithTokenRefreshAsync(async () =>
-            {
-                var uri = new Uri($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments", UriKind.Relative);
-                var json = ReviewJson.Serialize(new FileCommentRequest(comment.Body, headSha, comment.Path, "file"));
-                await api.Post<object>(uri, json, GitHubJson, JsonMediaType, cancellationToken).ConfigureAwait(false);
-                return true;
-            }, cancellationToken).ConfigureAwait(false);
+            await CreateOnceAsync(
+                () => http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/comments", new FileCommentRequest(comment.Body, headSha, comment.Path, "file"), GitHubJson.Default.FileCommentRequest, GitHubJson.Default.IdResponse, cancellationToken),
+                async () => (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
+                    .FirstOrDefault(c => c.InReplyToId is null && IsBot(c.User) && c.Path == comment.Path
+                        && (c.Body == comment.Body || (!comment.Fingerprints.IsEmpty && Fingerprint.Parse(c.Body).Intersect(comment.Fingerprints).Any()))) is { } found ? (long?)found.Id : null,
+                cancellationToken).ConfigureAwait(false);
         }
 
         return new PostedReview(reviewId, [.. (moved ? [] : plan.Comments.Select(c => c.Fingerprint)).Concat(fileComments.SelectMany(f => f.Fingerprints))], moved);
@@ -145,14 +191,7 @@ public sealed class PullRequestClient
     {
         var batches = Batches(plan);
         bool complete = batches.Count == 1;
-        var run = new NewCheckRun(CheckRunPlan.Name, headSha) { Status = CheckStatus.InProgress, Output = Output(plan, batches[0]) };
-        if (complete)
-        {
-            run.Status = CheckStatus.Completed;
-            run.Conclusion = Conclusion(plan.Conclusion);
-        }
-
-        return WithTokenRefreshAsync(async () => (await client.Check.Run.Create(owner, repo, run).ConfigureAwait(false)).Id, cancellationToken);
+        return CreateCheckRunOnceAsync(owner, repo, headSha, complete ? "completed" : "in_progress", complete ? Conclusion(plan.Conclusion) : null, Output(plan, batches[0]), cancellationToken);
     }
 
     /// <summary>
@@ -165,11 +204,9 @@ public sealed class PullRequestClient
         var batches = Batches(plan);
         for (int i = 1; i < batches.Count; i++)
         {
-            var output = Output(plan, batches[i]);
-            var update = i == batches.Count - 1
-                ? new CheckRunUpdate { Status = CheckStatus.Completed, Conclusion = Conclusion(plan.Conclusion), Output = output }
-                : new CheckRunUpdate { Output = output };
-            await WithTokenRefreshAsync(() => client.Check.Run.Update(owner, repo, checkRunId, update), cancellationToken).ConfigureAwait(false);
+            bool last = i == batches.Count - 1;
+            var update = new CheckRunUpdateRequest(last ? "completed" : null, last ? Conclusion(plan.Conclusion) : null, Output(plan, batches[i]));
+            await UpdateCheckRunAsync(owner, repo, checkRunId, update, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -179,64 +216,111 @@ public sealed class PullRequestClient
     /// </summary>
     public Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CancellationToken cancellationToken)
     {
-        var output = new NewCheckRunOutput("ReviewBot could not finish the review", reason);
+        var output = new CheckRunOutputRequest("ReviewBot could not finish the review", reason, null);
         return checkRunId is long id
-            ? WithTokenRefreshAsync(() => client.Check.Run.Update(owner, repo, id, new CheckRunUpdate
-            {
-                Status = CheckStatus.Completed,
-                Conclusion = OctokitConclusion.Neutral,
-                Output = output,
-            }), cancellationToken)
-            : WithTokenRefreshAsync(() => client.Check.Run.Create(owner, repo, new NewCheckRun(CheckRunPlan.Name, headSha)
-            {
-                Status = CheckStatus.Completed,
-                Conclusion = OctokitConclusion.Neutral,
-                Output = output,
-            }), cancellationToken);
+            ? UpdateCheckRunAsync(owner, repo, id, new CheckRunUpdateRequest("completed", "neutral", output), cancellationToken)
+            : CreateCheckRunOnceAsync(owner, repo, headSha, "completed", "neutral", output, cancellationToken);
     }
 
-    private static List<System.Collections.Immutable.ImmutableArray<CheckAnnotation>> Batches(CheckRunPlan plan)
+    private Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunUpdateRequest update, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken);
+
+    /// <summary>Creates a check run with an external_id of its own, by which an uncertain create is found again on the head.</summary>
+    private Task<long> CreateCheckRunOnceAsync(string owner, string repo, string headSha, string status, string? conclusion, CheckRunOutputRequest output, CancellationToken cancellationToken)
     {
-        var batches = plan.AnnotationBatches().ToList();
-        if (batches.Count == 0)
+        var request = new CheckRunCreateRequest(CheckRunPlan.Name, headSha, status, conclusion, Guid.NewGuid().ToString("N"), output);
+        return CreateOnceAsync(
+            async () => (await http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/check-runs", request, GitHubJson.Default.CheckRunCreateRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
+            async () => (await ListCheckRunsAsync(owner, repo, headSha, CheckRunPlan.Name, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(r => r.ExternalId == request.ExternalId)?.Id,
+            cancellationToken);
+    }
+
+    private async Task<long?> PostReviewOnceAsync(string owner, string repo, int number, string headSha, Configuration.ReviewEvent reviewEvent, string body, IReadOnlyList<InlineComment> comments, CancellationToken cancellationToken)
+    {
+        var request = new ReviewRequest(
+            headSha,
+            body,
+            reviewEvent == Configuration.ReviewEvent.RequestChanges ? "REQUEST_CHANGES" : "COMMENT",
+            [.. comments.Select(c => new ReviewCommentRequest(c.Path, c.Body, c.Line, "RIGHT", c.StartLine, c.StartLine is null ? null : "RIGHT"))]);
+        var fingerprints = comments.Select(c => c.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        return await CreateOnceAsync(
+            async () => (await http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/reviews", request, GitHubJson.Default.ReviewRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
+            async () =>
+            {
+                if (fingerprints.Count > 0)
+                {
+                    // The planner leaves out fingerprints already on the pull request: one found now came with this review.
+                    return (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
+                        .FirstOrDefault(c => c.InReplyToId is null && IsBot(c.User) && c.PullRequestReviewId is not null && Fingerprint.Parse(c.Body).Any(fingerprints.Contains))
+                        ?.PullRequestReviewId;
+                }
+
+                var reviews = await http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/reviews", GitHubJson.Default.ListReviewResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken).ConfigureAwait(false);
+                return reviews.FirstOrDefault(r => r.CommitId == headSha && r.Body == body && IsBot(r.User))?.Id;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a create call; when its outcome is uncertain (no answer, or a 5xx: GitHub may have carried it out),
+    /// waits, looks for what it would have created and sends it again only when that is not there.
+    /// </summary>
+    private async Task<long> CreateOnceAsync(Func<Task<IdResponse>> post, Func<Task<long?>> readBack, CancellationToken cancellationToken) =>
+        await CreateOnceAsync(async () => (await post().ConfigureAwait(false)).Id, readBack, cancellationToken).ConfigureAwait(false);
+
+    private async Task<long> CreateOnceAsync(Func<Task<long>> post, Func<Task<long?>> readBack, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
         {
-            batches.Add([]);
+            try
+            {
+                return await post().ConfigureAwait(false);
+            }
+            catch (GitHubApiException e) when (e.Uncertain && attempt < policy.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(policy.Backoff(attempt), time, cancellationToken).ConfigureAwait(false);
+                if (await readBack().ConfigureAwait(false) is long found)
+                {
+                    return found;
+                }
+            }
         }
-
-        return batches;
     }
 
-    private static NewCheckRunOutput Output(CheckRunPlan plan, IEnumerable<CheckAnnotation> batch) =>
-        new(plan.Title, plan.Summary)
-        {
-            Annotations = [.. batch.Select(a => new NewCheckRunAnnotation(a.Path, a.StartLine, a.EndLine, Level(a.Level), a.Message) { Title = a.Title })],
-        };
+    private Task<List<ReviewCommentResponse>> ListReviewCommentResponsesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/comments", GitHubJson.Default.ListReviewCommentResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken);
 
-    private async Task<long?> PostReviewOnceAsync(string owner, string repo, int number, string headSha, Configuration.ReviewEvent reviewEvent, string body, IReadOnlyList<InlineComment> comments, CancellationToken cancellationToken) =>
-        await WithTokenRefreshAsync(async () =>
-        {
-            var request = new ReviewRequest(
-                headSha,
-                body,
-                reviewEvent == Configuration.ReviewEvent.RequestChanges ? "REQUEST_CHANGES" : "COMMENT",
-                [.. comments.Select(c => new ReviewCommentRequest(c.Path, c.Body, c.Line, "RIGHT", c.StartLine, c.StartLine is null ? null : "RIGHT"))]);
-            var uri = new Uri($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/reviews", UriKind.Relative);
-            var review = await api.Post<PullRequestReview>(uri, ReviewJson.Serialize(request), GitHubJson, JsonMediaType, cancellationToken).ConfigureAwait(false);
-            return (long?)review?.Id;
-        }, cancellationToken).ConfigureAwait(false);
+    /// <summary>Ours are written by a bot account (the App's, or github-actions[bot]); a person's copy of our marker is not.</summary>
+    private static bool IsBot(UserResponse? user) => string.Equals(user?.Type, "Bot", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<T> WithTokenRefreshAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="maxBytes"/>; null when the body goes past them.</summary>
+    private async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, string path, long maxBytes, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        // The body is read outside the pipeline's attempt timeout (it is streamed), so it gets one of its own.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(policy.AttemptTimeout);
         try
         {
-            return await call().ConfigureAwait(false);
+            using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
         }
-        catch (AuthorizationException)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // 401: the token was revoked or expired early. Get a new one, once.
-            tokens.Invalidate();
-            return await call().ConfigureAwait(false);
+            throw new GitHubApiException(0, $"Reading {path} from GitHub failed: {e.Message}", e);
         }
     }
 
@@ -253,20 +337,36 @@ public sealed class PullRequestClient
         }
     }
 
+    private static string Repo(string owner, string repo) => $"repos/{Escape(owner)}/{Escape(repo)}";
+
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
-    private static CheckAnnotationLevel Level(AnnotationLevel level) => level switch
+    private static List<System.Collections.Immutable.ImmutableArray<CheckAnnotation>> Batches(CheckRunPlan plan)
     {
-        AnnotationLevel.Failure => CheckAnnotationLevel.Failure,
-        AnnotationLevel.Warning => CheckAnnotationLevel.Warning,
-        _ => CheckAnnotationLevel.Notice,
+        var batches = plan.AnnotationBatches().ToList();
+        if (batches.Count == 0)
+        {
+            batches.Add([]);
+        }
+
+        return batches;
+    }
+
+    private static CheckRunOutputRequest Output(CheckRunPlan plan, IEnumerable<CheckAnnotation> batch) =>
+        new(plan.Title, plan.Summary, [.. batch.Select(a => new CheckRunAnnotationRequest(a.Path, a.StartLine, a.EndLine, Level(a.Level), a.Message, a.Title))]);
+
+    private static string Level(AnnotationLevel level) => level switch
+    {
+        AnnotationLevel.Failure => "failure",
+        AnnotationLevel.Warning => "warning",
+        _ => "notice",
     };
 
-    private static OctokitConclusion Conclusion(CheckConclusion conclusion) => conclusion switch
+    private static string Conclusion(CheckConclusion conclusion) => conclusion switch
     {
-        CheckConclusion.Failure => OctokitConclusion.Failure,
-        CheckConclusion.Neutral => OctokitConclusion.Neutral,
-        _ => OctokitConclusion.Success,
+        CheckConclusion.Failure => "failure",
+        CheckConclusion.Neutral => "neutral",
+        _ => "success",
     };
 }
 

@@ -19,7 +19,7 @@ public static class AppJwt
         var header = Base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}"u8);
         var payload = Base64Url(Encoding.UTF8.GetBytes(string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"iat\":{iat},\"exp\":{exp},\"iss\":{System.Text.Json.JsonSerializer.Serialize(appId)}}}")));
+            $"{{\"iat\":{iat},\"exp\":{exp},\"iss\":\"{System.Text.Json.JsonEncodedText.Encode(appId)}\"}}")));
         var signingInput = header + "." + payload;
         var signature = await signer.SignAsync(Encoding.ASCII.GetBytes(signingInput), cancellationToken).ConfigureAwait(false);
         return signingInput + "." + Base64Url(signature);

@@ -25,6 +25,7 @@ public class RepositoryConfigTests
           drafts: true
         check:
           conclusion_on_error: failure
+          on_error: failure
         """;
 
     private static RuleDescriptor Rule(string id, Severity severity) => new(id, severity, "t", "n", "w", "e", "f");
@@ -46,6 +47,19 @@ public class RepositoryConfigTests
         Assert.Equal(ReviewEvent.Comment, config.ReviewEvent);
         Assert.True(config.ReviewDrafts);
         Assert.Equal(ErrorConclusion.Failure, config.ConclusionOnError);
+    }
+
+    [Fact]
+    public void A_review_that_cannot_finish_fails_unless_check_on_error_says_neutral()
+    {
+        Assert.Equal(ErrorConclusion.Failure, RepositoryConfig.Default.OnError);
+
+        var result = RepositoryConfig.Parse("check: { on_error: neutral }");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(ErrorConclusion.Neutral, result.Config.OnError);
+        Assert.Equal(ErrorConclusion.Failure, result.Config.ConclusionOnError);
+        Assert.Contains(RepositoryConfig.Parse("check: { on_error: success }").Errors, e => e.Contains("check.on_error: 'success' is not valid", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,368 @@
+using System.Collections.Immutable;
+using ReviewBot.Analysis;
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Checks;
+using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.Review;
+
+namespace ReviewBot.GitHub.PullRequests;
+
+/// <summary>How a review ended. <see cref="Plan"/> is what was posted (null when skipped or superseded).</summary>
+public sealed record ReviewOutcome(ReviewStatus Status, ReviewInput? Input, ReviewPlan? Plan, PostedReview? Posted, string? Reason)
+{
+    public static ReviewOutcome Skipped(string reason) => new(ReviewStatus.Skipped, null, null, null, reason);
+
+    public static ReviewOutcome Superseded { get; } = new(ReviewStatus.Superseded, null, null, null, null);
+
+    /// <summary>False when the token may not create check runs and the caller chose to go on without one.</summary>
+    public bool CheckCreated { get; init; } = true;
+}
+
+public enum ReviewStatus
+{
+    Reviewed,
+    Skipped,
+    Superseded,
+}
+
+/// <summary>What one caller sets for a review; the bounds are the same for everyone.</summary>
+public sealed record ReviewSettings
+{
+    /// <summary>
+    /// A review's wall-clock budget. GitHub's own calls are bounded by the retry policy (one minute of
+    /// Retry-After at most); two minutes covers a 50-Dockerfile pull request with a rate-limit wait and still
+    /// ends the check long before a person gives up on it. Over budget, the review fails closed.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeBudget = TimeSpan.FromMinutes(2);
+
+    public TimeSpan TimeBudget { get; init; } = DefaultTimeBudget;
+
+    public string RuleDocsBaseUrl { get; init; } = ReviewPlanOptions.DefaultRuleDocsBaseUrl;
+
+    /// <summary>True on the first try of a newly opened pull request: it has no comments of ours to list.</summary>
+    public bool NewPullRequest { get; init; }
+
+    /// <summary>
+    /// Our account's login (the App's <c>{slug}[bot]</c>, the Action's <c>github-actions[bot]</c>): only its comments
+    /// count as ours. Asked only when our earlier comments are listed, so a review that needs none costs no call.
+    /// </summary>
+    public Func<CancellationToken, Task<string>>? BotLogin { get; init; }
+
+    /// <summary>Whether a failed review is tried again by itself (the App's queue); said on the failed check.</summary>
+    public bool RetriedAutomatically { get; init; }
+}
+
+/// <summary>
+/// "Review a pull request", the one use case the App's worker and <c>reviewbot review --github-pr</c> share:
+/// read the config at the base, select and read the changed Dockerfiles, analyze, plan, post one review,
+/// answer our fixed comments, and end with one completed check run. Bounded (Dockerfiles per pull request,
+/// bytes per file, time per review) and failing closed: a review that cannot finish ends its check
+/// <c>failure</c> with a plain reason (never exception text), unless the base's config says
+/// <c>check.on_error: neutral</c>. Anything that was not checked keeps the check from passing.
+/// </summary>
+public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisResult>? analyze = null)
+{
+    /// <summary>
+    /// Dockerfiles reviewed per pull request; the rest are named in the check, which then does not pass.
+    /// Each costs one content request and up to 4 MiB held in memory; 50 keeps a review near 60 GitHub
+    /// calls (far under the installation's 5000 an hour) and under 200 MiB, and is more Dockerfiles than a
+    /// pull request changes outside mass edits (which then get a failing check saying so, never a pass).
+    /// </summary>
+    public const int MaxDockerfiles = 50;
+
+    /// <summary>The engine's own input cap (4 MiB, DockerfileParser.MaxChars): a larger file is refused from its size, before its body is read.</summary>
+    public const long MaxFileBytes = 4 * 1024 * 1024;
+
+    /// <summary>A config larger than this is not a config; it is refused and the defaults are used.</summary>
+    public const long MaxConfigBytes = 64 * 1024;
+
+    /// <summary>How many paths a note names before it says "and N more" (the check summary is limited to 65535 characters).</summary>
+    public const int MaxPathsNamed = 20;
+
+    /// <summary>HTTP 403: the token may not do this (for check runs: no <c>checks: write</c>).</summary>
+    private const int ForbiddenStatus = 403;
+
+    public const string FailedTitle = "ReviewBot could not review this pull request";
+
+    private readonly Func<string, AnalyzerOptions, AnalysisResult> analyze = analyze ?? DockerfileAnalyzer.Analyze;
+
+    /// <summary>
+    /// Reviews and posts. Throws when the review could not finish (after writing the failed check), with
+    /// <see cref="TimeoutException"/> when it ran over <see cref="ReviewSettings.TimeBudget"/>; the caller logs
+    /// the details and may try again, and a later successful review replaces the failed check on this head.
+    /// </summary>
+    public async Task<ReviewOutcome> ReviewAsync(PullRequestClient client, PullRequestTarget target, IPullRequestSource source, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(settings.TimeBudget);
+        var onError = CheckConclusion.Failure; // until the base's config is read, and it may opt out
+        try
+        {
+            var (config, notes) = await ReadConfigAsync(source, budget.Token).ConfigureAwait(false);
+            onError = OnError(config);
+            if (target.Draft && !config.ReviewDrafts)
+            {
+                return ReviewOutcome.Skipped($"draft pull requests are not reviewed ({source.ConfigLabel} says review.drafts: false)");
+            }
+
+            var input = await ReadFilesAsync(source, config, notes, budget.Token).ConfigureAwait(false);
+
+            return await PostAsync(client, target, input, hooks, settings, budget.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (e is OperationCanceledException && budget.IsCancellationRequested)
+            {
+                e = new TimeoutException($"The review took longer than its budget of {settings.TimeBudget}.", e);
+            }
+
+            await FailCheckAsync(client, target, e, onError, settings, hooks).ConfigureAwait(false);
+            if (e is TimeoutException { InnerException: OperationCanceledException })
+            {
+                throw e;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends the head's check as a review that could not finish: a new completed check run (so it also
+    /// replaces one left in progress), <paramref name="conclusion"/> (failure unless the base opts out), and a
+    /// generic reason. For callers that fail before <see cref="ReviewAsync"/> could start (reading the pull request).
+    /// </summary>
+    public static async Task FailCheckAsync(PullRequestClient client, PullRequestTarget target, Exception error, CheckConclusion conclusion, ReviewSettings settings, ReviewHooks hooks)
+    {
+        try
+        {
+            // Not the review's token: that may be what ran out.
+            await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(conclusion, Classify(error), settings), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception inner)
+        {
+            hooks.CheckNotClosed(inner);
+        }
+    }
+
+    /// <summary>
+    /// The planner's input: the config at the base, then the changed Dockerfiles it selects (removed ones
+    /// skipped), at most <see cref="MaxDockerfiles"/>, each at most <see cref="MaxFileBytes"/>, analyzed one by
+    /// one so a file that makes the engine throw is reported and the rest are still reviewed.
+    /// </summary>
+    public async Task<ReviewInput> ReadAsync(IPullRequestSource source, CancellationToken cancellationToken)
+    {
+        var (config, notes) = await ReadConfigAsync(source, cancellationToken).ConfigureAwait(false);
+        return await ReadFilesAsync(source, config, notes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The base's config (defaults when it has none), and notes for what in it was not understood.</summary>
+    private static async Task<(RepositoryConfig Config, ImmutableArray<string>.Builder Notes)> ReadConfigAsync(IPullRequestSource source, CancellationToken cancellationToken)
+    {
+        var notes = ImmutableArray.CreateBuilder<string>();
+        var config = RepositoryConfig.Default;
+        var configRead = await source.ReadConfigAsync(MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        if (configRead.Status == FileReadStatus.TooLarge)
+        {
+            notes.Add($"{source.ConfigLabel} is larger than {MaxConfigBytes / 1024} KiB, so it was not read (the defaults are used).");
+        }
+        else if (configRead.Text is { } configText)
+        {
+            var parsed = RepositoryConfig.Parse(configText);
+            config = parsed.Config;
+            notes.AddRange(parsed.Errors.Select(error => $"{source.ConfigLabel}: {error} (the default is used)."));
+        }
+
+        return (config, notes);
+    }
+
+    private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
+    {
+
+        var listed = await source.ListFilesAsync(cancellationToken).ConfigureAwait(false);
+        var selected = listed.Files.Where(f => !f.IsRemoved && config.IsIncluded(f.Path)).ToList();
+        var notChecked = new List<(string Path, string Why)>();
+        bool complete = !listed.Truncated && selected.Count <= MaxDockerfiles;
+        if (listed.Truncated)
+        {
+            notes.Add($"GitHub lists at most {PullRequestClient.MaxListedFiles} files of a pull request; Dockerfiles beyond those were not checked.");
+        }
+
+        if (selected.Count > MaxDockerfiles)
+        {
+            notes.Add($"This pull request changes {selected.Count} Dockerfiles; ReviewBot checks at most {MaxDockerfiles} per pull request, so {Paths(selected.Skip(MaxDockerfiles).Select(f => f.Path))} were not checked.");
+        }
+
+        var analyzerOptions = config.ToAnalyzerOptions();
+        var files = new List<ReviewFile>();
+        foreach (var file in selected.Take(MaxDockerfiles))
+        {
+            var read = await source.ReadHeadFileAsync(file.Path, MaxFileBytes, cancellationToken).ConfigureAwait(false);
+            if (read.Status == FileReadStatus.TooLarge)
+            {
+                notChecked.Add((file.Path, $"larger than {MaxFileBytes / (1024 * 1024)} MiB"));
+                continue;
+            }
+
+            if (read.Text is not { } text)
+            {
+                notChecked.Add((file.Path, "could not be read at the head"));
+                continue;
+            }
+
+            AnalysisResult result;
+            try
+            {
+                result = analyze(text, analyzerOptions);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // In doubt: the file is named and the check cannot pass; the other files are still reviewed.
+                notChecked.Add((file.Path, "could not be analyzed (an internal error of ReviewBot)"));
+                continue;
+            }
+
+            var patch = await source.PatchAsync(file, cancellationToken).ConfigureAwait(false);
+            files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, patch));
+        }
+
+        foreach (var group in notChecked.GroupBy(n => n.Why, StringComparer.Ordinal))
+        {
+            notes.Add($"{Paths(group.Select(g => g.Path))} {group.Key}, so not checked.");
+        }
+
+        return new ReviewInput(config, files, notes.ToImmutable(), complete && notChecked.Count == 0);
+    }
+
+    /// <summary>
+    /// The plan for <paramref name="input"/>; when not every Dockerfile was checked, the check cannot pass:
+    /// it ends as <c>check.on_error</c> says (failure unless the base opts out), and its title says so.
+    /// </summary>
+    public static ReviewPlan Plan(ReviewInput input, ReviewPlanOptions options)
+    {
+        var plan = ReviewPlanner.Plan(input.Files, options with { Notes = [.. options.Notes, .. input.Notes] });
+        if (input.Complete)
+        {
+            return plan;
+        }
+
+        var check = plan.Check;
+        var conclusion = check.Conclusion == CheckConclusion.Failure ? CheckConclusion.Failure : OnError(input.Config);
+        var title = "Not every Dockerfile was checked; " + check.Title;
+        return plan with { Check = check with { Conclusion = conclusion, Title = title.Length <= CheckRunPlan.MaxTitleLength ? title : title[..(CheckRunPlan.MaxTitleLength - 1)] + "…" } };
+    }
+
+    private async Task<ReviewOutcome> PostAsync(PullRequestClient client, PullRequestTarget target, ReviewInput input, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
+    {
+        var recalled = await hooks.RecallAsync(cancellationToken).ConfigureAwait(false);
+        if (recalled.Superseded)
+        {
+            return ReviewOutcome.Superseded;
+        }
+
+        var planOptions = ReviewPlanOptions.From(input.Config) with { PostedFingerprints = recalled.Fingerprints, RuleDocsBaseUrl = settings.RuleDocsBaseUrl };
+        var plan = Plan(input, planOptions);
+
+        // Our comments are listed only when they can tell something the caller's memory does not.
+        PreviousComments? previous = null;
+        if (!settings.NewPullRequest && (recalled.LastReviewedSha is null || !recalled.Fingerprints.All(plan.Fingerprints.Contains)))
+        {
+            // TODO(integrator, with p-output merged): pass `await settings.BotLogin(cancellationToken)` to P's
+            // PreviousComments.ReadAsync(client, owner, repo, number, botLogin, ct); until then any Bot's comments count.
+            previous = await PreviousComments.ReadAsync(client, target.Owner, target.Repo, target.Number, cancellationToken).ConfigureAwait(false);
+            plan = Plan(input, planOptions with { PostedFingerprints = previous.Fingerprints.Concat(recalled.Fingerprints).ToHashSet(StringComparer.Ordinal) });
+        }
+
+        hooks.Planned(plan, input.Files.Sum(f => f.Analysis.Findings.Length));
+        var posted = await client.PostReviewAsync(target.Owner, target.Repo, target.Number, target.HeadSha, plan, cancellationToken).ConfigureAwait(false);
+
+        // "Fixed in" only when every Dockerfile was checked: one left out still has its problems.
+        if (previous is not null && input.Complete)
+        {
+            await previous.AnswerFixedAsync(client, target.Owner, target.Repo, target.Number, plan, target.HeadSha, cancellationToken).ConfigureAwait(false);
+        }
+
+        var onPullRequest = recalled.Fingerprints.Concat(posted.Fingerprints).Concat(previous?.Fingerprints ?? Enumerable.Empty<string>()).ToHashSet(StringComparer.Ordinal);
+        await hooks.RememberAsync(target.HeadSha, onPullRequest, plan.Fingerprints, cancellationToken).ConfigureAwait(false);
+
+        var outcome = new ReviewOutcome(ReviewStatus.Reviewed, input, plan, posted, null);
+        long checkRunId;
+        try
+        {
+            checkRunId = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, plan.Check, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GitHubApiException e) when (e.StatusCode == ForbiddenStatus && hooks.ContinueWithoutCheckRun(e))
+        {
+            return outcome with { CheckCreated = false };
+        }
+
+        await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, checkRunId, plan.Check, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    private static CheckConclusion OnError(RepositoryConfig config) =>
+        config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
+
+    private enum Why
+    {
+        OverBudget,
+        RateLimited,
+        GitHub,
+        Internal,
+    }
+
+    private static Why Classify(Exception e) => e switch
+    {
+        TimeoutException { InnerException: OperationCanceledException } => Why.OverBudget,
+        GitHubRateLimitedException => Why.RateLimited,
+        GitHubApiException or HttpRequestException or TimeoutException or OperationCanceledException => Why.GitHub,
+        _ => Why.Internal,
+    };
+
+    /// <summary>
+    /// The failed check: a plain title and a generic reason. Exception text stays in the caller's logs: it may
+    /// carry request details, and the check's output is public on public repositories.
+    /// </summary>
+    private static CheckRunPlan FailedCheck(CheckConclusion conclusion, Why why, ReviewSettings settings)
+    {
+        string reason = why switch
+        {
+            Why.OverBudget => $"The review took longer than ReviewBot allows one review ({settings.TimeBudget.TotalMinutes:0.#} minutes).",
+            Why.RateLimited => "GitHub's rate limit asked ReviewBot to wait longer than one review may take.",
+            Why.GitHub => "GitHub did not answer ReviewBot's requests as expected.",
+            _ => "ReviewBot ran into an internal error.",
+        };
+        string next = settings.RetriedAutomatically
+            ? "ReviewBot tries again by itself; a successful review replaces this result. You can also re-run this check."
+            : "Re-run this check to try again.";
+        string optOut = conclusion == CheckConclusion.Neutral
+            ? $"This check is neutral rather than failing because `{RepositoryConfig.RepositoryPath}` on the base branch sets `check.on_error: neutral`."
+            : $"Until a review finishes, this check fails: nothing was verified. (`check.on_error: neutral` in `{RepositoryConfig.RepositoryPath}` on the base branch makes it neutral instead.)";
+        return new CheckRunPlan(conclusion, FailedTitle, $"{reason} The details are in ReviewBot's logs.\n\n{next}\n\n{optOut}\n", []);
+    }
+
+    /// <summary>Paths as code spans, the first <see cref="MaxPathsNamed"/> of them; a pull request's paths are its author's text.</summary>
+    private static string Paths(IEnumerable<string> paths)
+    {
+        var list = paths.ToList();
+        var named = string.Join(", ", list.Take(MaxPathsNamed).Select(CodeSpan));
+        return list.Count > MaxPathsNamed ? $"{named} and {list.Count - MaxPathsNamed} more" : named;
+    }
+
+    /// <summary>Text as an inline code span whose fence is longer than any backtick run in it, on one line.</summary>
+    private static string CodeSpan(string text)
+    {
+        text = text.ReplaceLineEndings(" ");
+        int longest = 0, run = 0;
+        foreach (char c in text)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        var fence = new string('`', longest + 1);
+        return text.StartsWith('`') || text.EndsWith('`') ? $"{fence} {text} {fence}" : fence + text + fence;
+    }
+}
+
+/// <summary>What a review reads: the config it used, the analyzed files, notes for the check, and whether every selected Dockerfile was checked.</summary>
+public sealed record ReviewInput(RepositoryConfig Config, IReadOnlyList<ReviewFile> Files, ImmutableArray<string> Notes, bool Complete);

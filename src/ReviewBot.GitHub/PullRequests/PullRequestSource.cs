@@ -1,0 +1,44 @@
+using ReviewBot.GitHub.Api;
+
+namespace ReviewBot.GitHub.PullRequests;
+
+/// <summary>
+/// Where a review's text comes from: the pull request's changed files (with their patches), each file at the
+/// head, and the config at the base. The App reads GitHub (<see cref="GitHubPullRequestSource"/>); the CLI
+/// reads the local git checkout it already has. Selection, bounds and analysis are not here but in
+/// <see cref="PullRequestReviewer"/>, so both read the same files the same way.
+/// </summary>
+public interface IPullRequestSource
+{
+    /// <summary>Where the config was read from, for notes (e.g. <c>.github/reviewbot.yml on main</c>).</summary>
+    string ConfigLabel { get; }
+
+    /// <summary>The changed files; <see cref="ChangedFiles.Truncated"/> when the list was cut off (GitHub's 3000).</summary>
+    Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The file's patch in GitHub's shape (hunks only); null for a binary or too-large diff.</summary>
+    ValueTask<string?> PatchAsync(ChangedFile file, CancellationToken cancellationToken);
+
+    /// <summary>The file at the head; <see cref="FileReadStatus.TooLarge"/> when over <paramref name="maxBytes"/>, decided before the body is read.</summary>
+    Task<FileRead> ReadHeadFileAsync(string path, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>The config at the base (never the head: a pull request must not weaken its own gate).</summary>
+    Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken);
+}
+
+/// <summary>A pull request read through GitHub's REST API: content at the head SHA from the base repository, the config from the base branch.</summary>
+public sealed class GitHubPullRequestSource(PullRequestClient client, PullRequestTarget target, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
+{
+    public string ConfigLabel => $"`{configPath}` on {target.BaseRef}";
+
+    public Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
+        client.ListFilesAsync(target.Owner, target.Repo, target.Number, cancellationToken);
+
+    public ValueTask<string?> PatchAsync(ChangedFile file, CancellationToken cancellationToken) => ValueTask.FromResult(file.Patch);
+
+    public Task<FileRead> ReadHeadFileAsync(string path, long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFileAsync(target.Owner, target.Repo, path, target.HeadSha, maxBytes, cancellationToken);
+
+    public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFileAsync(target.Owner, target.Repo, configPath, target.BaseRef, maxBytes, cancellationToken);
+}

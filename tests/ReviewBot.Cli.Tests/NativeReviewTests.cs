@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ReviewBot.Cli.Tests;
+
+/// <summary>
+/// The Native AOT reviewbot posts a review (source-generated JSON, no reflection): runs the published binary against
+/// WireMock.Net playing GitHub. Only where it was published (dotnet publish src/ReviewBot.Cli -r linux-x64 -c Release).
+/// </summary>
+public sealed class NativeReviewTests : IDisposable
+{
+    private const string RepoPath = "/api/v3/repos/Codertocat/Hello-World";
+
+    private readonly TempGitRepository repo = new();
+    private readonly WireMockServer github = WireMockServer.Start();
+
+    public void Dispose()
+    {
+        github.Stop();
+        repo.Dispose();
+    }
+
+    [NativeBinaryFact]
+    public async Task The_native_binary_posts_the_review_and_the_check_run()
+    {
+        repo.Write("Dockerfile", ReviewCommandTests.BaseDockerfile);
+        var baseSha = repo.Commit("base");
+        repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile);
+        var headSha = repo.Commit("head");
+        var payload = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "pull_request.synchronize.json")))!;
+        payload["pull_request"]!["head"]!["sha"] = headSha;
+        payload["pull_request"]!["base"]!["sha"] = baseSha;
+        var eventPath = Path.Combine(repo.Root, ".git", "event.json");
+        File.WriteAllText(eventPath, payload.ToJsonString());
+        Stub("GET", RepoPath + "/pulls/2/comments", "[]", 200);
+        Stub("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""", 200);
+        Stub("POST", RepoPath + "/pulls/2/comments", """{"id":90}""", 201);
+        Stub("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+
+        var start = new ProcessStartInfo(NativeBinaryFactAttribute.Path!, ["review", "--github-pr"])
+        {
+            WorkingDirectory = repo.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["GITHUB_TOKEN"] = "ghs_native";
+        start.Environment["GITHUB_REPOSITORY"] = "Codertocat/Hello-World";
+        start.Environment["GITHUB_EVENT_PATH"] = eventPath;
+        start.Environment["GITHUB_API_URL"] = github.Url;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == ExitCodes.Findings, await error);
+        var review = Assert.Single(github.LogEntries, e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == RepoPath + "/pulls/2/reviews");
+        var body = JsonNode.Parse(Encoding.UTF8.GetBytes(review.RequestMessage.Body!))!;
+        Assert.Equal(headSha, body["commit_id"]!.GetValue<string>());
+        Assert.NotEmpty(body["comments"]!.AsArray());
+        var check = Assert.Single(github.LogEntries, e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == RepoPath + "/check-runs");
+        Assert.Equal("failure", JsonNode.Parse(Encoding.UTF8.GetBytes(check.RequestMessage.Body!))!["conclusion"]!.GetValue<string>());
+    }
+
+    private void Stub(string method, string path, string json, int status) =>
+        github.Given(Request.Create().WithPath(path).UsingMethod(method))
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json));
+}
+
+/// <summary>Runs only where the native reviewbot was published (its default publish folder, or REVIEWBOT_NATIVE).</summary>
+public sealed class NativeBinaryFactAttribute : FactAttribute
+{
+    public NativeBinaryFactAttribute()
+    {
+        if (Path is null)
+        {
+            Skip = "skipped: native build absent (dotnet publish src/ReviewBot.Cli -r linux-x64 -c Release)";
+        }
+    }
+
+    public static string? Path { get; } = Find();
+
+    private static string? Find()
+    {
+        if (Environment.GetEnvironmentVariable("REVIEWBOT_NATIVE") is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "src", "ReviewBot.Cli", "bin", "Release", "net10.0", "linux-x64", "publish", "reviewbot");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

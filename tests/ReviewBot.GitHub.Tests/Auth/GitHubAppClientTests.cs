@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using ReviewBot.GitHub.Auth;
+using ReviewBot.GitHub.Tests.Api;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace ReviewBot.GitHub.Tests.Auth;
+
+/// <summary>The App's own calls: GET /app and installation tokens, with the App JWT.</summary>
+public sealed class GitHubAppClientTests : IDisposable
+{
+    private const string TokenPath = "/api/v3/app/installations/1/access_tokens";
+
+    private readonly GitHubApiFake github = new();
+    private readonly RSA key = RSA.Create(2048);
+
+    public GitHubAppClientTests()
+    {
+        github.StubJson("GET", "/api/v3/app", """{"id":12345,"slug":"reviewbot-test","name":"ReviewBot test"}""");
+        github.StubJson("POST", TokenPath, $$"""{"token":"ghs_installation","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""", 201);
+        github.StubJson("GET", GitHubApiFake.RepoPath + "/pulls/2/comments", "[]");
+    }
+
+    public void Dispose()
+    {
+        github.Dispose();
+        key.Dispose();
+    }
+
+    private GitHub.Api.GitHubAppClient App() => github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+
+    [Fact]
+    public async Task The_bot_login_is_the_apps_slug_asked_once_with_the_JWT()
+    {
+        var app = App();
+
+        Assert.Equal("reviewbot-test[bot]", await app.GetBotLoginAsync(default));
+        Assert.Equal("reviewbot-test[bot]", await app.GetBotLoginAsync(default));
+
+        var call = Assert.Single(github.Requests("GET", "/api/v3/app"));
+        var authorization = call.RequestMessage.Headers!["Authorization"].Single();
+        Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
+        Assert.Equal(3, authorization["Bearer ".Length..].Split('.').Length);
+    }
+
+    [Fact]
+    public async Task A_failed_bot_login_is_asked_again_next_time()
+    {
+        github.Once("GET", "/api/v3/app", Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Not Found"}"""));
+        var app = App();
+
+        await Assert.ThrowsAsync<GitHub.Api.GitHubApiException>(() => app.GetBotLoginAsync(default));
+
+        Assert.Equal("reviewbot-test[bot]", await app.GetBotLoginAsync(default));
+    }
+
+    [Fact]
+    public async Task An_installation_client_works_on_a_token_fetched_with_the_JWT_which_is_retried_on_a_502()
+    {
+        // Asking twice for a token only makes a second token: the request is safe to repeat.
+        github.Once("POST", TokenPath, Response.Create().WithStatusCode(502).WithBody("""{"message":"Server Error"}"""));
+
+        await App().ForInstallation(1).ListReviewCommentsAsync(GitHubApiFake.Owner, GitHubApiFake.Repo, GitHubApiFake.Number, default);
+
+        Assert.Equal(2, github.Requests("POST", TokenPath).Count);
+        Assert.All(github.Requests("POST", TokenPath), e => Assert.StartsWith("Bearer ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
+        Assert.Equal("Token ghs_installation", Assert.Single(github.Requests("GET", GitHubApiFake.RepoPath + "/pulls/2/comments")).RequestMessage.Headers!["Authorization"].Single());
+    }
+}
