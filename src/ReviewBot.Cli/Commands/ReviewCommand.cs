@@ -16,9 +16,6 @@ namespace ReviewBot.Cli.Commands;
 /// </summary>
 public static class ReviewCommand
 {
-    /// <summary>The account GITHUB_TOKEN posts as: only its comments are the Action's own.</summary>
-    public const string ActionsBotLogin = "github-actions[bot]";
-
     /// <summary>Where the default base is looked for, in this order; the first that exists is used.</summary>
     public static readonly IReadOnlyList<string> DefaultBaseCandidates = ["origin/HEAD", "origin/main", "main", "master"];
 
@@ -127,7 +124,7 @@ public static class ReviewCommand
             await using var gitHub = new ServiceCollection().AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = environment.ApiUrl }).BuildServiceProvider();
             var client = gitHub.GetRequiredService<GitHubClients>().ForToken(new StaticTokenSource(environment.Token));
             var target = new PullRequestTarget(environment.Owner, environment.Repo, pr.Number, pr.HeadSha, pr.BaseRef, pr.Draft);
-            var outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(ActionsBotLogin) }, cancellationToken);
+            var outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(PreviousComments.ActionsBotLogin) }, cancellationToken);
             if (outcome.Status != ReviewStatus.Reviewed)
             {
                 await console.Error.WriteLineAsync($"reviewbot: pull request #{pr.Number}: {outcome.Reason ?? "a newer head is under review"}; nothing is posted.");

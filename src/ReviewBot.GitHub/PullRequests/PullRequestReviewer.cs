@@ -46,7 +46,7 @@ public sealed record ReviewSettings
     /// Our account's login (the App's <c>{slug}[bot]</c>, the Action's <c>github-actions[bot]</c>): only its comments
     /// count as ours. Asked only when our earlier comments are listed, so a review that needs none costs no call.
     /// </summary>
-    public Func<CancellationToken, Task<string>>? BotLogin { get; init; }
+    public required Func<CancellationToken, Task<string>> BotLogin { get; init; }
 
     /// <summary>Whether a failed review is tried again by itself (the App's queue); said on the failed check.</summary>
     public bool RetriedAutomatically { get; init; }
@@ -266,9 +266,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         PreviousComments? previous = null;
         if (!settings.NewPullRequest && (recalled.LastReviewedSha is null || !recalled.Fingerprints.All(plan.Fingerprints.Contains)))
         {
-            // TODO(integrator, with p-output merged): pass `await settings.BotLogin(cancellationToken)` to P's
-            // PreviousComments.ReadAsync(client, owner, repo, number, botLogin, ct); until then any Bot's comments count.
-            previous = await PreviousComments.ReadAsync(client, target.Owner, target.Repo, target.Number, cancellationToken).ConfigureAwait(false);
+            string botLogin = await settings.BotLogin(cancellationToken).ConfigureAwait(false);
+            previous = await PreviousComments.ReadAsync(client, target.Owner, target.Repo, target.Number, botLogin, cancellationToken).ConfigureAwait(false);
             plan = Plan(input, planOptions with { PostedFingerprints = previous.Fingerprints.Concat(recalled.Fingerprints).ToHashSet(StringComparer.Ordinal) });
         }
 

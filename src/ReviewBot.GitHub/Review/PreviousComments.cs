@@ -44,13 +44,6 @@ public sealed class PreviousComments
     public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, string botLogin, CancellationToken cancellationToken) =>
         From(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), botLogin);
 
-    /// <summary>
-    /// Transitional, until the callers pass their bot login (the App's from GET /app, the Action's
-    /// <see cref="ActionsBotLogin"/>): trusts any bot account, as before. Remove once no caller uses it.
-    /// </summary>
-    public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, CancellationToken cancellationToken) =>
-        new(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), c => string.Equals(c.UserType, "Bot", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>Ids of our comments none of whose problems <paramref name="plan"/> still has, and that we have not answered yet.</summary>
     public IEnumerable<long> FixedComments(ReviewPlan plan) => ours
         .Where(comment => !Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)

@@ -133,7 +133,7 @@ public sealed class ReadBackTests : IDisposable
         github.Server.Given(Request.Create().WithPath(HeadCheckRuns).UsingGet()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(_ =>
             {
-                var sent = Json(github.Requests("POST", CheckRuns)[0])["external_id"]!.GetValue<string>();
+                var sent = GitHubApiFake.Json(github.Requests("POST", CheckRuns)[0])["external_id"]!.GetValue<string>();
                 return JsonSerializer.Serialize(new
                 {
                     total_count = 2,
@@ -162,7 +162,7 @@ public sealed class ReadBackTests : IDisposable
         var id = await github.Client().CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(), default);
 
         Assert.Equal(4, id);
-        var posts = github.Requests("POST", CheckRuns).Select(Json).ToList();
+        var posts = github.Requests("POST", CheckRuns).Select(GitHubApiFake.Json).ToList();
         Assert.Equal(2, posts.Count);
         Assert.Equal(posts[0]["external_id"]!.GetValue<string>(), posts[1]["external_id"]!.GetValue<string>());
         Assert.Single(github.Requests("GET", HeadCheckRuns));
@@ -188,10 +188,10 @@ public sealed class ReadBackTests : IDisposable
         var posted = await github.Client().PostReviewAsync(Owner, Repo, Number, HeadSha, TestPlans.WithInlineComment(), default);
 
         Assert.True(posted.MovedInlineComments);
-        var sent = github.Requests("POST", Reviews).Select(Json).ToList();
+        var sent = github.Requests("POST", Reviews).Select(GitHubApiFake.Json).ToList();
         Assert.Equal(2, sent.Count);
         Assert.Empty(sent[1]["comments"]!.AsArray());
-        Assert.Contains(Fingerprint.Marker(TestPlans.InlineFingerprint), Json(Assert.Single(github.Requests("POST", Comments)))["body"]!.GetValue<string>());
+        Assert.Contains(Fingerprint.Marker(TestPlans.InlineFingerprint), GitHubApiFake.Json(Assert.Single(github.Requests("POST", Comments)))["body"]!.GetValue<string>());
     }
 
     [Fact]
