@@ -117,6 +117,8 @@ public sealed class WebhookDoorTests : IDisposable
     [InlineData("pull_request.head.sha", "\"HEAD\\nFAKE\"")]
     [InlineData("installation.id", "-1")]
     [InlineData("action", "\"Opened\\nFAKE\"")]
+    [InlineData("action", "\"opened\\n\"")] // .NET's $ matches before a final newline; \z does not
+    [InlineData("repository.name", "\"Hello-World\\n\"")]
     public async Task Payload_fields_not_shaped_like_githubs_make_the_delivery_malformed(string path, string json)
     {
         var payload = AppHost.Payload("pull_request.opened");

@@ -149,10 +149,10 @@ internal static partial class WebhookEndpoint
     /// <summary>GitHub's delivery ids are GUIDs; letters, digits and dashes, kept short, is what any key may hold.</summary>
     public static bool IsDeliveryId(string value) => DeliveryId().IsMatch(value);
 
-    [GeneratedRegex("^[a-z_]{1,64}$")]
+    [GeneratedRegex("^[a-z_]{1,64}\\z")]
     private static partial Regex EventName();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}\\z")]
     private static partial Regex DeliveryId();
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -122,13 +122,13 @@ public static partial class WebhookRouter
 
     private const int MaxRefChars = 255;
 
-    [GeneratedRegex("^[a-z_]{0,64}$")]
+    [GeneratedRegex("^[a-z_]{0,64}\\z")]
     private static partial Regex ActionName();
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}\\z")]
     private static partial Regex NameChars();
 
-    [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})$")]
+    [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})\\z")]
     private static partial Regex ShaChars();
 
     private static string? Str(JsonElement element, string name) =>
