@@ -46,6 +46,13 @@ public sealed class AppHost : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+
+        // Settings read while services are registered (Queue:Provider, State:Provider) must be there before
+        // Program's builder runs: the app configuration above only arrives at Build.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (services is not null)
         {
             builder.ConfigureTestServices(services);

@@ -8,8 +8,11 @@ namespace ReviewBot.App.Tests;
 /// <summary>
 /// The service refuses to start, with a clear message, when the secret or the key is missing. The host is
 /// built with the same two calls as Program.cs (WebApplicationFactory can mask a failed start with an
-/// ObjectDisposedException under load).
+/// ObjectDisposedException under load). They run alone: WebApplicationFactory finds the host Program builds by
+/// listening to every host built in the process, so a host built here at the same moment can be taken for it
+/// ("IServerAddressesFeature.Addresses cannot be modified after the server has started").
 /// </summary>
+[Collection(StartupCollection.Name)]
 public sealed class StartupTests
 {
     private static async Task<Exception> StartAsync(Dictionary<string, string?> overrides)
@@ -115,4 +118,10 @@ public sealed class StartupTests
 
         Assert.Contains("GitHub:WebhookSecret is missing", error.Message);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StartupCollection
+{
+    public const string Name = "Startup";
 }

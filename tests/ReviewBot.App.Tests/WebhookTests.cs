@@ -147,10 +147,14 @@ public sealed class WebhookTests : IDisposable
         var older = AppHost.Payload("pull_request.synchronize");
         older["pull_request"]!["head"]!["sha"] = "0000000000000000000000000000000000000001";
         var newer = AppHost.Payload("pull_request.synchronize");
+        var workerMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gated = new AppHost(github, services: s => s.AddKeyedSingleton<IWorkQueue>(
+            Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), workerMayStart.Task)));
 
-        // Both arrive before the worker gets to the first: only the newest head is reviewed.
-        var r1 = await app.PostWebhookAsync("pull_request", older);
-        var r2 = await app.PostWebhookAsync("pull_request", newer);
+        // Both arrive before the worker gets to the first (it waits for them): only the newest head is reviewed.
+        var r1 = await gated.PostWebhookAsync("pull_request", older);
+        var r2 = await gated.PostWebhookAsync("pull_request", newer);
+        workerMayStart.SetResult();
         await github.WaitForCompletedCheckAsync();
         await Task.Delay(500);
 
@@ -158,6 +162,20 @@ public sealed class WebhookTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, r2.StatusCode);
         var created = github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(github.Json).ToList();
         Assert.All(created, c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
+    }
+
+    /// <summary>A queue whose worker side waits for the test, so "before the worker gets to it" is a fact, not a race.</summary>
+    private sealed class GatedQueue(IWorkQueue inner, Task open) : IWorkQueue
+    {
+        public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => inner.EnqueueAsync(item, cancellationToken);
+
+        public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)
+        {
+            await open.WaitAsync(cancellationToken);
+            return await inner.DequeueAsync(cancellationToken);
+        }
+
+        public Task<int> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
     }
 
     [Fact]

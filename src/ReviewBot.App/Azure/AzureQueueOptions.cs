@@ -36,6 +36,14 @@ public sealed record AzureQueueOptions
 
     public string PoisonName => Name + "-poison";
 
+    /// <summary>A connection string holds the account key: ToString says whether it is set, never what it is.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Provider = {Provider}, ConnectionString = {Hosting.Redact.Secret(ConnectionString)}, ServiceUri = {ServiceUri}, Name = {Name}, ")
+            .Append($"VisibilityTimeout = {VisibilityTimeout}, MaxDequeueCount = {MaxDequeueCount}, MaxPollInterval = {MaxPollInterval}, MaxLease = {MaxLease}");
+        return true;
+    }
+
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) == (ServiceUri is null))

@@ -34,6 +34,8 @@ internal sealed class AzureQueuedWork : IQueuedWork
 
     public WorkItem Item { get; }
 
+    public string MessageId => _messageId;
+
     public int DequeueCount { get; }
 
     public Task CompleteAsync(CancellationToken cancellationToken) =>

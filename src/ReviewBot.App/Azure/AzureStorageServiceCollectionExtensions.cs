@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 
@@ -28,8 +29,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AzureQueueOptions>>(new ProblemsValidator<AzureQueueOptions>(o => o.Validate()));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.TryAddSingleton(TimeProvider.System);
-        services.RemoveAll<IWorkQueue>();
-        services.AddSingleton<IWorkQueue>(sp =>
+        services.RemoveAllKeyed<IWorkQueue>(QueueServiceExtensions.StorageKey);
+        services.AddKeyedSingleton<IWorkQueue>(QueueServiceExtensions.StorageKey, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<AzureQueueOptions>>().Value;
             var clientOptions = new QueueClientOptions();

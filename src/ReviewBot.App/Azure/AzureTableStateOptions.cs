@@ -25,6 +25,13 @@ public sealed record AzureTableStateOptions
 
     public string PullRequestsTable => TablePrefix + "pullrequests";
 
+    /// <summary>A connection string holds the account key: ToString says whether it is set, never what it is.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Provider = {Provider}, ConnectionString = {Hosting.Redact.Secret(ConnectionString)}, ServiceUri = {ServiceUri}, TablePrefix = {TablePrefix}");
+        return true;
+    }
+
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) == (ServiceUri is null))

@@ -6,13 +6,14 @@ namespace ReviewBot.App.Azure;
 
 /// <summary>
 /// State every replica sees, on Azure Table Storage: a deliveries table where inserting an existing id
-/// fails (so exactly one replica takes a delivery), and one entity per pull request saved with ETag
-/// optimistic concurrency.
+/// fails (so exactly one replica records a delivery, and exactly one queue message claims a unit of work),
+/// and one entity per pull request saved with ETag optimistic concurrency.
 /// </summary>
 public sealed class AzureTableStateStore : IStateStore
 {
     private const string StateRowKey = "state";
     private const string DeliveryRowKey = "delivery";
+    private const string WorkRowKey = "work";
 
     private readonly TableClient _deliveries;
     private readonly TableClient _pullRequests;
@@ -25,34 +26,42 @@ public sealed class AzureTableStateStore : IStateStore
         _created = new CreateOnce(CreateTablesAsync);
     }
 
-    /// <summary>
-    /// Inserts the delivery with a claim of our own. A 409 may be our own insert: the SDK retries a request
-    /// that timed out although the table had stored it. The claim tells ours (true) from another's (false).
-    /// </summary>
-    public async Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
+    public async Task<bool> HasDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var key = TableKeys.Escape(deliveryId);
-        var claim = Guid.NewGuid().ToString("N");
+        var existing = await _deliveries.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(deliveryId), DeliveryRowKey, [ClaimProperty], cancellationToken).ConfigureAwait(false);
+        return existing.HasValue;
+    }
+
+    /// <summary>Inserts the delivery with a claim of our own, so the SDK's retry of our own insert still reads as ours.</summary>
+    public Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
+        TryClaimAsync(TableKeys.Escape(deliveryId), DeliveryRowKey, Guid.NewGuid().ToString("N"), cancellationToken);
+
+    /// <summary>Work claims live next to the deliveries, one row per delivery and pull request, owned by a queue message id.</summary>
+    public Task<bool> TryClaimWorkAsync(string workKey, string messageId, CancellationToken cancellationToken) =>
+        TryClaimAsync(TableKeys.Escape(workKey), WorkRowKey, messageId, cancellationToken);
+
+    /// <summary>
+    /// Inserts a row holding <paramref name="claim"/>. A 409 may be our own insert (the SDK retries a request
+    /// that timed out although the table had stored it) or the same claimant again: the claim tells ours
+    /// (true) from another's (false).
+    /// </summary>
+    private async Task<bool> TryClaimAsync(string partitionKey, string rowKey, string claim, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _deliveries.AddEntityAsync(new TableEntity(key, DeliveryRowKey) { [ClaimProperty] = claim }, cancellationToken).ConfigureAwait(false);
+            await _deliveries.AddEntityAsync(new TableEntity(partitionKey, rowKey) { [ClaimProperty] = claim }, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var existing = await _deliveries.GetEntityIfExistsAsync<TableEntity>(key, DeliveryRowKey, [ClaimProperty], cancellationToken).ConfigureAwait(false);
+            var existing = await _deliveries.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, [ClaimProperty], cancellationToken).ConfigureAwait(false);
             return existing.HasValue && existing.Value?.GetString(ClaimProperty) == claim;
         }
     }
 
     private const string ClaimProperty = "Claim";
-
-    public async Task ForgetDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
-    {
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await _deliveries.DeleteEntityAsync(TableKeys.Escape(deliveryId), DeliveryRowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-    }
 
     public async Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken)
     {

@@ -43,4 +43,14 @@ public sealed record GitHubOptions
 
     /// <summary>Base URL of the rule docs linked from comments.</summary>
     public string RuleDocsBaseUrl { get; init; } = ReviewBot.GitHub.Review.ReviewPlanOptions.DefaultRuleDocsBaseUrl;
+
+    /// <summary>ToString (and so any log of the options) says whether the key and the secret are set, never what they are.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"AppId = {AppId}, PrivateKey = {Redact.Secret(PrivateKey)}, PrivateKeyPath = {PrivateKeyPath}, ")
+            .Append($"SigningKeyUri = {SigningKeyUri}, PrivateKeySecretUri = {PrivateKeySecretUri}, WebhookSecret = {Redact.Secret(WebhookSecret)}, ")
+            .Append($"ApiBaseUrl = {ApiBaseUrl}, MaxAttempts = {MaxAttempts}, RetryBaseDelay = {RetryBaseDelay}, MaxRetryWait = {MaxRetryWait}, ")
+            .Append($"RequestTimeout = {RequestTimeout}, RuleDocsBaseUrl = {RuleDocsBaseUrl}");
+        return true;
+    }
 }

@@ -7,15 +7,26 @@ namespace ReviewBot.App.Hosting;
 /// <summary>Provider selection for the queue and the state store, in one place to extend (Azure Storage when scaled out).</summary>
 public static class QueueServiceExtensions
 {
-    /// <summary>The work queue. Embedded: an in-process bounded channel; <c>Queue:Provider=AzureStorage</c>: Azure Storage Queues.</summary>
+    /// <summary>Key of the queue itself, under the <see cref="DeduplicatingWorkQueue"/> that everything else sees as <see cref="IWorkQueue"/>.</summary>
+    public const string StorageKey = "storage";
+
+    /// <summary>
+    /// The work queue. Embedded: an in-process bounded channel; <c>Queue:Provider=AzureStorage</c>: Azure Storage Queues.
+    /// Either way behind <see cref="DeduplicatingWorkQueue"/>, so a redelivery's second copy of some work is never reviewed.
+    /// </summary>
     public static IServiceCollection AddReviewBotQueue(this IServiceCollection services, IConfiguration configuration)
     {
         if (configuration.UsesAzureStorageQueue())
         {
-            return services.AddAzureStorageWorkQueue(configuration);
+            services.AddAzureStorageWorkQueue(configuration);
+        }
+        else
+        {
+            services.AddKeyedSingleton<IWorkQueue, InMemoryWorkQueue>(StorageKey);
         }
 
-        services.AddSingleton<IWorkQueue, InMemoryWorkQueue>();
+        services.AddSingleton<IWorkQueue>(sp => new DeduplicatingWorkQueue(
+            sp.GetRequiredKeyedService<IWorkQueue>(StorageKey), sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<ILogger<DeduplicatingWorkQueue>>()));
         return services;
     }
 

@@ -23,6 +23,7 @@ public static class ReviewBotHostExtensions
         }
 
         services.AddReviewBotOptions(configuration);
+        services.AddReviewBotWebhooks(configuration);
         services.AddReviewBotGitHub();
         services.AddReviewBotQueue(configuration);
         services.AddReviewBotState(configuration);
@@ -46,10 +47,11 @@ public static class ReviewBotHostExtensions
             return app;
         }
 
-        app.MapPost(WebhookEndpoint.Path, WebhookEndpoint.HandleAsync);
+        // The App exists: /setup is not mapped (404), so nobody can start registering another one here.
+        app.MapReviewBotProduction();
+        app.MapReviewBotWebhooks();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // live: the process answers
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapReviewBotProduction();
         return app;
     }
 

@@ -3,11 +3,10 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using ReviewBot.App.Secrets;
-using ReviewBot.App.Setup;
 
 namespace ReviewBot.App.Operations;
 
-/// <summary>Production concerns in one pair of calls: the setup page, logs, telemetry, shutdown.</summary>
+/// <summary>Production concerns in one pair of calls: logs, telemetry, shutdown.</summary>
 public static class ProductionExtensions
 {
     /// <summary>Standard OpenTelemetry variable; when set, traces and metrics are exported over OTLP.</summary>
@@ -19,7 +18,6 @@ public static class ProductionExtensions
     public static WebApplicationBuilder AddReviewBotProduction(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddReviewBotSetup(builder.Configuration);
 
         // The App key in Azure Key Vault (GitHub:SigningKeyUri or GitHub:PrivateKeySecretUri) replaces the local PEM signer.
         if (builder.Configuration.UsesKeyVaultSigning())
@@ -64,7 +62,6 @@ public static class ProductionExtensions
     public static WebApplication MapReviewBotProduction(this WebApplication app)
     {
         app.UseMiddleware<WebhookScopeMiddleware>();
-        app.MapReviewBotSetup();
         return app;
     }
 }

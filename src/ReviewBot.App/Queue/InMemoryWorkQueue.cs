@@ -35,7 +35,7 @@ public sealed class InMemoryWorkQueue : IWorkQueue
         timeout.CancelAfter(EnqueueTimeout);
         try
         {
-            await channel.Writer.WriteAsync(new Entry(item, 0), timeout.Token).ConfigureAwait(false);
+            await channel.Writer.WriteAsync(new Entry(item, Guid.NewGuid().ToString("N"), 0), timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -48,7 +48,7 @@ public sealed class InMemoryWorkQueue : IWorkQueue
         try
         {
             var entry = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return new Work(this, entry.Item, entry.DequeueCount + 1);
+            return new Work(this, entry with { DequeueCount = entry.DequeueCount + 1 });
         }
         catch (ChannelClosedException)
         {
@@ -58,13 +58,15 @@ public sealed class InMemoryWorkQueue : IWorkQueue
 
     public Task<int> GetDepthAsync(CancellationToken cancellationToken) => Task.FromResult(channel.Reader.Count);
 
-    private sealed record Entry(WorkItem Item, int DequeueCount);
+    private sealed record Entry(WorkItem Item, string Id, int DequeueCount);
 
-    private sealed class Work(InMemoryWorkQueue queue, WorkItem item, int dequeueCount) : IQueuedWork
+    private sealed class Work(InMemoryWorkQueue queue, Entry entry) : IQueuedWork
     {
-        public WorkItem Item => item;
+        public WorkItem Item => entry.Item;
 
-        public int DequeueCount => dequeueCount;
+        public string MessageId => entry.Id;
+
+        public int DequeueCount => entry.DequeueCount;
 
         public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -74,14 +76,14 @@ public sealed class InMemoryWorkQueue : IWorkQueue
             _ = Task.Run(async () =>
             {
                 await Task.Delay(delay, queue.time).ConfigureAwait(false);
-                await queue.channel.Writer.WriteAsync(new Entry(item, dequeueCount)).ConfigureAwait(false);
+                await queue.channel.Writer.WriteAsync(entry).ConfigureAwait(false);
             }, CancellationToken.None);
             return Task.CompletedTask;
         }
 
         public Task DeadLetterAsync(string reason, CancellationToken cancellationToken)
         {
-            queue.DeadLetters.Enqueue((item, reason));
+            queue.DeadLetters.Enqueue((entry.Item, reason));
             return Task.CompletedTask;
         }
     }

@@ -35,6 +35,9 @@ public interface IQueuedWork
 {
     WorkItem Item { get; }
 
+    /// <summary>The queue message's id: the same each time this message is handed out, different for a copy enqueued again.</summary>
+    string MessageId { get; }
+
     /// <summary>How many times this item has been handed out, this time included.</summary>
     int DequeueCount { get; }
 

@@ -22,6 +22,9 @@ public static class SetupEndpoints
     public static IServiceCollection AddReviewBotSetup(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SetupOptions>().Bind(configuration.GetSection(SetupOptions.SectionName)).ValidateOnStart();
+
+        // Only GitHub:ApiBaseUrl is used here (the manifest conversion); the App's own settings do not exist yet.
+        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section));
         services.AddHttpClient(nameof(SetupEndpoints));
         return services;
     }
@@ -41,7 +44,15 @@ public static class SetupEndpoints
     private static IResult ShowForm(HttpContext context, IOptions<SetupOptions> options, IWebHostEnvironment environment, string? org)
     {
         var setup = options.Value;
-        var publicUrl = setup.PublicUrl ?? new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
+        if (PublicUrl(context.Request, setup) is not { } publicUrl)
+        {
+            return Page(context, "Set the public address",
+                "<h1>Set <code>Setup__PublicUrl</code></h1><p>The App's webhook and redirect addresses are taken from <code>Setup:PublicUrl</code>, "
+                + "never from the address a request claims to be for. Set it to this service's public address (e.g. <code>https://reviewbot.example.com/</code>) and restart; "
+                + "only on this machine (localhost) is it optional.</p>",
+                StatusCodes.Status400BadRequest);
+        }
+
         var manifest = AppManifest.Load(File.ReadAllText(FindManifest(setup.ManifestPath, environment)), publicUrl);
 
         var state = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
@@ -130,6 +141,24 @@ public static class SetupEndpoints
               <li>Turn this page off: remove <code>Setup__Enabled</code>.</li>
             </ol>
             """;
+    }
+
+    /// <summary>
+    /// The address GitHub will send webhooks and the operator to: <see cref="SetupOptions.PublicUrl"/>, or the
+    /// request's own address when it names this machine (a first run on localhost). A Host header is anyone's to
+    /// write (and X-Forwarded-Host too, unless a proxy is trusted), so any other host is refused: one that
+    /// named another server would make the operator create an App whose webhooks and secrets go there.
+    /// </summary>
+    internal static Uri? PublicUrl(HttpRequest request, SetupOptions setup)
+    {
+        if (setup.PublicUrl is { } configured)
+            return configured;
+        var host = request.Host.Host;
+        bool loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+        return loopback && request.Scheme is "http" or "https"
+            ? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/")
+            : null;
     }
 
     /// <summary>Octokit's rule, so both reach the same place: hosts other than api.github.com get <c>api/v3/</c> (GitHub Enterprise Server).</summary>

@@ -5,13 +5,13 @@ public sealed record SetupOptions
 {
     public const string SectionName = "Setup";
 
-    /// <summary>Serve /setup. Keep it off in production once the App exists.</summary>
+    /// <summary>Serve /setup while the App does not exist yet (no GitHub:AppId, no GitHub:WebhookSecret); once it does, /setup is 404 whatever this says.</summary>
     public bool Enabled { get; init; }
 
     /// <summary>GitHub's web address (the manifest form goes here): github.com or a GitHub Enterprise Server.</summary>
     public Uri GitHubWebUrl { get; init; } = new("https://github.com/");
 
-    /// <summary>This service's public address, for the webhook and redirect URLs; by default the address the page was asked on.</summary>
+    /// <summary>This service's public address, for the webhook and redirect URLs. Required unless the page is opened on localhost: a request's Host header is never trusted for it.</summary>
     public Uri? PublicUrl { get; init; }
 
     /// <summary>The manifest file; relative paths are looked up in the content root, then next to the binaries.</summary>

@@ -14,16 +14,25 @@ public sealed record PullRequestState(
     string? ETag = null);
 
 /// <summary>
-/// State every replica must see: deliveries already taken, and per pull request state.
+/// State every replica must see: deliveries already taken, work already taken, and per pull request state.
 /// In memory by default; Azure Table Storage when scaled out.
 /// </summary>
 public interface IStateStore
 {
-    /// <summary>Records a delivery id; false when it was recorded before (a redelivery).</summary>
+    /// <summary>Whether a delivery id was recorded, i.e. its work is queued already.</summary>
+    Task<bool> HasDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a delivery id once its work is durably queued; false when it was recorded before. Recording
+    /// only after queueing is what lets GitHub's redelivery in after a crash in between.
+    /// </summary>
     Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
 
-    /// <summary>Forgets a recorded delivery whose work could not be queued, so GitHub's redelivery is taken.</summary>
-    Task ForgetDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims a unit of work for the queue message <paramref name="messageId"/>: true when it is now, or was
+    /// already, that message's; false when another message (a copy queued by a redelivery) has it.
+    /// </summary>
+    Task<bool> TryClaimWorkAsync(string workKey, string messageId, CancellationToken cancellationToken);
 
     Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken);
 

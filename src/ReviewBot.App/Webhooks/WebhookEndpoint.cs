@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Octokit.Webhooks;
 using ReviewBot.App.Hosting;
@@ -12,18 +13,30 @@ namespace ReviewBot.App.Webhooks;
 /// POST /api/github/webhooks. Our own endpoint rather than Octokit.Webhooks.AspNetCore's MapGitHubWebhooks:
 /// that one answers 200 (not 202) after the processor and deserializes the whole typed payload, where a
 /// value it does not know becomes a 500. Signature checking is still the package's validator.
-/// The endpoint only validates, records the delivery, enqueues and answers; the worker does the rest.
+/// The endpoint only validates, enqueues, records the delivery and answers; the worker does the rest.
 /// </summary>
-internal static class WebhookEndpoint
+internal static partial class WebhookEndpoint
 {
     public const string Path = "/api/github/webhooks";
 
-    /// <summary>GitHub: webhook payloads are capped at 25 MB.</summary>
-    public const int MaxPayloadBytes = 25 * 1024 * 1024;
+    /// <summary>
+    /// Largest body read. GitHub caps payloads at 25 MB, but the events we act on are far smaller: a
+    /// pull_request payload is bounded by GitHub's own limits (body ≤ 65,536 characters, ≤ 100 requested
+    /// reviewers, ≤ 100 labels) to well under 1 MiB. Anything larger is answered 413 before it is buffered
+    /// whole, so concurrent deliveries × this cap bounds the endpoint's memory.
+    /// </summary>
+    public const int MaxPayloadBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Nesting accepted in a payload. GitHub's payloads nest about ten deep; this is System.Text.Json's default,
+    /// kept explicit so a deeply nested body is a 400, never a stack overflow.
+    /// </summary>
+    public const int MaxJsonDepth = 64;
 
     public static async Task<IResult> HandleAsync(
         HttpContext context,
         IOptions<GitHubOptions> options,
+        IOptions<WebhookOptions> webhookOptions,
         IStateStore state,
         IWorkQueue queue,
         ILogger<WebhookLog> logger)
@@ -31,9 +44,10 @@ internal static class WebhookEndpoint
         var headers = context.Request.Headers;
         string eventName = headers["X-GitHub-Event"].ToString();
         string deliveryId = headers["X-GitHub-Delivery"].ToString();
-        if (eventName.Length == 0 || deliveryId.Length == 0)
+        if (!IsEventName(eventName) || !IsDeliveryId(deliveryId))
         {
-            return Results.BadRequest("X-GitHub-Event and X-GitHub-Delivery are required.");
+            // Unsigned header values: never logged, and never used as keys, in file names or in metrics.
+            return Results.BadRequest("X-GitHub-Event and X-GitHub-Delivery are required and must look like GitHub's.");
         }
 
         if (context.Request.ContentLength > MaxPayloadBytes)
@@ -41,7 +55,20 @@ internal static class WebhookEndpoint
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var body = await ReadBodyAsync(context.Request, context.RequestAborted);
+        byte[]? body;
+        using (var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        {
+            reading.CancelAfter(webhookOptions.Value.BodyReadTimeout);
+            try
+            {
+                body = await ReadBodyAsync(context.Request, reading.Token);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                return Results.StatusCode(StatusCodes.Status408RequestTimeout);
+            }
+        }
+
         if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -63,7 +90,7 @@ internal static class WebhookEndpoint
         WebhookDecision decision;
         try
         {
-            using var json = JsonDocument.Parse(body);
+            using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
             decision = WebhookRouter.Route(eventName, deliveryId, json.RootElement);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -78,12 +105,14 @@ internal static class WebhookEndpoint
             return Results.Ok("ignored: " + reason);
         }
 
-        if (!await state.TryRecordDeliveryAsync(deliveryId, context.RequestAborted))
+        if (await state.HasDeliveryAsync(deliveryId, context.RequestAborted))
         {
             WebhookLog.Redelivery(logger, deliveryId);
             return Results.Ok("already received");
         }
 
+        // Queue first, record after: a crash in between leaves the delivery unrecorded, so GitHub's redelivery
+        // is taken; the copy it queues is dropped by the DeduplicatingWorkQueue if the first copy was queued.
         foreach (var item in decision.Work)
         {
             await PullRequestStates.RequestAsync(state, item, context.RequestAborted);
@@ -93,17 +122,38 @@ internal static class WebhookEndpoint
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Nothing is lost: forget the delivery so GitHub's redelivery (or a manual one) is taken, and say 503.
+                // Nothing is recorded yet, so GitHub's redelivery (or a manual one) is taken: say 503.
                 WebhookLog.QueueFull(logger, deliveryId, e.GetType().Name);
-                await state.ForgetDeliveryAsync(deliveryId, CancellationToken.None);
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
 
             WebhookLog.Enqueued(logger, deliveryId, item.PullRequestKey, item.HeadSha, item.Reason);
         }
 
+        try
+        {
+            await state.TryRecordDeliveryAsync(deliveryId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The work is queued, which is what matters; a redelivery would only queue a copy that is dropped.
+            WebhookLog.NotRecorded(logger, deliveryId, e.GetType().Name);
+        }
+
         return Results.Accepted();
     }
+
+    /// <summary>GitHub's event names: lowercase words joined by underscores.</summary>
+    public static bool IsEventName(string value) => EventName().IsMatch(value);
+
+    /// <summary>GitHub's delivery ids are GUIDs; letters, digits and dashes, kept short, is what any key may hold.</summary>
+    public static bool IsDeliveryId(string value) => DeliveryId().IsMatch(value);
+
+    [GeneratedRegex("^[a-z_]{1,64}\\z")]
+    private static partial Regex EventName();
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}\\z")]
+    private static partial Regex DeliveryId();
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

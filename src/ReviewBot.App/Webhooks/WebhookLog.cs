@@ -18,6 +18,9 @@ internal sealed partial class WebhookLog
     [LoggerMessage(1005, LogLevel.Information, "Delivery {DeliveryId}: queued review of {PullRequest} at {HeadSha} ({Reason})")]
     public static partial void Enqueued(ILogger logger, string deliveryId, string pullRequest, string headSha, string reason);
 
-    [LoggerMessage(1006, LogLevel.Error, "Delivery {DeliveryId}: the work could not be queued ({Reason}); answered 503 and forgot the delivery so a redelivery is taken")]
+    [LoggerMessage(1006, LogLevel.Error, "Delivery {DeliveryId}: the work could not be queued ({Reason}); answered 503 and did not record the delivery, so a redelivery is taken")]
     public static partial void QueueFull(ILogger logger, string deliveryId, string reason);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Delivery {DeliveryId}: its work is queued but the delivery could not be recorded ({Reason}); a redelivery's copy of the work will be dropped by the worker")]
+    public static partial void NotRecorded(ILogger logger, string deliveryId, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ReviewBot.App.Queue;
 using ReviewBot.GitHub.Checks;
 
@@ -12,9 +13,11 @@ public sealed record WebhookDecision(IReadOnlyList<WorkItem> Work, string? Ignor
 
 /// <summary>
 /// Reads the few fields a review needs from a webhook payload. Only the fields we use are read, so a new
-/// field or action GitHub adds can never fail a delivery.
+/// field or action GitHub adds can never fail a delivery. Every field taken must look like GitHub's (names,
+/// numbers, SHAs): they become storage keys, URL segments and log values downstream, so anything else makes
+/// the payload malformed (a <see cref="FormatException"/>, answered 400).
 /// </summary>
-public static class WebhookRouter
+public static partial class WebhookRouter
 {
     /// <summary>pull_request actions that change what there is to review.</summary>
     private static readonly HashSet<string> PullRequestActions = new(StringComparer.Ordinal) { "opened", "synchronize", "reopened", "ready_for_review", "edited" };
@@ -22,14 +25,24 @@ public static class WebhookRouter
     public static WebhookDecision Route(string eventName, string deliveryId, JsonElement payload)
     {
         string action = Str(payload, "action") ?? "";
+        if (!ActionName().IsMatch(action))
+        {
+            throw new FormatException("The action is not one of GitHub's.");
+        }
+
         if (payload.TryGetProperty("installation", out var installation) is false || Long(installation, "id") is not long installationId)
         {
             return WebhookDecision.Ignore("not sent to an App installation");
         }
 
+        if (installationId <= 0)
+        {
+            throw new FormatException("The installation id is not positive.");
+        }
+
         var repository = payload.GetProperty("repository");
-        string owner = repository.GetProperty("owner").GetProperty("login").GetString()!;
-        string repo = repository.GetProperty("name").GetString()!;
+        string owner = Name(repository.GetProperty("owner").GetProperty("login").GetString(), "owner");
+        string repo = Name(repository.GetProperty("name").GetString(), "repository name");
         string reason = $"{eventName}.{action}";
 
         switch (eventName)
@@ -51,9 +64,9 @@ public static class WebhookRouter
                     return WebhookDecision.Ignore("the pull request is closed");
                 }
 
-                int number = pr.GetProperty("number").GetInt32();
-                string head = pr.GetProperty("head").GetProperty("sha").GetString()!;
-                string? baseRef = pr.TryGetProperty("base", out var @base) ? Str(@base, "ref") : null;
+                int number = Number(pr.GetProperty("number").GetInt32());
+                string head = Sha(pr.GetProperty("head").GetProperty("sha").GetString());
+                string? baseRef = pr.TryGetProperty("base", out var @base) ? Ref(Str(@base, "ref")) : null;
                 bool? draft = pr.TryGetProperty("draft", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : null;
                 return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft)], null);
 
@@ -83,12 +96,40 @@ public static class WebhookRouter
             foreach (var pr in prs.EnumerateArray())
             {
                 string? sha = pr.TryGetProperty("head", out var head) ? Str(head, "sha") : null;
-                items.Add(new WorkItem(deliveryId, installationId, owner, repo, pr.GetProperty("number").GetInt32(), sha ?? headSha ?? "", reason));
+                items.Add(new WorkItem(deliveryId, installationId, owner, repo, Number(pr.GetProperty("number").GetInt32()), Sha(sha ?? headSha ?? "", allowEmpty: true), reason));
             }
         }
 
         return items.Count == 0 ? WebhookDecision.Ignore("no open pull request in this repository for that commit") : new(items, null);
     }
+
+    /// <summary>GitHub logins and repository names: letters, digits, '.', '_' and '-' (EMU logins add "_shortcode"), at most 100.</summary>
+    private static string Name(string? value, string what) =>
+        value is not null && NameChars().IsMatch(value) && value is not "." and not ".." ? value : throw new FormatException($"The {what} is not a GitHub name.");
+
+    private static int Number(int value) => value > 0 ? value : throw new FormatException("The pull request number is not positive.");
+
+    /// <summary>A commit SHA: 40 hex digits (SHA-1) or 64 (SHA-256 repositories).</summary>
+    private static string Sha(string? value, bool allowEmpty = false) =>
+        value is not null && (ShaChars().IsMatch(value) || (allowEmpty && value.Length == 0)) ? value : throw new FormatException("The head SHA is not a commit SHA.");
+
+    /// <summary>
+    /// A branch name is only a shortcut (the run reads the pull request without it), so an odd one is dropped,
+    /// not fatal: git forbids control characters in ref names, and 255 bytes is what any file system holds.
+    /// </summary>
+    private static string? Ref(string? value) =>
+        value is { Length: > 0 and <= MaxRefChars } && !value.Any(char.IsControl) ? value : null;
+
+    private const int MaxRefChars = 255;
+
+    [GeneratedRegex("^[a-z_]{0,64}\\z")]
+    private static partial Regex ActionName();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}\\z")]
+    private static partial Regex NameChars();
+
+    [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})\\z")]
+    private static partial Regex ShaChars();
 
     private static string? Str(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -35,15 +35,33 @@ public sealed class AzureTableStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_forgotten_delivery_can_be_recorded_again_and_forgetting_an_unknown_one_is_fine()
+    public async Task A_delivery_is_known_only_once_recorded()
     {
-        var store = NewStore();
         var delivery = Guid.NewGuid().ToString();
 
-        Assert.True(await store.TryRecordDeliveryAsync(delivery, default));
-        await store.ForgetDeliveryAsync(delivery, default);
+        Assert.False(await NewStore().HasDeliveryAsync(delivery, default));
         Assert.True(await NewStore().TryRecordDeliveryAsync(delivery, default));
-        await store.ForgetDeliveryAsync(Guid.NewGuid().ToString(), default);
+        Assert.True(await NewStore().HasDeliveryAsync(delivery, default));
+    }
+
+    [Fact]
+    public async Task Work_is_claimed_by_one_message_and_stays_that_messages_across_replicas()
+    {
+        var work = Guid.NewGuid() + "|octo/repo#1";
+
+        Assert.True(await NewStore().TryClaimWorkAsync(work, "message-1", default));
+        Assert.True(await NewStore().TryClaimWorkAsync(work, "message-1", default)); // handed out again: still its own
+        Assert.False(await NewStore().TryClaimWorkAsync(work, "message-2", default)); // a copy
+        Assert.True(await NewStore().TryClaimWorkAsync(Guid.NewGuid() + "|octo/repo#1", "message-2", default));
+    }
+
+    [Fact]
+    public async Task Racing_copies_claim_work_exactly_once()
+    {
+        var stores = new[] { NewStore(), NewStore() };
+        var work = Guid.NewGuid() + "|octo/repo#1";
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => stores[i % 2].TryClaimWorkAsync(work, $"message-{i}", default)));
+        Assert.Single(results, claimed => claimed);
     }
 
     [Fact]

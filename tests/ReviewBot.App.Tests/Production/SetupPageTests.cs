@@ -25,12 +25,7 @@ public sealed class SetupPageTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new TestApp(new()
-        {
-            ["Setup:Enabled"] = "true",
-            ["Setup:GitHubWebUrl"] = _gitHub.Url,
-            ["GitHub:ApiBaseUrl"] = _gitHub.Url + "/",
-        });
+        _app = FirstRun(new() { ["Setup:GitHubWebUrl"] = _gitHub.Url });
         _appUrl = _app.Start();
 
         // github.com's "new App from manifest" form: sends the browser back with a code and the same state.
@@ -50,6 +45,71 @@ public sealed class SetupPageTests : IAsyncLifetime
                 pem = Pem,
             }));
         return Task.CompletedTask;
+    }
+
+    /// <summary>The service before the App exists: setup enabled, no App ID, no webhook secret.</summary>
+    private TestApp FirstRun(Dictionary<string, string?> settings)
+    {
+        settings["Setup:Enabled"] = "true";
+        settings["GitHub:AppId"] = null;
+        settings["GitHub:WebhookSecret"] = null;
+        settings["GitHub:ApiBaseUrl"] = _gitHub.Url + "/";
+        return new TestApp(settings);
+    }
+
+    /// <summary>GET /setup with the given Host (and more) headers; the status and the manifest the form would post.</summary>
+    private static async Task<(HttpStatusCode Status, string Body, JsonNode? Manifest)> SetupPageAsync(string appUrl, string host, params (string Name, string Value)[] headers)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, appUrl + "/setup");
+        request.Headers.Host = host;
+        foreach (var (name, value) in headers)
+            request.Headers.Add(name, value);
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var field = System.Text.RegularExpressions.Regex.Match(body, "name=\"manifest\" value=\"([^\"]*)\"");
+        return (response.StatusCode, body, field.Success ? JsonNode.Parse(WebUtility.HtmlDecode(field.Groups[1].Value)) : null);
+    }
+
+    [Fact]
+    public async Task Setup_is_not_served_once_the_app_exists_even_if_still_enabled()
+    {
+        await using var configured = new TestApp(new() { ["Setup:Enabled"] = "true", ["Setup:PublicUrl"] = "https://reviewbot.example.com/" });
+        var url = configured.Start();
+        using var client = new HttpClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(url + "/setup")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(url + $"/setup/callback?code={Code}&state=x")).StatusCode);
+        Assert.DoesNotContain(_gitHub.LogEntries, e => e.RequestMessage.Path.EndsWith("/conversions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_foreign_host_header_never_becomes_the_apps_address()
+    {
+        var uri = new Uri(_appUrl);
+
+        var spoofed = await SetupPageAsync(_appUrl, "evil.example");
+        var forwarded = await SetupPageAsync(_appUrl, uri.Authority, ("X-Forwarded-Host", "evil.example"), ("X-Forwarded-Proto", "https"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, spoofed.Status);
+        Assert.Null(spoofed.Manifest);
+        Assert.Contains("Setup__PublicUrl", spoofed.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", spoofed.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, forwarded.Status); // forwarded headers are not trusted: the loopback address stands
+        Assert.Equal(_appUrl + "/api/github/webhooks", forwarded.Manifest!["hook_attributes"]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_configured_public_url_is_used_whatever_host_the_request_names()
+    {
+        await using var app = FirstRun(new() { ["Setup:PublicUrl"] = "https://reviewbot.example.com/" });
+        var url = app.Start();
+
+        var page = await SetupPageAsync(url, "evil.example");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("https://reviewbot.example.com/api/github/webhooks", page.Manifest!["hook_attributes"]!["url"]!.GetValue<string>());
+        Assert.Equal("https://reviewbot.example.com/setup/callback", page.Manifest["redirect_url"]!.GetValue<string>());
     }
 
     public async Task DisposeAsync()

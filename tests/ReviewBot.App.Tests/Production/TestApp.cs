@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,9 +17,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public const string WebhookSecret = "test-webhook-secret-5b1f";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TestApp(Dictionary<string, string?> settings)
+    public TestApp(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         using var key = RSA.Create(2048);
         _settings = new Dictionary<string, string?>
         {
@@ -45,6 +48,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+
+        // Settings read while services are registered (first-run mode, providers) must be there before
+        // Program's builder runs: the app configuration above only arrives at Build.
+        foreach (var (name, value) in _settings)
+            builder.UseSetting(name, value);
+        if (_services is not null)
+            builder.ConfigureTestServices(_services);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         builder.UseUrls("http://127.0.0.1:0");
     }
