@@ -10,7 +10,6 @@ public sealed class GitHubAppClient
     private readonly IRs256Signer signer;
     private readonly TimeProvider time;
     private readonly GitHubClients clients;
-    private readonly GitHubHttp appHttp;
     private Task<string>? botLogin;
 
     public GitHubAppClient(GitHubClients clients, string appId, IRs256Signer signer)
@@ -19,12 +18,16 @@ public sealed class GitHubAppClient
         this.signer = signer;
         this.clients = clients;
         time = clients.Time;
-        // A fresh JWT for every request: it is cheap, and one never expires midway through a slow run.
-        appHttp = new GitHubHttp(clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, time);
         Tokens = new InstallationTokenCache(FetchTokenAsync, time);
     }
 
     public InstallationTokenCache Tokens { get; }
+
+    /// <summary>
+    /// A new HttpClient per use (this client lives as long as the process, and a held one would keep its handler
+    /// past the factory's rotation); a fresh JWT for every request: it is cheap, and one never expires midway.
+    /// </summary>
+    private GitHubHttp AppHttp => new(clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, time);
 
     public Task<string> CreateJwtAsync(CancellationToken cancellationToken) => AppJwt.CreateAsync(appId, signer, time.GetUtcNow(), cancellationToken);
 
@@ -52,7 +55,7 @@ public sealed class GitHubAppClient
 
     private async Task<string> FetchBotLoginAsync()
     {
-        var app = await appHttp.SendAsync(HttpMethod.Get, "app", GitHubJson.Default.AppResponse, CancellationToken.None).ConfigureAwait(false);
+        var app = await AppHttp.SendAsync(HttpMethod.Get, "app", GitHubJson.Default.AppResponse, CancellationToken.None).ConfigureAwait(false);
         return app.Slug + "[bot]";
     }
 
@@ -60,6 +63,7 @@ public sealed class GitHubAppClient
     {
         // POST /app/installations/{id}/access_tokens with the App JWT. Asking twice only makes a second token,
         // so this POST may be retried like a read.
+        var appHttp = AppHttp;
         var uri = new Uri(appHttp.BaseAddress, $"app/installations/{installationId}/access_tokens");
         using var response = await appHttp.SendAsync(
             () =>

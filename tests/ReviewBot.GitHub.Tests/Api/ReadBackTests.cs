@@ -104,7 +104,7 @@ public sealed class ReadBackTests : IDisposable
     {
         var listed = JsonSerializer.Serialize(new[] { Bot(90, "**line 1**: runs as root\n" + Fingerprint.Marker(TestPlans.FileFingerprint)) });
         var handler = StubHandler.HangingOnce(Comments, request => request.Method == HttpMethod.Get ? listed : """{"id":90}""");
-        using var fake = new GitHubApiFake(primaryHandler: () => handler);
+        using var fake = new GitHubApiFake(GitHubApiFake.ShortTimeoutPolicy, () => handler);
 
         var posted = await fake.Client().PostReviewAsync(Owner, Repo, Number, HeadSha, TestPlans.WithFileCommentOnly(), default);
 

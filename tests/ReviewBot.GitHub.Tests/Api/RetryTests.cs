@@ -52,13 +52,13 @@ public sealed class RetryTests : IDisposable
     public async Task A_GET_whose_answer_does_not_come_in_time_is_retried()
     {
         var handler = StubHandler.HangingOnce(PullPath, _ => PullJson);
-        using var fake = new GitHubApiFake(primaryHandler: () => handler);
+        using var fake = new GitHubApiFake(ShortTimeoutPolicy, () => handler);
 
         var pr = await fake.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 
         Assert.Equal(2, pr.Number);
         Assert.Equal([$"GET {PullPath}", $"GET {PullPath}"], handler.Calls);
-        Assert.Contains(Policy.AttemptTimeout, fake.Time.DueTimes);
+        Assert.Contains(ShortTimeoutPolicy.AttemptTimeout, fake.Time.DueTimes);
     }
 
     [Fact]

@@ -1,0 +1,274 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ReviewBot.Analysis;
+using ReviewBot.GitHub.Auth;
+using ReviewBot.GitHub.Checks;
+using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.Review;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+
+namespace ReviewBot.GitHub.Tests.Api;
+
+/// <summary>
+/// Every request the client makes is one GitHub's REST description (@octokit/openapi) knows: its operation exists
+/// for the method and path, its query parameters are declared, and its JSON body fits the operation's schema
+/// (property names, types, enums, required fields, lengths).
+/// </summary>
+public sealed class OpenApiRequestTests : IDisposable
+{
+    private readonly GitHubApiFake github = new();
+
+    public void Dispose() => github.Dispose();
+
+    [OpenApiFact]
+    public async Task Every_request_of_a_whole_review_fits_GitHubs_REST_description()
+    {
+        StubEverything();
+        var key = RSA.Create(2048);
+        var app = github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+        var client = app.ForInstallation(1);
+
+        await app.GetBotLoginAsync(default);
+        await client.GetPullRequestAsync(Owner, Repo, Number, default);
+        await client.ListFilesAsync(Owner, Repo, Number, default);
+        await client.ReadFileAsync(Owner, Repo, "dir with space/Dockerfile", HeadSha, 1000, default);
+        await client.ListReviewCommentsAsync(Owner, Repo, Number, default);
+        await client.ListCheckRunsAsync(Owner, Repo, HeadSha, CheckRunPlan.Name, default);
+        await client.ReplyAsync(Owner, Repo, Number, 1000, "Fixed in abc.", default);
+        await client.PostReviewAsync(Owner, Repo, Number, HeadSha, Plan(), default);
+        var id = await client.CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(annotations: 60), default);
+        await client.AddRemainingAnnotationsAsync(Owner, Repo, id, TestPlans.Check(annotations: 60), default);
+        await client.FailCheckRunAsync(Owner, Repo, HeadSha, id, "GitHub failed", default);
+        await client.FailCheckRunAsync(Owner, Repo, HeadSha, null, "GitHub failed", default);
+
+        var spec = OpenApiSpec.Load();
+        var problems = github.Server.LogEntries.SelectMany(spec.Check).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(github.Server.LogEntries.Count() >= 14);
+    }
+
+    private static ReviewPlan Plan() => TestPlans.WithInlineComment() with
+    {
+        Event = ReviewEvent.RequestChanges,
+        Comments =
+        [
+            .. TestPlans.WithInlineComment().Comments,
+            new InlineComment("svc/Dockerfile", 3, 4, "```suggestion\nUSER app\n```", "ffffffffffffffffffff", "RB001", Severity.Error, "runs as root"),
+        ],
+        FileComments = TestPlans.WithFileCommentOnly().FileComments,
+    };
+
+    private void StubEverything()
+    {
+        github.StubJson("GET", "/api/v3/app", """{"slug":"reviewbot"}""");
+        github.StubJson("POST", "/api/v3/app/installations/1/access_tokens", """{"token":"ghs_x","expires_at":"2099-01-01T00:00:00Z"}""", 201);
+        github.StubJson("GET", RepoPath + "/pulls/2", """{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}""");
+        github.StubJson("GET", RepoPath + "/pulls/2/files", "[]");
+        github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
+        github.StubJson("GET", RepoPath + $"/commits/{HeadSha}/check-runs", """{"total_count":0,"check_runs":[]}""");
+        github.StubJson("POST", RepoPath + "/pulls/2/comments/1000/replies", """{"id":3}""", 201);
+        github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
+        github.StubJson("POST", RepoPath + "/pulls/2/comments", """{"id":90}""", 201);
+        github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+        github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
+        github.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("/contents/")).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw").WithBody("FROM alpine\n"));
+    }
+}
+
+/// <summary>Runs only where @octokit/openapi is installed (node_modules above the tests, or OCTOKIT_OPENAPI naming its folder).</summary>
+public sealed class OpenApiFactAttribute : FactAttribute
+{
+    public OpenApiFactAttribute()
+    {
+        if (OpenApiSpec.File is null)
+        {
+            Skip = "skipped: @octokit/openapi absent (npm ci)";
+        }
+    }
+}
+
+/// <summary>The REST description of api.github.com, and a small checker of requests against it (only what our requests use).</summary>
+internal sealed class OpenApiSpec(JsonElement root)
+{
+    public static string? File { get; } = Find();
+
+    private readonly List<(Regex Path, string Template, JsonElement Item)> paths =
+        [.. root.GetProperty("paths").EnumerateObject().Select(p => (PathPattern(p.Name), p.Name, p.Value))];
+
+    /// <summary>A path template as a pattern: a parameter is one segment, except a trailing {path}, which may hold slashes (contents).</summary>
+    private static Regex PathPattern(string template)
+    {
+        var pattern = Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", "[^/]+");
+        return new Regex("^" + (template.EndsWith("/{path}", StringComparison.Ordinal) ? pattern[..^"[^/]+".Length] + ".+" : pattern) + "$");
+    }
+
+    public static OpenApiSpec Load()
+    {
+        using var stream = System.IO.File.OpenRead(File!);
+        return new OpenApiSpec(JsonDocument.Parse(stream).RootElement.Clone());
+    }
+
+    public IEnumerable<string> Check(ILogEntry entry)
+    {
+        var request = entry.RequestMessage;
+        var method = request.Method.ToLowerInvariant();
+        var path = request.Path.StartsWith("/api/v3", StringComparison.Ordinal) ? request.Path["/api/v3".Length..] : request.Path;
+        var matches = paths.Where(p => p.Path.IsMatch(path) && p.Item.TryGetProperty(method, out _))
+            .OrderBy(p => p.Template.Count(c => c == '{')).ToList();
+        if (matches.Count == 0)
+        {
+            yield return $"{request.Method} {path}: no such operation";
+            yield break;
+        }
+
+        var operation = matches[0].Item.GetProperty(method);
+        var declared = Parameters(matches[0].Item).Concat(Parameters(operation)).Where(p => p.GetProperty("in").GetString() == "query")
+            .Select(p => p.GetProperty("name").GetString()).ToHashSet();
+        foreach (var name in request.Query?.Keys ?? [])
+        {
+            if (!declared.Contains(name))
+            {
+                yield return $"{request.Method} {matches[0].Template}: query parameter {name} is not declared";
+            }
+        }
+
+        if (string.IsNullOrEmpty(request.Body))
+        {
+            yield break;
+        }
+
+        if (!operation.TryGetProperty("requestBody", out var body))
+        {
+            yield return $"{request.Method} {matches[0].Template}: sends a body the operation does not take";
+            yield break;
+        }
+
+        var schema = Resolve(Resolve(body).GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        using var json = JsonDocument.Parse(request.Body);
+        foreach (var problem in Validate(json.RootElement, schema, ""))
+        {
+            yield return $"{request.Method} {matches[0].Template}: {problem}";
+        }
+    }
+
+    private IEnumerable<JsonElement> Parameters(JsonElement item) =>
+        item.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().Select(Resolve) : [];
+
+    private JsonElement Resolve(JsonElement element)
+    {
+        while (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("$ref", out var reference))
+        {
+            element = reference.GetString()!.TrimStart('#', '/').Split('/').Aggregate(root, (e, name) => e.GetProperty(name.Replace("~1", "/", StringComparison.Ordinal)));
+        }
+
+        return element;
+    }
+
+    private List<string> Validate(JsonElement value, JsonElement schema, string at)
+    {
+        schema = Resolve(schema);
+        foreach (var combinator in new[] { "oneOf", "anyOf" })
+        {
+            if (schema.TryGetProperty(combinator, out var options))
+            {
+                var results = options.EnumerateArray().Select(o => Validate(value, o, at)).ToList();
+                if (results.All(r => r.Count > 0))
+                {
+                    return [$"{at}: fits none of its {combinator} ({string.Join(" | ", results.Select(r => r[0]))})"];
+                }
+            }
+        }
+
+        var problems = new List<string>();
+        if (schema.TryGetProperty("allOf", out var all))
+        {
+            problems.AddRange(all.EnumerateArray().SelectMany(s => Validate(value, s, at)));
+        }
+
+        if (schema.TryGetProperty("enum", out var values) && !values.EnumerateArray().Any(v => v.ToString() == value.ToString()))
+        {
+            problems.Add($"{at}: {value} is not one of {values}");
+        }
+
+        var type = schema.TryGetProperty("type", out var t) ? t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString()).ToArray() : [t.GetString()] : [];
+        if (type.Length > 0 && !type.Any(name => Fits(value, name)))
+        {
+            problems.Add($"{at}: {value.ValueKind} where {string.Join("/", type)} is expected");
+            return problems;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && schema.TryGetProperty("maxLength", out var max) && value.GetString()!.Length > max.GetInt32())
+        {
+            problems.Add($"{at}: longer than {max}");
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && schema.TryGetProperty("items", out var items))
+        {
+            int i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                problems.AddRange(Validate(item, items, $"{at}[{i++}]"));
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var properties))
+        {
+            foreach (var property in value.EnumerateObject())
+            {
+                if (properties.TryGetProperty(property.Name, out var propertySchema))
+                {
+                    problems.AddRange(Validate(property.Value, propertySchema, $"{at}.{property.Name}"));
+                }
+                else if (!schema.TryGetProperty("additionalProperties", out var additional) || additional.ValueKind == JsonValueKind.False)
+                {
+                    problems.Add($"{at}.{property.Name}: not a property GitHub knows");
+                }
+            }
+
+            if (schema.TryGetProperty("required", out var required))
+            {
+                problems.AddRange(required.EnumerateArray().Where(r => !value.TryGetProperty(r.GetString()!, out _)).Select(r => $"{at}.{r.GetString()}: required but missing"));
+            }
+        }
+
+        return problems;
+    }
+
+    private static bool Fits(JsonElement value, string? type) => type switch
+    {
+        "string" => value.ValueKind == JsonValueKind.String,
+        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+        "number" => value.ValueKind == JsonValueKind.Number,
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        "object" => value.ValueKind == JsonValueKind.Object,
+        "null" => value.ValueKind == JsonValueKind.Null,
+        _ => true,
+    };
+
+    private static string? Find()
+    {
+        if (Environment.GetEnvironmentVariable("OCTOKIT_OPENAPI") is { Length: > 0 } configured)
+        {
+            var file = Path.Combine(configured, "generated", "api.github.com.json");
+            return System.IO.File.Exists(file) ? file : null;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json");
+            if (System.IO.File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
