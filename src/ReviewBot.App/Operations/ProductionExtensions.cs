@@ -28,6 +28,14 @@ public static class ProductionExtensions
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // The same for the GitHub client: IHttpClientFactory and Polly write four lines per call at Information;
+        // retries and failures still show as warnings, and our own lines say what each review did.
+        foreach (string category in new[] { "System.Net.Http.HttpClient", "Polly" })
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
+
         // One JSON object per line, with the scopes (delivery id, repository…) and trace ids on each.
         if (!builder.Environment.IsDevelopment())
         {
