@@ -190,7 +190,8 @@ internal static class DockerfileParser
 
     private static ImmutableArray<string> SplitLines(string text)
     {
-        var lines = ImmutableArray.CreateBuilder<string>();
+        // Sized exactly, so the lines are neither regrown nor copied into the immutable array.
+        var lines = ImmutableArray.CreateBuilder<string>(CountLines(text));
         int start = 0;
         for (int i = 0; i < text.Length; i++)
         {
@@ -212,7 +213,22 @@ internal static class DockerfileParser
             lines.Add(text[start..]);
         }
 
-        return lines.ToImmutable();
+        return lines.MoveToImmutable();
+    }
+
+    /// <summary>How many lines <see cref="SplitLines"/> returns: one per terminator (\r\n counted once), plus an unterminated last line.</summary>
+    private static int CountLines(string text)
+    {
+        int count = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                count++;
+            }
+        }
+
+        return text.Length > 0 && text[^1] is not ('\n' or '\r') ? count + 1 : count;
     }
 
     /// <summary>Directives are comments of the form <c># name=value</c> at the very top; anything else ends them.</summary>
