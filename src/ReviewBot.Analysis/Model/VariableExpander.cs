@@ -110,7 +110,9 @@ public static class VariableExpander
 
         var state = new State(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
         // Every RUN with a $ is expanded: reusing this thread's builder leaves one copy of the text, the result.
-        var builder = cachedBuilder ?? new StringBuilder(text.Length);
+        // Room for some substitution up front: a builder that grows into a second chunk is not kept (clearing it
+        // would allocate its whole capacity again).
+        var builder = cachedBuilder is { } cached && cached.Capacity >= text.Length ? cached : new StringBuilder(text.Length + (text.Length / 4));
         cachedBuilder = null;
         builder.Clear();
         int i = 0;
@@ -119,12 +121,23 @@ public static class VariableExpander
         var expansion = state.OverBudget is { } reason
             ? new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason }
             : new Expansion(builder.ToString(), state.Unresolved);
-        if (builder.Capacity <= MaxExpandedLength)
+        if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
             cachedBuilder = builder;
         }
 
         return expansion;
+    }
+
+    private static bool IsOneChunk(StringBuilder builder)
+    {
+        int chunks = 0;
+        foreach (var _ in builder.GetChunks())
+        {
+            chunks++;
+        }
+
+        return chunks <= 1;
     }
 
     /// <summary>One builder per thread (the engine runs files in parallel); kept only while it stays small.</summary>

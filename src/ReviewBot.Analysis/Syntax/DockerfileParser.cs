@@ -31,6 +31,13 @@ internal static class DockerfileParser
     /// <summary>The known keywords as one shared string each, so a keyword costs no allocation per instruction.</summary>
     private static readonly string[] KeywordStrings = [.. KnownKeywords];
 
+    /// <summary>Flags of BuildKit's instructions, likewise shared (others are allocated as written).</summary>
+    private static readonly string[] FlagNames =
+    [
+        "chown", "chmod", "from", "link", "platform", "mount", "network", "security", "parents", "exclude", "checksum",
+        "keep-git-dir", "interval", "timeout", "start-period", "start-interval", "retries",
+    ];
+
     public static DockerfileDocument Parse(string text)
     {
         text ??= "";
@@ -81,7 +88,7 @@ internal static class DockerfileParser
 
         var instructions = ImmutableArray.CreateBuilder<Instruction>();
         var comments = ImmutableArray.CreateBuilder<Comment>();
-        // One buffer reused for every continued instruction of the file: its text is then copied once, into Arguments.
+        // One pooled buffer for every continued instruction: its text is then copied once, into Arguments.
         char[] logical = [];
         int logicalLength = 0;
         int i = firstLine;
@@ -115,7 +122,10 @@ internal static class DockerfileParser
                 int length = continues ? contentEnd - 1 : current.Length;
                 if (logicalLength + length > logical.Length)
                 {
-                    Array.Resize(ref logical, Math.Max(2 * logical.Length, logicalLength + length));
+                    var larger = ArrayPool<char>.Shared.Rent(Math.Max(2 * logical.Length, logicalLength + length));
+                    logical.AsSpan(0, logicalLength).CopyTo(larger);
+                    ReturnToPool(logical);
+                    logical = larger;
                 }
 
                 current.CopyTo(0, logical, logicalLength, length);
@@ -169,6 +179,8 @@ internal static class DockerfileParser
             instructions.Add(instruction);
         }
 
+        ReturnToPool(logical);
+
         if (instructions.Count > 0 && !instructions.Any(x => x.Is("FROM")))
         {
             diagnostics.Add(new ParseDiagnostic(instructions[0].StartLine, "No FROM instruction: a Dockerfile must start from a base image."));
@@ -185,6 +197,14 @@ internal static class DockerfileParser
         return new DockerfileDocument(text, lines, newLine, escape, hasBom, directives, instructions.ToImmutable(), comments.ToImmutable(), diagnostics.ToImmutable());
     }
 
+    private static void ReturnToPool(char[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
     private static DockerfileDocument Empty(string text, string newLine, bool hasBom, ImmutableArray<ParseDiagnostic> diagnostics) =>
         new(text, [], newLine, '\\', hasBom, [], [], [], diagnostics);
 
@@ -193,24 +213,18 @@ internal static class DockerfileParser
         // Sized exactly, so the lines are neither regrown nor copied into the immutable array.
         var lines = ImmutableArray.CreateBuilder<string>(CountLines(text));
         int start = 0;
-        for (int i = 0; i < text.Length; i++)
+        while (start < text.Length)
         {
-            char c = text[i];
-            if (c == '\n' || c == '\r')
+            int at = text.AsSpan(start).IndexOfAny('\r', '\n');
+            if (at < 0)
             {
-                lines.Add(text[start..i]);
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                start = i + 1;
+                lines.Add(text[start..]);
+                break;
             }
-        }
 
-        if (start < text.Length)
-        {
-            lines.Add(text[start..]);
+            int end = start + at;
+            lines.Add(text[start..end]);
+            start = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
         }
 
         return lines.MoveToImmutable();
@@ -219,15 +233,8 @@ internal static class DockerfileParser
     /// <summary>How many lines <see cref="SplitLines"/> returns: one per terminator (\r\n counted once), plus an unterminated last line.</summary>
     private static int CountLines(string text)
     {
-        int count = 0;
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
-            {
-                count++;
-            }
-        }
-
+        var span = text.AsSpan();
+        int count = span.Count('\n') + (span.Contains('\r') ? span.Count('\r') - span.Count("\r\n") : 0);
         return text.Length > 0 && text[^1] is not ('\n' or '\r') ? count + 1 : count;
     }
 
@@ -314,7 +321,7 @@ internal static class DockerfileParser
             var word = rest[2..end];
             int eq = word.IndexOf('=');
             flags ??= ImmutableArray.CreateBuilder<InstructionFlag>();
-            flags.Add(eq < 0 ? new InstructionFlag(word.ToString(), null) : new InstructionFlag(word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
+            flags.Add(eq < 0 ? new InstructionFlag(FlagName(word), null) : new InstructionFlag(FlagName(word[..eq]), Unquote(word[(eq + 1)..]).ToString()));
             rest = rest[end..].TrimStart();
         }
 
@@ -326,7 +333,7 @@ internal static class DockerfileParser
             StartLine = startLine,
             EndLine = endLine,
             Indent = indent,
-            Flags = flags is null ? [] : flags.ToImmutable(),
+            Flags = flags is null ? [] : flags.DrainToImmutable(),
             Arguments = rest.ToString(),
             IsJsonForm = isJson,
             JsonArguments = isJson ? items : [],
@@ -352,6 +359,19 @@ internal static class DockerfileParser
         }
 
         return null;
+    }
+
+    private static string FlagName(ReadOnlySpan<char> written)
+    {
+        foreach (var name in FlagNames)
+        {
+            if (written.SequenceEqual(name))
+            {
+                return name;
+            }
+        }
+
+        return written.ToString();
     }
 
     private static bool TryParseJsonArray(ReadOnlySpan<char> text, out ImmutableArray<string> items)
