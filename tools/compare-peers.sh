@@ -124,14 +124,18 @@ if command -v hyperfine >/dev/null; then
     -n dockerfilelint "$cmd_lint" -n dockerfile-utils "$cmd_utils" \
     -n rules-r2r "$cmd_rules_r2r" -n rules-aot "$cmd_rules_aot" -n one-small-file-r2r "$cmd_small_r2r" -n one-small-file-aot "$cmd_small_aot"
 else
-  # No hyperfine: mean of $runs runs of /usr/bin/time, written in hyperfine's JSON shape for the summary below.
-  OUT="$work/times.json" node -e '
-    const { execSync } = require("child_process"); const [runs, ...pairs] = process.argv.slice(1); const results = [];
-    for (let i = 0; i < pairs.length; i += 2) { const times = [];
-      for (let r = 0; r < +runs; r++) { const t = process.hrtime.bigint(); execSync(pairs[i + 1], { shell: "/bin/bash", stdio: "ignore" });
-        times.push(Number(process.hrtime.bigint() - t) / 1e9); }
-      results.push({ command: pairs[i], mean: times.reduce((a, b) => a + b) / times.length, min: Math.min(...times), max: Math.max(...times) }); }
-    require("fs").writeFileSync(process.env.OUT, JSON.stringify({ results }));' \
+  # No hyperfine: mean of $runs runs, each under /usr/bin/time for its CPU time (user + system, which load on a shared
+  # machine distorts less than wall time), written in hyperfine's JSON shape for the summary below.
+  OUT="$work/times.json" CPU="$work/cpu.txt" node -e '
+    const { spawnSync } = require("child_process"); const fs = require("fs"); const [runs, ...pairs] = process.argv.slice(1); const results = [];
+    const mean = xs => xs.reduce((a, b) => a + b) / xs.length;
+    for (let i = 0; i < pairs.length; i += 2) { const times = [], user = [], system = [];
+      for (let r = 0; r < +runs; r++) { const t = process.hrtime.bigint();
+        spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", process.env.CPU, "bash", "-c", pairs[i + 1]], { stdio: "ignore" });
+        times.push(Number(process.hrtime.bigint() - t) / 1e9);
+        const [u, s] = fs.readFileSync(process.env.CPU, "utf8").trim().split("\n").pop().split(" ").map(Number); user.push(u); system.push(s); }
+      results.push({ command: pairs[i], mean: mean(times), min: Math.min(...times), max: Math.max(...times), user: mean(user), system: mean(system) }); }
+    fs.writeFileSync(process.env.OUT, JSON.stringify({ results }));' \
     "$runs" reviewbot-dll "$cmd_dll" reviewbot-r2r "$cmd_r2r" reviewbot-aot "$cmd_aot" dockerfilelint "$cmd_lint" \
     dockerfile-utils "$cmd_utils" rules-r2r "$cmd_rules_r2r" rules-aot "$cmd_rules_aot" \
     one-small-file-r2r "$cmd_small_r2r" one-small-file-aot "$cmd_small_aot"

@@ -89,4 +89,19 @@ public class ScanTargetTests
 
         Assert.Equal(["real/Dockerfile"], targets.Select(t => t.DisplayPath));
     }
+
+    [Fact]
+    public void A_symlinked_Dockerfile_is_scanned_while_a_symlinked_folder_is_not()
+    {
+        // The walk tells links from the one folder listing; a link to a file is still a file to read.
+        using var temp = new TempFolder();
+        var real = temp.Write("real/Dockerfile", "FROM scratch\n");
+        Directory.CreateDirectory(Path.Combine(temp.Root, "app"));
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "app", "Dockerfile"), real);
+        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "app", "linked"), Path.Combine(temp.Root, "real"));
+
+        var targets = ScanTarget.Expand([], temp.Root, RepositoryConfig.Default);
+
+        Assert.Equal(["app/Dockerfile", "real/Dockerfile"], targets.Select(t => t.DisplayPath));
+    }
 }

@@ -9,11 +9,14 @@ namespace ReviewBot.Analysis.Model;
 public sealed class DockerfileModel
 {
     /// <summary>ARGs BuildKit defines for every FROM line without a declaration; their values depend on the build.</summary>
-    private static readonly string[] AutomaticArgs =
-    [
-        "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-        "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-    ];
+    /// <remarks>Built once and shared: a builder over it copies nothing until a global ARG is declared.</remarks>
+    private static readonly ImmutableDictionary<string, VariableValue> AutomaticArgs = ImmutableDictionary.CreateRange(
+        StringComparer.Ordinal,
+        new[]
+        {
+            "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+            "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+        }.Select(name => KeyValuePair.Create(name, new VariableValue(null))));
 
     private readonly ExpansionBudget _budget;
 
@@ -61,11 +64,7 @@ public sealed class DockerfileModel
     {
         char escape = document.EscapeChar;
         var budget = new ExpansionBudget();
-        var globals = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
-        foreach (var name in AutomaticArgs)
-        {
-            globals[name] = new VariableValue(null);
-        }
+        var globals = AutomaticArgs.ToBuilder();
 
         var instructions = document.Instructions;
         int i = 0;
@@ -161,12 +160,14 @@ public sealed class DockerfileModel
         // One scope updated per declaration (ENV always overrides an ARG of the same name), so a stage with
         // thousands of ARG/ENV lines stays linear.
         ImmutableDictionary<string, VariableValue> scope = env.ToImmutable();
+        // Expansions see the scope as it was before the instruction; one lookup per stage, not one per instruction.
+        var current = scope;
+        Func<string, VariableValue?> lookup = n => current.TryGetValue(n, out var v) ? v : null;
         foreach (var instruction in body)
         {
             scopes.Add(scope);
             usersBefore.Add(user);
-            var current = scope;
-            Func<string, VariableValue?> lookup = n => current.TryGetValue(n, out var v) ? v : null;
+            current = scope;
             switch (instruction.Keyword)
             {
                 case "ARG":

@@ -120,17 +120,40 @@ public static class VariableExpander
         }
 
         var state = new State(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
-        var builder = new StringBuilder(text.Length);
+        // Every RUN with a $ is expanded: reusing this thread's builder leaves one copy of the text, the result.
+        // Room for some substitution up front: a builder that grows into a second chunk is not kept (clearing it
+        // would allocate its whole capacity again).
+        var builder = cachedBuilder is { } cached && cached.Capacity >= text.Length ? cached : new StringBuilder(text.Length + (text.Length / 4));
+        cachedBuilder = null;
+        builder.Clear();
         int i = 0;
         ExpandInto(state, ref i, builder, state.Unresolved, depth: 0);
         budget?.Spend(state.Substituted);
-        if (state.OverBudget is { } reason)
+        var expansion = state.OverBudget is { } reason
+            ? new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason }
+            : new Expansion(builder.ToString(), state.Unresolved);
+        if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
-            return new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason };
+            cachedBuilder = builder;
         }
 
-        return new Expansion(builder.ToString(), state.Unresolved);
+        return expansion;
     }
+
+    private static bool IsOneChunk(StringBuilder builder)
+    {
+        int chunks = 0;
+        foreach (var _ in builder.GetChunks())
+        {
+            chunks++;
+        }
+
+        return chunks <= 1;
+    }
+
+    /// <summary>One builder per thread (the engine runs files in parallel); kept only while it stays small.</summary>
+    [ThreadStatic]
+    private static StringBuilder? cachedBuilder;
 
     private sealed class State(string text, Func<string, VariableValue?> lookup, char escape, int allowance)
     {
@@ -173,6 +196,16 @@ public static class VariableExpander
         while (i < text.Length && !state.Stopped)
         {
             char c = text[i];
+            if (c != '$' && c != '}' && c != state.Escape)
+            {
+                // Copy the plain text up to the next character that may matter in one piece.
+                int run = text.AsSpan(i).IndexOfAny('$', '}', state.Escape);
+                int end = run < 0 ? text.Length : i + run;
+                output.Append(text, i, end - i);
+                i = end;
+                continue;
+            }
+
             if (stopAtBrace && c == '}')
             {
                 return;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
@@ -26,6 +27,16 @@ internal static class DockerfileParser
         "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
         "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
     };
+
+    /// <summary>The known keywords as one shared string each, so a keyword costs no allocation per instruction.</summary>
+    private static readonly string[] KeywordStrings = [.. KnownKeywords];
+
+    /// <summary>Flags of BuildKit's instructions, likewise shared (others are allocated as written).</summary>
+    private static readonly string[] FlagNames =
+    [
+        "chown", "chmod", "from", "link", "platform", "mount", "network", "security", "parents", "exclude", "checksum",
+        "keep-git-dir", "interval", "timeout", "start-period", "start-interval", "retries",
+    ];
 
     public static DockerfileDocument Parse(string text)
     {
@@ -77,7 +88,9 @@ internal static class DockerfileParser
 
         var instructions = ImmutableArray.CreateBuilder<Instruction>();
         var comments = ImmutableArray.CreateBuilder<Comment>();
-        var logical = new StringBuilder();
+        // One pooled buffer for every continued instruction: its text is then copied once, into Arguments.
+        char[] logical = [];
+        int logicalLength = 0;
         int i = firstLine;
         while (i < lines.Length)
         {
@@ -96,15 +109,27 @@ internal static class DockerfileParser
                 continue;
             }
 
-            // Gather the logical line: this line and its continuations.
+            // Gather the logical line: this line and its continuations. Most instructions are one line, read in place.
             int startIndex = i;
-            logical.Clear();
-            while (true)
+            int firstEnd = TrimEndWhitespace(line);
+            bool singleLine = !(firstEnd > 0 && line[firstEnd - 1] == escape);
+            logicalLength = 0;
+            while (!singleLine)
             {
                 string current = lines[i];
                 int contentEnd = TrimEndWhitespace(current);
                 bool continues = contentEnd > 0 && current[contentEnd - 1] == escape;
-                logical.Append(current, 0, continues ? contentEnd - 1 : current.Length);
+                int length = continues ? contentEnd - 1 : current.Length;
+                if (logicalLength + length > logical.Length)
+                {
+                    var larger = ArrayPool<char>.Shared.Rent(Math.Max(2 * logical.Length, logicalLength + length));
+                    logical.AsSpan(0, logicalLength).CopyTo(larger);
+                    ReturnToPool(logical);
+                    logical = larger;
+                }
+
+                current.CopyTo(0, logical, logicalLength, length);
+                logicalLength += length;
                 i++;
                 if (!continues)
                 {
@@ -124,8 +149,13 @@ internal static class DockerfileParser
                 }
             }
 
+            if (singleLine)
+            {
+                i++;
+            }
+
             int endIndex = i - 1;
-            var instruction = ParseInstruction(logical.ToString(), startIndex + 1, endIndex + 1, line[..start], diagnostics);
+            var instruction = ParseInstruction(singleLine ? line : logical.AsSpan(0, logicalLength), startIndex + 1, endIndex + 1, start == 0 ? "" : line[..start], diagnostics);
             if (instruction is null)
             {
                 continue;
@@ -149,6 +179,8 @@ internal static class DockerfileParser
             instructions.Add(instruction);
         }
 
+        ReturnToPool(logical);
+
         if (instructions.Count > 0 && !instructions.Any(x => x.Is("FROM")))
         {
             diagnostics.Add(new ParseDiagnostic(instructions[0].StartLine, "No FROM instruction: a Dockerfile must start from a base image."));
@@ -165,34 +197,45 @@ internal static class DockerfileParser
         return new DockerfileDocument(text, lines, newLine, escape, hasBom, directives, instructions.ToImmutable(), comments.ToImmutable(), diagnostics.ToImmutable());
     }
 
+    private static void ReturnToPool(char[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
     private static DockerfileDocument Empty(string text, string newLine, bool hasBom, ImmutableArray<ParseDiagnostic> diagnostics) =>
         new(text, [], newLine, '\\', hasBom, [], [], [], diagnostics);
 
     private static ImmutableArray<string> SplitLines(string text)
     {
-        var lines = ImmutableArray.CreateBuilder<string>();
+        // Sized exactly, so the lines are neither regrown nor copied into the immutable array.
+        var lines = ImmutableArray.CreateBuilder<string>(CountLines(text));
         int start = 0;
-        for (int i = 0; i < text.Length; i++)
+        while (start < text.Length)
         {
-            char c = text[i];
-            if (c == '\n' || c == '\r')
+            int at = text.AsSpan(start).IndexOfAny('\r', '\n');
+            if (at < 0)
             {
-                lines.Add(text[start..i]);
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                start = i + 1;
+                lines.Add(text[start..]);
+                break;
             }
+
+            int end = start + at;
+            lines.Add(text[start..end]);
+            start = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
         }
 
-        if (start < text.Length)
-        {
-            lines.Add(text[start..]);
-        }
+        return lines.MoveToImmutable();
+    }
 
-        return lines.ToImmutable();
+    /// <summary>How many lines <see cref="SplitLines"/> returns: one per terminator (\r\n counted once), plus an unterminated last line.</summary>
+    private static int CountLines(string text)
+    {
+        var span = text.AsSpan();
+        int count = span.Count('\n') + (span.Contains('\r') ? span.Count('\r') - span.Count("\r\n") : 0);
+        return text.Length > 0 && text[^1] is not ('\n' or '\r') ? count + 1 : count;
     }
 
     /// <summary>Directives are comments of the form <c># name=value</c> at the very top; anything else ends them.</summary>
@@ -235,7 +278,7 @@ internal static class DockerfileParser
         return directives.ToImmutable();
     }
 
-    private static Instruction? ParseInstruction(string logical, int startLine, int endLine, string indent, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    private static Instruction? ParseInstruction(ReadOnlySpan<char> logical, int startLine, int endLine, string indent, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
     {
         int pos = SkipWhitespace(logical, 0);
         int keywordStart = pos;
@@ -246,25 +289,27 @@ internal static class DockerfileParser
 
         if (pos == keywordStart || (pos < logical.Length && !char.IsWhiteSpace(logical[pos])))
         {
-            string shown = logical.Trim();
+            string shown = logical.Trim().ToString();
             diagnostics.Add(new ParseDiagnostic(startLine, $"Line {startLine} is not an instruction: '{Shorten(shown)}'."));
             return null;
         }
 
-        string keyword = logical[keywordStart..pos].ToUpperInvariant();
-        if (!KnownKeywords.Contains(keyword))
+        var written = logical[keywordStart..pos];
+        string? keyword = KnownKeyword(written);
+        if (keyword is null)
         {
-            diagnostics.Add(new ParseDiagnostic(startLine, $"Unknown instruction '{logical[keywordStart..pos]}'."));
+            keyword = written.ToString().ToUpperInvariant();
+            diagnostics.Add(new ParseDiagnostic(startLine, $"Unknown instruction '{written}'."));
         }
 
-        string rest = logical[pos..].Trim();
+        var rest = logical[pos..].Trim();
         if (keyword == "ONBUILD")
         {
             var inner = rest.Length == 0 ? null : ParseInstruction(rest, startLine, endLine, "", diagnostics);
-            return new Instruction { Keyword = keyword, StartLine = startLine, EndLine = endLine, Indent = indent, Arguments = rest, OnBuild = inner };
+            return new Instruction { Keyword = keyword, StartLine = startLine, EndLine = endLine, Indent = indent, Arguments = rest.ToString(), OnBuild = inner };
         }
 
-        var flags = ImmutableArray.CreateBuilder<InstructionFlag>();
+        ImmutableArray<InstructionFlag>.Builder? flags = null;
         while (rest.StartsWith("--", StringComparison.Ordinal))
         {
             int end = 0;
@@ -273,26 +318,26 @@ internal static class DockerfileParser
                 end++;
             }
 
-            string word = rest[2..end];
+            var word = rest[2..end];
             int eq = word.IndexOf('=');
-            flags.Add(eq < 0 ? new InstructionFlag(word, null) : new InstructionFlag(word[..eq], Unquote(word[(eq + 1)..])));
+            flags ??= ImmutableArray.CreateBuilder<InstructionFlag>();
+            flags.Add(eq < 0 ? new InstructionFlag(FlagName(word), null) : new InstructionFlag(FlagName(word[..eq]), Unquote(word[(eq + 1)..]).ToString()));
             rest = rest[end..].TrimStart();
         }
 
+        ImmutableArray<string> items = [];
+        bool isJson = JsonFormKeywords.Contains(keyword) && rest.StartsWith('[') && TryParseJsonArray(rest, out items);
         var instruction = new Instruction
         {
             Keyword = keyword,
             StartLine = startLine,
             EndLine = endLine,
             Indent = indent,
-            Flags = flags.ToImmutable(),
-            Arguments = rest,
+            Flags = flags is null ? [] : flags.DrainToImmutable(),
+            Arguments = rest.ToString(),
+            IsJsonForm = isJson,
+            JsonArguments = isJson ? items : [],
         };
-
-        if (JsonFormKeywords.Contains(keyword) && rest.StartsWith('[') && TryParseJsonArray(rest, out var items))
-        {
-            instruction = instruction with { IsJsonForm = true, JsonArguments = items };
-        }
 
         if (rest.Length == 0 && keyword is not ("ONBUILD"))
         {
@@ -302,12 +347,53 @@ internal static class DockerfileParser
         return instruction;
     }
 
-    private static bool TryParseJsonArray(string text, out ImmutableArray<string> items)
+    /// <summary>The shared keyword string when <paramref name="written"/> is a known keyword in any case; else null.</summary>
+    private static string? KnownKeyword(ReadOnlySpan<char> written)
+    {
+        foreach (var keyword in KeywordStrings)
+        {
+            if (written.Equals(keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                return keyword;
+            }
+        }
+
+        return null;
+    }
+
+    private static string FlagName(ReadOnlySpan<char> written)
+    {
+        foreach (var name in FlagNames)
+        {
+            if (written.SequenceEqual(name))
+            {
+                return name;
+            }
+        }
+
+        return written.ToString();
+    }
+
+    private static bool TryParseJsonArray(ReadOnlySpan<char> text, out ImmutableArray<string> items)
+    {
+        // UTF-8 bytes in a pooled buffer: this runs for every exec-form CMD, RUN, COPY … and the bytes never outlive it.
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            return TryParseJsonArray(buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)), out items);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool TryParseJsonArray(ReadOnlySpan<byte> utf8, out ImmutableArray<string> items)
     {
         items = [];
         try
         {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+            var reader = new Utf8JsonReader(utf8);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 return false;
@@ -473,7 +559,7 @@ internal static class DockerfileParser
         return p == line.Length || line[p] == '#';
     }
 
-    private static int SkipWhitespace(string text, int pos)
+    private static int SkipWhitespace(ReadOnlySpan<char> text, int pos)
     {
         while (pos < text.Length && char.IsWhiteSpace(text[pos]))
         {
@@ -494,7 +580,7 @@ internal static class DockerfileParser
         return end;
     }
 
-    private static string Unquote(string value) =>
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> value) =>
         value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

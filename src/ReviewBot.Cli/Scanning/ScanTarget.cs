@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using ReviewBot.Analysis;
 using ReviewBot.GitHub.Configuration;
 
@@ -61,11 +62,27 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
 
     private static void Walk(string root, string folder, string currentDirectory, RepositoryConfig config, List<ScanTarget> targets, HashSet<string> seen)
     {
-        string[] files, folders;
+        var files = new List<string>();
+        var folders = new List<string>();
         try
         {
-            files = Directory.GetFiles(folder, "*", ListOptions);
-            folders = Directory.GetDirectories(folder, "*", ListOptions);
+            // One listing per folder that also says which entries are links: listing files and folders separately
+            // and reading each folder's link target cost three system calls where one does.
+            var entries = new FileSystemEnumerable<(string Path, bool IsFolder, bool IsLink)>(
+                folder,
+                (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory, (entry.Attributes & FileAttributes.ReparsePoint) != 0),
+                ListOptions);
+            foreach (var (path, isFolder, isLink) in entries)
+            {
+                if (!isFolder)
+                {
+                    files.Add(path);
+                }
+                else if (!isLink)
+                {
+                    folders.Add(path);
+                }
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -73,8 +90,8 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
             return;
         }
 
-        Array.Sort(files, StringComparer.Ordinal);
-        Array.Sort(folders, StringComparer.Ordinal);
+        files.Sort(StringComparer.Ordinal);
+        folders.Sort(StringComparer.Ordinal);
         foreach (var file in files)
         {
             if (config.IsIncluded(Path.GetRelativePath(root, file)) && seen.Add(file))
@@ -85,7 +102,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
 
         foreach (var sub in folders)
         {
-            if (DockerfileNames.SkippedFolders.Contains(Path.GetFileName(sub)) || new DirectoryInfo(sub).LinkTarget is not null)
+            if (DockerfileNames.SkippedFolders.Contains(Path.GetFileName(sub)))
             {
                 continue;
             }

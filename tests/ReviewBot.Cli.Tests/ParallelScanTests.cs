@@ -1,0 +1,201 @@
+using System.Text;
+using ReviewBot.Analysis;
+using ReviewBot.Analysis.Rules;
+using ReviewBot.Cli.Commands;
+using ReviewBot.Cli.Output;
+using ReviewBot.Cli.Scanning;
+using ReviewBot.GitHub.Configuration;
+
+namespace ReviewBot.Cli.Tests;
+
+/// <summary>Files are scanned in parallel; the output must not depend on how many at once or which finishes first.</summary>
+public class ParallelScanTests
+{
+    /// <summary>More than the test machine's cores, so files really do finish out of order.</summary>
+    private const int ManyAtOnce = 8;
+
+    private static string SamplesFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
+            {
+                return Path.Combine(dir.FullName, "samples");
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    /// <summary>
+    /// A tree of several hundred Dockerfiles in nested folders: the samples under varied names, each made different
+    /// (its own ENV, USER and port), some far bigger than others so the work per file is uneven, and a few undecodable.
+    /// </summary>
+    private static TempFolder GeneratedTree()
+    {
+        var samples = Directory.GetFiles(SamplesFolder(), "Dockerfile", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+        var temp = new TempFolder();
+        for (int i = 0; i < 400; i++)
+        {
+            var text = new StringBuilder(samples[i % samples.Length]);
+            text.Append($"ENV VAR_{i}=value{i}\n");
+            if (i % 3 == 0)
+            {
+                text.Append("USER root\n");
+            }
+
+            if (i % 4 == 0)
+            {
+                text.Append($"EXPOSE {i % 100}\n");
+            }
+
+            if (i % 50 == 7)
+            {
+                for (int j = 0; j < 500; j++)
+                {
+                    text.Append($"RUN echo {j} && useradd -u {1000 + j} user{j}\n");
+                }
+            }
+
+            var name = (i % 4) switch
+            {
+                0 => "Dockerfile",
+                1 => $"Dockerfile.v{i}",
+                2 => $"app{i}.Dockerfile",
+                _ => "Containerfile",
+            };
+            var path = Path.Combine($"group{i % 7}", $"team{i % 11}", $"service{i}", name);
+            if (i % 97 == 5)
+            {
+                temp.WriteBytes(path, [0x46, 0x52, 0x4F, 0x4D, 0x20, 0xC3, 0x28, 0x0A]);
+            }
+            else
+            {
+                temp.Write(path, text.ToString());
+            }
+        }
+
+        return temp;
+    }
+
+    private static ScanReport Scan(string root, string[] paths, int maxParallelism, bool fix = false) =>
+        new Scanner(RepositoryConfig.Default, fix) { MaxParallelism = maxParallelism }
+            .Scan(ScanTarget.Expand(paths, root, RepositoryConfig.Default), () => Stream.Null, root);
+
+    private static string Render(ScanReport report)
+    {
+        var output = new StringWriter();
+        JsonFormatter.Write(report, output);
+        new TextFormatter(useColor: false).Write(report, output);
+        new SarifFormatter(RuleRunner.Rules).Write(report, output);
+        output.Write(ScanCommand.ExitCode(report, "warning"));
+        return output.ToString();
+    }
+
+    [Fact]
+    public void Parallel_output_is_byte_identical_to_sequential_on_a_generated_tree()
+    {
+        using var tree = GeneratedTree();
+
+        var sequential = Scan(tree.Root, [], maxParallelism: 1);
+        var parallel = Scan(tree.Root, [], ManyAtOnce);
+
+        Assert.Equal(400, sequential.Files.Length);
+        Assert.Contains(sequential.Files, f => f.ReadError is not null);
+        Assert.Contains(sequential.Files, f => !f.Findings.IsEmpty);
+        Assert.Equal(Render(sequential), Render(parallel));
+    }
+
+    [Fact]
+    public void Parallel_output_is_byte_identical_to_sequential_on_the_samples_with_standard_input_among_them()
+    {
+        var samples = SamplesFolder();
+        var root = Path.GetDirectoryName(samples)!;
+        string[] paths = ["samples/node-app", "-", "samples"];
+        ScanReport Run(int parallelism) =>
+            new Scanner(RepositoryConfig.Default, fix: false) { MaxParallelism = parallelism }
+                .Scan(ScanTarget.Expand(paths, root, RepositoryConfig.Default), () => new MemoryStream("FROM debian\nCMD x\n"u8.ToArray()), root);
+
+        var sequential = Run(1);
+
+        Assert.Equal(Render(sequential), Render(Run(ManyAtOnce)));
+        Assert.Equal(FileReport.StandardInputPath, sequential.Files[1].Path);
+    }
+
+    [CorpusFact]
+    public void Parallel_output_is_byte_identical_to_sequential_on_the_corpus()
+    {
+        var sequential = Scan(Corpus.Path!, ["."], maxParallelism: 1);
+
+        Assert.True(sequential.Files.Length > 1000);
+        Assert.Equal(Render(sequential), Render(Scan(Corpus.Path!, ["."], ManyAtOnce)));
+    }
+
+    [Fact]
+    public void Parallel_fix_writes_the_same_files_and_reports_the_same_as_sequential()
+    {
+        using var sequentialTree = GeneratedTree();
+        using var parallelTree = GeneratedTree();
+
+        var sequential = Scan(sequentialTree.Root, ["."], maxParallelism: 1, fix: true);
+        var parallel = Scan(parallelTree.Root, ["."], ManyAtOnce, fix: true);
+
+        Assert.Contains(sequential.Files, f => f.FixedEdits > 0);
+        var json = (ScanReport r) => { var w = new StringWriter(); JsonFormatter.Write(r, w); return w.ToString(); };
+        Assert.Equal(json(sequential), json(parallel));
+        foreach (var file in Directory.GetFiles(sequentialTree.Root, "*", SearchOption.AllDirectories))
+        {
+            var twin = Path.Combine(parallelTree.Root, Path.GetRelativePath(sequentialTree.Root, file));
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(twin));
+        }
+
+        Assert.Empty(Directory.GetFiles(parallelTree.Root, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void No_more_files_are_analyzed_at_once_than_allowed(int maxParallelism)
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 40; i++)
+        {
+            temp.Write($"s{i:D2}/Dockerfile", "FROM debian\n");
+        }
+
+        int running = 0, mostAtOnce = 0;
+        AnalysisResult SlowAnalyze(string text, AnalyzerOptions options)
+        {
+            int now = Interlocked.Increment(ref running);
+            InterlockedMax(ref mostAtOnce, now);
+            // Blocking (as a slow disk would) invites the thread pool to add threads: the bound must hold anyway.
+            Thread.Sleep(10);
+            Interlocked.Decrement(ref running);
+            return Rules.Result(text);
+        }
+
+        var report = new Scanner(RepositoryConfig.Default, false, SlowAnalyze) { MaxParallelism = maxParallelism }
+            .Scan(ScanTarget.Expand([], temp.Root, RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+        Assert.Equal(40, report.Files.Length);
+        Assert.InRange(mostAtOnce, 1, maxParallelism);
+    }
+
+    [Fact]
+    public void Parallelism_below_one_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Scanner(RepositoryConfig.Default, false) { MaxParallelism = 0 });
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (int seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+}
