@@ -96,6 +96,11 @@ public sealed partial class FakeGitHub : IDisposable
             return Json(201, new JsonObject { ["token"] = token, ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) });
         }
 
+        // GET /app (with the App JWT): the worker asks once per process for our bot login, which is what marks
+        // the comments below as ours.
+        if (path == "/api/v3/app" && method == "GET")
+            return Json(200, new JsonObject { ["id"] = 1, ["slug"] = "reviewbot", ["name"] = "ReviewBot" });
+
         var authorization = request.Headers?.TryGetValue("Authorization", out var values) == true ? values.FirstOrDefault() ?? "" : "";
         var presented = authorization.Split(' ', 2) is [_, var t] ? t : "";
         if (_revoked.ContainsKey(presented))
