@@ -223,7 +223,7 @@ public sealed class ReviewRunTests : IDisposable
             body = c!["body"]!.GetValue<string>(),
             path = c["path"]!.GetValue<string>(),
             line = c["line"]!.GetValue<int>(),
-            user = new { login = "reviewbot[bot]", type = "Bot" },
+            user = new { login = GitHubFake.BotLogin, type = "Bot" },
         }).ToList();
         github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", System.Text.Json.JsonSerializer.Serialize(posted), priority: github.NextPriority());
 
