@@ -255,6 +255,45 @@ public sealed class ReviewRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_comments_by_the_bot_login_github_names_for_the_app_count_as_ours()
+    {
+        await OpenAsync(Scenario.RootDockerfile);
+        var first = Assert.Single(github.Reviews);
+        int inline = first["comments"]!.AsArray().Count;
+        string Listed(string login) => System.Text.Json.JsonSerializer.Serialize(first["comments"]!.AsArray().Select((c, i) => new
+        {
+            id = 1000 + i,
+            body = c!["body"]!.GetValue<string>(),
+            path = c["path"]!.GetValue<string>(),
+            line = c["line"]!.GetValue<int>(),
+            user = new { login, type = "Bot" },
+        }));
+
+        // A replica with no memory of the pull request lists its comments. Another App's bot carrying our
+        // markers does not silence the findings: they are posted again.
+        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed("other-app[bot]"), priority: github.NextPriority());
+        using (var fresh = new AppHost(github))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await fresh.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"))).StatusCode);
+            await github.WaitForCompletedCheckAsync(2);
+        }
+
+        Assert.Equal(2, github.Reviews.Count);
+        Assert.Equal(inline, github.Reviews[1]["comments"]!.AsArray().Count);
+
+        // The same comments by the login GET /app names for us ("{slug}[bot]"): nothing new is posted.
+        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed(GitHubFake.BotLogin), priority: github.NextPriority());
+        using (var fresh = new AppHost(github))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await fresh.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"))).StatusCode);
+            await github.WaitForCompletedCheckAsync(3);
+        }
+
+        Assert.Equal(2, github.Reviews.Count);
+        Assert.Equal(2, github.Requests("GET", GitHubFake.Api + "/app").Count); // once per process that listed comments
+    }
+
+    [Fact]
     public async Task A_reviewed_pull_request_costs_4_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
     {
         // The target: at most 4 + (number of Dockerfiles) calls per reviewed pull request besides the token.
