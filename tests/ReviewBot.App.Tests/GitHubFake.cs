@@ -23,6 +23,12 @@ public sealed class GitHubFake : IDisposable
     public const string Api = "/api/v3";
     public const string RepoPath = Api + "/repos/" + Owner + "/" + Repo;
 
+    /// <summary>The App's slug, as GET /app answers it; its comments are written by <see cref="BotLogin"/>.</summary>
+    public const string AppSlug = "reviewbot";
+
+    /// <summary>The login our comments carry: only comments by it count as ours (PreviousComments).</summary>
+    public const string BotLogin = AppSlug + "[bot]";
+
     /// <summary>Later stubs win over earlier ones for the same request (WireMock: a lower number is a higher priority).</summary>
     private int nextPriority = 40;
 
@@ -30,6 +36,9 @@ public sealed class GitHubFake : IDisposable
     {
         Server = WireMockServer.Start();
         StubToken();
+
+        // GET /app with the App JWT: the worker learns its bot login from it before it lists our earlier comments.
+        StubJson("GET", Api + "/app", $$$"""{"id":{{{AppHost.AppId}}},"slug":"{{{AppSlug}}}","name":"ReviewBot","owner":{"login":"{{{Owner}}}","type":"User"}}""", priority: 50);
         StubPullRequest(HeadSha, draft: false);
         Server.Given(Request.Create().WithPath(RepoPath + "/contents/.github/reviewbot.yml").UsingGet()).AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(404).WithBodyAsJson(new { message = "Not Found" }));

@@ -223,7 +223,7 @@ public sealed class ReviewRunTests : IDisposable
             body = c!["body"]!.GetValue<string>(),
             path = c["path"]!.GetValue<string>(),
             line = c["line"]!.GetValue<int>(),
-            user = new { login = "reviewbot[bot]", type = "Bot" },
+            user = new { login = GitHubFake.BotLogin, type = "Bot" },
         }).ToList();
         github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", System.Text.Json.JsonSerializer.Serialize(posted), priority: github.NextPriority());
 
@@ -252,6 +252,45 @@ public sealed class ReviewRunTests : IDisposable
         Assert.All(replies, r => Assert.Equal($"Fixed in {third}.", github.Json(r)["body"]!.GetValue<string>()));
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
         Assert.Single(github.Reviews);
+    }
+
+    [Fact]
+    public async Task Only_comments_by_the_bot_login_github_names_for_the_app_count_as_ours()
+    {
+        await OpenAsync(Scenario.RootDockerfile);
+        var first = Assert.Single(github.Reviews);
+        int inline = first["comments"]!.AsArray().Count;
+        string Listed(string login) => System.Text.Json.JsonSerializer.Serialize(first["comments"]!.AsArray().Select((c, i) => new
+        {
+            id = 1000 + i,
+            body = c!["body"]!.GetValue<string>(),
+            path = c["path"]!.GetValue<string>(),
+            line = c["line"]!.GetValue<int>(),
+            user = new { login, type = "Bot" },
+        }));
+
+        // A replica with no memory of the pull request lists its comments. Another App's bot carrying our
+        // markers does not silence the findings: they are posted again.
+        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed("other-app[bot]"), priority: github.NextPriority());
+        using (var fresh = new AppHost(github))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await fresh.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"))).StatusCode);
+            await github.WaitForCompletedCheckAsync(2);
+        }
+
+        Assert.Equal(2, github.Reviews.Count);
+        Assert.Equal(inline, github.Reviews[1]["comments"]!.AsArray().Count);
+
+        // The same comments by the login GET /app names for us ("{slug}[bot]"): nothing new is posted.
+        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed(GitHubFake.BotLogin), priority: github.NextPriority());
+        using (var fresh = new AppHost(github))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await fresh.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"))).StatusCode);
+            await github.WaitForCompletedCheckAsync(3);
+        }
+
+        Assert.Equal(2, github.Reviews.Count);
+        Assert.Equal(2, github.Requests("GET", GitHubFake.Api + "/app").Count); // once per process that listed comments
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed partial class FakeGitHub : IDisposable
     private readonly ConcurrentDictionary<int, PullRequestStats> _stats = new();
     private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
     private int _tokenCalls;
+    private int _appCalls;
     private int _tokenGeneration = 1;
     private int _unexpected;
     private int _faults;
@@ -61,6 +62,12 @@ public sealed partial class FakeGitHub : IDisposable
     public TimeSpan FilesLatency { get; }
 
     public int TokenCalls => Volatile.Read(ref _tokenCalls);
+
+    /// <summary>GET /app calls: the App asks its bot login once per process, before it first lists our comments.</summary>
+    public int AppCalls => Volatile.Read(ref _appCalls);
+
+    /// <summary>The slug GET /app answers; our comments are written by "{slug}[bot]".</summary>
+    public const string AppSlug = "reviewbot";
 
     /// <summary>Calls the fake could not attribute or did not expect; should stay 0.</summary>
     public int Unexpected => Volatile.Read(ref _unexpected);
@@ -96,10 +103,11 @@ public sealed partial class FakeGitHub : IDisposable
             return Json(201, new JsonObject { ["token"] = token, ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) });
         }
 
-        // GET /app (with the App JWT): the worker asks once per process for our bot login, which is what marks
-        // the comments below as ours.
         if (path == "/api/v3/app" && method == "GET")
-            return Json(200, new JsonObject { ["id"] = 1, ["slug"] = "reviewbot", ["name"] = "ReviewBot" });
+        {
+            Interlocked.Increment(ref _appCalls);
+            return Json(200, new JsonObject { ["id"] = 1, ["slug"] = AppSlug, ["name"] = "ReviewBot" });
+        }
 
         var authorization = request.Headers?.TryGetValue("Authorization", out var values) == true ? values.FirstOrDefault() ?? "" : "";
         var presented = authorization.Split(' ', 2) is [_, var t] ? t : "";
@@ -353,7 +361,7 @@ public sealed class PullRequestStats(int number)
                 ["path"] = comment["path"]?.GetValue<string>() ?? "",
                 ["line"] = comment["line"]?.DeepClone(),
                 ["commit_id"] = FakeGitHub.HeadSha(number),
-                ["user"] = new JsonObject { ["login"] = "reviewbot[bot]", ["id"] = 1, ["type"] = "Bot" },
+                ["user"] = new JsonObject { ["login"] = FakeGitHub.AppSlug + "[bot]", ["id"] = 1, ["type"] = "Bot" },
                 ["created_at"] = "2026-01-01T00:00:00Z",
                 ["updated_at"] = "2026-01-01T00:00:00Z",
             };

@@ -47,6 +47,7 @@ public sealed record LoadResult(
     double CallsPerPullRequest,
     int MaxCallsPerPullRequest,
     int TokenCalls,
+    int AppCalls,
     int RedeliveryCalls,
     int RedeliveryNon200,
     long PeakRssBytes,
@@ -71,7 +72,7 @@ public sealed record LoadResult(
         $"queue {Options.Queue}, {Options.Instances} instance(s), fault {Options.Fault} ({FaultsInjected} injected){(Options.RestartAzurite ? ", Azurite restarted mid-run" : "")}{(Options.KillInstance ? ", one instance SIGKILLed mid-run" : "")}",
         $"  ack latency            p50 {AckP50Ms:F1} ms   p99 {AckP99Ms:F1} ms   (non-2xx acks: {FailedAcks}, redelivered until accepted)",
         $"  webhook -> review      p50 {EndToEndP50Ms:F0} ms   p99 {EndToEndP99Ms:F0} ms",
-        $"  GitHub calls per PR    {CallsPerPullRequest:F2} avg, {MaxCallsPerPullRequest} max (target <= {4 + Options.Dockerfiles}), plus {TokenCalls} token call(s) in all",
+        $"  GitHub calls per PR    {CallsPerPullRequest:F2} avg, {MaxCallsPerPullRequest} max (target <= {4 + Options.Dockerfiles}), plus {TokenCalls} token call(s) and {AppCalls} GET /app in all",
         $"  redelivery             {Options.Redeliveries} resent: {RedeliveryCalls} GitHub calls, {RedeliveryNon200} not answered 200",
         $"  reviews                {Reviewed} delivered, {Missing} missing, {DuplicateReviews} duplicated, {ChecksNotCompleted} checks not completed, {Unexpected} unexpected calls",
         $"  runs                   {InterruptedRuns} PRs had a run interrupted and redone; reviews logged per instance: {string.Join(" / ", ReviewsPerInstance)}",
@@ -196,6 +197,7 @@ public static class LoadRun
                 stats.Average(s => s.Calls) + (double)github.ConfigReads / (options.PullRequests + WarmUpPullRequests),
                 stats.Max(s => s.Calls) + (int)Math.Round((double)github.ConfigReads / (options.PullRequests + WarmUpPullRequests)),
                 github.TokenCalls,
+                github.AppCalls,
                 redeliveryCalls,
                 non200,
                 peakRss,
@@ -320,7 +322,7 @@ public static class LoadRun
             await Task.Delay(100);
     }
 
-    private static int TotalCalls(FakeGitHub github) => github.AllStats.Sum(s => s.Calls) + github.ConfigReads + github.TokenCalls;
+    private static int TotalCalls(FakeGitHub github) => github.AllStats.Sum(s => s.Calls) + github.ConfigReads + github.TokenCalls + github.AppCalls;
 
     /// <summary>Counts JSON lines, and worker lines that lack the DeliveryId and Repository scope.</summary>
     private static (int Json, int Unscoped) InspectLogs(List<string> lines)
