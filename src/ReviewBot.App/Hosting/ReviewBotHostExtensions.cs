@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ReviewBot.App.Onboarding;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Setup;
@@ -27,6 +28,7 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotGitHub();
         services.AddReviewBotQueue(configuration);
         services.AddReviewBotState(configuration);
+        services.AddReviewBotOnboarding(configuration);
         services.AddSingleton(new ReviewBot.GitHub.PullRequests.PullRequestReviewer());
         services.AddScoped<ReviewRunner>();
         services.AddSingleton<ReviewWorker>();
