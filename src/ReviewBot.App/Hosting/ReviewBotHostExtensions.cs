@@ -30,7 +30,7 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotState(configuration);
         services.AddReviewBotOnboarding(configuration);
         services.AddSingleton(new ReviewBot.GitHub.PullRequests.PullRequestReviewer());
-        services.AddScoped<ReviewRunner>();
+        services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);

@@ -83,7 +83,10 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         try
         {
             using var scope = services.CreateScope();
-            var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
+            // Each kind has its runner (keyed by kind); a kind this version does not run fails, and is dead-lettered
+            // after the last attempt rather than dropped.
+            var runner = scope.ServiceProvider.GetKeyedService<IWorkRunner>(item.Kind)
+                ?? throw new InvalidOperationException($"No runner is registered for {item.Kind} work.");
             var outcome = await runner.RunAsync(item, work.DequeueCount, runToken).ConfigureAwait(false);
             await work.CompleteAsync(runToken).ConfigureAwait(false);
             ReviewBotTelemetry.RecordRun(outcome.ToString(), Stopwatch.GetElapsedTime(started));

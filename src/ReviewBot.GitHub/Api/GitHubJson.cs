@@ -68,4 +68,5 @@ internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckR
 [JsonSerializable(typeof(List<ReviewCommentResponse>))]
 [JsonSerializable(typeof(List<ReviewResponse>))]
 [JsonSerializable(typeof(CheckRunListResponse))]
+[JsonSerializable(typeof(GraphQLRequest))]
 internal sealed partial class GitHubJson : JsonSerializerContext;

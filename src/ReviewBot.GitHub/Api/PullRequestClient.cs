@@ -25,7 +25,7 @@ public sealed record CheckRunInfo(long Id, string Status, string? Conclusion, st
 /// <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registers. Reads are retried by its pipeline; a
 /// create (review, comment, reply, check run) whose outcome is uncertain is read back before it is sent again.
 /// </summary>
-public sealed class PullRequestClient
+public sealed partial class PullRequestClient
 {
     /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
     public const int PageSize = GitHubHttp.PageSize;
