@@ -11,6 +11,12 @@ public enum WorkKind
 
     /// <summary>The check run on a commit pushed to the default branch (<see cref="WorkItem.BaseRef"/> names the branch).</summary>
     BranchCheck,
+
+    /// <summary>
+    /// Onboard a repository newly selected for the App: its default branch is read when the item runs
+    /// (<see cref="WorkItem.HeadSha"/> is empty, <see cref="WorkItem.PullNumber"/> 0).
+    /// </summary>
+    Onboard,
 }
 
 /// <summary>
@@ -46,9 +52,12 @@ public sealed record WorkItem(
     /// Key that orders work: per pull request, or per branch for branch checks (a newer push to the branch
     /// supersedes the older one's check that has not started).
     /// </summary>
-    public string PullRequestKey => Kind == WorkKind.BranchCheck
-        ? $"{Owner}/{Repo}@{BaseRef}".ToLowerInvariant()
-        : $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant();
+    public string PullRequestKey => Kind switch
+    {
+        WorkKind.BranchCheck => $"{Owner}/{Repo}@{BaseRef}".ToLowerInvariant(),
+        WorkKind.Onboard => $"{Owner}/{Repo}!onboard".ToLowerInvariant(),
+        _ => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant(),
+    };
 }
 
 /// <summary>A dequeued item. Complete it once the review is delivered; otherwise it comes back.</summary>

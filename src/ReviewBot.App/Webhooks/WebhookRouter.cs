@@ -22,7 +22,8 @@ public static partial class WebhookRouter
     /// <summary>pull_request actions that change what there is to review.</summary>
     private static readonly HashSet<string> PullRequestActions = new(StringComparer.Ordinal) { "opened", "synchronize", "reopened", "ready_for_review", "edited" };
 
-    public static WebhookDecision Route(string eventName, string deliveryId, JsonElement payload)
+    /// <param name="onboarding">The App's onboarding switch (<c>Onboarding:Enabled</c>): installation events queue work only when it is on.</param>
+    public static WebhookDecision Route(string eventName, string deliveryId, JsonElement payload, bool onboarding = false)
     {
         string action = Str(payload, "action") ?? "";
         if (!ActionName().IsMatch(action))
@@ -38,6 +39,11 @@ public static partial class WebhookRouter
         if (installationId <= 0)
         {
             throw new FormatException("The installation id is not positive.");
+        }
+
+        if (eventName is "installation" or "installation_repositories")
+        {
+            return Onboarding(eventName, action, deliveryId, installationId, installation, payload, onboarding);
         }
 
         var repository = payload.GetProperty("repository");
@@ -86,6 +92,61 @@ public static partial class WebhookRouter
             default:
                 return WebhookDecision.Ignore($"{reason} is not handled");
         }
+    }
+
+    /// <summary>
+    /// installation.created and installation_repositories.added: each selected repository becomes one work item
+    /// (its default branch is read when it runs). An installation that was not granted <c>contents: write</c> is
+    /// skipped here, once, with a log line and a metric: its runs could only fail and retry.
+    /// </summary>
+    private static WebhookDecision Onboarding(string eventName, string action, string deliveryId, long installationId, JsonElement installation, JsonElement payload, bool enabled)
+    {
+        string reason = $"{eventName}.{action}";
+        string? list = (eventName, action) switch
+        {
+            ("installation", "created") => "repositories",
+            ("installation_repositories", "added") => "repositories_added",
+            _ => null,
+        };
+        if (list is null)
+        {
+            return WebhookDecision.Ignore($"{reason} is not handled");
+        }
+
+        if (!enabled)
+        {
+            return WebhookDecision.Ignore("onboarding is off (Onboarding:Enabled)");
+        }
+
+        if (!(installation.TryGetProperty("permissions", out var permissions) && Str(permissions, "contents") == "write"))
+        {
+            ReviewBot.App.Onboarding.OnboardingTelemetry.RecordSkipped("no-contents-write");
+            return WebhookDecision.Ignore("the installation was not granted contents: write; onboarding skipped");
+        }
+
+        var items = new List<WorkItem>();
+        if (payload.TryGetProperty(list, out var repositories) && repositories.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var repository in repositories.EnumerateArray())
+            {
+                // full_name is "owner/name"; the selected repositories all belong to the installation's account.
+                var parts = (Str(repository, "full_name") ?? "").Split('/');
+                if (parts.Length != 2)
+                {
+                    throw new FormatException("A repository's full name is not owner/name.");
+                }
+
+                items.Add(new WorkItem(deliveryId, installationId, Name(parts[0], "owner"), Name(parts[1], "repository name"), 0, "", reason, Kind: WorkKind.Onboard));
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            return WebhookDecision.Ignore("no repository was listed");
+        }
+
+        ReviewBot.App.Onboarding.OnboardingTelemetry.Queued.Add(items.Count);
+        return new(items, null);
     }
 
     private static WebhookDecision FromPullRequests(JsonElement source, string? headSha, string deliveryId, long installationId, string owner, string repo, string reason)
