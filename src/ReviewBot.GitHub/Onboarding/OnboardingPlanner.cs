@@ -40,6 +40,9 @@ public static class OnboardingPlanner
     /// <summary>GitHub: a pull request body is at most 65,536 characters.</summary>
     public const int MaxBodyLength = 65_536;
 
+    /// <summary>Room kept for the state line <see cref="RepositoryOnboarder"/> adds under the marker (two SHAs and an id).</summary>
+    public const int StateLineRoom = 256;
+
     /// <summary>Files the body names one by one; the rest are counted (the body must fit <see cref="MaxBodyLength"/>).</summary>
     public const int MaxFilesDescribed = PullRequestReviewer.MaxPathsNamed;
 
@@ -130,6 +133,6 @@ public static class OnboardingPlanner
             .Append("- Ports below 1024 are not bound inside the container (an unprivileged user cannot); map them outside instead.\n")
             .Append("- Kubernetes manifests with `runAsUser` or `fsGroup` still agree with the image's user.\n");
 
-        return Markdown.TruncateLines(body.ToString(), MaxBodyLength);
+        return Markdown.TruncateLines(body.ToString(), MaxBodyLength - StateLineRoom);
     }
 }
