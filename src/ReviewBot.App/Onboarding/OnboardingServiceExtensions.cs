@@ -14,6 +14,8 @@ internal static class OnboardingServiceExtensions
         services.TryAddSingleton<IWriteBudgetStore, InMemoryWriteBudgetStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WritePacer>();
+        services.AddKeyedScoped<Worker.IWorkRunner, OnboardingRunner>(Queue.WorkKind.Onboard);
+        services.TryAddSingleton<IOnboardingGitHubFactory, GitHubOnboardingFactory>();
         return services;
     }
 

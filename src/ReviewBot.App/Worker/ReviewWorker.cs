@@ -91,6 +91,12 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
             await work.CompleteAsync(runToken).ConfigureAwait(false);
             ReviewBotTelemetry.RecordRun(outcome.ToString(), Stopwatch.GetElapsedTime(started));
         }
+        catch (WorkDeferredException e)
+        {
+            // Waiting for a budget is not a failure: back in the queue, visible after the delay, never dead-lettered for it.
+            await work.AbandonAsync(e.Delay, CancellationToken.None).ConfigureAwait(false);
+            ReviewBotTelemetry.RecordRun("Deferred", Stopwatch.GetElapsedTime(started));
+        }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {
             await work.AbandonAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
