@@ -39,8 +39,8 @@ public sealed partial class OnboardingRunner(
             gitHub.ForInstallation(item.InstallationId),
             item.Owner,
             item.Repo,
-            // The delivery is the claimant: its retries pass, another delivery for the same head does not.
-            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{repository}@{sha}".ToLowerInvariant(), item.DeliveryId, cancellationToken),
+            // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
+            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{repository}@{sha}".ToLowerInvariant(), WorkDeferredException.OriginalDeliveryId(item.DeliveryId), cancellationToken),
             async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
             cancellationToken).ConfigureAwait(false);
 

@@ -86,6 +86,13 @@ public interface IWorkQueue
 {
     Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Enqueues <paramref name="item"/> to be handed out no sooner than <paramref name="delay"/> from now: work that
+    /// waits (onboarding's write budget) waits here, as a fresh message whose attempts start again at one.
+    /// </summary>
+    Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot schedule work.");
+
     /// <summary>Waits for the next item; null when the queue is shutting down.</summary>
     Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken);
 

@@ -93,8 +93,18 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         }
         catch (WorkDeferredException e)
         {
-            // Waiting for a budget is not a failure: back in the queue, visible after the delay, never dead-lettered for it.
-            await work.AbandonAsync(e.Delay, CancellationToken.None).ConfigureAwait(false);
+            // Waiting for a budget is not a failure: a continuation waits in the queue and this message is done.
+            try
+            {
+                await queue.ScheduleAsync(item with { DeliveryId = WorkDeferredException.NextDeliveryId(item.DeliveryId) }, e.Delay, CancellationToken.None).ConfigureAwait(false);
+                await work.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception scheduling) when (scheduling is not OperationCanceledException)
+            {
+                // The same message comes back after the delay instead (its attempts keep counting).
+                await work.AbandonAsync(e.Delay, CancellationToken.None).ConfigureAwait(false);
+            }
+
             ReviewBotTelemetry.RecordRun("Deferred", Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
