@@ -27,9 +27,9 @@ public sealed partial class PullRequestClient
     public const long GraphQLTextLimitBytes = 512_000;
 
     /// <summary>
-    /// The files at <paramref name="revision"/> (a commit SHA, or a branch), in the order asked: one GraphQL query
-    /// for the size and kind of every file, then one for the text of those within <paramref name="maxBytes"/>
-    /// (more only past <see cref="MaxBlobsPerQuery"/> files or <see cref="MaxTextBytesPerQuery"/> bytes). A file
+    /// The files at <paramref name="revision"/> (a commit SHA, or a branch), in the order asked: up to 8 files in one
+    /// GraphQL query; more in one query for the size and kind of every file, then one for the text of those within
+    /// <paramref name="maxBytes"/> (more only past <see cref="MaxBlobsPerQuery"/> files or <see cref="MaxTextBytesPerQuery"/> bytes). A file
     /// over the cap is refused from its size, without its text; a binary file, a directory or a submodule is
     /// <see cref="FileReadStatus.NotText"/>; a text GitHub's GraphQL cuts short is read through REST
     /// (<see cref="ReadFileAsync"/>). Paths travel as variables, never inside the query.
@@ -37,45 +37,38 @@ public sealed partial class PullRequestClient
     public async Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, IReadOnlyList<string> paths, string revision, long maxBytes, CancellationToken cancellationToken)
     {
         var reads = new FileRead?[paths.Count];
-        var sizes = new BlobNode?[paths.Count];
-        for (int start = 0; start < paths.Count; start += MaxBlobsPerQuery)
+        List<List<int>> textBatches;
+        if (paths.Count * GraphQLTextLimitBytes <= MaxTextBytesPerQuery)
         {
-            var chunk = Enumerable.Range(start, Math.Min(MaxBlobsPerQuery, paths.Count - start)).ToList();
-            var answer = await BlobQueryAsync(owner, repo, revision, chunk.Select(i => paths[i]).ToList(), "__typename byteSize isBinary", cancellationToken).ConfigureAwait(false);
-            for (int j = 0; j < chunk.Count; j++)
+            // So few files that their texts, each cut by GitHub at GraphQLTextLimitBytes, fit one answer whatever
+            // their size: one call, sizes and texts together.
+            textBatches = [[.. Enumerable.Range(0, paths.Count)]];
+        }
+        else
+        {
+            var sizes = new BlobNode?[paths.Count];
+            for (int start = 0; start < paths.Count; start += MaxBlobsPerQuery)
             {
-                sizes[chunk[j]] = answer.GetValueOrDefault(Alias(j));
+                var chunk = Enumerable.Range(start, Math.Min(MaxBlobsPerQuery, paths.Count - start)).ToList();
+                var answer = await BlobQueryAsync(owner, repo, revision, chunk.Select(i => paths[i]).ToList(), "byteSize isBinary", cancellationToken).ConfigureAwait(false);
+                for (int j = 0; j < chunk.Count; j++)
+                {
+                    sizes[chunk[j]] = answer.GetValueOrDefault(Alias(j));
+                    reads[chunk[j]] = Unreadable(sizes[chunk[j]], maxBytes);
+                }
             }
+
+            textBatches = [.. TextBatches([.. Enumerable.Range(0, paths.Count).Where(i => reads[i] is null)], i => sizes[i]!.ByteSize!.Value)];
         }
 
-        var wanted = new List<int>();
-        for (int i = 0; i < paths.Count; i++)
-        {
-            reads[i] = sizes[i] switch
-            {
-                null => new FileRead(FileReadStatus.Missing, null, null),
-                { Typename: not "Blob" } or { ByteSize: null } => new FileRead(FileReadStatus.NotText, null, null),
-                { ByteSize: long size } when size > maxBytes => new FileRead(FileReadStatus.TooLarge, null, size),
-                { IsBinary: true, ByteSize: var size } => new FileRead(FileReadStatus.NotText, null, size),
-                _ => null,
-            };
-            if (reads[i] is null)
-            {
-                wanted.Add(i);
-            }
-        }
-
-        foreach (var batch in TextBatches(wanted, i => sizes[i]!.ByteSize!.Value))
+        foreach (var batch in textBatches)
         {
             var answer = await BlobQueryAsync(owner, repo, revision, batch.Select(i => paths[i]).ToList(), "byteSize isBinary isTruncated text", cancellationToken).ConfigureAwait(false);
             for (int j = 0; j < batch.Count; j++)
             {
-                int i = batch[j];
-                reads[i] = answer.GetValueOrDefault(Alias(j)) switch
+                var blob = answer.GetValueOrDefault(Alias(j));
+                reads[batch[j]] = Unreadable(blob, maxBytes) ?? blob switch
                 {
-                    null => new FileRead(FileReadStatus.Missing, null, null),
-                    { IsBinary: true, ByteSize: var size } => new FileRead(FileReadStatus.NotText, null, size),
-                    { ByteSize: long size } when size > maxBytes => new FileRead(FileReadStatus.TooLarge, null, size),
                     { IsTruncated: false, Text: { } text } when Encoding.UTF8.GetByteCount(text) <= maxBytes => new FileRead(FileReadStatus.Read, text, Encoding.UTF8.GetByteCount(text)),
                     _ => null, // cut short (or no text given): REST's raw read has the whole file
                 };
@@ -89,6 +82,16 @@ public sealed partial class PullRequestClient
 
         return reads!;
     }
+
+    /// <summary>Why a path's text is not to be read (nothing there, not a file, binary, over the cap); null when it is.</summary>
+    private static FileRead? Unreadable(BlobNode? blob, long maxBytes) => blob switch
+    {
+        null => new FileRead(FileReadStatus.Missing, null, null),
+        { Typename: not "Blob" } or { ByteSize: null } => new FileRead(FileReadStatus.NotText, null, null),
+        { ByteSize: long size } when size > maxBytes => new FileRead(FileReadStatus.TooLarge, null, size),
+        { IsBinary: true, ByteSize: var size } => new FileRead(FileReadStatus.NotText, null, size),
+        _ => null,
+    };
 
     /// <summary>Groups files so each text query stays within <see cref="MaxBlobsPerQuery"/> files and <see cref="MaxTextBytesPerQuery"/> bytes.</summary>
     private static IEnumerable<List<int>> TextBatches(List<int> files, Func<int, long> size)

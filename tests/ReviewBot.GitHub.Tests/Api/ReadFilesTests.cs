@@ -22,31 +22,46 @@ public sealed class ReadFilesTests : IDisposable
     }
 
     [Fact]
-    public async Task Files_are_read_in_two_calls_in_the_order_asked_and_a_missing_one_says_so()
+    public async Task A_few_files_are_read_in_one_call_in_the_order_asked_and_a_missing_one_says_so()
     {
-        var graphQL = Serve(new() { ["a/Dockerfile"] = "FROM alpine\n", ["b/Dockerfile"] = "FROM debian\nUSER app\n" });
+        Serve(new() { ["a/Dockerfile"] = "FROM alpine\n", ["b/Dockerfile"] = "FROM debian\nUSER app\n" });
 
         var reads = await github.Client().ReadFilesAsync(Owner, Repo, ["b/Dockerfile", "gone/Dockerfile", "a/Dockerfile"], HeadSha, Cap, default);
 
         Assert.Equal([FileReadStatus.Read, FileReadStatus.Missing, FileReadStatus.Read], reads.Select(r => r.Status));
         Assert.Equal("FROM debian\nUSER app\n", reads[0].Text);
         Assert.Equal("FROM alpine\n", reads[2].Text);
-        Assert.Equal(2, github.Requests("POST", GraphQLFiles.Path).Count);
+        Assert.Single(github.Requests("POST", GraphQLFiles.Path));
         Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path != GraphQLFiles.Path);
     }
 
     [Fact]
-    public async Task A_file_over_the_cap_is_refused_from_its_size_and_its_text_is_never_asked_for()
+    public async Task Many_files_cost_two_calls_and_the_text_of_one_over_the_cap_is_never_asked_for()
     {
-        var graphQL = Serve(new() { ["big/Dockerfile"] = "FROM alpine\n" + new string('#', 5000), ["small/Dockerfile"] = "FROM alpine\n" });
+        var files = Enumerable.Range(0, 20).ToDictionary(i => $"s{i}/Dockerfile", _ => "FROM alpine\n");
+        files["big/Dockerfile"] = "FROM alpine\n" + new string('#', 5000);
+        var graphQL = Serve(files);
 
-        var reads = await github.Client().ReadFilesAsync(Owner, Repo, ["big/Dockerfile", "small/Dockerfile"], HeadSha, maxBytes: 1000, default);
+        var reads = await github.Client().ReadFilesAsync(Owner, Repo, [.. files.Keys], HeadSha, maxBytes: 1000, default);
 
-        Assert.Equal(FileReadStatus.TooLarge, reads[0].Status);
-        Assert.Equal(5012, reads[0].Size);
-        Assert.Equal(FileReadStatus.Read, reads[1].Status);
+        Assert.Equal(FileReadStatus.TooLarge, reads[^1].Status);
+        Assert.Equal(5012, reads[^1].Size);
+        Assert.All(reads.SkipLast(1), r => Assert.Equal("FROM alpine\n", r.Text));
+        Assert.Equal(2, graphQL.Queries.Count);
         var textQuery = Assert.Single(graphQL.Queries, q => q.Query.Contains("text", StringComparison.Ordinal));
-        Assert.Equal(["small/Dockerfile"], textQuery.Paths);
+        Assert.DoesNotContain("big/Dockerfile", textQuery.Paths);
+        Assert.Equal(20, textQuery.Paths.Count);
+    }
+
+    [Fact]
+    public async Task A_few_files_over_the_cap_are_refused_from_the_size_in_the_same_answer()
+    {
+        Serve(new() { ["big/Dockerfile"] = "FROM alpine\n" + new string('#', 5000) });
+
+        var read = Assert.Single(await github.Client().ReadFilesAsync(Owner, Repo, ["big/Dockerfile"], HeadSha, maxBytes: 1000, default));
+
+        Assert.Equal((FileReadStatus.TooLarge, (long?)5012, (string?)null), (read.Status, read.Size, read.Text));
+        Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path != GraphQLFiles.Path);
     }
 
     [Fact]
