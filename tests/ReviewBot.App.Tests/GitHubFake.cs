@@ -49,6 +49,7 @@ public sealed class GitHubFake : IDisposable
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"id":91}"""));
         StubJson("POST", RepoPath + "/check-runs", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root","status":"in_progress"}""", 201, priority: 50);
         StubJson("PATCH", RepoPath + $"/check-runs/{CheckRunId}", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root"}""", priority: 50);
+        StubJson("GET", Api + "/app", """{"slug":"reviewbot"}""", priority: 50); // our bot login: reviewbot[bot]
         Server.Given(Request.Create().WithPath(GraphQLPath).UsingPost()).AtPriority(50)
             .RespondWith(Response.Create().WithCallback(request => GraphQLBlobs(request.Body!)));
     }

@@ -345,7 +345,7 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Contains($"`{paths[^1]}`", summary);
         Assert.Contains($"`{paths[^2]}`", summary);
         Assert.DoesNotContain($"`{paths[0]}`", summary);
-        Assert.Equal(PullRequestReviewer.MaxDockerfiles, github.Server.LogEntries.Count(e => e.RequestMessage.Path.EndsWith("/Dockerfile", StringComparison.Ordinal)));
+        Assert.Equal(PullRequestReviewer.MaxDockerfiles, github.GraphQLTextReads.Count);
     }
 
     [Fact]

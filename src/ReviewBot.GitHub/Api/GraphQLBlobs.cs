@@ -36,6 +36,11 @@ public sealed partial class PullRequestClient
     /// </summary>
     public async Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, IReadOnlyList<string> paths, string revision, long maxBytes, CancellationToken cancellationToken)
     {
+        if (paths.Count == 0)
+        {
+            return [];
+        }
+
         var reads = new FileRead?[paths.Count];
         List<List<int>> textBatches;
         if (paths.Count * GraphQLTextLimitBytes <= MaxTextBytesPerQuery)
