@@ -31,6 +31,8 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotOnboarding(configuration);
         services.AddSingleton(new ReviewBot.GitHub.PullRequests.PullRequestReviewer());
         services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
+        services.AddSingleton(sp => new ReviewBot.GitHub.Branches.BranchChecker(sp.GetRequiredService<ReviewBot.GitHub.PullRequests.PullRequestReviewer>()));
+        services.AddKeyedScoped<IWorkRunner, BranchCheckRunner>(WorkKind.BranchCheck);
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);

@@ -5,7 +5,7 @@ using ReviewBot.GitHub.Checks;
 
 namespace ReviewBot.App.Webhooks;
 
-/// <summary>What a delivery asks for: pull requests to review, or nothing (with why, for the log and the response).</summary>
+/// <summary>What a delivery asks for: pull requests to review, a branch commit to check, or nothing (with why, for the log and the response).</summary>
 public sealed record WebhookDecision(IReadOnlyList<WorkItem> Work, string? IgnoredBecause)
 {
     public static WebhookDecision Ignore(string reason) => new([], reason);
@@ -49,7 +49,7 @@ public static partial class WebhookRouter
         var repository = payload.GetProperty("repository");
         string owner = Name(repository.GetProperty("owner").GetProperty("login").GetString(), "owner");
         string repo = Name(repository.GetProperty("name").GetString(), "repository name");
-        string reason = $"{eventName}.{action}";
+        string reason = action.Length == 0 ? eventName : $"{eventName}.{action}";
 
         switch (eventName)
         {
@@ -88,6 +88,9 @@ public static partial class WebhookRouter
             case "check_suite" when action is "requested" or "rerequested":
                 var suite = payload.GetProperty("check_suite");
                 return FromPullRequests(suite, Str(suite, "head_sha"), deliveryId, installationId, owner, repo, reason);
+
+            case "push":
+                return FromPush(payload, repository, deliveryId, installationId, owner, repo);
 
             default:
                 return WebhookDecision.Ignore($"{reason} is not handled");
@@ -163,6 +166,34 @@ public static partial class WebhookRouter
 
         return items.Count == 0 ? WebhookDecision.Ignore("no open pull request in this repository for that commit") : new(items, null);
     }
+
+    /// <summary>
+    /// A push to the repository's default branch gets its check run on the pushed commit (a branch check); a
+    /// deleted branch, a tag, or any other branch gets nothing.
+    /// </summary>
+    private static WebhookDecision FromPush(JsonElement payload, JsonElement repository, string deliveryId, long installationId, string owner, string repo)
+    {
+        if (payload.TryGetProperty("deleted", out var deleted) && deleted.ValueKind == JsonValueKind.True)
+        {
+            return WebhookDecision.Ignore("the branch or tag was deleted");
+        }
+
+        string? pushed = Str(payload, "ref");
+        if (pushed is null || !pushed.StartsWith(BranchPrefix, StringComparison.Ordinal))
+        {
+            return WebhookDecision.Ignore("not a push to a branch");
+        }
+
+        if (Ref(Str(repository, "default_branch")) is not { } defaultBranch || pushed != BranchPrefix + defaultBranch)
+        {
+            return WebhookDecision.Ignore("not a push to the default branch");
+        }
+
+        string after = Sha(Str(payload, "after"));
+        return new([new WorkItem(deliveryId, installationId, owner, repo, 0, after, "push", defaultBranch, Kind: WorkKind.BranchCheck)], null);
+    }
+
+    private const string BranchPrefix = "refs/heads/";
 
     /// <summary>GitHub logins and repository names: letters, digits, '.', '_' and '-' (EMU logins add "_shortcode"), at most 100.</summary>
     private static string Name(string? value, string what) =>

@@ -69,4 +69,5 @@ internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckR
 [JsonSerializable(typeof(List<ReviewResponse>))]
 [JsonSerializable(typeof(CheckRunListResponse))]
 [JsonSerializable(typeof(GraphQLRequest))]
+[JsonSerializable(typeof(TreeResponse))]
 internal sealed partial class GitHubJson : JsonSerializerContext;
