@@ -29,8 +29,17 @@ public sealed class GitHubFake : IDisposable
     /// <summary>The login our comments carry: only comments by it count as ours (PreviousComments).</summary>
     public const string BotLogin = AppSlug + "[bot]";
 
+    /// <summary>GitHub's GraphQL endpoint on a non-github.com host (GHES's rule): {host}/api/graphql.</summary>
+    public const string GraphQLPath = "/api/graphql";
+
+    /// <summary>GitHub cuts a Blob's GraphQL text at 512,000 bytes and says isTruncated.</summary>
+    private const int GraphQLTextLimit = 512_000;
+
     /// <summary>Later stubs win over earlier ones for the same request (WireMock: a lower number is a higher priority).</summary>
     private int nextPriority = 40;
+
+    /// <summary>What <see cref="StubContent"/> put at "ref:path", served by REST and by GraphQL Blob reads alike.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> contents = new(StringComparer.Ordinal);
 
     public GitHubFake()
     {
@@ -49,6 +58,8 @@ public sealed class GitHubFake : IDisposable
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"id":91}"""));
         StubJson("POST", RepoPath + "/check-runs", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root","status":"in_progress"}""", 201, priority: 50);
         StubJson("PATCH", RepoPath + $"/check-runs/{CheckRunId}", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root"}""", priority: 50);
+        Server.Given(Request.Create().WithPath(GraphQLPath).UsingPost()).AtPriority(50)
+            .RespondWith(Response.Create().WithCallback(request => GraphQLBlobs(request.Body!)));
     }
 
     public WireMockServer Server { get; }
@@ -75,9 +86,57 @@ public sealed class GitHubFake : IDisposable
     public void StubFiles(params object[] files) => StubJson("GET", RepoPath + $"/pulls/{Number}/files", JsonSerializer.Serialize(files), priority: NextPriority());
 
     /// <summary>A file's raw content at a ref.</summary>
-    public void StubContent(string path, string reference, string text) =>
+    public void StubContent(string path, string reference, string text)
+    {
+        contents[reference + ":" + path] = text;
         Server.Given(Request.Create().WithPath(RepoPath + "/contents/" + path).WithParam("ref", reference).UsingGet()).AtPriority(NextPriority())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw").WithBody(text));
+    }
+
+    /// <summary>The "ref:path" expressions of GraphQL Blob reads that asked for the text, in order.</summary>
+    public IReadOnlyList<string> GraphQLTextReads =>
+        [.. Requests("POST", GraphQLPath).OrderBy(e => e.RequestMessage.DateTime).Select(Json)
+            .Where(q => q["query"]!.GetValue<string>().Contains("text", StringComparison.Ordinal))
+            .SelectMany(q => q["variables"]!.AsObject().Where(v => v.Key.StartsWith('e')).Select(v => v.Value!.GetValue<string>()))];
+
+    /// <summary>GitHub's GraphQL answer to aliased <c>object(expression: "ref:path")</c> Blob reads, from <see cref="StubContent"/>.</summary>
+    private WireMock.ResponseMessage GraphQLBlobs(string body)
+    {
+        var request = JsonNode.Parse(body)!;
+        bool withText = request["query"]!.GetValue<string>().Contains("text", StringComparison.Ordinal);
+        var variables = request["variables"]!.AsObject();
+        var repository = new JsonObject();
+        for (int j = 0; variables.ContainsKey($"e{j}"); j++)
+        {
+            if (!contents.TryGetValue(variables[$"e{j}"]!.GetValue<string>(), out var text))
+            {
+                repository[$"f{j}"] = null;
+                continue;
+            }
+
+            int bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+            var blob = new JsonObject { ["__typename"] = "Blob", ["byteSize"] = bytes, ["isBinary"] = false };
+            if (withText)
+            {
+                blob["isTruncated"] = bytes > GraphQLTextLimit;
+                blob["text"] = bytes > GraphQLTextLimit ? text[..GraphQLTextLimit] : text;
+            }
+
+            repository[$"f{j}"] = blob;
+        }
+
+        return new WireMock.ResponseMessage
+        {
+            StatusCode = 200,
+            Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+            BodyData = new WireMock.Util.BodyData
+            {
+                BodyAsString = new JsonObject { ["data"] = new JsonObject { ["repository"] = repository } }.ToJsonString(),
+                DetectedBodyType = WireMock.Types.BodyType.String,
+                Encoding = System.Text.Encoding.UTF8,
+            },
+        };
+    }
 
     public int NextPriority() => Math.Max(1, Interlocked.Decrement(ref nextPriority));
 

@@ -58,10 +58,14 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Equal("Token ghs_token1", filesCall.RequestMessage.Headers!["Authorization"].Single());
         Assert.Equal("100", filesCall.RequestMessage.Query!["per_page"].Single());
 
-        // 3. Content at the head SHA from the base repository, raw; the config from the base branch.
-        var content = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/Dockerfile"));
-        Assert.Equal(GitHubFake.HeadSha, content.RequestMessage.Query!["ref"].Single());
-        Assert.Contains("raw", content.RequestMessage.Headers!["Accept"].Single());
+        // 3. Content at the head SHA from the base repository (GraphQL, with the installation token); the config from the base branch.
+        Assert.Equal([$"{GitHubFake.HeadSha}:Dockerfile"], github.GraphQLTextReads);
+        Assert.All(github.Requests("POST", GitHubFake.GraphQLPath), q =>
+        {
+            Assert.Equal("Token ghs_token1", q.RequestMessage.Headers!["Authorization"].Single());
+            Assert.Equal(GitHubFake.Owner, github.Json(q)["variables"]!["owner"]!.GetValue<string>());
+            Assert.Equal(GitHubFake.Repo, github.Json(q)["variables"]!["name"]!.GetValue<string>());
+        });
         var config = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml"));
         Assert.Equal(GitHubFake.BaseRef, config.RequestMessage.Query!["ref"].Single());
 
@@ -117,7 +121,7 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
         Assert.Equal("No Dockerfile changed", check["output"]!["title"]!.GetValue<string>());
         Assert.Empty(github.Reviews);
-        Assert.Empty(github.Requests("GET", GitHubFake.RepoPath + "/contents/Dockerfile"));
+        Assert.Empty(github.Requests("POST", GitHubFake.GraphQLPath));
     }
 
     [Fact]
@@ -153,7 +157,8 @@ public sealed class ReviewRunTests : IDisposable
 
         await OpenAsync(Scenario.RootDockerfile, payload: fork);
 
-        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/Dockerfile"));
+        Assert.Equal([$"{GitHubFake.HeadSha}:Dockerfile"], github.GraphQLTextReads);
+        Assert.All(github.Requests("POST", GitHubFake.GraphQLPath), q => Assert.Equal(GitHubFake.Owner, github.Json(q)["variables"]!["owner"]!.GetValue<string>()));
         Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path.Contains("/repos/someone/", StringComparison.Ordinal));
         Assert.Single(github.Reviews);
     }
@@ -310,7 +315,7 @@ public sealed class ReviewRunTests : IDisposable
         [
             $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
             $"GET {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/files",
-            $"GET {GitHubFake.RepoPath}/contents/Dockerfile",
+            $"POST {GitHubFake.GraphQLPath}",
             $"POST {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/reviews",
             $"POST {GitHubFake.RepoPath}/check-runs",
         ];
@@ -337,7 +342,7 @@ public sealed class ReviewRunTests : IDisposable
             [
                 $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
                 $"GET {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/files",
-                $"GET {GitHubFake.RepoPath}/contents/Dockerfile",
+                $"POST {GitHubFake.GraphQLPath}",
                 $"POST {GitHubFake.RepoPath}/check-runs",
             ],
             github.ApiCalls);
@@ -379,7 +384,7 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Contains($"`{paths[^1]}`", summary);
         Assert.Contains($"`{paths[^2]}`", summary);
         Assert.DoesNotContain($"`{paths[0]}`", summary);
-        Assert.Equal(PullRequestReviewer.MaxDockerfiles, github.Server.LogEntries.Count(e => e.RequestMessage.Path.EndsWith("/Dockerfile", StringComparison.Ordinal)));
+        Assert.Equal(PullRequestReviewer.MaxDockerfiles, github.GraphQLTextReads.Count);
     }
 
     [Fact]
@@ -433,7 +438,7 @@ public sealed class ReviewRunTests : IDisposable
 
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         Assert.Contains("`big/Dockerfile` larger than 4 MiB, so not checked", check["output"]!["summary"]!.GetValue<string>());
-        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile"));
+        Assert.Empty(github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile")); // refused from its GraphQL byteSize
         Assert.All(github.Reviews.SelectMany(r => r["comments"]!.AsArray()), c => Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>()));
         Assert.DoesNotContain(github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
     }

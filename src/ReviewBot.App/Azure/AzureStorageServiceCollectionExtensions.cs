@@ -51,17 +51,20 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AzureTableStateOptions>>(new ProblemsValidator<AzureTableStateOptions>(o => o.Validate()));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.RemoveAll<IStateStore>();
-        services.AddSingleton<IStateStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value;
-            var clientOptions = new TableClientOptions();
-            ConfigureRetry(clientOptions.Retry);
-            var client = options.ServiceUri is { } uri
-                ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>(), clientOptions)
-                : new TableServiceClient(options.ConnectionString, clientOptions);
-            return new AzureTableStateStore(client, options);
-        });
+        services.AddSingleton<IStateStore>(sp => new AzureTableStateStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
+        services.RemoveAll<Onboarding.IWriteBudgetStore>();
+        services.AddSingleton<Onboarding.IWriteBudgetStore>(sp => new AzureTableWriteBudgetStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
         return services;
+    }
+
+    private static TableServiceClient TableService(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value;
+        var clientOptions = new TableClientOptions();
+        ConfigureRetry(clientOptions.Retry);
+        return options.ServiceUri is { } uri
+            ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>(), clientOptions)
+            : new TableServiceClient(options.ConnectionString, clientOptions);
     }
 
     /// <summary>

@@ -55,6 +55,15 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         await _queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sent invisible for <paramref name="delay"/> (Azure: a message's initial visibility timeout, at most 7 days): durable across restarts.</summary>
+    public async Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var text = WorkItemMessage.Serialize(item);
+        var visibility = TimeSpan.FromTicks(Math.Clamp(delay.Ticks, 0, AzureStorageLimits.MaxVisibilityTimeout.Ticks));
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await _queue.SendMessageAsync(text, visibility, null, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)
     {
         var idle = MinPollInterval;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ReviewBot.App.Onboarding;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Setup;
@@ -27,8 +28,11 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotGitHub();
         services.AddReviewBotQueue(configuration);
         services.AddReviewBotState(configuration);
+        services.AddReviewBotOnboarding(configuration);
         services.AddSingleton(new ReviewBot.GitHub.PullRequests.PullRequestReviewer());
-        services.AddScoped<ReviewRunner>();
+        services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
+        services.AddSingleton(sp => new ReviewBot.GitHub.Branches.BranchChecker(sp.GetRequiredService<ReviewBot.GitHub.PullRequests.PullRequestReviewer>()));
+        services.AddKeyedScoped<IWorkRunner, BranchCheckRunner>(WorkKind.BranchCheck);
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);

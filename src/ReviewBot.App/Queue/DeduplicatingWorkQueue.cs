@@ -18,6 +18,8 @@ public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, 
 
     public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => inner.EnqueueAsync(item, cancellationToken);
 
+    public Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken) => inner.ScheduleAsync(item, delay, cancellationToken);
+
     public Task<int> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
 
     public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)

@@ -58,6 +58,17 @@ public sealed class InMemoryWorkQueue : IWorkQueue
 
     public Task<int> GetDepthAsync(CancellationToken cancellationToken) => Task.FromResult(channel.Reader.Count);
 
+    /// <summary>A timer, then the channel: NOT durable, a restart loses the scheduled work (use the Azure queue for that).</summary>
+    public Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(delay, time).ConfigureAwait(false);
+            await channel.Writer.WriteAsync(new Entry(item, Guid.NewGuid().ToString("N"), 0)).ConfigureAwait(false);
+        });
+        return Task.CompletedTask;
+    }
+
     private sealed record Entry(WorkItem Item, string Id, int DequeueCount);
 
     private sealed class Work(InMemoryWorkQueue queue, Entry entry) : IQueuedWork

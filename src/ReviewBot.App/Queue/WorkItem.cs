@@ -1,20 +1,41 @@
+using System.Text.Json.Serialization;
+
 namespace ReviewBot.App.Queue;
 
+/// <summary>What a work item asks for; the worker hands it to the <c>IWorkRunner</c> registered for its kind.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WorkKind>))]
+public enum WorkKind
+{
+    /// <summary>Review a pull request at a head (what every message written before kinds existed meant).</summary>
+    Review,
+
+    /// <summary>The check run on a commit pushed to the default branch (<see cref="WorkItem.BaseRef"/> names the branch).</summary>
+    BranchCheck,
+
+    /// <summary>
+    /// Onboard a repository newly selected for the App: its default branch is read when the item runs
+    /// (<see cref="WorkItem.HeadSha"/> is empty, <see cref="WorkItem.PullNumber"/> 0).
+    /// </summary>
+    Onboard,
+}
+
 /// <summary>
-/// A small unit of work: which pull request to review at which head. Never the whole payload
-/// (Azure Storage Queue messages are capped at 64 KB).
+/// A small unit of work: which pull request to review at which head, or which branch commit to check. Never the
+/// whole payload (Azure Storage Queue messages are capped at 64 KB).
 /// </summary>
 /// <param name="DeliveryId">X-GitHub-Delivery of the webhook that asked for it.</param>
 /// <param name="InstallationId">The App installation that may act on the repository.</param>
 /// <param name="Owner">Base repository owner.</param>
 /// <param name="Repo">Base repository name.</param>
-/// <param name="PullNumber">Pull request number.</param>
-/// <param name="HeadSha">Head commit to review.</param>
+/// <param name="PullNumber">Pull request number (0 for a branch check).</param>
+/// <param name="HeadSha">Head commit to review or check.</param>
 /// <param name="Reason">What triggered it (pull_request.opened, check_run.rerequested …), for logs.</param>
 /// <param name="BaseRef">Base branch, when the webhook payload had it (pull_request events); with
 /// <paramref name="Draft"/> it spares the run a GET of the pull request. Optional and trailing, so queue
 /// messages written before it existed still read.</param>
 /// <param name="Draft">Whether the pull request is a draft, when the webhook payload had it.</param>
+/// <param name="Kind">What to do; absent from older messages, which were all reviews. For
+/// <see cref="WorkKind.BranchCheck"/>, <paramref name="BaseRef"/> is the branch pushed to.</param>
 public sealed record WorkItem(
     string DeliveryId,
     long InstallationId,
@@ -24,10 +45,19 @@ public sealed record WorkItem(
     string HeadSha,
     string Reason,
     string? BaseRef = null,
-    bool? Draft = null)
+    bool? Draft = null,
+    WorkKind Kind = WorkKind.Review)
 {
-    /// <summary>Key that orders work per pull request.</summary>
-    public string PullRequestKey => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant();
+    /// <summary>
+    /// Key that orders work: per pull request, or per branch for branch checks (a newer push to the branch
+    /// supersedes the older one's check that has not started).
+    /// </summary>
+    public string PullRequestKey => Kind switch
+    {
+        WorkKind.BranchCheck => $"{Owner}/{Repo}@{BaseRef}".ToLowerInvariant(),
+        WorkKind.Onboard => $"{Owner}/{Repo}!onboard".ToLowerInvariant(),
+        _ => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant(),
+    };
 }
 
 /// <summary>A dequeued item. Complete it once the review is delivered; otherwise it comes back.</summary>
@@ -55,6 +85,13 @@ public interface IQueuedWork
 public interface IWorkQueue
 {
     Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Enqueues <paramref name="item"/> to be handed out no sooner than <paramref name="delay"/> from now: work that
+    /// waits (onboarding's write budget) waits here, as a fresh message whose attempts start again at one.
+    /// </summary>
+    Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot schedule work.");
 
     /// <summary>Waits for the next item; null when the queue is shutting down.</summary>
     Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken);

@@ -11,7 +11,9 @@ internal static class AppManifest
     public const string WebhookPath = "/api/github/webhooks";
     public const string CallbackPath = "/setup/callback";
 
-    public static JsonObject Load(string yaml, Uri publicUrl)
+    /// <param name="onboarding">Onboarding is on (<c>Onboarding:Enabled</c>): only then is <c>contents: write</c> asked
+    /// for, so an App that only reviews keeps <c>contents: read</c>.</param>
+    public static JsonObject Load(string yaml, Uri publicUrl, bool onboarding = false)
     {
         var stream = new YamlStream();
         try
@@ -31,6 +33,13 @@ internal static class AppManifest
             manifest["hook_attributes"] = hook = new JsonObject();
         hook["url"] = root + WebhookPath;
         manifest["redirect_url"] = root + CallbackPath;
+        if (onboarding)
+        {
+            if (manifest["default_permissions"] is not JsonObject permissions)
+                manifest["default_permissions"] = permissions = new JsonObject();
+            permissions["contents"] = Onboarding.OnboardingOptions.ContentsPermission;
+        }
+
         return manifest;
     }
 

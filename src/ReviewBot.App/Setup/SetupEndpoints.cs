@@ -22,6 +22,7 @@ public static class SetupEndpoints
     public static IServiceCollection AddReviewBotSetup(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SetupOptions>().Bind(configuration.GetSection(SetupOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<Onboarding.OnboardingOptions>().Bind(configuration.GetSection(Onboarding.OnboardingOptions.SectionName));
 
         // Only GitHub:ApiBaseUrl is used here (the manifest conversion); the App's own settings do not exist yet.
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section));
@@ -41,7 +42,7 @@ public static class SetupEndpoints
         return app;
     }
 
-    private static IResult ShowForm(HttpContext context, IOptions<SetupOptions> options, IWebHostEnvironment environment, string? org)
+    private static IResult ShowForm(HttpContext context, IOptions<SetupOptions> options, IOptions<Onboarding.OnboardingOptions> onboarding, IWebHostEnvironment environment, string? org)
     {
         var setup = options.Value;
         if (PublicUrl(context.Request, setup) is not { } publicUrl)
@@ -53,7 +54,7 @@ public static class SetupEndpoints
                 StatusCodes.Status400BadRequest);
         }
 
-        var manifest = AppManifest.Load(File.ReadAllText(FindManifest(setup.ManifestPath, environment)), publicUrl);
+        var manifest = AppManifest.Load(File.ReadAllText(FindManifest(setup.ManifestPath, environment)), publicUrl, onboarding.Value.Enabled);
 
         var state = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         context.Response.Cookies.Append(StateCookie, state, new CookieOptions

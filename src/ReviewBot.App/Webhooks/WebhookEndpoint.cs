@@ -39,6 +39,7 @@ internal static partial class WebhookEndpoint
         IOptions<WebhookOptions> webhookOptions,
         IStateStore state,
         IWorkQueue queue,
+        IOptions<Onboarding.OnboardingOptions> onboarding,
         ILogger<WebhookLog> logger)
     {
         var headers = context.Request.Headers;
@@ -91,7 +92,7 @@ internal static partial class WebhookEndpoint
         try
         {
             using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
-            decision = WebhookRouter.Route(eventName, deliveryId, json.RootElement);
+            decision = WebhookRouter.Route(eventName, deliveryId, json.RootElement, onboarding.Value.Enabled);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -5,7 +5,7 @@ using ReviewBot.GitHub.Checks;
 
 namespace ReviewBot.App.Webhooks;
 
-/// <summary>What a delivery asks for: pull requests to review, or nothing (with why, for the log and the response).</summary>
+/// <summary>What a delivery asks for: pull requests to review, a branch commit to check, or nothing (with why, for the log and the response).</summary>
 public sealed record WebhookDecision(IReadOnlyList<WorkItem> Work, string? IgnoredBecause)
 {
     public static WebhookDecision Ignore(string reason) => new([], reason);
@@ -22,7 +22,8 @@ public static partial class WebhookRouter
     /// <summary>pull_request actions that change what there is to review.</summary>
     private static readonly HashSet<string> PullRequestActions = new(StringComparer.Ordinal) { "opened", "synchronize", "reopened", "ready_for_review", "edited" };
 
-    public static WebhookDecision Route(string eventName, string deliveryId, JsonElement payload)
+    /// <param name="onboarding">The App's onboarding switch (<c>Onboarding:Enabled</c>): installation events queue work only when it is on.</param>
+    public static WebhookDecision Route(string eventName, string deliveryId, JsonElement payload, bool onboarding = false)
     {
         string action = Str(payload, "action") ?? "";
         if (!ActionName().IsMatch(action))
@@ -40,10 +41,15 @@ public static partial class WebhookRouter
             throw new FormatException("The installation id is not positive.");
         }
 
+        if (eventName is "installation" or "installation_repositories")
+        {
+            return Onboarding(eventName, action, deliveryId, installationId, installation, payload, onboarding);
+        }
+
         var repository = payload.GetProperty("repository");
         string owner = Name(repository.GetProperty("owner").GetProperty("login").GetString(), "owner");
         string repo = Name(repository.GetProperty("name").GetString(), "repository name");
-        string reason = $"{eventName}.{action}";
+        string reason = action.Length == 0 ? eventName : $"{eventName}.{action}";
 
         switch (eventName)
         {
@@ -83,9 +89,67 @@ public static partial class WebhookRouter
                 var suite = payload.GetProperty("check_suite");
                 return FromPullRequests(suite, Str(suite, "head_sha"), deliveryId, installationId, owner, repo, reason);
 
+            case "push":
+                return FromPush(payload, repository, deliveryId, installationId, owner, repo);
+
             default:
                 return WebhookDecision.Ignore($"{reason} is not handled");
         }
+    }
+
+    /// <summary>
+    /// installation.created and installation_repositories.added: each selected repository becomes one work item
+    /// (its default branch is read when it runs). An installation that was not granted <c>contents: write</c> is
+    /// skipped here, once, with a log line and a metric: its runs could only fail and retry.
+    /// </summary>
+    private static WebhookDecision Onboarding(string eventName, string action, string deliveryId, long installationId, JsonElement installation, JsonElement payload, bool enabled)
+    {
+        string reason = $"{eventName}.{action}";
+        string? list = (eventName, action) switch
+        {
+            ("installation", "created") => "repositories",
+            ("installation_repositories", "added") => "repositories_added",
+            _ => null,
+        };
+        if (list is null)
+        {
+            return WebhookDecision.Ignore($"{reason} is not handled");
+        }
+
+        if (!enabled)
+        {
+            return WebhookDecision.Ignore("onboarding is off (Onboarding:Enabled)");
+        }
+
+        if (!(installation.TryGetProperty("permissions", out var permissions) && Str(permissions, "contents") == "write"))
+        {
+            ReviewBot.App.Onboarding.OnboardingTelemetry.RecordSkipped("no-contents-write");
+            return WebhookDecision.Ignore("the installation was not granted contents: write; onboarding skipped");
+        }
+
+        var items = new List<WorkItem>();
+        if (payload.TryGetProperty(list, out var repositories) && repositories.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var repository in repositories.EnumerateArray())
+            {
+                // full_name is "owner/name"; the selected repositories all belong to the installation's account.
+                var parts = (Str(repository, "full_name") ?? "").Split('/');
+                if (parts.Length != 2)
+                {
+                    throw new FormatException("A repository's full name is not owner/name.");
+                }
+
+                items.Add(new WorkItem(deliveryId, installationId, Name(parts[0], "owner"), Name(parts[1], "repository name"), 0, "", reason, Kind: WorkKind.Onboard));
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            return WebhookDecision.Ignore("no repository was listed");
+        }
+
+        ReviewBot.App.Onboarding.OnboardingTelemetry.Queued.Add(items.Count);
+        return new(items, null);
     }
 
     private static WebhookDecision FromPullRequests(JsonElement source, string? headSha, string deliveryId, long installationId, string owner, string repo, string reason)
@@ -102,6 +166,34 @@ public static partial class WebhookRouter
 
         return items.Count == 0 ? WebhookDecision.Ignore("no open pull request in this repository for that commit") : new(items, null);
     }
+
+    /// <summary>
+    /// A push to the repository's default branch gets its check run on the pushed commit (a branch check); a
+    /// deleted branch, a tag, or any other branch gets nothing.
+    /// </summary>
+    private static WebhookDecision FromPush(JsonElement payload, JsonElement repository, string deliveryId, long installationId, string owner, string repo)
+    {
+        if (payload.TryGetProperty("deleted", out var deleted) && deleted.ValueKind == JsonValueKind.True)
+        {
+            return WebhookDecision.Ignore("the branch or tag was deleted");
+        }
+
+        string? pushed = Str(payload, "ref");
+        if (pushed is null || !pushed.StartsWith(BranchPrefix, StringComparison.Ordinal))
+        {
+            return WebhookDecision.Ignore("not a push to a branch");
+        }
+
+        if (Ref(Str(repository, "default_branch")) is not { } defaultBranch || pushed != BranchPrefix + defaultBranch)
+        {
+            return WebhookDecision.Ignore("not a push to the default branch");
+        }
+
+        string after = Sha(Str(payload, "after"));
+        return new([new WorkItem(deliveryId, installationId, owner, repo, 0, after, "push", defaultBranch, Kind: WorkKind.BranchCheck)], null);
+    }
+
+    private const string BranchPrefix = "refs/heads/";
 
     /// <summary>GitHub logins and repository names: letters, digits, '.', '_' and '-' (EMU logins add "_shortcode"), at most 100.</summary>
     private static string Name(string? value, string what) =>

@@ -83,10 +83,29 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         try
         {
             using var scope = services.CreateScope();
-            var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
+            // Each kind has its runner (keyed by kind); a kind this version does not run fails, and is dead-lettered
+            // after the last attempt rather than dropped.
+            var runner = scope.ServiceProvider.GetKeyedService<IWorkRunner>(item.Kind)
+                ?? throw new InvalidOperationException($"No runner is registered for {item.Kind} work.");
             var outcome = await runner.RunAsync(item, work.DequeueCount, runToken).ConfigureAwait(false);
             await work.CompleteAsync(runToken).ConfigureAwait(false);
             ReviewBotTelemetry.RecordRun(outcome.ToString(), Stopwatch.GetElapsedTime(started));
+        }
+        catch (WorkDeferredException e)
+        {
+            // Waiting for a budget is not a failure: a continuation waits in the queue and this message is done.
+            try
+            {
+                await queue.ScheduleAsync(item with { DeliveryId = WorkDeferredException.NextDeliveryId(item.DeliveryId) }, e.Delay, CancellationToken.None).ConfigureAwait(false);
+                await work.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception scheduling) when (scheduling is not OperationCanceledException)
+            {
+                // The same message comes back after the delay instead (its attempts keep counting).
+                await work.AbandonAsync(e.Delay, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            ReviewBotTelemetry.RecordRun("Deferred", Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {

@@ -68,4 +68,6 @@ internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckR
 [JsonSerializable(typeof(List<ReviewCommentResponse>))]
 [JsonSerializable(typeof(List<ReviewResponse>))]
 [JsonSerializable(typeof(CheckRunListResponse))]
+[JsonSerializable(typeof(GraphQLRequest))]
+[JsonSerializable(typeof(TreeResponse))]
 internal sealed partial class GitHubJson : JsonSerializerContext;

@@ -74,7 +74,7 @@ internal static class GitHubRateLimit
         }
     }
 
-    private static TimeSpan? RateLimitReset(HttpResponseMessage response, TimeProvider time)
+    public static TimeSpan? RateLimitReset(HttpResponseMessage response, TimeProvider time)
     {
         if (response.Headers.TryGetValues("x-ratelimit-reset", out var values)
             && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))

@@ -6,12 +6,15 @@ using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.GitHub.Api;
 
-/// <summary>How a file read ended: read, absent at that ref, or over the size asked for (its body left unread).</summary>
+/// <summary>How a file read ended: read, absent at that ref, over the size asked for (its body left unread), or not a text file.</summary>
 public enum FileReadStatus
 {
     Read,
     Missing,
     TooLarge,
+
+    /// <summary>Binary, or not a file at all (a directory or a submodule at that path).</summary>
+    NotText,
 }
 
 /// <summary>A file read: <see cref="Text"/> when <see cref="FileReadStatus.Read"/>; <see cref="Size"/> in bytes when known.</summary>
@@ -25,7 +28,7 @@ public sealed record CheckRunInfo(long Id, string Status, string? Conclusion, st
 /// <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registers. Reads are retried by its pipeline; a
 /// create (review, comment, reply, check run) whose outcome is uncertain is read back before it is sent again.
 /// </summary>
-public sealed class PullRequestClient
+public sealed partial class PullRequestClient
 {
     /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
     public const int PageSize = GitHubHttp.PageSize;

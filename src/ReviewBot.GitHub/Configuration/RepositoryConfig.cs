@@ -69,6 +69,12 @@ public sealed record RepositoryConfig
     /// </summary>
     public ErrorConclusion OnError { get; init; } = ErrorConclusion.Failure;
 
+    /// <summary>
+    /// Whether the App may open its one onboarding pull request ("Run containers as a non-root user") in this
+    /// repository (<c>onboarding</c>). Read from the default branch; the App's own switch must be on too.
+    /// </summary>
+    public bool Onboarding { get; init; } = true;
+
     /// <summary>Parses the YAML text. Never throws: problems become <see cref="RepositoryConfigResult.Errors"/> and the setting keeps its default.</summary>
     public static RepositoryConfigResult Parse(string yaml) => RepositoryConfigParser.Parse(yaml);
 

@@ -49,12 +49,12 @@ internal static partial class RepositoryConfigParser
 
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            errors.Add($"line {stream.Documents[0].RootNode.Start.Line}: the config must be a mapping with keys rules, fix, paths, review, check");
+            errors.Add($"line {stream.Documents[0].RootNode.Start.Line}: the config must be a mapping with keys rules, fix, paths, review, check, onboarding");
             return new RepositoryConfigResult(config, [.. errors]);
         }
 
         var context = new Context(errors);
-        foreach (var (key, value) in context.Entries(root, "", ["rules", "fix", "paths", "review", "check"]))
+        foreach (var (key, value) in context.Entries(root, "", ["rules", "fix", "paths", "review", "check", "onboarding"]))
         {
             config = key switch
             {
@@ -62,6 +62,7 @@ internal static partial class RepositoryConfigParser
                 "fix" => ParseFix(context, value, config),
                 "paths" => ParsePaths(context, value, config),
                 "review" => ParseReview(context, value, config),
+                "onboarding" => context.Bool(value, "onboarding") is { } onboarding ? config with { Onboarding = onboarding } : config,
                 _ => ParseCheck(context, value, config),
             };
         }

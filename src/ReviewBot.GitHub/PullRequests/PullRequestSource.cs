@@ -22,11 +22,29 @@ public interface IPullRequestSource
     /// <summary>The file at the head; <see cref="FileReadStatus.TooLarge"/> when over <paramref name="maxBytes"/>, decided before the body is read.</summary>
     Task<FileRead> ReadHeadFileAsync(string path, long maxBytes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The files at the head, in the order asked (see <see cref="ReadHeadFileAsync"/>). A source that can read many
+    /// files in one request does so here; by default they are read one by one.
+    /// </summary>
+    async Task<IReadOnlyList<FileRead>> ReadHeadFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken)
+    {
+        var reads = new List<FileRead>(paths.Count);
+        foreach (var path in paths)
+        {
+            reads.Add(await ReadHeadFileAsync(path, maxBytes, cancellationToken).ConfigureAwait(false));
+        }
+
+        return reads;
+    }
+
     /// <summary>The config at the base (never the head: a pull request must not weaken its own gate).</summary>
     Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken);
 }
 
-/// <summary>A pull request read through GitHub's REST API: content at the head SHA from the base repository, the config from the base branch.</summary>
+/// <summary>
+/// A pull request read through GitHub's API: the files listed by REST, their content at the head SHA from the base
+/// repository in two GraphQL calls (sizes, then texts; not one call per file), the config from the base branch.
+/// </summary>
 public sealed class GitHubPullRequestSource(PullRequestClient client, PullRequestTarget target, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
 {
     public string ConfigLabel => $"`{configPath}` on {target.BaseRef}";
@@ -38,6 +56,9 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
 
     public Task<FileRead> ReadHeadFileAsync(string path, long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(target.Owner, target.Repo, path, target.HeadSha, maxBytes, cancellationToken);
+
+    public Task<IReadOnlyList<FileRead>> ReadHeadFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFilesAsync(target.Owner, target.Repo, paths, target.HeadSha, maxBytes, cancellationToken);
 
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(target.Owner, target.Repo, configPath, target.BaseRef, maxBytes, cancellationToken);

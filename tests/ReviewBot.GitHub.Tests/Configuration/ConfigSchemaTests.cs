@@ -21,7 +21,7 @@ public partial class ConfigSchemaTests
 
     private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(SchemaPath));
 
-    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check"];
+    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding"];
 
     [Fact]
     public void The_schema_and_the_parser_know_the_same_keys()
@@ -52,6 +52,7 @@ public partial class ConfigSchemaTests
     [InlineData("review: { event: request_changes, drafts: false }")]
     [InlineData("check: { conclusion_on_error: neutral, on_error: neutral }")]
     [InlineData("check: { on_error: failure }")]
+    [InlineData("onboarding: false")]
     public void A_config_the_parser_accepts_the_schema_accepts(string yaml)
     {
         Assert.Empty(RepositoryConfig.Parse(yaml).Errors);
@@ -78,6 +79,8 @@ public partial class ConfigSchemaTests
     [InlineData("review: { event: approve }")]
     [InlineData("review: { drafts: sometimes }")]
     [InlineData("check: { on_error: success }")]
+    [InlineData("onboarding: sometimes")]
+    [InlineData("onboarding: { enabled: false }")]
     [InlineData("check: { conclusion_on_error: skipped }")]
     [InlineData("check: { on_failure: neutral }")]
     public void A_config_the_parser_refuses_the_schema_refuses(string yaml)

@@ -46,6 +46,7 @@ public class RepositoryConfigTests
         Assert.Equal(["vendor/**"], config.Exclude.Select(g => g.Pattern));
         Assert.Equal(ReviewEvent.Comment, config.ReviewEvent);
         Assert.True(config.ReviewDrafts);
+        Assert.True(config.Onboarding);
         Assert.Equal(ErrorConclusion.Failure, config.ConclusionOnError);
     }
 
@@ -77,9 +78,11 @@ public class RepositoryConfigTests
               chown: false
             review: { event: request_changes, drafts: false }
             check: { conclusion_on_error: neutral }
+            onboarding: false
             """);
 
         Assert.Empty(result.Errors);
+        Assert.False(result.Config.Onboarding);
         var options = result.Config.ToAnalyzerOptions();
         Assert.Equal("svc", options.UserName);
         Assert.Equal("svcgrp", options.GroupName);

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Queue;
+using ReviewBot.App.State;
+using ReviewBot.App.Worker;
+using ReviewBot.GitHub.Onboarding;
+
+namespace ReviewBot.App.Onboarding;
+
+/// <summary>Makes the onboarding calls for one installation.</summary>
+public interface IOnboardingGitHubFactory
+{
+    IOnboardingGitHub ForInstallation(long installationId);
+}
+
+/// <summary>
+/// Runs an <see cref="WorkKind.Onboard"/> item: claims the repository at its default branch's head (so it is done
+/// once across deliveries and replicas), reserves the writes from the shared pacer, and when the budget is spent
+/// puts the item back in the queue until the window frees (<see cref="WorkDeferredException"/>).
+/// </summary>
+public sealed partial class OnboardingRunner(
+    IOnboardingGitHubFactory gitHub,
+    WritePacer pacer,
+    IStateStore state,
+    IOptions<OnboardingOptions> options,
+    ILogger<OnboardingRunner> logger) : IWorkRunner
+{
+    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    {
+        string repository = $"{item.Owner}/{item.Repo}";
+        if (!options.Value.Enabled)
+        {
+            // Switched off after the item was queued.
+            OnboardingTelemetry.RecordSkipped("off");
+            Skipped(logger, repository, "onboarding is off");
+            return RunOutcome.Skipped;
+        }
+
+        var result = await RepositoryOnboarder.OnboardAsync(
+            gitHub.ForInstallation(item.InstallationId),
+            item.Owner,
+            item.Repo,
+            // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
+            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{repository}@{sha}".ToLowerInvariant(), WorkDeferredException.OriginalDeliveryId(item.DeliveryId), cancellationToken),
+            async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
+            cancellationToken).ConfigureAwait(false);
+
+        switch (result.Outcome)
+        {
+            case OnboardingOutcome.Waiting:
+                OnboardingTelemetry.Waiting.Add(1);
+                Waiting(logger, repository, result.RetryAfter);
+                throw new WorkDeferredException(result.RetryAfter, result.Reason);
+            case OnboardingOutcome.Opened or OnboardingOutcome.Refreshed:
+                OnboardingTelemetry.Scanned.Add(1);
+                OnboardingTelemetry.PullRequestsOpened.Add(1, new KeyValuePair<string, object?>("action", result.Outcome.ToString()));
+                Done(logger, repository, result.Outcome.ToString(), result.Reason);
+                return RunOutcome.Reviewed;
+            case OnboardingOutcome.Skipped:
+                OnboardingTelemetry.RecordSkipped(result.Reason.StartsWith("onboarding: false", StringComparison.Ordinal) ? "config" : "repository");
+                Skipped(logger, repository, result.Reason);
+                return RunOutcome.Skipped;
+            default:
+                OnboardingTelemetry.Scanned.Add(1);
+                Done(logger, repository, result.Outcome.ToString(), result.Reason);
+                return RunOutcome.Skipped;
+        }
+    }
+
+    [LoggerMessage(2101, LogLevel.Information, "Onboarding {Repository}: {Outcome}, {Reason}")]
+    private static partial void Done(ILogger logger, string repository, string outcome, string reason);
+
+    [LoggerMessage(2102, LogLevel.Information, "Onboarding {Repository}: skipped, {Reason}")]
+    private static partial void Skipped(ILogger logger, string repository, string reason);
+
+    [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: the installation's write budget is spent; back in the queue for {Delay}")]
+    private static partial void Waiting(ILogger logger, string repository, TimeSpan delay);
+}
+
+/// <summary>Onboarding's GitHub calls on the installation's token, over the App's pooled client.</summary>
+internal sealed class GitHubOnboardingFactory(ReviewBot.GitHub.Api.GitHubAppClient app) : IOnboardingGitHubFactory
+{
+    public IOnboardingGitHub ForInstallation(long installationId) => new GitHubOnboardingClient(app.ForInstallation(installationId));
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ReviewBot.App.Onboarding;
+
+internal static class OnboardingServiceExtensions
+{
+    /// <summary>The onboarding switch and its pacing, validated at start; the write budget in memory unless a shared store replaces it.</summary>
+    public static IServiceCollection AddReviewBotOnboarding(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OnboardingOptions>().Bind(configuration.GetSection(OnboardingOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<OnboardingPacingOptions>().Bind(configuration.GetSection(OnboardingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OnboardingPacingOptions>, PacingValidator>();
+        services.TryAddSingleton<IWriteBudgetStore, InMemoryWriteBudgetStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WritePacer>();
+        services.AddKeyedScoped<Worker.IWorkRunner, OnboardingRunner>(Queue.WorkKind.Onboard);
+        services.TryAddSingleton<IOnboardingGitHubFactory, GitHubOnboardingFactory>();
+        return services;
+    }
+
+    private sealed class PacingValidator : IValidateOptions<OnboardingPacingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OnboardingPacingOptions options) =>
+            options.Validate().ToList() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Hosting;
+using ReviewBot.App.Queue;
+using ReviewBot.App.State;
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Branches;
+using ReviewBot.GitHub.PullRequests;
+
+namespace ReviewBot.App.Worker;
+
+/// <summary>
+/// A push to the default branch: <see cref="BranchChecker"/> puts the check run on the pushed commit. A newer
+/// push to the branch supersedes an older one's check that has not started. A failed attempt has already ended
+/// the check failure (fail closed); the retry that succeeds adds a completed check on the same commit.
+/// </summary>
+public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker checker, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, ILogger<BranchCheckRunner> logger) : IWorkRunner
+{
+    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    {
+        var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
+        {
+            WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+            return RunOutcome.Superseded;
+        }
+
+        var settings = new ReviewSettings
+        {
+            TimeBudget = workerOptions.Value.ReviewTimeBudget,
+            RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
+            RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
+            BotLogin = gitHub.GetBotLoginAsync,
+        };
+        var target = new BranchTarget(item.Owner, item.Repo, item.BaseRef ?? "", item.HeadSha);
+        try
+        {
+            var check = await checker.CheckAsync(gitHub.ForInstallation(item.InstallationId), target, settings, new Hooks(item, logger), cancellationToken).ConfigureAwait(false);
+            BranchCheckLog.Checked(logger, item.PullRequestKey, item.HeadSha, check.Annotations.Length, check.Conclusion.ToString());
+            return RunOutcome.Reviewed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            WorkerLog.RunFailed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
+            throw;
+        }
+    }
+
+    private sealed class Hooks(WorkItem item, ILogger logger) : ReviewHooks
+    {
+        public override void CheckNotClosed(Exception exception) => WorkerLog.CheckNotClosed(logger, item.PullRequestKey, exception);
+    }
+}
+
+internal static partial class BranchCheckLog
+{
+    [LoggerMessage(2101, LogLevel.Information, "{Branch} at {CommitSha}: branch check {Conclusion} with {Annotations} annotations")]
+    public static partial void Checked(ILogger logger, string branch, string commitSha, int annotations, string conclusion);
+}

@@ -1,0 +1,54 @@
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Checks;
+using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.PullRequests;
+using ReviewBot.GitHub.Review;
+
+namespace ReviewBot.GitHub.Branches;
+
+/// <summary>The commit a branch check is for: a push to the repository's default branch.</summary>
+public sealed record BranchTarget(string Owner, string Repo, string Branch, string CommitSha);
+
+/// <summary>
+/// "Check a branch": the <c>ReviewBot / non-root</c> check run on a commit of the default branch, so the branch
+/// shows whether its images run as root. The Dockerfiles of the whole tree at that commit are read and analyzed
+/// with the same bounds as a review (<see cref="PullRequestReviewer.MaxDockerfiles"/>, bytes per file, time),
+/// and the check carries their annotations; nothing else is posted. Fails closed like a review: a check that
+/// cannot finish ends <c>failure</c> (unless that commit's config says <c>check.on_error: neutral</c>), and
+/// Dockerfiles left unchecked keep it from passing.
+/// </summary>
+public sealed class BranchChecker(PullRequestReviewer reviewer)
+{
+    /// <summary>Checks and posts the check run; throws (after writing the failed check) when the check could not finish.</summary>
+    public async Task<CheckRunPlan> CheckAsync(PullRequestClient client, BranchTarget target, ReviewSettings settings, ReviewHooks hooks, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(settings.TimeBudget);
+        var onError = CheckConclusion.Failure;
+        try
+        {
+            var source = new BranchSource(client, target.Owner, target.Repo, target.Branch, target.CommitSha);
+            var input = await reviewer.ReadAsync(source, budget.Token).ConfigureAwait(false);
+            onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
+            var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl }).Check;
+            var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, budget.Token).ConfigureAwait(false);
+            await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, id, check, budget.Token).ConfigureAwait(false);
+            return check;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (e is OperationCanceledException && budget.IsCancellationRequested)
+            {
+                e = new TimeoutException($"The branch check took longer than its budget of {settings.TimeBudget}.", e);
+            }
+
+            await PullRequestReviewer.FailCheckAsync(client, new PullRequestTarget(target.Owner, target.Repo, 0, target.CommitSha, target.Branch, false), e, onError, settings, hooks).ConfigureAwait(false);
+            if (e is TimeoutException { InnerException: OperationCanceledException })
+            {
+                throw e;
+            }
+
+            throw;
+        }
+    }
+}

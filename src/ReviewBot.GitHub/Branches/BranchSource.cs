@@ -1,0 +1,28 @@
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.PullRequests;
+
+namespace ReviewBot.GitHub.Branches;
+
+/// <summary>
+/// A commit on a branch seen as if every file were new: the whole tree is listed (one call), its files read in
+/// GraphQL batches at that commit, and the config read from that commit too (the branch's own config, as it
+/// stands there). There is no diff, so no patches.
+/// </summary>
+public sealed class BranchSource(PullRequestClient client, string owner, string repo, string branch, string commitSha, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
+{
+    public string ConfigLabel => $"`{configPath}` on {branch}";
+
+    public Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
+        client.ListTreeFilesAsync(owner, repo, commitSha, cancellationToken);
+
+    public ValueTask<string?> PatchAsync(ChangedFile file, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
+    public Task<FileRead> ReadHeadFileAsync(string path, long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFileAsync(owner, repo, path, commitSha, maxBytes, cancellationToken);
+
+    public Task<IReadOnlyList<FileRead>> ReadHeadFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFilesAsync(owner, repo, paths, commitSha, maxBytes, cancellationToken);
+
+    public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFileAsync(owner, repo, configPath, commitSha, maxBytes, cancellationToken);
+}

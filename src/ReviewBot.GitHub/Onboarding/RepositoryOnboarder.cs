@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.PullRequests;
+
+namespace ReviewBot.GitHub.Onboarding;
+
+/// <summary>A repository as onboarding needs it; <see cref="HeadSha"/> is the default branch's head, null when the repository is empty.</summary>
+public sealed record RepositoryFacts(string DefaultBranch, string? HeadSha, bool Archived, bool Fork);
+
+/// <summary>A blob of the default branch's tree.</summary>
+public sealed record TreeFile(string Path, long Size);
+
+/// <summary>The tree's blobs; <see cref="Truncated"/> when GitHub cut the recursive listing off (it then holds only part).</summary>
+public sealed record TreeListing(IReadOnlyList<TreeFile> Files, bool Truncated);
+
+/// <summary>A pull request from our branch, open or closed, with its head and body (where our marker says which findings it fixed).</summary>
+public sealed record OnboardingPullRequest(int Number, bool Open, bool Merged, string HeadSha, string Body);
+
+/// <summary>Everything onboarding asks of GitHub for one repository. Writes are the last three and are paced by the caller.</summary>
+public interface IOnboardingGitHub
+{
+    Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken);
+
+    /// <summary>One recursive tree listing of the commit.</summary>
+    Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken);
+
+    /// <summary>The texts of the paths at the commit, in as few calls as GitHub allows; null for a path that is absent.</summary>
+    Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken);
+
+    /// <summary>Pull requests opened by our App from <see cref="OnboardingPlan.Branch"/> in this repository, any state, newest first (anyone else's are never ours).</summary>
+    Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken);
+
+    /// <summary>Points our branch at <paramref name="sha"/>: creates it, or (when it exists) moves it there, forced.</summary>
+    Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken);
+
+    /// <summary>One commit of every change on our branch, made by GitHub for the App (so it is marked verified); returns its SHA.</summary>
+    Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken);
+
+    Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken);
+
+    Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken);
+}
+
+/// <summary>What onboarding did with a repository.</summary>
+public enum OnboardingOutcome
+{
+    Opened,
+    Refreshed,
+    NothingToFix,
+    AlreadyOpen,
+    LeftAlone,
+    Declined,
+    Skipped,
+    Waiting,
+}
+
+/// <summary>The outcome, why (for the log), and for <see cref="OnboardingOutcome.Waiting"/> when to come back.</summary>
+public sealed record OnboardingResult(OnboardingOutcome Outcome, string Reason, TimeSpan RetryAfter = default, int? PullRequest = null);
+
+/// <summary>
+/// Onboards one repository: reads its default branch (facts, one tree listing, the Dockerfiles' and config's text),
+/// plans the fixes, and opens ONE pull request from <see cref="OnboardingPlan.Branch"/> — or refreshes the open one
+/// when the default branch moved and the branch holds only our commit, or leaves it when a person pushed to it. A
+/// pull request closed unmerged is never recreated for the same fixes. Writes are reserved before they start
+/// (<paramref name="reserveWrites"/>), so a full budget ends the run as <see cref="OnboardingOutcome.Waiting"/>
+/// before anything is written.
+/// </summary>
+public static partial class RepositoryOnboarder
+{
+    /// <summary>Content-creating requests of one onboarding: the branch (create or move), the commit, the pull request (create or update).</summary>
+    public const int WritesPerRepository = 3;
+
+    public static async Task<OnboardingResult> OnboardAsync(
+        IOnboardingGitHub github,
+        string owner,
+        string repo,
+        Func<string, Task<bool>> claim,
+        Func<int, Task<TimeSpan?>> reserveWrites,
+        CancellationToken cancellationToken)
+    {
+        var facts = await github.GetRepositoryAsync(owner, repo, cancellationToken).ConfigureAwait(false);
+        if (facts.Archived || facts.Fork || facts.HeadSha is null)
+        {
+            return new(OnboardingOutcome.Skipped, facts.Archived ? "archived" : facts.Fork ? "a fork" : "empty");
+        }
+
+        string head = facts.HeadSha;
+        if (!await claim(head).ConfigureAwait(false))
+        {
+            return new(OnboardingOutcome.Skipped, $"{head} is onboarded by another work item");
+        }
+
+        var tree = await github.ListTreeAsync(owner, repo, head, cancellationToken).ConfigureAwait(false);
+        // One read for the config and the Dockerfiles by name (within the caps: a file over them is never fetched).
+        var named = tree.Files.Where(f => ReviewBot.Analysis.DockerfileNames.IsDockerfile(f.Path) && f.Size <= PullRequestReviewer.MaxFileBytes)
+            .OrderBy(f => f.Path, StringComparer.Ordinal).Take(PullRequestReviewer.MaxDockerfiles).Select(f => f.Path);
+        var texts = await github.ReadTextsAsync(owner, repo, head, [RepositoryConfig.RepositoryPath, .. named], cancellationToken).ConfigureAwait(false);
+        var configText = texts.GetValueOrDefault(RepositoryConfig.RepositoryPath);
+        var config = configText is null ? RepositoryConfig.Default : RepositoryConfig.Parse(configText).Config;
+        if (!config.Onboarding)
+        {
+            return new(OnboardingOutcome.Skipped, "onboarding: false in .github/reviewbot.yml");
+        }
+
+        // Files the config adds by glob were not in the first read: one more read for them.
+        var dockerfiles = tree.Files.Where(f => config.IsIncluded(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var extra = dockerfiles.Take(PullRequestReviewer.MaxDockerfiles).Where(f => f.Size <= PullRequestReviewer.MaxFileBytes && !texts.ContainsKey(f.Path)).Select(f => f.Path).ToList();
+        if (extra.Count > 0)
+        {
+            var more = await github.ReadTextsAsync(owner, repo, head, extra, cancellationToken).ConfigureAwait(false);
+            texts = texts.Concat(more).GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+        }
+
+        var files = dockerfiles.Select((f, i) =>
+            i >= PullRequestReviewer.MaxDockerfiles ? new OnboardingFile(f.Path, null, $"over the {PullRequestReviewer.MaxDockerfiles} Dockerfiles read per repository")
+            : f.Size > PullRequestReviewer.MaxFileBytes ? new OnboardingFile(f.Path, null, $"over {PullRequestReviewer.MaxFileBytes / (1024 * 1024)} MiB")
+            : new OnboardingFile(f.Path, texts.GetValueOrDefault(f.Path), texts.GetValueOrDefault(f.Path) is null ? "not readable as text" : null)).ToList();
+        if (tree.Truncated)
+        {
+            files.Add(new OnboardingFile("(rest of the repository)", null, "GitHub cut the tree listing off; Dockerfiles beyond it were not checked"));
+        }
+
+        var plan = OnboardingPlanner.Plan(files, config);
+        if (!plan.HasChanges)
+        {
+            return new(OnboardingOutcome.NothingToFix, "nothing runs as root");
+        }
+
+        string findings = FindingsId(plan);
+        var ours = (await github.ListOurPullRequestsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
+            .Where(p => p.Body.StartsWith(OnboardingPlan.Marker, StringComparison.Ordinal)).ToList();
+        if (ours.FirstOrDefault(p => p.Open) is { } open)
+        {
+            var state = ReadState(open.Body);
+            if (state.Base == head)
+            {
+                return new(OnboardingOutcome.AlreadyOpen, $"#{open.Number} is up to date", PullRequest: open.Number);
+            }
+
+            if (state.Commit != open.HeadSha)
+            {
+                return new(OnboardingOutcome.LeftAlone, $"#{open.Number} has commits that are not ours", PullRequest: open.Number);
+            }
+
+            if (await reserveWrites(WritesPerRepository).ConfigureAwait(false) is { } wait)
+            {
+                return new(OnboardingOutcome.Waiting, "write budget spent", wait);
+            }
+
+            await github.SetBranchAsync(owner, repo, head, exists: true, cancellationToken).ConfigureAwait(false);
+            var refreshed = await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
+            await github.UpdatePullRequestAsync(owner, repo, open.Number, BodyWithState(plan, head, refreshed, findings), cancellationToken).ConfigureAwait(false);
+            return new(OnboardingOutcome.Refreshed, $"#{open.Number} moved onto {head}", PullRequest: open.Number);
+        }
+
+        if (ours.FirstOrDefault(p => !p.Merged && ReadState(p.Body).Findings == findings) is { } declined)
+        {
+            return new(OnboardingOutcome.Declined, $"#{declined.Number} was closed without merging for the same fixes", PullRequest: declined.Number);
+        }
+
+        if (await reserveWrites(WritesPerRepository).ConfigureAwait(false) is { } later)
+        {
+            return new(OnboardingOutcome.Waiting, "write budget spent", later);
+        }
+
+        // A branch left by an earlier, closed pull request is moved, not created again.
+        await github.SetBranchAsync(owner, repo, head, exists: ours.Count > 0, cancellationToken).ConfigureAwait(false);
+        var commit = await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
+        int number = await github.CreatePullRequestAsync(owner, repo, facts.DefaultBranch, OnboardingPlan.Title, BodyWithState(plan, head, commit, findings), cancellationToken).ConfigureAwait(false);
+        return new(OnboardingOutcome.Opened, $"#{number} opened", PullRequest: number);
+    }
+
+    /// <summary>Which fixes a pull request carries: the same files changed to the same text give the same id.</summary>
+    public static string FindingsId(OnboardingPlan plan)
+    {
+        var text = string.Join('\0', plan.Changes.OrderBy(c => c.Path, StringComparer.Ordinal).Select(c => c.Path + '\0' + c.NewText));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20].ToLowerInvariant();
+    }
+
+    /// <summary>The body with a second marker line saying what it was built on, read back by the next run.</summary>
+    private static string BodyWithState(OnboardingPlan plan, string baseSha, string commitSha, string findings)
+    {
+        var state = $"<!-- reviewbot:onboarding-state base={baseSha} commit={commitSha} findings={findings} -->\n";
+        return plan.Body.Insert(OnboardingPlan.Marker.Length + 1, state);
+    }
+
+    private static (string? Base, string? Commit, string? Findings) ReadState(string body)
+    {
+        var match = StateRegex().Match(body);
+        return match.Success ? (match.Groups["base"].Value, match.Groups["commit"].Value, match.Groups["findings"].Value) : (null, null, null);
+    }
+
+    [GeneratedRegex(@"^<!-- reviewbot:onboarding-state base=(?<base>[0-9a-f]{40,64}) commit=(?<commit>[0-9a-f]{40,64}) findings=(?<findings>[0-9a-f]{20}) -->$", RegexOptions.Multiline)]
+    private static partial Regex StateRegex();
+}

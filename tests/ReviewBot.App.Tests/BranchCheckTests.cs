@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReviewBot.App.Queue;
+using ReviewBot.App.Webhooks;
+
+namespace ReviewBot.App.Tests;
+
+/// <summary>Issue 11 item 5: a push to the default branch gets the check run on its commit, over the whole tree's Dockerfiles.</summary>
+public sealed class BranchCheckTests : IDisposable
+{
+    /// <summary>push.json's after: the commit pushed to master, the repository's default branch.</summary>
+    private const string Commit = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+
+    private const string CleanDockerfile = "FROM debian:bookworm-slim\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"/app/run\"]\n";
+
+    private const string TreePath = GitHubFake.RepoPath + "/git/trees/" + Commit;
+
+    private readonly GitHubFake github = new();
+    private readonly AppHost app;
+
+    public BranchCheckTests() => app = new AppHost(github);
+
+    public void Dispose()
+    {
+        app.Dispose();
+        github.Dispose();
+    }
+
+    private void StubTree(params (string Path, string Mode, string Type)[] entries) =>
+        github.StubJson("GET", TreePath, JsonSerializer.Serialize(new
+        {
+            sha = Commit,
+            tree = entries.Select(e => new { path = e.Path, mode = e.Mode, type = e.Type, sha = "0000000000000000000000000000000000000001", size = 10 }),
+            truncated = false,
+        }), priority: github.NextPriority());
+
+    [Fact]
+    public async Task A_push_to_the_default_branch_gets_a_failing_check_on_its_commit_with_annotations_for_a_root_image()
+    {
+        StubTree(("README.md", "100644", "blob"), ("services", "040000", "tree"), ("services/api/Dockerfile", "100644", "blob"), ("services/web/Dockerfile", "100644", "blob"), ("link/Dockerfile", "120000", "blob"));
+        github.StubContent("services/api/Dockerfile", Commit, Scenario.RootDockerfile);
+        github.StubContent("services/web/Dockerfile", Commit, CleanDockerfile);
+
+        var response = await app.PostWebhookAsync("push", AppHost.Payload("push"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
+        Assert.Equal("ReviewBot / non-root", check["name"]!.GetValue<string>());
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        var annotations = check["output"]!["annotations"]!.AsArray();
+        Assert.Contains(annotations, a => a!["path"]!.GetValue<string>() == "services/api/Dockerfile" && a["annotation_level"]!.GetValue<string>() == "failure");
+        Assert.DoesNotContain(annotations, a => a!["path"]!.GetValue<string>() != "services/api/Dockerfile");
+
+        // The tree in one call, both Dockerfiles in one GraphQL call at the commit (never the symbolic link), the
+        // config from that commit; no review, no comment.
+        Assert.Equal("1", Assert.Single(github.Requests("GET", TreePath)).RequestMessage.Query!["recursive"].Single());
+        Assert.Equal([$"{Commit}:services/api/Dockerfile", $"{Commit}:services/web/Dockerfile"], github.GraphQLTextReads);
+        Assert.Equal(Commit, Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml")).RequestMessage.Query!["ref"].Single());
+        Assert.Empty(github.Reviews);
+        Assert.Empty(github.FileComments);
+        Assert.Equal(
+            [
+                $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
+                $"GET {TreePath}",
+                $"POST {GitHubFake.GraphQLPath}",
+                $"POST {GitHubFake.RepoPath}/check-runs",
+            ],
+            github.ApiCalls);
+    }
+
+    [Fact]
+    public async Task A_push_whose_images_run_as_a_user_gets_a_passing_check()
+    {
+        StubTree(("Dockerfile", "100644", "blob"));
+        github.StubContent("Dockerfile", Commit, CleanDockerfile);
+
+        await app.PostWebhookAsync("push", AppHost.Payload("push"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
+        Assert.Equal("success", check["conclusion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_branch_check_that_cannot_read_the_tree_fails_closed()
+    {
+        github.StubJson("GET", TreePath, """{"message":"Server Error"}""", 500, priority: 1);
+
+        await app.PostWebhookAsync("push", AppHost.Payload("push"));
+        var check = await github.WaitForCompletedCheckAsync();
+
+        Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_push_to_another_branch_costs_nothing()
+    {
+        var push = AppHost.Payload("push");
+        push["ref"] = "refs/heads/feature";
+
+        var response = await app.PostWebhookAsync("push", push);
+        await Task.Delay(500);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(github.Server.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("refs/heads/master", true, "deleted")]
+    [InlineData("refs/tags/master", false, "not a push to a branch")]
+    [InlineData("refs/heads/feature", false, "not a push to the default branch")]
+    [InlineData("refs/heads/master/x", false, "not a push to the default branch")]
+    public void Deleted_pushes_tags_and_other_branches_are_not_checked(string pushed, bool deleted, string why)
+    {
+        var push = AppHost.Payload("push");
+        push["ref"] = pushed;
+        push["deleted"] = deleted;
+
+        var decision = WebhookRouter.Route("push", "d-1", JsonSerializer.SerializeToElement(push));
+
+        Assert.Empty(decision.Work);
+        Assert.Contains(why, decision.IgnoredBecause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_push_to_the_default_branch_is_a_branch_check_of_its_commit()
+    {
+        var item = Assert.Single(WebhookRouter.Route("push", "d-1", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work);
+
+        Assert.Equal((WorkKind.BranchCheck, Commit, "master", 1L), (item.Kind, item.HeadSha, item.BaseRef, item.InstallationId));
+    }
+}

@@ -1,0 +1,266 @@
+using ReviewBot.GitHub.Onboarding;
+
+namespace ReviewBot.GitHub.Tests.Onboarding;
+
+public class RepositoryOnboarderTests
+{
+    private const string Root = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n";
+    private const string Clean = "FROM python:3.12-slim\nRUN useradd -r app\nUSER app\n";
+    private static readonly string Head = new('a', 40);
+    private static readonly string Moved = new('b', 40);
+
+    [Fact]
+    public async Task A_root_repository_gets_one_pull_request_in_one_commit_with_three_writes()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root, ["web/Dockerfile"] = Root, ["README.md"] = "hi" } };
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Opened, result.Outcome);
+        var commit = Assert.Single(github.Commits);
+        Assert.Equal(["Dockerfile", "web/Dockerfile"], commit.Select(c => c.Path));
+        var pr = Assert.Single(github.PullRequests);
+        Assert.Equal(("main", OnboardingPlan.Title), (pr.Base, pr.Title));
+        Assert.StartsWith(OnboardingPlan.Marker, pr.Body, StringComparison.Ordinal);
+        Assert.Equal(RepositoryOnboarder.WritesPerRepository, github.Writes);
+        Assert.Equal(4, github.Reads); // repository, tree, one read of every text, our pull requests
+        Assert.Equal([RepositoryOnboarder.WritesPerRepository], github.Reserved);
+    }
+
+    [Fact]
+    public async Task A_clean_repository_gets_nothing()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Clean } };
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.NothingToFix, result.Outcome);
+        Assert.Equal(0, github.Writes);
+        Assert.Empty(github.Reserved);
+        Assert.Equal(3, github.Reads);
+    }
+
+    [Fact]
+    public async Task An_open_onboarding_pull_request_is_never_doubled()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+
+        var again = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.AlreadyOpen, again.Outcome);
+        Assert.Single(github.PullRequests);
+        Assert.Equal(RepositoryOnboarder.WritesPerRepository, github.Writes);
+    }
+
+    [Fact]
+    public async Task When_the_default_branch_moves_our_branch_is_refreshed_in_place()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.Head = Moved;
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Refreshed, result.Outcome);
+        Assert.Single(github.PullRequests);
+        Assert.Equal(2, github.Commits.Count);
+        Assert.Equal(Moved, github.BranchAt);
+        Assert.Contains($"base={Moved}", github.PullRequests[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_a_person_pushed_to_our_branch_it_is_left_alone()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.PullRequests[0] = github.PullRequests[0] with { HeadSha = new string('c', 40) };
+        github.Head = Moved;
+        int writes = github.Writes;
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.LeftAlone, result.Outcome);
+        Assert.Equal(writes, github.Writes);
+    }
+
+    [Fact]
+    public async Task A_pull_request_closed_unmerged_is_not_recreated_for_the_same_fixes_but_is_for_new_ones()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.PullRequests[0] = github.PullRequests[0] with { Open = false };
+        github.Head = Moved;
+
+        Assert.Equal(OnboardingOutcome.Declined, (await Onboard(github)).Outcome);
+        Assert.Single(github.PullRequests);
+
+        github.Files["api/Dockerfile"] = Root;
+        github.Head = new string('d', 40);
+        Assert.Equal(OnboardingOutcome.Opened, (await Onboard(github)).Outcome);
+        Assert.Equal(2, github.PullRequests.Count);
+        Assert.True(github.BranchMoved, "the old branch is moved, not created again");
+    }
+
+    [Theory]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public async Task Archived_fork_and_empty_repositories_are_skipped(bool archived, bool fork, bool empty)
+    {
+        var github = new FakeGitHub { Archived = archived, Fork = fork, Files = { ["Dockerfile"] = Root } };
+        if (empty)
+        {
+            github.Head = null;
+        }
+
+        Assert.Equal(OnboardingOutcome.Skipped, (await Onboard(github)).Outcome);
+        Assert.Equal(1, github.Reads);
+        Assert.Equal(0, github.Writes);
+    }
+
+    [Fact]
+    public async Task Onboarding_false_in_the_default_branchs_config_turns_it_off()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root, [".github/reviewbot.yml"] = "onboarding: false\n" } };
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Skipped, result.Outcome);
+        Assert.Contains("onboarding: false", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, github.Writes);
+    }
+
+    [Fact]
+    public async Task A_spent_budget_writes_nothing_and_says_when_to_come_back()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+
+        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(TimeSpan.FromSeconds(42)), default);
+
+        Assert.Equal((OnboardingOutcome.Waiting, TimeSpan.FromSeconds(42)), (result.Outcome, result.RetryAfter));
+        Assert.Equal(0, github.Writes);
+    }
+
+    [Fact]
+    public async Task A_repository_claimed_by_another_item_is_not_done_twice()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+
+        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", sha => Task.FromResult(sha != Head), _ => Task.FromResult<TimeSpan?>(null), default);
+
+        Assert.Equal(OnboardingOutcome.Skipped, result.Outcome);
+        Assert.Equal(0, github.Writes);
+    }
+
+    [Fact]
+    public async Task Files_over_the_caps_are_named_in_the_body()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root, ["big/Dockerfile"] = Root }, Sizes = { ["big/Dockerfile"] = 5L * 1024 * 1024 } };
+
+        await Onboard(github);
+
+        Assert.Contains("`big/Dockerfile`", github.PullRequests[0].Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("big/Dockerfile", github.TextsRead);
+    }
+
+    private static Task<OnboardingResult> Onboard(FakeGitHub github) =>
+        RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), n => { github.Reserved.Add(n); return Task.FromResult<TimeSpan?>(null); }, default);
+
+    private sealed class FakeGitHub : IOnboardingGitHub
+    {
+        public Dictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> Sizes { get; } = new(StringComparer.Ordinal);
+
+        public string? Head { get; set; } = RepositoryOnboarderTests.Head;
+
+        public bool Archived { get; init; }
+
+        public bool Fork { get; init; }
+
+        public int Reads { get; private set; }
+
+        public int Writes { get; private set; }
+
+        public List<int> Reserved { get; } = [];
+
+        public List<string> TextsRead { get; } = [];
+
+        public List<IReadOnlyList<OnboardingChange>> Commits { get; } = [];
+
+        public List<(int Number, string Base, string Title, string Body, bool Open, bool Merged, string HeadSha)> PullRequests { get; } = [];
+
+        public string? BranchAt { get; private set; }
+
+        public bool BranchMoved { get; private set; }
+
+        private string? branchHead;
+
+        public Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult(new RepositoryFacts("main", Head, Archived, Fork));
+        }
+
+        public Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult(new TreeListing([.. Files.Select(f => new TreeFile(f.Key, Sizes.GetValueOrDefault(f.Key, f.Value.Length)))], false));
+        }
+
+        public Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+        {
+            Reads++;
+            TextsRead.AddRange(paths);
+            return Task.FromResult<IReadOnlyDictionary<string, string?>>(paths.ToDictionary(p => p, p => Files.GetValueOrDefault(p)));
+        }
+
+        public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult<IReadOnlyList<OnboardingPullRequest>>([.. PullRequests.AsEnumerable().Reverse().Select(p => new OnboardingPullRequest(p.Number, p.Open, p.Merged, p.HeadSha, p.Body))]);
+        }
+
+        public Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken)
+        {
+            Writes++;
+            Assert.Equal(exists, BranchAt is not null);
+            BranchMoved |= exists;
+            BranchAt = branchHead = sha;
+            return Task.CompletedTask;
+        }
+
+        public Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
+        {
+            Writes++;
+            Assert.Equal(branchHead, expectedHeadSha);
+            Commits.Add(changes);
+            branchHead = Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(expectedHeadSha + Commits.Count))).ToLowerInvariant();
+            for (int i = 0; i < PullRequests.Count; i++)
+            {
+                if (PullRequests[i].Open)
+                {
+                    PullRequests[i] = PullRequests[i] with { HeadSha = branchHead };
+                }
+            }
+
+            return Task.FromResult(branchHead);
+        }
+
+        public Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken)
+        {
+            Writes++;
+            Assert.DoesNotContain(PullRequests, p => p.Open);
+            PullRequests.Add((PullRequests.Count + 1, baseBranch, title, body, true, false, branchHead!));
+            return Task.FromResult(PullRequests.Count);
+        }
+
+        public Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken)
+        {
+            Writes++;
+            PullRequests[number - 1] = PullRequests[number - 1] with { Body = body };
+            return Task.FromResult(0);
+        }
+    }
+}

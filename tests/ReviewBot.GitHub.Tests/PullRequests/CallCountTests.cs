@@ -1,0 +1,46 @@
+using System.Text.Json;
+using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.PullRequests;
+using ReviewBot.GitHub.Tests.Api;
+using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+
+namespace ReviewBot.GitHub.Tests.PullRequests;
+
+/// <summary>Issue 11 item 6: reading a big pull request costs a fixed number of calls, not one per Dockerfile.</summary>
+public sealed class CallCountTests : IDisposable
+{
+    /// <summary>Issue 11: a pull request that touches 50 Dockerfiles costs at most 5 calls before posting (it cost 52).</summary>
+    private const int MaxCallsBeforePosting = 5;
+
+    private readonly GitHubApiFake github = new();
+
+    public void Dispose() => github.Dispose();
+
+    [Fact]
+    public async Task A_base_image_bump_across_50_Dockerfiles_costs_at_most_5_calls_before_posting()
+    {
+        var dockerfiles = Enumerable.Range(0, PullRequestReviewer.MaxDockerfiles).ToDictionary(i => $"services/s{i}/Dockerfile", i => "FROM node:22\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n");
+        var listed = dockerfiles.Select(f => new { filename = f.Key, status = "modified", patch = "@@ -1,4 +1,4 @@\n-FROM node:20\n+FROM node:22\n WORKDIR /app\n COPY . .\n CMD [\"node\", \"server.js\"]" })
+            .Concat(Enumerable.Range(0, 30).Select(i => new { filename = $"services/s{i}/package.json", status = "modified", patch = "@@ -1 +1 @@\n-{}\n+{ }" }));
+        github.StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404);
+        github.StubJson("GET", RepoPath + "/pulls/2/files", JsonSerializer.Serialize(listed));
+        new GraphQLFiles(dockerfiles).Register(github);
+        github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
+        github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+        github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
+        var client = github.Client();
+        var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", false);
+        var settings = new ReviewSettings { NewPullRequest = true, BotLogin = _ => Task.FromResult("reviewbot[bot]") };
+
+        var outcome = await new PullRequestReviewer().ReviewAsync(client, target, new GitHubPullRequestSource(client, target), ReviewHooks.None, settings, default);
+
+        Assert.Equal(PullRequestReviewer.MaxDockerfiles, outcome.Input!.Files.Count);
+        Assert.True(outcome.Input.Complete);
+        var requests = github.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}").ToList();
+        int beforePosting = requests.FindIndex(r => r.StartsWith("POST", StringComparison.Ordinal) && !r.EndsWith(GraphQLFiles.Path, StringComparison.Ordinal));
+        Assert.True(beforePosting <= MaxCallsBeforePosting, string.Join("\n", requests));
+
+        // Measured, for the report: config, the files' one page, and two GraphQL calls.
+        Assert.Equal(4, beforePosting);
+    }
+}
