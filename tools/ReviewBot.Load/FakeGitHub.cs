@@ -1,3 +1,4 @@
+using System.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -46,7 +47,7 @@ public sealed partial class FakeGitHub : IDisposable
         Fault = fault;
         FilesLatency = filesLatency ?? TimeSpan.Zero;
         Server = WireMockServer.Start();
-        Server.Given(Request.Create().WithPath(new RegexMatcher("^/api/v3/.*")))
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/api/(v3/.*|graphql)$")))
             .RespondWith(Response.Create().WithCallback(Handle));
     }
 
@@ -118,6 +119,9 @@ public sealed partial class FakeGitHub : IDisposable
             return Json(401, new JsonObject { ["message"] = "Bad credentials" });
         }
 
+        if (path == "/api/graphql" && method == "POST")
+            return GraphQLBlobs(request);
+
         if (RepoPath().Match(path) is not { Success: true } repoMatch)
             return NotExpected(request);
         var rest = repoMatch.Groups["rest"].Value;
@@ -185,6 +189,36 @@ public sealed partial class FakeGitHub : IDisposable
         }
 
         return NotExpected(request);
+    }
+
+    /// <summary>
+    /// GitHub's GraphQL answer to the review's aliased <c>object(expression: "sha:path")</c> Blob reads (variables
+    /// e0, e1 …): every changed file is <see cref="Dockerfile"/>, counted as one call of the pull request its sha names.
+    /// </summary>
+    private ResponseMessage GraphQLBlobs(IRequestMessage request)
+    {
+        var query = JsonNode.Parse(request.Body ?? "{}")!;
+        bool withText = query["query"]?.GetValue<string>().Contains("text", StringComparison.Ordinal) == true;
+        var variables = query["variables"]?.AsObject() ?? [];
+        var repository = new JsonObject();
+        int? number = null;
+        for (int j = 0; variables[$"e{j}"]?.GetValue<string>() is { } expression; j++)
+        {
+            number ??= NumberFromSha(expression.Split(':', 2)[0]);
+            var blob = new JsonObject { ["__typename"] = "Blob", ["byteSize"] = Encoding.UTF8.GetByteCount(Dockerfile), ["isBinary"] = false };
+            if (withText)
+            {
+                blob["isTruncated"] = false;
+                blob["text"] = Dockerfile;
+            }
+
+            repository[$"f{j}"] = blob;
+        }
+
+        if (number is not int pr)
+            return NotExpected(request);
+        Stats(pr).Call();
+        return Json(200, new JsonObject { ["data"] = new JsonObject { ["repository"] = repository } });
     }
 
     /// <summary>The config read carries no PR number; the load report adds it per PR (one per run).</summary>
