@@ -132,7 +132,7 @@ public sealed class SetupPageTests : IAsyncLifetime
         Assert.Equal(_appUrl + "/api/github/webhooks", manifest["hook_attributes"]!["url"]!.GetValue<string>());
         Assert.Equal(_appUrl + "/setup/callback", manifest["redirect_url"]!.GetValue<string>());
         Assert.False(manifest["public"]!.GetValue<bool>());
-        Assert.Equal(["pull_request", "check_run", "check_suite"], manifest["default_events"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal(["pull_request", "check_run", "check_suite", "push"], manifest["default_events"]!.AsArray().Select(e => e!.GetValue<string>()));
         Assert.Equal("write", manifest["default_permissions"]!["pull_requests"]!.GetValue<string>());
 
         await browser.EvaluateAsync("document.querySelector('#create-app button').click()");
