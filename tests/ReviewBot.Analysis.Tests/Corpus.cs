@@ -17,6 +17,23 @@ internal static class Corpus
                 .Where(f => !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Runs <paramref name="check"/> on every corpus file's text; returns how many files were read and each problem
+    /// found, prefixed with the file's path in the corpus.
+    /// </summary>
+    public static (int Files, List<string> Problems) Check(Func<string, IEnumerable<string>> check)
+    {
+        var problems = new List<string>();
+        int files = 0;
+        foreach (var path in Files())
+        {
+            files++;
+            problems.AddRange(check(File.ReadAllText(path)).Select(p => $"{Path.GetRelativePath(Directory!, path)}: {p}"));
+        }
+
+        return (files, problems);
+    }
+
     private static string? Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

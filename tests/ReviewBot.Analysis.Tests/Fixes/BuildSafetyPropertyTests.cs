@@ -87,13 +87,7 @@ public class BuildSafetyPropertyTests(ITestOutputHelper output)
             return;
         }
 
-        var failures = new List<string>();
-        int files = 0;
-        foreach (var path in Corpus.Files())
-        {
-            files++;
-            failures.AddRange(Problems(File.ReadAllText(path)).Select(p => $"{Path.GetRelativePath(Corpus.Directory, path)}: {p}"));
-        }
+        var (files, failures) = Corpus.Check(Problems);
 
         output.WriteLine($"{files} corpus files, {failures.Count} problems");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(30)));

@@ -42,17 +42,7 @@ public class FixPropertyTests(ITestOutputHelper output)
             return;
         }
 
-        var failures = new List<string>();
-        int files = 0;
-        foreach (var path in Corpus.Files())
-        {
-            files++;
-            var failure = Check(File.ReadAllText(path));
-            if (failure is not null)
-            {
-                failures.Add($"{Path.GetRelativePath(Corpus.Directory, path)}: {failure}");
-            }
-        }
+        var (files, failures) = Corpus.Check(text => Check(text) is { } failure ? [failure] : []);
 
         output.WriteLine($"{files} corpus files checked, {failures.Count} failed");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
