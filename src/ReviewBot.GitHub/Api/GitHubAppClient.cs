@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using ReviewBot.GitHub.Auth;
 
@@ -11,6 +12,9 @@ public sealed class GitHubAppClient
     private readonly TimeProvider time;
     private readonly GitHubClients clients;
     private Task<string>? botLogin;
+
+    /// <summary>Each installation's rate limits as last seen: one token's budget, shared by all its work in this process (one small entry per installation).</summary>
+    private readonly ConcurrentDictionary<long, RateLimitBudget> rateLimits = new();
 
     public GitHubAppClient(GitHubClients clients, string appId, IRs256Signer signer)
     {
@@ -31,9 +35,9 @@ public sealed class GitHubAppClient
 
     public Task<string> CreateJwtAsync(CancellationToken cancellationToken) => AppJwt.CreateAsync(appId, signer, time.GetUtcNow(), cancellationToken);
 
-    /// <summary>A client acting as the installation, on a token from the cache (refreshed once on 401).</summary>
+    /// <summary>A client acting as the installation, on a token from the cache (refreshed once on 401), watching the installation's shared rate limits.</summary>
     public PullRequestClient ForInstallation(long installationId) =>
-        new(clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), clients.Policy, time);
+        new(clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), clients.Policy, time, rateLimits.GetOrAdd(installationId, _ => new RateLimitBudget(time)));
 
     /// <summary>
     /// The App's own login, <c>{slug}[bot]</c>, as its comments show it (GET /app with the JWT); asked once per

@@ -10,9 +10,10 @@ namespace ReviewBot.GitHub.Api;
 /// <summary>
 /// One credential's calls to GitHub over the pooled HttpClient: the Authorization header on each request (a token
 /// refused with 401 is dropped and fetched again, once), GitHub's answers read as source-generated JSON, pages
-/// followed by the Link header, and every HTTP failure turned into <see cref="GitHubApiException"/>.
+/// followed by the Link header, and every HTTP failure turned into <see cref="GitHubApiException"/>. Each answer's
+/// rate-limit headers go to <paramref name="budget"/> (the credential's, shared), when there is one.
 /// </summary>
-internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<AuthenticationHeaderValue>> credentials, Action invalidate, TimeProvider time)
+internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<AuthenticationHeaderValue>> credentials, Action invalidate, TimeProvider time, RateLimitBudget? budget = null)
 {
     /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
     public const int PageSize = 100;
@@ -51,6 +52,8 @@ internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<A
             {
                 throw new GitHubApiException(0, $"GitHub did not answer {request.Method} {request.RequestUri?.AbsolutePath} in time.", e);
             }
+
+            budget?.Observe(response);
 
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
             {

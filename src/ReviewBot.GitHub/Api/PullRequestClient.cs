@@ -44,12 +44,17 @@ public sealed partial class PullRequestClient
     private readonly TimeProvider time;
 
     /// <param name="http">From <see cref="GitHubClients"/> (IHttpClientFactory), with the API root as its base address.</param>
-    public PullRequestClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time)
+    /// <param name="rateLimits">The credential's budget, shared by every client of the same installation; a new one when null.</param>
+    public PullRequestClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time, RateLimitBudget? rateLimits = null)
     {
-        this.http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time);
+        RateLimits = rateLimits ?? new RateLimitBudget(time);
+        this.http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time, RateLimits);
         this.policy = policy;
         this.time = time;
     }
+
+    /// <summary>The primary rate limits GitHub last reported for this client's credential (see <see cref="RateLimitBudget.BackgroundWait"/>).</summary>
+    public RateLimitBudget RateLimits { get; }
 
     public async Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken)
     {

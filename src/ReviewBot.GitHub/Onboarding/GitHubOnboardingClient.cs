@@ -146,6 +146,8 @@ namespace ReviewBot.GitHub.Onboarding
         public Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
             Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new UpdatePullRequest(body), OnboardingJson.Default.UpdatePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken);
 
+        public TimeSpan? BackgroundWait() => client.RateLimits.BackgroundWait();
+
         private static string Repo(string owner, string repo) => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
 
         /// <summary>A ref name as path segments (a branch may hold '/').</summary>

@@ -41,6 +41,12 @@ public interface IOnboardingGitHub
     Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken);
 
     Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Null when the installation's API budget (as GitHub last reported it) allows background work; else how long until
+    /// GitHub renews it. Without a report (the default), background work goes on.
+    /// </summary>
+    TimeSpan? BackgroundWait() => null;
 }
 
 /// <summary>What onboarding did with a repository.</summary>
@@ -65,7 +71,8 @@ public sealed record OnboardingResult(OnboardingOutcome Outcome, string Reason, 
 /// when the default branch moved and the branch holds only our commit, or leaves it when a person pushed to it. A
 /// pull request closed unmerged is never recreated for the same fixes. Writes are reserved before they start
 /// (<paramref name="reserveWrites"/>), so a full budget ends the run as <see cref="OnboardingOutcome.Waiting"/>
-/// before anything is written.
+/// before anything is written; so does an installation whose API budget is down to the reviews' reserve
+/// (<see cref="IOnboardingGitHub.BackgroundWait"/>), before anything is read.
 /// </summary>
 public static partial class RepositoryOnboarder
 {
@@ -80,6 +87,12 @@ public static partial class RepositoryOnboarder
         Func<int, Task<TimeSpan?>> reserveWrites,
         CancellationToken cancellationToken)
     {
+        // Reads watch the installation's rate limit: below the reserve kept for reviews, nothing starts until it is renewed.
+        if (github.BackgroundWait() is { } renewed)
+        {
+            return new(OnboardingOutcome.Waiting, "the installation's API budget is down to the reserve kept for pull request reviews", renewed);
+        }
+
         var facts = await github.GetRepositoryAsync(owner, repo, cancellationToken).ConfigureAwait(false);
         if (facts.Archived || facts.Fork || facts.HeadSha is null)
         {

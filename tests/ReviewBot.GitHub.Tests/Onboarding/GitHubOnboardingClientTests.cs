@@ -71,6 +71,26 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Equal(writesBefore, Writes());
     }
 
+    [Fact]
+    public async Task Once_the_installations_budget_is_down_to_the_reviews_reserve_the_next_repository_waits_for_the_reset_without_a_call()
+    {
+        Repository("first", Clean, pulls: "[]");
+        Repository("second", Clean, pulls: "[]");
+        fake.Server.Given(Request.Create().WithPath("/api/v3/repos/o/first/git/trees/" + Head).UsingGet()).AtPriority(1)
+            .RespondWith(RateLimitBudgetTests.WithBudget(Response.Create().WithHeader("Content-Type", "application/json")
+                .WithBody($$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Clean.Length}}}}]}"""), remaining: 499));
+        var github = new GitHubOnboardingClient(fake.Client());
+
+        var first = await RepositoryOnboarder.OnboardAsync(github, "o", "first", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+        int calls = fake.Server.LogEntries.Count();
+        var second = await RepositoryOnboarder.OnboardAsync(github, "o", "second", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+
+        Assert.Equal(OnboardingOutcome.NothingToFix, first.Outcome);
+        Assert.Equal(OnboardingOutcome.Waiting, second.Outcome);
+        Assert.InRange(second.RetryAfter, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
+        Assert.Equal(calls, fake.Server.LogEntries.Count());
+    }
+
     private int Writes() => fake.Server.LogEntries.Count(e => e.RequestMessage.Method is "POST" or "PATCH" && (e.RequestMessage.Path != "/api/graphql" || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));
 
     private static JsonObject Pull(int number, string state, string body, string headSha) => new()
