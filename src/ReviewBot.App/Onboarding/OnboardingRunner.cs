@@ -79,5 +79,5 @@ public sealed partial class OnboardingRunner(
 /// <summary>Onboarding's GitHub calls on the installation's token, over the App's pooled client.</summary>
 internal sealed class GitHubOnboardingFactory(ReviewBot.GitHub.Api.GitHubAppClient app) : IOnboardingGitHubFactory
 {
-    public IOnboardingGitHub ForInstallation(long installationId) => new GitHubOnboardingClient(app.ForInstallation(installationId));
+    public IOnboardingGitHub ForInstallation(long installationId) => new GitHubOnboardingClient(app.ForInstallation(installationId), app.GetBotLoginAsync);
 }

@@ -21,7 +21,9 @@ namespace ReviewBot.GitHub.Onboarding
     /// branch (POST git/refs, or PATCH it forced), one createCommitOnBranch mutation (GitHub makes and signs the
     /// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body).
     /// </summary>
-    public sealed class GitHubOnboardingClient(PullRequestClient client) : IOnboardingGitHub
+    /// <param name="client">The installation's client.</param>
+    /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
+    public sealed class GitHubOnboardingClient(PullRequestClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
     {
         /// <summary>Texts fetched per GraphQL query: GitHub limits a query's nodes; 50 blobs is far under it and matches the Dockerfile cap.</summary>
         public const int MaxTextsPerQuery = 51;
@@ -98,8 +100,11 @@ namespace ReviewBot.GitHub.Onboarding
                 page => page,
                 GitHubHttp.PageSize,
                 cancellationToken).ConfigureAwait(false);
-            // Only pull requests a bot opened can be ours; the caller also requires our marker at the top of the body.
-            return [.. pulls.Where(p => p.User?.Type == "Bot")
+            // Only pull requests our App opened are ours: anyone (another bot included) may copy our marker into a body
+            // to stop onboarding or steer it. GitHub logins are case-insensitive, and "[bot]" cannot end a person's login.
+            // The caller also requires our marker at the top of the body.
+            string login = await botLogin(cancellationToken).ConfigureAwait(false);
+            return [.. pulls.Where(p => string.Equals(p.User?.Login, login, StringComparison.OrdinalIgnoreCase))
                 .Select(p => new OnboardingPullRequest(p.Number, p.State == "open", p.MergedAt is not null, p.Head.Sha ?? "", p.Body ?? ""))];
         }
 

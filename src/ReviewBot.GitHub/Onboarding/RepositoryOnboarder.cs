@@ -29,7 +29,7 @@ public interface IOnboardingGitHub
     /// <summary>The texts of the paths at the commit, in as few calls as GitHub allows; null for a path that is absent.</summary>
     Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken);
 
-    /// <summary>Pull requests opened by our App from <see cref="OnboardingPlan.Branch"/> in this repository, any state, newest first (anyone else's are never ours).</summary>
+    /// <summary>Pull requests opened by our App (its exact login) from <see cref="OnboardingPlan.Branch"/> in this repository, any state, newest first (anyone else's, another bot's too, are never ours).</summary>
     Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken);
 
     /// <summary>Points our branch at <paramref name="sha"/>: creates it, or (when it exists) moves it there, forced.</summary>

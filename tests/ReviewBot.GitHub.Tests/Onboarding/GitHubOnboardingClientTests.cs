@@ -34,7 +34,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
             .AtPriority(1).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + Commit + "\"}}}}"));
         fake.StubJson("POST", "/api/v3/repos/o/root/pulls", """{"number":12}""", 201);
 
-        var github = new GitHubOnboardingClient(fake.Client());
+        var github = new GitHubOnboardingClient(fake.Client(), BotLogin);
         var results = new Dictionary<string, OnboardingResult>();
         foreach (var repo in new[] { "clean", "root", "open" })
         {
@@ -79,7 +79,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         fake.Server.Given(Request.Create().WithPath("/api/v3/repos/o/first/git/trees/" + Head).UsingGet()).AtPriority(1)
             .RespondWith(RateLimitBudgetTests.WithBudget(Response.Create().WithHeader("Content-Type", "application/json")
                 .WithBody($$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Clean.Length}}}}]}"""), remaining: 499));
-        var github = new GitHubOnboardingClient(fake.Client());
+        var github = new GitHubOnboardingClient(fake.Client(), BotLogin);
 
         var first = await RepositoryOnboarder.OnboardAsync(github, "o", "first", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
         int calls = fake.Server.LogEntries.Count();
@@ -91,16 +91,38 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Equal(calls, fake.Server.LogEntries.Count());
     }
 
+    [Theory]
+    [InlineData("octocat", "User", "open")] // would read as our open pull request: onboarding stopped
+    [InlineData("copycat[bot]", "Bot", "closed")] // would read as ours, declined for the same fixes: never offered
+    public async Task A_pull_request_by_anyone_but_our_App_with_our_marker_neither_stops_nor_steers_onboarding(string login, string type, string state)
+    {
+        var plan = OnboardingPlanner.Plan([new OnboardingFile("Dockerfile", Root)], ReviewBot.GitHub.Configuration.RepositoryConfig.Default);
+        string copied = OnboardingPlan.Marker + "\n<!-- reviewbot:onboarding-state base=" + Head + " commit=" + Commit + " findings=" + RepositoryOnboarder.FindingsId(plan) + " -->\nbody";
+        Repository("root", Root, pulls: new JsonArray(Pull(3, state, copied, Commit, login, type)).ToJsonString());
+        fake.StubJson("POST", "/api/v3/repos/o/root/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
+        fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*")))
+            .AtPriority(1).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + Commit + "\"}}}}"));
+        fake.StubJson("POST", "/api/v3/repos/o/root/pulls", """{"number":12}""", 201);
+
+        var result = await RepositoryOnboarder.OnboardAsync(new GitHubOnboardingClient(fake.Client(), BotLogin), "o", "root", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+
+        Assert.Equal((OnboardingOutcome.Opened, (int?)12), (result.Outcome, result.PullRequest));
+        Assert.Empty(fake.Requests("PATCH", "/api/v3/repos/o/root/pulls/3"));
+    }
+
     private int Writes() => fake.Server.LogEntries.Count(e => e.RequestMessage.Method is "POST" or "PATCH" && (e.RequestMessage.Path != "/api/graphql" || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));
 
-    private static JsonObject Pull(int number, string state, string body, string headSha) => new()
+    /// <summary>Our App's login as GET /app makes it; GitHub's logins are case-insensitive.</summary>
+    private static Task<string> BotLogin(CancellationToken cancellationToken) => Task.FromResult("ReviewBot[bot]");
+
+    private static JsonObject Pull(int number, string state, string body, string headSha, string login = "reviewbot[bot]", string type = "Bot") => new()
     {
         ["number"] = number,
         ["state"] = state,
         ["body"] = body,
         ["merged_at"] = null,
         ["head"] = new JsonObject { ["sha"] = headSha, ["ref"] = "reviewbot/non-root" },
-        ["user"] = new JsonObject { ["login"] = "reviewbot[bot]", ["type"] = "Bot" },
+        ["user"] = new JsonObject { ["login"] = login, ["type"] = type },
     };
 
     private void Repository(string name, string dockerfile, string pulls)
