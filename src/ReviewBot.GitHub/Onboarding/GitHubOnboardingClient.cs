@@ -19,7 +19,8 @@ namespace ReviewBot.GitHub.Onboarding
     /// <see cref="IOnboardingGitHub"/> over GitHub's REST and GraphQL APIs for one installation. Reads: the repository,
     /// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests. Writes: the
     /// branch (POST git/refs, or PATCH it forced), one createCommitOnBranch mutation (GitHub makes and signs the
-    /// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body).
+    /// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one:
+    /// a comment, PATCH state closed, DELETE our branch's ref.
     /// </summary>
     /// <param name="client">The installation's client.</param>
     /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
@@ -110,20 +111,29 @@ namespace ReviewBot.GitHub.Onboarding
 
         public async Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken)
         {
-            if (!exists)
+            // `exists` says which to try first; on 422 the other is tried. The branch may exist though we think not
+            // (left by our own create that timed out), or be gone though we think not (deleted with a closed pull
+            // request, by us or by GitHub's "automatically delete head branches").
+            for (int attempt = 1; ; attempt++, exists = !exists)
             {
                 try
                 {
-                    await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/git/refs", new CreateRefRequest("refs/" + BranchRef, sha), OnboardingJson.Default.CreateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
+                    if (exists)
+                    {
+                        await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}", new UpdateRefRequest(sha, true), OnboardingJson.Default.UpdateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/git/refs", new CreateRefRequest("refs/" + BranchRef, sha), OnboardingJson.Default.CreateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return;
                 }
-                catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity)
+                catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity && attempt == 1)
                 {
-                    // "Reference already exists": left by an earlier run (or our own create that timed out). Move it.
+                    // "Reference already exists", or "Reference does not exist".
                 }
             }
-
-            await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}", new UpdateRefRequest(sha, true), OnboardingJson.Default.UpdateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
@@ -150,6 +160,20 @@ namespace ReviewBot.GitHub.Onboarding
 
         public Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
             Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new UpdatePullRequest(body), OnboardingJson.Default.UpdatePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken);
+
+        public async Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken)
+        {
+            // A pull request's conversation comments are its issue's.
+            await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/issues/{number}/comments", new CommentRequest(comment), OnboardingJson.Default.CommentRequest, OnboardingJson.Default.IdResponse, cancellationToken).ConfigureAwait(false);
+            await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new ClosePullRequest("closed", body), OnboardingJson.Default.ClosePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false);
+            var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}");
+            using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Delete, uri, null), cancellationToken).ConfigureAwait(false);
+            // Gone already (404, or 422 "Reference does not exist") is what we wanted.
+            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity))
+            {
+                await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         public TimeSpan? BackgroundWait() => client.RateLimits.BackgroundWait();
 
@@ -185,6 +209,12 @@ namespace ReviewBot.GitHub.Onboarding
 
     internal sealed record UpdatePullRequest(string Body);
 
+    internal sealed record ClosePullRequest(string State, string Body);
+
+    internal sealed record CommentRequest(string Body);
+
+    internal sealed record IdResponse(long Id);
+
     internal sealed record RepositoryData([property: JsonPropertyName("repository")] JsonObject? Repository);
 
     internal sealed record CommitOid([property: JsonPropertyName("oid")] string? Oid);
@@ -203,6 +233,9 @@ namespace ReviewBot.GitHub.Onboarding
     [JsonSerializable(typeof(UpdateRefRequest))]
     [JsonSerializable(typeof(CreatePullRequest))]
     [JsonSerializable(typeof(UpdatePullRequest))]
+    [JsonSerializable(typeof(ClosePullRequest))]
+    [JsonSerializable(typeof(CommentRequest))]
+    [JsonSerializable(typeof(IdResponse))]
     [JsonSerializable(typeof(GraphQLResponse<RepositoryData>), TypeInfoPropertyName = "GraphQLResponseRepositoryData")]
     [JsonSerializable(typeof(GraphQLResponse<CommitData>), TypeInfoPropertyName = "GraphQLResponseCommitData")]
     internal sealed partial class OnboardingJson : JsonSerializerContext;

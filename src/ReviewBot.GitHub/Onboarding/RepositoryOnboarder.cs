@@ -43,6 +43,13 @@ public interface IOnboardingGitHub
     Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Closes our stale pull request: <paramref name="comment"/> says why, the pull request is closed with
+    /// <paramref name="body"/>, and our branch is deleted. Three writes (<see cref="RepositoryOnboarder.WritesToClose"/>).
+    /// </summary>
+    Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This GitHub cannot close pull requests."); // a default only for fakes written before closing existed
+
+    /// <summary>
     /// Null when the installation's API budget (as GitHub last reported it) allows background work; else how long until
     /// GitHub renews it. Without a report (the default), background work goes on.
     /// </summary>
@@ -60,6 +67,9 @@ public enum OnboardingOutcome
     Declined,
     Skipped,
     Waiting,
+
+    /// <summary>Our open pull request was closed (and its branch deleted): the default branch has nothing left to fix.</summary>
+    Closed,
 }
 
 /// <summary>The outcome, why (for the log), and for <see cref="OnboardingOutcome.Waiting"/> when to come back.</summary>
@@ -68,8 +78,9 @@ public sealed record OnboardingResult(OnboardingOutcome Outcome, string Reason, 
 /// <summary>
 /// Onboards one repository: reads its default branch (facts, one tree listing, the Dockerfiles' and config's text),
 /// plans the fixes, and opens ONE pull request from <see cref="OnboardingPlan.Branch"/> — or refreshes the open one
-/// when the default branch moved and the branch holds only our commit, or leaves it when a person pushed to it. A
-/// pull request closed unmerged is never recreated for the same fixes. Writes are reserved before they start
+/// when the default branch moved and the branch holds only our commit, or leaves it when a person pushed to it; it is
+/// closed, and our branch deleted, when the fixes reached the default branch some other way. A pull request closed
+/// unmerged (by a person) is never recreated for the same fixes. Writes are reserved before they start
 /// (<paramref name="reserveWrites"/>), so a full budget ends the run as <see cref="OnboardingOutcome.Waiting"/>
 /// before anything is written; so does an installation whose API budget is down to the reviews' reserve
 /// (<see cref="IOnboardingGitHub.BackgroundWait"/>), before anything is read.
@@ -78,6 +89,12 @@ public static partial class RepositoryOnboarder
 {
     /// <summary>Content-creating requests of one onboarding: the branch (create or move), the commit, the pull request (create or update).</summary>
     public const int WritesPerRepository = 3;
+
+    /// <summary>Content-creating requests of closing a stale pull request: the comment that says why, the close, deleting our branch.</summary>
+    public const int WritesToClose = 3;
+
+    /// <summary>Put under the marker of a pull request we closed ourselves: that was no person declining its fixes.</summary>
+    public const string ClosedMarker = "<!-- reviewbot:onboarding-closed -->";
 
     public static async Task<OnboardingResult> OnboardAsync(
         IOnboardingGitHub github,
@@ -136,14 +153,14 @@ public static partial class RepositoryOnboarder
         }
 
         var plan = OnboardingPlanner.Plan(files, config);
+        var ours = (await github.ListOurPullRequestsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
+            .Where(p => p.Body.StartsWith(OnboardingPlan.Marker, StringComparison.Ordinal)).ToList();
         if (!plan.HasChanges)
         {
-            return new(OnboardingOutcome.NothingToFix, "nothing runs as root");
+            return await CloseStaleAsync(github, owner, repo, head, plan, ours.FirstOrDefault(p => p.Open), reserveWrites, cancellationToken).ConfigureAwait(false);
         }
 
         string findings = FindingsId(plan);
-        var ours = (await github.ListOurPullRequestsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
-            .Where(p => p.Body.StartsWith(OnboardingPlan.Marker, StringComparison.Ordinal)).ToList();
         if (ours.FirstOrDefault(p => p.Open) is { } open)
         {
             var state = ReadState(open.Body);
@@ -168,7 +185,7 @@ public static partial class RepositoryOnboarder
             return new(OnboardingOutcome.Refreshed, $"#{open.Number} moved onto {head}", PullRequest: open.Number);
         }
 
-        if (ours.FirstOrDefault(p => !p.Merged && ReadState(p.Body).Findings == findings) is { } declined)
+        if (ours.FirstOrDefault(p => !p.Merged && !ClosedByUs(p.Body) && ReadState(p.Body).Findings == findings) is { } declined)
         {
             return new(OnboardingOutcome.Declined, $"#{declined.Number} was closed without merging for the same fixes", PullRequest: declined.Number);
         }
@@ -178,12 +195,47 @@ public static partial class RepositoryOnboarder
             return new(OnboardingOutcome.Waiting, "write budget spent", later);
         }
 
-        // A branch left by an earlier, closed pull request is moved, not created again.
-        await github.SetBranchAsync(owner, repo, head, exists: ours.Count > 0, cancellationToken).ConfigureAwait(false);
+        // A branch left by an earlier, closed pull request is moved, not created again (unless we deleted it when closing it).
+        await github.SetBranchAsync(owner, repo, head, exists: ours.Any(p => !ClosedByUs(p.Body)), cancellationToken).ConfigureAwait(false);
         var commit = await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
         int number = await github.CreatePullRequestAsync(owner, repo, facts.DefaultBranch, OnboardingPlan.Title, BodyWithState(plan, head, commit, findings), cancellationToken).ConfigureAwait(false);
         return new(OnboardingOutcome.Opened, $"#{number} opened", PullRequest: number);
     }
+
+    /// <summary>
+    /// Nothing is left to fix on the default branch: our open pull request, if any, fixes what is already fixed. It is
+    /// closed with a comment saying why and our branch deleted, unless a person pushed to it (then it is theirs too),
+    /// or a Dockerfile went unread (it may be one the pull request fixes: in doubt, it stays).
+    /// </summary>
+    private static async Task<OnboardingResult> CloseStaleAsync(IOnboardingGitHub github, string owner, string repo, string head, OnboardingPlan plan, OnboardingPullRequest? open, Func<int, Task<TimeSpan?>> reserveWrites, CancellationToken cancellationToken)
+    {
+        if (open is null)
+        {
+            return new(OnboardingOutcome.NothingToFix, "nothing runs as root");
+        }
+
+        if (!plan.Skipped.IsEmpty)
+        {
+            return new(OnboardingOutcome.LeftAlone, $"nothing runs as root in what was read, but {plan.Skipped.Length} Dockerfiles were not: #{open.Number} stays open", PullRequest: open.Number);
+        }
+
+        if (ReadState(open.Body).Commit != open.HeadSha)
+        {
+            return new(OnboardingOutcome.LeftAlone, $"nothing runs as root, but #{open.Number} has commits that are not ours", PullRequest: open.Number);
+        }
+
+        if (await reserveWrites(WritesToClose).ConfigureAwait(false) is { } wait)
+        {
+            return new(OnboardingOutcome.Waiting, "write budget spent", wait);
+        }
+
+        string comment = $"Closing: nothing on the default branch runs as root any more (as of {head}), so these fixes are not needed. "
+            + $"ReviewBot deleted its branch `{OnboardingPlan.Branch}`.";
+        await github.ClosePullRequestAsync(owner, repo, open.Number, comment, open.Body.Insert(OnboardingPlan.Marker.Length + 1, ClosedMarker + "\n"), cancellationToken).ConfigureAwait(false);
+        return new(OnboardingOutcome.Closed, $"#{open.Number} closed: its fixes are on {head} already", PullRequest: open.Number);
+    }
+
+    private static bool ClosedByUs(string body) => body.AsSpan(OnboardingPlan.Marker.Length).TrimStart('\n').StartsWith(ClosedMarker, StringComparison.Ordinal);
 
     /// <summary>Which fixes a pull request carries: the same files changed to the same text give the same id.</summary>
     public static string FindingsId(OnboardingPlan plan)

@@ -37,7 +37,7 @@ public class RepositoryOnboarderTests
         Assert.Equal(OnboardingOutcome.NothingToFix, result.Outcome);
         Assert.Equal(0, github.Writes);
         Assert.Empty(github.Reserved);
-        Assert.Equal(3, github.Reads);
+        Assert.Equal(4, github.Reads); // repository, tree, texts, and our pull requests (one may be open and stale)
     }
 
     [Fact]
@@ -100,6 +100,78 @@ public class RepositoryOnboarderTests
         Assert.Equal(OnboardingOutcome.Opened, (await Onboard(github)).Outcome);
         Assert.Equal(2, github.PullRequests.Count);
         Assert.True(github.BranchMoved, "the old branch is moved, not created again");
+    }
+
+    [Fact]
+    public async Task When_the_fixes_land_on_the_default_branch_another_way_our_pull_request_is_closed_saying_why_and_its_branch_deleted()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.Files["Dockerfile"] = Clean;
+        github.Head = Moved;
+
+        var result = await Onboard(github);
+
+        Assert.Equal((OnboardingOutcome.Closed, (int?)1), (result.Outcome, result.PullRequest));
+        Assert.False(github.PullRequests[0].Open);
+        Assert.Null(github.BranchAt);
+        Assert.Contains(Moved, Assert.Single(github.Comments), StringComparison.Ordinal);
+        Assert.Equal([RepositoryOnboarder.WritesPerRepository, RepositoryOnboarder.WritesToClose], github.Reserved);
+        Assert.Equal(RepositoryOnboarder.WritesPerRepository + RepositoryOnboarder.WritesToClose, github.Writes);
+
+        // Closed by us, not declined by a person: when root comes back, so do the fixes.
+        github.Files["Dockerfile"] = Root;
+        github.Head = new string('d', 40);
+        Assert.Equal(OnboardingOutcome.Opened, (await Onboard(github)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_stale_pull_request_a_person_pushed_to_is_left_open_with_its_branch()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.PullRequests[0] = github.PullRequests[0] with { HeadSha = new string('c', 40) };
+        github.Files["Dockerfile"] = Clean;
+        github.Head = Moved;
+        int writes = github.Writes;
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.LeftAlone, result.Outcome);
+        Assert.True(github.PullRequests[0].Open);
+        Assert.NotNull(github.BranchAt);
+        Assert.Equal(writes, github.Writes);
+    }
+
+    [Fact]
+    public async Task A_pull_request_is_not_closed_as_stale_while_a_Dockerfile_went_unread()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root, ["api/Dockerfile"] = Root } };
+        await Onboard(github);
+        github.Files["Dockerfile"] = Clean;
+        github.Unreadable.Add("api/Dockerfile");
+        github.Head = Moved;
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.LeftAlone, result.Outcome);
+        Assert.True(github.PullRequests[0].Open);
+    }
+
+    [Fact]
+    public async Task Closing_a_stale_pull_request_waits_for_the_write_budget_like_any_write()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.Files["Dockerfile"] = Clean;
+        github.Head = Moved;
+        int writes = github.Writes;
+
+        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), n => Task.FromResult<TimeSpan?>(n == RepositoryOnboarder.WritesToClose ? TimeSpan.FromSeconds(42) : null), default);
+
+        Assert.Equal((OnboardingOutcome.Waiting, TimeSpan.FromSeconds(42)), (result.Outcome, result.RetryAfter));
+        Assert.Equal(writes, github.Writes);
+        Assert.True(github.PullRequests[0].Open);
     }
 
     [Theory]
@@ -187,6 +259,11 @@ public class RepositoryOnboarderTests
 
         public List<string> TextsRead { get; } = [];
 
+        /// <summary>Paths GraphQL answers null for (not readable as text).</summary>
+        public HashSet<string> Unreadable { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Comments { get; } = [];
+
         public List<IReadOnlyList<OnboardingChange>> Commits { get; } = [];
 
         public List<(int Number, string Base, string Title, string Body, bool Open, bool Merged, string HeadSha)> PullRequests { get; } = [];
@@ -213,7 +290,7 @@ public class RepositoryOnboarderTests
         {
             Reads++;
             TextsRead.AddRange(paths);
-            return Task.FromResult<IReadOnlyDictionary<string, string?>>(paths.ToDictionary(p => p, p => Files.GetValueOrDefault(p)));
+            return Task.FromResult<IReadOnlyDictionary<string, string?>>(paths.ToDictionary(p => p, p => Unreadable.Contains(p) ? null : Files.GetValueOrDefault(p)));
         }
 
         public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken)
@@ -261,6 +338,15 @@ public class RepositoryOnboarderTests
             Writes++;
             PullRequests[number - 1] = PullRequests[number - 1] with { Body = body };
             return Task.FromResult(0);
+        }
+
+        public Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken)
+        {
+            Writes += 3;
+            Comments.Add(comment);
+            PullRequests[number - 1] = PullRequests[number - 1] with { Body = body, Open = false };
+            BranchAt = branchHead = null;
+            return Task.CompletedTask;
         }
     }
 }
