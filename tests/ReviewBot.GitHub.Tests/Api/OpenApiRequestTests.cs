@@ -1,11 +1,15 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ReviewBot.Analysis;
 using ReviewBot.GitHub.Auth;
+using ReviewBot.GitHub.Branches;
 using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.Onboarding;
+using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -50,6 +54,73 @@ public sealed class OpenApiRequestTests : IDisposable
         var problems = github.Server.LogEntries.SelectMany(spec.Check).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         Assert.True(github.Server.LogEntries.Count() >= 14);
+    }
+
+    /// <summary>
+    /// Onboarding opens a pull request (repository, ref, tree, pull requests, create the branch and the pull request),
+    /// refreshes one (move the branch, update the body) and closes a stale one (comment, close, delete the branch); the
+    /// default branch's check reads the tree and the config and writes its check run. GraphQL is not REST: left out.
+    /// </summary>
+    [OpenApiFact]
+    public async Task Every_request_of_onboarding_and_a_default_branch_check_fits_GitHubs_REST_description()
+    {
+        StubEverything();
+        string head = new('a', 40), old = new('b', 40), commit = new('c', 40);
+        const string Root = "FROM python:3.12-slim\nCOPY . /app\n";
+        new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = Root, ["fixed/Dockerfile"] = "FROM python:3.12-slim\nUSER 10001\n" }).Register(github);
+        github.Server.Given(Request.Create().WithPath(GraphQLFiles.Path).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*createCommitOnBranch*"))).AtPriority(1)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + commit + "\"}}}}"));
+        string ours = new JsonArray(new JsonObject
+        {
+            ["number"] = 7,
+            ["state"] = "open",
+            ["body"] = $"{OnboardingPlan.Marker}\n<!-- reviewbot:onboarding-state base={old} commit={commit} findings=0123456789abcdef0123 -->\nbody",
+            ["head"] = new JsonObject { ["sha"] = commit },
+            ["user"] = new JsonObject { ["login"] = "reviewbot[bot]", ["type"] = "Bot" },
+        }).ToJsonString();
+        foreach (var (repo, dockerfile, pulls) in new[] { ("opens", "Dockerfile", "[]"), ("refreshes", "Dockerfile", ours), ("closes", "fixed/Dockerfile", ours) })
+        {
+            string path = $"/api/v3/repos/{Owner}/{repo}";
+            github.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
+            github.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{head}}}"}}""");
+            github.StubJson("GET", path + $"/git/trees/{head}", $$$"""{"sha":"{{{head}}}","truncated":false,"tree":[{"path":"{{{dockerfile}}}","mode":"100644","type":"blob","size":40}]}""");
+            github.StubJson("GET", path + "/pulls", pulls);
+            github.StubJson("POST", path + "/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""", 201);
+            github.StubJson("PATCH", path + "/git/refs/heads/reviewbot/non-root", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""");
+            github.StubJson("DELETE", path + "/git/refs/heads/reviewbot/non-root", "", 204);
+            github.StubJson("POST", path + "/pulls", """{"number":12}""", 201);
+            github.StubJson("PATCH", path + "/pulls/7", """{"number":7}""");
+            github.StubJson("POST", path + "/issues/7/comments", """{"id":70}""", 201);
+        }
+
+        github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"sha":"x","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":40}]}""");
+        var key = RSA.Create(2048);
+        var app = github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+        var onboarding = new GitHubOnboardingClient(app.ForInstallation(1), app.GetBotLoginAsync);
+
+        var outcomes = new List<OnboardingOutcome>();
+        foreach (var repo in new[] { "opens", "refreshes", "closes" })
+        {
+            outcomes.Add((await RepositoryOnboarder.OnboardAsync(onboarding, Owner, repo, _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default)).Outcome);
+        }
+
+        var check = await new BranchChecker(new PullRequestReviewer()).CheckAsync(app.ForInstallation(1), new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = app.GetBotLoginAsync }, ReviewHooks.None, default);
+
+        Assert.Equal([OnboardingOutcome.Opened, OnboardingOutcome.Refreshed, OnboardingOutcome.Closed], outcomes);
+        Assert.Equal(CheckConclusion.Failure, check.Conclusion);
+        var rest = github.Server.LogEntries.Where(e => e.RequestMessage.Path != GraphQLFiles.Path).ToList();
+        var spec = OpenApiSpec.Load();
+        var problems = rest.SelectMany(spec.Check).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        var operations = rest.Select(e => $"{e.RequestMessage.Method} {Regex.Replace(e.RequestMessage.Path, "/repos/[^/]+/[^/]+", "")}").ToHashSet();
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "GET /api/v3", "GET /api/v3/git/ref/heads/main", $"GET /api/v3/git/trees/{head}", "GET /api/v3/pulls", "POST /api/v3/git/refs",
+                "PATCH /api/v3/git/refs/heads/reviewbot/non-root", "DELETE /api/v3/git/refs/heads/reviewbot/non-root", "POST /api/v3/pulls",
+                "PATCH /api/v3/pulls/7", "POST /api/v3/issues/7/comments", "GET /api/v3/contents/.github/reviewbot.yml", "POST /api/v3/check-runs",
+            },
+            operations);
     }
 
     private static ReviewPlan Plan() => TestPlans.WithInlineComment() with
@@ -99,14 +170,21 @@ internal sealed class OpenApiSpec(JsonElement root)
     public static string? File { get; } = Find();
 
     private readonly List<(Regex Path, string Template, JsonElement Item)> paths =
-        [.. root.GetProperty("paths").EnumerateObject().Select(p => (PathPattern(p.Name), p.Name, p.Value))];
+        [.. root.GetProperty("paths").EnumerateObject().Select(p => (PathPattern(p.Name, MultiSegment(root, p.Value)), p.Name, p.Value))];
 
-    /// <summary>A path template as a pattern: a parameter is one segment, except a trailing {path}, which may hold slashes (contents).</summary>
-    private static Regex PathPattern(string template)
-    {
-        var pattern = Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", "[^/]+");
-        return new Regex("^" + (template.EndsWith("/{path}", StringComparison.Ordinal) ? pattern[..^"[^/]+".Length] + ".+" : pattern) + "$");
-    }
+    /// <summary>
+    /// A path template as a pattern: a parameter is one segment, except one the description marks
+    /// <c>x-multi-segment</c>, which may hold slashes (a file's path, a ref such as heads/feature/x).
+    /// </summary>
+    private static Regex PathPattern(string template, HashSet<string> multiSegment) =>
+        new("^" + Regex.Replace(Regex.Escape(template), @"\\\{([^}]+)}", m => multiSegment.Contains(m.Groups[1].Value) ? ".+" : "[^/]+") + "$");
+
+    /// <summary>The path parameters of any of the path's operations that the description marks <c>x-multi-segment</c>.</summary>
+    private static HashSet<string> MultiSegment(JsonElement root, JsonElement item) =>
+        [.. item.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("parameters", out _))
+            .SelectMany(o => o.Value.GetProperty("parameters").EnumerateArray()).Select(p => Resolve(root, p))
+            .Where(p => p.TryGetProperty("x-multi-segment", out var multi) && multi.ValueKind == JsonValueKind.True)
+            .Select(p => p.GetProperty("name").GetString()!)];
 
     public static OpenApiSpec Load()
     {
@@ -120,7 +198,8 @@ internal sealed class OpenApiSpec(JsonElement root)
         var method = request.Method.ToLowerInvariant();
         var path = request.Path.StartsWith("/api/v3", StringComparison.Ordinal) ? request.Path["/api/v3".Length..] : request.Path;
         var matches = paths.Where(p => p.Path.IsMatch(path) && p.Item.TryGetProperty(method, out _))
-            .OrderBy(p => p.Template.Count(c => c == '{')).ToList();
+            // The most literal template wins: /commits/{ref}/check-runs over a multi-segment /commits/{ref}.
+            .OrderByDescending(p => Regex.Replace(p.Template, "{[^}]+}", "").Length).ThenBy(p => p.Template.Count(c => c == '{')).ToList();
         if (matches.Count == 0)
         {
             yield return $"{request.Method} {path}: no such operation";
@@ -160,7 +239,9 @@ internal sealed class OpenApiSpec(JsonElement root)
     private IEnumerable<JsonElement> Parameters(JsonElement item) =>
         item.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().Select(Resolve) : [];
 
-    private JsonElement Resolve(JsonElement element)
+    private JsonElement Resolve(JsonElement element) => Resolve(root, element);
+
+    private static JsonElement Resolve(JsonElement root, JsonElement element)
     {
         while (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("$ref", out var reference))
         {
