@@ -36,7 +36,7 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
             var source = new BranchSource(client, target.Owner, target.Repo, target.Branch, target.CommitSha);
             var input = await reviewer.ReadAsync(source, budget.Token).ConfigureAwait(false);
             onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
-            var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl }).Check;
+            var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl, Subject = CheckSubject.Commit }).Check;
             var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, budget.Token).ConfigureAwait(false);
             await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, id, check, budget.Token).ConfigureAwait(false);
             return check;
@@ -48,7 +48,7 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
                 e = new TimeoutException($"The branch check took longer than its budget of {settings.TimeBudget}.", e);
             }
 
-            await PullRequestReviewer.FailCheckAsync(client, new PullRequestTarget(target.Owner, target.Repo, 0, target.CommitSha, target.Branch, false), e, onError, settings, hooks).ConfigureAwait(false);
+            await PullRequestReviewer.FailCheckAsync(client, new PullRequestTarget(target.Owner, target.Repo, 0, target.CommitSha, target.Branch, false), e, onError, settings, hooks, CheckSubject.Commit).ConfigureAwait(false);
             if (e is TimeoutException { InnerException: OperationCanceledException })
             {
                 throw e;

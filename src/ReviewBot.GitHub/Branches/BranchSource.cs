@@ -12,6 +12,8 @@ public sealed class BranchSource(PullRequestClient client, string owner, string 
 {
     public string ConfigLabel => $"`{configPath}` on {branch}";
 
+    public Checks.CheckSubject Subject => Checks.CheckSubject.Commit;
+
     public Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
         client.ListTreeFilesAsync(owner, repo, commitSha, cancellationToken);
 

@@ -38,9 +38,11 @@ public static class CheckSummary
     /// <param name="conclusionOnError">Conclusion when an error-level finding remains, listed or omitted.</param>
     /// <param name="notes">Lines put at the top of the summary; they may quote the pull request.</param>
     /// <param name="omittedSeverity">The severity an omitted finding of a rule counts with; by default the rule's own.</param>
-    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null)
+    /// <param name="subject">What the check is on; a pull request by default.</param>
+    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null, CheckSubject? subject = null)
     {
         omittedSeverity ??= DefaultSeverity;
+        subject ??= CheckSubject.PullRequest;
         var all = files.SelectMany(f => f.Findings.Select(x => (f.Path, Finding: x))).OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start).ToList();
         var omitted = files.SelectMany(f => f.Omitted).Where(o => o.Count > 0).ToList();
         int omittedCount = omitted.Sum(o => o.Count);
@@ -51,7 +53,7 @@ public static class CheckSummary
         var conclusion = errors > 0 ? conclusionOnError : CheckConclusion.Success;
 
         string title = files.Count == 0
-            ? "No Dockerfile changed"
+            ? subject == CheckSubject.PullRequest ? "No Dockerfile changed" : "No Dockerfile"
             : all.Count + omittedCount == 0
                 ? $"No problems in {Plural(files.Count, "Dockerfile")}"
                 : $"{Plural(errors, "error")}, {Plural(warnings, "warning")}, {Plural(notices, "notice")} in {Plural(files.Count, "Dockerfile")}";
@@ -85,11 +87,11 @@ public static class CheckSummary
 
         if (files.Count == 0)
         {
-            summary.Append("This pull request changes no Dockerfile, so there is nothing to check.\n");
+            summary.Append(CultureInfo.InvariantCulture, $"This {subject.Noun} {subject.Has} no Dockerfile, so there is nothing to check.\n");
         }
         else if (all.Count + omittedCount == 0)
         {
-            summary.Append("Every changed Dockerfile runs as a non-root user.\n");
+            summary.Append(CultureInfo.InvariantCulture, $"Every {subject.Changed}Dockerfile runs as a non-root user.\n");
         }
         else if (all.Count > 0)
         {

@@ -84,6 +84,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
     public const string FailedTitle = "ReviewBot could not review this pull request";
 
+    public const string FailedCommitTitle = "ReviewBot could not check this commit";
+
     private readonly Func<string, AnalyzerOptions, AnalysisResult> analyze = analyze ?? DockerfileAnalyzer.Analyze;
 
     /// <summary>
@@ -131,12 +133,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// replaces one left in progress), <paramref name="conclusion"/> (failure unless the base opts out), and a
     /// generic reason. For callers that fail before <see cref="ReviewAsync"/> could start (reading the pull request).
     /// </summary>
-    public static async Task FailCheckAsync(PullRequestClient client, PullRequestTarget target, Exception error, CheckConclusion conclusion, ReviewSettings settings, ReviewHooks hooks)
+    /// <param name="subject">What the check is on; a pull request by default.</param>
+    public static async Task FailCheckAsync(PullRequestClient client, PullRequestTarget target, Exception error, CheckConclusion conclusion, ReviewSettings settings, ReviewHooks hooks, CheckSubject? subject = null)
     {
         try
         {
             // Not the review's token: that may be what ran out.
-            await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(conclusion, Classify(error), settings), CancellationToken.None).ConfigureAwait(false);
+            await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(conclusion, Classify(error), settings, subject ?? CheckSubject.PullRequest), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception inner)
         {
@@ -184,12 +187,14 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         bool complete = !listed.Truncated && selected.Count <= MaxDockerfiles;
         if (listed.Truncated)
         {
-            notes.Add($"GitHub lists at most {PullRequestClient.MaxListedFiles} files of a pull request; Dockerfiles beyond those were not checked.");
+            notes.Add(source.Subject == CheckSubject.PullRequest
+                ? $"GitHub lists at most {PullRequestClient.MaxListedFiles} files of a pull request; Dockerfiles beyond those were not checked."
+                : $"GitHub cut this {source.Subject.Noun}'s tree listing off; Dockerfiles beyond it were not checked.");
         }
 
         if (selected.Count > MaxDockerfiles)
         {
-            notes.Add($"This pull request changes {selected.Count} Dockerfiles; ReviewBot checks at most {MaxDockerfiles} per pull request, so {Paths(selected.Skip(MaxDockerfiles).Select(f => f.Path))} were not checked.");
+            notes.Add($"This {source.Subject.Noun} {source.Subject.Has} {selected.Count} Dockerfiles; ReviewBot checks at most {MaxDockerfiles} per {source.Subject.Noun}, so {Paths(selected.Skip(MaxDockerfiles).Select(f => f.Path))} were not checked.");
         }
 
         var analyzerOptions = config.ToAnalyzerOptions();
@@ -336,22 +341,23 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// The failed check: a plain title and a generic reason. Exception text stays in the caller's logs: it may
     /// carry request details, and the check's output is public on public repositories.
     /// </summary>
-    private static CheckRunPlan FailedCheck(CheckConclusion conclusion, Why why, ReviewSettings settings)
+    private static CheckRunPlan FailedCheck(CheckConclusion conclusion, Why why, ReviewSettings settings, CheckSubject subject)
     {
+        string run = subject.Run;
         string reason = why switch
         {
-            Why.OverBudget => $"The review took longer than ReviewBot allows one review ({settings.TimeBudget.TotalMinutes:0.#} minutes).",
-            Why.RateLimited => "GitHub's rate limit asked ReviewBot to wait longer than one review may take.",
+            Why.OverBudget => $"The {run} took longer than ReviewBot allows one {run} ({settings.TimeBudget.TotalMinutes:0.#} minutes).",
+            Why.RateLimited => $"GitHub's rate limit asked ReviewBot to wait longer than one {run} may take.",
             Why.GitHub => "GitHub did not answer ReviewBot's requests as expected.",
             _ => "ReviewBot ran into an internal error.",
         };
         string next = settings.RetriedAutomatically
-            ? "ReviewBot tries again by itself; a successful review replaces this result. You can also re-run this check."
+            ? $"ReviewBot tries again by itself; a successful {run} replaces this result. You can also re-run this check."
             : "Re-run this check to try again.";
         string optOut = conclusion == CheckConclusion.Neutral
-            ? $"This check is neutral rather than failing because `{RepositoryConfig.RepositoryPath}` on the base branch sets `check.on_error: neutral`."
-            : $"Until a review finishes, this check fails: nothing was verified. (`check.on_error: neutral` in `{RepositoryConfig.RepositoryPath}` on the base branch makes it neutral instead.)";
-        return new CheckRunPlan(conclusion, FailedTitle, $"{reason} The details are in ReviewBot's logs.\n\n{next}\n\n{optOut}\n", []);
+            ? $"This check is neutral rather than failing because `{RepositoryConfig.RepositoryPath}` {subject.ConfigAt} sets `check.on_error: neutral`."
+            : $"Until a {run} finishes, this check fails: nothing was verified. (`check.on_error: neutral` in `{RepositoryConfig.RepositoryPath}` {subject.ConfigAt} makes it neutral instead.)";
+        return new CheckRunPlan(conclusion, subject == CheckSubject.PullRequest ? FailedTitle : FailedCommitTitle, $"{reason} The details are in ReviewBot's logs.\n\n{next}\n\n{optOut}\n", []);
     }
 
     /// <summary>Paths as code spans, the first <see cref="MaxPathsNamed"/> of them; a pull request's paths are its author's text.</summary>

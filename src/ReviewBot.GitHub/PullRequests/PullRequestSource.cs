@@ -13,6 +13,9 @@ public interface IPullRequestSource
     /// <summary>Where the config was read from, for notes (e.g. <c>.github/reviewbot.yml on main</c>).</summary>
     string ConfigLabel { get; }
 
+    /// <summary>What the files are of, for notes: a pull request's changes unless the source says otherwise.</summary>
+    Checks.CheckSubject Subject => Checks.CheckSubject.PullRequest;
+
     /// <summary>The changed files; <see cref="ChangedFiles.Truncated"/> when the list was cut off (GitHub's 3000).</summary>
     Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken);
 

@@ -36,6 +36,9 @@ public sealed record ReviewPlanOptions
 
     public int MaxInlineComments { get; init; } = MaxInlineCommentsPerReview;
 
+    /// <summary>What the check speaks of: a pull request, or a commit of the default branch.</summary>
+    public Checks.CheckSubject Subject { get; init; } = Checks.CheckSubject.PullRequest;
+
     /// <summary>The repository's per-rule severities (config <c>rules.severity</c>): they also weigh findings the engine's cap left out.</summary>
     public ImmutableDictionary<string, Severity> SeverityOverrides { get; init; } = ImmutableDictionary.Create<string, Severity>(StringComparer.OrdinalIgnoreCase);
 

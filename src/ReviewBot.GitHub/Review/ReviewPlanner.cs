@@ -47,7 +47,8 @@ public static class ReviewPlanner
             [.. files.Select(f => new CheckSummary.FileFindings(f.Path, f.Analysis.Findings, f.Analysis.Diagnostics) { Omitted = f.Analysis.Omitted })],
             options.ConclusionOnError,
             options.Notes,
-            ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId));
+            ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId),
+            options.Subject);
 
         var fileLevel = fileComments.ToImmutable();
         return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
