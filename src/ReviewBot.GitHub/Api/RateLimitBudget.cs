@@ -55,16 +55,8 @@ public sealed class RateLimitBudget(TimeProvider time)
     public TimeSpan? BackgroundWait()
     {
         var now = time.GetUtcNow();
-        TimeSpan? wait = null;
-        foreach (var resource in BackgroundResources)
-        {
-            if (Last(resource) is { } o && o.Remaining < o.Reserve && o.Reset - now is var left && (wait is null || left > wait))
-            {
-                wait = left;
-            }
-        }
-
-        return wait;
+        var waits = BackgroundResources.Select(Last).Where(o => o is { } x && x.Remaining < x.Reserve).Select(o => o!.Value.Reset - now).ToList();
+        return waits.Count == 0 ? null : waits.Max();
     }
 
     /// <summary>

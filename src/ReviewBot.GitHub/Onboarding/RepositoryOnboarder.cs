@@ -231,11 +231,13 @@ public static partial class RepositoryOnboarder
 
         string comment = $"Closing: nothing on the default branch runs as root any more (as of {head}), so these fixes are not needed. "
             + $"ReviewBot deleted its branch `{OnboardingPlan.Branch}`.";
-        await github.ClosePullRequestAsync(owner, repo, open.Number, comment, open.Body.Insert(OnboardingPlan.Marker.Length + 1, ClosedMarker + "\n"), cancellationToken).ConfigureAwait(false);
+        // Right under the marker, whatever line ends the body has (one edited on GitHub's site has \r\n).
+        string closedBody = OnboardingPlan.Marker + "\n" + ClosedMarker + open.Body[OnboardingPlan.Marker.Length..];
+        await github.ClosePullRequestAsync(owner, repo, open.Number, comment, closedBody, cancellationToken).ConfigureAwait(false);
         return new(OnboardingOutcome.Closed, $"#{open.Number} closed: its fixes are on {head} already", PullRequest: open.Number);
     }
 
-    private static bool ClosedByUs(string body) => body.AsSpan(OnboardingPlan.Marker.Length).TrimStart('\n').StartsWith(ClosedMarker, StringComparison.Ordinal);
+    private static bool ClosedByUs(string body) => body.AsSpan(OnboardingPlan.Marker.Length).TrimStart("\r\n").StartsWith(ClosedMarker, StringComparison.Ordinal);
 
     /// <summary>Which fixes a pull request carries: the same files changed to the same text give the same id.</summary>
     public static string FindingsId(OnboardingPlan plan)
