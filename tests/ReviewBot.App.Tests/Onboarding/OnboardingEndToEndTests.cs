@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewBot.App.Hosting;
+using ReviewBot.App.Queue;
 using ReviewBot.GitHub.Onboarding;
 using WireMock.Logging;
 using WireMock.Matchers;
@@ -143,6 +146,47 @@ public sealed class OnboardingEndToEndTests : IDisposable
         Assert.Equal(
             new Dictionary<string, int> { ["clean-repo"] = 4, ["root-repo"] = 12, ["open-repo"] = 5, ["closed-repo"] = 5, ["(installation)"] = 1, ["(app)"] = perRepository["(app)"] },
             perRepository);
+    }
+
+    [Fact]
+    public async Task Installing_on_500_repositories_queues_one_item_inside_the_delivery()
+    {
+        var created = OnboardingRouterTests.Example("installation", "created");
+        var template = created["repositories"]![0]!;
+        created["repositories"] = new JsonArray([.. Enumerable.Range(0, 500).Select(i => Repository(template, $"repo-{i}", i))]);
+        github.StubJson("GET", GitHubFake.Api + "/installation/repositories", """{"total_count":0,"repositories":[]}""");
+        var counted = new CountingQueue();
+        using var host = new AppHost(github, new Dictionary<string, string?> { ["Onboarding:Enabled"] = "true" },
+            services => services.AddKeyedSingleton<IWorkQueue>(QueueServiceExtensions.StorageKey, (sp, _) => counted.Wrap(sp)));
+
+        var response = await host.PostWebhookAsync("installation", created);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var item = Assert.Single(counted.Enqueued);
+        Assert.Equal((WorkKind.OnboardInstallation, (IReadOnlyList<string>?)null), (item.Kind, item.Repositories));
+    }
+
+    /// <summary>The App's in-memory queue, recording what is enqueued.</summary>
+    private sealed class CountingQueue
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<WorkItem> Enqueued { get; } = new();
+
+        public IWorkQueue Wrap(IServiceProvider services) => new Recording(this, ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(services));
+
+        private sealed class Recording(CountingQueue owner, IWorkQueue inner) : IWorkQueue
+        {
+            public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
+            {
+                owner.Enqueued.Enqueue(item);
+                return inner.EnqueueAsync(item, cancellationToken);
+            }
+
+            public Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken) => inner.ScheduleAsync(item, delay, cancellationToken);
+
+            public Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken) => inner.DequeueAsync(cancellationToken);
+
+            public Task<int> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
+        }
     }
 
     private static string RepoPath(string name) => $"{GitHubFake.Api}/repos/{Account}/{name}";
