@@ -47,20 +47,34 @@ public sealed partial class OnboardInstallationRunner(
             (names, more) = (page.FullNames, page.More);
         }
 
+        int queued = 0;
         foreach (var fullName in names)
         {
-            // GitHub's answer becomes keys and URL segments like a payload's does: the same check.
-            var parts = WebhookRouter.FullName(fullName).Split('/');
+            // GitHub's answer becomes keys and URL segments like a payload's does: the same check. A name that fails
+            // it is skipped, not retried: the same page would fail the same way until it was dead-lettered.
+            string[] parts;
+            try
+            {
+                parts = WebhookRouter.FullName(fullName).Split('/');
+            }
+            catch (FormatException)
+            {
+                OnboardingTelemetry.RecordSkipped("name");
+                NotAName(logger, item.Owner, item.PullNumber);
+                continue;
+            }
+
             await queue.EnqueueAsync(new WorkItem(item.DeliveryId, item.InstallationId, parts[0], parts[1], 0, "", item.Reason, Kind: WorkKind.Onboard), cancellationToken).ConfigureAwait(false);
+            queued++;
         }
 
-        OnboardingTelemetry.Queued.Add(names.Count);
+        OnboardingTelemetry.Queued.Add(queued);
         if (more && item.PullNumber < MaxPages)
         {
             await queue.EnqueueAsync(item with { PullNumber = item.PullNumber + 1 }, cancellationToken).ConfigureAwait(false);
         }
 
-        Queued(logger, item.Owner, item.PullNumber, names.Count, more);
+        Queued(logger, item.Owner, item.PullNumber, queued, more);
         return RunOutcome.Reviewed;
     }
 
@@ -72,6 +86,9 @@ public sealed partial class OnboardInstallationRunner(
 
     [LoggerMessage(2112, LogLevel.Information, "Onboarding {Account}: onboarding is off; nothing queued")]
     private static partial void Off(ILogger logger, string account);
+
+    [LoggerMessage(2113, LogLevel.Warning, "Onboarding {Account}: page {Page} named a repository that is not a GitHub name; skipped")]
+    private static partial void NotAName(ILogger logger, string account, int page);
 }
 
 /// <summary>The installation's repositories over the App's pooled client, on the installation's token.</summary>

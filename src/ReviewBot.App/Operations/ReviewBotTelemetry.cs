@@ -33,15 +33,19 @@ public static class ReviewBotTelemetry
 
     /// <summary>
     /// The scope every log line of one work item carries: a review names its pull request and head, a branch check
-    /// its branch and commit (it has no pull request), onboarding its repository only.
+    /// its branch and commit (it has no pull request), onboarding its repository, an installation's fan-out its account and page.
     /// </summary>
     public static Dictionary<string, object?> Scope(WorkItem item)
     {
-        var scope = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var scope = new Dictionary<string, object?>(StringComparer.Ordinal) { ["DeliveryId"] = item.DeliveryId };
+        if (item.Kind == WorkKind.OnboardInstallation)
         {
-            ["DeliveryId"] = item.DeliveryId,
-            ["Repository"] = $"{item.Owner}/{item.Repo}",
-        };
+            scope["Account"] = item.Owner;
+            scope["Page"] = item.PullNumber;
+            return scope;
+        }
+
+        scope["Repository"] = $"{item.Owner}/{item.Repo}";
         switch (item.Kind)
         {
             case WorkKind.Review:

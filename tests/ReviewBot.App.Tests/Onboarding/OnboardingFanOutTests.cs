@@ -50,6 +50,24 @@ public sealed class OnboardingFanOutTests
         Assert.Empty(outcome.Pages);
     }
 
+    [Fact]
+    public async Task A_listed_name_that_is_not_GitHubs_is_skipped_and_the_rest_of_the_page_queued()
+    {
+        var queue = new CrashingQueue(new InMemoryWorkQueue(Options.Create(new WorkerOptions()), TimeProvider.System), crashAtEnqueue: int.MaxValue);
+        var runner = new OnboardInstallationRunner(new FixedLister(["acme/ok", "acme/<img>", "../x", "acme/fine"]), queue, Options.Create(new OnboardingOptions { Enabled = true }), NullLogger<OnboardInstallationRunner>.Instance);
+
+        await runner.RunAsync(new WorkItem("delivery-3", Installation, "acme", "", 1, "", "installation.created", Kind: WorkKind.OnboardInstallation), 1, default);
+
+        Assert.Equal(["acme/ok", "acme/fine"], queue.Enqueued.Select(i => $"{i.Owner}/{i.Repo}"));
+        Assert.All(queue.Enqueued, i => Assert.Equal((WorkKind.Onboard, "delivery-3", Installation), (i.Kind, i.DeliveryId, i.InstallationId)));
+    }
+
+    private sealed class FixedLister(IReadOnlyList<string> names) : IInstallationRepositoryLister
+    {
+        public Task<InstallationRepositoryPage> ListPageAsync(long installationId, int page, CancellationToken cancellationToken) =>
+            Task.FromResult(new InstallationRepositoryPage(names, false));
+    }
+
     private static async Task<(CountingGitHub Github, ConcurrentQueue<int> Pages)> RunAsync(CrashingQueue storage, WorkItem fanOut)
     {
         var state = new InMemoryStateStore(TimeProvider.System);
