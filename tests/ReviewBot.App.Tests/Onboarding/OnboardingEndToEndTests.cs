@@ -164,6 +164,7 @@ public sealed class OnboardingEndToEndTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var item = Assert.Single(counted.Enqueued);
         Assert.Equal((WorkKind.OnboardInstallation, (IReadOnlyList<string>?)null), (item.Kind, item.Repositories));
+        Assert.Null(await host.Services.GetRequiredService<ReviewBot.App.State.IStateStore>().GetPullRequestAsync(item.PullRequestKey, default)); // no head to record
     }
 
     /// <summary>The App's in-memory queue, recording what is enqueued.</summary>
