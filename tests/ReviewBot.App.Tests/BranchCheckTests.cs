@@ -132,4 +132,16 @@ public sealed class BranchCheckTests : IDisposable
 
         Assert.Equal((WorkKind.BranchCheck, Commit, "master", 1L), (item.Kind, item.HeadSha, item.BaseRef, item.InstallationId));
     }
+
+    [Fact]
+    public void A_branch_check_is_logged_and_traced_as_a_branch_and_a_commit_never_a_pull_request()
+    {
+        var item = Assert.Single(WebhookRouter.Route("push", "d-1", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work);
+
+        var scope = ReviewBot.App.Operations.ReviewBotTelemetry.Scope(item);
+
+        Assert.Equal(("master", Commit), (scope["Branch"], scope["CommitSha"]));
+        Assert.DoesNotContain("PullRequest", scope.Keys);
+        Assert.Equal("branch-check", ReviewBot.App.Operations.ReviewBotTelemetry.SpanName(item.Kind));
+    }
 }

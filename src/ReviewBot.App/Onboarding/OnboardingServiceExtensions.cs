@@ -16,6 +16,8 @@ internal static class OnboardingServiceExtensions
         services.AddSingleton<WritePacer>();
         services.AddKeyedScoped<Worker.IWorkRunner, OnboardingRunner>(Queue.WorkKind.Onboard);
         services.TryAddSingleton<IOnboardingGitHubFactory, GitHubOnboardingFactory>();
+        services.AddKeyedScoped<Worker.IWorkRunner, OnboardInstallationRunner>(Queue.WorkKind.OnboardInstallation);
+        services.TryAddSingleton<IInstallationRepositoryLister, GitHubInstallationRepositoryLister>();
         return services;
     }
 

@@ -31,25 +31,64 @@ public static class ReviewBotTelemetry
     public static readonly Histogram<double> GitHubDuration = Meter.CreateHistogram<double>(
         "reviewbot.github.duration", "s", "Latency of HTTP requests to the GitHub API");
 
-    /// <summary>The scope every log line of one work item carries.</summary>
-    public static Dictionary<string, object?> Scope(WorkItem item) => new(StringComparer.Ordinal)
+    /// <summary>
+    /// The scope every log line of one work item carries: a review names its pull request and head, a branch check
+    /// its branch and commit (it has no pull request), onboarding its repository, an installation's fan-out its account and page.
+    /// </summary>
+    public static Dictionary<string, object?> Scope(WorkItem item)
     {
-        ["DeliveryId"] = item.DeliveryId,
-        ["Repository"] = $"{item.Owner}/{item.Repo}",
-        ["PullRequest"] = item.PullNumber,
-        ["HeadSha"] = item.HeadSha,
-    };
+        var scope = new Dictionary<string, object?>(StringComparer.Ordinal) { ["DeliveryId"] = item.DeliveryId };
+        if (item.Kind == WorkKind.OnboardInstallation)
+        {
+            scope["Account"] = item.Owner;
+            scope["Page"] = item.PullNumber;
+            return scope;
+        }
 
-    /// <summary>Starts the trace span of one review run.</summary>
+        scope["Repository"] = $"{item.Owner}/{item.Repo}";
+        switch (item.Kind)
+        {
+            case WorkKind.Review:
+                scope["PullRequest"] = item.PullNumber;
+                scope["HeadSha"] = item.HeadSha;
+                break;
+            case WorkKind.BranchCheck:
+                scope["Branch"] = item.BaseRef;
+                scope["CommitSha"] = item.HeadSha;
+                break;
+        }
+
+        return scope;
+    }
+
+    /// <summary>Starts the trace span of one work item's run, named for its kind ("review", "branch-check", …).</summary>
     public static Activity? StartReview(WorkItem item, int attempt)
     {
-        var activity = Source.StartActivity("review", ActivityKind.Consumer);
+        var activity = Source.StartActivity(SpanName(item.Kind), ActivityKind.Consumer);
         activity?.SetTag("github.delivery", item.DeliveryId)
             .SetTag("github.repository", $"{item.Owner}/{item.Repo}")
-            .SetTag("github.pull_request", item.PullNumber)
             .SetTag("reviewbot.attempt", attempt);
+        switch (item.Kind)
+        {
+            case WorkKind.Review:
+                activity?.SetTag("github.pull_request", item.PullNumber);
+                break;
+            case WorkKind.BranchCheck:
+                activity?.SetTag("github.branch", item.BaseRef).SetTag("github.commit", item.HeadSha);
+                break;
+        }
+
         return activity;
     }
+
+    /// <summary>The span name per kind: a branch check is about a commit, never a pull request.</summary>
+    public static string SpanName(WorkKind kind) => kind switch
+    {
+        WorkKind.BranchCheck => "branch-check",
+        WorkKind.Onboard => "onboard",
+        WorkKind.OnboardInstallation => "onboard-installation",
+        _ => "review",
+    };
 
     public static void RecordRun(string outcome, TimeSpan elapsed)
     {

@@ -17,6 +17,15 @@ public enum WorkKind
     /// (<see cref="WorkItem.HeadSha"/> is empty, <see cref="WorkItem.PullNumber"/> 0).
     /// </summary>
     Onboard,
+
+    /// <summary>
+    /// Fan an installation event out into one <see cref="Onboard"/> item per repository, in the worker rather than in
+    /// the webhook request (GitHub gives a delivery 10 s; an organisation has hundreds of repositories).
+    /// <see cref="WorkItem.Owner"/> is the installation's account; <see cref="WorkItem.Repositories"/> the repositories
+    /// the payload named, or null to list the installation's repositories, <see cref="WorkItem.PullNumber"/> being
+    /// the page of that list (from 1) this item queues.
+    /// </summary>
+    OnboardInstallation,
 }
 
 /// <summary>
@@ -36,6 +45,8 @@ public enum WorkKind
 /// <param name="Draft">Whether the pull request is a draft, when the webhook payload had it.</param>
 /// <param name="Kind">What to do; absent from older messages, which were all reviews. For
 /// <see cref="WorkKind.BranchCheck"/>, <paramref name="BaseRef"/> is the branch pushed to.</param>
+/// <param name="Repositories">For <see cref="WorkKind.OnboardInstallation"/>: "owner/name" of the repositories to
+/// onboard, when the payload named few enough to carry (see <c>WebhookRouter.MaxCarriedRepositories</c>).</param>
 public sealed record WorkItem(
     string DeliveryId,
     long InstallationId,
@@ -46,7 +57,8 @@ public sealed record WorkItem(
     string Reason,
     string? BaseRef = null,
     bool? Draft = null,
-    WorkKind Kind = WorkKind.Review)
+    WorkKind Kind = WorkKind.Review,
+    IReadOnlyList<string>? Repositories = null)
 {
     /// <summary>
     /// Key that orders work: per pull request, or per branch for branch checks (a newer push to the branch
@@ -56,6 +68,8 @@ public sealed record WorkItem(
     {
         WorkKind.BranchCheck => $"{Owner}/{Repo}@{BaseRef}".ToLowerInvariant(),
         WorkKind.Onboard => $"{Owner}/{Repo}!onboard".ToLowerInvariant(),
+        // Per page: each page is its own unit of work, so a retried page's copies are dropped, not the next page.
+        WorkKind.OnboardInstallation => $"{Owner}!installation-{InstallationId}/{PullNumber}".ToLowerInvariant(),
         _ => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant(),
     };
 }

@@ -116,7 +116,13 @@ internal static partial class WebhookEndpoint
         // is taken; the copy it queues is dropped by the DeduplicatingWorkQueue if the first copy was queued.
         foreach (var item in decision.Work)
         {
-            await PullRequestStates.RequestAsync(state, item, context.RequestAborted);
+            // The newest head asked for supersedes older reviews and branch checks; onboarding reads the default
+            // branch when it runs, so its items have no head to record (and a delivery spares the store's round trip).
+            if (item.Kind is WorkKind.Review or WorkKind.BranchCheck)
+            {
+                await PullRequestStates.RequestAsync(state, item, context.RequestAborted);
+            }
+
             try
             {
                 await queue.EnqueueAsync(item, context.RequestAborted);

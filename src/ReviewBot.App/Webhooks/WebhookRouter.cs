@@ -98,9 +98,19 @@ public static partial class WebhookRouter
     }
 
     /// <summary>
-    /// installation.created and installation_repositories.added: each selected repository becomes one work item
-    /// (its default branch is read when it runs). An installation that was not granted <c>contents: write</c> is
-    /// skipped here, once, with a log line and a metric: its runs could only fail and retry.
+    /// Repositories an <see cref="WorkKind.OnboardInstallation"/> item carries from an installation_repositories.added
+    /// payload: one page of GitHub's list. Full names are at most 140 characters (39 for a login, 100 for a name), so
+    /// 100 of them take about 15 KB of the 64 KiB an Azure queue message holds. Longer lists are read from GitHub.
+    /// </summary>
+    public const int MaxCarriedRepositories = 100;
+
+    /// <summary>
+    /// installation.created and installation_repositories.added become ONE <see cref="WorkKind.OnboardInstallation"/>
+    /// item, whatever the number of repositories: the worker fans it out, page by page, so the delivery is answered in
+    /// time. installation.created lists the installation's repositories from GitHub (that also covers
+    /// <c>repository_selection: all</c>); .added carries the repositories it added when they fit in a message. An
+    /// installation that was not granted <c>contents: write</c> is skipped here, once, with a log line and a metric:
+    /// its runs could only fail and retry.
     /// </summary>
     private static WebhookDecision Onboarding(string eventName, string action, string deliveryId, long installationId, JsonElement installation, JsonElement payload, bool enabled)
     {
@@ -127,29 +137,40 @@ public static partial class WebhookRouter
             return WebhookDecision.Ignore("the installation was not granted contents: write; onboarding skipped");
         }
 
-        var items = new List<WorkItem>();
+        string account = Name(installation.TryGetProperty("account", out var a) ? Str(a, "login") : null, "account");
+        var named = new List<string>();
         if (payload.TryGetProperty(list, out var repositories) && repositories.ValueKind == JsonValueKind.Array)
         {
             foreach (var repository in repositories.EnumerateArray())
             {
-                // full_name is "owner/name"; the selected repositories all belong to the installation's account.
-                var parts = (Str(repository, "full_name") ?? "").Split('/');
-                if (parts.Length != 2)
-                {
-                    throw new FormatException("A repository's full name is not owner/name.");
-                }
-
-                items.Add(new WorkItem(deliveryId, installationId, Name(parts[0], "owner"), Name(parts[1], "repository name"), 0, "", reason, Kind: WorkKind.Onboard));
+                named.Add(FullName(Str(repository, "full_name")));
             }
         }
 
-        if (items.Count == 0)
+        bool listAll = eventName == "installation" && (named.Count > 0 || Str(installation, "repository_selection") == "all");
+        if (!listAll && named.Count == 0)
         {
             return WebhookDecision.Ignore("no repository was listed");
         }
 
-        ReviewBot.App.Onboarding.OnboardingTelemetry.Queued.Add(items.Count);
-        return new(items, null);
+        // Carried only when the payload's list is the whole answer and fits; otherwise the worker reads it from GitHub.
+        IReadOnlyList<string>? carried = !listAll && named.Count <= MaxCarriedRepositories ? named : null;
+        return new([new WorkItem(deliveryId, installationId, account, "", 1, "", reason, Kind: WorkKind.OnboardInstallation, Repositories: carried)], null);
+    }
+
+    /// <summary>
+    /// A repository's "owner/name" as GitHub names them (a payload's full_name, or the API's list); anything else is a
+    /// <see cref="FormatException"/>, since both parts become keys and URL segments.
+    /// </summary>
+    public static string FullName(string? fullName)
+    {
+        var parts = (fullName ?? "").Split('/');
+        if (parts.Length != 2)
+        {
+            throw new FormatException("A repository's full name is not owner/name.");
+        }
+
+        return $"{Name(parts[0], "owner")}/{Name(parts[1], "repository name")}";
     }
 
     private static WebhookDecision FromPullRequests(JsonElement source, string? headSha, string deliveryId, long installationId, string owner, string repo, string reason)

@@ -20,7 +20,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
         var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
-            WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+            BranchCheckLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
             return RunOutcome.Superseded;
         }
 
@@ -40,19 +40,29 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            WorkerLog.RunFailed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
+            BranchCheckLog.Failed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
             throw;
         }
     }
 
     private sealed class Hooks(WorkItem item, ILogger logger) : ReviewHooks
     {
-        public override void CheckNotClosed(Exception exception) => WorkerLog.CheckNotClosed(logger, item.PullRequestKey, exception);
+        public override void CheckNotClosed(Exception exception) => BranchCheckLog.CheckNotClosed(logger, item.PullRequestKey, item.HeadSha, exception);
     }
 }
 
+/// <summary>Branch check log messages: a branch and a commit, never a pull request (a push has none).</summary>
 internal static partial class BranchCheckLog
 {
-    [LoggerMessage(2101, LogLevel.Information, "{Branch} at {CommitSha}: branch check {Conclusion} with {Annotations} annotations")]
+    [LoggerMessage(2201, LogLevel.Information, "{Branch} at {CommitSha}: branch check {Conclusion} with {Annotations} annotations")]
     public static partial void Checked(ILogger logger, string branch, string commitSha, int annotations, string conclusion);
+
+    [LoggerMessage(2202, LogLevel.Information, "{Branch}: commit {CommitSha} superseded by a newer push, {LatestSha}; not checked")]
+    public static partial void Superseded(ILogger logger, string branch, string commitSha, string latestSha);
+
+    [LoggerMessage(2203, LogLevel.Error, "{Branch} at {CommitSha}: branch check failed ({Error})")]
+    public static partial void Failed(ILogger logger, string branch, string commitSha, string error, Exception exception);
+
+    [LoggerMessage(2204, LogLevel.Error, "{Branch} at {CommitSha}: the branch check run could not be closed")]
+    public static partial void CheckNotClosed(ILogger logger, string branch, string commitSha, Exception exception);
 }

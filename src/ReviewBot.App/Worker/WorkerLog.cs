@@ -18,9 +18,10 @@ internal static partial class WorkerLog
     [LoggerMessage(2005, LogLevel.Error, "{PullRequest}: the check run could not be closed")]
     public static partial void CheckNotClosed(ILogger logger, string pullRequest, Exception exception);
 
-    [LoggerMessage(2006, LogLevel.Warning, "{PullRequest}: attempt {Attempt} failed; tried again in {Delay}")]
-    public static partial void Retrying(ILogger logger, string pullRequest, int attempt, TimeSpan delay);
+    // Retrying and DeadLettered are the worker's, for every kind: {Work} is a pull request, a branch, or a repository to onboard.
+    [LoggerMessage(2006, LogLevel.Warning, "{Work}: attempt {Attempt} failed; tried again in {Delay}")]
+    public static partial void Retrying(ILogger logger, string work, int attempt, TimeSpan delay);
 
-    [LoggerMessage(2007, LogLevel.Error, "{PullRequest}: gave up after {Attempt} attempts; dead-lettered")]
-    public static partial void DeadLettered(ILogger logger, string pullRequest, int attempt);
+    [LoggerMessage(2007, LogLevel.Error, "{Work}: gave up after {Attempt} attempts; dead-lettered")]
+    public static partial void DeadLettered(ILogger logger, string work, int attempt);
 }

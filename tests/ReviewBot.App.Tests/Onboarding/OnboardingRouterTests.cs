@@ -20,25 +20,66 @@ public sealed class OnboardingRouterTests
         WebhookRouter.Route(eventName, "d-1", JsonSerializer.SerializeToElement(payload), onboarding);
 
     [Fact]
-    public void Installation_created_queues_each_selected_repository_once()
+    public void Installation_created_queues_one_item_that_lists_the_installations_repositories_whatever_their_number()
     {
         var payload = Example("installation", "created");
-        payload["repositories"]!.AsArray().Add(new JsonObject { ["full_name"] = "Codertocat/api", ["name"] = "api" });
+        for (int i = 0; i < 500; i++)
+        {
+            payload["repositories"]!.AsArray().Add(new JsonObject { ["full_name"] = $"Codertocat/repo-{i}", ["name"] = $"repo-{i}" });
+        }
 
-        var work = Route("installation", payload).Work;
+        var item = Assert.Single(Route("installation", payload).Work);
 
-        Assert.Equal(["Codertocat/Hello-World", "Codertocat/api"], work.Select(w => $"{w.Owner}/{w.Repo}"));
-        Assert.All(work, w => Assert.Equal((WorkKind.Onboard, payload["installation"]!["id"]!.GetValue<long>(), 0, ""), (w.Kind, w.InstallationId, w.PullNumber, w.HeadSha)));
-        Assert.Equal(2, work.Select(w => w.PullRequestKey).Distinct().Count());
+        Assert.Equal((WorkKind.OnboardInstallation, payload["installation"]!["id"]!.GetValue<long>(), "Codertocat", 1), (item.Kind, item.InstallationId, item.Owner, item.PullNumber));
+        Assert.Null(item.Repositories); // read from GET /installation/repositories, page by page
     }
 
     [Fact]
-    public void Repositories_added_to_an_installation_are_queued()
+    public void An_all_repositories_installation_is_listed_even_when_the_payload_names_none()
     {
-        var work = Route("installation_repositories", Example("installation_repositories", "added")).Work;
+        var payload = Example("installation", "created");
+        payload["installation"]!["repository_selection"] = "all";
+        payload["repositories"] = new JsonArray();
 
-        var item = Assert.Single(work);
-        Assert.Equal(("Codertocat", "Space", "installation_repositories.added"), (item.Owner, item.Repo, item.Reason));
+        var item = Assert.Single(Route("installation", payload).Work);
+
+        Assert.Equal((WorkKind.OnboardInstallation, (IReadOnlyList<string>?)null), (item.Kind, item.Repositories));
+    }
+
+    [Fact]
+    public void Repositories_added_to_an_installation_are_carried_in_one_item()
+    {
+        var item = Assert.Single(Route("installation_repositories", Example("installation_repositories", "added")).Work);
+
+        Assert.Equal((WorkKind.OnboardInstallation, "Codertocat", "installation_repositories.added"), (item.Kind, item.Owner, item.Reason));
+        Assert.Equal(["Codertocat/Space"], item.Repositories!);
+    }
+
+    [Fact]
+    public void More_repositories_added_than_a_message_carries_are_listed_instead()
+    {
+        var payload = Example("installation_repositories", "added");
+        var added = payload["repositories_added"]!.AsArray();
+        for (int i = 0; i < WebhookRouter.MaxCarriedRepositories; i++)
+        {
+            added.Add(new JsonObject { ["full_name"] = $"Codertocat/repo-{i}", ["name"] = $"repo-{i}" });
+        }
+
+        var item = Assert.Single(Route("installation_repositories", payload).Work);
+
+        Assert.Null(item.Repositories);
+    }
+
+    [Fact]
+    public void The_largest_carried_list_fits_an_azure_queue_message()
+    {
+        var names = Enumerable.Range(0, WebhookRouter.MaxCarriedRepositories).Select(i => new string('o', 39) + "/" + new string('r', 96) + i.ToString("D4")).ToList();
+        var item = new WorkItem(Guid.NewGuid().ToString(), long.MaxValue, new string('o', 39), "", 1, "", "installation_repositories.added", Kind: WorkKind.OnboardInstallation, Repositories: names);
+
+        var text = ReviewBot.App.Azure.WorkItemMessage.Serialize(item);
+
+        Assert.Equal(names, ReviewBot.App.Azure.WorkItemMessage.TryDeserialize(text, out _)!.Repositories!);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(text) < 64 * 1024 / 2, $"{text.Length} bytes");
     }
 
     [Fact]

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Queue;
+using ReviewBot.App.Webhooks;
+using ReviewBot.App.Worker;
+using ReviewBot.GitHub.Api;
+
+namespace ReviewBot.App.Onboarding;
+
+/// <summary>The repositories an installation can reach, a page at a time.</summary>
+public interface IInstallationRepositoryLister
+{
+    /// <param name="page">From 1.</param>
+    Task<InstallationRepositoryPage> ListPageAsync(long installationId, int page, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Runs an <see cref="WorkKind.OnboardInstallation"/> item: queues one <see cref="WorkKind.Onboard"/> item per
+/// repository of one page (the repositories the item carries, or a page of GET /installation/repositories), then the
+/// item for the next page. Every item it queues carries the webhook's delivery id, so running a page again (a retry
+/// after a crash halfway) queues only copies, which the <see cref="DeduplicatingWorkQueue"/> drops: no repository is
+/// onboarded twice for one delivery, and a page is never more than 100 messages of work in one run.
+/// </summary>
+public sealed partial class OnboardInstallationRunner(
+    IInstallationRepositoryLister lister,
+    IWorkQueue queue,
+    IOptions<OnboardingOptions> options,
+    ILogger<OnboardInstallationRunner> logger) : IWorkRunner
+{
+    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            OnboardingTelemetry.RecordSkipped("off");
+            Off(logger, item.Owner);
+            return RunOutcome.Skipped;
+        }
+
+        IReadOnlyList<string> names;
+        bool more = false;
+        if (item.Repositories is { } carried)
+        {
+            names = carried;
+        }
+        else
+        {
+            var page = await lister.ListPageAsync(item.InstallationId, item.PullNumber, cancellationToken).ConfigureAwait(false);
+            (names, more) = (page.FullNames, page.More);
+        }
+
+        int queued = 0;
+        foreach (var fullName in names)
+        {
+            // GitHub's answer becomes keys and URL segments like a payload's does: the same check. A name that fails
+            // it is skipped, not retried: the same page would fail the same way until it was dead-lettered.
+            string[] parts;
+            try
+            {
+                parts = WebhookRouter.FullName(fullName).Split('/');
+            }
+            catch (FormatException)
+            {
+                OnboardingTelemetry.RecordSkipped("name");
+                NotAName(logger, item.Owner, item.PullNumber);
+                continue;
+            }
+
+            await queue.EnqueueAsync(new WorkItem(item.DeliveryId, item.InstallationId, parts[0], parts[1], 0, "", item.Reason, Kind: WorkKind.Onboard), cancellationToken).ConfigureAwait(false);
+            queued++;
+        }
+
+        OnboardingTelemetry.Queued.Add(queued);
+        if (more && item.PullNumber < MaxPages)
+        {
+            await queue.EnqueueAsync(item with { PullNumber = item.PullNumber + 1 }, cancellationToken).ConfigureAwait(false);
+        }
+
+        Queued(logger, item.Owner, item.PullNumber, queued, more);
+        return RunOutcome.Reviewed;
+    }
+
+    /// <summary>Our bound on pages (10,000 repositories), so a list that never ends cannot queue forever.</summary>
+    public const int MaxPages = 100;
+
+    [LoggerMessage(2111, LogLevel.Information, "Onboarding {Account}: page {Page} queued {Count} repositories; more to come: {More}")]
+    private static partial void Queued(ILogger logger, string account, int page, int count, bool more);
+
+    [LoggerMessage(2112, LogLevel.Information, "Onboarding {Account}: onboarding is off; nothing queued")]
+    private static partial void Off(ILogger logger, string account);
+
+    [LoggerMessage(2113, LogLevel.Warning, "Onboarding {Account}: page {Page} named a repository that is not a GitHub name; skipped")]
+    private static partial void NotAName(ILogger logger, string account, int page);
+}
+
+/// <summary>The installation's repositories over the App's pooled client, on the installation's token.</summary>
+internal sealed class GitHubInstallationRepositoryLister(GitHubAppClient app) : IInstallationRepositoryLister
+{
+    public Task<InstallationRepositoryPage> ListPageAsync(long installationId, int page, CancellationToken cancellationToken) =>
+        app.ForInstallation(installationId).ListPageAsync(page, cancellationToken);
+}
