@@ -1,8 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Webhooks;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace ReviewBot.App.Tests;
 
@@ -93,6 +98,55 @@ public sealed class BranchCheckTests : IDisposable
 
         Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Below_the_reserve_kept_for_reviews_a_branch_check_waits_in_the_queue_without_a_failed_check()
+    {
+        // The first check learns the installation's budget from GitHub's headers: 40 of 5,000 left, renewed in 30 minutes.
+        StubTree(("Dockerfile", "100644", "blob"));
+        github.StubContent("Dockerfile", Commit, CleanDockerfile);
+        github.Server.Given(Request.Create().WithPath(TreePath).UsingGet()).AtPriority(1).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json")
+            .WithHeader("x-ratelimit-limit", "5000").WithHeader("x-ratelimit-remaining", "40").WithHeader("x-ratelimit-resource", "core")
+            .WithHeader("x-ratelimit-reset", DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithBody(JsonSerializer.Serialize(new { sha = Commit, tree = new[] { new { path = "Dockerfile", mode = "100644", type = "blob", sha = "0000000000000000000000000000000000000001", size = 10 } }, truncated = false })));
+        var scheduled = new RecordingQueue();
+        using var host = new AppHost(github, services: services => services.AddKeyedSingleton<IWorkQueue>(QueueServiceExtensions.StorageKey, (sp, _) =>
+            scheduled.Over(new InMemoryWorkQueue(sp.GetRequiredService<IOptions<WorkerOptions>>(), TimeProvider.System))));
+        await host.PostWebhookAsync("push", AppHost.Payload("push"));
+        await github.WaitForCompletedCheckAsync();
+        int calls = github.Server.LogEntries.Count();
+
+        await host.PostWebhookAsync("push", AppHost.Payload("push"));
+        var (item, delay) = await scheduled.Next.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((WorkKind.BranchCheck, Commit), (item.Kind, item.HeadSha));
+        Assert.InRange(delay, TimeSpan.FromMinutes(28), TimeSpan.FromMinutes(31));
+        Assert.Equal(calls, github.Server.LogEntries.Count()); // nothing read, no failed check written
+    }
+
+    /// <summary>The in-memory queue, recording what waits for later (a real delay would outlast the test).</summary>
+    private sealed class RecordingQueue
+    {
+        public TaskCompletionSource<(WorkItem Item, TimeSpan Delay)> Next { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IWorkQueue Over(IWorkQueue inner) => new Queue(inner, this);
+
+        private sealed class Queue(IWorkQueue inner, RecordingQueue recorder) : IWorkQueue
+        {
+            public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => inner.EnqueueAsync(item, cancellationToken);
+
+            public Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken) => inner.DequeueAsync(cancellationToken);
+
+            public Task<int> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
+
+            public Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken)
+            {
+                recorder.Next.TrySetResult((item, delay));
+                return Task.CompletedTask;
+            }
+        }
     }
 
     [Fact]

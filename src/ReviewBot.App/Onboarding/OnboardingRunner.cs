@@ -48,7 +48,7 @@ public sealed partial class OnboardingRunner(
         {
             case OnboardingOutcome.Waiting:
                 OnboardingTelemetry.Waiting.Add(1);
-                Waiting(logger, repository, result.RetryAfter);
+                Waiting(logger, repository, result.Reason, result.RetryAfter);
                 throw new WorkDeferredException(result.RetryAfter, result.Reason);
             case OnboardingOutcome.Opened or OnboardingOutcome.Refreshed:
                 OnboardingTelemetry.Scanned.Add(1);
@@ -72,8 +72,8 @@ public sealed partial class OnboardingRunner(
     [LoggerMessage(2102, LogLevel.Information, "Onboarding {Repository}: skipped, {Reason}")]
     private static partial void Skipped(ILogger logger, string repository, string reason);
 
-    [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: the installation's write budget is spent; back in the queue for {Delay}")]
-    private static partial void Waiting(ILogger logger, string repository, TimeSpan delay);
+    [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: {Reason}; back in the queue for {Delay}")]
+    private static partial void Waiting(ILogger logger, string repository, string reason, TimeSpan delay);
 }
 
 /// <summary>Onboarding's GitHub calls on the installation's token, over the App's pooled client.</summary>

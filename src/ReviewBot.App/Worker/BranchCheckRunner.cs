@@ -38,6 +38,11 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
             BranchCheckLog.Checked(logger, item.PullRequestKey, item.HeadSha, check.Annotations.Length, check.Conclusion.ToString());
             return RunOutcome.Reviewed;
         }
+        catch (BackgroundWorkWaitingException waiting)
+        {
+            // Nothing was read or written: wait in the queue for GitHub to renew the budget, without spending an attempt.
+            throw new WorkDeferredException(waiting.RetryAfter, waiting.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             BranchCheckLog.Failed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);

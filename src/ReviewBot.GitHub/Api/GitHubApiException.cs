@@ -18,11 +18,10 @@ public class GitHubApiException(int statusCode, string message, Exception? inner
 }
 
 /// <summary>
-/// GitHub asked us to wait (rate limit) longer than <see cref="RetryPolicy.MaxWait"/>, or kept asking; or background
-/// work stopped itself before spending the budget kept for reviews (<see cref="RateLimitBudget.BackgroundWait"/>).
+/// GitHub asked us to wait (rate limit) longer than <see cref="RetryPolicy.MaxWait"/>, or kept asking.
 /// </summary>
-public sealed class GitHubRateLimitedException(TimeSpan retryAfter, int statusCode = 429, string? reason = null)
-    : GitHubApiException(statusCode, $"{reason ?? "GitHub rate limit"}: retry after {retryAfter.TotalSeconds:0} s.")
+public sealed class GitHubRateLimitedException(TimeSpan retryAfter, int statusCode = 429)
+    : GitHubApiException(statusCode, $"GitHub rate limit: retry after {retryAfter.TotalSeconds:0} s.")
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }

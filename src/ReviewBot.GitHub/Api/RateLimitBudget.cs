@@ -100,3 +100,14 @@ public sealed class RateLimitBudget(TimeProvider time)
         response.Headers.TryGetValues(name, out var values)
         && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 }
+
+/// <summary>
+/// Background work stopped before reading anything because the installation's budget is down to the reserve kept
+/// for reviews (<see cref="RateLimitBudget.BackgroundWait"/>). Not a failure: the host puts the work back in its queue
+/// for <see cref="RetryAfter"/> without counting an attempt.
+/// </summary>
+public sealed class BackgroundWorkWaitingException(TimeSpan retryAfter)
+    : Exception($"The installation's API budget is down to the reserve kept for pull request reviews: back in {retryAfter.TotalSeconds:0} s.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
