@@ -90,8 +90,6 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Peak resident set size (VmHWM) in bytes, from /proc.</summary>
     public long PeakRssBytes() => ReadStatusKb("VmHWM") * 1024;
 
-    public long RssBytes() => ReadStatusKb("VmRSS") * 1024;
-
     /// <summary>SIGKILL: the process dies at once, in the middle of whatever it was doing.</summary>
     public async Task KillAsync()
     {
