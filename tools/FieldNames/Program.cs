@@ -27,10 +27,12 @@ internal static class Program
             return 2;
         }
 
+        // A constant of one project read in another is renamed in both: the reading one binds it from the other's dll.
+        var solution = projects.SelectMany(p => new[] { Path.GetFileNameWithoutExtension(p), AssemblyName(p) }).OfType<string>().ToHashSet(StringComparer.Ordinal);
         int renamed = 0, files = 0, skipped = 0;
         foreach (var project in projects)
         {
-            var (r, f, s) = Fix(Path.GetFullPath(project), check);
+            var (r, f, s) = Fix(Path.GetFullPath(project), solution, check);
             renamed += r;
             files += f;
             skipped += s;
@@ -40,7 +42,7 @@ internal static class Program
         return skipped > 0 || (check && files > 0) ? 1 : 0;
     }
 
-    private static (int Renamed, int Files, int Skipped) Fix(string projectFile, bool check)
+    private static (int Renamed, int Files, int Skipped) Fix(string projectFile, IReadOnlySet<string> solution, bool check)
     {
         var directory = Path.GetDirectoryName(projectFile)!;
         var parse = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: PreprocessorSymbols);
@@ -73,7 +75,7 @@ internal static class Program
                     IdentifierNameSyntax name => (model.GetSymbolInfo(name).Symbol ?? model.GetSymbolInfo(name).CandidateSymbols.FirstOrDefault(), name.Identifier),
                     _ => (null, default),
                 };
-                if (symbol is null || WantedName(symbol) is not { } wanted || wanted == symbol.Name)
+                if (symbol is null || WantedName(symbol, solution) is not { } wanted || wanted == symbol.Name)
                 {
                     continue;
                 }
@@ -90,17 +92,21 @@ internal static class Program
                     continue;
                 }
 
-                if (node.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == node && wanted.StartsWith('_'))
+                // new { field } and (field, other) name a member after the field: keep that name.
+                var named = node.Parent is MemberAccessExpressionSyntax member && member.Name == node ? member : node;
+                if (named.Parent is AnonymousObjectMemberDeclaratorSyntax { NameEquals: null } anonymous)
                 {
-                    changes.Add(new TextChange(access.Span, wanted));
+                    changes.Add(new TextChange(new TextSpan(anonymous.SpanStart, 0), symbol.Name + " = "));
                 }
-                else
+                else if (named.Parent is ArgumentSyntax { NameColon: null, Parent: TupleExpressionSyntax tuple } element
+                    && tuple.Parent is not AssignmentExpressionSyntax { Left: TupleExpressionSyntax })
                 {
-                    // new { field } names its member after the field: keep that name.
-                    var text = node.Parent is AnonymousObjectMemberDeclaratorSyntax { NameEquals: null } ? $"{symbol.Name} = {wanted}" : wanted;
-                    changes.Add(new TextChange(token.Span, text));
+                    changes.Add(new TextChange(new TextSpan(element.SpanStart, 0), symbol.Name + ": "));
                 }
 
+                changes.Add(node.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == node && wanted.StartsWith('_')
+                    ? new TextChange(access.Span, wanted)
+                    : new TextChange(token.Span, wanted));
                 if (node is VariableDeclaratorSyntax)
                 {
                     renamed++;
@@ -125,9 +131,9 @@ internal static class Program
     }
 
     /// <summary>The name .editorconfig asks for, or null where its naming rules say nothing.</summary>
-    private static string? WantedName(ISymbol symbol)
+    private static string? WantedName(ISymbol symbol, IReadOnlySet<string> solution)
     {
-        if (symbol.Locations.All(l => !l.IsInSource) || symbol.IsImplicitlyDeclared || symbol.Name.Length == 0)
+        if (!solution.Contains(symbol.ContainingAssembly?.Name ?? "") || symbol.IsImplicitlyDeclared || symbol.Name.Length == 0)
         {
             return null;
         }
@@ -147,6 +153,10 @@ internal static class Program
             _ => null,
         };
     }
+
+    /// <summary>The project's &lt;AssemblyName&gt; where it sets one (the CLI's is reviewbot).</summary>
+    private static string? AssemblyName(string projectFile) =>
+        System.Text.RegularExpressions.Regex.Match(File.ReadAllText(projectFile), "<AssemblyName>([^<]+)</AssemblyName>") is { Success: true } m ? m.Groups[1].Value.Trim() : null;
 
     private static bool InBuildOutput(string projectDirectory, string file)
     {
