@@ -92,14 +92,13 @@ internal static class Program
                     continue;
                 }
 
-                // new { field } and (field, other) name a member after the field: keep that name.
+                // new { field } and var t = (field, other) name a member after the field: keep that name.
                 var named = node.Parent is MemberAccessExpressionSyntax member && member.Name == node ? member : node;
                 if (named.Parent is AnonymousObjectMemberDeclaratorSyntax { NameEquals: null } anonymous)
                 {
                     changes.Add(new TextChange(new TextSpan(anonymous.SpanStart, 0), symbol.Name + " = "));
                 }
-                else if (named.Parent is ArgumentSyntax { NameColon: null, Parent: TupleExpressionSyntax tuple } element
-                    && tuple.Parent is not AssignmentExpressionSyntax { Left: TupleExpressionSyntax })
+                else if (named.Parent is ArgumentSyntax { NameColon: null, Parent: TupleExpressionSyntax { Parent: EqualsValueClauseSyntax } } element)
                 {
                     changes.Add(new TextChange(new TextSpan(element.SpanStart, 0), symbol.Name + ": "));
                 }
