@@ -10,14 +10,14 @@ public class CorpusTests(ITestOutputHelper output)
     [Fact]
     public void Scanning_every_corpus_file_never_throws()
     {
-        if (Corpus.Directory is null)
+        if (SharedCorpus.Directory is null)
         {
-            output.WriteLine(Corpus.AbsentMessage);
+            output.WriteLine(SharedCorpus.AbsentMessage);
             return;
         }
 
         int files = 0, findings = 0;
-        foreach (var path in Corpus.Files())
+        foreach (var path in SharedCorpus.Files())
         {
             var result = DockerfileAnalyzer.Analyze(File.ReadAllText(path));
             files++;
@@ -71,12 +71,12 @@ public class CorpusTests(ITestOutputHelper output)
 
     private AnalysisResult? Analyze(string file)
     {
-        if (Corpus.Directory is null)
+        if (SharedCorpus.Directory is null)
         {
-            output.WriteLine(Corpus.AbsentMessage);
+            output.WriteLine(SharedCorpus.AbsentMessage);
             return null;
         }
 
-        return DockerfileAnalyzer.Analyze(File.ReadAllText(Path.Combine(Corpus.Directory, file)));
+        return DockerfileAnalyzer.Analyze(File.ReadAllText(Path.Combine(SharedCorpus.Directory, file)));
     }
 }

@@ -13,7 +13,7 @@ namespace ReviewBot.App.Tests;
 /// <summary>The real App in memory (WebApplicationFactory), pointed at a <see cref="GitHubFake"/>.</summary>
 public sealed class AppHost : WebApplicationFactory<Program>
 {
-    public const string AppId = "12345";
+    public const string AppId = GitHubFake.AppId;
     public const string Secret = "It's a Secret to Everybody";
 
     private readonly Dictionary<string, string?> settings;

@@ -18,8 +18,8 @@ public sealed class OptionsRedactionTests
     private static readonly object[] Options =
     [
         new GitHubOptions { AppId = "12345", PrivateKey = Pem, WebhookSecret = WebhookSecret },
-        new AzureQueueOptions { Provider = AzureQueueOptions.ProviderName, ConnectionString = ConnectionString },
-        new AzureTableStateOptions { Provider = AzureTableStateOptions.ProviderName, ConnectionString = ConnectionString },
+        new AzureQueueOptions { ConnectionString = ConnectionString },
+        new AzureTableStateOptions { ConnectionString = ConnectionString },
         new ManifestConversion(424242, "reviewbot", "ReviewBot", "https://github.com/apps/reviewbot", "Iv1.abc", WebhookSecret, Pem),
     ];
 

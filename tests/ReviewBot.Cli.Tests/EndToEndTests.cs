@@ -23,13 +23,7 @@ public class EndToEndTests
     [Fact]
     public async Task Our_own_Dockerfile_reports_nothing()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "ReviewBot.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("ReviewBot.sln not found");
-        }
-
-        var run = await Cli.RunAsync(root, "scan", "Dockerfile", "--fail-level", "notice");
+        var run = await Cli.RunAsync(RepoRoot.Find(), "scan", "Dockerfile", "--fail-level", "notice");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("1 file scanned: no findings", run.Out, StringComparison.Ordinal);
@@ -68,9 +62,9 @@ public class EndToEndTests
     [Fact]
     public async Task Samples_folder_scans_and_the_clean_sample_has_no_error()
     {
-        var samples = Path.Combine(RepoRoot(), "samples");
+        var samples = Path.Combine(RepoRoot.Find(), "samples");
 
-        var run = await Cli.RunAsync(RepoRoot(), "scan", "samples", "--format", "json");
+        var run = await Cli.RunAsync(RepoRoot.Find(), "scan", "samples", "--format", "json");
 
         Assert.True(Directory.Exists(samples));
         Assert.Equal(1, run.ExitCode);
@@ -85,7 +79,7 @@ public class EndToEndTests
     [CorpusFact]
     public async Task The_whole_corpus_scans_without_a_read_or_internal_error()
     {
-        var run = await Cli.RunAsync(Corpus.Path!, "scan", "--format", "json", "--fail-level", "none");
+        var run = await Cli.RunAsync(SharedCorpus.Directory!, "scan", "--format", "json", "--fail-level", "none");
 
         using var json = JsonDocument.Parse(run.Out);
         var errors = json.RootElement.GetProperty("files").EnumerateArray()
@@ -95,18 +89,5 @@ public class EndToEndTests
         Assert.Empty(errors);
         Assert.Equal(0, run.ExitCode);
         Assert.True(json.RootElement.GetProperty("files").GetArrayLength() >= 1000);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace ReviewBot.Cli.Tests;
 
@@ -13,14 +9,12 @@ namespace ReviewBot.Cli.Tests;
 /// </summary>
 public sealed class NativeReviewTests : IDisposable
 {
-    private const string RepoPath = "/api/v3/repos/Codertocat/Hello-World";
-
     private readonly TempGitRepository repo = new();
-    private readonly WireMockServer github = WireMockServer.Start();
+    private readonly GitHubFake github = new();
 
     public void Dispose()
     {
-        github.Stop();
+        github.Dispose();
         repo.Dispose();
     }
 
@@ -36,10 +30,6 @@ public sealed class NativeReviewTests : IDisposable
         payload["pull_request"]!["base"]!["sha"] = baseSha;
         var eventPath = Path.Combine(repo.Root, ".git", "event.json");
         File.WriteAllText(eventPath, payload.ToJsonString());
-        Stub("GET", RepoPath + "/pulls/2/comments", "[]", 200);
-        Stub("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""", 200);
-        Stub("POST", RepoPath + "/pulls/2/comments", """{"id":90}""", 201);
-        Stub("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
 
         var start = new ProcessStartInfo(NativeBinaryFactAttribute.Path!, ["review", "--github-pr"])
         {
@@ -58,17 +48,12 @@ public sealed class NativeReviewTests : IDisposable
         await process.WaitForExitAsync();
 
         Assert.True(process.ExitCode == ExitCodes.Findings, await error);
-        var review = Assert.Single(github.LogEntries, e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == RepoPath + "/pulls/2/reviews");
-        var body = JsonNode.Parse(Encoding.UTF8.GetBytes(review.RequestMessage.Body!))!;
+        var body = GitHubFake.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/pulls/2/reviews")));
         Assert.Equal(headSha, body["commit_id"]!.GetValue<string>());
         Assert.NotEmpty(body["comments"]!.AsArray());
-        var check = Assert.Single(github.LogEntries, e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == RepoPath + "/check-runs");
-        Assert.Equal("failure", JsonNode.Parse(Encoding.UTF8.GetBytes(check.RequestMessage.Body!))!["conclusion"]!.GetValue<string>());
+        var check = GitHubFake.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
-
-    private void Stub(string method, string path, string json, int status) =>
-        github.Given(Request.Create().WithPath(path).UsingMethod(method))
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json));
 }
 
 /// <summary>Runs only where the native reviewbot was published (its default publish folder, or REVIEWBOT_NATIVE).</summary>

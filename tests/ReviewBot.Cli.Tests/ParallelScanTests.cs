@@ -14,18 +14,7 @@ public class ParallelScanTests
     /// <summary>More than the test machine's cores, so files really do finish out of order.</summary>
     private const int ManyAtOnce = 8;
 
-    private static string SamplesFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
-            {
-                return Path.Combine(dir.FullName, "samples");
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
+    private static string SamplesFolder() => Path.Combine(RepoRoot.Find(), "samples");
 
     /// <summary>
     /// A tree of several hundred Dockerfiles in nested folders: the samples under varied names, each made different
@@ -126,10 +115,10 @@ public class ParallelScanTests
     [CorpusFact]
     public void Parallel_output_is_byte_identical_to_sequential_on_the_corpus()
     {
-        var sequential = Scan(Corpus.Path!, ["."], maxParallelism: 1);
+        var sequential = Scan(SharedCorpus.Directory!, ["."], maxParallelism: 1);
 
         Assert.True(sequential.Files.Length > 1000);
-        Assert.Equal(Render(sequential), Render(Scan(Corpus.Path!, ["."], ManyAtOnce)));
+        Assert.Equal(Render(sequential), Render(Scan(SharedCorpus.Directory!, ["."], ManyAtOnce)));
     }
 
     [Fact]

@@ -1,10 +1,9 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
+
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.Cli.Tests;
 
@@ -12,14 +11,9 @@ namespace ReviewBot.Cli.Tests;
 public sealed class ReviewGitHubPrTests : IDisposable
 {
     private const string Token = "ghs_secret_token_value_1234";
-    private const string Owner = "Codertocat";
-    private const string Repo = "Hello-World";
-    private const int Number = 2;
-    private const long CheckRunId = 4;
-    private const string RepoPath = "/api/v3/repos/" + Owner + "/" + Repo;
 
     private readonly TempGitRepository repo = new();
-    private readonly WireMockServer github = WireMockServer.Start();
+    private readonly GitHubFake github = new();
     private readonly string baseSha;
     private readonly string headSha;
     private readonly string eventPath;
@@ -40,17 +34,11 @@ public sealed class ReviewGitHubPrTests : IDisposable
         payload["pull_request"]!["base"]!["sha"] = baseSha;
         eventPath = Path.Combine(repo.Root, ".git", "event.json");
         File.WriteAllText(eventPath, payload.ToJsonString());
-
-        StubJson("GET", RepoPath + $"/pulls/{Number}/comments", "[]");
-        StubJson("POST", RepoPath + $"/pulls/{Number}/reviews", """{"id":80,"state":"COMMENTED"}""");
-        StubJson("POST", RepoPath + $"/pulls/{Number}/comments", """{"id":90}""", 201);
-        StubJson("POST", RepoPath + "/check-runs", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root","status":"in_progress"}""", 201);
-        StubJson("PATCH", RepoPath + $"/check-runs/{CheckRunId}", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root"}""");
     }
 
     public void Dispose()
     {
-        github.Stop();
+        github.Dispose();
         repo.Dispose();
     }
 
@@ -60,7 +48,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
         var run = await RunAsync("--base", baseSha, "--head", headSha);
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
-        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var review = Json(Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
         Assert.Equal(headSha, review["commit_id"]!.GetValue<string>());
         Assert.Equal("COMMENT", review["event"]!.GetValue<string>());
         var comments = review["comments"]!.AsArray().Select(c => c!).ToList();
@@ -73,17 +61,17 @@ public sealed class ReviewGitHubPrTests : IDisposable
         var multi = comments.Single(c => c["path"]!.GetValue<string>() == "svc/Dockerfile");
         Assert.Equal((3, 4, "RIGHT", "RIGHT"), (multi["start_line"]!.GetValue<int>(), multi["line"]!.GetValue<int>(), multi["start_side"]!.GetValue<string>(), multi["side"]!.GetValue<string>()));
 
-        var fileComment = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments")));
+        var fileComment = Json(Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/comments")));
         Assert.Equal(("Dockerfile", "file", headSha), (fileComment["path"]!.GetValue<string>(), fileComment["subject_type"]!.GetValue<string>(), fileComment["commit_id"]!.GetValue<string>()));
 
         // The check run is created once, already completed with its conclusion and annotations.
-        var created = Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")));
+        var created = Json(Assert.Single(github.Requests("POST", RepoPath + "/check-runs")));
         Assert.Equal(("ReviewBot / non-root", headSha), (created["name"]!.GetValue<string>(), created["head_sha"]!.GetValue<string>()));
         Assert.Equal(("completed", "failure"), (created["status"]!.GetValue<string>(), created["conclusion"]!.GetValue<string>()));
         Assert.NotEmpty(created["output"]!["annotations"]!.AsArray());
-        Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
+        Assert.Empty(github.Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
 
-        Assert.All(github.LogEntries, e => Assert.Equal($"Token {Token}", e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.All(github.Server.LogEntries, e => Assert.Equal($"Token {Token}", e.RequestMessage.Headers!["Authorization"].Single()));
         Assert.DoesNotContain(Token, run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, run.Error, StringComparison.Ordinal);
         Assert.Contains("posted review 80", run.Error, StringComparison.Ordinal);
@@ -96,39 +84,39 @@ public sealed class ReviewGitHubPrTests : IDisposable
         Assert.Equal(ExitCodes.Findings, first.ExitCode);
 
         // GitHub now lists what the first run posted: the review's inline comments and the file comment.
-        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var review = Json(Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
         var onThePr = review["comments"]!.AsArray().Select(c => c!["body"]!.GetValue<string>())
-            .Concat(Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select(e => Json(e)["body"]!.GetValue<string>()))
+            .Concat(github.Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select(e => Json(e)["body"]!.GetValue<string>()))
             .Select((body, i) => new { id = 1000 + i, body, path = "Dockerfile", user = new { login = "github-actions[bot]", type = "Bot" } })
             .ToList();
         Assert.Equal(3, onThePr.Count);
-        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
+        github.Server.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(onThePr)));
 
         var second = await RunAsync();
 
         Assert.Equal(ExitCodes.Findings, second.ExitCode);
-        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
-        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments"));
-        Assert.DoesNotContain(github.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
+        Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
+        Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/comments"));
+        Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
         Assert.Contains("nothing new to post", second.Error, StringComparison.Ordinal);
         // The gate is still reported on every run.
-        Assert.Equal(2, Requests("POST", RepoPath + "/check-runs").Count);
-        Assert.Equal("failure", Json(Requests("POST", RepoPath + "/check-runs")[1])["conclusion"]!.GetValue<string>());
+        Assert.Equal(2, github.Requests("POST", RepoPath + "/check-runs").Count);
+        Assert.Equal("failure", Json(github.Requests("POST", RepoPath + "/check-runs")[1])["conclusion"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task A_person_pasting_our_fingerprint_does_not_silence_the_finding()
     {
         await RunAsync();
-        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var review = Json(Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
         var copied = review["comments"]!.AsArray().Select((c, i) => new { id = 1000 + i, body = c!["body"]!.GetValue<string>(), path = c["path"]!.GetValue<string>(), user = new { login = "mallory", type = "User" } }).ToList();
-        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
+        github.Server.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(copied)));
 
         await RunAsync();
 
-        var reviews = Requests("POST", RepoPath + $"/pulls/{Number}/reviews").Select(Json).ToList();
+        var reviews = github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews").Select(Json).ToList();
         Assert.Equal(2, reviews.Count);
         Assert.Equal(review["comments"]!.AsArray().Count, reviews[1]["comments"]!.AsArray().Count);
     }
@@ -137,14 +125,14 @@ public sealed class ReviewGitHubPrTests : IDisposable
     public async Task A_push_that_fixes_a_problem_answers_its_comment_fixed_and_posts_nothing_new()
     {
         await RunAsync();
-        var review = Json(Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
+        var review = Json(Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews")));
         var bot = new { login = "github-actions[bot]", type = "Bot" };
         var onThePr = review["comments"]!.AsArray().Select((c, i) => new { id = 1000 + i, body = c!["body"]!.GetValue<string>(), path = c["path"]!.GetValue<string>(), user = bot })
-            .Concat(Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select((e, i) => new { id = 2000 + i, body = Json(e)["body"]!.GetValue<string>(), path = "Dockerfile", user = bot }))
+            .Concat(github.Requests("POST", RepoPath + $"/pulls/{Number}/comments").Select((e, i) => new { id = 2000 + i, body = Json(e)["body"]!.GetValue<string>(), path = "Dockerfile", user = bot }))
             .ToList();
-        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
+        github.Server.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/comments").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(onThePr)));
-        github.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{RepoPath}/pulls/{Number}/comments/\\d+/replies$")).UsingPost()).AtPriority(1)
+        github.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{RepoPath}/pulls/{Number}/comments/\\d+/replies$")).UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"id":3000}"""));
 
         // The next push takes the suggestion for EXPOSE; RB001 stays.
@@ -158,27 +146,27 @@ public sealed class ReviewGitHubPrTests : IDisposable
         var second = await RunAsync();
 
         Assert.Equal(ExitCodes.Findings, second.ExitCode);
-        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
-        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/comments"));
+        Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
+        Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/comments"));
         var rb004 = onThePr.Single(c => c.body.Contains("RB004", StringComparison.Ordinal));
-        var reply = Assert.Single(github.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
+        var reply = Assert.Single(github.Server.LogEntries, e => e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal));
         Assert.Equal(RepoPath + $"/pulls/{Number}/comments/{rb004.id}/replies", reply.RequestMessage.Path);
         Assert.Equal($"Fixed in {fixedSha}.", Json(reply)["body"]!.GetValue<string>());
-        Assert.Equal(fixedSha, Json(Requests("POST", RepoPath + "/check-runs")[1])["head_sha"]!.GetValue<string>());
+        Assert.Equal(fixedSha, Json(github.Requests("POST", RepoPath + "/check-runs")[1])["head_sha"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Without_checks_write_the_review_is_still_posted_and_the_exit_code_is_the_gate()
     {
-        github.Given(Request.Create().WithPath(RepoPath + "/check-runs").UsingPost()).AtPriority(1)
+        github.Server.Given(Request.Create().WithPath(RepoPath + "/check-runs").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/checks/runs#create-a-check-run"}"""));
 
         var run = await RunAsync();
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
-        Assert.Single(Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
-        Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
+        Assert.Single(github.Requests("POST", RepoPath + $"/pulls/{Number}/reviews"));
+        Assert.Empty(github.Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
         Assert.Contains("403", run.Error, StringComparison.Ordinal);
         Assert.Contains("checks: write", run.Error, StringComparison.Ordinal);
     }
@@ -186,7 +174,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
     [Fact]
     public async Task A_refused_review_fails_the_check_with_a_generic_reason_and_exits_2()
     {
-        github.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/reviews").UsingPost()).AtPriority(1)
+        github.Server.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/reviews").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Resource not accessible by integration"}"""));
 
         var run = await RunAsync();
@@ -194,8 +182,8 @@ public sealed class ReviewGitHubPrTests : IDisposable
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.Contains("the review was not posted: GitHub answered 403", run.Error, StringComparison.Ordinal);
         Assert.Contains("pull-requests: write", run.Error, StringComparison.Ordinal);
-        var closed = Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")));
-        Assert.Empty(Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
+        var closed = Json(Assert.Single(github.Requests("POST", RepoPath + "/check-runs")));
+        Assert.Empty(github.Requests("PATCH", RepoPath + $"/check-runs/{CheckRunId}"));
         Assert.Equal(("completed", "failure"), (closed["status"]!.GetValue<string>(), closed["conclusion"]!.GetValue<string>()));
         Assert.Equal("ReviewBot could not review this pull request", closed["output"]!["title"]!.GetValue<string>());
         Assert.DoesNotContain("Resource not accessible", closed["output"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -212,7 +200,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
         var run = await RunAsync("--config", Path.Combine(repo.Root, ".github", "reviewbot.yml"));
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
-        Assert.Equal("failure", Json(Assert.Single(Requests("POST", RepoPath + "/check-runs")))["conclusion"]!.GetValue<string>());
+        Assert.Equal("failure", Json(Assert.Single(github.Requests("POST", RepoPath + "/check-runs")))["conclusion"]!.GetValue<string>());
     }
 
     [Fact]
@@ -222,7 +210,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.Contains("pull request #2's head is", run.Error, StringComparison.Ordinal);
-        Assert.Empty(github.LogEntries);
+        Assert.Empty(github.Server.LogEntries);
     }
 
     [Theory]
@@ -235,7 +223,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.Contains($"{missing} is not set", run.Error, StringComparison.Ordinal);
-        Assert.Empty(github.LogEntries);
+        Assert.Empty(github.Server.LogEntries);
     }
 
     [Fact]
@@ -274,13 +262,4 @@ public sealed class ReviewGitHubPrTests : IDisposable
         int code = await CliApp.RunAsync(["review", "--github-pr", "--format", "json", .. extra], console);
         return new CliRun(code, output.ToString(), error.ToString());
     }
-
-    private void StubJson(string method, string path, string json, int status = 200) =>
-        github.Given(Request.Create().WithPath(path).UsingMethod(method)).AtPriority(50)
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json));
-
-    private List<ILogEntry> Requests(string method, string path) =>
-        [.. github.LogEntries.Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path)];
-
-    private static JsonNode Json(ILogEntry entry) => JsonNode.Parse(Encoding.UTF8.GetBytes(entry.RequestMessage.Body!))!;
 }

@@ -77,35 +77,3 @@ public static class Rules
 
     public static ImmutableArray<Finding> None => [];
 }
-
-/// <summary>Runs only when ../shared/corpus exists next to the repository (walking up from the test's folder).</summary>
-public sealed class CorpusFactAttribute : FactAttribute
-{
-    public CorpusFactAttribute()
-    {
-        if (Corpus.Path is null)
-        {
-            Skip = "skipped: corpus absent";
-        }
-    }
-}
-
-public static class Corpus
-{
-    public static string? Path { get; } = Find();
-
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            // ../shared/corpus from the repository root is shared/corpus in one of its ancestors (also from a git worktree).
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "corpus");
-            if (Directory.Exists(candidate))
-            {
-                return System.IO.Path.GetFullPath(candidate);
-            }
-        }
-
-        return null;
-    }
-}

@@ -10,7 +10,7 @@ public static class BenchmarkApp
 
     public static int Run(string[] args)
     {
-        if (Corpus.Locate() is null)
+        if (ReviewBot.TestSupport.SharedCorpus.Directory is null)
         {
             Console.Error.WriteLine(
                 "error: the shared corpus of real Dockerfiles was not found. The benchmarks read ../shared/corpus " +

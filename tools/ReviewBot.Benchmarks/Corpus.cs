@@ -1,12 +1,13 @@
 using System.Text;
 using ReviewBot.Analysis;
+using ReviewBot.TestSupport;
 
 namespace ReviewBot.Benchmarks;
 
 /// <summary>The shared corpus of real Dockerfiles (../shared/corpus beside the repository), read in place, never copied.</summary>
 public sealed class Corpus
 {
-    private static readonly Lazy<Corpus?> Shared = new(() => Locate() is { } dir ? Load(dir) : null);
+    private static readonly Lazy<Corpus?> Shared = new(() => SharedCorpus.Directory is { } dir ? Load(dir) : null);
 
     private Corpus(string directory, string[] texts, long bytes)
     {
@@ -25,30 +26,6 @@ public sealed class Corpus
 
     /// <summary>The corpus, loaded once per process; throws when it is absent (the entry point checks first).</summary>
     public static Corpus Instance => Shared.Value ?? throw new InvalidOperationException("The shared corpus is absent.");
-
-    /// <summary>
-    /// ../shared/corpus relative to the repository root is shared/corpus in one of its ancestors (also from a git
-    /// worktree). Walks up from the working directory and from the binaries, since BenchmarkDotNet runs each
-    /// benchmark in a child process started in its own generated folder.
-    /// </summary>
-    public static string? Locate()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "corpus"), Path.Combine(dir.FullName, "..", "shared", "corpus") })
-                {
-                    if (System.IO.Directory.Exists(candidate))
-                    {
-                        return Path.GetFullPath(candidate);
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
 
     private static Corpus Load(string directory)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReviewBot.TestSupport.Load;
 
 namespace ReviewBot.Load;
 

@@ -1,3 +1,5 @@
+using ReviewBot.TestSupport.Load;
+
 namespace ReviewBot.Load;
 
 /// <summary>

@@ -12,8 +12,6 @@ public sealed record AzureQueueOptions
     /// <summary>Value of <c>Queue:Provider</c> that selects this queue.</summary>
     public const string ProviderName = "AzureStorage";
 
-    public string? Provider { get; init; }
-
     public string? ConnectionString { get; init; }
 
     /// <summary>e.g. https://account.queue.core.windows.net</summary>
@@ -39,7 +37,7 @@ public sealed record AzureQueueOptions
     /// <summary>A connection string holds the account key: ToString says whether it is set, never what it is.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"Provider = {Provider}, ConnectionString = {Hosting.Redact.Secret(ConnectionString)}, ServiceUri = {ServiceUri}, Name = {Name}, ")
+        builder.Append($"ConnectionString = {Hosting.Redact.Secret(ConnectionString)}, ServiceUri = {ServiceUri}, Name = {Name}, ")
             .Append($"VisibilityTimeout = {VisibilityTimeout}, MaxDequeueCount = {MaxDequeueCount}, MaxPollInterval = {MaxPollInterval}, MaxLease = {MaxLease}");
         return true;
     }

@@ -9,9 +9,6 @@ internal static class AzureStorageLimits
     /// <summary>Azure Queue Storage: the visibility timeout can be at most 7 days (REST "Update Message").</summary>
     public static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
 
-    /// <summary>Azure Queue Storage: at most 32 messages per "Get Messages" call.</summary>
-    public const int MaxMessagesPerReceive = 32;
-
     /// <summary>Azure Table Storage: a string property holds at most 64 KiB, i.e. 32 K UTF-16 characters.</summary>
     public const int MaxStringPropertyChars = 32 * 1024;
 

@@ -11,8 +11,6 @@ public sealed record AzureTableStateOptions
     /// <summary>Value of <c>State:Provider</c> that selects this store.</summary>
     public const string ProviderName = "AzureTables";
 
-    public string? Provider { get; init; }
-
     public string? ConnectionString { get; init; }
 
     /// <summary>e.g. https://account.table.core.windows.net</summary>
@@ -28,7 +26,7 @@ public sealed record AzureTableStateOptions
     /// <summary>A connection string holds the account key: ToString says whether it is set, never what it is.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"Provider = {Provider}, ConnectionString = {Hosting.Redact.Secret(ConnectionString)}, ServiceUri = {ServiceUri}, TablePrefix = {TablePrefix}");
+        builder.Append($"ConnectionString = {Hosting.Redact.Secret(ConnectionString)}, ServiceUri = {ServiceUri}, TablePrefix = {TablePrefix}");
         return true;
     }
 

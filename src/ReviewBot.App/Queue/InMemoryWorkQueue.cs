@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ReviewBot.App.Hosting;
@@ -25,9 +24,6 @@ public sealed class InMemoryWorkQueue : IWorkQueue
         this.time = time;
         channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
     }
-
-    /// <summary>Items moved aside after too many failures, with the reason.</summary>
-    public ConcurrentQueue<(WorkItem Item, string Reason)> DeadLetters { get; } = new();
 
     public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
     {
@@ -92,10 +88,7 @@ public sealed class InMemoryWorkQueue : IWorkQueue
             return Task.CompletedTask;
         }
 
-        public Task DeadLetterAsync(string reason, CancellationToken cancellationToken)
-        {
-            queue.DeadLetters.Enqueue((entry.Item, reason));
-            return Task.CompletedTask;
-        }
+        /// <summary>Dropped: nothing read a list of them, which only grew; the worker's DeadLettered log line is the record.</summary>
+        public Task DeadLetterAsync(string reason, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -44,8 +44,6 @@ public sealed class KeyVaultKeySigner : IRs256Signer
 
     public KeyVaultKeySigner(HttpClient http, TokenCredential credential, Uri keyUri, ILogger<KeyVaultKeySigner> logger, TimeProvider? time = null)
     {
-        if (KeyVaultUris.Problem(keyUri, "keys") is { } problem)
-            throw new ArgumentException("Key URI " + problem, nameof(keyUri));
         _http = http;
         _credential = credential;
         _signUri = new Uri(keyUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/sign?api-version=" + ApiVersion);

@@ -20,8 +20,6 @@ public sealed class KeyVaultSecretSigner : IRs256Signer, IDisposable
 
     public KeyVaultSecretSigner(SecretClient client, Uri secretUri, ILogger<KeyVaultSecretSigner> logger)
     {
-        if (KeyVaultUris.Problem(secretUri, "secrets") is { } problem)
-            throw new ArgumentException("Secret URI " + problem, nameof(secretUri));
         _client = client;
         _secret = new KeyVaultSecretIdentifier(secretUri);
         _logger = logger;

@@ -1,8 +1,4 @@
 namespace ReviewBot.Cli.Review;
 
 /// <summary>One file changed between two commits, as <c>git diff --name-status</c> reports it; <see cref="PreviousPath"/> is set for a rename.</summary>
-public sealed record ChangedPath(char Status, string Path, string? PreviousPath)
-{
-    /// <summary>Deleted files have nothing at the head to review (GitHub's status <c>removed</c>).</summary>
-    public bool IsDeleted => Status == 'D';
-}
+public sealed record ChangedPath(char Status, string Path, string? PreviousPath);

@@ -81,9 +81,9 @@ public class BuildSafetyPropertyTests(ITestOutputHelper output)
     [Fact]
     public void Fixes_of_every_corpus_file_cannot_break_the_build()
     {
-        if (Corpus.Directory is null)
+        if (SharedCorpus.Directory is null)
         {
-            output.WriteLine(Corpus.AbsentMessage);
+            output.WriteLine(SharedCorpus.AbsentMessage);
             return;
         }
 

@@ -36,9 +36,9 @@ public class FixPropertyTests(ITestOutputHelper output)
     [Fact]
     public void Fixing_every_corpus_file_leaves_no_root_and_only_the_edits()
     {
-        if (Corpus.Directory is null)
+        if (SharedCorpus.Directory is null)
         {
-            output.WriteLine(Corpus.AbsentMessage);
+            output.WriteLine(SharedCorpus.AbsentMessage);
             return;
         }
 

@@ -15,7 +15,7 @@ public partial class CorpusImageTests(ITestOutputHelper output)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         int total = 0, known = 0, guessed = 0, unresolved = 0;
-        foreach (var file in Directory.EnumerateFiles(CorpusLocator.Path!, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(SharedCorpus.Directory!, "*", SearchOption.AllDirectories))
         {
             var stages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var line in File.ReadLines(file))

@@ -50,10 +50,10 @@ public class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_corpus_files_never_break_the_engine()
     {
-        var files = Corpus.Files().ToList();
+        var files = SharedCorpus.Files().ToList();
         if (files.Count == 0)
         {
-            output.WriteLine(Corpus.AbsentMessage);
+            output.WriteLine(SharedCorpus.AbsentMessage);
             return;
         }
 

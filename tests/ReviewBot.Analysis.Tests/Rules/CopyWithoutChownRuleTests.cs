@@ -106,14 +106,14 @@ public class CopyWithoutChownRuleTests(ITestOutputHelper output)
     [Fact]
     public void Corpus_count()
     {
-        if (Corpus.Directory is null)
+        if (SharedCorpus.Directory is null)
         {
-            output.WriteLine(Corpus.AbsentMessage);
+            output.WriteLine(SharedCorpus.AbsentMessage);
             return;
         }
 
         int files = 0, findings = 0, withFix = 0;
-        foreach (var path in Corpus.Files())
+        foreach (var path in SharedCorpus.Files())
         {
             var hits = DockerfileAnalyzer.Analyze(File.ReadAllText(path)).Findings.Where(f => f.RuleId == "RB003").ToList();
             files += hits.Count > 0 ? 1 : 0;
@@ -121,7 +121,7 @@ public class CopyWithoutChownRuleTests(ITestOutputHelper output)
             withFix += hits.Count(f => f.Fix is not null);
             foreach (var hit in hits)
             {
-                output.WriteLine($"{Path.GetRelativePath(Corpus.Directory, path)}:{hit.Range.Start}: {hit.Message}");
+                output.WriteLine($"{Path.GetRelativePath(SharedCorpus.Directory, path)}:{hit.Range.Start}: {hit.Message}");
             }
         }
 

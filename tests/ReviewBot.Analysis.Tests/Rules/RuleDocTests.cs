@@ -12,7 +12,7 @@ public class RuleDocTests
     public void Rule_doc_in_the_repository_matches_the_descriptor(string id)
     {
         var rule = RuleRunner.Find(id)!;
-        string path = Path.Combine(RepositoryRoot(), rule.DocPath);
+        string path = Path.Combine(RepoRoot.Find(), rule.DocPath);
         string expected = RuleDoc.Markdown(rule);
         if (Environment.GetEnvironmentVariable("REVIEWBOT_UPDATE_DOCS") == "1")
         {
@@ -30,18 +30,5 @@ public class RuleDocTests
         Assert.Equal(
             ["RB001 root-user", "RB002 unknown-user", "RB003 copy-without-chown", "RB004 privileged-port", "RB005 sudo", "RB006 unresolved-user"],
             RuleRunner.Rules.Select(r => $"{r.Id} {r.Name}"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ReviewBot.sln not found above " + AppContext.BaseDirectory);
     }
 }

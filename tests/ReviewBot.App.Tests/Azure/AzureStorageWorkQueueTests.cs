@@ -20,7 +20,6 @@ public sealed class AzureStorageWorkQueueTests(AzuriteFixture azurite)
 
     private static AzureQueueOptions Options(string? name = null) => new()
     {
-        Provider = AzureQueueOptions.ProviderName,
         ConnectionString = "unused-here",
         Name = name ?? AzuriteFixture.UniqueName("work"),
         VisibilityTimeout = TimeSpan.FromSeconds(30),

@@ -10,7 +10,6 @@ public sealed class AzureTableStateStoreTests(AzuriteFixture azurite)
 {
     private readonly AzureTableStateOptions _options = new()
     {
-        Provider = AzureTableStateOptions.ProviderName,
         ConnectionString = "unused-here",
         TablePrefix = AzuriteFixture.UniqueName("t"),
     };

@@ -1,4 +1,4 @@
-using ReviewBot.Load;
+using ReviewBot.TestSupport.Load;
 
 namespace ReviewBot.App.Tests.Azure;
 

@@ -46,12 +46,12 @@ public sealed class CrashWindowTests(AzuriteFixture azurite) : IDisposable
 
     private AzureStorageWorkQueue RealQueue() => new(
         new QueueServiceClient(azurite.ConnectionString),
-        new AzureQueueOptions { Provider = AzureQueueOptions.ProviderName, ConnectionString = "unused", Name = _queueName },
+        new AzureQueueOptions { ConnectionString = "unused", Name = _queueName },
         NullLogger<AzureStorageWorkQueue>.Instance);
 
     private AzureTableStateStore RealState() => new(
         new TableServiceClient(azurite.ConnectionString),
-        new AzureTableStateOptions { Provider = AzureTableStateOptions.ProviderName, ConnectionString = "unused", TablePrefix = _tablePrefix });
+        new AzureTableStateOptions { ConnectionString = "unused", TablePrefix = _tablePrefix });
 
     /// <summary>
     /// The replica that dies: its worker takes nothing (as if it died before getting to it), and it freezes at

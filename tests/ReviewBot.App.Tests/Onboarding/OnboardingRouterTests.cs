@@ -9,12 +9,7 @@ namespace ReviewBot.App.Tests.Onboarding;
 public sealed class OnboardingRouterTests
 {
     /// <summary>The examples of one event and action, as GitHub documents them.</summary>
-    internal static JsonNode Example(string eventName, string action)
-    {
-        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Find(), "node_modules", "@octokit", "webhooks-examples", "api.github.com", "index.json")))!;
-        var examples = index.AsArray().Single(e => e!["name"]!.GetValue<string>() == eventName)!["examples"]!.AsArray();
-        return examples.First(e => e!["action"]!.GetValue<string>() == action)!.DeepClone();
-    }
+    internal static JsonNode Example(string eventName, string action) => WebhookExamples.Example(eventName, action);
 
     private static WebhookDecision Route(string eventName, JsonNode payload, bool onboarding = true) =>
         WebhookRouter.Route(eventName, "d-1", JsonSerializer.SerializeToElement(payload), onboarding);

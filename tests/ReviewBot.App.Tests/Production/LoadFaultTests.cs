@@ -1,4 +1,4 @@
-using ReviewBot.Load;
+using ReviewBot.TestSupport.Load;
 using Xunit.Abstractions;
 
 namespace ReviewBot.App.Tests.Production;

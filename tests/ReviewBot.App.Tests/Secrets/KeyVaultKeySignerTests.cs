@@ -152,13 +152,4 @@ public sealed class KeyVaultKeySignerTests : IDisposable
         Assert.Equal((403, "Forbidden"), (error.Status, error.ErrorCode));
         Assert.Single(_vault.LogEntries);
     }
-
-    [Theory]
-    [InlineData("http://vault.example.net/keys/app")]
-    [InlineData("https://vault.example.net/secrets/app")]
-    [InlineData("https://vault.example.net/keys")]
-    public void Bad_key_uri_is_refused(string uri)
-    {
-        Assert.Throws<ArgumentException>(() => new KeyVaultKeySigner(new HttpClient(), new FakeCredential("t"), new Uri(uri), _logs.CreateLogger<KeyVaultKeySigner>()));
-    }
 }

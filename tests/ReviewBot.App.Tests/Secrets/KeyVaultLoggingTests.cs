@@ -128,6 +128,20 @@ public sealed class KeyVaultLoggingTests : IDisposable
         Assert.Contains("only one", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The options' check at start is the one check of the URIs (the signers trust what it let through).</summary>
+    [Theory]
+    [InlineData("GitHub:SigningKeyUri", "http://vault.example.net/keys/app", "must use https")]
+    [InlineData("GitHub:SigningKeyUri", "https://vault.example.net/secrets/app", "must look like")]
+    [InlineData("GitHub:SigningKeyUri", "https://vault.example.net/keys", "must look like")]
+    [InlineData("GitHub:PrivateKeySecretUri", "https://vault.example.net/keys/app", "must look like")]
+    public void A_bad_key_location_refuses_to_start(string key, string uri, string problem)
+    {
+        using var app = App(new Dictionary<string, string?> { [key] = uri }, new FakeCredential("t"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            app.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyVaultSigningOptions>>().Value);
+        Assert.Contains($"{key} {problem}", error.Message, StringComparison.Ordinal);
+    }
+
     private void AssertLogsAreClean()
     {
         var lines = _logs.Lines;

@@ -5,7 +5,7 @@ namespace ReviewBot.Cli.Tests.Shipping;
 /// <summary>The repository this test build came from, and a way to run its tools as a release would.</summary>
 internal static class RepositoryFiles
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = RepoRoot.Find();
 
     public static string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
@@ -41,19 +41,6 @@ internal static class RepositoryFiles
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         return new ProcessRun(process.ExitCode, output.Result, error.Result);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }
 

@@ -4,7 +4,7 @@ using ReviewBot.GitHub.Api;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -13,7 +13,7 @@ public sealed class GitHubApiRegistrationTests : IDisposable
 {
     private const string Files = RepoPath + "/pulls/2/files";
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public void Dispose() => github.Dispose();
 
@@ -100,7 +100,7 @@ public sealed class GitHubApiRegistrationTests : IDisposable
     public async Task An_answer_over_the_size_cap_is_refused_and_not_retried()
     {
         int calls = 0;
-        using var fake = new GitHubApiFake(primaryHandler: () => new StubHandler(_ =>
+        using var fake = new GitHubFake(primaryHandler: () => new StubHandler(_ =>
         {
             Interlocked.Increment(ref calls);
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[ResponseBufferingHandler.MaxResponseBytes + 1]) };

@@ -20,7 +20,7 @@ internal sealed class GraphQLFiles(IReadOnlyDictionary<string, string> files, IS
     /// <summary>Each query's document and the paths it asked for, in order.</summary>
     public List<(string Query, List<string> Paths)> Queries { get; } = [];
 
-    public void Register(GitHubApiFake github) =>
+    public void Register(GitHubFake github) =>
         github.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(Path).UsingPost()).AtPriority(50)
             .RespondWith(Response.Create().WithCallback(request => Answer(request.Body!)));
 

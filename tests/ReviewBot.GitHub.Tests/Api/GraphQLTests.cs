@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ReviewBot.GitHub.Api;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -18,7 +18,7 @@ public sealed class GraphQLTests : IDisposable
 
     private const string Answer = """{"data":{"repository":{"defaultBranchRef":{"name":"main"}}}}""";
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public void Dispose() => github.Dispose();
 
@@ -36,7 +36,7 @@ public sealed class GraphQLTests : IDisposable
         var data = await RunAsync();
 
         Assert.Equal("main", data.Repository?.DefaultBranchRef?.Name);
-        var sent = GitHubApiFake.Json(Assert.Single(github.Requests("POST", GraphQLPath)));
+        var sent = GitHubFake.Json(Assert.Single(github.Requests("POST", GraphQLPath)));
         Assert.Equal(Query, sent["query"]!.GetValue<string>());
         Assert.Equal(Owner, sent["variables"]!["owner"]!.GetValue<string>());
         Assert.Equal(Repo, sent["variables"]!["name"]!.GetValue<string>());

@@ -14,7 +14,7 @@ using ReviewBot.GitHub.Review;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -25,7 +25,7 @@ namespace ReviewBot.GitHub.Tests.Api;
 /// </summary>
 public sealed class OpenApiRequestTests : IDisposable
 {
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public void Dispose() => github.Dispose();
 

@@ -4,7 +4,7 @@ using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.Review;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -19,7 +19,7 @@ public sealed class ReadBackTests : IDisposable
     private const string CheckRuns = RepoPath + "/check-runs";
     private const string HeadCheckRuns = RepoPath + "/commits/" + HeadSha + "/check-runs";
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public ReadBackTests()
     {
@@ -104,7 +104,7 @@ public sealed class ReadBackTests : IDisposable
     {
         var listed = JsonSerializer.Serialize(new[] { Bot(90, "**line 1**: runs as root\n" + Fingerprint.Marker(TestPlans.FileFingerprint)) });
         var handler = StubHandler.HangingOnce(Comments, request => request.Method == HttpMethod.Get ? listed : """{"id":90}""");
-        using var fake = new GitHubApiFake(GitHubApiFake.ShortTimeoutPolicy, () => handler);
+        using var fake = new GitHubFake(GitHubFake.ShortTimeoutPolicy, () => handler);
 
         var posted = await fake.Client().PostReviewAsync(Owner, Repo, Number, HeadSha, TestPlans.WithFileCommentOnly(), default);
 
@@ -133,7 +133,7 @@ public sealed class ReadBackTests : IDisposable
         github.Server.Given(Request.Create().WithPath(HeadCheckRuns).UsingGet()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(_ =>
             {
-                var sent = GitHubApiFake.Json(github.Requests("POST", CheckRuns)[0])["external_id"]!.GetValue<string>();
+                var sent = GitHubFake.Json(github.Requests("POST", CheckRuns)[0])["external_id"]!.GetValue<string>();
                 return JsonSerializer.Serialize(new
                 {
                     total_count = 2,
@@ -162,7 +162,7 @@ public sealed class ReadBackTests : IDisposable
         var id = await github.Client().CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(), default);
 
         Assert.Equal(4, id);
-        var posts = github.Requests("POST", CheckRuns).Select(GitHubApiFake.Json).ToList();
+        var posts = github.Requests("POST", CheckRuns).Select(GitHubFake.Json).ToList();
         Assert.Equal(2, posts.Count);
         Assert.Equal(posts[0]["external_id"]!.GetValue<string>(), posts[1]["external_id"]!.GetValue<string>());
         Assert.Single(github.Requests("GET", HeadCheckRuns));
@@ -188,10 +188,10 @@ public sealed class ReadBackTests : IDisposable
         var posted = await github.Client().PostReviewAsync(Owner, Repo, Number, HeadSha, TestPlans.WithInlineComment(), default);
 
         Assert.True(posted.MovedInlineComments);
-        var sent = github.Requests("POST", Reviews).Select(GitHubApiFake.Json).ToList();
+        var sent = github.Requests("POST", Reviews).Select(GitHubFake.Json).ToList();
         Assert.Equal(2, sent.Count);
         Assert.Empty(sent[1]["comments"]!.AsArray());
-        Assert.Contains(Fingerprint.Marker(TestPlans.InlineFingerprint), GitHubApiFake.Json(Assert.Single(github.Requests("POST", Comments)))["body"]!.GetValue<string>());
+        Assert.Contains(Fingerprint.Marker(TestPlans.InlineFingerprint), GitHubFake.Json(Assert.Single(github.Requests("POST", Comments)))["body"]!.GetValue<string>());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using ReviewBot.GitHub.Api;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -15,7 +15,7 @@ public sealed class ReadFileTests
     [Fact]
     public async Task A_file_is_read_raw_at_the_ref()
     {
-        using var github = new GitHubApiFake();
+        using var github = new GitHubFake();
         github.Server.Given(Request.Create().WithPath(DockerfilePath).WithParam("ref", HeadSha).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw; charset=utf-8").WithBody("FROM alpine\nUSER 1000\n"));
 
@@ -28,7 +28,7 @@ public sealed class ReadFileTests
     [Fact]
     public async Task A_file_not_in_UTF_8_is_read_as_Latin_1()
     {
-        using var github = new GitHubApiFake();
+        using var github = new GitHubFake();
         github.Server.Given(Request.Create().WithPath(DockerfilePath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw").WithBody([0x23, 0x20, 0xE9, 0x0A]));
 
@@ -40,7 +40,7 @@ public sealed class ReadFileTests
     [Fact]
     public async Task A_missing_file_is_missing()
     {
-        using var github = new GitHubApiFake();
+        using var github = new GitHubFake();
         github.StubJson("GET", DockerfilePath, """{"message":"Not Found"}""", 404);
 
         var read = await github.Client().ReadFileAsync(Owner, Repo, "svc/Dockerfile", HeadSha, 1000, default);
@@ -55,7 +55,7 @@ public sealed class ReadFileTests
     [InlineData(null, "")]
     public async Task An_answer_that_is_not_raw_content_is_an_error_never_an_empty_file(string? contentType, string body)
     {
-        using var github = new GitHubApiFake();
+        using var github = new GitHubFake();
         var response = Response.Create().WithStatusCode(200).WithBody(body);
         github.Server.Given(Request.Create().WithPath(DockerfilePath).UsingGet())
             .RespondWith(contentType is null ? response : response.WithHeader("Content-Type", contentType));
@@ -68,7 +68,7 @@ public sealed class ReadFileTests
     public async Task A_file_over_the_budget_is_refused_from_its_Content_Length_without_reading_its_body()
     {
         var content = new UnreadableContent(5L * 1024 * 1024 * 1024);
-        using var github = new GitHubApiFake(primaryHandler: () => new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = content }));
+        using var github = new GitHubFake(primaryHandler: () => new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = content }));
 
         var read = await github.Client().ReadFileAsync(Owner, Repo, "svc/Dockerfile", HeadSha, 1024 * 1024, default);
 
@@ -80,7 +80,7 @@ public sealed class ReadFileTests
     public async Task A_body_without_a_length_stops_being_read_past_the_budget()
     {
         var endless = new EndlessStream();
-        using var github = new GitHubApiFake(primaryHandler: () => new StubHandler(_ =>
+        using var github = new GitHubFake(primaryHandler: () => new StubHandler(_ =>
         {
             var content = new StreamContent(endless); // no Content-Length: chunked
             content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.github.raw");
@@ -96,7 +96,7 @@ public sealed class ReadFileTests
     [Fact]
     public async Task A_file_exactly_at_the_budget_is_read()
     {
-        using var github = new GitHubApiFake();
+        using var github = new GitHubFake();
         github.Server.Given(Request.Create().WithPath(DockerfilePath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw").WithBody(new string('x', 1000)));
 

@@ -1,7 +1,7 @@
 using ReviewBot.GitHub.Api;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -10,7 +10,7 @@ public sealed class ReadFilesTests : IDisposable
 {
     private const long Cap = 4 * 1024 * 1024;
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public void Dispose() => github.Dispose();
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.GitHub.Api;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -12,7 +12,7 @@ public sealed class RetryTests : IDisposable
     private const string PullPath = RepoPath + "/pulls/2";
     private const string PullJson = """{"number":2,"state":"open","draft":false,"head":{"sha":"ec26c3e57ca3a959ca5aad62de7213c562f8c821","repo":{"full_name":"Codertocat/Hello-World"}},"base":{"ref":"master"}}""";
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public RetryTests() => github.StubJson("GET", PullPath, PullJson);
 
@@ -52,7 +52,7 @@ public sealed class RetryTests : IDisposable
     public async Task A_GET_whose_answer_does_not_come_in_time_is_retried()
     {
         var handler = StubHandler.HangingOnce(PullPath, _ => PullJson);
-        using var fake = new GitHubApiFake(ShortTimeoutPolicy, () => handler);
+        using var fake = new GitHubFake(ShortTimeoutPolicy, () => handler);
 
         var pr = await fake.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 

@@ -11,14 +11,14 @@ public sealed class GitHubAppClientTests : IDisposable
 {
     private const string TokenPath = "/api/v3/app/installations/1/access_tokens";
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
     private readonly RSA key = RSA.Create(2048);
 
     public GitHubAppClientTests()
     {
         github.StubJson("GET", "/api/v3/app", """{"id":12345,"slug":"reviewbot-test","name":"ReviewBot test"}""");
         github.StubJson("POST", TokenPath, $$"""{"token":"ghs_installation","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""", 201);
-        github.StubJson("GET", GitHubApiFake.RepoPath + "/pulls/2/comments", "[]");
+        github.StubJson("GET", GitHubFake.RepoPath + "/pulls/2/comments", "[]");
     }
 
     public void Dispose()
@@ -60,10 +60,10 @@ public sealed class GitHubAppClientTests : IDisposable
         // Asking twice for a token only makes a second token: the request is safe to repeat.
         github.Once("POST", TokenPath, Response.Create().WithStatusCode(502).WithBody("""{"message":"Server Error"}"""));
 
-        await App().ForInstallation(1).ListReviewCommentsAsync(GitHubApiFake.Owner, GitHubApiFake.Repo, GitHubApiFake.Number, default);
+        await App().ForInstallation(1).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
 
         Assert.Equal(2, github.Requests("POST", TokenPath).Count);
         Assert.All(github.Requests("POST", TokenPath), e => Assert.StartsWith("Bearer ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
-        Assert.Equal("Token ghs_installation", Assert.Single(github.Requests("GET", GitHubApiFake.RepoPath + "/pulls/2/comments")).RequestMessage.Headers!["Authorization"].Single());
+        Assert.Equal("Token ghs_installation", Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/pulls/2/comments")).RequestMessage.Headers!["Authorization"].Single());
     }
 }

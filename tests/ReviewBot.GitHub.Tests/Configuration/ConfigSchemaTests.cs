@@ -15,7 +15,7 @@ namespace ReviewBot.GitHub.Tests.Configuration;
 /// </summary>
 public partial class ConfigSchemaTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepoRoot.Find();
 
     private static readonly string SchemaPath = Path.Combine(Root, "schema", "reviewbot.schema.json");
 
@@ -225,19 +225,6 @@ public partial class ConfigSchemaTests
         {
             yield return ($"tests: {type.Name}.{field.Name}", (string)field.GetRawConstantValue()!);
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ReviewBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 
     [GeneratedRegex(@"unknown key '(?<key>[^']+)' \(expected one of: (?<known>[^)]+)\)")]

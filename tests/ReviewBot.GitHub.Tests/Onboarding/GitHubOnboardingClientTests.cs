@@ -18,7 +18,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     private static readonly string Head = new('a', 40);
     private static readonly string Commit = new('c', 40);
 
-    private readonly GitHubApiFake fake = new();
+    private readonly GitHubFake fake = new();
 
     public void Dispose() => fake.Dispose();
 
@@ -45,11 +45,11 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Equal((OnboardingOutcome.Opened, (int?)12), (results["root"].Outcome, results["root"].PullRequest));
         Assert.Equal(OnboardingOutcome.AlreadyOpen, results["open"].Outcome);
 
-        var commit = GitHubApiFake.Json(Assert.Single(fake.Server.LogEntries, e => e.RequestMessage.Body?.Contains("createCommitOnBranch", StringComparison.Ordinal) == true))["variables"]!["input"]!;
+        var commit = GitHubFake.Json(Assert.Single(fake.Server.LogEntries, e => e.RequestMessage.Body?.Contains("createCommitOnBranch", StringComparison.Ordinal) == true))["variables"]!["input"]!;
         Assert.Equal(("o/root", "reviewbot/non-root", Head), (commit["branch"]!["repositoryNameWithOwner"]!.GetValue<string>(), commit["branch"]!["branchName"]!.GetValue<string>(), commit["expectedHeadOid"]!.GetValue<string>()));
         var added = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(commit["fileChanges"]!["additions"]![0]!["contents"]!.GetValue<string>()));
         Assert.Contains("USER ", added, StringComparison.Ordinal);
-        var pr = GitHubApiFake.Json(Assert.Single(fake.Requests("POST", "/api/v3/repos/o/root/pulls")));
+        var pr = GitHubFake.Json(Assert.Single(fake.Requests("POST", "/api/v3/repos/o/root/pulls")));
         Assert.Equal(("reviewbot/non-root", "main", OnboardingPlan.Title), (pr["head"]!.GetValue<string>(), pr["base"]!.GetValue<string>(), pr["title"]!.GetValue<string>()));
         Assert.Single(fake.Requests("POST", "/api/v3/repos/o/root/git/refs"));
 
@@ -60,7 +60,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Equal((5, 8, 5), (requestsPerRepo["clean"], requestsPerRepo["root"], requestsPerRepo["open"]));
 
         // The person closes it unmerged; the default branch moves; the same fixes are not offered again.
-        var body = GitHubApiFake.Json(fake.Requests("POST", "/api/v3/repos/o/root/pulls")[0])["body"]!.GetValue<string>();
+        var body = GitHubFake.Json(fake.Requests("POST", "/api/v3/repos/o/root/pulls")[0])["body"]!.GetValue<string>();
         fake.StubJson("GET", "/api/v3/repos/o/root/pulls", new JsonArray(Pull(12, "closed", body, Commit)).ToJsonString(), priority: 1);
         string moved = new('b', 40);
         fake.StubJson("GET", "/api/v3/repos/o/root/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{moved}}}"}}""", priority: 1);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Tests.Api;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.PullRequests;
 
@@ -12,7 +12,7 @@ public sealed class CallCountTests : IDisposable
     /// <summary>Issue 11: a pull request that touches 50 Dockerfiles costs at most 5 calls before posting (it cost 52).</summary>
     private const int MaxCallsBeforePosting = 5;
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public void Dispose() => github.Dispose();
 

@@ -7,42 +7,14 @@ namespace ReviewBot.GitHub.Tests.Review;
 /// <summary>The real Dockerfiles of ../shared/corpus, each reviewed as a new file and as one outside the diff.</summary>
 public class CorpusOutputTests
 {
-    internal static readonly string? CorpusPath = Find();
-
-    /// <summary>Runs only when shared/corpus is found in an ancestor of the test's folder (also from a git worktree).</summary>
-    public sealed class CorpusFactAttribute : FactAttribute
-    {
-        public CorpusFactAttribute()
-        {
-            if (CorpusPath is null)
-            {
-                Skip = "skipped: corpus absent";
-            }
-        }
-    }
-
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "corpus");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     [CorpusFact]
     public void Every_review_of_the_corpus_renders_nothing_from_it_and_fits_GitHub()
     {
         int files = 0, bodies = 0;
-        foreach (var file in Directory.EnumerateFiles(CorpusPath!, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)))
+        foreach (var file in SharedCorpus.Files())
         {
             var text = File.ReadAllText(file);
-            var path = Path.GetRelativePath(CorpusPath!, file).Replace('\\', '/');
+            var path = Path.GetRelativePath(SharedCorpus.Directory!, file).Replace('\\', '/');
             var result = DockerfileAnalyzer.Analyze(text);
             var lines = text.TrimEnd('\n').Split('\n');
             var patch = $"@@ -0,0 +1,{lines.Length} @@\n" + string.Concat(lines.Select(l => "+" + l + "\n"));

@@ -5,7 +5,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace ReviewBot.Load;
+namespace ReviewBot.TestSupport.Load;
 
 public enum QueueKind
 {
@@ -95,7 +95,7 @@ public static class LoadRun
     public static async Task<LoadResult> RunAsync(LoadOptions options, TextWriter log)
     {
         var wall = Stopwatch.StartNew();
-        using var github = new FakeGitHub(options.Dockerfiles, options.Fault, options.FilesLatency);
+        using var github = new LoadGitHub(options.Dockerfiles, options.Fault, options.FilesLatency);
         AzuriteProcess? azurite = null;
         var instances = new List<AppProcess>();
         try
@@ -228,7 +228,7 @@ public static class LoadRun
         }
     }
 
-    private static Dictionary<string, string> Settings(LoadOptions options, FakeGitHub github, AzuriteProcess? azurite)
+    private static Dictionary<string, string> Settings(LoadOptions options, LoadGitHub github, AzuriteProcess? azurite)
     {
         using var key = RSA.Create(2048);
         var settings = new Dictionary<string, string>
@@ -285,7 +285,7 @@ public static class LoadRun
         }
     }
 
-    private static async Task InjectMidRunAsync(LoadOptions options, FakeGitHub github, AzuriteProcess? azurite, List<AppProcess> instances, TextWriter log)
+    private static async Task InjectMidRunAsync(LoadOptions options, LoadGitHub github, AzuriteProcess? azurite, List<AppProcess> instances, TextWriter log)
     {
         if (options.Fault == Fault.Unauthorized)
         {
@@ -314,7 +314,7 @@ public static class LoadRun
         }
     }
 
-    private static async Task WaitForReviewsAsync(FakeGitHub github, IEnumerable<int> numbers, TimeSpan timeout)
+    private static async Task WaitForReviewsAsync(LoadGitHub github, IEnumerable<int> numbers, TimeSpan timeout)
     {
         var list = numbers.ToList();
         var deadline = DateTime.UtcNow + timeout;
@@ -322,7 +322,7 @@ public static class LoadRun
             await Task.Delay(100);
     }
 
-    private static int TotalCalls(FakeGitHub github) => github.AllStats.Sum(s => s.Calls) + github.ConfigReads + github.TokenCalls + github.AppCalls;
+    private static int TotalCalls(LoadGitHub github) => github.AllStats.Sum(s => s.Calls) + github.ConfigReads + github.TokenCalls + github.AppCalls;
 
     /// <summary>Counts JSON lines, and worker lines that lack the DeliveryId and Repository scope.</summary>
     private static (int Json, int Unscoped) InspectLogs(List<string> lines)

@@ -1,4 +1,4 @@
-namespace ReviewBot.Load;
+namespace ReviewBot.TestSupport.Load;
 
 /// <summary>How the fake GitHub misbehaves: each fault hits every pull request's first try of one call.</summary>
 public enum Fault

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace ReviewBot.Load;
+namespace ReviewBot.TestSupport.Load;
 
 /// <summary>
 /// Real pull_request "opened" deliveries: GitHub's own example payload (npm @octokit/webhooks-examples,
@@ -19,12 +19,7 @@ public sealed class Deliveries
     public Deliveries(string secret)
     {
         _secret = secret;
-        var index = Path.Combine(RepoRoot.Find(), "node_modules", "@octokit", "webhooks-examples", "api.github.com", "index.json");
-        if (!File.Exists(index))
-            throw new InvalidOperationException($"{index} is missing: run `npm ci` at the repository root.");
-        var all = JsonNode.Parse(File.ReadAllText(index))!.AsArray();
-        var examples = all.First(e => e!["name"]!.GetValue<string>() == "pull_request")!["examples"]!.AsArray();
-        _template = examples.First(e => e!["action"]!.GetValue<string>() == "opened" && e["installation"] is not null)!;
+        _template = WebhookExamples.Example("pull_request", "opened", e => e["installation"] is not null);
     }
 
     public byte[] Body(int number)
@@ -32,7 +27,7 @@ public sealed class Deliveries
         var payload = _template.DeepClone();
         payload["number"] = number;
         payload["pull_request"]!["number"] = number;
-        payload["pull_request"]!["head"]!["sha"] = FakeGitHub.HeadSha(number);
+        payload["pull_request"]!["head"]!["sha"] = LoadGitHub.HeadSha(number);
         payload["pull_request"]!["draft"] = false;
         payload["pull_request"]!["state"] = "open";
         return Encoding.UTF8.GetBytes(payload.ToJsonString());

@@ -13,17 +13,18 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace ReviewBot.Load;
+namespace ReviewBot.TestSupport.Load;
 
 /// <summary>
-/// WireMock.Net playing GitHub's REST API for any number of pull requests of one repository, each changing
-/// <see cref="Dockerfiles"/> Dockerfiles that run as root. It counts every call per pull request, notes when
-/// each review and completed check arrive, and injects one <see cref="Fault"/>.
+/// The load run's GitHub: the shared <see cref="GitHubFake"/> answering, through one callback above all its other
+/// stubs, for any number of pull requests of one repository, each changing <see cref="Dockerfiles"/> Dockerfiles that
+/// run as root. It counts every call per pull request, notes when each review and completed check arrive, and
+/// injects one <see cref="Fault"/>.
 /// </summary>
-public sealed partial class FakeGitHub : IDisposable
+public sealed partial class LoadGitHub : IDisposable
 {
-    public const string Owner = "Codertocat";
-    public const string Repo = "Hello-World";
+    public const string Owner = GitHubFake.Owner;
+    public const string Repo = GitHubFake.Repo;
 
     /// <summary>Longer than the App's request timeout in the load runs (GitHub:RequestTimeout=2s).</summary>
     public static readonly TimeSpan HangFor = TimeSpan.FromSeconds(3);
@@ -41,19 +42,21 @@ public sealed partial class FakeGitHub : IDisposable
     /// <summary>How many answers were the injected fault.</summary>
     public int FaultsInjected => Volatile.Read(ref _faults);
 
-    public FakeGitHub(int dockerfiles, Fault fault, TimeSpan? filesLatency = null)
+    public LoadGitHub(int dockerfiles, Fault fault, TimeSpan? filesLatency = null)
     {
         Dockerfiles = dockerfiles;
         Fault = fault;
         FilesLatency = filesLatency ?? TimeSpan.Zero;
-        Server = WireMockServer.Start();
-        Server.Given(Request.Create().WithPath(new RegexMatcher("^/api/(v3/.*|graphql)$")))
+        _github = new GitHubFake();
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/api/(v3/.*|graphql)$"))).AtPriority(1)
             .RespondWith(Response.Create().WithCallback(Handle));
     }
 
-    public WireMockServer Server { get; }
+    private readonly GitHubFake _github;
 
-    public string Url => Server.Url!;
+    public WireMockServer Server => _github.Server;
+
+    public string Url => _github.Url;
 
     public int Dockerfiles { get; }
 
@@ -68,7 +71,7 @@ public sealed partial class FakeGitHub : IDisposable
     public int AppCalls => Volatile.Read(ref _appCalls);
 
     /// <summary>The slug GET /app answers; our comments are written by "{slug}[bot]".</summary>
-    public const string AppSlug = "reviewbot";
+    public const string AppSlug = GitHubFake.AppSlug;
 
     /// <summary>Calls the fake could not attribute or did not expect; should stay 0.</summary>
     public int Unexpected => Volatile.Read(ref _unexpected);
@@ -88,7 +91,7 @@ public sealed partial class FakeGitHub : IDisposable
 
     public void Dispose()
     {
-        Server.Stop();
+        _github.Dispose();
         Server.Dispose();
     }
 
@@ -101,7 +104,7 @@ public sealed partial class FakeGitHub : IDisposable
         {
             Interlocked.Increment(ref _tokenCalls);
             var token = $"ghs_load_{Volatile.Read(ref _tokenGeneration)}";
-            return Json(201, new JsonObject { ["token"] = token, ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) });
+            return Json(201, GitHubFake.Token(token));
         }
 
         if (path == "/api/v3/app" && method == "GET")
@@ -197,28 +200,16 @@ public sealed partial class FakeGitHub : IDisposable
     /// </summary>
     private ResponseMessage GraphQLBlobs(IRequestMessage request)
     {
-        var query = JsonNode.Parse(request.Body ?? "{}")!;
-        bool withText = query["query"]?.GetValue<string>().Contains("text", StringComparison.Ordinal) == true;
-        var variables = query["variables"]?.AsObject() ?? [];
-        var repository = new JsonObject();
         int? number = null;
-        for (int j = 0; variables[$"e{j}"]?.GetValue<string>() is { } expression; j++)
+        var answer = GitHubFake.GraphQLBlobs(request.Body ?? "{}", expression =>
         {
             number ??= NumberFromSha(expression.Split(':', 2)[0]);
-            var blob = new JsonObject { ["__typename"] = "Blob", ["byteSize"] = Encoding.UTF8.GetByteCount(Dockerfile), ["isBinary"] = false };
-            if (withText)
-            {
-                blob["isTruncated"] = false;
-                blob["text"] = Dockerfile;
-            }
-
-            repository[$"f{j}"] = blob;
-        }
-
+            return Dockerfile;
+        });
         if (number is not int pr)
             return NotExpected(request);
         Stats(pr).Call();
-        return Json(200, new JsonObject { ["data"] = new JsonObject { ["repository"] = repository } });
+        return answer;
     }
 
     /// <summary>The config read carries no PR number; the load report adds it per PR (one per run).</summary>
@@ -314,18 +305,8 @@ public sealed partial class FakeGitHub : IDisposable
         return Json(404, new JsonObject { ["message"] = "Not Found" });
     }
 
-    private static ResponseMessage Json(int status, JsonNode body, params (string Name, string Value)[] headers)
-    {
-        var all = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") };
-        foreach (var (name, value) in headers)
-            all[name] = new WireMockList<string>(value);
-        return new ResponseMessage
-        {
-            StatusCode = status,
-            Headers = all,
-            BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String },
-        };
-    }
+    private static ResponseMessage Json(int status, JsonNode body, params (string Name, string Value)[] headers) =>
+        GitHubFake.JsonResponse(status, body, headers);
 
     [GeneratedRegex(@"^/api/v3/app/installations/\d+/access_tokens$")]
     private static partial Regex TokenPath();
@@ -394,8 +375,8 @@ public sealed class PullRequestStats(int number)
                 ["body"] = comment["body"]?.GetValue<string>() ?? "",
                 ["path"] = comment["path"]?.GetValue<string>() ?? "",
                 ["line"] = comment["line"]?.DeepClone(),
-                ["commit_id"] = FakeGitHub.HeadSha(number),
-                ["user"] = new JsonObject { ["login"] = FakeGitHub.AppSlug + "[bot]", ["id"] = 1, ["type"] = "Bot" },
+                ["commit_id"] = LoadGitHub.HeadSha(number),
+                ["user"] = new JsonObject { ["login"] = LoadGitHub.AppSlug + "[bot]", ["id"] = 1, ["type"] = "Bot" },
                 ["created_at"] = "2026-01-01T00:00:00Z",
                 ["updated_at"] = "2026-01-01T00:00:00Z",
             };

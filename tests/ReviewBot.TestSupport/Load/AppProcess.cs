@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace ReviewBot.Load;
+namespace ReviewBot.TestSupport.Load;
 
 /// <summary>
 /// The real App (ReviewBot.App.dll next to this assembly) as a child process on a loopback port: its
@@ -89,8 +89,6 @@ public sealed class AppProcess : IAsyncDisposable
 
     /// <summary>Peak resident set size (VmHWM) in bytes, from /proc.</summary>
     public long PeakRssBytes() => ReadStatusKb("VmHWM") * 1024;
-
-    public long RssBytes() => ReadStatusKb("VmRSS") * 1024;
 
     /// <summary>SIGKILL: the process dies at once, in the middle of whatever it was doing.</summary>
     public async Task KillAsync()

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace ReviewBot.Load;
+namespace ReviewBot.TestSupport.Load;
 
 /// <summary>
 /// A real Azurite (npm package <c>azurite</c>, installed by <c>npm ci</c> at the repo root) on loopback
