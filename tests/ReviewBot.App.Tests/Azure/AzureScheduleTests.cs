@@ -27,7 +27,6 @@ public sealed class AzureScheduleTests(AzuriteFixture azurite)
     private AzureStorageWorkQueue NewQueue(string name) =>
         new(new QueueServiceClient(azurite.ConnectionString), new AzureQueueOptions
         {
-            Provider = AzureQueueOptions.ProviderName,
             ConnectionString = "unused-here",
             Name = name,
             VisibilityTimeout = TimeSpan.FromSeconds(30),

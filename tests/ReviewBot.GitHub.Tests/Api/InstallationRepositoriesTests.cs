@@ -10,7 +10,7 @@ namespace ReviewBot.GitHub.Tests.Api;
 /// <summary>GET /installation/repositories, which onboarding's fan-out pages through: the installation's token, 100 a page, fitting GitHub's REST description.</summary>
 public sealed class InstallationRepositoriesTests : IDisposable
 {
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public void Dispose() => github.Dispose();
 

@@ -6,7 +6,7 @@ using ReviewBot.GitHub.Branches;
 using ReviewBot.GitHub.PullRequests;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Api;
 
@@ -18,7 +18,7 @@ public sealed class RateLimitBudgetTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 1, 0, 0, TimeSpan.Zero);
 
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
     private readonly RSA key = RSA.Create(2048);
 
     public void Dispose()

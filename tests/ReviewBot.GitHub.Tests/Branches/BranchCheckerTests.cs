@@ -3,14 +3,14 @@ using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Branches;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Tests.Api;
-using static ReviewBot.GitHub.Tests.Api.GitHubApiFake;
+using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.GitHub.Tests.Branches;
 
 /// <summary>The default branch's check speaks of a commit and its Dockerfiles, never of a pull request or a review.</summary>
 public sealed class BranchCheckerTests : IDisposable
 {
-    private readonly GitHubApiFake github = new();
+    private readonly GitHubFake github = new();
 
     public BranchCheckerTests()
     {
@@ -79,7 +79,7 @@ public sealed class BranchCheckerTests : IDisposable
 
     private (string Title, string Summary) PostedCheck()
     {
-        var output = GitHubApiFake.Json(Assert.Single(github.Requests("POST", RepoPath + "/check-runs")))["output"]!;
+        var output = GitHubFake.Json(Assert.Single(github.Requests("POST", RepoPath + "/check-runs")))["output"]!;
         return (output["title"]!.GetValue<string>(), output["summary"]!.GetValue<string>());
     }
 }
