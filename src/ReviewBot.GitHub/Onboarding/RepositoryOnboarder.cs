@@ -46,14 +46,13 @@ public interface IOnboardingGitHub
     /// Closes our stale pull request: <paramref name="comment"/> says why, the pull request is closed with
     /// <paramref name="body"/>, and our branch is deleted. Three writes (<see cref="RepositoryOnboarder.WritesToClose"/>).
     /// </summary>
-    Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This GitHub cannot close pull requests."); // a default only for fakes written before closing existed
+    Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken);
 
     /// <summary>
     /// Null when the installation's API budget (as GitHub last reported it) allows background work; else how long until
-    /// GitHub renews it. Without a report (the default), background work goes on.
+    /// GitHub renews it. Without a report, background work goes on.
     /// </summary>
-    TimeSpan? BackgroundWait() => null;
+    TimeSpan? BackgroundWait();
 }
 
 /// <summary>What onboarding did with a repository.</summary>

@@ -145,6 +145,10 @@ public sealed class OnboardingFanOutTests
     /// <summary>Every tenth repository has a Dockerfile that runs as root; counts reads of each repository and pull requests opened.</summary>
     private sealed class CountingGitHub : IOnboardingGitHub
     {
+        public Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public TimeSpan? BackgroundWait() => null;
+
         private static readonly string Head = new('a', 40);
 
         public ConcurrentDictionary<string, int> RepositoryReads { get; } = new();

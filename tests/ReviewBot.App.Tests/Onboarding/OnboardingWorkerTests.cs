@@ -127,6 +127,10 @@ public sealed class OnboardingWorkerTests
     /// <summary>Every repository has one Dockerfile that runs as root and no pull request yet.</summary>
     private sealed class RootRepository : IOnboardingGitHub
     {
+        public Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public TimeSpan? BackgroundWait() => null;
+
         private static readonly string Head = new('a', 40);
 
         public Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult(new RepositoryFacts("main", Head, false, false));

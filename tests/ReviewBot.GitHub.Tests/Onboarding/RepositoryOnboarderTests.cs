@@ -204,6 +204,17 @@ public class RepositoryOnboarderTests
     }
 
     [Fact]
+    public async Task Below_the_reserve_kept_for_reviews_nothing_is_read_and_it_comes_back_when_GitHub_renews_the_budget()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root }, ReadBudgetWait = TimeSpan.FromMinutes(12) };
+
+        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+
+        Assert.Equal((OnboardingOutcome.Waiting, TimeSpan.FromMinutes(12)), (result.Outcome, result.RetryAfter));
+        Assert.Equal((0, 0), (github.Reads, github.Writes));
+    }
+
+    [Fact]
     public async Task A_spent_budget_writes_nothing_and_says_when_to_come_back()
     {
         var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
@@ -339,6 +350,10 @@ public class RepositoryOnboarderTests
             PullRequests[number - 1] = PullRequests[number - 1] with { Body = body };
             return Task.FromResult(0);
         }
+
+        public TimeSpan? ReadBudgetWait { get; init; }
+
+        public TimeSpan? BackgroundWait() => ReadBudgetWait;
 
         public Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken)
         {
