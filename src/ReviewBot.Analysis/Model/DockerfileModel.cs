@@ -20,18 +20,11 @@ public sealed class DockerfileModel
 
     private readonly ExpansionBudget _budget;
 
-    private DockerfileModel(DockerfileDocument document, ImmutableDictionary<string, VariableValue> globalArgs, ImmutableArray<Stage> stages, ExpansionBudget budget)
+    private DockerfileModel(ImmutableArray<Stage> stages, ExpansionBudget budget)
     {
-        Document = document;
-        GlobalArgs = globalArgs;
         Stages = stages;
         _budget = budget;
     }
-
-    public DockerfileDocument Document { get; }
-
-    /// <summary>ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.</summary>
-    public ImmutableDictionary<string, VariableValue> GlobalArgs { get; }
 
     public ImmutableArray<Stage> Stages { get; }
 
@@ -40,25 +33,6 @@ public sealed class DockerfileModel
 
     /// <summary>The stage that runs: the last one (null when there is no FROM).</summary>
     public Stage? FinalStage => Stages.IsEmpty ? null : Stages[^1];
-
-    /// <summary>Finds a stage by <c>AS</c> name (case-insensitive) or by index, among stages before <paramref name="before"/>.</summary>
-    public Stage? FindStage(string reference, int before)
-    {
-        if (int.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-        {
-            return index < before ? Stages[index] : null;
-        }
-
-        for (int i = Math.Min(before, Stages.Length) - 1; i >= 0; i--)
-        {
-            if (string.Equals(Stages[i].Name, reference, StringComparison.OrdinalIgnoreCase))
-            {
-                return Stages[i];
-            }
-        }
-
-        return null;
-    }
 
     public static DockerfileModel Build(DockerfileDocument document)
     {
@@ -80,6 +54,7 @@ public sealed class DockerfileModel
             }
         }
 
+        // ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.
         var globalArgs = globals.ToImmutable();
         var stages = ImmutableArray.CreateBuilder<Stage>();
         // The latest stage by name, so a FROM finds its parent without scanning every earlier stage.
@@ -101,7 +76,7 @@ public sealed class DockerfileModel
             }
         }
 
-        return new DockerfileModel(document, globalArgs, stages.ToImmutable(), budget);
+        return new DockerfileModel(stages.ToImmutable(), budget);
     }
 
     private static Stage BuildStage(
