@@ -1,0 +1,32 @@
+namespace ReviewBot.Analysis.Tests.Model;
+
+/// <summary>
+/// What a whole analysis allocates, as a multiple of the text's own size (counted on this thread, after a warm-up).
+/// A RUN script is most of a real Dockerfile: the engine reads a few kinds of command out of it (useradd, mkdir …)
+/// and must not copy every command of it to find them.
+/// </summary>
+public class AnalysisAllocationTests
+{
+    private static long AllocatedAnalyzing(string text)
+    {
+        DockerfileAnalyzer.Analyze(text);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = DockerfileAnalyzer.Analyze(text);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains(result.Findings, f => f.RuleId == "RB001");
+        return allocated;
+    }
+
+    [Fact]
+    public void A_long_script_is_not_split_into_copies_of_every_command()
+    {
+        // Was 36×: any "add" (apk add, echo added) sent the whole script to the user-creation reader, which (like the
+        // mkdir reader) split it into commands, trimmed each and split each into words. Now both copy only the
+        // commands that name what they read.
+        var text = "FROM debian:bookworm\nRUN " + string.Concat(Enumerable.Range(0, 2000).Select(i => $"apt-get install -y package-number-{i} && echo added {i} && ")) + "mkdir -p /srv/data\n";
+
+        long allocated = AllocatedAnalyzing(text);
+
+        Assert.True(allocated < 4 * text.Length * sizeof(char), $"{allocated:N0} bytes for {text.Length * sizeof(char):N0} bytes of text");
+    }
+}
