@@ -81,7 +81,7 @@ public class ParallelScanTests
 
     private static ScanReport Scan(string root, string[] paths, int maxParallelism, bool fix = false) =>
         new Scanner(RepositoryConfig.Default, fix) { MaxParallelism = maxParallelism }
-            .Scan(ScanTarget.Expand(paths, root, RepositoryConfig.Default), () => Stream.Null, root);
+            .Scan(ScanTarget.Enumerate(paths, root, RepositoryConfig.Default), () => Stream.Null, root);
 
     private static string Render(ScanReport report)
     {
@@ -115,7 +115,7 @@ public class ParallelScanTests
         string[] paths = ["samples/node-app", "-", "samples"];
         ScanReport Run(int parallelism) =>
             new Scanner(RepositoryConfig.Default, fix: false) { MaxParallelism = parallelism }
-                .Scan(ScanTarget.Expand(paths, root, RepositoryConfig.Default), () => new MemoryStream("FROM debian\nCMD x\n"u8.ToArray()), root);
+                .Scan(ScanTarget.Enumerate(paths, root, RepositoryConfig.Default), () => new MemoryStream("FROM debian\nCMD x\n"u8.ToArray()), root);
 
         var sequential = Run(1);
 
@@ -180,6 +180,48 @@ public class ParallelScanTests
 
         Assert.Equal(40, report.Files.Length);
         Assert.InRange(mostAtOnce, 1, maxParallelism);
+    }
+
+    [Fact]
+    public void Files_are_analyzed_while_the_walk_is_still_listing_folders()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 5; i++)
+        {
+            temp.Write($"s{i}/Dockerfile", "FROM debian\n");
+        }
+
+        var events = new List<string>();
+        void Log(string what)
+        {
+            lock (events)
+            {
+                events.Add(what);
+            }
+        }
+
+        IEnumerable<ScanTarget> Walk()
+        {
+            foreach (var target in ScanTarget.Enumerate([], temp.Root, RepositoryConfig.Default))
+            {
+                Log("listed " + target.DisplayPath);
+                yield return target;
+            }
+
+            Log("walk done");
+        }
+
+        AnalysisResult Analyze(string text, AnalyzerOptions options)
+        {
+            Log("analyzed");
+            return Rules.Result(text);
+        }
+
+        var report = new Scanner(RepositoryConfig.Default, false, Analyze) { MaxParallelism = 2 }.Scan(Walk(), () => Stream.Null, temp.Root);
+
+        Assert.Equal(["s0/Dockerfile", "s1/Dockerfile", "s2/Dockerfile", "s3/Dockerfile", "s4/Dockerfile"], report.Files.Select(f => f.Path));
+        // Two files at a time: the walk cannot get past the third file before one of the first two is analyzed.
+        Assert.True(events.IndexOf("analyzed") < events.IndexOf("walk done"), string.Join(", ", events));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public static class ScanCommand
             config = loaded;
         }
 
-        var targets = ScanTarget.Expand(paths, console.CurrentDirectory, config);
+        var targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
         var report = new Scanner(config, fix).Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
 
         switch (format)

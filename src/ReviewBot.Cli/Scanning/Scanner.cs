@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
@@ -32,21 +33,29 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least 1 file at a time");
     } = Environment.ProcessorCount;
 
-    public ScanReport Scan(IReadOnlyList<ScanTarget> targets, Func<Stream> openStandardInput, string currentDirectory)
+    /// <summary>
+    /// Scans the targets as they come: <paramref name="targets"/> may be a folder walk still going on
+    /// (<see cref="Scanning.ScanTarget.Enumerate"/>), whose next files are listed while earlier ones are analyzed.
+    /// </summary>
+    public ScanReport Scan(IEnumerable<ScanTarget> targets, Func<Stream> openStandardInput, string currentDirectory)
     {
-        var reports = new FileReport[targets.Count];
-        // Standard input is read once, up front, on this thread.
-        for (int i = 0; i < targets.Count; i++)
+        // The targets are taken one at a time, in order, under the partitioner's lock: standard input is read once,
+        // where it stands among them, and the walk never runs on two threads at once.
+        var pulled = targets.Select(target => (Target: target, Report: target.IsStandardInput ? ScanStandardInput(target, openStandardInput) : null));
+        var source = Partitioner.Create(pulled, EnumerablePartitionerOptions.NoBuffering);
+        var done = new List<(long Index, FileReport Report)>();
+        Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism }, (item, _, index) =>
         {
-            if (targets[i].IsStandardInput)
+            var report = item.Report ?? ScanTarget(item.Target);
+            lock (done)
             {
-                reports[i] = ScanStandardInput(targets[i], openStandardInput);
+                done.Add((index, report));
             }
-        }
+        });
 
-        // Each file writes only its own slot, so the report is in path order whatever order the files finish in.
-        Parallel.For(0, targets.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism }, i => reports[i] ??= ScanTarget(targets[i]));
-        return new ScanReport([.. reports], currentDirectory);
+        // Each report carries its target's index, so the report is in path order whatever order the files finish in.
+        done.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return new ScanReport([.. done.Select(d => d.Report)], currentDirectory);
     }
 
     private FileReport ScanStandardInput(ScanTarget target, Func<Stream> openStandardInput)
