@@ -225,6 +225,28 @@ public class ParallelScanTests
     }
 
     [Fact]
+    public void A_scan_that_keeps_no_texts_reports_the_same_findings()
+    {
+        var samples = SamplesFolder();
+        var root = Path.GetDirectoryName(samples)!;
+        ScanReport Run(bool keepText) =>
+            new Scanner(RepositoryConfig.Default, fix: false) { KeepText = keepText }.Scan(ScanTarget.Enumerate(["samples"], root, RepositoryConfig.Default), () => Stream.Null, root);
+        string Json(ScanReport report)
+        {
+            var output = new StringWriter();
+            JsonFormatter.Write(report, output);
+            return output.ToString();
+        }
+
+        var kept = Run(keepText: true);
+        var dropped = Run(keepText: false);
+
+        Assert.All(kept.Files, f => Assert.NotNull(f.Text));
+        Assert.All(dropped.Files, f => Assert.Null(f.Text));
+        Assert.Equal(Json(kept), Json(dropped));
+    }
+
+    [Fact]
     public void Parallelism_below_one_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Scanner(RepositoryConfig.Default, false) { MaxParallelism = 0 });

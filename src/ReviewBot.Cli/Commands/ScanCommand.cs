@@ -62,7 +62,7 @@ public static class ScanCommand
         }
 
         var targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
-        var report = new Scanner(config, fix).Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
+        var report = new Scanner(config, fix) { KeepText = format != "json" }.Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
 
         switch (format)
         {

@@ -34,6 +34,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     } = Environment.ProcessorCount;
 
     /// <summary>
+    /// Whether each report keeps its file's text (<see cref="FileReport.Text"/>): the text and SARIF formats show lines
+    /// of it, JSON does not. Without it a scan of thousands of files holds none of their texts until the end, which the
+    /// garbage collector would otherwise copy from generation to generation.
+    /// </summary>
+    public bool KeepText { get; init; } = true;
+
+    /// <summary>
     /// Scans the targets as they come: <paramref name="targets"/> may be a folder walk still going on
     /// (<see cref="Scanning.ScanTarget.Enumerate"/>), whose next files are listed while earlier ones are analyzed.
     /// </summary>
@@ -165,7 +172,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     private AnalysisResult Run(string text) => analyze(text, options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
-        new(target.DisplayPath, target.FullPath, text, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };
+        new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };
 
     private static ImmutableArray<Finding> Order(ImmutableArray<Finding> findings) =>
         [.. findings.OrderBy(f => f.Range.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal)];
