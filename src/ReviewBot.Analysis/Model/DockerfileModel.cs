@@ -181,14 +181,17 @@ public sealed class DockerfileModel
                     user = ParseUser(instruction, spec, users) with { OverBudget = VariableValue.IsOverBudget(spec, lookup) };
                     break;
                 case "RUN":
-                    string script = ShellText(instruction);
-                    var resolved = budget.Expand(instruction.StartLine, script, lookup, escape).Text;
-                    foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
+                    // Only a script that may create users or write /etc/passwd is read further, so only its text is made.
+                    if (budget.ExpandIf(instruction.StartLine, ShellText(instruction), lookup, escape, ReadsUsers) is { } resolved)
                     {
-                        (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
+                        foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
+                        {
+                            (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
+                        }
+
+                        opaque |= UserCommands.MayDefineUsersOpaquely(resolved) && !resolved.Contains("useradd", StringComparison.Ordinal);
                     }
 
-                    opaque |= UserCommands.MayDefineUsersOpaquely(resolved) && !resolved.Contains("useradd", StringComparison.Ordinal);
                     break;
                 case "COPY" or "ADD":
                     opaque |= instruction.Arguments.Contains("/etc/passwd", StringComparison.Ordinal)
@@ -219,6 +222,8 @@ public sealed class DockerfileModel
             env.ToImmutable(),
             budget);
     }
+
+    private static bool ReadsUsers(ReadOnlySpan<char> script) => UserCommands.MayCreateUsers(script) || UserCommands.MayDefineUsersOpaquely(script);
 
     internal static EffectiveUser BaseUser(BaseImageInfo info)
     {

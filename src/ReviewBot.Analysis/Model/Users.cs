@@ -158,14 +158,14 @@ internal static partial class UserCommands
     private static readonly string[] UserCommandParts = ["groupadd", "addgroup", "useradd", "adduser", "usermod"];
 
     /// <summary>A cheap test before <see cref="Find"/>: most RUN lines create no user.</summary>
-    public static bool MayCreateUsers(string shell) =>
-        shell.AsSpan().IndexOfAny(UserCommandNames) >= 0 || shell.Contains("/etc/passwd", StringComparison.Ordinal);
+    public static bool MayCreateUsers(ReadOnlySpan<char> shell) =>
+        shell.IndexOfAny(UserCommandNames) >= 0 || shell.Contains("/etc/passwd", StringComparison.Ordinal);
 
     /// <summary><see cref="UserCommandParts"/> searched for all at once.</summary>
     private static readonly SearchValues<string> UserCommandNames = SearchValues.Create(UserCommandParts, StringComparison.Ordinal);
 
     /// <summary>True when the shell text touches /etc/passwd in a way we cannot follow (so a user may exist).</summary>
-    public static bool MayDefineUsersOpaquely(string text) =>
+    public static bool MayDefineUsersOpaquely(ReadOnlySpan<char> text) =>
         text.Contains("/etc/passwd", StringComparison.Ordinal);
 
     private static bool IsUserName(string name) =>
