@@ -246,6 +246,29 @@ public class ParallelScanTests
         Assert.Equal(Json(kept), Json(dropped));
     }
 
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(1_100_000)]
+    public void A_file_is_read_whole_whatever_its_size_against_the_read_buffer(int size)
+    {
+        // The last line is the one finding: any byte not read would lose it or move it.
+        const string Head = "FROM debian:bookworm\n";
+        const string Tail = "\nUSER root\n";
+        var text = Head + "#" + new string('x', size - Head.Length - Tail.Length - 1) + Tail;
+        Assert.Equal(size, text.Length);
+        using var temp = new TempFolder();
+        temp.Write("Dockerfile", text);
+        temp.Write("empty/Dockerfile", "");
+
+        var report = new Scanner(RepositoryConfig.Default, fix: false).Scan(ScanTarget.Enumerate([], temp.Root, RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+        Assert.Equal(["Dockerfile", "empty/Dockerfile"], report.Files.Select(f => f.Path));
+        Assert.Equal(text, report.Files[0].Text);
+        Assert.Equal(3, Assert.Single(report.Files[0].Findings, f => f.RuleId == "RB001").Range.Start);
+        Assert.Equal("", report.Files[1].Text);
+    }
+
     [Fact]
     public void Parallelism_below_one_is_refused()
     {

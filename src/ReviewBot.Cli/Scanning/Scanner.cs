@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
@@ -90,6 +91,11 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, target.Error);
         }
 
+        if (!fix)
+        {
+            return ScanPooled(target);
+        }
+
         byte[] bytes;
         try
         {
@@ -103,7 +109,62 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         return Analyze(target, bytes);
     }
 
-    private FileReport Analyze(ScanTarget target, byte[] bytes)
+    /// <summary>Files up to this size are read into a pooled buffer (a Dockerfile is a few kilobytes; larger ones are read as they are).</summary>
+    private const int PooledReadLimit = 1024 * 1024;
+
+    /// <summary>
+    /// Without --fix the bytes are only decoded, never kept: they are read into a pooled buffer rather than a new
+    /// array per file (every new array is memory the garbage collector must find and the kernel must map).
+    /// </summary>
+    private FileReport ScanPooled(ScanTarget target)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            int length;
+            try
+            {
+                using var stream = new FileStream(target.FullPath!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+                long size = stream.CanSeek ? stream.Length : 0;
+                if (size > PooledReadLimit)
+                {
+                    stream.Close();
+                    return Analyze(target, File.ReadAllBytes(target.FullPath!));
+                }
+
+                // One byte more than the file's size, so a file that grew since is still read to its end.
+                buffer = ArrayPool<byte>.Shared.Rent((int)size + 1);
+                length = 0;
+                int read;
+                while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+                {
+                    length += read;
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(2 * buffer.Length);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
+            }
+
+            return Analyze(target, buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private FileReport Analyze(ScanTarget target, ReadOnlySpan<byte> bytes)
     {
         try
         {
@@ -116,7 +177,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
     }
 
-    private FileReport AnalyzeOrThrow(ScanTarget target, byte[] bytes)
+    private FileReport AnalyzeOrThrow(ScanTarget target, ReadOnlySpan<byte> bytes)
     {
         var text = SourceText.Decode(bytes, out var decodeError);
         if (text is null)
