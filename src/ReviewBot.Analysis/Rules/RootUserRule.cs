@@ -1,6 +1,8 @@
+using System.Buffers;
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Model;
+using ReviewBot.Analysis.Syntax;
 
 namespace ReviewBot.Analysis.Rules;
 
@@ -19,6 +21,9 @@ public sealed class RootUserRule : IRule
 
     /// <summary>Programs that drop from root to another user when the container starts.</summary>
     private static readonly string[] StepDownTools = ["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"];
+
+    /// <summary><see cref="StepDownTools"/> searched for all at once.</summary>
+    private static readonly SearchValues<string> StepDownToolNames = SearchValues.Create(StepDownTools, StringComparison.Ordinal);
 
     public RuleDescriptor Rule => Descriptor;
 
@@ -78,27 +83,34 @@ public sealed class RootUserRule : IRule
     /// <summary>How the image drops root at run time, or "" when it does not.</summary>
     internal static string StepDown(Stage final)
     {
-        string? entrypoint = null;
+        // The last ENTRYPOINT and CMD of the chain, nearest stage first; read backwards in place (this runs for every
+        // image that runs as root, which is most of them).
+        Instruction? entrypointInstruction = null;
+        Instruction? cmdInstruction = null;
         bool installsTool = false;
         foreach (var stage in final.Chain())
         {
-            foreach (var instruction in stage.Instructions.Reverse())
+            var instructions = stage.Instructions;
+            for (int i = instructions.Length - 1; i >= 0; i--)
             {
-                if (entrypoint is null && instruction.Is("ENTRYPOINT"))
+                var instruction = instructions[i];
+                if (entrypointInstruction is null && instruction.Is("ENTRYPOINT"))
                 {
-                    entrypoint = instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
+                    entrypointInstruction = instruction;
                 }
-
-                if (instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD"))
+                else if (cmdInstruction is null && instruction.Is("CMD"))
                 {
-                    installsTool |= StepDownTools.Any(tool => instruction.Arguments.Contains(tool, StringComparison.Ordinal));
+                    cmdInstruction = instruction;
+                }
+                else if (!installsTool && (instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")))
+                {
+                    installsTool = instruction.Arguments.AsSpan().IndexOfAny(StepDownToolNames) >= 0;
                 }
             }
         }
 
-        string? cmd = final.Chain().SelectMany(s => s.Instructions.Reverse()).FirstOrDefault(i => i.Is("CMD")) is { } c
-            ? (c.IsJsonForm ? string.Join(' ', c.JsonArguments) : c.Arguments)
-            : null;
+        string? entrypoint = entrypointInstruction is null ? null : Words(entrypointInstruction);
+        string? cmd = cmdInstruction is null ? null : Words(cmdInstruction);
         string start = $"{entrypoint} {cmd}";
         string? tool = StepDownTools.FirstOrDefault(t => start.Contains(t, StringComparison.Ordinal));
         if (tool is not null)
@@ -117,4 +129,6 @@ public sealed class RootUserRule : IRule
             ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
     }
+
+    private static string Words(Instruction instruction) => instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
 }
