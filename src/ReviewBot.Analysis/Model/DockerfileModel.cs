@@ -260,49 +260,105 @@ public sealed class DockerfileModel
     }
 }
 
-/// <summary>Reads ARG and ENV declarations.</summary>
+/// <summary>
+/// Reads ARG and ENV declarations. Words are split as <see cref="DockerfileParser.ShellWords"/> splits them, but read in
+/// place: only each name and value becomes a string (every stage of every file declares some).
+/// </summary>
 internal static class Declarations
 {
     /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none).</summary>
-    public static IEnumerable<(string Name, string? Value)> ParseArg(string arguments)
+    public static List<(string Name, string? Value)> ParseArg(string arguments)
     {
-        foreach (var word in SplitWords(arguments))
+        var declarations = new List<(string Name, string? Value)>();
+        int pos = 0;
+        while (NextWord(arguments, ref pos) is { } range)
         {
+            var word = arguments.AsSpan(range);
             int eq = word.IndexOf('=');
-            yield return eq < 0 ? (word, null) : (word[..eq], Unquote(word[(eq + 1)..]));
+            declarations.Add(eq < 0 ? (word.ToString(), null) : (word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
         }
+
+        return declarations;
     }
 
     /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>.</summary>
-    public static IEnumerable<(string Name, string Value)> ParseEnv(string arguments)
+    public static List<(string Name, string Value)> ParseEnv(string arguments)
     {
-        var words = SplitWords(arguments);
-        if (words.Count == 0)
+        var declarations = new List<(string Name, string Value)>();
+        int pos = 0;
+        if (NextWord(arguments, ref pos) is not { } first)
         {
-            yield break;
+            return declarations;
         }
 
-        if (!words[0].Contains('='))
+        if (!arguments.AsSpan(first).Contains('='))
         {
             // Legacy form: the first word is the name, the rest of the line its value.
-            string name = words[0];
+            string name = arguments[first];
             string rest = arguments.Trim()[name.Length..].Trim();
-            yield return (name, Unquote(rest));
-            yield break;
+            declarations.Add((name, Unquote(rest).ToString()));
+            return declarations;
         }
 
-        foreach (var word in words)
+        for (Range? range = first; range is { } r; range = NextWord(arguments, ref pos))
         {
+            var word = arguments.AsSpan(r);
             int eq = word.IndexOf('=');
             if (eq > 0)
             {
-                yield return (word[..eq], Unquote(word[(eq + 1)..]));
+                declarations.Add((word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
             }
         }
+
+        return declarations;
     }
 
-    private static List<string> SplitWords(string text) => [.. DockerfileParser.ShellWords(text, '\\')];
+    /// <summary>
+    /// The next word from <paramref name="pos"/> on, split on whitespace outside quotes and not escaped (with \, as
+    /// ARG and ENV are read), quotes and escapes kept in the word; null past the last word.
+    /// </summary>
+    private static Range? NextWord(string text, ref int pos)
+    {
+        while (pos < text.Length && char.IsWhiteSpace(text[pos]))
+        {
+            pos++;
+        }
 
-    private static string Unquote(string value) =>
+        if (pos >= text.Length)
+        {
+            return null;
+        }
+
+        int start = pos;
+        char quote = '\0';
+        while (pos < text.Length)
+        {
+            char c = text[pos];
+            if (quote == '\0' && c == '\\' && pos + 1 < text.Length)
+            {
+                pos += 2;
+                continue;
+            }
+
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                break;
+            }
+
+            pos++;
+        }
+
+        return start..pos;
+    }
+
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> value) =>
         value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0] ? value[1..^1] : value;
 }
