@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 using ReviewBot.Analysis.Syntax;
 
@@ -158,11 +157,26 @@ internal static partial class UserCommands
     private static readonly string[] UserCommandParts = ["groupadd", "addgroup", "useradd", "adduser", "usermod"];
 
     /// <summary>A cheap test before <see cref="Find"/>: most RUN lines create no user.</summary>
+    /// <remarks>
+    /// One search per word, not <c>SearchValues&lt;string&gt;</c>: its multi-word search needs SSSE3 shuffles, which the
+    /// Native AOT build (SSE2 baseline) runs as slow software fallbacks; it was the top symbol of a corpus scan's profile.
+    /// </remarks>
     public static bool MayCreateUsers(ReadOnlySpan<char> shell) =>
-        shell.IndexOfAny(UserCommandNames) >= 0 || shell.Contains("/etc/passwd", StringComparison.Ordinal);
+        ContainsAny(shell, UserCommandParts) || shell.Contains("/etc/passwd", StringComparison.Ordinal);
 
-    /// <summary><see cref="UserCommandParts"/> searched for all at once.</summary>
-    private static readonly SearchValues<string> UserCommandNames = SearchValues.Create(UserCommandParts, StringComparison.Ordinal);
+    /// <summary>Whether the text contains one of the words (ordinal).</summary>
+    internal static bool ContainsAny(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when the shell text touches /etc/passwd in a way we cannot follow (so a user may exist).</summary>
     public static bool MayDefineUsersOpaquely(ReadOnlySpan<char> text) =>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Model;
@@ -22,8 +21,6 @@ public sealed class RootUserRule : IRule
     /// <summary>Programs that drop from root to another user when the container starts.</summary>
     private static readonly string[] StepDownTools = ["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"];
 
-    /// <summary><see cref="StepDownTools"/> searched for all at once.</summary>
-    private static readonly SearchValues<string> StepDownToolNames = SearchValues.Create(StepDownTools, StringComparison.Ordinal);
 
     public RuleDescriptor Rule => Descriptor;
 
@@ -104,7 +101,7 @@ public sealed class RootUserRule : IRule
                 }
                 else if (!installsTool && (instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")))
                 {
-                    installsTool = instruction.Arguments.AsSpan().IndexOfAny(StepDownToolNames) >= 0;
+                    installsTool = UserCommands.ContainsAny(instruction.Arguments, StepDownTools);
                 }
             }
         }
