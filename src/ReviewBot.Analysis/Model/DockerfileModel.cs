@@ -223,7 +223,8 @@ public sealed class DockerfileModel
             budget);
     }
 
-    private static bool ReadsUsers(ReadOnlySpan<char> script) => UserCommands.MayCreateUsers(script) || UserCommands.MayDefineUsersOpaquely(script);
+    /// <summary>Whether a RUN's expanded script is read for users: <see cref="UserCommands.MayCreateUsers"/> also covers /etc/passwd.</summary>
+    private static bool ReadsUsers(ReadOnlySpan<char> script) => UserCommands.MayCreateUsers(script);
 
     internal static EffectiveUser BaseUser(BaseImageInfo info)
     {

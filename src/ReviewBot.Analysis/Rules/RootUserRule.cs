@@ -84,7 +84,6 @@ public sealed class RootUserRule : IRule
         // image that runs as root, which is most of them).
         Instruction? entrypointInstruction = null;
         Instruction? cmdInstruction = null;
-        bool installsTool = false;
         foreach (var stage in final.Chain())
         {
             var instructions = stage.Instructions;
@@ -99,10 +98,6 @@ public sealed class RootUserRule : IRule
                 {
                     cmdInstruction = instruction;
                 }
-                else if (!installsTool && (instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")))
-                {
-                    installsTool = UserCommands.ContainsAny(instruction.Arguments, StepDownTools);
-                }
             }
         }
 
@@ -115,7 +110,8 @@ public sealed class RootUserRule : IRule
             return $"drops root with {tool} when it starts";
         }
 
-        if (entrypoint is not null && installsTool)
+        // Searched last, and only then: every RUN's script for seven names is most of this method's work.
+        if (entrypoint is not null && InstallsStepDownTool(final))
         {
             return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
         }
@@ -125,6 +121,22 @@ public sealed class RootUserRule : IRule
         return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
             ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
+    }
+
+    private static bool InstallsStepDownTool(Stage final)
+    {
+        foreach (var stage in final.Chain())
+        {
+            foreach (var instruction in stage.Instructions)
+            {
+                if ((instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")) && UserCommands.ContainsAny(instruction.Arguments, StepDownTools))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static string Words(Instruction instruction) => instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
