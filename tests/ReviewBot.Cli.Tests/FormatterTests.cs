@@ -56,6 +56,26 @@ public class FormatterTests
     }
 
     [Fact]
+    public void Json_written_straight_to_a_utf8_stream_is_byte_identical_to_the_text_written()
+    {
+        var report = Report(Root) with
+        {
+            Files = [.. Report(Root).Files, new FileReport("ünïcode/Dockerfile", null, null, [Rules.Finding(Rules.Rb004, 2, 2, "Port 80 “needs” root <&>.")], [])],
+        };
+        var text = new StringWriter();
+        JsonFormatter.Write(report, text);
+        using var stream = new MemoryStream();
+        using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16, leaveOpen: true))
+        {
+            writer.Write("before ");
+            JsonFormatter.Write(report, writer);
+            writer.Write("after");
+        }
+
+        Assert.Equal("before " + text + "after", System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    [Fact]
     public void Json_has_the_contract_shape()
     {
         var output = new StringWriter();

@@ -70,7 +70,7 @@ public class ParallelScanTests
 
     private static ScanReport Scan(string root, string[] paths, int maxParallelism, bool fix = false) =>
         new Scanner(RepositoryConfig.Default, fix) { MaxParallelism = maxParallelism }
-            .Scan(ScanTarget.Expand(paths, root, RepositoryConfig.Default), () => Stream.Null, root);
+            .Scan(ScanTarget.Enumerate(paths, root, RepositoryConfig.Default), () => Stream.Null, root);
 
     private static string Render(ScanReport report)
     {
@@ -104,7 +104,7 @@ public class ParallelScanTests
         string[] paths = ["samples/node-app", "-", "samples"];
         ScanReport Run(int parallelism) =>
             new Scanner(RepositoryConfig.Default, fix: false) { MaxParallelism = parallelism }
-                .Scan(ScanTarget.Expand(paths, root, RepositoryConfig.Default), () => new MemoryStream("FROM debian\nCMD x\n"u8.ToArray()), root);
+                .Scan(ScanTarget.Enumerate(paths, root, RepositoryConfig.Default), () => new MemoryStream("FROM debian\nCMD x\n"u8.ToArray()), root);
 
         var sequential = Run(1);
 
@@ -169,6 +169,93 @@ public class ParallelScanTests
 
         Assert.Equal(40, report.Files.Length);
         Assert.InRange(mostAtOnce, 1, maxParallelism);
+    }
+
+    [Fact]
+    public void Files_are_analyzed_while_the_walk_is_still_listing_folders()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 5; i++)
+        {
+            temp.Write($"s{i}/Dockerfile", "FROM debian\n");
+        }
+
+        var events = new List<string>();
+        void Log(string what)
+        {
+            lock (events)
+            {
+                events.Add(what);
+            }
+        }
+
+        IEnumerable<ScanTarget> Walk()
+        {
+            foreach (var target in ScanTarget.Enumerate([], temp.Root, RepositoryConfig.Default))
+            {
+                Log("listed " + target.DisplayPath);
+                yield return target;
+            }
+
+            Log("walk done");
+        }
+
+        AnalysisResult Analyze(string text, AnalyzerOptions options)
+        {
+            Log("analyzed");
+            return Rules.Result(text);
+        }
+
+        var report = new Scanner(RepositoryConfig.Default, false, Analyze) { MaxParallelism = 2 }.Scan(Walk(), () => Stream.Null, temp.Root);
+
+        Assert.Equal(["s0/Dockerfile", "s1/Dockerfile", "s2/Dockerfile", "s3/Dockerfile", "s4/Dockerfile"], report.Files.Select(f => f.Path));
+        // Two files at a time: the walk cannot get past the third file before one of the first two is analyzed.
+        Assert.True(events.IndexOf("analyzed") < events.IndexOf("walk done"), string.Join(", ", events));
+    }
+
+    [Fact]
+    public void A_scan_that_keeps_no_texts_reports_the_same_findings()
+    {
+        var samples = SamplesFolder();
+        var root = Path.GetDirectoryName(samples)!;
+        ScanReport Run(bool keepText) =>
+            new Scanner(RepositoryConfig.Default, fix: false) { KeepText = keepText }.Scan(ScanTarget.Enumerate(["samples"], root, RepositoryConfig.Default), () => Stream.Null, root);
+        string Json(ScanReport report)
+        {
+            var output = new StringWriter();
+            JsonFormatter.Write(report, output);
+            return output.ToString();
+        }
+
+        var kept = Run(keepText: true);
+        var dropped = Run(keepText: false);
+
+        Assert.All(kept.Files, f => Assert.NotNull(f.Text));
+        Assert.All(dropped.Files, f => Assert.Null(f.Text));
+        Assert.Equal(Json(kept), Json(dropped));
+    }
+
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(1_100_000)]
+    public void A_file_is_read_whole_whatever_its_size_against_the_read_buffer(int size)
+    {
+        // The last line is the one finding: any byte not read would lose it or move it.
+        const string Head = "FROM debian:bookworm\n";
+        const string Tail = "\nUSER root\n";
+        var text = Head + "#" + new string('x', size - Head.Length - Tail.Length - 1) + Tail;
+        Assert.Equal(size, text.Length);
+        using var temp = new TempFolder();
+        temp.Write("Dockerfile", text);
+        temp.Write("empty/Dockerfile", "");
+
+        var report = new Scanner(RepositoryConfig.Default, fix: false).Scan(ScanTarget.Enumerate([], temp.Root, RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+        Assert.Equal(["Dockerfile", "empty/Dockerfile"], report.Files.Select(f => f.Path));
+        Assert.Equal(text, report.Files[0].Text);
+        Assert.Equal(3, Assert.Single(report.Files[0].Findings, f => f.RuleId == "RB001").Range.Start);
+        Assert.Equal("", report.Files[1].Text);
     }
 
     [Fact]

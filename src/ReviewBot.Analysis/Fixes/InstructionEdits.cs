@@ -23,9 +23,6 @@ internal static partial class InstructionEdits
     /// <summary>Inserts lines before line <paramref name="line"/>.</summary>
     public static TextEdit InsertBefore(int line, string text) => new(line, line - 1, text);
 
-    /// <summary>Inserts lines after the instruction (after its last line, heredoc bodies included).</summary>
-    public static TextEdit InsertAfter(Instruction instruction, string text) => new(instruction.EndLine + 1, instruction.EndLine, text);
-
     /// <summary>
     /// Gives a COPY/ADD the owner <paramref name="owner"/>: replaces the value of an existing <c>--chown</c>
     /// (wherever it sits among the continuation lines) or adds the flag right after the keyword.

@@ -411,6 +411,8 @@ internal static partial class NonRootFix
     private static bool IsTemporary(string path) =>
         path is "/tmp" or "/var/tmp" || path.StartsWith("/tmp/", StringComparison.Ordinal) || path.StartsWith("/var/tmp/", StringComparison.Ordinal);
 
+    private static readonly string[] Mkdir = ["mkdir"];
+
     /// <summary>The folders a shell script makes with mkdir.</summary>
     private static IEnumerable<string> MkdirTargets(string shell)
     {
@@ -419,7 +421,7 @@ internal static partial class NonRootFix
             yield break;
         }
 
-        foreach (var segment in UserCommands.SplitCommands(shell))
+        foreach (var segment in UserCommands.CommandsContaining(shell, Mkdir))
         {
             var words = UserCommands.Words(segment);
             int start = words.FindIndex(w => w == "mkdir");

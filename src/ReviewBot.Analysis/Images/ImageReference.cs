@@ -44,7 +44,6 @@ public sealed record ImageReference
     public string FullName => Registry is null ? Repository : $"{Registry}/{Repository}";
 
     /// <summary>True for the empty base <c>scratch</c>.</summary>
-    public bool IsScratch => Registry is null && Repository == "scratch";
 
     /// <inheritdoc />
     public override string ToString()

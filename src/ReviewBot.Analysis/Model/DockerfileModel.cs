@@ -20,18 +20,11 @@ public sealed class DockerfileModel
 
     private readonly ExpansionBudget _budget;
 
-    private DockerfileModel(DockerfileDocument document, ImmutableDictionary<string, VariableValue> globalArgs, ImmutableArray<Stage> stages, ExpansionBudget budget)
+    private DockerfileModel(ImmutableArray<Stage> stages, ExpansionBudget budget)
     {
-        Document = document;
-        GlobalArgs = globalArgs;
         Stages = stages;
         _budget = budget;
     }
-
-    public DockerfileDocument Document { get; }
-
-    /// <summary>ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.</summary>
-    public ImmutableDictionary<string, VariableValue> GlobalArgs { get; }
 
     public ImmutableArray<Stage> Stages { get; }
 
@@ -40,25 +33,6 @@ public sealed class DockerfileModel
 
     /// <summary>The stage that runs: the last one (null when there is no FROM).</summary>
     public Stage? FinalStage => Stages.IsEmpty ? null : Stages[^1];
-
-    /// <summary>Finds a stage by <c>AS</c> name (case-insensitive) or by index, among stages before <paramref name="before"/>.</summary>
-    public Stage? FindStage(string reference, int before)
-    {
-        if (int.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-        {
-            return index < before ? Stages[index] : null;
-        }
-
-        for (int i = Math.Min(before, Stages.Length) - 1; i >= 0; i--)
-        {
-            if (string.Equals(Stages[i].Name, reference, StringComparison.OrdinalIgnoreCase))
-            {
-                return Stages[i];
-            }
-        }
-
-        return null;
-    }
 
     public static DockerfileModel Build(DockerfileDocument document)
     {
@@ -80,6 +54,7 @@ public sealed class DockerfileModel
             }
         }
 
+        // ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.
         var globalArgs = globals.ToImmutable();
         var stages = ImmutableArray.CreateBuilder<Stage>();
         // The latest stage by name, so a FROM finds its parent without scanning every earlier stage.
@@ -101,7 +76,7 @@ public sealed class DockerfileModel
             }
         }
 
-        return new DockerfileModel(document, globalArgs, stages.ToImmutable(), budget);
+        return new DockerfileModel(stages.ToImmutable(), budget);
     }
 
     private static Stage BuildStage(
@@ -206,14 +181,17 @@ public sealed class DockerfileModel
                     user = ParseUser(instruction, spec, users) with { OverBudget = VariableValue.IsOverBudget(spec, lookup) };
                     break;
                 case "RUN":
-                    string script = ShellText(instruction);
-                    var resolved = budget.Expand(instruction.StartLine, script, lookup, escape).Text;
-                    foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
+                    // Only a script that may create users or write /etc/passwd is read further, so only its text is made.
+                    if (budget.ExpandIf(instruction.StartLine, ShellText(instruction), lookup, escape, ReadsUsers) is { } resolved)
                     {
-                        (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
+                        foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
+                        {
+                            (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
+                        }
+
+                        opaque |= UserCommands.MayDefineUsersOpaquely(resolved) && !resolved.Contains("useradd", StringComparison.Ordinal);
                     }
 
-                    opaque |= UserCommands.MayDefineUsersOpaquely(resolved) && !resolved.Contains("useradd", StringComparison.Ordinal);
                     break;
                 case "COPY" or "ADD":
                     opaque |= instruction.Arguments.Contains("/etc/passwd", StringComparison.Ordinal)
@@ -244,6 +222,9 @@ public sealed class DockerfileModel
             env.ToImmutable(),
             budget);
     }
+
+    /// <summary>Whether a RUN's expanded script is read for users: <see cref="UserCommands.MayCreateUsers"/> also covers /etc/passwd.</summary>
+    private static bool ReadsUsers(ReadOnlySpan<char> script) => UserCommands.MayCreateUsers(script);
 
     internal static EffectiveUser BaseUser(BaseImageInfo info)
     {
@@ -280,49 +261,105 @@ public sealed class DockerfileModel
     }
 }
 
-/// <summary>Reads ARG and ENV declarations.</summary>
+/// <summary>
+/// Reads ARG and ENV declarations. Words are split as <see cref="DockerfileParser.ShellWords"/> splits them, but read in
+/// place: only each name and value becomes a string (every stage of every file declares some).
+/// </summary>
 internal static class Declarations
 {
     /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none).</summary>
-    public static IEnumerable<(string Name, string? Value)> ParseArg(string arguments)
+    public static List<(string Name, string? Value)> ParseArg(string arguments)
     {
-        foreach (var word in SplitWords(arguments))
+        var declarations = new List<(string Name, string? Value)>();
+        int pos = 0;
+        while (NextWord(arguments, ref pos) is { } range)
         {
+            var word = arguments.AsSpan(range);
             int eq = word.IndexOf('=');
-            yield return eq < 0 ? (word, null) : (word[..eq], Unquote(word[(eq + 1)..]));
+            declarations.Add(eq < 0 ? (word.ToString(), null) : (word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
         }
+
+        return declarations;
     }
 
     /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>.</summary>
-    public static IEnumerable<(string Name, string Value)> ParseEnv(string arguments)
+    public static List<(string Name, string Value)> ParseEnv(string arguments)
     {
-        var words = SplitWords(arguments);
-        if (words.Count == 0)
+        var declarations = new List<(string Name, string Value)>();
+        int pos = 0;
+        if (NextWord(arguments, ref pos) is not { } first)
         {
-            yield break;
+            return declarations;
         }
 
-        if (!words[0].Contains('='))
+        if (!arguments.AsSpan(first).Contains('='))
         {
             // Legacy form: the first word is the name, the rest of the line its value.
-            string name = words[0];
+            string name = arguments[first];
             string rest = arguments.Trim()[name.Length..].Trim();
-            yield return (name, Unquote(rest));
-            yield break;
+            declarations.Add((name, Unquote(rest).ToString()));
+            return declarations;
         }
 
-        foreach (var word in words)
+        for (Range? range = first; range is { } r; range = NextWord(arguments, ref pos))
         {
+            var word = arguments.AsSpan(r);
             int eq = word.IndexOf('=');
             if (eq > 0)
             {
-                yield return (word[..eq], Unquote(word[(eq + 1)..]));
+                declarations.Add((word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
             }
         }
+
+        return declarations;
     }
 
-    private static List<string> SplitWords(string text) => [.. DockerfileParser.ShellWords(text, '\\')];
+    /// <summary>
+    /// The next word from <paramref name="pos"/> on, split on whitespace outside quotes and not escaped (with \, as
+    /// ARG and ENV are read), quotes and escapes kept in the word; null past the last word.
+    /// </summary>
+    private static Range? NextWord(string text, ref int pos)
+    {
+        while (pos < text.Length && char.IsWhiteSpace(text[pos]))
+        {
+            pos++;
+        }
 
-    private static string Unquote(string value) =>
+        if (pos >= text.Length)
+        {
+            return null;
+        }
+
+        int start = pos;
+        char quote = '\0';
+        while (pos < text.Length)
+        {
+            char c = text[pos];
+            if (quote == '\0' && c == '\\' && pos + 1 < text.Length)
+            {
+                pos += 2;
+                continue;
+            }
+
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                break;
+            }
+
+            pos++;
+        }
+
+        return start..pos;
+    }
+
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> value) =>
         value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0] ? value[1..^1] : value;
 }

@@ -56,7 +56,7 @@ internal static partial class UserCommands
     /// <summary>Users created by the shell text, with their uid when it is written down.</summary>
     public static IEnumerable<(string Name, int? Uid, bool IsGroup)> Find(string shell)
     {
-        foreach (var segment in SplitCommands(shell))
+        foreach (var segment in CommandsContaining(shell, UserCommandParts))
         {
             var words = Words(segment);
             int start = 0;
@@ -153,21 +153,65 @@ internal static partial class UserCommands
         }
     }
 
+    /// <summary>The commands <see cref="Find"/> reads (also as a path's last part, /usr/sbin/useradd).</summary>
+    private static readonly string[] UserCommandParts = ["groupadd", "addgroup", "useradd", "adduser", "usermod"];
+
     /// <summary>A cheap test before <see cref="Find"/>: most RUN lines create no user.</summary>
-    public static bool MayCreateUsers(string shell) =>
-        shell.Contains("add", StringComparison.Ordinal) || shell.Contains("usermod", StringComparison.Ordinal) || shell.Contains("/etc/passwd", StringComparison.Ordinal);
+    /// <remarks>
+    /// One search per word, not <c>SearchValues&lt;string&gt;</c>: its multi-word search needs SSSE3 shuffles, which the
+    /// Native AOT build (SSE2 baseline) runs as slow software fallbacks; it was the top symbol of a corpus scan's profile.
+    /// Four of the five names share "add", which many scripts lack: one search rules them out together.
+    /// </remarks>
+    public static bool MayCreateUsers(ReadOnlySpan<char> shell) =>
+        (shell.Contains("add", StringComparison.Ordinal) && ContainsAny(shell, UserCommandParts))
+        || shell.Contains("usermod", StringComparison.Ordinal)
+        || shell.Contains("/etc/passwd", StringComparison.Ordinal);
+
+    /// <summary>Whether the text contains one of the words (ordinal).</summary>
+    internal static bool ContainsAny(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when the shell text touches /etc/passwd in a way we cannot follow (so a user may exist).</summary>
-    public static bool MayDefineUsersOpaquely(string text) =>
+    public static bool MayDefineUsersOpaquely(ReadOnlySpan<char> text) =>
         text.Contains("/etc/passwd", StringComparison.Ordinal);
 
     private static bool IsUserName(string name) =>
         name.Length is > 0 and <= 64 && (char.IsAsciiLetter(name[0]) || name[0] == '_' || char.IsAsciiDigit(name[0]))
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '$');
 
-    /// <summary>Splits shell text into simple commands on ;, &amp;&amp;, ||, | and new lines.</summary>
-    public static IEnumerable<string> SplitCommands(string shell) =>
-        CommandSeparator().Split(shell).Where(s => s.Trim().Length > 0);
+    /// <summary>
+    /// The simple commands of the shell text (split on ;, &amp;&amp;, ||, | and new lines) that contain one of
+    /// <paramref name="parts"/>, in order. Only those are copied out of the text: a RUN's script is most of a
+    /// Dockerfile, and the callers read one kind of command (mkdir, useradd …) that most commands are not.
+    /// </summary>
+    public static List<string> CommandsContaining(string shell, string[] parts)
+    {
+        var commands = new List<string>();
+        foreach (var range in CommandSeparator().EnumerateSplits(shell))
+        {
+            var command = shell.AsSpan(range);
+            foreach (var part in parts)
+            {
+                if (command.Contains(part, StringComparison.Ordinal))
+                {
+                    commands.Add(shell[range]);
+                    break;
+                }
+            }
+        }
+
+        return commands;
+    }
 
     /// <summary>Whitespace-separated words with simple quotes removed.</summary>
     public static List<string> Words(string segment)

@@ -64,6 +64,23 @@ public sealed class ExpansionBudget
         return expansion;
     }
 
+    /// <summary>
+    /// Expands as <see cref="Expand"/> does, spending the same budget, but makes the expanded text a string only when
+    /// <paramref name="keepIf"/> wants it; null otherwise. Every RUN script with a <c>$</c> is expanded to look for a
+    /// few rare words (useradd, /etc/passwd), and a copy of each script would be most of what a model allocates.
+    /// </summary>
+    public string? ExpandIf(int line, string text, Func<string, VariableValue?> lookup, char escape, VariableExpander.TextTest keepIf)
+    {
+        var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf);
+        if (expansion is null)
+        {
+            return null;
+        }
+
+        Note(line, expansion);
+        return expansion.Text;
+    }
+
     internal void Spend(int substituted) => Remaining = Math.Max(0, Remaining - substituted);
 
     /// <summary>Records why the expansion of something on <paramref name="line"/> was abandoned (once per line).</summary>
@@ -112,11 +129,22 @@ public static class VariableExpander
     public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape = '\\') =>
         Expand(text, lookup, escape, budget: null);
 
-    public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget)
+    public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget) =>
+        Expand(text, lookup, escape, budget, keepIf: null)!;
+
+    /// <summary>Whether an expanded text is wanted as a string (<see cref="ExpansionBudget.ExpandIf"/>).</summary>
+    public delegate bool TextTest(ReadOnlySpan<char> text);
+
+    /// <summary>
+    /// <see cref="Expand(string, Func{string, VariableValue?}, char, ExpansionBudget?)"/>, except that a resolved text
+    /// <paramref name="keepIf"/> rejects is never made a string: null is returned instead. An expansion over budget is
+    /// always returned (it keeps the text as written, and its reason must be noted).
+    /// </summary>
+    internal static Expansion? Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget, TextTest? keepIf)
     {
         if (text.IndexOf('$') < 0)
         {
-            return new Expansion(text, []);
+            return keepIf is null || keepIf(text) ? new Expansion(text, []) : null;
         }
 
         var state = new State(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
@@ -131,13 +159,29 @@ public static class VariableExpander
         budget?.Spend(state.Substituted);
         var expansion = state.OverBudget is { } reason
             ? new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason }
-            : new Expansion(builder.ToString(), state.Unresolved);
+            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), state.Unresolved) : null;
         if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
             cachedBuilder = builder;
         }
 
         return expansion;
+    }
+
+    /// <summary>Asks <paramref name="keepIf"/> about the builder's text, read in place when it is in one piece.</summary>
+    private static bool Wanted(StringBuilder builder, TextTest keepIf)
+    {
+        foreach (var chunk in builder.GetChunks())
+        {
+            if (chunk.Length == builder.Length)
+            {
+                return keepIf(chunk.Span);
+            }
+
+            break;
+        }
+
+        return keepIf(builder.ToString());
     }
 
     private static bool IsOneChunk(StringBuilder builder)

@@ -1,6 +1,7 @@
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Model;
+using ReviewBot.Analysis.Syntax;
 
 namespace ReviewBot.Analysis.Rules;
 
@@ -19,6 +20,7 @@ public sealed class RootUserRule : IRule
 
     /// <summary>Programs that drop from root to another user when the container starts.</summary>
     private static readonly string[] StepDownTools = ["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"];
+
 
     public RuleDescriptor Rule => Descriptor;
 
@@ -78,27 +80,29 @@ public sealed class RootUserRule : IRule
     /// <summary>How the image drops root at run time, or "" when it does not.</summary>
     internal static string StepDown(Stage final)
     {
-        string? entrypoint = null;
-        bool installsTool = false;
+        // The last ENTRYPOINT and CMD of the chain, nearest stage first; read backwards in place (this runs for every
+        // image that runs as root, which is most of them).
+        Instruction? entrypointInstruction = null;
+        Instruction? cmdInstruction = null;
         foreach (var stage in final.Chain())
         {
-            foreach (var instruction in stage.Instructions.Reverse())
+            var instructions = stage.Instructions;
+            for (int i = instructions.Length - 1; i >= 0; i--)
             {
-                if (entrypoint is null && instruction.Is("ENTRYPOINT"))
+                var instruction = instructions[i];
+                if (entrypointInstruction is null && instruction.Is("ENTRYPOINT"))
                 {
-                    entrypoint = instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
+                    entrypointInstruction = instruction;
                 }
-
-                if (instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD"))
+                else if (cmdInstruction is null && instruction.Is("CMD"))
                 {
-                    installsTool |= StepDownTools.Any(tool => instruction.Arguments.Contains(tool, StringComparison.Ordinal));
+                    cmdInstruction = instruction;
                 }
             }
         }
 
-        string? cmd = final.Chain().SelectMany(s => s.Instructions.Reverse()).FirstOrDefault(i => i.Is("CMD")) is { } c
-            ? (c.IsJsonForm ? string.Join(' ', c.JsonArguments) : c.Arguments)
-            : null;
+        string? entrypoint = entrypointInstruction is null ? null : Words(entrypointInstruction);
+        string? cmd = cmdInstruction is null ? null : Words(cmdInstruction);
         string start = $"{entrypoint} {cmd}";
         string? tool = StepDownTools.FirstOrDefault(t => start.Contains(t, StringComparison.Ordinal));
         if (tool is not null)
@@ -106,7 +110,8 @@ public sealed class RootUserRule : IRule
             return $"drops root with {tool} when it starts";
         }
 
-        if (entrypoint is not null && installsTool)
+        // Searched last, and only then: every RUN's script for seven names is most of this method's work.
+        if (entrypoint is not null && InstallsStepDownTool(final))
         {
             return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
         }
@@ -117,4 +122,22 @@ public sealed class RootUserRule : IRule
             ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
     }
+
+    private static bool InstallsStepDownTool(Stage final)
+    {
+        foreach (var stage in final.Chain())
+        {
+            foreach (var instruction in stage.Instructions)
+            {
+                if ((instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")) && UserCommands.ContainsAny(instruction.Arguments, StepDownTools))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string Words(Instruction instruction) => instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
 }

@@ -7,7 +7,7 @@ public sealed class DockerfileDocument
 {
     internal DockerfileDocument(
         string text,
-        ImmutableArray<string> lines,
+        LineIndex lines,
         string newLine,
         char escape,
         bool hasBom,
@@ -17,7 +17,7 @@ public sealed class DockerfileDocument
         ImmutableArray<ParseDiagnostic> diagnostics)
     {
         Text = text;
-        Lines = lines;
+        _lines = lines;
         NewLine = newLine;
         EscapeChar = escape;
         HasBom = hasBom;
@@ -30,10 +30,24 @@ public sealed class DockerfileDocument
     /// <summary>The original text, exactly as given (a BOM, if any, included).</summary>
     public string Text { get; }
 
-    /// <summary>The lines without their terminators; <c>Lines[0]</c> is line 1.</summary>
-    public ImmutableArray<string> Lines { get; }
+    private readonly LineIndex _lines;
+    private ImmutableArray<string> _lineStrings;
 
-    public int LineCount => Lines.Length;
+    /// <summary>The lines without their terminators; <c>Lines[0]</c> is line 1. Made on first use (<see cref="Line"/> reads one).</summary>
+    public ImmutableArray<string> Lines
+    {
+        get
+        {
+            if (_lineStrings.IsDefault)
+            {
+                ImmutableInterlocked.InterlockedInitialize(ref _lineStrings, _lines.ToStrings());
+            }
+
+            return _lineStrings;
+        }
+    }
+
+    public int LineCount => _lines.Count;
 
     /// <summary>The dominant line ending, used for text a fix writes.</summary>
     public string NewLine { get; }
@@ -52,7 +66,7 @@ public sealed class DockerfileDocument
     public ImmutableArray<ParseDiagnostic> Diagnostics { get; }
 
     /// <summary>Line <paramref name="line"/> (1-based) without its terminator.</summary>
-    public string Line(int line) => Lines[line - 1];
+    public string Line(int line) => (uint)(line - 1) < (uint)_lines.Count ? _lines.ToString(line - 1) : throw new ArgumentOutOfRangeException(nameof(line), line, $"the text has {_lines.Count} lines");
 
     /// <summary>Parses any text; never throws. Problems become <see cref="Diagnostics"/>.</summary>
     public static DockerfileDocument Parse(string text) => DockerfileParser.Parse(text);

@@ -57,8 +57,8 @@ internal static class DockerfileParser
             return Empty(text, newLine, hasBom, diagnostics.ToImmutable());
         }
 
-        var lines = SplitLines(hasBom ? text[1..] : text);
-        if (lines.All(string.IsNullOrWhiteSpace))
+        var lines = LineIndex.Split(text, hasBom ? 1 : 0);
+        if (text.AsSpan(hasBom ? 1 : 0).IsWhiteSpace())
         {
             diagnostics.Add(new ParseDiagnostic(0, "The file is empty: a Dockerfile needs at least a FROM instruction."));
             return new DockerfileDocument(text, lines, newLine, '\\', hasBom, [], [], [], diagnostics.ToImmutable());
@@ -92,9 +92,9 @@ internal static class DockerfileParser
         char[] logical = [];
         int logicalLength = 0;
         int i = firstLine;
-        while (i < lines.Length)
+        while (i < lines.Count)
         {
-            string line = lines[i];
+            var line = lines[i];
             int start = SkipWhitespace(line, 0);
             if (start == line.Length)
             {
@@ -104,7 +104,7 @@ internal static class DockerfileParser
 
             if (line[start] == '#')
             {
-                comments.Add(new Comment(i + 1, line[start..]));
+                comments.Add(new Comment(i + 1, line[start..].ToString()));
                 i++;
                 continue;
             }
@@ -116,7 +116,7 @@ internal static class DockerfileParser
             logicalLength = 0;
             while (!singleLine)
             {
-                string current = lines[i];
+                var current = lines[i];
                 int contentEnd = TrimEndWhitespace(current);
                 bool continues = contentEnd > 0 && current[contentEnd - 1] == escape;
                 int length = continues ? contentEnd - 1 : current.Length;
@@ -128,7 +128,7 @@ internal static class DockerfileParser
                     logical = larger;
                 }
 
-                current.CopyTo(0, logical, logicalLength, length);
+                current[..length].CopyTo(logical.AsSpan(logicalLength));
                 logicalLength += length;
                 i++;
                 if (!continues)
@@ -137,12 +137,12 @@ internal static class DockerfileParser
                 }
 
                 // Comment lines and blank lines inside a continuation are dropped.
-                while (i < lines.Length && IsBlankOrComment(lines[i]))
+                while (i < lines.Count && IsBlankOrComment(lines[i]))
                 {
                     i++;
                 }
 
-                if (i >= lines.Length)
+                if (i >= lines.Count)
                 {
                     diagnostics.Add(new ParseDiagnostic(i, "The file ends in the middle of a line continuation."));
                     break;
@@ -155,7 +155,7 @@ internal static class DockerfileParser
             }
 
             int endIndex = i - 1;
-            var instruction = ParseInstruction(singleLine ? line : logical.AsSpan(0, logicalLength), startIndex + 1, endIndex + 1, start == 0 ? "" : line[..start], diagnostics);
+            var instruction = ParseInstruction(singleLine ? line : logical.AsSpan(0, logicalLength), startIndex + 1, endIndex + 1, start == 0 ? "" : line[..start].ToString(), diagnostics);
             if (instruction is null)
             {
                 continue;
@@ -206,60 +206,30 @@ internal static class DockerfileParser
     }
 
     private static DockerfileDocument Empty(string text, string newLine, bool hasBom, ImmutableArray<ParseDiagnostic> diagnostics) =>
-        new(text, [], newLine, '\\', hasBom, [], [], [], diagnostics);
-
-    private static ImmutableArray<string> SplitLines(string text)
-    {
-        // Sized exactly, so the lines are neither regrown nor copied into the immutable array.
-        var lines = ImmutableArray.CreateBuilder<string>(CountLines(text));
-        int start = 0;
-        while (start < text.Length)
-        {
-            int at = text.AsSpan(start).IndexOfAny('\r', '\n');
-            if (at < 0)
-            {
-                lines.Add(text[start..]);
-                break;
-            }
-
-            int end = start + at;
-            lines.Add(text[start..end]);
-            start = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
-        }
-
-        return lines.MoveToImmutable();
-    }
-
-    /// <summary>How many lines <see cref="SplitLines"/> returns: one per terminator (\r\n counted once), plus an unterminated last line.</summary>
-    private static int CountLines(string text)
-    {
-        var span = text.AsSpan();
-        int count = span.Count('\n') + (span.Contains('\r') ? span.Count('\r') - span.Count("\r\n") : 0);
-        return text.Length > 0 && text[^1] is not ('\n' or '\r') ? count + 1 : count;
-    }
+        new(text, LineIndex.None(text), newLine, '\\', hasBom, [], [], [], diagnostics);
 
     /// <summary>Directives are comments of the form <c># name=value</c> at the very top; anything else ends them.</summary>
-    private static ImmutableArray<ParserDirective> ReadDirectives(ImmutableArray<string> lines, ImmutableArray<ParseDiagnostic>.Builder diagnostics, out int firstLine)
+    private static ImmutableArray<ParserDirective> ReadDirectives(LineIndex lines, ImmutableArray<ParseDiagnostic>.Builder diagnostics, out int firstLine)
     {
         var directives = ImmutableArray.CreateBuilder<ParserDirective>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         firstLine = 0;
-        for (int i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Count; i++)
         {
-            string line = lines[i].Trim();
+            var line = lines[i].Trim();
             if (!line.StartsWith('#'))
             {
                 break;
             }
 
-            string body = line[1..].Trim();
+            var body = line[1..].Trim();
             int eq = body.IndexOf('=');
             if (eq <= 0)
             {
                 break;
             }
 
-            string name = body[..eq].Trim().ToLowerInvariant();
+            string name = body[..eq].Trim().ToString().ToLowerInvariant();
             if (name.Length == 0 || !name.All(char.IsAsciiLetterOrDigit) || name is not ("syntax" or "escape" or "check"))
             {
                 break;
@@ -271,7 +241,7 @@ internal static class DockerfileParser
                 break;
             }
 
-            directives.Add(new ParserDirective(name, body[(eq + 1)..].Trim(), i + 1));
+            directives.Add(new ParserDirective(name, body[(eq + 1)..].Trim().ToString(), i + 1));
             firstLine = i + 1;
         }
 
@@ -526,15 +496,15 @@ internal static class DockerfileParser
         }
     }
 
-    private static Heredoc ReadHeredocBody(ImmutableArray<string> lines, ref int i, HeredocMarker marker, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    private static Heredoc ReadHeredocBody(LineIndex lines, ref int i, HeredocMarker marker, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
     {
         int bodyStart = i;
         var body = new StringBuilder();
-        while (i < lines.Length)
+        while (i < lines.Count)
         {
-            string line = lines[i];
-            string compare = marker.StripTabs ? line.TrimStart('\t') : line;
-            if (compare == marker.Delimiter)
+            var line = lines[i];
+            var compare = marker.StripTabs ? line.TrimStart('\t') : line;
+            if (compare.SequenceEqual(marker.Delimiter))
             {
                 i++;
                 return new Heredoc(marker.Delimiter, marker.StripTabs, marker.Quoted, bodyStart + 1, i, body.ToString());
@@ -550,10 +520,10 @@ internal static class DockerfileParser
         }
 
         diagnostics.Add(new ParseDiagnostic(bodyStart, $"The heredoc '{marker.Delimiter}' is never terminated; its body runs to the end of the file."));
-        return new Heredoc(marker.Delimiter, marker.StripTabs, marker.Quoted, bodyStart + 1, Math.Max(bodyStart + 1, lines.Length), body.ToString());
+        return new Heredoc(marker.Delimiter, marker.StripTabs, marker.Quoted, bodyStart + 1, Math.Max(bodyStart + 1, lines.Count), body.ToString());
     }
 
-    private static bool IsBlankOrComment(string line)
+    private static bool IsBlankOrComment(ReadOnlySpan<char> line)
     {
         int p = SkipWhitespace(line, 0);
         return p == line.Length || line[p] == '#';
@@ -569,7 +539,7 @@ internal static class DockerfileParser
         return pos;
     }
 
-    private static int TrimEndWhitespace(string text)
+    private static int TrimEndWhitespace(ReadOnlySpan<char> text)
     {
         int end = text.Length;
         while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t'))

@@ -61,8 +61,8 @@ public static class ScanCommand
             config = loaded;
         }
 
-        var targets = ScanTarget.Expand(paths, console.CurrentDirectory, config);
-        var report = new Scanner(config, fix).Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
+        var targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
+        var report = new Scanner(config, fix) { KeepText = format != "json" }.Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
 
         switch (format)
         {

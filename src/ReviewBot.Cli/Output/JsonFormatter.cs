@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReviewBot.Cli.Scanning;
@@ -15,6 +16,15 @@ public static class JsonFormatter
     public static void Write(ScanReport report, TextWriter output)
     {
         var document = new JsonReport(FormatVersion, [.. report.Files.Select(ToJson)]);
+        if (output is StreamWriter { Encoding: UTF8Encoding { Preamble.Length: 0 } } writer)
+        {
+            // Straight into the stream as UTF-8: the same bytes without the whole report as a string first.
+            writer.Flush();
+            JsonSerializer.Serialize(writer.BaseStream, document, ReportJsonContext.Default.JsonReport);
+            writer.WriteLine();
+            return;
+        }
+
         output.WriteLine(JsonSerializer.Serialize(document, ReportJsonContext.Default.JsonReport));
     }
 

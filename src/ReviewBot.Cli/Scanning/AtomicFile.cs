@@ -11,7 +11,7 @@ public static class AtomicFile
     /// Refuses when the file no longer holds <paramref name="expected"/> (someone edited it while we scanned):
     /// their work wins.
     /// </summary>
-    public static void Replace(string path, byte[] content, byte[] expected, string? root = null)
+    public static void Replace(string path, byte[] content, ReadOnlySpan<byte> expected, string? root = null)
     {
         var target = path;
         if (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } resolved)

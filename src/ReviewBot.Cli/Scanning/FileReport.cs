@@ -5,7 +5,8 @@ namespace ReviewBot.Cli.Scanning;
 
 /// <summary>
 /// What one scanned file gave. <see cref="Text"/> is the text the findings' lines refer to (after
-/// <c>--fix</c>, the rewritten text); it is null when the file could not be read.
+/// <c>--fix</c>, the rewritten text); it is null when the file could not be read, or the scan did not keep texts
+/// (<see cref="Scanner.KeepText"/>).
 /// </summary>
 /// <param name="Path">The path shown to the user: relative to the current folder when inside it, / separators; <c>&lt;stdin&gt;</c> for standard input.</param>
 /// <param name="FullPath">Absolute path on disk, or null for standard input.</param>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
@@ -32,21 +34,36 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least 1 file at a time");
     } = Environment.ProcessorCount;
 
-    public ScanReport Scan(IReadOnlyList<ScanTarget> targets, Func<Stream> openStandardInput, string currentDirectory)
-    {
-        var reports = new FileReport[targets.Count];
-        // Standard input is read once, up front, on this thread.
-        for (int i = 0; i < targets.Count; i++)
-        {
-            if (targets[i].IsStandardInput)
-            {
-                reports[i] = ScanStandardInput(targets[i], openStandardInput);
-            }
-        }
+    /// <summary>
+    /// Whether each report keeps its file's text (<see cref="FileReport.Text"/>): the text and SARIF formats show lines
+    /// of it, JSON does not. Without it a scan of thousands of files holds none of their texts until the end, which the
+    /// garbage collector would otherwise copy from generation to generation.
+    /// </summary>
+    public bool KeepText { get; init; } = true;
 
-        // Each file writes only its own slot, so the report is in path order whatever order the files finish in.
-        Parallel.For(0, targets.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism }, i => reports[i] ??= ScanTarget(targets[i]));
-        return new ScanReport([.. reports], currentDirectory);
+    /// <summary>
+    /// Scans the targets as they come: <paramref name="targets"/> may be a folder walk still going on
+    /// (<see cref="Scanning.ScanTarget.Enumerate"/>), whose next files are listed while earlier ones are analyzed.
+    /// </summary>
+    public ScanReport Scan(IEnumerable<ScanTarget> targets, Func<Stream> openStandardInput, string currentDirectory)
+    {
+        // The targets are taken one at a time, in order, under the partitioner's lock: standard input is read once,
+        // where it stands among them, and the walk never runs on two threads at once.
+        var pulled = targets.Select(target => (Target: target, Report: target.IsStandardInput ? ScanStandardInput(target, openStandardInput) : null));
+        var source = Partitioner.Create(pulled, EnumerablePartitionerOptions.NoBuffering);
+        var done = new List<(long Index, FileReport Report)>();
+        Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism }, (item, _, index) =>
+        {
+            var report = item.Report ?? ScanTarget(item.Target);
+            lock (done)
+            {
+                done.Add((index, report));
+            }
+        });
+
+        // Each report carries its target's index, so the report is in path order whatever order the files finish in.
+        done.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return new ScanReport([.. done.Select(d => d.Report)], currentDirectory);
     }
 
     private FileReport ScanStandardInput(ScanTarget target, Func<Stream> openStandardInput)
@@ -74,6 +91,11 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, target.Error);
         }
 
+        if (!fix)
+        {
+            return ScanPooled(target);
+        }
+
         byte[] bytes;
         try
         {
@@ -87,7 +109,62 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         return Analyze(target, bytes);
     }
 
-    private FileReport Analyze(ScanTarget target, byte[] bytes)
+    /// <summary>Files up to this size are read into a pooled buffer (a Dockerfile is a few kilobytes; larger ones are read as they are).</summary>
+    private const int PooledReadLimit = 1024 * 1024;
+
+    /// <summary>
+    /// Without --fix the bytes are only decoded, never kept: they are read into a pooled buffer rather than a new
+    /// array per file (every new array is memory the garbage collector must find and the kernel must map).
+    /// </summary>
+    private FileReport ScanPooled(ScanTarget target)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            int length;
+            try
+            {
+                using var stream = new FileStream(target.FullPath!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+                long size = stream.CanSeek ? stream.Length : 0;
+                if (size > PooledReadLimit)
+                {
+                    stream.Close();
+                    return Analyze(target, File.ReadAllBytes(target.FullPath!));
+                }
+
+                // One byte more than the file's size, so a file that grew since is still read to its end.
+                buffer = ArrayPool<byte>.Shared.Rent((int)size + 1);
+                length = 0;
+                int read;
+                while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+                {
+                    length += read;
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(2 * buffer.Length);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
+            }
+
+            return Analyze(target, buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private FileReport Analyze(ScanTarget target, ReadOnlySpan<byte> bytes)
     {
         try
         {
@@ -100,7 +177,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
     }
 
-    private FileReport AnalyzeOrThrow(ScanTarget target, byte[] bytes)
+    private FileReport AnalyzeOrThrow(ScanTarget target, ReadOnlySpan<byte> bytes)
     {
         var text = SourceText.Decode(bytes, out var decodeError);
         if (text is null)
@@ -156,7 +233,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     private AnalysisResult Run(string text) => analyze(text, options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
-        new(target.DisplayPath, target.FullPath, text, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };
+        new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };
 
     private static ImmutableArray<Finding> Order(ImmutableArray<Finding> findings) =>
         [.. findings.OrderBy(f => f.Range.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal)];

@@ -15,16 +15,16 @@ public static class SourceText
     /// Decodes UTF-8. A UTF-8 BOM stays in the text as U+FEFF, as the engine expects, and is written back with it.
     /// Returns null with <paramref name="error"/> for binary files, UTF-16/32 and invalid UTF-8.
     /// </summary>
-    public static string? Decode(byte[] bytes, out string? error)
+    public static string? Decode(ReadOnlySpan<byte> bytes, out string? error)
     {
         error = null;
-        if (bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
             error = "the file is UTF-16 or UTF-32 encoded; Docker reads Dockerfiles as UTF-8";
             return null;
         }
 
-        if (bytes.AsSpan(0, Math.Min(bytes.Length, BinarySniffLength)).Contains((byte)0))
+        if (bytes[..Math.Min(bytes.Length, BinarySniffLength)].Contains((byte)0))
         {
             error = "binary file (it contains NUL bytes); not a Dockerfile";
             return null;

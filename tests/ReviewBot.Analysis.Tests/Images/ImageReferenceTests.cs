@@ -104,9 +104,10 @@ public class ImageReferenceTests
     public void Scratch_is_recognised()
     {
         Assert.True(ImageReference.TryParse("scratch", out var image));
-        Assert.True(image.IsScratch);
+        Assert.Null(image.Registry);
+        Assert.Equal("scratch", image.Repository);
         Assert.True(ImageReference.TryParse("example.com/scratch", out var other));
-        Assert.False(other.IsScratch);
+        Assert.Equal("example.com", other.Registry);
     }
 
     [Theory]

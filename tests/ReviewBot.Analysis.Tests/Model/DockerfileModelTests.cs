@@ -8,14 +8,14 @@ public class DockerfileModelTests
     private static DockerfileModel Build(string text) => DockerfileModel.Build(DockerfileDocument.Parse(text));
 
     [Fact]
-    public void Stages_are_found_by_name_in_any_case_or_by_index_but_only_earlier_ones()
+    public void A_from_names_an_earlier_stage_in_any_case_but_never_a_later_one()
     {
-        var model = Build("FROM golang:1.22 AS Build\nRUN go build\nFROM alpine:3.20\nCOPY --from=0 /out /out\nFROM build\n");
-        Assert.Same(model.Stages[0], model.FindStage("build", before: 2));
-        Assert.Same(model.Stages[0], model.FindStage("0", before: 2));
-        Assert.Null(model.FindStage("1", before: 1));
+        var model = Build("FROM runtime AS Build\nRUN go build\nFROM alpine:3.20\nCOPY --from=0 /out /out\nFROM BUILD\nFROM golang:1.22 AS runtime\n");
+        Assert.Null(model.Stages[0].Parent);
+        Assert.Equal("runtime", model.Stages[0].RootImage!.Repository);
+        Assert.Null(model.Stages[1].Parent);
         Assert.Same(model.Stages[0], model.Stages[2].Parent);
-        Assert.Equal("golang", model.Stages[2].RootImage!.Repository);
+        Assert.Equal("runtime", model.Stages[2].RootImage!.Repository);
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+namespace ReviewBot.Analysis.Tests.Model;
+
+/// <summary>
+/// What a whole analysis allocates, as a multiple of the text's own size (counted on this thread, after a warm-up).
+/// A RUN script is most of a real Dockerfile: the engine reads a few kinds of command out of it (useradd, mkdir …)
+/// and must not copy every command of it to find them.
+/// </summary>
+public class AnalysisAllocationTests
+{
+    private static long AllocatedAnalyzing(string text)
+    {
+        DockerfileAnalyzer.Analyze(text);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = DockerfileAnalyzer.Analyze(text);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains(result.Findings, f => f.RuleId == "RB001");
+        return allocated;
+    }
+
+    [Fact]
+    public void A_long_script_is_not_split_into_copies_of_every_command()
+    {
+        // Was 36×: any "add" (apk add, echo added) sent the whole script to the user-creation reader, which (like the
+        // mkdir reader) split it into commands, trimmed each and split each into words. Now both copy only the
+        // commands that name what they read.
+        var text = "FROM debian:bookworm\nRUN " + string.Concat(Enumerable.Range(0, 2000).Select(i => $"apt-get install -y package-number-{i} && echo added {i} && ")) + "mkdir -p /srv/data\n";
+
+        long allocated = AllocatedAnalyzing(text);
+
+        Assert.True(allocated < 4 * text.Length * sizeof(char), $"{allocated:N0} bytes for {text.Length * sizeof(char):N0} bytes of text");
+    }
+
+    [Fact]
+    public void A_script_with_variables_is_expanded_without_a_copy_when_it_creates_no_user()
+    {
+        // Was 3.6×: every RUN with a $ was expanded into a string of its own only to look for useradd and /etc/passwd.
+        // What stays: Arguments, and the expander's builder (not kept between files at this size).
+        var text = "FROM debian:bookworm\nENV V=1.0\nRUN " + string.Concat(Enumerable.Range(0, 2000).Select(i => $"apt-get install -y package-number-{i}=$V && ")) + "true\n";
+
+        long allocated = AllocatedAnalyzing(text);
+
+        Assert.True(allocated < 3 * text.Length * sizeof(char), $"{allocated:N0} bytes for {text.Length * sizeof(char):N0} bytes of text");
+    }
+
+    [Fact]
+    public void Looking_for_a_step_down_tool_copies_no_instructions()
+    {
+        // Was 31×: two rules each copied every stage's instructions backwards (for ENTRYPOINT, then again for CMD) and
+        // made a closure per RUN to look for gosu, su-exec …; ~20× stays for tiny instructions (the instructions
+        // themselves, their scopes and users, the fix).
+        var text = "FROM debian:bookworm\n" + string.Concat(Enumerable.Range(0, 4000).Select(i => $"RUN a{i}\n")) + "CMD [\"/app\"]\n";
+
+        long allocated = AllocatedAnalyzing(text);
+
+        Assert.True(allocated < 25 * text.Length * sizeof(char), $"{allocated:N0} bytes for {text.Length * sizeof(char):N0} bytes of text");
+    }
+
+    [Fact]
+    public void Declarations_are_read_in_place()
+    {
+        // Was 26×: each ARG and ENV was split into word strings through a StringBuilder, listed, then cut into name and
+        // value, then unquoted: several copies of every declaration before its value went into the scope. Most of
+        // what stays is the scope itself (an immutable dictionary updated per declaration).
+        var text = "FROM debian:bookworm\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"ENV SETTING_NUMBER_{i}=\"some value number {i}\" OTHER_{i}=plain-value-{i}\nARG BUILD_ARGUMENT_{i}=default-value-{i}\n"));
+
+        long allocated = AllocatedAnalyzing(text);
+
+        Assert.True(allocated < 22 * text.Length * sizeof(char), $"{allocated:N0} bytes for {text.Length * sizeof(char):N0} bytes of text");
+    }
+}
