@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ReviewBot.App.Tests;
 
@@ -16,14 +16,14 @@ public sealed class AppHost : WebApplicationFactory<Program>
     public const string AppId = GitHubFake.AppId;
     public const string Secret = "It's a Secret to Everybody";
 
-    private readonly Dictionary<string, string?> settings;
-    private readonly Action<IServiceCollection>? services;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     public AppHost(GitHubFake github, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
-        this.services = services;
+        _services = services;
         Key = RSA.Create(2048);
-        settings = new()
+        _settings = new()
         {
             ["GitHub:AppId"] = AppId,
             ["GitHub:PrivateKey"] = Key.ExportRSAPrivateKeyPem(),
@@ -36,7 +36,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
-            settings[key] = value;
+            _settings[key] = value;
         }
     }
 
@@ -45,17 +45,17 @@ public sealed class AppHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
 
         // Settings read while services are registered (Queue:Provider, State:Provider) must be there before
         // Program's builder runs: the app configuration above only arrives at Build.
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
-        if (services is not null)
+        if (_services is not null)
         {
-            builder.ConfigureTestServices(services);
+            builder.ConfigureTestServices(_services);
         }
     }
 

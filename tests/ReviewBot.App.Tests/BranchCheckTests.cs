@@ -21,35 +21,35 @@ public sealed class BranchCheckTests : IDisposable
 
     private const string TreePath = GitHubFake.RepoPath + "/git/trees/" + Commit;
 
-    private readonly GitHubFake github = new();
-    private readonly AppHost app;
+    private readonly GitHubFake _github = new();
+    private readonly AppHost _app;
 
-    public BranchCheckTests() => app = new AppHost(github);
+    public BranchCheckTests() => _app = new AppHost(_github);
 
     public void Dispose()
     {
-        app.Dispose();
-        github.Dispose();
+        _app.Dispose();
+        _github.Dispose();
     }
 
     private void StubTree(params (string Path, string Mode, string Type)[] entries) =>
-        github.StubJson("GET", TreePath, JsonSerializer.Serialize(new
+        _github.StubJson("GET", TreePath, JsonSerializer.Serialize(new
         {
             sha = Commit,
             tree = entries.Select(e => new { path = e.Path, mode = e.Mode, type = e.Type, sha = "0000000000000000000000000000000000000001", size = 10 }),
             truncated = false,
-        }), priority: github.NextPriority());
+        }), priority: _github.NextPriority());
 
     [Fact]
     public async Task A_push_to_the_default_branch_gets_a_failing_check_on_its_commit_with_annotations_for_a_root_image()
     {
         StubTree(("README.md", "100644", "blob"), ("services", "040000", "tree"), ("services/api/Dockerfile", "100644", "blob"), ("services/web/Dockerfile", "100644", "blob"), ("link/Dockerfile", "120000", "blob"));
-        github.StubContent("services/api/Dockerfile", Commit, Scenario.RootDockerfile);
-        github.StubContent("services/web/Dockerfile", Commit, CleanDockerfile);
+        _github.StubContent("services/api/Dockerfile", Commit, Scenario.RootDockerfile);
+        _github.StubContent("services/web/Dockerfile", Commit, CleanDockerfile);
 
-        var response = await app.PostWebhookAsync("push", AppHost.Payload("push"));
+        var response = await _app.PostWebhookAsync("push", AppHost.Payload("push"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var check = await github.WaitForCompletedCheckAsync();
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
         Assert.Equal("ReviewBot / non-root", check["name"]!.GetValue<string>());
@@ -60,11 +60,11 @@ public sealed class BranchCheckTests : IDisposable
 
         // The tree in one call, both Dockerfiles in one GraphQL call at the commit (never the symbolic link), the
         // config from that commit; no review, no comment.
-        Assert.Equal("1", Assert.Single(github.Requests("GET", TreePath)).RequestMessage.Query!["recursive"].Single());
-        Assert.Equal([$"{Commit}:services/api/Dockerfile", $"{Commit}:services/web/Dockerfile"], github.GraphQLTextReads);
-        Assert.Equal(Commit, Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml")).RequestMessage.Query!["ref"].Single());
-        Assert.Empty(github.Reviews);
-        Assert.Empty(github.FileComments);
+        Assert.Equal("1", Assert.Single(_github.Requests("GET", TreePath)).RequestMessage.Query!["recursive"].Single());
+        Assert.Equal([$"{Commit}:services/api/Dockerfile", $"{Commit}:services/web/Dockerfile"], _github.GraphQLTextReads);
+        Assert.Equal(Commit, Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml")).RequestMessage.Query!["ref"].Single());
+        Assert.Empty(_github.Reviews);
+        Assert.Empty(_github.FileComments);
         Assert.Equal(
             [
                 $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
@@ -72,17 +72,17 @@ public sealed class BranchCheckTests : IDisposable
                 $"POST {GitHubFake.GraphQLPath}",
                 $"POST {GitHubFake.RepoPath}/check-runs",
             ],
-            github.ApiCalls);
+            _github.ApiCalls);
     }
 
     [Fact]
     public async Task A_push_whose_images_run_as_a_user_gets_a_passing_check()
     {
         StubTree(("Dockerfile", "100644", "blob"));
-        github.StubContent("Dockerfile", Commit, CleanDockerfile);
+        _github.StubContent("Dockerfile", Commit, CleanDockerfile);
 
-        await app.PostWebhookAsync("push", AppHost.Payload("push"));
-        var check = await github.WaitForCompletedCheckAsync();
+        await _app.PostWebhookAsync("push", AppHost.Payload("push"));
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
@@ -91,10 +91,10 @@ public sealed class BranchCheckTests : IDisposable
     [Fact]
     public async Task A_branch_check_that_cannot_read_the_tree_fails_closed()
     {
-        github.StubJson("GET", TreePath, """{"message":"Server Error"}""", 500, priority: 1);
+        _github.StubJson("GET", TreePath, """{"message":"Server Error"}""", 500, priority: 1);
 
-        await app.PostWebhookAsync("push", AppHost.Payload("push"));
-        var check = await github.WaitForCompletedCheckAsync();
+        await _app.PostWebhookAsync("push", AppHost.Payload("push"));
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
@@ -105,25 +105,25 @@ public sealed class BranchCheckTests : IDisposable
     {
         // The first check learns the installation's budget from GitHub's headers: 40 of 5,000 left, renewed in 30 minutes.
         StubTree(("Dockerfile", "100644", "blob"));
-        github.StubContent("Dockerfile", Commit, CleanDockerfile);
-        github.Server.Given(Request.Create().WithPath(TreePath).UsingGet()).AtPriority(1).RespondWith(Response.Create()
+        _github.StubContent("Dockerfile", Commit, CleanDockerfile);
+        _github.Server.Given(Request.Create().WithPath(TreePath).UsingGet()).AtPriority(1).RespondWith(Response.Create()
             .WithHeader("Content-Type", "application/json")
             .WithHeader("x-ratelimit-limit", "5000").WithHeader("x-ratelimit-remaining", "40").WithHeader("x-ratelimit-resource", "core")
             .WithHeader("x-ratelimit-reset", DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithBody(JsonSerializer.Serialize(new { sha = Commit, tree = new[] { new { path = "Dockerfile", mode = "100644", type = "blob", sha = "0000000000000000000000000000000000000001", size = 10 } }, truncated = false })));
         var scheduled = new RecordingQueue();
-        using var host = new AppHost(github, services: services => services.AddKeyedSingleton<IWorkQueue>(QueueServiceExtensions.StorageKey, (sp, _) =>
+        using var host = new AppHost(_github, services: services => services.AddKeyedSingleton<IWorkQueue>(QueueServiceExtensions.StorageKey, (sp, _) =>
             scheduled.Over(new InMemoryWorkQueue(sp.GetRequiredService<IOptions<WorkerOptions>>(), TimeProvider.System))));
         await host.PostWebhookAsync("push", AppHost.Payload("push"));
-        await github.WaitForCompletedCheckAsync();
-        int calls = github.Server.LogEntries.Count();
+        await _github.WaitForCompletedCheckAsync();
+        int calls = _github.Server.LogEntries.Count();
 
         await host.PostWebhookAsync("push", AppHost.Payload("push"));
         var (item, delay) = await scheduled.Next.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal((WorkKind.BranchCheck, Commit), (item.Kind, item.HeadSha));
         Assert.InRange(delay, TimeSpan.FromMinutes(28), TimeSpan.FromMinutes(31));
-        Assert.Equal(calls, github.Server.LogEntries.Count()); // nothing read, no failed check written
+        Assert.Equal(calls, _github.Server.LogEntries.Count()); // nothing read, no failed check written
     }
 
     /// <summary>The in-memory queue, recording what waits for later (a real delay would outlast the test).</summary>
@@ -155,11 +155,11 @@ public sealed class BranchCheckTests : IDisposable
         var push = AppHost.Payload("push");
         push["ref"] = "refs/heads/feature";
 
-        var response = await app.PostWebhookAsync("push", push);
+        var response = await _app.PostWebhookAsync("push", push);
         await Task.Delay(500);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
     }
 
     [Theory]

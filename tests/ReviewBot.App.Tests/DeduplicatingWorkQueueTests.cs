@@ -72,14 +72,14 @@ public sealed class DeduplicatingWorkQueueTests
 
     private sealed class ClaimFailsOnce(IStateStore inner) : IStateStore
     {
-        private int claims;
+        private int _claims;
 
         public Task<bool> HasDeliveryAsync(string deliveryId, CancellationToken cancellationToken) => inner.HasDeliveryAsync(deliveryId, cancellationToken);
 
         public Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken) => inner.TryRecordDeliveryAsync(deliveryId, cancellationToken);
 
         public Task<bool> TryClaimWorkAsync(string workKey, string messageId, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref claims) == 1 ? throw new IOException("storage unavailable") : inner.TryClaimWorkAsync(workKey, messageId, cancellationToken);
+            Interlocked.Increment(ref _claims) == 1 ? throw new IOException("storage unavailable") : inner.TryClaimWorkAsync(workKey, messageId, cancellationToken);
 
         public Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken) => inner.GetPullRequestAsync(pullRequestKey, cancellationToken);
 

@@ -7,34 +7,34 @@ namespace ReviewBot.App.Tests;
 /// <summary>GitHub failing in each way the issue names: retried, waited for, refreshed, or degraded, never lost.</summary>
 public sealed class FaultTests : IDisposable
 {
-    private readonly GitHubFake github = new();
-    private readonly AppHost app;
+    private readonly GitHubFake _github = new();
+    private readonly AppHost _app;
 
     public FaultTests()
     {
-        app = new AppHost(github);
-        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
-        github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+        _app = new AppHost(_github);
+        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
     }
 
     public void Dispose()
     {
-        app.Dispose();
-        github.Dispose();
+        _app.Dispose();
+        _github.Dispose();
     }
 
     private string FilesPath => GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/files";
 
     /// <summary>The first call to the files list answers <paramref name="first"/>; later ones fall through to the normal stub.</summary>
     private void FailFilesOnce(IResponseBuilder first) =>
-        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
             .InScenario("files").WillSetStateTo("failed once")
             .RespondWith(first);
 
     private async Task<System.Text.Json.Nodes.JsonNode> RunAsync()
     {
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
-        return await github.WaitForCompletedCheckAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
+        return await _github.WaitForCompletedCheckAsync();
     }
 
     [Theory]
@@ -47,8 +47,8 @@ public sealed class FaultTests : IDisposable
 
         var check = await RunAsync();
 
-        Assert.Equal(2, github.Requests("GET", FilesPath).Count);
-        Assert.Single(github.Reviews);
+        Assert.Equal(2, _github.Requests("GET", FilesPath).Count);
+        Assert.Single(_github.Reviews);
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
 
@@ -56,14 +56,14 @@ public sealed class FaultTests : IDisposable
     public async Task A_timeout_is_retried()
     {
         FailFilesOnce(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody("[]"));
-        app.Dispose();
-        using var shortTimeout = new AppHost(github, new Dictionary<string, string?> { ["GitHub:RequestTimeout"] = "00:00:01" });
+        _app.Dispose();
+        using var shortTimeout = new AppHost(_github, new Dictionary<string, string?> { ["GitHub:RequestTimeout"] = "00:00:01" });
 
         Assert.Equal(HttpStatusCode.Accepted, (await shortTimeout.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
-        await github.WaitForCompletedCheckAsync();
+        await _github.WaitForCompletedCheckAsync();
 
-        Assert.True(github.Requests("GET", FilesPath).Count >= 2);
-        Assert.Single(github.Reviews);
+        Assert.True(_github.Requests("GET", FilesPath).Count >= 2);
+        Assert.Single(_github.Reviews);
     }
 
     [Fact]
@@ -73,10 +73,10 @@ public sealed class FaultTests : IDisposable
 
         await RunAsync();
 
-        var calls = github.Requests("GET", FilesPath);
+        var calls = _github.Requests("GET", FilesPath);
         Assert.Equal(2, calls.Count);
         Assert.True(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime >= TimeSpan.FromMilliseconds(950));
-        Assert.Single(github.Reviews);
+        Assert.Single(_github.Reviews);
     }
 
     [Fact]
@@ -87,52 +87,52 @@ public sealed class FaultTests : IDisposable
 
         await RunAsync();
 
-        var calls = github.Requests("GET", FilesPath);
+        var calls = _github.Requests("GET", FilesPath);
         Assert.Equal(2, calls.Count);
         Assert.True(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime >= TimeSpan.FromMilliseconds(950));
-        Assert.Single(github.Reviews);
+        Assert.Single(_github.Reviews);
     }
 
     [Fact]
     public async Task A_401_refreshes_the_installation_token_once()
     {
         // The first token is refused; a second one is fetched and works.
-        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet().WithHeader("Authorization", "Token ghs_token1")).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet().WithHeader("Authorization", "Token ghs_token1")).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401).WithBody("{\"message\":\"Bad credentials\"}"));
-        github.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").UsingPost()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").UsingPost()).AtPriority(1)
             .InScenario("token").WillSetStateTo("second")
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody($"{{\"token\":\"ghs_token1\",\"expires_at\":\"{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}\"}}"));
-        github.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").UsingPost()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").UsingPost()).AtPriority(1)
             .InScenario("token").WhenStateIs("second")
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody($"{{\"token\":\"ghs_token2\",\"expires_at\":\"{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}\"}}"));
 
         await RunAsync();
 
-        Assert.Equal(2, github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").Count);
-        var files = github.Requests("GET", FilesPath);
+        Assert.Equal(2, _github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").Count);
+        var files = _github.Requests("GET", FilesPath);
         Assert.Equal(["Token ghs_token1", "Token ghs_token2"], files.Select(f => f.RequestMessage.Headers!["Authorization"].Single()));
-        Assert.Single(github.Reviews);
+        Assert.Single(_github.Reviews);
     }
 
     [Fact]
     public async Task A_422_on_the_review_is_retried_without_the_inline_comments_which_move_to_a_file_comment()
     {
         var reviews = GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/reviews";
-        github.Server.Given(Request.Create().WithPath(reviews).UsingPost()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(reviews).UsingPost()).AtPriority(1)
             .InScenario("review").WillSetStateTo("refused")
             .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/json")
                 .WithBody("{\"message\":\"Unprocessable Entity\",\"errors\":[\"Line could not be resolved\"]}"));
 
         var check = await RunAsync();
 
-        var sent = github.Reviews;
+        var sent = _github.Reviews;
         Assert.Equal(2, sent.Count);
         Assert.NotEmpty(sent[0]["comments"]!.AsArray());
         Assert.Empty(sent[1]["comments"]!.AsArray());
         Assert.Contains("did not accept", sent[1]["body"]!.GetValue<string>());
-        var moved = Assert.Single(github.FileComments);
+        var moved = Assert.Single(_github.FileComments);
         Assert.Equal("file", moved["subject_type"]!.GetValue<string>());
         foreach (var comment in sent[0]["comments"]!.AsArray())
         {
@@ -162,21 +162,21 @@ public sealed class FaultTests : IDisposable
     [InlineData(500)]
     public async Task A_run_that_keeps_failing_ends_its_check_failure_with_a_generic_reason_never_neutral(int status)
     {
-        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Server Error: secret detail\"}"));
 
         var check = await RunAsync();
 
         AssertFailedClosed(check);
         Assert.DoesNotContain("secret detail", check["output"]!["summary"]!.GetValue<string>());
-        Assert.Empty(github.Reviews);
+        Assert.Empty(_github.Reviews);
     }
 
     [Fact]
     public async Task Check_on_error_neutral_on_the_base_branch_is_the_only_way_to_a_neutral_failed_check()
     {
-        github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "check:\n  on_error: neutral\n");
-        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+        _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "check:\n  on_error: neutral\n");
+        _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(500).WithBody("{\"message\":\"Server Error\"}"));
 
         AssertFailedClosed(await RunAsync(), "neutral");
@@ -185,7 +185,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task A_review_body_github_keeps_refusing_fails_the_check()
     {
-        github.Server.Given(Request.Create().WithPath(GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/reviews").UsingPost()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/reviews").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Body is too long\"}"));
 
         AssertFailedClosed(await RunAsync());
@@ -194,13 +194,13 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task A_review_over_its_time_budget_fails_closed()
     {
-        app.Dispose();
-        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+        _app.Dispose();
+        _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)).WithHeader("Content-Type", "application/json").WithBody("[]"));
-        using var budgeted = new AppHost(github, new Dictionary<string, string?> { ["Worker:ReviewTimeBudget"] = "00:00:01", ["Worker:MaxAttempts"] = "1" });
+        using var budgeted = new AppHost(_github, new Dictionary<string, string?> { ["Worker:ReviewTimeBudget"] = "00:00:01", ["Worker:MaxAttempts"] = "1" });
 
         Assert.Equal(HttpStatusCode.Accepted, (await budgeted.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
-        var check = await github.WaitForCompletedCheckAsync();
+        var check = await _github.WaitForCompletedCheckAsync();
 
         AssertFailedClosed(check);
         Assert.Contains("took longer", check["output"]!["summary"]!.GetValue<string>());
@@ -209,7 +209,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task A_rate_limit_held_past_the_budget_fails_closed()
     {
-        github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "3600").WithBody("{\"message\":\"Too Many Requests\"}"));
 
         var check = await RunAsync();
@@ -221,30 +221,30 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task A_retry_that_succeeds_replaces_the_failed_check_on_the_same_head()
     {
-        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
-        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
         FailFilesOnce(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Not Found\"}"));
 
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
-        var failed = await github.WaitForCompletedCheckAsync(1);
-        var passed = await github.WaitForCompletedCheckAsync(2);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
+        var failed = await _github.WaitForCompletedCheckAsync(1);
+        var passed = await _github.WaitForCompletedCheckAsync(2);
 
         AssertFailedClosed(failed);
         Assert.Contains("tries again by itself", failed["output"]!["summary"]!.GetValue<string>());
         Assert.Equal("success", passed["conclusion"]!.GetValue<string>());
-        Assert.All(github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(github.Json), c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
+        Assert.All(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(_github.Json), c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
     }
     [Fact]
     public async Task The_re_run_button_on_a_failed_check_reviews_again_and_the_new_check_replaces_it()
     {
-        app.Dispose();
-        using var once = new AppHost(github, new Dictionary<string, string?> { ["Worker:MaxAttempts"] = "1" });
-        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
-        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
+        _app.Dispose();
+        using var once = new AppHost(_github, new Dictionary<string, string?> { ["Worker:MaxAttempts"] = "1" });
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
         FailFilesOnce(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("{\"message\":\"Not Found\"}"));
         Assert.Equal(HttpStatusCode.Accepted, (await once.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);
-        AssertFailedClosed(await github.WaitForCompletedCheckAsync(1));
-        Assert.Contains("Re-run this check", github.CheckUpdates[0]["output"]!["summary"]!.GetValue<string>());
+        AssertFailedClosed(await _github.WaitForCompletedCheckAsync(1));
+        Assert.Contains("Re-run this check", _github.CheckUpdates[0]["output"]!["summary"]!.GetValue<string>());
 
         // GitHub's real check_run payload for our pull request, as the re-run of our check sends it.
         var rerun = AppHost.Payload("check_run.completed");
@@ -253,6 +253,6 @@ public sealed class FaultTests : IDisposable
         rerun["installation"] = new System.Text.Json.Nodes.JsonObject { ["id"] = GitHubFake.InstallationId };
         Assert.Equal(HttpStatusCode.Accepted, (await once.PostWebhookAsync("check_run", rerun)).StatusCode);
 
-        Assert.Equal("success", (await github.WaitForCompletedCheckAsync(2))["conclusion"]!.GetValue<string>());
+        Assert.Equal("success", (await _github.WaitForCompletedCheckAsync(2))["conclusion"]!.GetValue<string>());
     }
 }

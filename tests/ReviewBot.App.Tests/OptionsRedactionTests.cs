@@ -47,7 +47,9 @@ public sealed class OptionsRedactionTests
         var logs = new CapturedLogs();
         var logger = logs.CreateLogger("test");
         foreach (var options in Options)
+        {
             logger.LogInformation("Starting with {Options}", options);
+        }
 
         Assert.Equal(Options.Length, logs.Lines.Count);
         Assert.All(logs.Lines, line => Assert.All(Secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.Ordinal)));

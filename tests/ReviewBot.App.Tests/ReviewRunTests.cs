@@ -2,9 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
-using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.PullRequests;
 
@@ -13,24 +13,24 @@ namespace ReviewBot.App.Tests;
 /// <summary>The worker's run against a fake GitHub, asserting the exact requests.</summary>
 public sealed class ReviewRunTests : IDisposable
 {
-    private readonly GitHubFake github = new();
-    private readonly AppHost app;
+    private readonly GitHubFake _github = new();
+    private readonly AppHost _app;
 
-    public ReviewRunTests() => app = new AppHost(github);
+    public ReviewRunTests() => _app = new AppHost(_github);
 
     public void Dispose()
     {
-        app.Dispose();
-        github.Dispose();
+        _app.Dispose();
+        _github.Dispose();
     }
 
     private async Task<JsonNode> OpenAsync(string text, string? patch = null, string path = "Dockerfile", JsonNode? payload = null)
     {
-        github.StubFiles(Scenario.File(path, "added", patch ?? Scenario.AddedPatch(text)));
-        github.StubContent(path, GitHubFake.HeadSha, text);
-        var response = await app.PostWebhookAsync("pull_request", payload ?? AppHost.Payload("pull_request.opened"));
+        _github.StubFiles(Scenario.File(path, "added", patch ?? Scenario.AddedPatch(text)));
+        _github.StubContent(path, GitHubFake.HeadSha, text);
+        var response = await _app.PostWebhookAsync("pull_request", payload ?? AppHost.Payload("pull_request.opened"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return await github.WaitForCompletedCheckAsync();
+        return await _github.WaitForCompletedCheckAsync();
     }
 
     [Fact]
@@ -39,12 +39,12 @@ public sealed class ReviewRunTests : IDisposable
         var check = await OpenAsync(Scenario.RootDockerfile);
 
         // 1. The App JWT: RS256 signed with the App's key, iat 60 s back, exp within 10 minutes, iss = App ID.
-        var tokenCall = Assert.Single(github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens"));
+        var tokenCall = Assert.Single(_github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens"));
         var jwt = tokenCall.RequestMessage.Headers!["Authorization"].Single();
         Assert.StartsWith("Bearer ", jwt);
         var parts = jwt["Bearer ".Length..].Split('.');
         Assert.Equal(3, parts.Length);
-        Assert.True(app.Key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), FromBase64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.True(_app.Key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), FromBase64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         var header = JsonNode.Parse(FromBase64Url(parts[0]))!;
         var claims = JsonNode.Parse(FromBase64Url(parts[1]))!;
         Assert.Equal("RS256", header["alg"]!.GetValue<string>());
@@ -54,23 +54,23 @@ public sealed class ReviewRunTests : IDisposable
         Assert.InRange(exp - iat, 60, 600);
 
         // 2. Every installation call carries the installation token, never the JWT.
-        var filesCall = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/files"));
+        var filesCall = Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/files"));
         Assert.Equal("Token ghs_token1", filesCall.RequestMessage.Headers!["Authorization"].Single());
         Assert.Equal("100", filesCall.RequestMessage.Query!["per_page"].Single());
 
         // 3. Content at the head SHA from the base repository (GraphQL, with the installation token); the config from the base branch.
-        Assert.Equal([$"{GitHubFake.HeadSha}:Dockerfile"], github.GraphQLTextReads);
-        Assert.All(github.Requests("POST", GitHubFake.GraphQLPath), q =>
+        Assert.Equal([$"{GitHubFake.HeadSha}:Dockerfile"], _github.GraphQLTextReads);
+        Assert.All(_github.Requests("POST", GitHubFake.GraphQLPath), q =>
         {
             Assert.Equal("Token ghs_token1", q.RequestMessage.Headers!["Authorization"].Single());
-            Assert.Equal(GitHubFake.Owner, github.Json(q)["variables"]!["owner"]!.GetValue<string>());
-            Assert.Equal(GitHubFake.Repo, github.Json(q)["variables"]!["name"]!.GetValue<string>());
+            Assert.Equal(GitHubFake.Owner, _github.Json(q)["variables"]!["owner"]!.GetValue<string>());
+            Assert.Equal(GitHubFake.Repo, _github.Json(q)["variables"]!["name"]!.GetValue<string>());
         });
-        var config = Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml"));
+        var config = Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml"));
         Assert.Equal(GitHubFake.BaseRef, config.RequestMessage.Query!["ref"].Single());
 
         // 4. One review on the head commit with line/side records inside the hunk.
-        var review = Assert.Single(github.Reviews);
+        var review = Assert.Single(_github.Reviews);
         Assert.Equal(GitHubFake.HeadSha, review["commit_id"]!.GetValue<string>());
         Assert.Equal("COMMENT", review["event"]!.GetValue<string>());
         var comments = review["comments"]!.AsArray();
@@ -99,12 +99,12 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Equal(expected, Scenario.ApplySuggestion(Scenario.RootDockerfile, suggestion));
 
         // 6. The check: created once on the head, already completed as failure with annotations.
-        var created = github.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
+        var created = _github.Json(Assert.Single(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
         Assert.Equal("ReviewBot / non-root", created["name"]!.GetValue<string>());
         Assert.Equal(GitHubFake.HeadSha, created["head_sha"]!.GetValue<string>());
         Assert.Equal("completed", created["status"]!.GetValue<string>());
         Assert.Equal(created, check, JsonNode.DeepEquals);
-        Assert.Empty(github.Requests("PATCH", GitHubFake.RepoPath + $"/check-runs/{GitHubFake.CheckRunId}"));
+        Assert.Empty(_github.Requests("PATCH", GitHubFake.RepoPath + $"/check-runs/{GitHubFake.CheckRunId}"));
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         var annotations = check["output"]!["annotations"]!.AsArray();
         Assert.Contains(annotations, a => a!["annotation_level"]!.GetValue<string>() == "failure" && a["path"]!.GetValue<string>() == "Dockerfile");
@@ -113,15 +113,15 @@ public sealed class ReviewRunTests : IDisposable
     [Fact]
     public async Task A_pull_request_without_dockerfiles_gets_a_success_check_and_no_review()
     {
-        github.StubFiles(Scenario.File("README.md", "modified", "@@ -1 +1 @@\n-a\n+b"), Scenario.File("Dockerfile", "removed", null));
+        _github.StubFiles(Scenario.File("README.md", "modified", "@@ -1 +1 @@\n-a\n+b"), Scenario.File("Dockerfile", "removed", null));
 
-        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
-        var check = await github.WaitForCompletedCheckAsync();
+        await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
         Assert.Equal("No Dockerfile changed", check["output"]!["title"]!.GetValue<string>());
-        Assert.Empty(github.Reviews);
-        Assert.Empty(github.Requests("POST", GitHubFake.GraphQLPath));
+        Assert.Empty(_github.Reviews);
+        Assert.Empty(_github.Requests("POST", GitHubFake.GraphQLPath));
     }
 
     [Fact]
@@ -129,22 +129,22 @@ public sealed class ReviewRunTests : IDisposable
     {
         var draft = AppHost.Payload("pull_request.opened");
         draft["pull_request"]!["draft"] = true;
-        github.StubPullRequest(GitHubFake.HeadSha, draft: true);
+        _github.StubPullRequest(GitHubFake.HeadSha, draft: true);
 
         await OpenAsync(Scenario.RootDockerfile, payload: draft);
-        Assert.Single(github.Reviews);
+        Assert.Single(_github.Reviews);
 
-        github.Server.ResetLogEntries();
-        github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "review:\n  drafts: false\n");
+        _github.Server.ResetLogEntries();
+        _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "review:\n  drafts: false\n");
         var again = AppHost.Payload("pull_request.synchronize");
         again["pull_request"]!["draft"] = true;
         again["pull_request"]!["head"]!["sha"] = "0123456789abcdef0123456789abcdef01234567"; // a push brings a new head
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", again)).StatusCode);
-        await WaitForAsync(() => github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml").Count > 0);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", again)).StatusCode);
+        await WaitForAsync(() => _github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml").Count > 0);
         await Task.Delay(500);
 
-        Assert.Empty(github.Reviews);
-        Assert.Empty(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+        Assert.Empty(_github.Reviews);
+        Assert.Empty(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
     }
 
     [Fact]
@@ -153,14 +153,14 @@ public sealed class ReviewRunTests : IDisposable
         var fork = AppHost.Payload("pull_request.opened");
         fork["pull_request"]!["head"]!["repo"]!["full_name"] = "someone/Hello-World";
         fork["pull_request"]!["head"]!["repo"]!["name"] = "Hello-World";
-        github.StubPullRequest(GitHubFake.HeadSha, draft: false, headRepo: "someone/Hello-World");
+        _github.StubPullRequest(GitHubFake.HeadSha, draft: false, headRepo: "someone/Hello-World");
 
         await OpenAsync(Scenario.RootDockerfile, payload: fork);
 
-        Assert.Equal([$"{GitHubFake.HeadSha}:Dockerfile"], github.GraphQLTextReads);
-        Assert.All(github.Requests("POST", GitHubFake.GraphQLPath), q => Assert.Equal(GitHubFake.Owner, github.Json(q)["variables"]!["owner"]!.GetValue<string>()));
-        Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path.Contains("/repos/someone/", StringComparison.Ordinal));
-        Assert.Single(github.Reviews);
+        Assert.Equal([$"{GitHubFake.HeadSha}:Dockerfile"], _github.GraphQLTextReads);
+        Assert.All(_github.Requests("POST", GitHubFake.GraphQLPath), q => Assert.Equal(GitHubFake.Owner, _github.Json(q)["variables"]!["owner"]!.GetValue<string>()));
+        Assert.DoesNotContain(_github.Server.LogEntries, e => e.RequestMessage.Path.Contains("/repos/someone/", StringComparison.Ordinal));
+        Assert.Single(_github.Reviews);
     }
 
     [Fact]
@@ -171,13 +171,13 @@ public sealed class ReviewRunTests : IDisposable
 
         var check = await OpenAsync(Scenario.RootDockerfile, patch);
 
-        var file = Assert.Single(github.FileComments, c => c["body"]!.GetValue<string>().Contains("RB001", StringComparison.Ordinal));
+        var file = Assert.Single(_github.FileComments, c => c["body"]!.GetValue<string>().Contains("RB001", StringComparison.Ordinal));
         Assert.Equal("file", file["subject_type"]!.GetValue<string>());
         Assert.Equal("Dockerfile", file["path"]!.GetValue<string>());
         Assert.Equal(GitHubFake.HeadSha, file["commit_id"]!.GetValue<string>());
         Assert.Contains("```diff\n--- a/Dockerfile\n+++ b/Dockerfile\n", file["body"]!.GetValue<string>());
         Assert.Contains("+USER ", file["body"]!.GetValue<string>());
-        var inline = github.Reviews.SelectMany(r => r["comments"]!.AsArray()).ToList();
+        var inline = _github.Reviews.SelectMany(r => r["comments"]!.AsArray()).ToList();
         Assert.All(inline, c => Assert.Equal(3, c!["line"]!.GetValue<int>()));
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
@@ -189,7 +189,7 @@ public sealed class ReviewRunTests : IDisposable
 
         await OpenAsync(text);
 
-        var review = Assert.Single(github.Reviews);
+        var review = Assert.Single(_github.Reviews);
         Assert.Equal(30, review["comments"]!.AsArray().Count);
         Assert.Contains("at most 30 inline comments", review["body"]!.GetValue<string>());
         Assert.Contains("| `Dockerfile` |", review["body"]!.GetValue<string>());
@@ -204,7 +204,7 @@ public sealed class ReviewRunTests : IDisposable
 
         var last = await OpenAsync(text);
 
-        var updates = github.CheckUpdates;
+        var updates = _github.CheckUpdates;
         Assert.All(updates, u => Assert.InRange(u["output"]!["annotations"]!.AsArray().Count, 0, 50));
         Assert.Equal(expected, updates.Sum(u => u["output"]!["annotations"]!.AsArray().Count));
         // Created in progress with the first 50, then appended to; only the last update completes it.
@@ -221,7 +221,7 @@ public sealed class ReviewRunTests : IDisposable
     public async Task A_second_push_with_the_same_problem_posts_nothing_new_and_a_fixed_problem_is_answered()
     {
         await OpenAsync(Scenario.RootDockerfile);
-        var first = Assert.Single(github.Reviews);
+        var first = Assert.Single(_github.Reviews);
         var posted = first["comments"]!.AsArray().Select((c, i) => new
         {
             id = 1000 + i,
@@ -230,40 +230,40 @@ public sealed class ReviewRunTests : IDisposable
             line = c["line"]!.GetValue<int>(),
             user = new { login = GitHubFake.BotLogin, type = "Bot" },
         }).ToList();
-        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", System.Text.Json.JsonSerializer.Serialize(posted), priority: github.NextPriority());
+        _github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", System.Text.Json.JsonSerializer.Serialize(posted), priority: _github.NextPriority());
 
         // Same problem, new head: the comments are on the PR already.
-        const string second = "eeeeeee57ca3a959ca5aad62de7213c562f8c822";
-        github.StubPullRequest(second, draft: false);
-        github.StubContent("Dockerfile", second, Scenario.RootDockerfile);
+        const string Second = "eeeeeee57ca3a959ca5aad62de7213c562f8c822";
+        _github.StubPullRequest(Second, draft: false);
+        _github.StubContent("Dockerfile", Second, Scenario.RootDockerfile);
         var push = AppHost.Payload("pull_request.synchronize");
-        push["pull_request"]!["head"]!["sha"] = second;
-        await app.PostWebhookAsync("pull_request", push);
-        await github.WaitForCompletedCheckAsync(2);
-        Assert.Single(github.Reviews);
+        push["pull_request"]!["head"]!["sha"] = Second;
+        await _app.PostWebhookAsync("pull_request", push);
+        await _github.WaitForCompletedCheckAsync(2);
+        Assert.Single(_github.Reviews);
 
         // Fixed: the engine's own fix applied; every earlier comment gets one "Fixed in" reply.
-        const string third = "fffffff57ca3a959ca5aad62de7213c562f8c823";
+        const string Third = "fffffff57ca3a959ca5aad62de7213c562f8c823";
         var fixedText = FixApplier.Apply(Scenario.RootDockerfile, FixApplier.Combine(DockerfileAnalyzer.Analyze(Scenario.RootDockerfile).Findings.Where(f => f.Fix is not null).Select(f => f.Fix!)));
-        github.StubPullRequest(third, draft: false);
-        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(fixedText)));
-        github.StubContent("Dockerfile", third, fixedText);
-        push["pull_request"]!["head"]!["sha"] = third;
-        await app.PostWebhookAsync("pull_request", push);
-        var check = await github.WaitForCompletedCheckAsync(3);
+        _github.StubPullRequest(Third, draft: false);
+        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(fixedText)));
+        _github.StubContent("Dockerfile", Third, fixedText);
+        push["pull_request"]!["head"]!["sha"] = Third;
+        await _app.PostWebhookAsync("pull_request", push);
+        var check = await _github.WaitForCompletedCheckAsync(3);
 
-        var replies = github.Server.LogEntries.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal)).ToList();
+        var replies = _github.Server.LogEntries.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.EndsWith("/replies", StringComparison.Ordinal)).ToList();
         Assert.Equal(posted.Count, replies.Count);
-        Assert.All(replies, r => Assert.Equal($"Fixed in {third}.", github.Json(r)["body"]!.GetValue<string>()));
+        Assert.All(replies, r => Assert.Equal($"Fixed in {Third}.", _github.Json(r)["body"]!.GetValue<string>()));
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
-        Assert.Single(github.Reviews);
+        Assert.Single(_github.Reviews);
     }
 
     [Fact]
     public async Task Only_comments_by_the_bot_login_github_names_for_the_app_count_as_ours()
     {
         await OpenAsync(Scenario.RootDockerfile);
-        var first = Assert.Single(github.Reviews);
+        var first = Assert.Single(_github.Reviews);
         int inline = first["comments"]!.AsArray().Count;
         string Listed(string login) => System.Text.Json.JsonSerializer.Serialize(first["comments"]!.AsArray().Select((c, i) => new
         {
@@ -276,40 +276,40 @@ public sealed class ReviewRunTests : IDisposable
 
         // A replica with no memory of the pull request lists its comments. Another App's bot carrying our
         // markers does not silence the findings: they are posted again.
-        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed("other-app[bot]"), priority: github.NextPriority());
-        using (var fresh = new AppHost(github))
+        _github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed("other-app[bot]"), priority: _github.NextPriority());
+        using (var fresh = new AppHost(_github))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await fresh.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"))).StatusCode);
-            await github.WaitForCompletedCheckAsync(2);
+            await _github.WaitForCompletedCheckAsync(2);
         }
 
-        Assert.Equal(2, github.Reviews.Count);
-        Assert.Equal(inline, github.Reviews[1]["comments"]!.AsArray().Count);
+        Assert.Equal(2, _github.Reviews.Count);
+        Assert.Equal(inline, _github.Reviews[1]["comments"]!.AsArray().Count);
 
         // The same comments by the login GET /app names for us ("{slug}[bot]"): nothing new is posted.
-        github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed(GitHubFake.BotLogin), priority: github.NextPriority());
-        using (var fresh = new AppHost(github))
+        _github.StubJson("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/comments", Listed(GitHubFake.BotLogin), priority: _github.NextPriority());
+        using (var fresh = new AppHost(_github))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await fresh.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"))).StatusCode);
-            await github.WaitForCompletedCheckAsync(3);
+            await _github.WaitForCompletedCheckAsync(3);
         }
 
-        Assert.Equal(2, github.Reviews.Count);
-        Assert.Equal(2, github.Requests("GET", GitHubFake.Api + "/app").Count); // once per process that listed comments
+        Assert.Equal(2, _github.Reviews.Count);
+        Assert.Equal(2, _github.Requests("GET", GitHubFake.Api + "/app").Count); // once per process that listed comments
     }
 
     [Fact]
     public async Task A_reviewed_pull_request_costs_4_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
     {
         // The target: at most 4 + (number of Dockerfiles) calls per reviewed pull request besides the token.
-        const int dockerfiles = 1;
-        const string delivery = "5e4d3c2b-1a09-11e3-81ab-4c9367dc0958";
+        const int Dockerfiles = 1;
+        const string Delivery = "5e4d3c2b-1a09-11e3-81ab-4c9367dc0958";
         var opened = AppHost.Payload("pull_request.opened");
-        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
-        github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", opened, deliveryId: delivery)).StatusCode);
-        await github.WaitForCompletedCheckAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", opened, deliveryId: Delivery)).StatusCode);
+        await _github.WaitForCompletedCheckAsync();
 
         string[] reviewed =
         [
@@ -319,24 +319,24 @@ public sealed class ReviewRunTests : IDisposable
             $"POST {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/reviews",
             $"POST {GitHubFake.RepoPath}/check-runs",
         ];
-        Assert.Equal(reviewed, github.ApiCalls);
-        Assert.InRange(github.ApiCalls.Count, 1, 4 + dockerfiles);
-        Assert.Single(github.Reviews);
+        Assert.Equal(reviewed, _github.ApiCalls);
+        Assert.InRange(_github.ApiCalls.Count, 1, 4 + Dockerfiles);
+        Assert.Single(_github.Reviews);
 
         // A redelivery of the same webhook: no GitHub call at all, not even for a token.
-        github.Server.ResetLogEntries();
-        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync("pull_request", opened, deliveryId: delivery)).StatusCode);
+        _github.Server.ResetLogEntries();
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostWebhookAsync("pull_request", opened, deliveryId: Delivery)).StatusCode);
         await Task.Delay(1000);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
 
         // A push that changes nothing the review sees: the remembered fingerprints stand in for listing
         // our comments, nothing new is posted, and the check is still reported on the new head.
-        const string second = "ddddddd57ca3a959ca5aad62de7213c562f8c824";
-        github.StubContent("Dockerfile", second, Scenario.RootDockerfile);
+        const string Second = "ddddddd57ca3a959ca5aad62de7213c562f8c824";
+        _github.StubContent("Dockerfile", Second, Scenario.RootDockerfile);
         var push = AppHost.Payload("pull_request.synchronize");
-        push["pull_request"]!["head"]!["sha"] = second;
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("pull_request", push)).StatusCode);
-        var check = await github.WaitForCompletedCheckAsync();
+        push["pull_request"]!["head"]!["sha"] = Second;
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", push)).StatusCode);
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(
             [
@@ -345,21 +345,21 @@ public sealed class ReviewRunTests : IDisposable
                 $"POST {GitHubFake.GraphQLPath}",
                 $"POST {GitHubFake.RepoPath}/check-runs",
             ],
-            github.ApiCalls);
-        Assert.InRange(github.ApiCalls.Count, 1, 4 + dockerfiles);
-        Assert.Empty(github.Reviews);
-        Assert.Equal(second, check["head_sha"]!.GetValue<string>());
+            _github.ApiCalls);
+        Assert.InRange(_github.ApiCalls.Count, 1, 4 + Dockerfiles);
+        Assert.Empty(_github.Reviews);
+        Assert.Equal(Second, check["head_sha"]!.GetValue<string>());
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
 
         // GitHub also sends check_suite.requested for that push: the head is reviewed already, so it costs nothing.
-        github.Server.ResetLogEntries();
+        _github.Server.ResetLogEntries();
         var suite = AppHost.Payload("check_suite.requested");
-        suite["check_suite"]!["head_sha"] = second;
+        suite["check_suite"]!["head_sha"] = Second;
         suite["check_suite"]!["pull_requests"] = new System.Text.Json.Nodes.JsonArray(
-            new System.Text.Json.Nodes.JsonObject { ["number"] = GitHubFake.Number, ["head"] = new System.Text.Json.Nodes.JsonObject { ["sha"] = second } });
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("check_suite", suite)).StatusCode);
+            new System.Text.Json.Nodes.JsonObject { ["number"] = GitHubFake.Number, ["head"] = new System.Text.Json.Nodes.JsonObject { ["sha"] = Second } });
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("check_suite", suite)).StatusCode);
         await Task.Delay(1000);
-        Assert.Empty(github.ApiCalls);
+        Assert.Empty(_github.ApiCalls);
     }
 
     private const string CleanDockerfile = "FROM debian:bookworm-slim\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"/app/run\"]\n";
@@ -369,14 +369,14 @@ public sealed class ReviewRunTests : IDisposable
     {
         int count = PullRequestReviewer.MaxDockerfiles + 2;
         var paths = Enumerable.Range(1, count).Select(i => $"svc{i:D2}/Dockerfile").ToList();
-        github.StubFiles([.. paths.Select(p => Scenario.File(p, "added", Scenario.AddedPatch(CleanDockerfile)))]);
+        _github.StubFiles([.. paths.Select(p => Scenario.File(p, "added", Scenario.AddedPatch(CleanDockerfile)))]);
         foreach (var path in paths)
         {
-            github.StubContent(path, GitHubFake.HeadSha, CleanDockerfile);
+            _github.StubContent(path, GitHubFake.HeadSha, CleanDockerfile);
         }
 
-        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
-        var check = await github.WaitForCompletedCheckAsync();
+        await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         Assert.StartsWith("Not every Dockerfile was checked", check["output"]!["title"]!.GetValue<string>());
@@ -384,7 +384,7 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Contains($"`{paths[^1]}`", summary);
         Assert.Contains($"`{paths[^2]}`", summary);
         Assert.DoesNotContain($"`{paths[0]}`", summary);
-        Assert.Equal(PullRequestReviewer.MaxDockerfiles, github.GraphQLTextReads.Count);
+        Assert.Equal(PullRequestReviewer.MaxDockerfiles, _github.GraphQLTextReads.Count);
     }
 
     [Fact]
@@ -392,11 +392,11 @@ public sealed class ReviewRunTests : IDisposable
     {
         var files = Enumerable.Range(1, PullRequestClient.MaxListedFiles - 1).Select(i => Scenario.File($"docs/page{i}.md", "added", "@@ -0,0 +1 @@\n+a"))
             .Append(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
-        github.StubFiles([.. files]);
-        github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
+        _github.StubFiles([.. files]);
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);
 
-        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
-        var check = await github.WaitForCompletedCheckAsync();
+        await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         Assert.Contains("at most 3000 files", check["output"]!["summary"]!.GetValue<string>());
@@ -406,21 +406,21 @@ public sealed class ReviewRunTests : IDisposable
     public async Task A_dockerfile_that_makes_the_engine_throw_is_reported_the_others_are_reviewed_and_the_check_fails()
     {
         const string Poison = "FROM alpine\n# makes the engine throw in this test\n";
-        app.Dispose();
-        using var throwing = new AppHost(github, services: s => s.AddSingleton(new PullRequestReviewer((text, options) =>
+        _app.Dispose();
+        using var throwing = new AppHost(_github, services: s => s.AddSingleton(new PullRequestReviewer((text, options) =>
             text == Poison ? throw new InvalidOperationException("engine bug") : DockerfileAnalyzer.Analyze(text, options))));
-        github.StubFiles(Scenario.File("a/Dockerfile", "added", Scenario.AddedPatch(Poison)), Scenario.File("b/Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
-        github.StubContent("a/Dockerfile", GitHubFake.HeadSha, Poison);
-        github.StubContent("b/Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+        _github.StubFiles(Scenario.File("a/Dockerfile", "added", Scenario.AddedPatch(Poison)), Scenario.File("b/Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        _github.StubContent("a/Dockerfile", GitHubFake.HeadSha, Poison);
+        _github.StubContent("b/Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
 
         await throwing.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
-        var check = await github.WaitForCompletedCheckAsync();
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         var summary = check["output"]!["summary"]!.GetValue<string>();
         Assert.Contains("`a/Dockerfile` could not be analyzed", summary);
         Assert.DoesNotContain("engine bug", summary);
-        var review = Assert.Single(github.Reviews);
+        var review = Assert.Single(_github.Reviews);
         Assert.All(review["comments"]!.AsArray(), c => Assert.Equal("b/Dockerfile", c!["path"]!.GetValue<string>()));
         Assert.NotEmpty(review["comments"]!.AsArray());
     }
@@ -429,18 +429,18 @@ public sealed class ReviewRunTests : IDisposable
     public async Task A_dockerfile_over_the_size_cap_is_refused_from_its_length_reported_and_the_rest_reviewed()
     {
         var huge = "FROM debian:bookworm-slim\n" + new string('#', (int)PullRequestReviewer.MaxFileBytes) + "\n";
-        github.StubFiles(Scenario.File("big/Dockerfile", "added", null), Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
-        github.StubContent("big/Dockerfile", GitHubFake.HeadSha, huge);
-        github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
+        _github.StubFiles(Scenario.File("big/Dockerfile", "added", null), Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)));
+        _github.StubContent("big/Dockerfile", GitHubFake.HeadSha, huge);
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, Scenario.RootDockerfile);
 
-        await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
-        var check = await github.WaitForCompletedCheckAsync();
+        await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         Assert.Contains("`big/Dockerfile` larger than 4 MiB, so not checked", check["output"]!["summary"]!.GetValue<string>());
-        Assert.Empty(github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile")); // refused from its GraphQL byteSize
-        Assert.All(github.Reviews.SelectMany(r => r["comments"]!.AsArray()), c => Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>()));
-        Assert.DoesNotContain(github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
+        Assert.Empty(_github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile")); // refused from its GraphQL byteSize
+        Assert.All(_github.Reviews.SelectMany(r => r["comments"]!.AsArray()), c => Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>()));
+        Assert.DoesNotContain(_github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
     }
 
     private static byte[] FromBase64Url(string text)

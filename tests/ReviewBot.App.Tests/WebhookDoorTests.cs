@@ -15,17 +15,17 @@ namespace ReviewBot.App.Tests;
 /// </summary>
 public sealed class WebhookDoorTests : IDisposable
 {
-    private readonly GitHubFake github = new();
-    private readonly CapturedLogs logs = new();
-    private readonly AppHost app;
+    private readonly GitHubFake _github = new();
+    private readonly CapturedLogs _logs = new();
+    private readonly AppHost _app;
 
-    public WebhookDoorTests() => app = new AppHost(github, new Dictionary<string, string?> { ["Webhook:BodyReadTimeout"] = "00:00:00.500" },
-        services => services.AddLogging(l => l.AddProvider(logs)));
+    public WebhookDoorTests() => _app = new AppHost(_github, new Dictionary<string, string?> { ["Webhook:BodyReadTimeout"] = "00:00:00.500" },
+        services => services.AddLogging(l => l.AddProvider(_logs)));
 
     public void Dispose()
     {
-        app.Dispose();
-        github.Dispose();
+        _app.Dispose();
+        _github.Dispose();
     }
 
     private async Task<HttpResponseMessage> PostAsync(HttpContent content, string eventName = "pull_request", string? delivery = null)
@@ -33,7 +33,7 @@ public sealed class WebhookDoorTests : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = content };
         request.Headers.TryAddWithoutValidation("X-GitHub-Event", eventName);
         request.Headers.TryAddWithoutValidation("X-GitHub-Delivery", delivery ?? Guid.NewGuid().ToString());
-        return await app.CreateClient().SendAsync(request);
+        return await _app.CreateClient().SendAsync(request);
     }
 
     private static ByteArrayContent Signed(byte[] body)
@@ -47,31 +47,31 @@ public sealed class WebhookDoorTests : IDisposable
     [Fact]
     public async Task A_delivery_queued_but_not_recorded_is_taken_again_and_its_copy_is_not_reviewed_twice()
     {
-        github.StubFiles();
-        using var flaky = new AppHost(github, services: s => s.AddSingleton<IStateStore>(p => new NotRecordingOnceStore(ActivatorUtilities.CreateInstance<InMemoryStateStore>(p))));
+        _github.StubFiles();
+        using var flaky = new AppHost(_github, services: s => s.AddSingleton<IStateStore>(p => new NotRecordingOnceStore(ActivatorUtilities.CreateInstance<InMemoryStateStore>(p))));
         var payload = AppHost.Payload("check_suite.rerequested"); // a re-request always runs: a copy would be a second review
 
         var first = await flaky.PostWebhookAsync("check_suite", payload, deliveryId: "d-1");
         var redelivery = await flaky.PostWebhookAsync("check_suite", payload, deliveryId: "d-1");
         var third = await flaky.PostWebhookAsync("check_suite", payload, deliveryId: "d-1");
-        await github.WaitForCompletedCheckAsync();
+        await _github.WaitForCompletedCheckAsync();
         await Task.Delay(1000);
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode); // the work is queued: that is what counts
         Assert.Equal(HttpStatusCode.Accepted, redelivery.StatusCode); // not recorded, so taken
         Assert.Equal(HttpStatusCode.OK, third.StatusCode); // recorded by the redelivery
-        Assert.Single(github.CheckUpdates, u => u["status"]?.GetValue<string>() == "completed");
+        Assert.Single(_github.CheckUpdates, u => u["status"]?.GetValue<string>() == "completed");
     }
 
     /// <summary>State whose first write of a delivery fails, as if the process died right after queueing.</summary>
     private sealed class NotRecordingOnceStore(IStateStore inner) : IStateStore
     {
-        private int records;
+        private int _records;
 
         public Task<bool> HasDeliveryAsync(string deliveryId, CancellationToken cancellationToken) => inner.HasDeliveryAsync(deliveryId, cancellationToken);
 
         public Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref records) == 1 ? throw new IOException("storage unavailable") : inner.TryRecordDeliveryAsync(deliveryId, cancellationToken);
+            Interlocked.Increment(ref _records) == 1 ? throw new IOException("storage unavailable") : inner.TryRecordDeliveryAsync(deliveryId, cancellationToken);
 
         public Task<bool> TryClaimWorkAsync(string workKey, string messageId, CancellationToken cancellationToken) => inner.TryClaimWorkAsync(workKey, messageId, cancellationToken);
 
@@ -93,9 +93,9 @@ public sealed class WebhookDoorTests : IDisposable
         var response = await PostAsync(Signed(body), eventName, delivery);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain(logs.Lines, line => line.Contains("FAKE", StringComparison.Ordinal) || line.Contains("passwd", StringComparison.Ordinal) || line.Contains("01234567890123456789", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("FAKE", StringComparison.Ordinal) || line.Contains("passwd", StringComparison.Ordinal) || line.Contains("01234567890123456789", StringComparison.Ordinal));
         await Task.Delay(300);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
     }
 
     [Fact]
@@ -126,12 +126,12 @@ public sealed class WebhookDoorTests : IDisposable
         var parent = parts[..^1].Aggregate(payload, (node, part) => node[part]!);
         parent[parts[^1]] = JsonNode.Parse(json);
 
-        var response = await app.PostWebhookAsync("pull_request", payload);
+        var response = await _app.PostWebhookAsync("pull_request", payload);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain(logs.Lines, line => line.Contains("FAKE", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("FAKE", StringComparison.Ordinal));
         await Task.Delay(300);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class WebhookDoorTests : IDisposable
     [Fact]
     public async Task A_sender_slower_than_the_body_deadline_gets_408_and_frees_its_slot()
     {
-        await using var kestrel = new Production.TestApp(new() { ["Webhook:BodyReadTimeout"] = "00:00:00.500", ["Webhook:MaxConcurrentRequests"] = "1", ["Webhook:MaxQueuedRequests"] = "0", ["GitHub:ApiBaseUrl"] = github.Url + "/" });
+        await using var kestrel = new Production.TestApp(new() { ["Webhook:BodyReadTimeout"] = "00:00:00.500", ["Webhook:MaxConcurrentRequests"] = "1", ["Webhook:MaxQueuedRequests"] = "0", ["GitHub:ApiBaseUrl"] = _github.Url + "/" });
         var url = new Uri(kestrel.Start());
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(url.Host, url.Port);

@@ -17,14 +17,14 @@ public sealed class WebhookFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
     private const int Queued = 4;
     private const int Flood = 200;
 
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     [Fact]
     public async Task A_flood_is_held_to_the_limit_and_the_rest_is_answered_503_at_once()
     {
-        github.StubFiles();
+        _github.StubFiles();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var blocked = new BlockingState(gate.Task);
         await using var app = new TestApp(
@@ -32,7 +32,7 @@ public sealed class WebhookFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
             {
                 ["Webhook:MaxConcurrentRequests"] = Permits.ToString(),
                 ["Webhook:MaxQueuedRequests"] = Queued.ToString(),
-                ["GitHub:ApiBaseUrl"] = github.Url + "/",
+                ["GitHub:ApiBaseUrl"] = _github.Url + "/",
             },
             services => services.AddSingleton<IStateStore>(sp => blocked.With(ActivatorUtilities.CreateInstance<InMemoryStateStore>(sp))));
         var url = app.Start();
@@ -53,7 +53,10 @@ public sealed class WebhookFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
         // While the admitted ones are stuck (their state store does not answer), everyone else is already answered.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (requests.Count(r => r.IsCompleted) < Flood - Permits - Queued && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(50);
+        }
+
         var early = requests.Where(r => r.IsCompleted).Select(r => r.Result).ToList();
         output.WriteLine($"{early.Count} of {Flood} answered in {started.ElapsedMilliseconds} ms while {Permits} were held inside and {Queued} waited"); // a figure, not an assertion
         Assert.Equal(Flood - Permits - Queued, early.Count);
@@ -70,20 +73,20 @@ public sealed class WebhookFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
     /// <summary>State whose delivery lookup waits for the gate, counting how many requests are inside at once.</summary>
     private sealed class BlockingState(Task gate)
     {
-        private int inside;
-        private int mostInside;
+        private int _inside;
+        private int _mostInside;
 
-        public int Inside => Volatile.Read(ref inside);
+        public int Inside => Volatile.Read(ref _inside);
 
-        public int MostInside => Volatile.Read(ref mostInside);
+        public int MostInside => Volatile.Read(ref _mostInside);
 
         public IStateStore With(IStateStore inner) => new Store(this, inner);
 
         private async Task<bool> EnterAsync(Func<Task<bool>> call)
         {
-            var now = Interlocked.Increment(ref inside);
+            var now = Interlocked.Increment(ref _inside);
             int seen;
-            while ((seen = Volatile.Read(ref mostInside)) < now && Interlocked.CompareExchange(ref mostInside, now, seen) != seen)
+            while ((seen = Volatile.Read(ref _mostInside)) < now && Interlocked.CompareExchange(ref _mostInside, now, seen) != seen)
             {
             }
 
@@ -94,7 +97,7 @@ public sealed class WebhookFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
             finally
             {
-                Interlocked.Decrement(ref inside);
+                Interlocked.Decrement(ref _inside);
             }
         }
 

@@ -8,15 +8,15 @@ namespace ReviewBot.App.Tests;
 /// <summary>The webhook path: only signed deliveries, fast answers, nothing processed twice.</summary>
 public sealed class WebhookTests : IDisposable
 {
-    private readonly GitHubFake github = new();
-    private readonly AppHost app;
+    private readonly GitHubFake _github = new();
+    private readonly AppHost _app;
 
-    public WebhookTests() => app = new AppHost(github);
+    public WebhookTests() => _app = new AppHost(_github);
 
     public void Dispose()
     {
-        app.Dispose();
-        github.Dispose();
+        _app.Dispose();
+        _github.Dispose();
     }
 
     [Fact]
@@ -24,21 +24,21 @@ public sealed class WebhookTests : IDisposable
     {
         var payload = AppHost.Payload("pull_request.opened");
 
-        var wrongSecret = await app.PostWebhookAsync("pull_request", payload, signature: AppHost.Sign("{}"u8.ToArray(), "wrong"));
-        var unsigned = await app.PostWebhookAsync("pull_request", payload, sign: false);
-        var garbage = await app.PostWebhookAsync("pull_request", payload, signature: "sha256=nothex");
+        var wrongSecret = await _app.PostWebhookAsync("pull_request", payload, signature: AppHost.Sign("{}"u8.ToArray(), "wrong"));
+        var unsigned = await _app.PostWebhookAsync("pull_request", payload, sign: false);
+        var garbage = await _app.PostWebhookAsync("pull_request", payload, signature: "sha256=nothex");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, garbage.StatusCode);
         await Task.Delay(300);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
     }
 
     [Fact]
     public async Task Ping_answers_2xx()
     {
-        var response = await app.PostWebhookAsync("ping", AppHost.Payload("ping"));
+        var response = await _app.PostWebhookAsync("ping", AppHost.Payload("ping"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -60,12 +60,12 @@ public sealed class WebhookTests : IDisposable
             payload["action"] = action;
         }
 
-        var response = await app.PostWebhookAsync(eventName, payload);
+        var response = await _app.PostWebhookAsync(eventName, payload);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("\"ignored", await response.Content.ReadAsStringAsync());
         await Task.Delay(300);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
     }
 
     [Fact]
@@ -74,52 +74,52 @@ public sealed class WebhookTests : IDisposable
         var payload = AppHost.Payload("pull_request.synchronize");
         payload["pull_request"]!["state"] = "closed";
 
-        var response = await app.PostWebhookAsync("pull_request", payload);
+        var response = await _app.PostWebhookAsync("pull_request", payload);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Task.Delay(300);
-        Assert.Empty(github.Server.LogEntries);
+        Assert.Empty(_github.Server.LogEntries);
     }
 
     [Fact]
     public async Task A_redelivery_is_acknowledged_and_not_processed_twice()
     {
-        github.StubFiles();
+        _github.StubFiles();
         var payload = AppHost.Payload("pull_request.opened");
 
-        var first = await app.PostWebhookAsync("pull_request", payload, deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
-        await github.WaitForCompletedCheckAsync();
-        var again = await app.PostWebhookAsync("pull_request", payload, deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+        var first = await _app.PostWebhookAsync("pull_request", payload, deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+        await _github.WaitForCompletedCheckAsync();
+        var again = await _app.PostWebhookAsync("pull_request", payload, deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
         await Task.Delay(500);
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+        Assert.Single(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
     }
 
     [Fact]
     public async Task A_delivery_that_could_not_be_queued_answers_503_and_its_redelivery_is_reviewed()
     {
-        github.StubFiles();
-        using var flaky = new AppHost(github, services: s => s.AddSingleton<IWorkQueue>(p => new FailingOnceQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p))));
+        _github.StubFiles();
+        using var flaky = new AppHost(_github, services: s => s.AddSingleton<IWorkQueue>(p => new FailingOnceQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p))));
         var payload = AppHost.Payload("pull_request.opened");
 
         var first = await flaky.PostWebhookAsync("pull_request", payload, deliveryId: "d-1");
         var redelivery = await flaky.PostWebhookAsync("pull_request", payload, deliveryId: "d-1");
-        await github.WaitForCompletedCheckAsync();
+        await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, redelivery.StatusCode);
-        Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
+        Assert.Single(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
     }
 
     /// <summary>A queue whose storage is down for the first enqueue.</summary>
     private sealed class FailingOnceQueue(IWorkQueue inner) : IWorkQueue
     {
-        private int calls;
+        private int _calls;
 
         public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref calls) == 1 ? throw new IOException("storage unavailable") : inner.EnqueueAsync(item, cancellationToken);
+            Interlocked.Increment(ref _calls) == 1 ? throw new IOException("storage unavailable") : inner.EnqueueAsync(item, cancellationToken);
 
         public Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken) => inner.DequeueAsync(cancellationToken);
 
@@ -129,38 +129,38 @@ public sealed class WebhookTests : IDisposable
     [Fact]
     public async Task Check_run_rerequested_without_pull_requests_is_ignored_and_check_suite_rerequested_reviews_its_pr()
     {
-        github.StubFiles();
+        _github.StubFiles();
 
-        var run = await app.PostWebhookAsync("check_run", AppHost.Payload("check_run.rerequested"));
-        var suite = await app.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"));
-        await github.WaitForCompletedCheckAsync();
+        var run = await _app.PostWebhookAsync("check_run", AppHost.Payload("check_run.rerequested"));
+        var suite = await _app.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"));
+        await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(HttpStatusCode.OK, run.StatusCode); // the real payload's check is not ours and names no PR
         Assert.Equal(HttpStatusCode.Accepted, suite.StatusCode);
-        Assert.Single(github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}"));
+        Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}"));
     }
 
     [Fact]
     public async Task A_newer_push_supersedes_an_older_item_that_has_not_started()
     {
-        github.StubFiles();
+        _github.StubFiles();
         var older = AppHost.Payload("pull_request.synchronize");
         older["pull_request"]!["head"]!["sha"] = "0000000000000000000000000000000000000001";
         var newer = AppHost.Payload("pull_request.synchronize");
         var workerMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var gated = new AppHost(github, services: s => s.AddKeyedSingleton<IWorkQueue>(
+        using var gated = new AppHost(_github, services: s => s.AddKeyedSingleton<IWorkQueue>(
             Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), workerMayStart.Task)));
 
         // Both arrive before the worker gets to the first (it waits for them): only the newest head is reviewed.
         var r1 = await gated.PostWebhookAsync("pull_request", older);
         var r2 = await gated.PostWebhookAsync("pull_request", newer);
         workerMayStart.SetResult();
-        await github.WaitForCompletedCheckAsync();
+        await _github.WaitForCompletedCheckAsync();
         await Task.Delay(500);
 
         Assert.Equal(HttpStatusCode.Accepted, r1.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, r2.StatusCode);
-        var created = github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(github.Json).ToList();
+        var created = _github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(_github.Json).ToList();
         Assert.All(created, c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
     }
 
@@ -181,7 +181,7 @@ public sealed class WebhookTests : IDisposable
     [Fact]
     public async Task Health_endpoints_answer()
     {
-        var client = app.CreateClient();
+        var client = _app.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         var ready = await client.GetAsync("/readyz");

@@ -9,31 +9,31 @@ namespace ReviewBot.Cli.Tests;
 /// </summary>
 public sealed class NativeReviewTests : IDisposable
 {
-    private readonly TempGitRepository repo = new();
-    private readonly GitHubFake github = new();
+    private readonly TempGitRepository _repo = new();
+    private readonly GitHubFake _github = new();
 
     public void Dispose()
     {
-        github.Dispose();
-        repo.Dispose();
+        _github.Dispose();
+        _repo.Dispose();
     }
 
     [NativeBinaryFact]
     public async Task The_native_binary_posts_the_review_and_the_check_run()
     {
-        repo.Write("Dockerfile", ReviewCommandTests.BaseDockerfile);
-        var baseSha = repo.Commit("base");
-        repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile);
-        var headSha = repo.Commit("head");
+        _repo.Write("Dockerfile", ReviewCommandTests.BaseDockerfile);
+        var baseSha = _repo.Commit("base");
+        _repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile);
+        var headSha = _repo.Commit("head");
         var payload = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "pull_request.synchronize.json")))!;
         payload["pull_request"]!["head"]!["sha"] = headSha;
         payload["pull_request"]!["base"]!["sha"] = baseSha;
-        var eventPath = Path.Combine(repo.Root, ".git", "event.json");
+        var eventPath = Path.Combine(_repo.Root, ".git", "event.json");
         File.WriteAllText(eventPath, payload.ToJsonString());
 
         var start = new ProcessStartInfo(NativeBinaryFactAttribute.Path!, ["review", "--github-pr"])
         {
-            WorkingDirectory = repo.Root,
+            WorkingDirectory = _repo.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -41,17 +41,17 @@ public sealed class NativeReviewTests : IDisposable
         start.Environment["GITHUB_TOKEN"] = "ghs_native";
         start.Environment["GITHUB_REPOSITORY"] = "Codertocat/Hello-World";
         start.Environment["GITHUB_EVENT_PATH"] = eventPath;
-        start.Environment["GITHUB_API_URL"] = github.Url;
+        start.Environment["GITHUB_API_URL"] = _github.Url;
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
 
         Assert.True(process.ExitCode == ExitCodes.Findings, await error);
-        var body = GitHubFake.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/pulls/2/reviews")));
+        var body = GitHubFake.Json(Assert.Single(_github.Requests("POST", GitHubFake.RepoPath + "/pulls/2/reviews")));
         Assert.Equal(headSha, body["commit_id"]!.GetValue<string>());
         Assert.NotEmpty(body["comments"]!.AsArray());
-        var check = GitHubFake.Json(Assert.Single(github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
+        var check = GitHubFake.Json(Assert.Single(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs")));
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
 }

@@ -42,18 +42,18 @@ public partial class ReviewCommandTests : IDisposable
 
         """;
 
-    private readonly TempGitRepository repo = new();
+    private readonly TempGitRepository _repo = new();
 
-    public void Dispose() => repo.Dispose();
+    public void Dispose() => _repo.Dispose();
 
     /// <summary>main: the base Dockerfile; feature: EXPOSE 80 added. Returns (base, head) commit ids.</summary>
     private (string Base, string Head) PartlyOutsideTheDiff()
     {
-        repo.Write("Dockerfile", BaseDockerfile);
-        var baseSha = repo.Commit("base");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("Dockerfile", HeadDockerfile);
-        return (baseSha, repo.Commit("expose 80"));
+        _repo.Write("Dockerfile", BaseDockerfile);
+        var baseSha = _repo.Commit("base");
+        _repo.Git("checkout", "-q", "-b", "feature");
+        _repo.Write("Dockerfile", HeadDockerfile);
+        return (baseSha, _repo.Commit("expose 80"));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public partial class ReviewCommandTests : IDisposable
     {
         PartlyOutsideTheDiff();
 
-        var run = await Cli.RunAsync(repo.Root, "review");
+        var run = await Cli.RunAsync(_repo.Root, "review");
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         Assert.Contains("no --base given: comparing HEAD with", run.Error, StringComparison.Ordinal);
@@ -82,10 +82,10 @@ public partial class ReviewCommandTests : IDisposable
     {
         var (baseSha, _) = PartlyOutsideTheDiff();
         // A new file: its whole text is one hunk, so RB001's fix is a multi-line suggestion there.
-        repo.Write("svc/Dockerfile", "FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . /app\nRUN make\nCMD [\"/app/run\"]\n");
-        var head = repo.Commit("svc");
+        _repo.Write("svc/Dockerfile", "FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . /app\nRUN make\nCMD [\"/app/run\"]\n");
+        var head = _repo.Commit("svc");
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--format", "json");
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         var plan = JsonNode.Parse(run.Out)!;
@@ -131,13 +131,13 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task A_clean_Dockerfile_succeeds_with_exit_0()
     {
-        repo.Write("README.md", "hello\n");
-        repo.Commit("base");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("Dockerfile", CleanDockerfile);
-        repo.Commit("clean image");
+        _repo.Write("README.md", "hello\n");
+        _repo.Commit("base");
+        _repo.Git("checkout", "-q", "-b", "feature");
+        _repo.Write("Dockerfile", CleanDockerfile);
+        _repo.Commit("clean image");
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--format", "json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var plan = JsonNode.Parse(run.Out)!;
@@ -151,10 +151,10 @@ public partial class ReviewCommandTests : IDisposable
     public async Task A_config_added_on_the_branch_cannot_switch_off_its_own_gate()
     {
         PartlyOutsideTheDiff();
-        repo.Write(".github/reviewbot.yml", "rules:\n  disable: [RB001]\n");
-        repo.Commit("try to switch off RB001");
+        _repo.Write(".github/reviewbot.yml", "rules:\n  disable: [RB001]\n");
+        _repo.Commit("try to switch off RB001");
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--format", "json");
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         var check = JsonNode.Parse(run.Out)!["check"]!;
@@ -167,7 +167,7 @@ public partial class ReviewCommandTests : IDisposable
     {
         CommitBaseWithConfigThenHead("rules:\n  disable: [RB001]\n  severity: { RB004: notice }\n");
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--format", "json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var plan = JsonNode.Parse(run.Out)!;
@@ -181,11 +181,11 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task A_config_file_given_with_config_wins_and_a_broken_base_config_is_a_note_with_defaults()
     {
-        File.WriteAllText(Path.Combine(repo.Root, "local.yml"), "rules:\n  disable: [RB001, RB004]\n"); // committed on the base with the rest
+        File.WriteAllText(Path.Combine(_repo.Root, "local.yml"), "rules:\n  disable: [RB001, RB004]\n"); // committed on the base with the rest
         CommitBaseWithConfigThenHead("rules:\n  severity: { RB001: fatal }\nbogus: 1\n");
 
-        var broken = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json");
-        var local = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json", "--config", "local.yml");
+        var broken = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--format", "json");
+        var local = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--format", "json", "--config", "local.yml");
 
         Assert.Equal(ExitCodes.Findings, broken.ExitCode);
         Assert.Contains("reviewbot: `.github/reviewbot.yml` on main:", broken.Error, StringComparison.Ordinal);
@@ -199,13 +199,13 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task With_a_base_the_config_file_is_read_at_the_base_so_a_branch_editing_it_changes_nothing()
     {
-        File.WriteAllText(Path.Combine(repo.Root, "ci.yml"), "rules:\n  severity: { RB004: warning }\n");
+        File.WriteAllText(Path.Combine(_repo.Root, "ci.yml"), "rules:\n  severity: { RB004: warning }\n");
         CommitBaseWithConfigThenHead("");
-        File.WriteAllText(Path.Combine(repo.Root, "ci.yml"), "rules:\n  disable: [RB001, RB004]\n");
-        repo.Commit("switch off my own gate");
-        File.WriteAllText(Path.Combine(repo.Root, "ci.yml"), "rules:\n  disable: [RB001, RB004]\ncheck: { conclusion_on_error: neutral }\n"); // and in the working tree
+        File.WriteAllText(Path.Combine(_repo.Root, "ci.yml"), "rules:\n  disable: [RB001, RB004]\n");
+        _repo.Commit("switch off my own gate");
+        File.WriteAllText(Path.Combine(_repo.Root, "ci.yml"), "rules:\n  disable: [RB001, RB004]\ncheck: { conclusion_on_error: neutral }\n"); // and in the working tree
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--format", "json", "--config", "ci.yml");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--format", "json", "--config", "ci.yml");
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         var annotations = JsonNode.Parse(run.Out)!["check"]!["annotations"]!.AsArray();
@@ -221,7 +221,7 @@ public partial class ReviewCommandTests : IDisposable
         File.WriteAllText(outside, "rules:\n  disable: [RB001]\n");
         try
         {
-            var run = await Cli.RunAsync(repo.Root, "review", "--base", "main", "--config", outside);
+            var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main", "--config", outside);
 
             Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
             Assert.Contains("outside the repository", run.Error, StringComparison.Ordinal);
@@ -235,14 +235,14 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task A_dockerfile_over_the_size_cap_is_named_and_the_clean_rest_does_not_pass()
     {
-        repo.Write("README.md", "hello\n");
-        repo.Commit("base");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("Dockerfile", CleanDockerfile);
-        repo.Write("big/Dockerfile", CleanDockerfile + new string('#', (int)ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxFileBytes) + "\n");
-        repo.Commit("a clean image and a huge one");
+        _repo.Write("README.md", "hello\n");
+        _repo.Commit("base");
+        _repo.Git("checkout", "-q", "-b", "feature");
+        _repo.Write("Dockerfile", CleanDockerfile);
+        _repo.Write("big/Dockerfile", CleanDockerfile + new string('#', (int)ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxFileBytes) + "\n");
+        _repo.Commit("a clean image and a huge one");
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--format", "json");
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         var check = JsonNode.Parse(run.Out)!["check"]!;
@@ -254,21 +254,21 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task A_renamed_file_is_reviewed_at_its_new_path_and_a_deleted_one_is_skipped()
     {
-        repo.Write("Dockerfile", CleanDockerfile);
-        repo.Write("old/Dockerfile.api", BaseDockerfile);
-        repo.Write("moved/Dockerfile", BaseDockerfile);
-        repo.Commit("base");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Git("rm", "-q", "Dockerfile");
-        Directory.CreateDirectory(Path.Combine(repo.Root, "api"));
-        Directory.CreateDirectory(Path.Combine(repo.Root, "same"));
-        repo.Git("mv", "old/Dockerfile.api", "api/Dockerfile.api");
-        repo.Git("mv", "moved/Dockerfile", "same/Dockerfile");
-        repo.Write("api/Dockerfile.api", HeadDockerfile);
-        repo.Commit("rename, rename with a change, delete");
-        Assert.Contains("R", repo.Git("diff", "--name-status", "--find-renames", "main...HEAD"), StringComparison.Ordinal);
+        _repo.Write("Dockerfile", CleanDockerfile);
+        _repo.Write("old/Dockerfile.api", BaseDockerfile);
+        _repo.Write("moved/Dockerfile", BaseDockerfile);
+        _repo.Commit("base");
+        _repo.Git("checkout", "-q", "-b", "feature");
+        _repo.Git("rm", "-q", "Dockerfile");
+        Directory.CreateDirectory(Path.Combine(_repo.Root, "api"));
+        Directory.CreateDirectory(Path.Combine(_repo.Root, "same"));
+        _repo.Git("mv", "old/Dockerfile.api", "api/Dockerfile.api");
+        _repo.Git("mv", "moved/Dockerfile", "same/Dockerfile");
+        _repo.Write("api/Dockerfile.api", HeadDockerfile);
+        _repo.Commit("rename, rename with a change, delete");
+        Assert.Contains("R", _repo.Git("diff", "--name-status", "--find-renames", "main...HEAD"), StringComparison.Ordinal);
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--format", "json");
 
         var plan = JsonNode.Parse(run.Out)!;
         var paths = plan["comments"]!.AsArray().Select(c => c!["path"]!.GetValue<string>())
@@ -292,14 +292,14 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task Included_and_excluded_paths_come_from_the_base_config()
     {
-        repo.Write(".github/reviewbot.yml", "paths:\n  include: [\"deploy/*.docker\"]\n  exclude: [\"vendor/**\"]\n");
-        repo.Commit("base");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("deploy/web.docker", BaseDockerfile);
-        repo.Write("vendor/lib/Dockerfile", BaseDockerfile);
-        repo.Commit("files");
+        _repo.Write(".github/reviewbot.yml", "paths:\n  include: [\"deploy/*.docker\"]\n  exclude: [\"vendor/**\"]\n");
+        _repo.Commit("base");
+        _repo.Git("checkout", "-q", "-b", "feature");
+        _repo.Write("deploy/web.docker", BaseDockerfile);
+        _repo.Write("vendor/lib/Dockerfile", BaseDockerfile);
+        _repo.Commit("files");
 
-        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+        var run = await Cli.RunAsync(_repo.Root, "review", "--format", "json");
 
         var annotations = JsonNode.Parse(run.Out)!["check"]!["annotations"]!.AsArray();
         Assert.NotEmpty(annotations);
@@ -327,7 +327,7 @@ public partial class ReviewCommandTests : IDisposable
     {
         PartlyOutsideTheDiff();
 
-        var run = await Cli.RunAsync(repo.Root, "review", option + "=" + reference);
+        var run = await Cli.RunAsync(_repo.Root, "review", option + "=" + reference);
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.Contains($"reviewbot: unknown ref '{reference}'", run.Error, StringComparison.Ordinal);
@@ -336,11 +336,11 @@ public partial class ReviewCommandTests : IDisposable
     [Fact]
     public async Task Without_base_and_without_a_default_branch_it_exits_2_and_asks_for_base()
     {
-        repo.Git("checkout", "-q", "-b", "trunk");
-        repo.Write("Dockerfile", BaseDockerfile);
-        repo.Commit("only commit");
+        _repo.Git("checkout", "-q", "-b", "trunk");
+        _repo.Write("Dockerfile", BaseDockerfile);
+        _repo.Commit("only commit");
 
-        var run = await Cli.RunAsync(repo.Root, "review");
+        var run = await Cli.RunAsync(_repo.Root, "review");
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.Contains("none of origin/HEAD, origin/main, main, master exists", run.Error, StringComparison.Ordinal);
@@ -353,8 +353,8 @@ public partial class ReviewCommandTests : IDisposable
         PartlyOutsideTheDiff();
         using var elsewhere = new TempFolder();
 
-        var run = await Cli.RunAsync(elsewhere.Root, "review", "--repo", repo.Root, "--base", "main");
-        var badFormat = await Cli.RunAsync(repo.Root, "review", "--format", "sarif");
+        var run = await Cli.RunAsync(elsewhere.Root, "review", "--repo", _repo.Root, "--base", "main");
+        var badFormat = await Cli.RunAsync(_repo.Root, "review", "--format", "sarif");
 
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         Assert.Contains("### Dockerfile:8", run.Out, StringComparison.Ordinal);
@@ -363,7 +363,7 @@ public partial class ReviewCommandTests : IDisposable
 
     /// <summary>The new-side line ranges of git's own diff of one file (independent of the planner's parser).</summary>
     private List<(int Start, int End)> Hunks(string baseSha, string head, string path) =>
-        [.. HunkHeader().Matches(repo.Git("diff", "--unified=3", "--find-renames", $"{baseSha}...{head}", "--", path))
+        [.. HunkHeader().Matches(_repo.Git("diff", "--unified=3", "--find-renames", $"{baseSha}...{head}", "--", path))
             .Select(m => (Start: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Count: m.Groups[2].Success ? int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 1))
             .Where(h => h.Count > 0)
             .Select(h => (h.Start, h.Start + h.Count - 1))];
@@ -374,11 +374,11 @@ public partial class ReviewCommandTests : IDisposable
     /// <summary>main: the config and the base Dockerfile; feature: the head Dockerfile (EXPOSE 80).</summary>
     private void CommitBaseWithConfigThenHead(string config)
     {
-        repo.Write(".github/reviewbot.yml", config);
-        repo.Write("Dockerfile", BaseDockerfile);
-        repo.Commit("base with config");
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("Dockerfile", HeadDockerfile);
-        repo.Commit("expose 80");
+        _repo.Write(".github/reviewbot.yml", config);
+        _repo.Write("Dockerfile", BaseDockerfile);
+        _repo.Commit("base with config");
+        _repo.Git("checkout", "-q", "-b", "feature");
+        _repo.Write("Dockerfile", HeadDockerfile);
+        _repo.Commit("expose 80");
     }
 }

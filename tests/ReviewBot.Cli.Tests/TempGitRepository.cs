@@ -5,7 +5,7 @@ namespace ReviewBot.Cli.Tests;
 /// <summary>A real git repository in a temporary folder, with a committer set so commits work on CI.</summary>
 public sealed class TempGitRepository : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly TempFolder _folder = new();
 
     public TempGitRepository()
     {
@@ -15,9 +15,9 @@ public sealed class TempGitRepository : IDisposable
         Git("config", "commit.gpgsign", "false");
     }
 
-    public string Root => folder.Root;
+    public string Root => _folder.Root;
 
-    public void Write(string path, string text) => folder.Write(path, text);
+    public void Write(string path, string text) => _folder.Write(path, text);
 
     /// <summary>Stages everything and commits; returns the new commit's id.</summary>
     public string Commit(string message)
@@ -42,5 +42,5 @@ public sealed class TempGitRepository : IDisposable
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error.Result}");
     }
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => _folder.Dispose();
 }

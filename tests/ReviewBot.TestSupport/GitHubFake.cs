@@ -65,12 +65,12 @@ public sealed class GitHubFake : IDisposable
     public static readonly RetryPolicy ShortTimeoutPolicy = Policy with { AttemptTimeout = TimeSpan.FromSeconds(200) };
 
     /// <summary>What <see cref="StubContent"/> put at "ref:path", served by REST and by GraphQL Blob reads alike.</summary>
-    private readonly ConcurrentDictionary<string, string> contents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _contents = new(StringComparer.Ordinal);
 
     /// <summary>Later stubs win over earlier ones for the same request (WireMock: a lower number is a higher priority).</summary>
-    private int nextPriority = 40;
+    private int _nextPriority = 40;
 
-    private int primaryHandlers;
+    private int _primaryHandlers;
 
     public GitHubFake(RetryPolicy? policy = null, Func<HttpMessageHandler>? primaryHandler = null)
     {
@@ -81,7 +81,7 @@ public sealed class GitHubFake : IDisposable
         services.AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = new Uri(Server.Url!), Retry = policy ?? Policy });
         services.AddHttpClient(GitHubApiServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() =>
         {
-            Interlocked.Increment(ref primaryHandlers);
+            Interlocked.Increment(ref _primaryHandlers);
             return primaryHandler?.Invoke() ?? new SocketsHttpHandler();
         });
         Services = services.BuildServiceProvider();
@@ -99,7 +99,7 @@ public sealed class GitHubFake : IDisposable
         StubJson("POST", RepoPath + "/check-runs", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root","status":"in_progress"}""", 201, priority: DefaultsPriority);
         StubJson("PATCH", RepoPath + $"/check-runs/{CheckRunId}", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root"}""", priority: DefaultsPriority);
         Server.Given(Request.Create().WithPath(GraphQLPath).UsingPost()).AtPriority(DefaultsPriority)
-            .RespondWith(Response.Create().WithCallback(request => GraphQLBlobs(request.Body!, contents.GetValueOrDefault)));
+            .RespondWith(Response.Create().WithCallback(request => GraphQLBlobs(request.Body!, _contents.GetValueOrDefault)));
     }
 
     public WireMockServer Server { get; }
@@ -112,7 +112,7 @@ public sealed class GitHubFake : IDisposable
     public ServiceProvider Services { get; }
 
     /// <summary>How many primary handlers (connection pools) IHttpClientFactory built.</summary>
-    public int PrimaryHandlers => Volatile.Read(ref primaryHandlers);
+    public int PrimaryHandlers => Volatile.Read(ref _primaryHandlers);
 
     public GitHubClients Clients => Services.GetRequiredService<GitHubClients>();
 
@@ -146,7 +146,7 @@ public sealed class GitHubFake : IDisposable
     /// <summary>A file's raw content at a ref.</summary>
     public void StubContent(string path, string reference, string text)
     {
-        contents[reference + ":" + path] = text;
+        _contents[reference + ":" + path] = text;
         Server.Given(Request.Create().WithPath(RepoPath + "/contents/" + path).WithParam("ref", reference).UsingGet()).AtPriority(NextPriority())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw").WithBody(text));
     }
@@ -206,7 +206,7 @@ public sealed class GitHubFake : IDisposable
         };
     }
 
-    public int NextPriority() => Math.Max(1, Interlocked.Decrement(ref nextPriority));
+    public int NextPriority() => Math.Max(1, Interlocked.Decrement(ref _nextPriority));
 
     public void StubJson(string method, string path, string json, int status = 200, int priority = 40) =>
         Server.Given(Request.Create().WithPath(path).UsingMethod(method)).AtPriority(priority)

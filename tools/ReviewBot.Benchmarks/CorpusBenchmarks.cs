@@ -5,10 +5,10 @@ namespace ReviewBot.Benchmarks;
 /// <summary>One operation = every Dockerfile of the shared corpus, one after another on one thread.</summary>
 public class CorpusBenchmarks
 {
-    private string[] texts = [];
+    private string[] _texts = [];
 
     [GlobalSetup]
-    public void Setup() => texts = Corpus.Instance.Texts;
+    public void Setup() => _texts = Corpus.Instance.Texts;
 
     [Benchmark]
     public int Parse() => Sum(Pipeline.Parse);
@@ -22,7 +22,7 @@ public class CorpusBenchmarks
     private int Sum(Func<string, int> step)
     {
         int total = 0;
-        foreach (var text in texts)
+        foreach (var text in _texts)
         {
             total += step(text);
         }

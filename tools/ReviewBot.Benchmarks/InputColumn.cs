@@ -8,15 +8,15 @@ namespace ReviewBot.Benchmarks;
 /// <summary>Summary columns derived from the mean time and the input size: MB/s, KB of input, µs per file.</summary>
 public sealed class InputColumn : IColumn
 {
-    private readonly Func<(long Bytes, int Files), double, double> value;
-    private readonly string format;
+    private readonly Func<(long Bytes, int Files), double, double> _value;
+    private readonly string _format;
 
     private InputColumn(string name, string legend, string format, Func<(long Bytes, int Files), double, double> value)
     {
         ColumnName = name;
         Legend = legend;
-        this.format = format;
-        this.value = value;
+        _format = format;
+        _value = value;
     }
 
     public static InputColumn Throughput { get; } = new(
@@ -50,7 +50,7 @@ public sealed class InputColumn : IColumn
     {
         var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
         return mean is { } ns && InputSize.Of(benchmarkCase) is { } input
-            ? value(input, ns).ToString(format, CultureInfo.InvariantCulture)
+            ? _value(input, ns).ToString(_format, CultureInfo.InvariantCulture)
             : "-";
     }
 

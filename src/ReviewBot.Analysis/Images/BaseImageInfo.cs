@@ -79,7 +79,10 @@ public sealed record BaseImageInfo
         var name = user.AsSpan();
         var colon = name.IndexOf(':');
         if (colon >= 0)
+        {
             name = name[..colon];
+        }
+
         name = name.Trim();
         return name.IsEmpty
             || name.Equals("root", StringComparison.Ordinal)

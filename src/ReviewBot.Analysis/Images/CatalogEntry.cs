@@ -17,7 +17,9 @@ internal sealed record CatalogEntry(
         foreach (var pattern in Patterns)
         {
             if (Glob.IsMatch(pattern, name))
+            {
                 return true;
+            }
         }
 
         return false;
@@ -27,13 +29,21 @@ internal sealed record CatalogEntry(
     public bool TagMatches(string? tag)
     {
         if (Tags.IsEmpty)
+        {
             return true;
+        }
+
         if (tag is null)
+        {
             return false;
+        }
+
         foreach (var condition in Tags)
         {
             if (condition.IsMatch(tag))
+            {
                 return true;
+            }
         }
 
         return false;

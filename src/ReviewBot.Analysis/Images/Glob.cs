@@ -18,21 +18,32 @@ internal static class Glob
                 for (var i = 0; i <= text.Length; i++)
                 {
                     if (IsMatch(rest, text[i..]))
+                    {
                         return true;
+                    }
+
                     if (i < text.Length && text[i] == '/' && !crossesSlash)
+                    {
                         return false;
+                    }
                 }
 
                 return false;
             }
 
             if (text.IsEmpty)
+            {
                 return false;
+            }
+
             var matches = pattern[0] == '?'
                 ? text[0] != '/'
                 : char.ToLowerInvariant(pattern[0]) == char.ToLowerInvariant(text[0]);
             if (!matches)
+            {
                 return false;
+            }
+
             pattern = pattern[1..];
             text = text[1..];
         }

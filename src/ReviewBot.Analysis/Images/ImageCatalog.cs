@@ -13,10 +13,10 @@ namespace ReviewBot.Analysis.Images;
 /// </summary>
 internal sealed class ImageCatalog
 {
-    private readonly ImmutableArray<(string From, string To)> aliases;
-    private readonly FrozenDictionary<string, ImmutableArray<CatalogEntry>> byRepository;
-    private readonly ImmutableArray<(string Pattern, CatalogEntry Entry)> byPattern;
-    private readonly ImmutableArray<CatalogEntry> guesses;
+    private readonly ImmutableArray<(string From, string To)> _aliases;
+    private readonly FrozenDictionary<string, ImmutableArray<CatalogEntry>> _byRepository;
+    private readonly ImmutableArray<(string Pattern, CatalogEntry Entry)> _byPattern;
+    private readonly ImmutableArray<CatalogEntry> _guesses;
 
     private ImageCatalog(
         ImmutableArray<(string, string)> aliases,
@@ -24,45 +24,47 @@ internal sealed class ImageCatalog
         ImmutableArray<CatalogEntry> guesses,
         ImmutableArray<string> problems)
     {
-        this.aliases = aliases;
-        this.guesses = guesses;
+        _aliases = aliases;
+        _guesses = guesses;
         Entries = entries;
-        byRepository = entries
+        _byRepository = entries
             .SelectMany(e => e.Repositories.Select(r => (Repository: r, Entry: e)))
             .GroupBy(x => x.Repository, StringComparer.Ordinal)
             .ToFrozenDictionary(
                 g => g.Key,
                 g => g.Select(x => x.Entry).OrderBy(e => e.Tags.IsEmpty ? 1 : 0).ThenBy(e => e.Order).ToImmutableArray(),
                 StringComparer.Ordinal);
-        byPattern = [.. entries
+        _byPattern = [.. entries
             .SelectMany(e => e.Patterns.Select(p => (Pattern: p, Entry: e)))
             .OrderByDescending(x => Glob.LiteralLength(x.Pattern))
             .ThenBy(x => x.Entry.Tags.IsEmpty ? 1 : 0)
             .ThenBy(x => x.Entry.Order)];
         // Checking every example resolves to its entry is for the data file's tests, not every scan's start-up.
-        this.problems = new Lazy<ImmutableArray<string>>(() => problems.AddRange(CheckExamples(entries.AddRange(guesses))));
+        _problems = new Lazy<ImmutableArray<string>>(() => problems.AddRange(CheckExamples(entries.AddRange(guesses))));
     }
 
-    private readonly Lazy<ImmutableArray<string>> problems;
+    private readonly Lazy<ImmutableArray<string>> _problems;
 
     /// <summary>Entries (not guesses), in file order.</summary>
     public ImmutableArray<CatalogEntry> Entries { get; }
 
     /// <summary>Guesses, in file order.</summary>
-    public ImmutableArray<CatalogEntry> Guesses => guesses;
+    public ImmutableArray<CatalogEntry> Guesses => _guesses;
 
     /// <summary>Everything wrong with the data, one clear sentence each; empty when the file is well-formed.</summary>
-    public ImmutableArray<string> Problems => problems.Value;
+    public ImmutableArray<string> Problems => _problems.Value;
 
     /// <summary>The image's registry/repository with the data file's aliases applied (e.g. <c>amd64/alpine</c> → <c>alpine</c>).</summary>
     public string CanonicalName(ImageReference image)
     {
         var name = image.FullName;
-        foreach (var (from, to) in aliases)
+        foreach (var (from, to) in _aliases)
         {
             // "ns/" renames a whole namespace or registry; "a/b" renames exactly one repository.
             if (from.EndsWith('/') ? name.StartsWith(from, StringComparison.Ordinal) && name.Length > from.Length : name == from)
+            {
                 return to + name[from.Length..];
+            }
         }
 
         return name;
@@ -76,25 +78,31 @@ internal sealed class ImageCatalog
         var name = CanonicalName(image);
         // Docker pulls "latest" when no tag is given; with only a digest the tag is unknown.
         var tag = image.Tag ?? (image.Digest is null ? "latest" : null);
-        if (byRepository.TryGetValue(name, out var exact))
+        if (_byRepository.TryGetValue(name, out var exact))
         {
             foreach (var entry in exact)
             {
                 if (entry.TagMatches(tag))
+                {
                     return entry;
+                }
             }
         }
 
-        foreach (var (pattern, entry) in byPattern)
+        foreach (var (pattern, entry) in _byPattern)
         {
             if (Glob.IsMatch(pattern, name) && entry.TagMatches(tag))
+            {
                 return entry;
+            }
         }
 
-        foreach (var guess in guesses)
+        foreach (var guess in _guesses)
         {
             if ((guess.Patterns.IsEmpty || guess.NameMatches(name)) && guess.TagMatches(tag))
+            {
                 return guess;
+            }
         }
 
         return null;
@@ -135,7 +143,10 @@ internal sealed class ImageCatalog
         }
 
         if (data is null)
+        {
             throw new InvalidDataException("images.json is empty.");
+        }
+
         var resolved = ImageDataResolver.Resolve(data);
         return new ImageCatalog(resolved.Aliases, resolved.Entries, resolved.Guesses, resolved.Problems);
     }
@@ -145,7 +156,10 @@ internal sealed class ImageCatalog
         foreach (var entry in all)
         {
             if (entry.Examples.IsEmpty)
+            {
                 yield return $"Entry '{entry.Id}' has no examples, so nothing shows it is reachable.";
+            }
+
             foreach (var example in entry.Examples)
             {
                 if (!ImageReference.TryParse(example, out var image))
@@ -156,7 +170,9 @@ internal sealed class ImageCatalog
 
                 var matched = Match(image);
                 if (!ReferenceEquals(matched, entry))
+                {
                     yield return $"Entry '{entry.Id}': example '{example}' resolves to '{matched?.Id ?? "nothing"}' instead (unreachable or shadowed).";
+                }
             }
         }
     }

@@ -34,29 +34,42 @@ internal static class ImageDataResolver
     {
         var problems = new List<string>();
         if (data.Version != 1)
+        {
             problems.Add($"images.json has version {data.Version}; this code reads version 1.");
+        }
 
         var aliases = data.Aliases
             .Select(a => (From: a.From.ToLowerInvariant(), To: a.To.ToLowerInvariant()))
             .ToImmutableArray();
         foreach (var alias in aliases.Where(a => a.From.Length == 0))
+        {
             problems.Add($"An alias has an empty 'from' (to '{alias.To}').");
+        }
 
         foreach (var (name, family) in data.Families)
         {
             if (!FamilyNames.ContainsKey(name))
+            {
                 problems.Add($"Family '{name}' is not a known family ({string.Join(", ", FamilyNames.Keys)}).");
+            }
+
             if (family.HasShell is null || family.UserTools is null)
+            {
                 problems.Add($"Family '{name}' must give both hasShell and userTools.");
+            }
         }
 
         var raw = new Dictionary<string, EntryData>(StringComparer.Ordinal);
         foreach (var entry in data.Entries.Concat(data.Guesses))
         {
             if (string.IsNullOrWhiteSpace(entry.Id))
+            {
                 problems.Add("An entry has no id.");
+            }
             else if (!raw.TryAdd(entry.Id, entry))
+            {
                 problems.Add($"Entry id '{entry.Id}' is used twice.");
+            }
         }
 
         var order = 0;
@@ -82,30 +95,49 @@ internal static class ImageDataResolver
         var repositories = (entry.Repositories ?? []).Select(r => r.ToLowerInvariant()).ToImmutableArray();
         var patterns = (entry.Patterns ?? []).Select(p => p.ToLowerInvariant()).ToImmutableArray();
         if (!isGuess && repositories.IsEmpty && patterns.IsEmpty)
+        {
             problems.Add($"Entry '{id}' has neither repositories nor patterns, so it matches nothing.");
+        }
+
         if (isGuess && !repositories.IsEmpty)
+        {
             problems.Add($"Guess '{id}' has repositories; a repository named exactly is an entry, not a guess.");
+        }
+
         if (isGuess && patterns.IsEmpty && entry.Tags is null)
+        {
             problems.Add($"Guess '{id}' has neither patterns nor tags, so it would match every image.");
+        }
 
         var tags = ImmutableArray.CreateBuilder<TagCondition>();
         foreach (var text in entry.Tags ?? [])
         {
             if (TagCondition.TryParse(text) is { } condition)
+            {
                 tags.Add(condition);
+            }
             else
+            {
                 problems.Add($"Entry '{id}': tag condition '{text}' is not valid (globs and >=, <=, >, <, = followed by a dotted number).");
+            }
         }
 
         var familyText = Inherit(e => e.Family);
         var family = DistroFamily.Unknown;
         if (familyText is null)
+        {
             problems.Add($"Entry '{id}' has no family.");
+        }
         else if (!FamilyNames.TryGetValue(familyText, out family))
+        {
             problems.Add($"Entry '{id}': family '{familyText}' is not a known family ({string.Join(", ", FamilyNames.Keys)}).");
+        }
+
         var familyData = familyText is not null && families.TryGetValue(familyText, out var f) ? f : null;
         if (familyText is not null && familyData is null && FamilyNames.ContainsKey(familyText))
+        {
             problems.Add($"Entry '{id}': family '{familyText}' has no defaults in 'families'.");
+        }
 
         var userToolsText = Inherit(e => e.UserTools) ?? familyData?.UserTools ?? "none";
         var userTools = userToolsText switch
@@ -116,28 +148,38 @@ internal static class ImageDataResolver
             _ => UserTools.None,
         };
         if (userToolsText is not ("shadow" or "busybox" or "none"))
+        {
             problems.Add($"Entry '{id}': userTools '{userToolsText}' is not one of shadow, busybox, none.");
+        }
 
         var users = ImmutableArray.CreateBuilder<ShippedUser>();
         foreach (var user in (Inherit(e => e.Users) ?? []).Concat(familyData?.Users ?? []))
         {
             var shipped = ToShippedUser(user, id, problems);
             if (shipped is not null && !users.Any(u => u.Name == shipped.Name))
+            {
                 users.Add(shipped);
+            }
         }
 
         var preferredName = Inherit(e => e.PreferredUser);
         var preferred = preferredName is null ? null : users.FirstOrDefault(u => u.Name == preferredName);
         if (preferredName is not null && preferred is null)
+        {
             problems.Add($"Entry '{id}': preferredUser '{preferredName}' is not one of its users.");
+        }
 
         var defaultUser = Inherit(e => e.DefaultUser) ?? "root";
         if (defaultUser.Length == 0)
+        {
             problems.Add($"Entry '{id}': defaultUser is empty; write \"root\".");
+        }
 
         var hasShell = InheritValue(e => e.HasShell) ?? familyData?.HasShell ?? false;
         if (userTools != UserTools.None && !hasShell)
+        {
             problems.Add($"Entry '{id}' has user tools but no shell: a fix could not run them.");
+        }
 
         var info = new BaseImageInfo
         {
@@ -194,7 +236,10 @@ internal static class ImageDataResolver
         }
 
         if (user.Uid is < 0 || user.Gid is < 0)
+        {
             problems.Add($"Entry '{id}': user '{name}' has a negative uid or gid.");
+        }
+
         return new ShippedUser(name, user.Uid, user.Gid, user.Expression);
     }
 }

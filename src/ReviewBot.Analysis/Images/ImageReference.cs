@@ -78,7 +78,9 @@ public sealed record ImageReference
             digest = value[(at + 1)..];
             value = value[..at];
             if (!IsDigest(digest))
+            {
                 return false;
+            }
         }
 
         string? tag = null;
@@ -89,7 +91,9 @@ public sealed record ImageReference
             tag = value[(colon + 1)..];
             value = value[..colon];
             if (!IsTag(tag))
+            {
                 return false;
+            }
         }
 
         string? registry = null;
@@ -99,15 +103,22 @@ public sealed record ImageReference
             registry = value[..firstSlash].ToLowerInvariant();
             value = value[(firstSlash + 1)..];
             if (!IsHost(registry))
+            {
                 return false;
+            }
         }
 
         var repository = value.ToLowerInvariant();
         if (repository.Length + (registry?.Length + 1 ?? 0) > MaxNameLength || !IsRepositoryPath(repository))
+        {
             return false;
+        }
 
         if (registry is not null && Array.IndexOf(DockerHubHosts, registry) >= 0)
+        {
             registry = null;
+        }
+
         if (registry is null && repository.StartsWith(OfficialNamespace, StringComparison.Ordinal)
             && repository.IndexOf('/', OfficialNamespace.Length) < 0)
         {
@@ -134,20 +145,30 @@ public sealed record ImageReference
         {
             var port = host.AsSpan(colon + 1);
             if (port.IsEmpty || port.Length > 5)
+            {
                 return false;
+            }
+
             foreach (var c in port)
             {
                 if (!char.IsAsciiDigit(c))
+                {
                     return false;
+                }
             }
         }
 
         if (name.IsEmpty)
+        {
             return false;
+        }
+
         foreach (var c in name)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '-'))
+            {
                 return false;
+            }
         }
 
         return name[0] is not ('.' or '-') && name[^1] is not ('.' or '-');
@@ -157,23 +178,38 @@ public sealed record ImageReference
     private static bool IsRepositoryPath(string path)
     {
         if (path.Length == 0)
+        {
             return false;
+        }
+
         foreach (var range in path.AsSpan().Split('/'))
         {
             var component = path.AsSpan(range);
             if (component.IsEmpty || !char.IsAsciiLetterOrDigit(component[0]) || !char.IsAsciiLetterOrDigit(component[^1]))
+            {
                 return false;
+            }
+
             for (var i = 0; i < component.Length; i++)
             {
                 var c = component[i];
                 if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+                {
                     continue;
+                }
+
                 if (c is '.' && char.IsAsciiLetterOrDigit(component[i + 1]))
+                {
                     continue;
+                }
+
                 if (c is '_' && (char.IsAsciiLetterOrDigit(component[i + 1]) || (component[i + 1] == '_' && char.IsAsciiLetterOrDigit(component[i + 2]))))
                 {
                     if (component[i + 1] == '_')
+                    {
                         i++;
+                    }
+
                     continue;
                 }
 
@@ -187,11 +223,16 @@ public sealed record ImageReference
     private static bool IsTag(string tag)
     {
         if (tag.Length is 0 or > MaxTagLength || !(char.IsAsciiLetterOrDigit(tag[0]) || tag[0] == '_'))
+        {
             return false;
+        }
+
         foreach (var c in tag)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-'))
+            {
                 return false;
+            }
         }
 
         return true;
@@ -202,17 +243,24 @@ public sealed record ImageReference
     {
         var colon = digest.IndexOf(':');
         if (colon <= 0 || digest.Length - colon - 1 < 32)
+        {
             return false;
+        }
+
         foreach (var c in digest.AsSpan(0, colon))
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '.' or '_' or '-'))
+            {
                 return false;
+            }
         }
 
         foreach (var c in digest.AsSpan(colon + 1))
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('=' or '_' or '-'))
+            {
                 return false;
+            }
         }
 
         return true;

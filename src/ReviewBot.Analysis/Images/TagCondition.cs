@@ -9,14 +9,14 @@ namespace ReviewBot.Analysis.Images;
 /// </summary>
 internal sealed class TagCondition
 {
-    private readonly string[] globs;
-    private readonly (string Op, int[] Version)[] comparisons;
+    private readonly string[] _globs;
+    private readonly (string Op, int[] Version)[] _comparisons;
 
     private TagCondition(string text, string[] globs, (string, int[])[] comparisons)
     {
         Text = text;
-        this.globs = globs;
-        this.comparisons = comparisons;
+        _globs = globs;
+        _comparisons = comparisons;
     }
 
     public string Text { get; }
@@ -38,7 +38,10 @@ internal sealed class TagCondition
 
             var version = LeadingVersion(term.AsSpan(op.Length), out var consumed);
             if (version is null || consumed != term.Length - op.Length)
+            {
                 return null;
+            }
+
             comparisons.Add((op, version));
         }
 
@@ -47,18 +50,26 @@ internal sealed class TagCondition
 
     public bool IsMatch(string tag)
     {
-        foreach (var glob in globs)
+        foreach (var glob in _globs)
         {
             if (!Glob.IsMatch(glob, tag))
+            {
                 return false;
+            }
         }
 
-        if (comparisons.Length == 0)
+        if (_comparisons.Length == 0)
+        {
             return true;
+        }
+
         var version = LeadingVersion(tag, out _);
         if (version is null)
+        {
             return false;
-        foreach (var (op, bound) in comparisons)
+        }
+
+        foreach (var (op, bound) in _comparisons)
         {
             var order = Compare(version, bound);
             var holds = op switch
@@ -70,7 +81,9 @@ internal sealed class TagCondition
                 _ => order == 0,
             };
             if (!holds)
+            {
                 return false;
+            }
         }
 
         return true;
@@ -85,19 +98,29 @@ internal sealed class TagCondition
         {
             var start = consumed;
             while (consumed < text.Length && char.IsAsciiDigit(text[consumed]))
+            {
                 consumed++;
+            }
+
             if (consumed == start || !int.TryParse(text[start..consumed], NumberStyles.None, CultureInfo.InvariantCulture, out var part))
             {
                 if (parts.Count > 0 && consumed == start)
+                {
                     consumed--; // give back the dot that no digit followed
+                }
+
                 break;
             }
 
             parts.Add(part);
             if (consumed < text.Length && text[consumed] == '.')
+            {
                 consumed++;
+            }
             else
+            {
                 break;
+            }
         }
 
         return parts.Count == 0 ? null : [.. parts];
@@ -110,7 +133,9 @@ internal sealed class TagCondition
             var a = i < left.Length ? left[i] : 0;
             var b = i < right.Length ? right[i] : 0;
             if (a != b)
+            {
                 return a.CompareTo(b);
+            }
         }
 
         return 0;

@@ -151,8 +151,8 @@ public static class VariableExpander
         // Every RUN with a $ is expanded: reusing this thread's builder leaves one copy of the text, the result.
         // Room for some substitution up front: a builder that grows into a second chunk is not kept (clearing it
         // would allocate its whole capacity again).
-        var builder = cachedBuilder is { } cached && cached.Capacity >= text.Length ? cached : new StringBuilder(text.Length + (text.Length / 4));
-        cachedBuilder = null;
+        var builder = _cachedBuilder is { } cached && cached.Capacity >= text.Length ? cached : new StringBuilder(text.Length + (text.Length / 4));
+        _cachedBuilder = null;
         builder.Clear();
         int i = 0;
         ExpandInto(state, ref i, builder, state.Unresolved, depth: 0);
@@ -162,7 +162,7 @@ public static class VariableExpander
             : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), state.Unresolved) : null;
         if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
-            cachedBuilder = builder;
+            _cachedBuilder = builder;
         }
 
         return expansion;
@@ -197,7 +197,7 @@ public static class VariableExpander
 
     /// <summary>One builder per thread (the engine runs files in parallel); kept only while it stays small.</summary>
     [ThreadStatic]
-    private static StringBuilder? cachedBuilder;
+    private static StringBuilder? _cachedBuilder;
 
     private sealed class State(string text, Func<string, VariableValue?> lookup, char escape, int allowance)
     {

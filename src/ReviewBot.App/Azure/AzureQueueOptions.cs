@@ -45,17 +45,33 @@ public sealed record AzureQueueOptions
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) == (ServiceUri is null))
+        {
             yield return "Queue:Provider=AzureStorage needs exactly one of Queue:ConnectionString or Queue:ServiceUri.";
+        }
         // Azure: queue names are 3-63 lowercase letters, digits and single dashes, starting with a letter or digit.
         if (!System.Text.RegularExpressions.Regex.IsMatch(PoisonName, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+        {
             yield return $"Queue:Name '{Name}' is not a valid Azure queue name (3-56 lowercase letters, digits, single dashes; '-poison' is appended).";
+        }
+
         if (VisibilityTimeout < TimeSpan.FromSeconds(1) || VisibilityTimeout > AzureStorageLimits.MaxVisibilityTimeout)
+        {
             yield return "Queue:VisibilityTimeout must be between 1 second and 7 days.";
+        }
+
         if (MaxDequeueCount < 1)
+        {
             yield return "Queue:MaxDequeueCount must be at least 1.";
+        }
+
         if (MaxPollInterval <= TimeSpan.Zero)
+        {
             yield return "Queue:MaxPollInterval must be positive.";
+        }
+
         if (MaxLease < VisibilityTimeout)
+        {
             yield return "Queue:MaxLease must be at least Queue:VisibilityTimeout.";
+        }
     }
 }

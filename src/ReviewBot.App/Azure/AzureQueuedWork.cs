@@ -75,7 +75,10 @@ internal sealed class AzureQueuedWork : IQueuedWork
         try
         {
             if (_settled)
+            {
                 throw new InvalidOperationException($"Work item {_messageId} was already settled; it cannot be {operation} too.");
+            }
+
             var deadline = _owner.Time.GetUtcNow() + MaxSettleTime;
             for (var attempt = 1; ; attempt++)
             {

@@ -142,7 +142,10 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     internal async Task<bool> MoveToPoisonAsync(string messageId, string popReceipt, string text, long dequeueCount, string reason, CancellationToken cancellationToken)
     {
         if (reason.Length > MaxReasonChars)
+        {
             reason = reason[..MaxReasonChars] + "…";
+        }
+
         var poison = WorkItemMessage.SerializePoison(new PoisonMessage(text, reason, dequeueCount, _time.GetUtcNow()));
         if (Encoding.UTF8.GetByteCount(poison) > AzureStorageLimits.MaxQueueMessageBytes)
         {

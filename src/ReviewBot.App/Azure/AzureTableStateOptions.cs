@@ -33,9 +33,13 @@ public sealed record AzureTableStateOptions
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) == (ServiceUri is null))
+        {
             yield return "State:Provider=AzureTables needs exactly one of State:ConnectionString or State:ServiceUri.";
+        }
         // Azure: table names are 3-63 alphanumeric characters and start with a letter.
         if (!System.Text.RegularExpressions.Regex.IsMatch(PullRequestsTable, "^[A-Za-z][A-Za-z0-9]{2,62}$"))
+        {
             yield return $"State:TablePrefix '{TablePrefix}' makes invalid Azure table names (letters and digits, starting with a letter, 51 at most).";
+        }
     }
 }

@@ -68,7 +68,10 @@ public sealed class AzureTableStateStore : IStateStore
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var response = await _pullRequests.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(pullRequestKey), StateRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!response.HasValue || response.Value is not { } entity)
+        {
             return null;
+        }
+
         return new PullRequestState(
             entity.GetString(nameof(PullRequestState.LatestRequestedSha)),
             entity.GetString(nameof(PullRequestState.LastReviewedSha)),
@@ -88,9 +91,14 @@ public sealed class AzureTableStateStore : IStateStore
         try
         {
             if (state.ETag is null)
+            {
                 await _pullRequests.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
             else
+            {
                 await _pullRequests.UpdateEntityAsync(entity, new ETag(state.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)

@@ -41,9 +41,14 @@ public sealed class AzureTableWriteBudgetStore : IWriteBudgetStore
         try
         {
             if (budget.ETag is null)
+            {
                 await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
             else
+            {
                 await _table.UpdateEntityAsync(entity, new ETag(budget.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)

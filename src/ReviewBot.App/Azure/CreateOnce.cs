@@ -13,11 +13,17 @@ internal sealed class CreateOnce(Func<Task> create)
     {
         var created = _created;
         if (created is { IsCompletedSuccessfully: true })
+        {
             return Task.CompletedTask;
+        }
+
         lock (_lock)
         {
             if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
                 _created = create();
+            }
+
             created = _created;
         }
 

@@ -23,20 +23,27 @@ internal static class FingerprintColumns
         foreach (var fingerprint in fingerprints)
         {
             if (fingerprint.Length == 0 || fingerprint.Contains('\n', StringComparison.Ordinal))
+            {
                 throw new ArgumentException("A fingerprint must be non-empty and on one line.", nameof(fingerprints));
+            }
         }
 
         var joined = string.Join('\n', fingerprints.Order(StringComparer.Ordinal));
         // Table Storage counts string properties as 2 bytes per character.
         if (joined.Length * 2 > AzureStorageLimits.MaxEntityBytes - ReservedEntityBytes)
+        {
             throw new InvalidOperationException(
                 $"{fingerprints.Count} fingerprints ({joined.Length} characters) do not fit one Table Storage entity (1 MiB).");
+        }
 
         var chunk = 0;
         for (var start = 0; start < joined.Length; start += AzureStorageLimits.MaxStringPropertyChars, chunk++)
         {
             if (chunk >= MaxChunks)
+            {
                 throw new InvalidOperationException("Too many fingerprint properties for one Table Storage entity.");
+            }
+
             var length = Math.Min(AzureStorageLimits.MaxStringPropertyChars, joined.Length - start);
             entity[Prefix + chunk] = joined.Substring(start, length);
         }

@@ -16,13 +16,20 @@ internal static class TableKeys
         foreach (var c in value)
         {
             if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
+            {
                 builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
             else
+            {
                 builder.Append(c);
+            }
         }
 
         if (builder.Length > AzureStorageLimits.MaxKeyChars)
+        {
             throw new ArgumentException($"Key '{value[..40]}…' is longer than Table Storage allows ({AzureStorageLimits.MaxKeyChars} characters).", nameof(value));
+        }
+
         return builder.ToString();
     }
 }

@@ -13,9 +13,12 @@ internal static class WorkItemMessage
         var text = JsonSerializer.Serialize(item, WorkItemJsonContext.Default.WorkItem);
         var bytes = Encoding.UTF8.GetByteCount(text);
         if (bytes > AzureStorageLimits.MaxQueueMessageBytes)
+        {
             throw new ArgumentException(
                 $"Work item for {item.PullRequestKey} is {bytes} bytes, over the Azure queue message limit of 64 KiB ({AzureStorageLimits.MaxQueueMessageBytes} bytes).",
                 nameof(item));
+        }
+
         return text;
     }
 

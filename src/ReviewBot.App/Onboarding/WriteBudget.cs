@@ -37,23 +37,23 @@ public interface IWriteBudgetStore
 /// <summary>One process's budgets, with the same optimistic concurrency as the table store.</summary>
 public sealed class InMemoryWriteBudgetStore : IWriteBudgetStore
 {
-    private readonly ConcurrentDictionary<long, WriteBudget> budgets = new();
-    private readonly Lock sync = new();
+    private readonly ConcurrentDictionary<long, WriteBudget> _budgets = new();
+    private readonly Lock _sync = new();
 
     public Task<WriteBudget> GetAsync(long installationId, CancellationToken cancellationToken) =>
-        Task.FromResult(budgets.TryGetValue(installationId, out var budget) ? budget : WriteBudget.Empty);
+        Task.FromResult(_budgets.TryGetValue(installationId, out var budget) ? budget : WriteBudget.Empty);
 
     public Task<bool> TrySaveAsync(long installationId, WriteBudget budget, CancellationToken cancellationToken)
     {
-        lock (sync)
+        lock (_sync)
         {
-            budgets.TryGetValue(installationId, out var current);
+            _budgets.TryGetValue(installationId, out var current);
             if (current?.ETag != budget.ETag)
             {
                 return Task.FromResult(false);
             }
 
-            budgets[installationId] = budget with { ETag = Guid.NewGuid().ToString("N") };
+            _budgets[installationId] = budget with { ETag = Guid.NewGuid().ToString("N") };
             return Task.FromResult(true);
         }
     }

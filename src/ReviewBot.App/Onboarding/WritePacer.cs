@@ -20,9 +20,14 @@ public sealed record OnboardingPacingOptions
     internal IEnumerable<string> Validate()
     {
         if (WritesPerMinute is < 1 or > GitHubWritesPerMinute)
+        {
             yield return $"Onboarding:WritesPerMinute must be 1..{GitHubWritesPerMinute} (GitHub's secondary limit).";
+        }
+
         if (WritesPerHour is < 1 or > GitHubWritesPerHour)
+        {
             yield return $"Onboarding:WritesPerHour must be 1..{GitHubWritesPerHour} (GitHub's secondary limit).";
+        }
     }
 }
 

@@ -26,7 +26,9 @@ internal sealed class GitHubCallMeter : IHostedService, IDisposable
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == HttpMeter && instrument.Name == DurationInstrument)
+            {
                 listener.EnableMeasurementEvents(instrument);
+            }
         };
         _listener.SetMeasurementEventCallback<double>(OnMeasurement);
     }
@@ -52,14 +54,23 @@ internal sealed class GitHubCallMeter : IHostedService, IDisposable
         {
             switch (tag.Key)
             {
-                case "server.address": host = tag.Value as string; break;
-                case "server.port": port = tag.Value is int p ? p : -1; break;
-                case "http.response.status_code": status = tag.Value; break;
+                case "server.address":
+                    host = tag.Value as string;
+                    break;
+                case "server.port":
+                    port = tag.Value is int p ? p : -1;
+                    break;
+                case "http.response.status_code":
+                    status = tag.Value;
+                    break;
             }
         }
 
         if (!string.Equals(host, _host, StringComparison.OrdinalIgnoreCase) || (port != -1 && port != _port))
+        {
             return;
+        }
+
         var statusTag = new KeyValuePair<string, object?>("http.response.status_code", status ?? "none");
         ReviewBotTelemetry.GitHubCalls.Add(1, statusTag);
         ReviewBotTelemetry.GitHubDuration.Record(seconds, statusTag);

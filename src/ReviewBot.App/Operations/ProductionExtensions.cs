@@ -21,19 +21,25 @@ public static class ProductionExtensions
 
         // The App key in Azure Key Vault (GitHub:SigningKeyUri or GitHub:PrivateKeySecretUri) replaces the local PEM signer.
         if (builder.Configuration.UsesKeyVaultSigning())
+        {
             services.AddKeyVaultSigning(builder.Configuration);
+        }
 
         // ASP.NET Core's per-request lines (six per delivery at Information) cost more than the webhook's own
         // work under load; keep its warnings unless the configuration says otherwise.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
 
         // The same for the GitHub client: IHttpClientFactory and Polly write four lines per call at Information;
         // retries and failures still show as warnings, and our own lines say what each review did.
         foreach (string category in new[] { "System.Net.Http.HttpClient", "Polly" })
         {
             if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
                 builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
         }
 
         // One JSON object per line, with the scopes (delivery id, repository…) and trace ids on each.
@@ -53,7 +59,9 @@ public static class ProductionExtensions
         services.Configure<HostOptions>(o =>
         {
             if (o.ShutdownTimeout < DefaultShutdownTimeout)
+            {
                 o.ShutdownTimeout = DefaultShutdownTimeout;
+            }
         });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))

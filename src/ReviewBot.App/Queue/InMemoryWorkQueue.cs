@@ -16,13 +16,13 @@ public sealed class InMemoryWorkQueue : IWorkQueue
     /// <summary>How long the webhook waits for room before answering 503 (GitHub gives up after 10 s).</summary>
     public static readonly TimeSpan EnqueueTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly Channel<Entry> channel;
-    private readonly TimeProvider time;
+    private readonly Channel<Entry> _channel;
+    private readonly TimeProvider _time;
 
     public InMemoryWorkQueue(IOptions<WorkerOptions> options, TimeProvider time)
     {
-        this.time = time;
-        channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _time = time;
+        _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
     }
 
     public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed class InMemoryWorkQueue : IWorkQueue
         timeout.CancelAfter(EnqueueTimeout);
         try
         {
-            await channel.Writer.WriteAsync(new Entry(item, Guid.NewGuid().ToString("N"), 0), timeout.Token).ConfigureAwait(false);
+            await _channel.Writer.WriteAsync(new Entry(item, Guid.NewGuid().ToString("N"), 0), timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -43,7 +43,7 @@ public sealed class InMemoryWorkQueue : IWorkQueue
     {
         try
         {
-            var entry = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var entry = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             return new Work(this, entry with { DequeueCount = entry.DequeueCount + 1 });
         }
         catch (ChannelClosedException)
@@ -52,15 +52,15 @@ public sealed class InMemoryWorkQueue : IWorkQueue
         }
     }
 
-    public Task<int> GetDepthAsync(CancellationToken cancellationToken) => Task.FromResult(channel.Reader.Count);
+    public Task<int> GetDepthAsync(CancellationToken cancellationToken) => Task.FromResult(_channel.Reader.Count);
 
     /// <summary>A timer, then the channel: NOT durable, a restart loses the scheduled work (use the Azure queue for that).</summary>
     public Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken)
     {
         _ = Task.Run(async () =>
         {
-            await Task.Delay(delay, time).ConfigureAwait(false);
-            await channel.Writer.WriteAsync(new Entry(item, Guid.NewGuid().ToString("N"), 0)).ConfigureAwait(false);
+            await Task.Delay(delay, _time).ConfigureAwait(false);
+            await _channel.Writer.WriteAsync(new Entry(item, Guid.NewGuid().ToString("N"), 0)).ConfigureAwait(false);
         });
         return Task.CompletedTask;
     }
@@ -82,8 +82,8 @@ public sealed class InMemoryWorkQueue : IWorkQueue
             // Comes back after the delay; the write waits for room rather than dropping the item.
             _ = Task.Run(async () =>
             {
-                await Task.Delay(delay, queue.time).ConfigureAwait(false);
-                await queue.channel.Writer.WriteAsync(entry).ConfigureAwait(false);
+                await Task.Delay(delay, queue._time).ConfigureAwait(false);
+                await queue._channel.Writer.WriteAsync(entry).ConfigureAwait(false);
             }, CancellationToken.None);
             return Task.CompletedTask;
         }

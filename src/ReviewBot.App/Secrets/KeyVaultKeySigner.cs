@@ -69,7 +69,10 @@ public sealed class KeyVaultKeySigner : IRs256Signer
             {
                 var result = await response.Content.ReadFromJsonAsync(KeyVaultJsonContext.Default.SignResult, cancellationToken).ConfigureAwait(false);
                 if (result?.Value is not { Length: > 0 } value)
+                {
                     throw new KeyVaultSigningException($"Key Vault key {_keyName} returned no signature.", (int)response.StatusCode, "EmptySignature");
+                }
+
                 KeyVaultLog.Signed(_logger, _keyName, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return Base64Url.DecodeFromChars(value);
             }
@@ -77,10 +80,16 @@ public sealed class KeyVaultKeySigner : IRs256Signer
             var status = (int)response.StatusCode;
             var code = await ReadErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
             if (status == (int)HttpStatusCode.Unauthorized)
+            {
                 _token = default; // a revoked or rotated token: fetch a new one next time
+            }
+
             var transient = status is 429 or >= 500 || (status == 401 && attempt == 1);
             if (!transient || attempt == MaxAttempts)
+            {
                 throw new KeyVaultSigningException($"Key Vault refused to sign with key {_keyName}: HTTP {status} ({code}).", status, code);
+            }
+
             var delay = RetryDelay(response, attempt);
             KeyVaultLog.SignRetry(_logger, _keyName, status, code, delay);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -113,7 +122,10 @@ public sealed class KeyVaultKeySigner : IRs256Signer
     private async Task<string> GetTokenAsync(CancellationToken cancellationToken)
     {
         if (_token.Token is { } cached && _token.ExpiresOn - TokenRefreshMargin > _time.GetUtcNow())
+        {
             return cached;
+        }
+
         await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

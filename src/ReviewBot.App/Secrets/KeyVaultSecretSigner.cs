@@ -43,7 +43,10 @@ public sealed class KeyVaultSecretSigner : IRs256Signer, IDisposable
         try
         {
             if (_key is { } loaded)
+            {
                 return loaded;
+            }
+
             var secret = await _client.GetSecretAsync(_secret.Name, _secret.Version, cancellationToken).ConfigureAwait(false);
             var rsa = RSA.Create();
             try

@@ -20,11 +20,19 @@ public sealed record KeyVaultSigningOptions
     internal IEnumerable<string> Validate()
     {
         if (PrivateKeySecretUri is not null && SigningKeyUri is not null)
+        {
             yield return "Set only one of GitHub:SigningKeyUri and GitHub:PrivateKeySecretUri.";
+        }
+
         if (SigningKeyUri is { } key && KeyVaultUris.Problem(key, "keys") is { } keyProblem)
+        {
             yield return "GitHub:SigningKeyUri " + keyProblem;
+        }
+
         if (PrivateKeySecretUri is { } secret && KeyVaultUris.Problem(secret, "secrets") is { } secretProblem)
+        {
             yield return "GitHub:PrivateKeySecretUri " + secretProblem;
+        }
     }
 }
 
@@ -34,13 +42,21 @@ internal static class KeyVaultUris
     public static string? Problem(Uri uri, string collection)
     {
         if (!uri.IsAbsoluteUri)
+        {
             return "must be an absolute URI.";
+        }
         // Bearer tokens travel only over TLS; plain http is allowed on loopback for tests.
         if (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback)
+        {
             return "must use https.";
+        }
+
         var segments = uri.AbsolutePath.Trim('/').Split('/');
         if (segments.Length is < 2 or > 3 || segments[0] != collection || segments[1].Length == 0)
+        {
             return $"must look like https://VAULT.vault.azure.net/{collection}/NAME[/VERSION].";
+        }
+
         return null;
     }
 }

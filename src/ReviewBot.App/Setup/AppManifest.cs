@@ -26,17 +26,25 @@ internal static class AppManifest
         }
 
         if (stream.Documents.Count != 1 || ToJson(stream.Documents[0].RootNode) is not JsonObject manifest)
+        {
             throw new InvalidOperationException("app-manifest.yml must be one YAML mapping.");
+        }
 
         var root = publicUrl.GetLeftPart(UriPartial.Authority) + publicUrl.AbsolutePath.TrimEnd('/');
         if (manifest["hook_attributes"] is not JsonObject hook)
+        {
             manifest["hook_attributes"] = hook = new JsonObject();
+        }
+
         hook["url"] = root + WebhookPath;
         manifest["redirect_url"] = root + CallbackPath;
         if (onboarding)
         {
             if (manifest["default_permissions"] is not JsonObject permissions)
+            {
                 manifest["default_permissions"] = permissions = new JsonObject();
+            }
+
             permissions["contents"] = Onboarding.OnboardingOptions.ContentsPermission;
         }
 
@@ -57,13 +65,25 @@ internal static class AppManifest
     {
         var text = scalar.Value ?? "";
         if (scalar.Style != ScalarStyle.Plain)
+        {
             return JsonValue.Create(text);
+        }
+
         if (text is "true" or "false")
+        {
             return JsonValue.Create(text == "true");
+        }
+
         if (text is "" or "~" or "null")
+        {
             return null;
+        }
+
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
             return JsonValue.Create(number);
+        }
+
         return JsonValue.Create(text);
     }
 }

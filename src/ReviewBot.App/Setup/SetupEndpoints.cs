@@ -100,7 +100,9 @@ public static class SetupEndpoints
         }
 
         if (string.IsNullOrEmpty(code) || code.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+        {
             return Page(context, "No code", "<h1>GitHub did not send a code</h1><p><a href=\"/setup\">Start again</a>.</p>", StatusCodes.Status400BadRequest);
+        }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, ApiUri(gitHub.Value.ApiBaseUrl, $"app-manifests/{code}/conversions"));
         request.Headers.Accept.ParseAdd("application/vnd.github+json");
@@ -153,7 +155,10 @@ public static class SetupEndpoints
     internal static Uri? PublicUrl(HttpRequest request, SetupOptions setup)
     {
         if (setup.PublicUrl is { } configured)
+        {
             return configured;
+        }
+
         var host = request.Host.Host;
         bool loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
@@ -167,19 +172,27 @@ public static class SetupEndpoints
     {
         var root = apiBaseUrl.ToString().TrimEnd('/') + "/";
         if (!apiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase) && !root.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase))
+        {
             root += "api/v3/";
+        }
+
         return new Uri(root + relative);
     }
 
     private static string FindManifest(string path, IWebHostEnvironment environment)
     {
         if (Path.IsPathRooted(path))
+        {
             return path;
+        }
+
         foreach (var folder in new[] { environment.ContentRootPath, AppContext.BaseDirectory })
         {
             var candidate = Path.Combine(folder, path);
             if (File.Exists(candidate))
+            {
                 return candidate;
+            }
         }
 
         throw new FileNotFoundException($"Setup:ManifestPath '{path}' was found neither in {environment.ContentRootPath} nor in {AppContext.BaseDirectory}.");

@@ -9,19 +9,19 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
     public static readonly TimeSpan DeliveryRetention = TimeSpan.FromDays(3);
 
     /// <summary>Delivery ids (claim empty) and work claims (claim = the message id), with when they were taken.</summary>
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Taken, string Claim)> claims = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, PullRequestState> pullRequests = new(StringComparer.Ordinal);
-    private readonly Lock sync = new();
-    private DateTimeOffset lastSweep;
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Taken, string Claim)> _claims = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PullRequestState> _pullRequests = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
+    private DateTimeOffset _lastSweep;
 
     public Task<bool> HasDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
-        Task.FromResult(claims.ContainsKey(DeliveryKey(deliveryId)));
+        Task.FromResult(_claims.ContainsKey(DeliveryKey(deliveryId)));
 
     public Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
-        Task.FromResult(claims.TryAdd(DeliveryKey(deliveryId), (Sweep(), "")));
+        Task.FromResult(_claims.TryAdd(DeliveryKey(deliveryId), (Sweep(), "")));
 
     public Task<bool> TryClaimWorkAsync(string workKey, string messageId, CancellationToken cancellationToken) =>
-        Task.FromResult(claims.GetOrAdd("work:" + workKey, (Sweep(), messageId)).Claim == messageId);
+        Task.FromResult(_claims.GetOrAdd("work:" + workKey, (Sweep(), messageId)).Claim == messageId);
 
     private static string DeliveryKey(string deliveryId) => "delivery:" + deliveryId;
 
@@ -29,14 +29,14 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
     private DateTimeOffset Sweep()
     {
         var now = time.GetUtcNow();
-        if (now - lastSweep > TimeSpan.FromHours(1))
+        if (now - _lastSweep > TimeSpan.FromHours(1))
         {
-            lastSweep = now;
-            foreach (var (key, claim) in claims)
+            _lastSweep = now;
+            foreach (var (key, claim) in _claims)
             {
                 if (now - claim.Taken > DeliveryRetention)
                 {
-                    claims.TryRemove(key, out _);
+                    _claims.TryRemove(key, out _);
                 }
             }
         }
@@ -45,19 +45,19 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
     }
 
     public Task<PullRequestState?> GetPullRequestAsync(string pullRequestKey, CancellationToken cancellationToken) =>
-        Task.FromResult(pullRequests.TryGetValue(pullRequestKey, out var state) ? state : null);
+        Task.FromResult(_pullRequests.TryGetValue(pullRequestKey, out var state) ? state : null);
 
     public Task<bool> TrySavePullRequestAsync(string pullRequestKey, PullRequestState state, CancellationToken cancellationToken)
     {
-        lock (sync)
+        lock (_sync)
         {
-            pullRequests.TryGetValue(pullRequestKey, out var current);
+            _pullRequests.TryGetValue(pullRequestKey, out var current);
             if (current?.ETag != state.ETag)
             {
                 return Task.FromResult(false);
             }
 
-            pullRequests[pullRequestKey] = state with { ETag = Guid.NewGuid().ToString("N") };
+            _pullRequests[pullRequestKey] = state with { ETag = Guid.NewGuid().ToString("N") };
             return Task.FromResult(true);
         }
     }

@@ -15,15 +15,15 @@ namespace ReviewBot.App.Worker;
 /// </summary>
 public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> pullRequestLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _pullRequestLocks = new(StringComparer.Ordinal);
 
     /// <summary>Cancels runs in flight only when the host's shutdown timeout runs out; stopping itself just stops taking work.</summary>
-    private readonly CancellationTokenSource abortRuns = new();
+    private readonly CancellationTokenSource _abortRuns = new();
 
     /// <summary>Graceful shutdown: take no new work, let the runs in flight finish until the host's shutdown timeout.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        using var abort = cancellationToken.Register(abortRuns.Cancel);
+        using var abort = cancellationToken.Register(_abortRuns.Cancel);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,11 +63,11 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     private async Task ProcessAsync(IQueuedWork work, CancellationToken stoppingToken)
     {
         var item = work.Item;
-        var runToken = abortRuns.Token;
+        var runToken = _abortRuns.Token;
         using var logScope = logger.BeginScope(ReviewBotTelemetry.Scope(item));
         using var activity = ReviewBotTelemetry.StartReview(item, work.DequeueCount);
         var started = Stopwatch.GetTimestamp();
-        var gate = pullRequestLocks.GetOrAdd(item.PullRequestKey, _ => new SemaphoreSlim(1, 1));
+        var gate = _pullRequestLocks.GetOrAdd(item.PullRequestKey, _ => new SemaphoreSlim(1, 1));
         try
         {
             await gate.WaitAsync(stoppingToken).ConfigureAwait(false);

@@ -5,12 +5,12 @@ namespace ReviewBot.Cli.Review;
 /// <summary>The git questions a local review asks: refs, the changed files, their patches and their text at a commit.</summary>
 public sealed class GitRepository
 {
-    private readonly Git git;
+    private readonly Git _git;
 
-    private GitRepository(Git git) => this.git = git;
+    private GitRepository(Git git) => _git = git;
 
     /// <summary>The repository's top-level folder; every path below is relative to it, as GitHub's are.</summary>
-    public string Root => git.WorkingDirectory;
+    public string Root => _git.WorkingDirectory;
 
     /// <summary>Opens the repository that <paramref name="folder"/> is in; throws <see cref="GitException"/> when it is not in one.</summary>
     public static async Task<GitRepository> OpenAsync(string folder, CancellationToken cancellationToken)
@@ -32,7 +32,7 @@ public sealed class GitRepository
     /// <summary>The full commit id <paramref name="reference"/> names, or null when it names no commit here.</summary>
     public async Task<string?> TryResolveCommitAsync(string reference, CancellationToken cancellationToken)
     {
-        var result = await git.RunAsync(["rev-parse", "--verify", "--quiet", "--end-of-options", reference + "^{commit}"], cancellationToken).ConfigureAwait(false);
+        var result = await _git.RunAsync(["rev-parse", "--verify", "--quiet", "--end-of-options", reference + "^{commit}"], cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0 ? result.Text.Trim() : null;
     }
 
@@ -42,7 +42,7 @@ public sealed class GitRepository
 
     public async Task<string> MergeBaseAsync(string a, string b, CancellationToken cancellationToken)
     {
-        var result = await git.RunAsync(["merge-base", a, b], cancellationToken).ConfigureAwait(false);
+        var result = await _git.RunAsync(["merge-base", a, b], cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0
             ? result.Text.Trim()
             : throw new GitException($"{Short(a)} and {Short(b)} have no common ancestor; pass --base");
@@ -54,7 +54,7 @@ public sealed class GitRepository
     /// </summary>
     public async Task<IReadOnlyList<ChangedPath>> ChangedFilesAsync(string baseCommit, string head, CancellationToken cancellationToken)
     {
-        var result = await git.RunCheckedAsync(["diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", "--no-textconv", $"{baseCommit}...{head}", "--"], cancellationToken).ConfigureAwait(false);
+        var result = await _git.RunCheckedAsync(["diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", "--no-textconv", $"{baseCommit}...{head}", "--"], cancellationToken).ConfigureAwait(false);
         var fields = result.Text.Split('\0');
         var files = new List<ChangedPath>();
         for (int i = 0; i + 1 < fields.Length; i += 2)
@@ -94,7 +94,7 @@ public sealed class GitRepository
         }
 
         arguments.Add(file.Path);
-        var text = (await git.RunCheckedAsync(arguments, cancellationToken).ConfigureAwait(false)).Text;
+        var text = (await _git.RunCheckedAsync(arguments, cancellationToken).ConfigureAwait(false)).Text;
         int hunks = text.StartsWith("@@", StringComparison.Ordinal) ? 0
             : text.IndexOf("\n@@", StringComparison.Ordinal) is var at and >= 0 ? at + 1 : -1;
         if (hunks < 0)
@@ -108,13 +108,13 @@ public sealed class GitRepository
     /// <summary>The file's bytes at <paramref name="commit"/>, exactly as committed (no filters), or null when it has no such file.</summary>
     public async Task<byte[]?> ReadFileAsync(string commit, string path, CancellationToken cancellationToken)
     {
-        var exists = await git.RunAsync(["cat-file", "-e", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false);
+        var exists = await _git.RunAsync(["cat-file", "-e", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false);
         if (exists.ExitCode != 0)
         {
             return null;
         }
 
-        return (await git.RunCheckedAsync(["cat-file", "blob", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false)).Output;
+        return (await _git.RunCheckedAsync(["cat-file", "blob", $"{commit}:{path}"], cancellationToken).ConfigureAwait(false)).Output;
     }
 
     /// <summary>
@@ -124,7 +124,7 @@ public sealed class GitRepository
     public async Task<long?> FileSizeAsync(string commit, string path, CancellationToken cancellationToken)
     {
         // "<mode> blob <sha> <size>\t<path>"; --literal-pathspecs so a path's * or ? is not a pattern.
-        var result = await git.RunAsync(["--literal-pathspecs", "ls-tree", "-l", "--full-tree", "-z", commit, "--", path], cancellationToken).ConfigureAwait(false);
+        var result = await _git.RunAsync(["--literal-pathspecs", "ls-tree", "-l", "--full-tree", "-z", commit, "--", path], cancellationToken).ConfigureAwait(false);
         var fields = result.Text.Split('\t')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return result.ExitCode == 0 && fields is [_, "blob", _, var size] && long.TryParse(size, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
     }

@@ -21,7 +21,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     /// </summary>
     private const int MaxFixPasses = 3;
 
-    private readonly AnalyzerOptions options = config.ToAnalyzerOptions();
+    private readonly AnalyzerOptions _options = config.ToAnalyzerOptions();
 
     /// <summary>
     /// Files analyzed at once. The work is CPU-bound, so more threads than cores only add switching and memory;
@@ -230,7 +230,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         return Report(target, fixedText, result) with { FixedEdits = editCount };
     }
 
-    private AnalysisResult Run(string text) => analyze(text, options);
+    private AnalysisResult Run(string text) => analyze(text, _options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
         new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };

@@ -7,22 +7,22 @@ namespace ReviewBot.GitHub.Api;
 /// <summary>Acts as the GitHub App: signs the App JWT and trades it for installation tokens, which it caches.</summary>
 public sealed class GitHubAppClient
 {
-    private readonly string appId;
-    private readonly IRs256Signer signer;
-    private readonly TimeProvider time;
-    private readonly GitHubClients clients;
-    private Task<string>? botLogin;
+    private readonly string _appId;
+    private readonly IRs256Signer _signer;
+    private readonly TimeProvider _time;
+    private readonly GitHubClients _clients;
+    private Task<string>? _botLogin;
 
     /// <summary>Each installation's rate limits as last seen: one token's budget, shared by all its work in this process (one small entry per installation).</summary>
-    private readonly ConcurrentDictionary<long, RateLimitBudget> rateLimits = new();
+    private readonly ConcurrentDictionary<long, RateLimitBudget> _rateLimits = new();
 
     public GitHubAppClient(GitHubClients clients, string appId, IRs256Signer signer)
     {
-        this.appId = appId;
-        this.signer = signer;
-        this.clients = clients;
-        time = clients.Time;
-        Tokens = new InstallationTokenCache(FetchTokenAsync, time);
+        _appId = appId;
+        _signer = signer;
+        _clients = clients;
+        _time = clients.Time;
+        Tokens = new InstallationTokenCache(FetchTokenAsync, _time);
     }
 
     public InstallationTokenCache Tokens { get; }
@@ -31,13 +31,13 @@ public sealed class GitHubAppClient
     /// A new HttpClient per use (this client lives as long as the process, and a held one would keep its handler
     /// past the factory's rotation); a fresh JWT for every request: it is cheap, and one never expires midway.
     /// </summary>
-    private GitHubHttp AppHttp => new(clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, time);
+    private GitHubHttp AppHttp => new(_clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, _time);
 
-    public Task<string> CreateJwtAsync(CancellationToken cancellationToken) => AppJwt.CreateAsync(appId, signer, time.GetUtcNow(), cancellationToken);
+    public Task<string> CreateJwtAsync(CancellationToken cancellationToken) => AppJwt.CreateAsync(_appId, _signer, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>A client acting as the installation, on a token from the cache (refreshed once on 401), watching the installation's shared rate limits.</summary>
     public PullRequestClient ForInstallation(long installationId) =>
-        new(clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), clients.Policy, time, rateLimits.GetOrAdd(installationId, _ => new RateLimitBudget(time)));
+        new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), _clients.Policy, _time, _rateLimits.GetOrAdd(installationId, _ => new RateLimitBudget(_time)));
 
     /// <summary>
     /// The App's own login, <c>{slug}[bot]</c>, as its comments show it (GET /app with the JWT); asked once per
@@ -45,14 +45,14 @@ public sealed class GitHubAppClient
     /// </summary>
     public async Task<string> GetBotLoginAsync(CancellationToken cancellationToken)
     {
-        var login = botLogin ??= FetchBotLoginAsync();
+        var login = _botLogin ??= FetchBotLoginAsync();
         try
         {
             return await login.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            _ = Interlocked.CompareExchange(ref botLogin, null, login);
+            _ = Interlocked.CompareExchange(ref _botLogin, null, login);
             throw;
         }
     }

@@ -14,7 +14,7 @@ public sealed partial class PullRequestClient
     /// </summary>
     public async Task<ChangedFiles> ListTreeFilesAsync(string owner, string repo, string commitSha, CancellationToken cancellationToken)
     {
-        var tree = await http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Escape(commitSha)}?recursive=1", GitHubJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
+        var tree = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Escape(commitSha)}?recursive=1", GitHubJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
         return new ChangedFiles(
             [.. (tree.Tree ?? []).Where(e => e.Type == "blob" && e.Mode != SymlinkMode && !string.IsNullOrEmpty(e.Path)).Select(e => new ChangedFile(e.Path!, "added", null, null))],
             tree.Truncated);

@@ -25,10 +25,10 @@ public sealed partial class PullRequestClient
     /// </summary>
     public async Task<T> GraphQLAsync<T>(string document, JsonObject? variables, JsonTypeInfo<GraphQLResponse<T>> answer, CancellationToken cancellationToken)
     {
-        var uri = new Uri(http.BaseAddress, GraphQLPath);
+        var uri = new Uri(_http.BaseAddress, GraphQLPath);
         var json = JsonSerializer.Serialize(new GraphQLRequest(document, variables), GitHubJson.Default.GraphQLRequest);
         bool query = GraphQLOperation.IsQuery(document);
-        using var response = await http.SendAsync(
+        using var response = await _http.SendAsync(
             () =>
             {
                 var request = GitHubHttp.NewRequest(HttpMethod.Post, uri, json);
@@ -36,13 +36,13 @@ public sealed partial class PullRequestClient
                 return request;
             },
             cancellationToken).ConfigureAwait(false);
-        await http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        await _http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var result = await GitHubHttp.ReadJsonAsync(response, answer, cancellationToken).ConfigureAwait(false);
         if (result.Errors is { Count: > 0 } errors)
         {
             if (errors.Any(e => e.Type == "RATE_LIMITED"))
             {
-                throw new GitHubRateLimitedException(GitHubRateLimit.RateLimitReset(response, time) ?? RetryPolicy.SecondaryRateLimitDefaultWait, (int)response.StatusCode);
+                throw new GitHubRateLimitedException(GitHubRateLimit.RateLimitReset(response, _time) ?? RetryPolicy.SecondaryRateLimitDefaultWait, (int)response.StatusCode);
             }
 
             var message = string.Join("; ", errors.Take(5).Select(e => $"{e.Type ?? "ERROR"}: {e.Message}"));

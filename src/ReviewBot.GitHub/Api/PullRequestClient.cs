@@ -39,18 +39,18 @@ public sealed partial class PullRequestClient
     /// <summary>The cap of <see cref="GetFileTextAsync"/>; callers with a budget use <see cref="ReadFileAsync"/>.</summary>
     public const long DefaultMaxFileBytes = 10L * 1024 * 1024;
 
-    private readonly GitHubHttp http;
-    private readonly RetryPolicy policy;
-    private readonly TimeProvider time;
+    private readonly GitHubHttp _http;
+    private readonly RetryPolicy _policy;
+    private readonly TimeProvider _time;
 
     /// <param name="http">From <see cref="GitHubClients"/> (IHttpClientFactory), with the API root as its base address.</param>
     /// <param name="rateLimits">The credential's budget, shared by every client of the same installation; a new one when null.</param>
     public PullRequestClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time, RateLimitBudget? rateLimits = null)
     {
         RateLimits = rateLimits ?? new RateLimitBudget(time);
-        this.http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time, RateLimits);
-        this.policy = policy;
-        this.time = time;
+        _http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time, RateLimits);
+        _policy = policy;
+        _time = time;
     }
 
     /// <summary>The primary rate limits GitHub last reported for this client's credential (see <see cref="RateLimitBudget.BackgroundWait"/>).</summary>
@@ -58,14 +58,14 @@ public sealed partial class PullRequestClient
 
     public async Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken)
     {
-        var pr = await http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/pulls/{number}", GitHubJson.Default.PullRequestResponse, cancellationToken).ConfigureAwait(false);
+        var pr = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/pulls/{number}", GitHubJson.Default.PullRequestResponse, cancellationToken).ConfigureAwait(false);
         return new PullRequestInfo(pr.Number, pr.State, pr.Draft, pr.Head.Sha ?? "", pr.Base.Ref ?? "", pr.Head.Repo?.FullName);
     }
 
     /// <summary>All files of the pull request, <see cref="PageSize"/> per page; <see cref="ChangedFiles.Truncated"/> when GitHub's 3000-file limit was reached.</summary>
     public async Task<ChangedFiles> ListFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken)
     {
-        var files = await http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/files", GitHubJson.Default.ListPullRequestFileResponse, page => page, MaxListedFiles, cancellationToken).ConfigureAwait(false);
+        var files = await _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/files", GitHubJson.Default.ListPullRequestFileResponse, page => page, MaxListedFiles, cancellationToken).ConfigureAwait(false);
         var result = files.Select(f => new ChangedFile(f.Filename, f.Status, f.Patch, f.PreviousFilename)).ToList();
         return new ChangedFiles(result, result.Count >= MaxListedFiles);
     }
@@ -79,8 +79,8 @@ public sealed partial class PullRequestClient
     /// </summary>
     public async Task<FileRead> ReadFileAsync(string owner, string repo, string path, string reference, long maxBytes, CancellationToken cancellationToken)
     {
-        var uri = new Uri(http.BaseAddress, $"{Repo(owner, repo)}/contents/{string.Join('/', path.Split('/').Select(Escape))}?ref={Escape(reference)}");
-        using var response = await http.SendAsync(
+        var uri = new Uri(_http.BaseAddress, $"{Repo(owner, repo)}/contents/{string.Join('/', path.Split('/').Select(Escape))}?ref={Escape(reference)}");
+        using var response = await _http.SendAsync(
             () =>
             {
                 var request = GitHubHttp.NewRequest(HttpMethod.Get, uri, null);
@@ -94,7 +94,7 @@ public sealed partial class PullRequestClient
             return new FileRead(FileReadStatus.Missing, null, null);
         }
 
-        await http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        await _http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (!GitHubMediaTypes.IsRaw(mediaType))
         {
@@ -132,7 +132,7 @@ public sealed partial class PullRequestClient
     /// <summary>The check runs named <paramref name="checkName"/> on a commit, all of them (not only the latest).</summary>
     public async Task<IReadOnlyList<CheckRunInfo>> ListCheckRunsAsync(string owner, string repo, string headSha, string checkName, CancellationToken cancellationToken)
     {
-        var runs = await http.GetPagesAsync(
+        var runs = await _http.GetPagesAsync(
             $"{Repo(owner, repo)}/commits/{Escape(headSha)}/check-runs?check_name={Escape(checkName)}&filter=all",
             GitHubJson.Default.CheckRunListResponse,
             page => page.CheckRuns,
@@ -144,7 +144,7 @@ public sealed partial class PullRequestClient
     /// <summary>Replies in a review comment's thread; a reply whose outcome is uncertain is looked for before it is sent again.</summary>
     public Task ReplyAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
         CreateOnceAsync(
-            () => http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/comments/{commentId}/replies", new ReplyRequest(body), GitHubJson.Default.ReplyRequest, GitHubJson.Default.IdResponse, cancellationToken),
+            () => _http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/comments/{commentId}/replies", new ReplyRequest(body), GitHubJson.Default.ReplyRequest, GitHubJson.Default.IdResponse, cancellationToken),
             async () => (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
                 .FirstOrDefault(c => c.InReplyToId == commentId && c.Body == body && IsBot(c.User)) is { } reply ? (long?)reply.Id : null,
             cancellationToken);
@@ -179,7 +179,7 @@ public sealed partial class PullRequestClient
         foreach (var comment in fileComments)
         {
             await CreateOnceAsync(
-                () => http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/comments", new FileCommentRequest(comment.Body, headSha, comment.Path, "file"), GitHubJson.Default.FileCommentRequest, GitHubJson.Default.IdResponse, cancellationToken),
+                () => _http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/comments", new FileCommentRequest(comment.Body, headSha, comment.Path, "file"), GitHubJson.Default.FileCommentRequest, GitHubJson.Default.IdResponse, cancellationToken),
                 async () => (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
                     .FirstOrDefault(c => c.InReplyToId is null && IsBot(c.User) && c.Path == comment.Path
                         && (c.Body == comment.Body || (!comment.Fingerprints.IsEmpty && Fingerprint.Parse(c.Body).Intersect(comment.Fingerprints).Any()))) is { } found ? (long?)found.Id : null,
@@ -231,14 +231,14 @@ public sealed partial class PullRequestClient
     }
 
     private Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunUpdateRequest update, CancellationToken cancellationToken) =>
-        http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken);
+        _http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken);
 
     /// <summary>Creates a check run with an external_id of its own, by which an uncertain create is found again on the head.</summary>
     private Task<long> CreateCheckRunOnceAsync(string owner, string repo, string headSha, string status, string? conclusion, CheckRunOutputRequest output, CancellationToken cancellationToken)
     {
         var request = new CheckRunCreateRequest(CheckRunPlan.Name, headSha, status, conclusion, Guid.NewGuid().ToString("N"), output);
         return CreateOnceAsync(
-            async () => (await http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/check-runs", request, GitHubJson.Default.CheckRunCreateRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
+            async () => (await _http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/check-runs", request, GitHubJson.Default.CheckRunCreateRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
             async () => (await ListCheckRunsAsync(owner, repo, headSha, CheckRunPlan.Name, cancellationToken).ConfigureAwait(false))
                 .FirstOrDefault(r => r.ExternalId == request.ExternalId)?.Id,
             cancellationToken);
@@ -253,7 +253,7 @@ public sealed partial class PullRequestClient
             [.. comments.Select(c => new ReviewCommentRequest(c.Path, c.Body, c.Line, "RIGHT", c.StartLine, c.StartLine is null ? null : "RIGHT"))]);
         var fingerprints = comments.Select(c => c.Fingerprint).ToHashSet(StringComparer.Ordinal);
         return await CreateOnceAsync(
-            async () => (await http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/reviews", request, GitHubJson.Default.ReviewRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
+            async () => (await _http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls/{number}/reviews", request, GitHubJson.Default.ReviewRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
             async () =>
             {
                 if (fingerprints.Count > 0)
@@ -264,7 +264,7 @@ public sealed partial class PullRequestClient
                         ?.PullRequestReviewId;
                 }
 
-                var reviews = await http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/reviews", GitHubJson.Default.ListReviewResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken).ConfigureAwait(false);
+                var reviews = await _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/reviews", GitHubJson.Default.ListReviewResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken).ConfigureAwait(false);
                 return reviews.FirstOrDefault(r => r.CommitId == headSha && r.Body == body && IsBot(r.User))?.Id;
             },
             cancellationToken).ConfigureAwait(false);
@@ -285,9 +285,9 @@ public sealed partial class PullRequestClient
             {
                 return await post().ConfigureAwait(false);
             }
-            catch (GitHubApiException e) when (e.Uncertain && attempt < policy.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            catch (GitHubApiException e) when (e.Uncertain && attempt < _policy.MaxAttempts && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(policy.Backoff(attempt), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_policy.Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
                 if (await readBack().ConfigureAwait(false) is long found)
                 {
                     return found;
@@ -297,7 +297,7 @@ public sealed partial class PullRequestClient
     }
 
     private Task<List<ReviewCommentResponse>> ListReviewCommentResponsesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/comments", GitHubJson.Default.ListReviewCommentResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken);
+        _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/comments", GitHubJson.Default.ListReviewCommentResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken);
 
     /// <summary>Ours are written by a bot account (the App's, or github-actions[bot]); a person's copy of our marker is not.</summary>
     private static bool IsBot(UserResponse? user) => string.Equals(user?.Type, "Bot", StringComparison.OrdinalIgnoreCase);
@@ -307,7 +307,7 @@ public sealed partial class PullRequestClient
     {
         // The body is read outside the pipeline's attempt timeout (it is streamed), so it gets one of its own.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(policy.AttemptTimeout);
+        timeout.CancelAfter(_policy.AttemptTimeout);
         try
         {
             using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);

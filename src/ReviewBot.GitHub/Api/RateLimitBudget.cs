@@ -30,8 +30,8 @@ public sealed class RateLimitBudget(TimeProvider time)
     /// <summary>GitHub names a handful of resources (core, graphql, search, ...); a bound all the same, since the header is GitHub's to send.</summary>
     private const int MaxResources = 16;
 
-    private readonly Dictionary<string, Observation> seen = new(StringComparer.Ordinal);
-    private readonly Lock sync = new();
+    private readonly Dictionary<string, Observation> _seen = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
 
     /// <summary>What GitHub said about one resource's window: the window ends at <see cref="Reset"/>.</summary>
     public readonly record struct Observation(int Limit, int Remaining, DateTimeOffset Reset)
@@ -42,9 +42,9 @@ public sealed class RateLimitBudget(TimeProvider time)
     /// <summary>The last word on <paramref name="resource"/> whose window has not ended; null when none.</summary>
     public Observation? Last(string resource)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return seen.TryGetValue(resource, out var o) && o.Reset > time.GetUtcNow() ? o : null;
+            return _seen.TryGetValue(resource, out var o) && o.Reset > time.GetUtcNow() ? o : null;
         }
     }
 
@@ -76,22 +76,22 @@ public sealed class RateLimitBudget(TimeProvider time)
         var resource = response.Headers.TryGetValues("x-ratelimit-resource", out var names) && names.FirstOrDefault() is { Length: > 0 and <= 64 } name
             ? name
             : response.RequestMessage?.RequestUri?.AbsolutePath.EndsWith("/graphql", StringComparison.Ordinal) == true ? GraphQL : Core;
-        lock (sync)
+        lock (_sync)
         {
-            if (!seen.TryGetValue(resource, out var known))
+            if (!_seen.TryGetValue(resource, out var known))
             {
-                if (seen.Count < MaxResources)
+                if (_seen.Count < MaxResources)
                 {
-                    seen[resource] = observed;
+                    _seen[resource] = observed;
                 }
             }
             else if (reset > known.Reset)
             {
-                seen[resource] = observed;
+                _seen[resource] = observed;
             }
             else if (reset == known.Reset && observed.Remaining < known.Remaining)
             {
-                seen[resource] = observed;
+                _seen[resource] = observed;
             }
         }
     }

@@ -17,13 +17,13 @@ public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<In
     /// <summary>A token is replaced this long before it expires, so a slow review never starts with a dying token.</summary>
     public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<long, Lazy<Task<InstallationToken>>> tokens = new();
+    private readonly ConcurrentDictionary<long, Lazy<Task<InstallationToken>>> _tokens = new();
 
     public async Task<InstallationToken> GetAsync(long installationId, CancellationToken cancellationToken)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var entry = tokens.GetOrAdd(installationId, id => new Lazy<Task<InstallationToken>>(() => fetch(id, CancellationToken.None)));
+            var entry = _tokens.GetOrAdd(installationId, id => new Lazy<Task<InstallationToken>>(() => fetch(id, CancellationToken.None)));
             InstallationToken token;
             try
             {
@@ -31,7 +31,7 @@ public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<In
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                tokens.TryRemove(KeyValuePair.Create(installationId, entry)); // a failed fetch is not cached
+                _tokens.TryRemove(KeyValuePair.Create(installationId, entry)); // a failed fetch is not cached
                 throw;
             }
 
@@ -42,10 +42,10 @@ public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<In
                 return token;
             }
 
-            tokens.TryRemove(KeyValuePair.Create(installationId, entry));
+            _tokens.TryRemove(KeyValuePair.Create(installationId, entry));
         }
     }
 
     /// <summary>Forgets the installation's token (GitHub answered 401: it was revoked or the clock is off).</summary>
-    public void Invalidate(long installationId) => tokens.TryRemove(installationId, out _);
+    public void Invalidate(long installationId) => _tokens.TryRemove(installationId, out _);
 }

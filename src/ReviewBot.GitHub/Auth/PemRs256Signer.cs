@@ -5,25 +5,25 @@ namespace ReviewBot.GitHub.Auth;
 /// <summary>Signs with an RSA private key given as PEM text (PKCS#1 "RSA PRIVATE KEY", as GitHub downloads it, or PKCS#8).</summary>
 public sealed class PemRs256Signer : IRs256Signer, IDisposable
 {
-    private readonly RSA rsa;
+    private readonly RSA _rsa;
 
     public PemRs256Signer(string pem)
     {
-        rsa = RSA.Create();
+        _rsa = RSA.Create();
         try
         {
-            rsa.ImportFromPem(pem);
+            _rsa.ImportFromPem(pem);
         }
         catch (ArgumentException e)
         {
-            rsa.Dispose();
+            _rsa.Dispose();
             // The message never includes the key text.
             throw new ArgumentException("The GitHub App private key is not a PEM-encoded RSA private key: " + e.Message, nameof(pem));
         }
     }
 
     public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        Task.FromResult(rsa.SignData(data.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Task.FromResult(_rsa.SignData(data.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
-    public void Dispose() => rsa.Dispose();
+    public void Dispose() => _rsa.Dispose();
 }

@@ -10,12 +10,12 @@ namespace ReviewBot.GitHub.Configuration;
 /// </summary>
 public sealed class PathGlob
 {
-    private readonly Regex regex;
+    private readonly Regex _regex;
 
     private PathGlob(string pattern, Regex regex)
     {
         Pattern = pattern;
-        this.regex = regex;
+        _regex = regex;
     }
 
     public string Pattern { get; }
@@ -35,7 +35,7 @@ public sealed class PathGlob
         return new PathGlob(pattern, new Regex(ToRegex(normalized), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
     }
 
-    public bool IsMatch(string path) => regex.IsMatch(Normalize(path));
+    public bool IsMatch(string path) => _regex.IsMatch(Normalize(path));
 
     public override string ToString() => Pattern;
 

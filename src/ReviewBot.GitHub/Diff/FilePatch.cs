@@ -75,11 +75,20 @@ public sealed partial class FilePatch
 
                 switch (body.Length == 0 ? ' ' : body[0])
                 {
-                    case ' ': oldSeen++; newSeen++; break;
-                    case '-': oldSeen++; break;
-                    case '+': newSeen++; break;
-                    case '\\': break; // "\ No newline at end of file"
-                    default: throw new FormatException($"Patch line {i + 1} is not a diff line: '{Shorten(body)}'.");
+                    case ' ':
+                        oldSeen++;
+                        newSeen++;
+                        break;
+                    case '-':
+                        oldSeen++;
+                        break;
+                    case '+':
+                        newSeen++;
+                        break;
+                    case '\\':
+                        break; // "\ No newline at end of file"
+                    default:
+                        throw new FormatException($"Patch line {i + 1} is not a diff line: '{Shorten(body)}'.");
                 }
 
                 i++;

@@ -9,7 +9,7 @@ namespace ReviewBot.GitHub.Api
     /// <summary>Onboarding's REST calls reuse this client's credential and pipeline.</summary>
     public sealed partial class PullRequestClient
     {
-        internal GitHubHttp Http => http;
+        internal GitHubHttp Http => _http;
     }
 }
 

@@ -86,7 +86,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
     public const string FailedCommitTitle = "ReviewBot could not check this commit";
 
-    private readonly Func<string, AnalyzerOptions, AnalysisResult> analyze = analyze ?? DockerfileAnalyzer.Analyze;
+    private readonly Func<string, AnalyzerOptions, AnalysisResult> _analyze = analyze ?? DockerfileAnalyzer.Analyze;
 
     /// <summary>
     /// Reviews and posts. Throws when the review could not finish (after writing the failed check), with
@@ -232,7 +232,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             AnalysisResult result;
             try
             {
-                result = analyze(text, analyzerOptions);
+                result = _analyze(text, analyzerOptions);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -16,16 +16,16 @@ public sealed class PreviousComments
     /// <summary>The account that writes comments made with GitHub Actions' GITHUB_TOKEN.</summary>
     public const string ActionsBotLogin = "github-actions[bot]";
 
-    private readonly IReadOnlyList<ExistingComment> all;
-    private readonly Func<ExistingComment, bool> isOurs;
-    private readonly List<ExistingComment> ours;
+    private readonly IReadOnlyList<ExistingComment> _all;
+    private readonly Func<ExistingComment, bool> _isOurs;
+    private readonly List<ExistingComment> _ours;
 
     private PreviousComments(IReadOnlyList<ExistingComment> all, Func<ExistingComment, bool> isOurs)
     {
-        this.all = all;
-        this.isOurs = isOurs;
-        ours = [.. all.Where(c => c.InReplyToId is null && isOurs(c) && Fingerprint.Parse(c.Body).Any())];
-        Fingerprints = ours.SelectMany(c => Fingerprint.Parse(c.Body)).ToHashSet(StringComparer.Ordinal);
+        _all = all;
+        _isOurs = isOurs;
+        _ours = [.. all.Where(c => c.InReplyToId is null && isOurs(c) && Fingerprint.Parse(c.Body).Any())];
+        Fingerprints = _ours.SelectMany(c => Fingerprint.Parse(c.Body)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Fingerprints of the problems our comments already point out.</summary>
@@ -45,9 +45,9 @@ public sealed class PreviousComments
         From(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), botLogin);
 
     /// <summary>Ids of our comments none of whose problems <paramref name="plan"/> still has, and that we have not answered yet.</summary>
-    public IEnumerable<long> FixedComments(ReviewPlan plan) => ours
+    public IEnumerable<long> FixedComments(ReviewPlan plan) => _ours
         .Where(comment => !Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)
-            && !all.Any(reply => reply.InReplyToId == comment.Id && isOurs(reply) && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
+            && !_all.Any(reply => reply.InReplyToId == comment.Id && _isOurs(reply) && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
         .Select(comment => comment.Id);
 
     /// <summary>Each of <see cref="FixedComments"/> gets one "Fixed in &lt;sha&gt;" reply.</summary>

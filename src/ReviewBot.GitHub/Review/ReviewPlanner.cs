@@ -121,7 +121,8 @@ public static class ReviewPlanner
                         fp,
                         finding.RuleId,
                         finding.Severity,
-                        finding.Message) { Suggestion = fits ? [.. suggestion] : null });
+                        finding.Message)
+                    { Suggestion = fits ? [.. suggestion] : null });
                 }
                 else
                 {

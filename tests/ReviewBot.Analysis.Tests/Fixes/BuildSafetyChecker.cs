@@ -58,8 +58,12 @@ internal static partial class BuildSafetyChecker
 
         public StageState Child(string? name) => new()
         {
-            Name = name, Base = Base, Names = new(Names, StringComparer.Ordinal),
-            Variables = new(Variables, StringComparer.Ordinal), Root = Root, Opaque = Opaque,
+            Name = name,
+            Base = Base,
+            Names = new(Names, StringComparer.Ordinal),
+            Variables = new(Variables, StringComparer.Ordinal),
+            Root = Root,
+            Opaque = Opaque,
         };
     }
 
@@ -226,93 +230,93 @@ internal static partial class BuildSafetyChecker
 
                     break;
                 case "USER":
-                {
-                    string spec = Expand(rest.Trim('"', '\''), stage.Variables);
-                    if (written)
                     {
-                        CheckSpec(spec, stage, lines, startIndex, where + " USER", problems);
-                    }
+                        string spec = Expand(rest.Trim('"', '\''), stage.Variables);
+                        if (written)
+                        {
+                            CheckSpec(spec, stage, lines, startIndex, where + " USER", problems);
+                        }
 
-                    string user = spec.Split(':')[0];
-                    stage.Root = spec.Contains('$') ? null : user is "root" || (user.Length > 0 && user.All(c => c == '0'));
-                    break;
-                }
+                        string user = spec.Split(':')[0];
+                        stage.Root = spec.Contains('$') ? null : user is "root" || (user.Length > 0 && user.All(c => c == '0'));
+                        break;
+                    }
 
                 case "COPY" or "ADD":
-                {
-                    var chown = ChownFlag().Match(rest);
-                    if (written && chown.Success)
                     {
-                        CheckSpec(Expand(chown.Groups[1].Value.Trim('"', '\''), stage.Variables), stage, lines, startIndex, where + " --chown", problems);
-                    }
+                        var chown = ChownFlag().Match(rest);
+                        if (written && chown.Success)
+                        {
+                            CheckSpec(Expand(chown.Groups[1].Value.Trim('"', '\''), stage.Variables), stage, lines, startIndex, where + " --chown", problems);
+                        }
 
-                    if (rest.Contains("/etc/passwd", StringComparison.Ordinal) || rest.TrimEnd().EndsWith(" /etc/", StringComparison.Ordinal) || rest.TrimEnd().EndsWith(" /", StringComparison.Ordinal))
-                    {
-                        stage.Opaque = true;
-                    }
+                        if (rest.Contains("/etc/passwd", StringComparison.Ordinal) || rest.TrimEnd().EndsWith(" /etc/", StringComparison.Ordinal) || rest.TrimEnd().EndsWith(" /", StringComparison.Ordinal))
+                        {
+                            stage.Opaque = true;
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case "RUN":
-                {
-                    string script = Expand(rest, stage.Variables);
-                    if (written && !stage.Base.HasShell)
                     {
-                        problems.Add($"{where}: a RUN on {stage.Base.Source}, which has no shell");
-                    }
-
-                    if (written && lines[startIndex].OriginalLine == 0 && ShellSyntax(rest) is { } syntax)
-                    {
-                        problems.Add($"{where}: the suggested RUN has {syntax} outside quotes: Dockerfile text would run as a command");
-                    }
-
-                    bool needsRoot = false;
-                    foreach (var command in Commands().Split(script))
-                    {
-                        var words = command.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
-                        while (words.Count > 0 && (words[0].Contains('=') || words[0] is "sudo" or "exec" or "command" or "set" or "-e" or "-x"))
+                        string script = Expand(rest, stage.Variables);
+                        if (written && !stage.Base.HasShell)
                         {
-                            words.RemoveAt(0);
+                            problems.Add($"{where}: a RUN on {stage.Base.Source}, which has no shell");
                         }
 
-                        if (words.Count == 0)
+                        if (written && lines[startIndex].OriginalLine == 0 && ShellSyntax(rest) is { } syntax)
                         {
-                            continue;
+                            problems.Add($"{where}: the suggested RUN has {syntax} outside quotes: Dockerfile text would run as a command");
                         }
 
-                        string tool = Path.GetFileName(words[0]);
-                        needsRoot |= NeedsRoot(tool, words);
-                        if (tool is "useradd" or "groupadd" or "adduser" or "addgroup")
+                        bool needsRoot = false;
+                        foreach (var command in Commands().Split(script))
                         {
-                            if (written)
+                            var words = command.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
+                            while (words.Count > 0 && (words[0].Contains('=') || words[0] is "sudo" or "exec" or "command" or "set" or "-e" or "-x"))
                             {
-                                CheckTool(tool, words, stage.Base, where, problems);
+                                words.RemoveAt(0);
                             }
 
-                            foreach (var name in words.Skip(1).Where(w => !w.StartsWith('-') && Regex.IsMatch(w, "^[A-Za-z_][A-Za-z0-9_.-]*$")))
+                            if (words.Count == 0)
                             {
-                                stage.Names.Add(name);
+                                continue;
+                            }
+
+                            string tool = Path.GetFileName(words[0]);
+                            needsRoot |= NeedsRoot(tool, words);
+                            if (tool is "useradd" or "groupadd" or "adduser" or "addgroup")
+                            {
+                                if (written)
+                                {
+                                    CheckTool(tool, words, stage.Base, where, problems);
+                                }
+
+                                foreach (var name in words.Skip(1).Where(w => !w.StartsWith('-') && Regex.IsMatch(w, "^[A-Za-z_][A-Za-z0-9_.-]*$")))
+                                {
+                                    stage.Names.Add(name);
+                                }
+                            }
+                            else if (tool == "chown" && written)
+                            {
+                                string? owner = words.Skip(1).FirstOrDefault(w => !w.StartsWith('-'));
+                                if (owner is not null)
+                                {
+                                    CheckSpec(owner.Replace('.', ':'), stage, lines, startIndex, where + " chown", problems);
+                                }
                             }
                         }
-                        else if (tool == "chown" && written)
+
+                        if (script.Contains("/etc/passwd", StringComparison.Ordinal) || script.Contains("/etc/group", StringComparison.Ordinal))
                         {
-                            string? owner = words.Skip(1).FirstOrDefault(w => !w.StartsWith('-'));
-                            if (owner is not null)
-                            {
-                                CheckSpec(owner.Replace('.', ':'), stage, lines, startIndex, where + " chown", problems);
-                            }
+                            stage.Opaque = true;
                         }
-                    }
 
-                    if (script.Contains("/etc/passwd", StringComparison.Ordinal) || script.Contains("/etc/group", StringComparison.Ordinal))
-                    {
-                        stage.Opaque = true;
+                        steps.Add(new Step(lineNumber, written ? 0 : originalLine, rest.Length > 60 ? rest[..60] + "…" : rest, needsRoot, stage.Root));
+                        break;
                     }
-
-                    steps.Add(new Step(lineNumber, written ? 0 : originalLine, rest.Length > 60 ? rest[..60] + "…" : rest, needsRoot, stage.Root));
-                    break;
-                }
             }
         }
 

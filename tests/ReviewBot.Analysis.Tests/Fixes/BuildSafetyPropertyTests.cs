@@ -53,13 +53,19 @@ public class BuildSafetyPropertyTests(ITestOutputHelper output)
             "ENV HOME_DIR=/srv/h\nWORKDIR ${HOME_DIR}/a;b `c` $(d) 'e'\nRUN mkdir -p /var/lib/x$(id) /var/lib/ok\nCOPY . .\n"];
         string[] tails = ["CMD [\"/app/run\"]\n", "RUN apt-get update && apt-get install -y curl\nEXPOSE 80\nCMD x\n", "EXPOSE 443\nENTRYPOINT [\"x\"]\n"];
         foreach (var image in bases)
+        {
             foreach (var user in users)
+            {
                 foreach (var file in files)
+                {
                     foreach (var tail in tails)
                     {
                         string from = file.Contains("--from=build", StringComparison.Ordinal) ? "FROM golang:1.22 AS build\nRUN go build -o /out .\n" : "";
                         yield return $"{from}FROM {image}\n{user}{file}{tail}";
                     }
+                }
+            }
+        }
     }
 
     [Theory]

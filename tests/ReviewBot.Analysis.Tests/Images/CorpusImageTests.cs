@@ -22,30 +22,48 @@ public partial class CorpusImageTests(ITestOutputHelper output)
             {
                 var match = FromLine().Match(line);
                 if (!match.Success)
+                {
                     continue;
+                }
+
                 var image = match.Groups["image"].Value;
                 if (match.Groups["stage"].Success)
+                {
                     stages.Add(match.Groups["stage"].Value);
+                }
+
                 if (stages.Contains(image) && !match.Groups["stage"].Value.Equals(image, StringComparison.OrdinalIgnoreCase))
+                {
                     continue; // an earlier stage, not an image
+                }
 
                 var info = ImageKnowledge.Lookup(image);
                 total++;
                 if (info.IsKnown)
+                {
                     known++;
+                }
                 else if (info.IsGuessed)
+                {
                     guessed++;
+                }
                 else if (info.Source == BaseImageInfo.UnresolvedSource)
+                {
                     unresolved++;
+                }
                 else
+                {
                     counts[image] = counts.GetValueOrDefault(image) + 1;
+                }
             }
         }
 
         output.WriteLine($"{total} FROM images: {known} known, {guessed} guessed, {unresolved} unresolvable, {total - known - guessed - unresolved} unknown.");
         output.WriteLine("Most common unknown images:");
         foreach (var (image, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(30))
+        {
             output.WriteLine($"{count,5}  {image}");
+        }
 
         Assert.True(total > 1000, $"expected the corpus to hold over 1000 FROM lines, found {total}");
         // Everything that names a real public image should be known or guessed; what is left is stage names the

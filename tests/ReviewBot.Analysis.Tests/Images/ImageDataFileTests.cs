@@ -24,7 +24,9 @@ public class ImageDataFileTests
         {
             Assert.NotEmpty(entry.Examples);
             foreach (var example in entry.Examples)
+            {
                 Assert.Equal(entry.Id, ImageKnowledge.Lookup(example).Source);
+            }
         }
     }
 
@@ -41,7 +43,9 @@ public class ImageDataFileTests
     {
         var used = ImageKnowledge.Current.Entries.Select(e => e.Info.Family).ToHashSet();
         foreach (var family in Enum.GetValues<DistroFamily>().Where(f => f != DistroFamily.Unknown))
+        {
             Assert.Contains(family, used);
+        }
     }
 
     [Fact]
@@ -86,7 +90,7 @@ public class ImageDataFileTests
     [Fact]
     public void Problems_are_reported_for_a_broken_data_file()
     {
-        const string json = """
+        const string Json = """
             {
               "version": 1,
               "families": { "debian": { "hasShell": true, "userTools": "shadow" }, "klingon": { "hasShell": true } },
@@ -100,7 +104,7 @@ public class ImageDataFileTests
               "guesses": [ { "id": "g", "family": "debian", "examples": ["zzz"] } ]
             }
             """;
-        var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))).Problems;
+        var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(Json))).Problems;
         Assert.Contains(problems, p => p.Contains("'klingon' is not a known family", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("'klingon' must give both", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("id 'a' is used twice", StringComparison.Ordinal));
@@ -127,7 +131,7 @@ public class ImageDataFileTests
     [Fact]
     public void Extends_cycle_is_a_problem_not_a_hang()
     {
-        const string json = """
+        const string Json = """
             {
               "version": 1,
               "families": { "debian": { "hasShell": true, "userTools": "shadow" } },
@@ -137,7 +141,7 @@ public class ImageDataFileTests
               ]
             }
             """;
-        var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))).Problems;
+        var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(Json))).Problems;
         Assert.Contains(problems, p => p.Contains("extends itself", StringComparison.Ordinal));
     }
 }

@@ -26,8 +26,8 @@ public class HostileShapeTests
     public void Deeply_nested_defaults_stop_at_the_depth_budget_without_overflowing_the_stack()
     {
         // 100,000 levels once overflowed the stack: SIGSEGV, the whole process gone.
-        const int depth = 100_000;
-        string word = Repeat("${a:-", depth) + "root" + new string('}', depth);
+        const int Depth = 100_000;
+        string word = Repeat("${a:-", Depth) + "root" + new string('}', Depth);
         string text = $"FROM debian\nRUN echo {word}\nUSER {word}\n";
 
         var result = Bounds.Analyze(text, "nested ${a:-…}");

@@ -192,7 +192,9 @@ public sealed class AzureStorageWorkQueueTests(AzuriteFixture azurite)
         var producer = NewQueue(options);
         var items = Enumerable.Range(1, 40).Select(n => Item(n)).ToList();
         foreach (var item in items)
+        {
             await producer.EnqueueAsync(item, default);
+        }
 
         var taken = new System.Collections.Concurrent.ConcurrentBag<WorkItem>();
         async Task DrainAsync(AzureStorageWorkQueue queue)

@@ -137,7 +137,9 @@ public sealed class AzureTableStateStoreTests(AzuriteFixture azurite)
             {
                 var state = (await store.GetPullRequestAsync(key, default))!;
                 if (await store.TrySavePullRequestAsync(key, state with { Fingerprints = state.Fingerprints.Add($"fp{i}") }, default))
+                {
                     return;
+                }
             }
         }));
 

@@ -14,7 +14,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_azurite is not null)
+        {
             await _azurite.DisposeAsync();
+        }
     }
 
     /// <summary>A name no other test uses: lowercase letters and digits, valid for queues and tables.</summary>

@@ -90,7 +90,10 @@ public sealed class CrashWindowTests(AzuriteFixture azurite) : IDisposable
         await _github.WaitForCompletedCheckAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await QueuedMessagesAsync() > 0 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(100);
+        }
+
         await Task.Delay(1000); // room for a second review, were there one
 
         var peek = await new QueueClient(azurite.ConnectionString, _queueName).PeekMessagesAsync(32);
@@ -138,7 +141,10 @@ public sealed class CrashWindowTests(AzuriteFixture azurite) : IDisposable
         public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
         {
             if (freezeAt == nameof(EnqueueAsync))
+            {
                 await FreezeAsync(frozen, killed);
+            }
+
             await inner.EnqueueAsync(item, cancellationToken);
         }
 
@@ -160,7 +166,10 @@ public sealed class CrashWindowTests(AzuriteFixture azurite) : IDisposable
         public async Task<bool> TryRecordDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
         {
             if (freezeAt == nameof(TryRecordDeliveryAsync))
+            {
                 await FreezeAsync(frozen, killed);
+            }
+
             return await inner.TryRecordDeliveryAsync(deliveryId, cancellationToken);
         }
 

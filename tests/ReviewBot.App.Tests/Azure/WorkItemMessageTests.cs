@@ -9,9 +9,9 @@ public sealed class WorkItemMessageTests
     [Fact]
     public void A_message_written_before_BaseRef_and_Draft_existed_still_reads()
     {
-        const string old = """{"deliveryId":"d-1","installationId":1,"owner":"Codertocat","repo":"Hello-World","pullNumber":2,"headSha":"abc","reason":"pull_request.opened"}""";
+        const string Old = """{"deliveryId":"d-1","installationId":1,"owner":"Codertocat","repo":"Hello-World","pullNumber":2,"headSha":"abc","reason":"pull_request.opened"}""";
 
-        var item = WorkItemMessage.TryDeserialize(old, out var error);
+        var item = WorkItemMessage.TryDeserialize(Old, out var error);
 
         Assert.Null(error);
         Assert.Equal(new WorkItem("d-1", 1, "Codertocat", "Hello-World", 2, "abc", "pull_request.opened"), item);
@@ -30,9 +30,9 @@ public sealed class WorkItemMessageTests
     [Fact]
     public void A_message_written_before_kinds_existed_is_a_review()
     {
-        const string old = """{"deliveryId":"d-1","installationId":1,"owner":"Codertocat","repo":"Hello-World","pullNumber":2,"headSha":"abc","reason":"pull_request.opened","baseRef":"main","draft":false}""";
+        const string Old = """{"deliveryId":"d-1","installationId":1,"owner":"Codertocat","repo":"Hello-World","pullNumber":2,"headSha":"abc","reason":"pull_request.opened","baseRef":"main","draft":false}""";
 
-        var item = WorkItemMessage.TryDeserialize(old, out var error);
+        var item = WorkItemMessage.TryDeserialize(Old, out var error);
 
         Assert.Null(error);
         Assert.Equal(WorkKind.Review, item!.Kind);
@@ -52,9 +52,9 @@ public sealed class WorkItemMessageTests
     [Fact]
     public void A_kind_this_version_does_not_know_is_not_a_work_item()
     {
-        const string newer = """{"deliveryId":"d-1","installationId":1,"owner":"o","repo":"r","pullNumber":0,"headSha":"abc","reason":"x","kind":"Teleport"}""";
+        const string Newer = """{"deliveryId":"d-1","installationId":1,"owner":"o","repo":"r","pullNumber":0,"headSha":"abc","reason":"x","kind":"Teleport"}""";
 
-        Assert.Null(WorkItemMessage.TryDeserialize(newer, out var error));
+        Assert.Null(WorkItemMessage.TryDeserialize(Newer, out var error));
         Assert.NotNull(error);
     }
 

@@ -40,21 +40,21 @@ public sealed class OnboardingEndToEndTests : IDisposable
     /// <summary>The commit a person later pushes to root-repo's default branch.</summary>
     private static readonly string Pushed = new('5', 40);
 
-    private readonly GitHubFake github = new();
-    private readonly AppHost app;
+    private readonly GitHubFake _github = new();
+    private readonly AppHost _app;
 
-    private readonly ITestOutputHelper output;
+    private readonly ITestOutputHelper _output;
 
     public OnboardingEndToEndTests(ITestOutputHelper output)
     {
-        this.output = output;
-        app = new AppHost(github, new Dictionary<string, string?> { ["Onboarding:Enabled"] = "true" });
+        _output = output;
+        _app = new AppHost(_github, new Dictionary<string, string?> { ["Onboarding:Enabled"] = "true" });
     }
 
     public void Dispose()
     {
-        app.Dispose();
-        github.Dispose();
+        _app.Dispose();
+        _github.Dispose();
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class OnboardingEndToEndTests : IDisposable
         var template = created["repositories"]![0]!;
         created["repositories"] = new JsonArray([.. new[] { "clean-repo", "root-repo", "open-repo" }.Select((name, i) => Repository(template, name, i))]);
         long installation = created["installation"]!["id"]!.GetValue<long>();
-        github.StubJson("GET", GitHubFake.Api + "/installation/repositories", JsonSerializer.Serialize(new
+        _github.StubJson("GET", GitHubFake.Api + "/installation/repositories", JsonSerializer.Serialize(new
         {
             total_count = 3,
             repository_selection = "selected",
@@ -75,31 +75,31 @@ public sealed class OnboardingEndToEndTests : IDisposable
         StubRepository("root-repo", Root, "[]");
         string upToDate = OnboardingPlan.Marker + $"\n<!-- reviewbot:onboarding-state base={Heads["open-repo"]} commit={OurCommit} findings=0123456789abcdef0123 -->\nbody";
         StubRepository("open-repo", Root, new JsonArray(Pull(7, "open", upToDate)).ToJsonString());
-        github.StubJson("POST", RepoPath("root-repo") + "/git/refs", $$$"""{"ref":"refs/heads/{{{OnboardingPlan.Branch}}}","object":{"sha":"{{{Heads["root-repo"]}}}"}}""", 201);
-        github.Server.Given(Request.Create().WithPath(GitHubFake.GraphQLPath).UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*"))).AtPriority(1)
+        _github.StubJson("POST", RepoPath("root-repo") + "/git/refs", $$$"""{"ref":"refs/heads/{{{OnboardingPlan.Branch}}}","object":{"sha":"{{{Heads["root-repo"]}}}"}}""", 201);
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.GraphQLPath).UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*"))).AtPriority(1)
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + OurCommit + "\"}}}}"));
-        github.StubJson("POST", RepoPath("root-repo") + "/pulls", $$"""{"number":{{OpenedNumber}}}""", 201);
+        _github.StubJson("POST", RepoPath("root-repo") + "/pulls", $$"""{"number":{{OpenedNumber}}}""", 201);
 
-        var response = await app.PostWebhookAsync("installation", created);
+        var response = await _app.PostWebhookAsync("installation", created);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await WaitForAsync(() => Count("clean-repo") == 5 && Count("open-repo") == 5 && github.Requests("POST", RepoPath("root-repo") + "/pulls").Count == 1);
+        await WaitForAsync(() => Count("clean-repo") == 5 && Count("open-repo") == 5 && _github.Requests("POST", RepoPath("root-repo") + "/pulls").Count == 1);
 
         // root-repo: ONE pull request from our branch, one commit of the fixed Dockerfile via createCommitOnBranch, one ref.
-        var pr = github.Json(Assert.Single(github.Requests("POST", RepoPath("root-repo") + "/pulls")));
+        var pr = _github.Json(Assert.Single(_github.Requests("POST", RepoPath("root-repo") + "/pulls")));
         Assert.Equal((OnboardingPlan.Branch, "main", OnboardingPlan.Title), (pr["head"]!.GetValue<string>(), pr["base"]!.GetValue<string>(), pr["title"]!.GetValue<string>()));
-        var commit = github.Json(Assert.Single(Commits()))["variables"]!["input"]!;
+        var commit = _github.Json(Assert.Single(Commits()))["variables"]!["input"]!;
         Assert.Equal(($"{Account}/root-repo", OnboardingPlan.Branch, Heads["root-repo"]), (commit["branch"]!["repositoryNameWithOwner"]!.GetValue<string>(), commit["branch"]!["branchName"]!.GetValue<string>(), commit["expectedHeadOid"]!.GetValue<string>()));
         var fixedText = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(commit["fileChanges"]!["additions"]![0]!["contents"]!.GetValue<string>()));
         Assert.Contains("USER ", fixedText, StringComparison.Ordinal);
-        var branch = github.Json(Assert.Single(github.Requests("POST", RepoPath("root-repo") + "/git/refs")));
+        var branch = _github.Json(Assert.Single(_github.Requests("POST", RepoPath("root-repo") + "/git/refs")));
         Assert.Equal(("refs/heads/" + OnboardingPlan.Branch, Heads["root-repo"]), (branch["ref"]!.GetValue<string>(), branch["sha"]!.GetValue<string>()));
 
         // clean-repo and open-repo: nothing written. The installation's list was read once (one page).
         Assert.Equal(0, Writes("clean-repo"));
         Assert.Equal(0, Writes("open-repo"));
         Assert.Equal((8, 3), (Count("root-repo"), Writes("root-repo")));
-        Assert.Single(github.Requests("GET", GitHubFake.Api + "/installation/repositories"));
+        Assert.Single(_github.Requests("GET", GitHubFake.Api + "/installation/repositories"));
 
         // installation_repositories.added: closed-repo, whose onboarding pull request for the same fixes was closed unmerged.
         var added = OnboardingRouterTests.Example("installation_repositories", "added");
@@ -108,12 +108,12 @@ public sealed class OnboardingEndToEndTests : IDisposable
         string declinedBody = pr["body"]!.GetValue<string>(); // the same Dockerfile, so the same fixes
         StubRepository("closed-repo", Root, new JsonArray(Pull(3, "closed", declinedBody)).ToJsonString());
 
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("installation_repositories", added)).StatusCode);
-        await WaitForAsync(() => github.Requests("GET", RepoPath("closed-repo") + "/pulls").Count == 1);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("installation_repositories", added)).StatusCode);
+        await WaitForAsync(() => _github.Requests("GET", RepoPath("closed-repo") + "/pulls").Count == 1);
 
         Assert.Equal((5, 0), (Count("closed-repo"), Writes("closed-repo")));
         Assert.Single(Commits());
-        Assert.Single(github.Requests("GET", GitHubFake.Api + "/installation/repositories")); // carried in the item, not listed again
+        Assert.Single(_github.Requests("GET", GitHubFake.Api + "/installation/repositories")); // carried in the item, not listed again
 
         // A push to root-repo's default branch: the check run on the pushed commit (BranchCheckTests covers its findings).
         var push = AppHost.Payload("push");
@@ -123,24 +123,24 @@ public sealed class OnboardingEndToEndTests : IDisposable
         push["repository"]!["name"] = "root-repo";
         push["repository"]!["full_name"] = $"{Account}/root-repo";
         push["repository"]!["default_branch"] = "main";
-        github.StubJson("GET", RepoPath("root-repo") + $"/git/trees/{Pushed}", Tree(Pushed, Root));
-        github.StubContent("Dockerfile", Pushed, Root);
-        github.Server.Given(Request.Create().WithPath(RepoPath("root-repo") + "/contents/.github/reviewbot.yml").UsingGet())
+        _github.StubJson("GET", RepoPath("root-repo") + $"/git/trees/{Pushed}", Tree(Pushed, Root));
+        _github.StubContent("Dockerfile", Pushed, Root);
+        _github.Server.Given(Request.Create().WithPath(RepoPath("root-repo") + "/contents/.github/reviewbot.yml").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Not Found"}"""));
-        github.StubJson("POST", RepoPath("root-repo") + "/check-runs", """{"id":41,"name":"ReviewBot / non-root","status":"completed"}""", 201);
+        _github.StubJson("POST", RepoPath("root-repo") + "/check-runs", """{"id":41,"name":"ReviewBot / non-root","status":"completed"}""", 201);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await app.PostWebhookAsync("push", push)).StatusCode);
-        await WaitForAsync(() => github.Requests("POST", RepoPath("root-repo") + "/check-runs").Count == 1);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("push", push)).StatusCode);
+        await WaitForAsync(() => _github.Requests("POST", RepoPath("root-repo") + "/check-runs").Count == 1);
 
-        var check = github.Json(Assert.Single(github.Requests("POST", RepoPath("root-repo") + "/check-runs")));
+        var check = _github.Json(Assert.Single(_github.Requests("POST", RepoPath("root-repo") + "/check-runs")));
         Assert.Equal(("ReviewBot / non-root", Pushed, "failure"), (check["name"]!.GetValue<string>(), check["head_sha"]!.GetValue<string>(), check["conclusion"]!.GetValue<string>()));
         Assert.Equal((12, 4), (Count("root-repo"), Writes("root-repo")));
 
         // Per repository, all told: clean 5 (it looks for a stale pull request of ours), root 8 + 4 for the push, open 5, closed 5; and nothing to any other repository.
-        var perRepository = github.Server.LogEntries.GroupBy(RepositoryOf).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var group in github.Server.LogEntries.GroupBy(RepositoryOf))
+        var perRepository = _github.Server.LogEntries.GroupBy(RepositoryOf).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var group in _github.Server.LogEntries.GroupBy(RepositoryOf))
         {
-            output.WriteLine($"{group.Key}: {group.Count()} ({string.Join(", ", group.Select(e => e.RequestMessage.Method + " " + e.RequestMessage.Path.Replace(RepoPath(group.Key), "", StringComparison.Ordinal)))})");
+            _output.WriteLine($"{group.Key}: {group.Count()} ({string.Join(", ", group.Select(e => e.RequestMessage.Method + " " + e.RequestMessage.Path.Replace(RepoPath(group.Key), "", StringComparison.Ordinal)))})");
         }
 
         Assert.Equal(
@@ -154,9 +154,9 @@ public sealed class OnboardingEndToEndTests : IDisposable
         var created = OnboardingRouterTests.Example("installation", "created");
         var template = created["repositories"]![0]!;
         created["repositories"] = new JsonArray([.. Enumerable.Range(0, 500).Select(i => Repository(template, $"repo-{i}", i))]);
-        github.StubJson("GET", GitHubFake.Api + "/installation/repositories", """{"total_count":0,"repositories":[]}""");
+        _github.StubJson("GET", GitHubFake.Api + "/installation/repositories", """{"total_count":0,"repositories":[]}""");
         var counted = new CountingQueue();
-        using var host = new AppHost(github, new Dictionary<string, string?> { ["Onboarding:Enabled"] = "true" },
+        using var host = new AppHost(_github, new Dictionary<string, string?> { ["Onboarding:Enabled"] = "true" },
             services => services.AddKeyedSingleton<IWorkQueue>(QueueServiceExtensions.StorageKey, (sp, _) => counted.Wrap(sp)));
 
         var response = await host.PostWebhookAsync("installation", created);
@@ -219,15 +219,15 @@ public sealed class OnboardingEndToEndTests : IDisposable
     private void StubRepository(string name, string dockerfile, string pulls)
     {
         string head = Heads[name];
-        github.StubJson("GET", RepoPath(name), """{"default_branch":"main","archived":false,"fork":false}""");
-        github.StubJson("GET", RepoPath(name) + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{head}}}"}}""");
-        github.StubJson("GET", RepoPath(name) + $"/git/trees/{head}", Tree(head, dockerfile));
-        github.StubContent("Dockerfile", head, dockerfile);
-        github.StubJson("GET", RepoPath(name) + "/pulls", pulls);
+        _github.StubJson("GET", RepoPath(name), """{"default_branch":"main","archived":false,"fork":false}""");
+        _github.StubJson("GET", RepoPath(name) + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{head}}}"}}""");
+        _github.StubJson("GET", RepoPath(name) + $"/git/trees/{head}", Tree(head, dockerfile));
+        _github.StubContent("Dockerfile", head, dockerfile);
+        _github.StubJson("GET", RepoPath(name) + "/pulls", pulls);
     }
 
     private IEnumerable<ILogEntry> Commits() =>
-        github.Requests("POST", GitHubFake.GraphQLPath).Where(e => e.RequestMessage.Body!.Contains("createCommitOnBranch", StringComparison.Ordinal));
+        _github.Requests("POST", GitHubFake.GraphQLPath).Where(e => e.RequestMessage.Body!.Contains("createCommitOnBranch", StringComparison.Ordinal));
 
     /// <summary>Which repository a request was for: by its path, or for GraphQL by the repository it names.</summary>
     private static string RepositoryOf(ILogEntry entry)
@@ -255,10 +255,10 @@ public sealed class OnboardingEndToEndTests : IDisposable
         return $"{request.Method} {request.Path}";
     }
 
-    private int Count(string repository) => github.Server.LogEntries.Count(e => RepositoryOf(e) == repository);
+    private int Count(string repository) => _github.Server.LogEntries.Count(e => RepositoryOf(e) == repository);
 
     /// <summary>Content-creating requests: POST and PATCH, GraphQL only for a mutation.</summary>
-    private int Writes(string repository) => github.Server.LogEntries.Count(e => RepositoryOf(e) == repository && e.RequestMessage.Method is "POST" or "PATCH"
+    private int Writes(string repository) => _github.Server.LogEntries.Count(e => RepositoryOf(e) == repository && e.RequestMessage.Method is "POST" or "PATCH"
         && (e.RequestMessage.Path != GitHubFake.GraphQLPath || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));
 
     /// <summary>Waits for the background worker to reach a state, then a moment longer so a request it should NOT make would show.</summary>
@@ -269,7 +269,7 @@ public sealed class OnboardingEndToEndTests : IDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("Not reached. Requests seen:\n" + string.Join("\n", github.Server.LogEntries.Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Url} -> {e.ResponseMessage.StatusCode}")));
+                throw new TimeoutException("Not reached. Requests seen:\n" + string.Join("\n", _github.Server.LogEntries.Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Url} -> {e.ResponseMessage.StatusCode}")));
             }
 
             await Task.Delay(50);

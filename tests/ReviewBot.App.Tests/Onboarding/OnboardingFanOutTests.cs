@@ -98,7 +98,7 @@ public sealed class OnboardingFanOutTests
     /// <summary>The storage queue, recording what is enqueued; the enqueue numbered <c>crashAtEnqueue</c> fails once, as a crash would.</summary>
     private sealed class CrashingQueue(IWorkQueue inner, int crashAtEnqueue) : IWorkQueue
     {
-        private int count;
+        private int _count;
 
         public bool Crashed { get; private set; }
 
@@ -106,7 +106,7 @@ public sealed class OnboardingFanOutTests
 
         public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref count) == crashAtEnqueue)
+            if (Interlocked.Increment(ref _count) == crashAtEnqueue)
             {
                 Crashed = true;
                 throw new IOException("the process died here");

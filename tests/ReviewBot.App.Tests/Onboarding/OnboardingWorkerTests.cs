@@ -93,7 +93,7 @@ public sealed class OnboardingWorkerTests
 
     private sealed class OneWorkQueue(IQueuedWork work) : IWorkQueue
     {
-        private int taken;
+        private int _taken;
 
         public List<(WorkItem Item, TimeSpan Delay)> Scheduled { get; } = [];
 
@@ -107,7 +107,7 @@ public sealed class OnboardingWorkerTests
 
         public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)
         {
-            if (Interlocked.Exchange(ref taken, 1) == 0)
+            if (Interlocked.Exchange(ref _taken, 1) == 0)
             {
                 return work;
             }

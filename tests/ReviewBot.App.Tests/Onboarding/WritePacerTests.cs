@@ -116,21 +116,21 @@ public class WritePacerTests
 
     private sealed class ManualClock : TimeProvider
     {
-        private DateTimeOffset now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        private DateTimeOffset _now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
-        public override DateTimeOffset GetUtcNow() => now;
+        public override DateTimeOffset GetUtcNow() => _now;
 
-        public void Advance(TimeSpan by) => now += by;
+        public void Advance(TimeSpan by) => _now += by;
 
-        public void AdvanceTo(DateTimeOffset at) => now = at > now ? at : now;
+        public void AdvanceTo(DateTimeOffset at) => _now = at > _now ? at : _now;
     }
 
     /// <summary>GitHub's secondary limit as a sliding window over every write it received.</summary>
     private sealed class SecondaryLimit(TimeProvider clock)
     {
-        private readonly List<DateTimeOffset> writes = [];
+        private readonly List<DateTimeOffset> _writes = [];
 
-        public int Total => writes.Count;
+        public int Total => _writes.Count;
 
         public int MaxInAnyMinute { get; private set; }
 
@@ -139,9 +139,9 @@ public class WritePacerTests
         public void Write()
         {
             var now = clock.GetUtcNow();
-            writes.Add(now);
-            MaxInAnyMinute = Math.Max(MaxInAnyMinute, writes.Count(w => now - w < TimeSpan.FromMinutes(1)));
-            MaxInAnyHour = Math.Max(MaxInAnyHour, writes.Count(w => now - w < TimeSpan.FromHours(1)));
+            _writes.Add(now);
+            MaxInAnyMinute = Math.Max(MaxInAnyMinute, _writes.Count(w => now - w < TimeSpan.FromMinutes(1)));
+            MaxInAnyHour = Math.Max(MaxInAnyHour, _writes.Count(w => now - w < TimeSpan.FromHours(1)));
         }
     }
 

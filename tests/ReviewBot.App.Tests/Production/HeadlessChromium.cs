@@ -58,7 +58,9 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
             var line = await process.StandardError.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException("Chromium exited before it listened for DevTools.");
             if (DevToolsLine().Match(line) is { Success: true } match)
+            {
                 endpoint = match.Groups["port"].Value;
+            }
         }
 
         _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
@@ -76,7 +78,10 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
     {
         var result = await SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["returnByValue"] = true });
         if (result?["exceptionDetails"] is { } error)
+        {
             throw new InvalidOperationException("Page script failed: " + error.ToJsonString());
+        }
+
         return result?["result"]?["value"];
     }
 
@@ -89,7 +94,9 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
             try
             {
                 if ((await EvaluateAsync($"document.readyState === 'complete' && !!({expression})"))?.GetValue<bool>() == true)
+                {
                     return;
+                }
             }
             catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
             {
@@ -97,7 +104,10 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
             }
 
             if (DateTime.UtcNow > deadline)
+            {
                 throw new TimeoutException($"The page never satisfied {expression}; it is at {await EvaluateAsync("location.href")}.");
+            }
+
             await Task.Delay(100);
         }
     }
@@ -106,10 +116,14 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
     {
         _socket.Dispose();
         if (!_process.HasExited)
+        {
             _process.Kill(entireProcessTree: true);
+        }
+
         await _process.WaitForExitAsync();
         _process.Dispose();
-        try { Directory.Delete(_profile, recursive: true); }
+        try
+        { Directory.Delete(_profile, recursive: true); }
         catch (IOException) { }
     }
 
@@ -133,9 +147,15 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
 
             var reply = JsonNode.Parse(received.ToArray());
             if (reply?["id"]?.GetValue<int>() != id)
+            {
                 continue; // an event, or an older reply
+            }
+
             if (reply["error"] is { } error)
+            {
                 throw new InvalidOperationException($"{method} failed: {error.ToJsonString()}");
+            }
+
             return reply["result"];
         }
     }

@@ -71,7 +71,9 @@ public sealed class OperationsTests : IDisposable
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == ReviewBotTelemetry.Name)
+            {
                 l.EnableMeasurementEvents(instrument);
+            }
         };
         listener.SetMeasurementEventCallback<long>((i, v, tags, _) => seen.Enqueue((i.Name, v, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => seen.Enqueue((i.Name, 1, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
@@ -102,7 +104,10 @@ public sealed class OperationsTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(app, Guid.NewGuid().ToString())).StatusCode);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (_github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Count == 0 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(20);
+        }
+
         Assert.Single(_github.Requests("POST", GitHubFake.RepoPath + "/check-runs"));
 
         await app.DisposeAsync(); // graceful stop: returns once the run in flight is done

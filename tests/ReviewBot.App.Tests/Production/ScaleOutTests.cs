@@ -57,8 +57,14 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         // back after the 10 s visibility timeout and the other replica finishes them.
         var result = await RunAsync(new LoadOptions
         {
-            PullRequests = 24, Concurrency = 24, Queue = QueueKind.Azurite, Instances = 2, WorkerConcurrency = 4,
-            KillInstance = true, FilesLatency = TimeSpan.FromMilliseconds(1500), Redeliveries = 10,
+            PullRequests = 24,
+            Concurrency = 24,
+            Queue = QueueKind.Azurite,
+            Instances = 2,
+            WorkerConcurrency = 4,
+            KillInstance = true,
+            FilesLatency = TimeSpan.FromMilliseconds(1500),
+            Redeliveries = 10,
         });
 
         AssertExactlyOnce(result);
@@ -70,8 +76,13 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
     {
         var result = await RunAsync(new LoadOptions
         {
-            PullRequests = 30, Concurrency = 10, Queue = QueueKind.Azurite, Instances = 1, WorkerConcurrency = 4,
-            RestartAzurite = true, Redeliveries = 10,
+            PullRequests = 30,
+            Concurrency = 10,
+            Queue = QueueKind.Azurite,
+            Instances = 1,
+            WorkerConcurrency = 4,
+            RestartAzurite = true,
+            Redeliveries = 10,
         });
 
         AssertExactlyOnce(result);

@@ -64,7 +64,10 @@ public sealed class SetupPageTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, appUrl + "/setup");
         request.Headers.Host = host;
         foreach (var (name, value) in headers)
+        {
             request.Headers.Add(name, value);
+        }
+
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var field = System.Text.RegularExpressions.Regex.Match(body, "name=\"manifest\" value=\"([^\"]*)\"");

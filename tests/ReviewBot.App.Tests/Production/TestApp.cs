@@ -30,7 +30,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["GitHub:PrivateKey"] = key.ExportPkcs8PrivateKeyPem(),
         };
         foreach (var (name, value) in settings)
+        {
             _settings[name] = value;
+        }
+
         UseKestrel(0);
     }
 
@@ -52,9 +55,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
         // Settings read while services are registered (first-run mode, providers) must be there before
         // Program's builder runs: the app configuration above only arrives at Build.
         foreach (var (name, value) in _settings)
+        {
             builder.UseSetting(name, value);
+        }
+
         if (_services is not null)
+        {
             builder.ConfigureTestServices(_services);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         builder.UseUrls("http://127.0.0.1:0");
     }

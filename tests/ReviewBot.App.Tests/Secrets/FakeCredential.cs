@@ -15,7 +15,10 @@ public sealed class FakeCredential(params string[] tokens) : TokenCredential
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         foreach (var scope in requestContext.Scopes)
+        {
             Scopes.Enqueue(scope);
+        }
+
         var index = Interlocked.Increment(ref _calls) - 1;
         return new AccessToken(tokens[Math.Min(index, tokens.Length - 1)], DateTimeOffset.UtcNow.AddHours(1));
     }

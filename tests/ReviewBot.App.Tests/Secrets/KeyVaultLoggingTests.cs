@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using TokenCredential = Azure.Core.TokenCredential;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +11,7 @@ using ReviewBot.GitHub.Auth;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using TokenCredential = Azure.Core.TokenCredential;
 
 namespace ReviewBot.App.Tests.Secrets;
 
@@ -42,7 +42,10 @@ public sealed class KeyVaultLoggingTests : IDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
         services.AddSingleton(credential);
         if (secretOptions is not null)
+        {
             services.AddSingleton(secretOptions);
+        }
+
         services.AddKeyVaultSigning(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
@@ -60,7 +63,10 @@ public sealed class KeyVaultLoggingTests : IDisposable
                 var digest = Base64Url.DecodeFromChars(body.RootElement.GetProperty("value").GetString());
                 var signature = Base64Url.EncodeToString(_vaultKey.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
                 lock (signatures)
+                {
                     signatures.Add(signature);
+                }
+
                 return new WireMock.ResponseMessage
                 {
                     StatusCode = 200,
@@ -80,7 +86,10 @@ public sealed class KeyVaultLoggingTests : IDisposable
             Assert.IsType<KeyVaultKeySigner>(signer);
             var jwts = new List<string>();
             for (var i = 0; i < 3; i++)
+            {
                 jwts.Add(await TestJwt.CreateAsync(signer, 42));
+            }
+
             _secrets.AddRange(jwts);
             _secrets.AddRange(jwts.Select(j => j[..j.LastIndexOf('.')]));
         }
@@ -151,7 +160,9 @@ public sealed class KeyVaultLoggingTests : IDisposable
             Assert.DoesNotContain("Bearer ", line, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("PRIVATE KEY", line, StringComparison.Ordinal);
             foreach (var secret in _secrets)
+            {
                 Assert.False(line.Contains(secret, StringComparison.Ordinal), $"log line leaks a secret: {line}");
+            }
         }
     }
 }

@@ -18,11 +18,11 @@ public sealed class InstallScriptTests : IDisposable
     private const string Asset = "reviewbot-linux-x64.tar.gz";
     private const string FakeBinary = "#!/bin/sh\necho fake reviewbot \"$@\"\n";
 
-    private readonly TempFolder temp = new();
+    private readonly TempFolder _temp = new();
 
-    private string Releases => Path.Combine(temp.Root, "releases");
+    private string Releases => Path.Combine(_temp.Root, "releases");
 
-    private string Dest => Path.Combine(temp.Root, "bin");
+    private string Dest => Path.Combine(_temp.Root, "bin");
 
     [Fact]
     public void Installs_the_archive_whose_checksum_the_release_lists()
@@ -35,10 +35,10 @@ public sealed class InstallScriptTests : IDisposable
         var binary = Path.Combine(Dest, "reviewbot");
         Assert.Equal(binary, run.Out.Trim());
         Assert.Equal(FakeBinary, File.ReadAllText(binary));
-        Assert.Contains($"path={binary}", File.ReadAllText(Path.Combine(temp.Root, "github-output")), StringComparison.Ordinal);
-        Assert.Contains(Dest, File.ReadAllText(Path.Combine(temp.Root, "github-path")), StringComparison.Ordinal);
+        Assert.Contains($"path={binary}", File.ReadAllText(Path.Combine(_temp.Root, "github-output")), StringComparison.Ordinal);
+        Assert.Contains(Dest, File.ReadAllText(Path.Combine(_temp.Root, "github-path")), StringComparison.Ordinal);
         Assert.Contains(Sha256(archive), run.Error, StringComparison.Ordinal);
-        Assert.Equal("fake reviewbot rules\n", RepositoryFiles.Run(binary, temp.Root, null, "rules").Out);
+        Assert.Equal("fake reviewbot rules\n", RepositoryFiles.Run(binary, _temp.Root, null, "rules").Out);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("refusing", run.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Dest, "reviewbot")));
-        Assert.False(File.Exists(Path.Combine(temp.Root, "github-output")) && File.ReadAllText(Path.Combine(temp.Root, "github-output")).Length > 0);
+        Assert.False(File.Exists(Path.Combine(_temp.Root, "github-output")) && File.ReadAllText(Path.Combine(_temp.Root, "github-output")).Length > 0);
     }
 
     [Fact]
@@ -155,10 +155,10 @@ public sealed class InstallScriptTests : IDisposable
             ["REVIEWBOT_SHA256"] = pinned ?? "",
             ["RUNNER_OS"] = "Linux",
             ["RUNNER_ARCH"] = runnerArch,
-            ["GITHUB_OUTPUT"] = Path.Combine(temp.Root, "github-output"),
-            ["GITHUB_PATH"] = Path.Combine(temp.Root, "github-path"),
+            ["GITHUB_OUTPUT"] = Path.Combine(_temp.Root, "github-output"),
+            ["GITHUB_PATH"] = Path.Combine(_temp.Root, "github-path"),
         };
-        return RepositoryFiles.Run("bash", temp.Root, environment, RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
+        return RepositoryFiles.Run("bash", _temp.Root, environment, RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
     }
 
     /// <summary>Lays out a release as GitHub serves it: download/vVERSION/{archive, SHA256SUMS}.</summary>
@@ -192,5 +192,5 @@ public sealed class InstallScriptTests : IDisposable
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 }

@@ -8,7 +8,7 @@ namespace ReviewBot.Cli.Tests.Shipping;
 /// </summary>
 public sealed class ReleaseBuildScriptTests : IDisposable
 {
-    private readonly TempFolder temp = new();
+    private readonly TempFolder _temp = new();
 
     [Fact]
     public void Checksums_lists_every_archive_and_package_in_sha256sum_format()
@@ -21,19 +21,19 @@ public sealed class ReleaseBuildScriptTests : IDisposable
         };
         foreach (var (name, bytes) in files)
         {
-            temp.WriteBytes(name, bytes);
+            _temp.WriteBytes(name, bytes);
         }
 
-        temp.Write("notes.txt", "not a release asset");
+        _temp.Write("notes.txt", "not a release asset");
 
         var run = Build("checksums");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var lines = File.ReadAllLines(Path.Combine(temp.Root, "SHA256SUMS"));
+        var lines = File.ReadAllLines(Path.Combine(_temp.Root, "SHA256SUMS"));
         Assert.Equal(
             files.Select(f => $"{Convert.ToHexStringLower(SHA256.HashData(f.Value))}  {f.Key}").Order(StringComparer.Ordinal),
             lines.Order(StringComparer.Ordinal));
-        var check = RepositoryFiles.Run("sha256sum", temp.Root, null, "-c", "SHA256SUMS");
+        var check = RepositoryFiles.Run("sha256sum", _temp.Root, null, "-c", "SHA256SUMS");
         Assert.True(check.ExitCode == 0, check.ToString());
     }
 
@@ -43,7 +43,7 @@ public sealed class ReleaseBuildScriptTests : IDisposable
         var run = Build("checksums");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.False(File.Exists(Path.Combine(temp.Root, "SHA256SUMS")) && new FileInfo(Path.Combine(temp.Root, "SHA256SUMS")).Length == 0);
+        Assert.False(File.Exists(Path.Combine(_temp.Root, "SHA256SUMS")) && new FileInfo(Path.Combine(_temp.Root, "SHA256SUMS")).Length == 0);
     }
 
     [Theory]
@@ -57,11 +57,11 @@ public sealed class ReleaseBuildScriptTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("is not like 1.2.3", run.Error, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(temp.Root, "*.nupkg"));
+        Assert.Empty(Directory.GetFiles(_temp.Root, "*.nupkg"));
     }
 
     private ProcessRun Build(params string[] args) =>
-        RepositoryFiles.Run("bash", temp.Root, new Dictionary<string, string> { ["OUT"] = temp.Root }, [RepositoryFiles.PathOf("tools/release/build.sh"), .. args]);
+        RepositoryFiles.Run("bash", _temp.Root, new Dictionary<string, string> { ["OUT"] = _temp.Root }, [RepositoryFiles.PathOf("tools/release/build.sh"), .. args]);
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 }

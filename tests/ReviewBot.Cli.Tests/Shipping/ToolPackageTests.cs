@@ -9,12 +9,12 @@ namespace ReviewBot.Cli.Tests.Shipping;
 /// </summary>
 public sealed class ToolPackageTests : IDisposable
 {
-    private readonly TempFolder temp = new();
+    private readonly TempFolder _temp = new();
 
     [Fact]
     public void The_tool_package_is_reviewbot_with_the_readme_and_installs_as_reviewbot()
     {
-        var feed = Path.Combine(temp.Root, "feed");
+        var feed = Path.Combine(_temp.Root, "feed");
         // The CLI is already built (this project references it): pack that build, as the release workflow packs its own.
         var pack = RepositoryFiles.Run("dotnet", RepositoryFiles.Root, null,
             "pack", RepositoryFiles.PathOf("src/ReviewBot.Cli/ReviewBot.Cli.csproj"), "--no-build", "-c", RepositoryFiles.Configuration,
@@ -44,7 +44,7 @@ public sealed class ToolPackageTests : IDisposable
         }
 
         // Installed from that folder alone (the config clears every other source, so no network).
-        var config = temp.Write("nuget.config", $"""
+        var config = _temp.Write("nuget.config", $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -53,14 +53,14 @@ public sealed class ToolPackageTests : IDisposable
               </packageSources>
             </configuration>
             """);
-        var tools = Path.Combine(temp.Root, "tools");
-        var install = RepositoryFiles.Run("dotnet", temp.Root, null, "tool", "install", "reviewbot", "--tool-path", tools, "--configfile", config, "--version", "9.8.7");
+        var tools = Path.Combine(_temp.Root, "tools");
+        var install = RepositoryFiles.Run("dotnet", _temp.Root, null, "tool", "install", "reviewbot", "--tool-path", tools, "--configfile", config, "--version", "9.8.7");
         Assert.True(install.ExitCode == 0, install.ToString());
 
-        var rules = RepositoryFiles.Run(Path.Combine(tools, OperatingSystem.IsWindows() ? "reviewbot.exe" : "reviewbot"), temp.Root, null, "rules");
+        var rules = RepositoryFiles.Run(Path.Combine(tools, OperatingSystem.IsWindows() ? "reviewbot.exe" : "reviewbot"), _temp.Root, null, "rules");
         Assert.True(rules.ExitCode == 0, rules.ToString());
         Assert.Contains("RB001", rules.Out, StringComparison.Ordinal);
     }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 }

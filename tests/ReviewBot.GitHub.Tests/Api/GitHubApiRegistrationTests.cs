@@ -13,32 +13,32 @@ public sealed class GitHubApiRegistrationTests : IDisposable
 {
     private const string Files = RepoPath + "/pulls/2/files";
 
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     [Fact]
     public async Task Clients_share_one_pooled_handler_instead_of_one_per_review()
     {
-        github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
+        _github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
 
         for (int i = 0; i < 20; i++)
         {
-            await github.Client(new StaticTokenSource($"token{i}")).ListReviewCommentsAsync(Owner, Repo, Number, default);
+            await _github.Client(new StaticTokenSource($"token{i}")).ListReviewCommentsAsync(Owner, Repo, Number, default);
         }
 
-        Assert.Equal(20, github.Server.LogEntries.Count());
-        Assert.Equal(1, github.PrimaryHandlers);
+        Assert.Equal(20, _github.Server.LogEntries.Count());
+        Assert.Equal(1, _github.PrimaryHandlers);
     }
 
     [Fact]
     public async Task Every_request_names_GitHubs_media_type_API_version_agent_and_token()
     {
-        github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
+        _github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
 
-        await github.Client(new StaticTokenSource("ghs_abc")).ListReviewCommentsAsync(Owner, Repo, Number, default);
+        await _github.Client(new StaticTokenSource("ghs_abc")).ListReviewCommentsAsync(Owner, Repo, Number, default);
 
-        var headers = Assert.Single(github.Server.LogEntries).RequestMessage.Headers!;
+        var headers = Assert.Single(_github.Server.LogEntries).RequestMessage.Headers!;
         Assert.Equal("application/vnd.github+json", headers["Accept"].Single());
         Assert.Equal("2022-11-28", headers["X-GitHub-Api-Version"].Single());
         Assert.StartsWith("ReviewBot/", headers["User-Agent"].Single(), StringComparison.Ordinal);
@@ -58,30 +58,30 @@ public sealed class GitHubApiRegistrationTests : IDisposable
     {
         var first = Enumerable.Range(0, 100).Select(i => new { filename = $"f{i}/Dockerfile", status = "added" });
         var second = Enumerable.Range(100, 30).Select(i => new { filename = $"f{i}/Dockerfile", status = "modified", patch = "@@ -1 +1 @@\n-a\n+b" });
-        github.Server.Given(Request.Create().WithPath(Files).WithParam("page", "2").UsingGet()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(Files).WithParam("page", "2").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(second)));
-        github.Server.Given(Request.Create().WithPath(Files).UsingGet()).AtPriority(2)
+        _github.Server.Given(Request.Create().WithPath(Files).UsingGet()).AtPriority(2)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithHeader("Link", $"<{github.Server.Url}{Files}?per_page=100&page=2>; rel=\"next\", <{github.Server.Url}{Files}?per_page=100&page=2>; rel=\"last\"")
+                .WithHeader("Link", $"<{_github.Server.Url}{Files}?per_page=100&page=2>; rel=\"next\", <{_github.Server.Url}{Files}?per_page=100&page=2>; rel=\"last\"")
                 .WithBody(JsonSerializer.Serialize(first)));
 
-        var files = await github.Client().ListFilesAsync(Owner, Repo, Number, default);
+        var files = await _github.Client().ListFilesAsync(Owner, Repo, Number, default);
 
         Assert.Equal(130, files.Files.Count);
         Assert.False(files.Truncated);
         Assert.Equal("f129/Dockerfile", files.Files[^1].Path);
-        Assert.All(github.Requests("GET", Files), e => Assert.Equal("100", e.RequestMessage.Query!["per_page"].Single()));
+        Assert.All(_github.Requests("GET", Files), e => Assert.Equal("100", e.RequestMessage.Query!["per_page"].Single()));
     }
 
     [Fact]
     public async Task A_next_page_link_to_another_host_is_refused_so_the_token_never_goes_there()
     {
         using var elsewhere = WireMockServer.Start();
-        github.Server.Given(Request.Create().WithPath(Files).UsingGet())
+        _github.Server.Given(Request.Create().WithPath(Files).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithHeader("Link", $"<{elsewhere.Url}{Files}?page=2>; rel=\"next\"").WithBody("[]"));
 
-        await Assert.ThrowsAsync<GitHubApiException>(() => github.Client().ListFilesAsync(Owner, Repo, Number, default));
+        await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client().ListFilesAsync(Owner, Repo, Number, default));
 
         Assert.Empty(elsewhere.LogEntries);
     }
@@ -89,9 +89,9 @@ public sealed class GitHubApiRegistrationTests : IDisposable
     [Fact]
     public async Task An_answer_that_is_not_the_JSON_expected_is_a_GitHubApiException()
     {
-        github.StubJson("GET", RepoPath + "/pulls/2", "<html>maintenance</html>");
+        _github.StubJson("GET", RepoPath + "/pulls/2", "<html>maintenance</html>");
 
-        var e = await Assert.ThrowsAsync<GitHubApiException>(() => github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
 
         Assert.Equal(200, e.StatusCode);
     }

@@ -18,25 +18,25 @@ public sealed class GraphQLTests : IDisposable
 
     private const string Answer = """{"data":{"repository":{"defaultBranchRef":{"name":"main"}}}}""";
 
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     private static IResponseBuilder Status(int status) =>
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Server Error"}""");
 
     private Task<TestRepositoryData> RunAsync(string document = Query) =>
-        github.Client().GraphQLAsync(document, new JsonObject { ["owner"] = Owner, ["name"] = Repo }, TestGraphQLJson.Default.GraphQLResponseTestRepositoryData, default);
+        _github.Client().GraphQLAsync(document, new JsonObject { ["owner"] = Owner, ["name"] = Repo }, TestGraphQLJson.Default.GraphQLResponseTestRepositoryData, default);
 
     [Fact]
     public async Task A_query_posts_the_document_and_its_variables_to_the_GraphQL_endpoint_and_returns_the_data()
     {
-        github.StubJson("POST", GraphQLPath, Answer);
+        _github.StubJson("POST", GraphQLPath, Answer);
 
         var data = await RunAsync();
 
         Assert.Equal("main", data.Repository?.DefaultBranchRef?.Name);
-        var sent = GitHubFake.Json(Assert.Single(github.Requests("POST", GraphQLPath)));
+        var sent = GitHubFake.Json(Assert.Single(_github.Requests("POST", GraphQLPath)));
         Assert.Equal(Query, sent["query"]!.GetValue<string>());
         Assert.Equal(Owner, sent["variables"]!["owner"]!.GetValue<string>());
         Assert.Equal(Repo, sent["variables"]!["name"]!.GetValue<string>());
@@ -54,7 +54,7 @@ public sealed class GraphQLTests : IDisposable
     [Fact]
     public async Task An_errors_array_throws_with_GitHubs_message_even_beside_data()
     {
-        github.StubJson("POST", GraphQLPath, """{"data":{"repository":null},"errors":[{"type":"NOT_FOUND","path":["repository"],"message":"Could not resolve to a Repository with the name 'x'."}]}""");
+        _github.StubJson("POST", GraphQLPath, """{"data":{"repository":null},"errors":[{"type":"NOT_FOUND","path":["repository"],"message":"Could not resolve to a Repository with the name 'x'."}]}""");
 
         var e = await Assert.ThrowsAsync<GitHubApiException>(() => RunAsync());
 
@@ -65,7 +65,7 @@ public sealed class GraphQLTests : IDisposable
     [Fact]
     public async Task RATE_LIMITED_throws_GitHubRateLimitedException()
     {
-        github.StubJson("POST", GraphQLPath, """{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded"}]}""");
+        _github.StubJson("POST", GraphQLPath, """{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded"}]}""");
 
         await Assert.ThrowsAsync<GitHubRateLimitedException>(() => RunAsync());
     }
@@ -73,7 +73,7 @@ public sealed class GraphQLTests : IDisposable
     [Fact]
     public async Task An_answer_without_data_or_errors_is_an_error_not_an_empty_result()
     {
-        github.StubJson("POST", GraphQLPath, """{}""");
+        _github.StubJson("POST", GraphQLPath, """{}""");
 
         await Assert.ThrowsAsync<GitHubApiException>(() => RunAsync());
     }
@@ -81,25 +81,25 @@ public sealed class GraphQLTests : IDisposable
     [Fact]
     public async Task A_query_is_retried_after_a_5xx_like_a_GET()
     {
-        github.StubJson("POST", GraphQLPath, Answer);
-        github.Once("POST", GraphQLPath, Status(502));
+        _github.StubJson("POST", GraphQLPath, Answer);
+        _github.Once("POST", GraphQLPath, Status(502));
 
         var data = await RunAsync();
 
         Assert.Equal("main", data.Repository?.DefaultBranchRef?.Name);
-        Assert.Equal(2, github.Requests("POST", GraphQLPath).Count);
+        Assert.Equal(2, _github.Requests("POST", GraphQLPath).Count);
     }
 
     [Fact]
     public async Task A_mutation_is_never_sent_again_blindly_after_a_5xx()
     {
-        github.StubJson("POST", GraphQLPath, Answer);
-        github.Once("POST", GraphQLPath, Status(502));
+        _github.StubJson("POST", GraphQLPath, Answer);
+        _github.Once("POST", GraphQLPath, Status(502));
 
         var e = await Assert.ThrowsAsync<GitHubApiException>(() => RunAsync(Mutation));
 
         Assert.True(e.Uncertain);
-        Assert.Single(github.Requests("POST", GraphQLPath));
+        Assert.Single(_github.Requests("POST", GraphQLPath));
     }
 
     [Theory]

@@ -25,16 +25,16 @@ namespace ReviewBot.GitHub.Tests.Api;
 /// </summary>
 public sealed class OpenApiRequestTests : IDisposable
 {
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     [OpenApiFact]
     public async Task Every_request_of_a_whole_review_fits_GitHubs_REST_description()
     {
         StubEverything();
         var key = RSA.Create(2048);
-        var app = github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+        var app = _github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
         var client = app.ForInstallation(1);
 
         await app.GetBotLoginAsync(default);
@@ -51,9 +51,9 @@ public sealed class OpenApiRequestTests : IDisposable
         await client.FailCheckRunAsync(Owner, Repo, HeadSha, null, "GitHub failed", default);
 
         var spec = OpenApiSpec.Load();
-        var problems = github.Server.LogEntries.SelectMany(spec.Check).ToList();
+        var problems = _github.Server.LogEntries.SelectMany(spec.Check).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.True(github.Server.LogEntries.Count() >= 14);
+        Assert.True(_github.Server.LogEntries.Count() >= 14);
     }
 
     /// <summary>
@@ -67,8 +67,8 @@ public sealed class OpenApiRequestTests : IDisposable
         StubEverything();
         string head = new('a', 40), old = new('b', 40), commit = new('c', 40);
         const string Root = "FROM python:3.12-slim\nCOPY . /app\n";
-        new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = Root, ["fixed/Dockerfile"] = "FROM python:3.12-slim\nUSER 10001\n" }).Register(github);
-        github.Server.Given(Request.Create().WithPath(GraphQLFiles.Path).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*createCommitOnBranch*"))).AtPriority(1)
+        new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = Root, ["fixed/Dockerfile"] = "FROM python:3.12-slim\nUSER 10001\n" }).Register(_github);
+        _github.Server.Given(Request.Create().WithPath(GraphQLFiles.Path).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*createCommitOnBranch*"))).AtPriority(1)
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + commit + "\"}}}}"));
         string ours = new JsonArray(new JsonObject
         {
@@ -81,21 +81,21 @@ public sealed class OpenApiRequestTests : IDisposable
         foreach (var (repo, dockerfile, pulls) in new[] { ("opens", "Dockerfile", "[]"), ("refreshes", "Dockerfile", ours), ("closes", "fixed/Dockerfile", ours) })
         {
             string path = $"/api/v3/repos/{Owner}/{repo}";
-            github.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
-            github.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{head}}}"}}""");
-            github.StubJson("GET", path + $"/git/trees/{head}", $$$"""{"sha":"{{{head}}}","truncated":false,"tree":[{"path":"{{{dockerfile}}}","mode":"100644","type":"blob","size":40}]}""");
-            github.StubJson("GET", path + "/pulls", pulls);
-            github.StubJson("POST", path + "/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""", 201);
-            github.StubJson("PATCH", path + "/git/refs/heads/reviewbot/non-root", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""");
-            github.StubJson("DELETE", path + "/git/refs/heads/reviewbot/non-root", "", 204);
-            github.StubJson("POST", path + "/pulls", """{"number":12}""", 201);
-            github.StubJson("PATCH", path + "/pulls/7", """{"number":7}""");
-            github.StubJson("POST", path + "/issues/7/comments", """{"id":70}""", 201);
+            _github.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
+            _github.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{head}}}"}}""");
+            _github.StubJson("GET", path + $"/git/trees/{head}", $$$"""{"sha":"{{{head}}}","truncated":false,"tree":[{"path":"{{{dockerfile}}}","mode":"100644","type":"blob","size":40}]}""");
+            _github.StubJson("GET", path + "/pulls", pulls);
+            _github.StubJson("POST", path + "/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""", 201);
+            _github.StubJson("PATCH", path + "/git/refs/heads/reviewbot/non-root", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""");
+            _github.StubJson("DELETE", path + "/git/refs/heads/reviewbot/non-root", "", 204);
+            _github.StubJson("POST", path + "/pulls", """{"number":12}""", 201);
+            _github.StubJson("PATCH", path + "/pulls/7", """{"number":7}""");
+            _github.StubJson("POST", path + "/issues/7/comments", """{"id":70}""", 201);
         }
 
-        github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"sha":"x","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":40}]}""");
+        _github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"sha":"x","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":40}]}""");
         var key = RSA.Create(2048);
-        var app = github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+        var app = _github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
         var onboarding = new GitHubOnboardingClient(app.ForInstallation(1), app.GetBotLoginAsync);
 
         var outcomes = new List<OnboardingOutcome>();
@@ -108,7 +108,7 @@ public sealed class OpenApiRequestTests : IDisposable
 
         Assert.Equal([OnboardingOutcome.Opened, OnboardingOutcome.Refreshed, OnboardingOutcome.Closed], outcomes);
         Assert.Equal(CheckConclusion.Failure, check.Conclusion);
-        var rest = github.Server.LogEntries.Where(e => e.RequestMessage.Path != GraphQLFiles.Path).ToList();
+        var rest = _github.Server.LogEntries.Where(e => e.RequestMessage.Path != GraphQLFiles.Path).ToList();
         var spec = OpenApiSpec.Load();
         var problems = rest.SelectMany(spec.Check).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
@@ -136,18 +136,18 @@ public sealed class OpenApiRequestTests : IDisposable
 
     private void StubEverything()
     {
-        github.StubJson("GET", "/api/v3/app", """{"slug":"reviewbot"}""");
-        github.StubJson("POST", "/api/v3/app/installations/1/access_tokens", """{"token":"ghs_x","expires_at":"2099-01-01T00:00:00Z"}""", 201);
-        github.StubJson("GET", RepoPath + "/pulls/2", """{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}""");
-        github.StubJson("GET", RepoPath + "/pulls/2/files", "[]");
-        github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
-        github.StubJson("GET", RepoPath + $"/commits/{HeadSha}/check-runs", """{"total_count":0,"check_runs":[]}""");
-        github.StubJson("POST", RepoPath + "/pulls/2/comments/1000/replies", """{"id":3}""", 201);
-        github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
-        github.StubJson("POST", RepoPath + "/pulls/2/comments", """{"id":90}""", 201);
-        github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
-        github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
-        github.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("/contents/")).UsingGet())
+        _github.StubJson("GET", "/api/v3/app", """{"slug":"reviewbot"}""");
+        _github.StubJson("POST", "/api/v3/app/installations/1/access_tokens", """{"token":"ghs_x","expires_at":"2099-01-01T00:00:00Z"}""", 201);
+        _github.StubJson("GET", RepoPath + "/pulls/2", """{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}""");
+        _github.StubJson("GET", RepoPath + "/pulls/2/files", "[]");
+        _github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
+        _github.StubJson("GET", RepoPath + $"/commits/{HeadSha}/check-runs", """{"total_count":0,"check_runs":[]}""");
+        _github.StubJson("POST", RepoPath + "/pulls/2/comments/1000/replies", """{"id":3}""", 201);
+        _github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
+        _github.StubJson("POST", RepoPath + "/pulls/2/comments", """{"id":90}""", 201);
+        _github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+        _github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
+        _github.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("/contents/")).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw").WithBody("FROM alpine\n"));
     }
 }
@@ -169,7 +169,7 @@ internal sealed class OpenApiSpec(JsonElement root)
 {
     public static string? File { get; } = Find();
 
-    private readonly List<(Regex Path, string Template, JsonElement Item)> paths =
+    private readonly List<(Regex Path, string Template, JsonElement Item)> _paths =
         [.. root.GetProperty("paths").EnumerateObject().Select(p => (PathPattern(p.Name, MultiSegment(root, p.Value)), p.Name, p.Value))];
 
     /// <summary>
@@ -197,7 +197,7 @@ internal sealed class OpenApiSpec(JsonElement root)
         var request = entry.RequestMessage;
         var method = request.Method.ToLowerInvariant();
         var path = request.Path.StartsWith("/api/v3", StringComparison.Ordinal) ? request.Path["/api/v3".Length..] : request.Path;
-        var matches = paths.Where(p => p.Path.IsMatch(path) && p.Item.TryGetProperty(method, out _))
+        var matches = _paths.Where(p => p.Path.IsMatch(path) && p.Item.TryGetProperty(method, out _))
             // The most literal template wins: /commits/{ref}/check-runs over a multi-segment /commits/{ref}.
             .OrderByDescending(p => Regex.Replace(p.Template, "{[^}]+}", "").Length).ThenBy(p => p.Template.Count(c => c == '{')).ToList();
         if (matches.Count == 0)

@@ -18,13 +18,13 @@ public sealed class RateLimitBudgetTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 1, 0, 0, TimeSpan.Zero);
 
-    private readonly GitHubFake github = new();
-    private readonly RSA key = RSA.Create(2048);
+    private readonly GitHubFake _github = new();
+    private readonly RSA _key = RSA.Create(2048);
 
     public void Dispose()
     {
-        github.Dispose();
-        key.Dispose();
+        _github.Dispose();
+        _key.Dispose();
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class RateLimitBudgetTests : IDisposable
         var app = App();
         StubToken(1);
         StubToken(2);
-        github.Server.Given(Request.Create().WithPath(RepoPath + "/pulls/2").UsingGet())
+        _github.Server.Given(Request.Create().WithPath(RepoPath + "/pulls/2").UsingGet())
             .RespondWith(WithBudget(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}"""), remaining: 12));
 
         await app.ForInstallation(1).GetPullRequestAsync(Owner, Repo, Number, default);
@@ -106,14 +106,14 @@ public sealed class RateLimitBudgetTests : IDisposable
     [Fact]
     public async Task A_pull_request_review_is_never_held_back_by_the_reserve()
     {
-        github.Server.Given(Request.Create().WithPath(RepoPath + "/contents/.github/reviewbot.yml").UsingGet())
+        _github.Server.Given(Request.Create().WithPath(RepoPath + "/contents/.github/reviewbot.yml").UsingGet())
             .RespondWith(WithBudget(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Not Found"}"""), remaining: 3));
-        github.StubJson("GET", RepoPath + "/pulls/2/files", """[{"filename":"Dockerfile","status":"added","patch":"@@ -0,0 +1,1 @@\n+FROM alpine"}]""");
-        new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = "FROM alpine\n" }).Register(github);
-        github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
-        github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
-        github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
-        var client = github.Client();
+        _github.StubJson("GET", RepoPath + "/pulls/2/files", """[{"filename":"Dockerfile","status":"added","patch":"@@ -0,0 +1,1 @@\n+FROM alpine"}]""");
+        new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = "FROM alpine\n" }).Register(_github);
+        _github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
+        _github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
+        _github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+        var client = _github.Client();
         var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", false);
 
         var outcome = await new PullRequestReviewer().ReviewAsync(client, target, new GitHubPullRequestSource(client, target), ReviewHooks.None,
@@ -121,23 +121,23 @@ public sealed class RateLimitBudgetTests : IDisposable
 
         Assert.NotNull(client.RateLimits.BackgroundWait()); // below the reserve all along
         Assert.Equal(ReviewStatus.Reviewed, outcome.Status);
-        Assert.Single(github.Requests("POST", RepoPath + "/check-runs"));
+        Assert.Single(_github.Requests("POST", RepoPath + "/check-runs"));
     }
 
     [Fact]
     public async Task The_default_branch_check_stops_before_reading_anything_and_says_when_to_come_back()
     {
-        github.Server.Given(Request.Create().WithPath(RepoPath + "/pulls/2").UsingGet())
+        _github.Server.Given(Request.Create().WithPath(RepoPath + "/pulls/2").UsingGet())
             .RespondWith(WithBudget(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}"""), remaining: 40));
-        var client = github.Client();
+        var client = _github.Client();
         await client.GetPullRequestAsync(Owner, Repo, Number, default);
-        int before = github.Server.LogEntries.Count();
+        int before = _github.Server.LogEntries.Count();
 
         var refused = await Assert.ThrowsAsync<BackgroundWorkWaitingException>(() => new BranchChecker(new PullRequestReviewer())
             .CheckAsync(client, new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = _ => Task.FromResult("reviewbot[bot]") }, ReviewHooks.None, default));
 
         Assert.InRange(refused.RetryAfter, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
-        Assert.Equal(before, github.Server.LogEntries.Count()); // no read, and no failed check written
+        Assert.Equal(before, _github.Server.LogEntries.Count()); // no read, and no failed check written
     }
 
     /// <summary>An answer carrying GitHub's rate-limit headers: <paramref name="remaining"/> of 5,000, renewed in 30 minutes.</summary>
@@ -147,10 +147,10 @@ public sealed class RateLimitBudgetTests : IDisposable
         .WithHeader("x-ratelimit-reset", DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
         .WithHeader("x-ratelimit-resource", resource);
 
-    private GitHubAppClient App() => github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+    private GitHubAppClient App() => _github.Clients.ForApp("12345", new PemRs256Signer(_key.ExportRSAPrivateKeyPem()));
 
     private void StubToken(long installation) =>
-        github.StubJson("POST", $"/api/v3/app/installations/{installation}/access_tokens", $$"""{"token":"ghs_{{installation}}","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""", 201);
+        _github.StubJson("POST", $"/api/v3/app/installations/{installation}/access_tokens", $$"""{"token":"ghs_{{installation}}","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""", 201);
 
     private static HttpResponseMessage Answer(int remaining, TimeSpan resetIn, int limit = 5_000, string resource = "core")
     {

@@ -109,11 +109,11 @@ public sealed class ReadFileTests
     /// <summary>A raw file of the given length whose body must not be read.</summary>
     private sealed class UnreadableContent : HttpContent
     {
-        private readonly long length;
+        private readonly long _length;
 
         public UnreadableContent(long length)
         {
-            this.length = length;
+            _length = length;
             Headers.ContentType = new MediaTypeHeaderValue("application/vnd.github.raw");
         }
 
@@ -133,7 +133,7 @@ public sealed class ReadFileTests
 
         protected override bool TryComputeLength(out long length)
         {
-            length = this.length;
+            length = _length;
             return true;
         }
     }

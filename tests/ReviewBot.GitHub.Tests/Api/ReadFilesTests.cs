@@ -10,14 +10,14 @@ public sealed class ReadFilesTests : IDisposable
 {
     private const long Cap = 4 * 1024 * 1024;
 
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     private GraphQLFiles Serve(Dictionary<string, string> files, ISet<string>? binary = null)
     {
         var graphQL = new GraphQLFiles(files, binary);
-        graphQL.Register(github);
+        graphQL.Register(_github);
         return graphQL;
     }
 
@@ -26,13 +26,13 @@ public sealed class ReadFilesTests : IDisposable
     {
         Serve(new() { ["a/Dockerfile"] = "FROM alpine\n", ["b/Dockerfile"] = "FROM debian\nUSER app\n" });
 
-        var reads = await github.Client().ReadFilesAsync(Owner, Repo, ["b/Dockerfile", "gone/Dockerfile", "a/Dockerfile"], HeadSha, Cap, default);
+        var reads = await _github.Client().ReadFilesAsync(Owner, Repo, ["b/Dockerfile", "gone/Dockerfile", "a/Dockerfile"], HeadSha, Cap, default);
 
         Assert.Equal([FileReadStatus.Read, FileReadStatus.Missing, FileReadStatus.Read], reads.Select(r => r.Status));
         Assert.Equal("FROM debian\nUSER app\n", reads[0].Text);
         Assert.Equal("FROM alpine\n", reads[2].Text);
-        Assert.Single(github.Requests("POST", GraphQLFiles.Path));
-        Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path != GraphQLFiles.Path);
+        Assert.Single(_github.Requests("POST", GraphQLFiles.Path));
+        Assert.DoesNotContain(_github.Server.LogEntries, e => e.RequestMessage.Path != GraphQLFiles.Path);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class ReadFilesTests : IDisposable
         files["big/Dockerfile"] = "FROM alpine\n" + new string('#', 5000);
         var graphQL = Serve(files);
 
-        var reads = await github.Client().ReadFilesAsync(Owner, Repo, [.. files.Keys], HeadSha, maxBytes: 1000, default);
+        var reads = await _github.Client().ReadFilesAsync(Owner, Repo, [.. files.Keys], HeadSha, maxBytes: 1000, default);
 
         Assert.Equal(FileReadStatus.TooLarge, reads[^1].Status);
         Assert.Equal(5012, reads[^1].Size);
@@ -58,10 +58,10 @@ public sealed class ReadFilesTests : IDisposable
     {
         Serve(new() { ["big/Dockerfile"] = "FROM alpine\n" + new string('#', 5000) });
 
-        var read = Assert.Single(await github.Client().ReadFilesAsync(Owner, Repo, ["big/Dockerfile"], HeadSha, maxBytes: 1000, default));
+        var read = Assert.Single(await _github.Client().ReadFilesAsync(Owner, Repo, ["big/Dockerfile"], HeadSha, maxBytes: 1000, default));
 
         Assert.Equal((FileReadStatus.TooLarge, (long?)5012, (string?)null), (read.Status, read.Size, read.Text));
-        Assert.DoesNotContain(github.Server.LogEntries, e => e.RequestMessage.Path != GraphQLFiles.Path);
+        Assert.DoesNotContain(_github.Server.LogEntries, e => e.RequestMessage.Path != GraphQLFiles.Path);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ReadFilesTests : IDisposable
     {
         var graphQL = Serve(new() { ["Dockerfile"] = "\u0001\u0002" }, new HashSet<string> { "Dockerfile" });
 
-        var reads = await github.Client().ReadFilesAsync(Owner, Repo, ["Dockerfile"], HeadSha, Cap, default);
+        var reads = await _github.Client().ReadFilesAsync(Owner, Repo, ["Dockerfile"], HeadSha, Cap, default);
 
         Assert.Equal(FileReadStatus.NotText, Assert.Single(reads).Status);
         Assert.Single(graphQL.Queries);
@@ -80,27 +80,27 @@ public sealed class ReadFilesTests : IDisposable
     {
         var whole = "FROM alpine\n" + new string('#', 600_000) + "\nUSER root\n";
         Serve(new() { ["Dockerfile"] = whole });
-        github.Server.Given(Request.Create().WithPath(RepoPath + "/contents/Dockerfile").UsingGet())
+        _github.Server.Given(Request.Create().WithPath(RepoPath + "/contents/Dockerfile").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw; charset=utf-8").WithBody(whole));
 
-        var read = Assert.Single(await github.Client().ReadFilesAsync(Owner, Repo, ["Dockerfile"], HeadSha, Cap, default));
+        var read = Assert.Single(await _github.Client().ReadFilesAsync(Owner, Repo, ["Dockerfile"], HeadSha, Cap, default));
 
         Assert.Equal(FileReadStatus.Read, read.Status);
         Assert.Equal(whole, read.Text);
-        Assert.Single(github.Requests("GET", RepoPath + "/contents/Dockerfile"));
+        Assert.Single(_github.Requests("GET", RepoPath + "/contents/Dockerfile"));
     }
 
     [Fact]
     public async Task A_hostile_path_travels_as_a_variable_never_inside_the_query()
     {
-        const string hostile = "x\") { id } } mutation { deleteRepository(input: {}) { clientMutationId } } #/Dockerfile";
-        var graphQL = Serve(new() { [hostile] = "FROM alpine\n" });
+        const string Hostile = "x\") { id } } mutation { deleteRepository(input: {}) { clientMutationId } } #/Dockerfile";
+        var graphQL = Serve(new() { [Hostile] = "FROM alpine\n" });
 
-        var read = Assert.Single(await github.Client().ReadFilesAsync(Owner, Repo, [hostile], HeadSha, Cap, default));
+        var read = Assert.Single(await _github.Client().ReadFilesAsync(Owner, Repo, [Hostile], HeadSha, Cap, default));
 
         Assert.Equal("FROM alpine\n", read.Text);
         Assert.All(graphQL.Queries, q => Assert.DoesNotContain("deleteRepository", q.Query, StringComparison.Ordinal));
-        Assert.All(graphQL.Queries, q => Assert.Equal([hostile], q.Paths));
+        Assert.All(graphQL.Queries, q => Assert.Equal([Hostile], q.Paths));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class ReadFilesTests : IDisposable
         var files = Enumerable.Range(0, 12).ToDictionary(i => $"d{i}/Dockerfile", i => "FROM alpine\n" + new string('#', 500_000 - 13) + "\n");
         var graphQL = Serve(files);
 
-        var reads = await github.Client().ReadFilesAsync(Owner, Repo, [.. files.Keys], HeadSha, Cap, default);
+        var reads = await _github.Client().ReadFilesAsync(Owner, Repo, [.. files.Keys], HeadSha, Cap, default);
 
         Assert.All(reads, r => Assert.Equal(FileReadStatus.Read, r.Status));
         var textQueries = graphQL.Queries.Where(q => q.Query.Contains("text", StringComparison.Ordinal)).ToList();

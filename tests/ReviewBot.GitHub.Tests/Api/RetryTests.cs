@@ -12,11 +12,11 @@ public sealed class RetryTests : IDisposable
     private const string PullPath = RepoPath + "/pulls/2";
     private const string PullJson = """{"number":2,"state":"open","draft":false,"head":{"sha":"ec26c3e57ca3a959ca5aad62de7213c562f8c821","repo":{"full_name":"Codertocat/Hello-World"}},"base":{"ref":"master"}}""";
 
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public RetryTests() => github.StubJson("GET", PullPath, PullJson);
+    public RetryTests() => _github.StubJson("GET", PullPath, PullJson);
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     private static IResponseBuilder Status(int status) =>
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Server Error"}""");
@@ -28,24 +28,24 @@ public sealed class RetryTests : IDisposable
     [InlineData(408)]
     public async Task A_GET_is_retried_after_a_transient_failure(int status)
     {
-        github.Once("GET", PullPath, Status(status));
+        _github.Once("GET", PullPath, Status(status));
 
-        var pr = await github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
+        var pr = await _github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 
         Assert.Equal((2, "master", HeadSha), (pr.Number, pr.BaseRef, pr.HeadSha));
-        Assert.Equal(2, github.Requests("GET", PullPath).Count);
+        Assert.Equal(2, _github.Requests("GET", PullPath).Count);
     }
 
     [Fact]
     public async Task A_GET_that_keeps_failing_gives_up_after_the_policys_attempts_with_GitHubApiException()
     {
-        github.StubJson("GET", PullPath, """{"message":"Service Unavailable"}""", 503, priority: 1);
+        _github.StubJson("GET", PullPath, """{"message":"Service Unavailable"}""", 503, priority: 1);
 
-        var e = await Assert.ThrowsAsync<GitHubApiException>(() => github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
 
         Assert.Equal(503, e.StatusCode);
         Assert.True(e.Uncertain);
-        Assert.Equal(Policy.MaxAttempts, github.Requests("GET", PullPath).Count);
+        Assert.Equal(Policy.MaxAttempts, _github.Requests("GET", PullPath).Count);
     }
 
     [Fact]
@@ -64,58 +64,58 @@ public sealed class RetryTests : IDisposable
     [Fact]
     public async Task A_429_waits_as_long_as_Retry_After_says()
     {
-        github.Once("GET", PullPath, Status(429).WithHeader("Retry-After", "7"));
+        _github.Once("GET", PullPath, Status(429).WithHeader("Retry-After", "7"));
 
-        await github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
+        await _github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 
-        Assert.Equal(2, github.Requests("GET", PullPath).Count);
-        Assert.Contains(TimeSpan.FromSeconds(7), github.Time.DueTimes);
+        Assert.Equal(2, _github.Requests("GET", PullPath).Count);
+        Assert.Contains(TimeSpan.FromSeconds(7), _github.Time.DueTimes);
     }
 
     [Fact]
     public async Task A_used_up_quota_waits_until_x_ratelimit_reset()
     {
         var reset = DateTimeOffset.UtcNow.AddSeconds(90).ToUnixTimeSeconds();
-        github.Once("GET", PullPath, Status(403).WithHeader("x-ratelimit-remaining", "0").WithHeader("x-ratelimit-reset", reset.ToString(CultureInfo.InvariantCulture)));
+        _github.Once("GET", PullPath, Status(403).WithHeader("x-ratelimit-remaining", "0").WithHeader("x-ratelimit-reset", reset.ToString(CultureInfo.InvariantCulture)));
 
-        await github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
+        await _github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 
-        Assert.Equal(2, github.Requests("GET", PullPath).Count);
-        Assert.Contains(github.Time.DueTimes, wait => wait > TimeSpan.FromSeconds(85) && wait <= TimeSpan.FromSeconds(90));
+        Assert.Equal(2, _github.Requests("GET", PullPath).Count);
+        Assert.Contains(_github.Time.DueTimes, wait => wait > TimeSpan.FromSeconds(85) && wait <= TimeSpan.FromSeconds(90));
     }
 
     [Fact]
     public async Task A_secondary_rate_limit_without_a_header_waits_a_minute()
     {
-        github.Once("GET", PullPath, Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json")
+        _github.Once("GET", PullPath, Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json")
             .WithBody("""{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"""));
 
-        await github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
+        await _github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 
-        Assert.Equal(2, github.Requests("GET", PullPath).Count);
-        Assert.Contains(RetryPolicy.SecondaryRateLimitDefaultWait, github.Time.DueTimes);
+        Assert.Equal(2, _github.Requests("GET", PullPath).Count);
+        Assert.Contains(RetryPolicy.SecondaryRateLimitDefaultWait, _github.Time.DueTimes);
     }
 
     [Fact]
     public async Task A_403_that_is_no_rate_limit_is_not_retried()
     {
-        github.Once("GET", PullPath, Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Resource not accessible by integration"}"""));
+        _github.Once("GET", PullPath, Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Resource not accessible by integration"}"""));
 
-        var e = await Assert.ThrowsAsync<GitHubApiException>(() => github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
 
         Assert.Equal((403, "Resource not accessible by integration"), (e.StatusCode, e.Message));
-        Assert.Single(github.Requests("GET", PullPath));
+        Assert.Single(_github.Requests("GET", PullPath));
     }
 
     [Fact]
     public async Task A_wait_longer_than_the_policy_allows_throws_GitHubRateLimitedException_at_once()
     {
-        github.Once("GET", PullPath, Status(429).WithHeader("Retry-After", "3600"));
+        _github.Once("GET", PullPath, Status(429).WithHeader("Retry-After", "3600"));
 
-        var e = await Assert.ThrowsAsync<GitHubRateLimitedException>(() => github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
+        var e = await Assert.ThrowsAsync<GitHubRateLimitedException>(() => _github.Client().GetPullRequestAsync(Owner, Repo, Number, default));
 
         Assert.Equal(TimeSpan.FromHours(1), e.RetryAfter);
-        Assert.Single(github.Requests("GET", PullPath));
+        Assert.Single(_github.Requests("GET", PullPath));
     }
 
     [Fact]
@@ -123,27 +123,27 @@ public sealed class RetryTests : IDisposable
     {
         // GitHub did not carry out a rate-limited request, so sending it again cannot create a second review.
         var reviews = RepoPath + "/pulls/2/reviews";
-        github.StubJson("POST", reviews, """{"id":80}""");
-        github.Once("POST", reviews, Status(429).WithHeader("Retry-After", "2"));
+        _github.StubJson("POST", reviews, """{"id":80}""");
+        _github.Once("POST", reviews, Status(429).WithHeader("Retry-After", "2"));
 
-        var posted = await github.Client().PostReviewAsync(Owner, Repo, Number, HeadSha, TestPlans.WithInlineComment(), default);
+        var posted = await _github.Client().PostReviewAsync(Owner, Repo, Number, HeadSha, TestPlans.WithInlineComment(), default);
 
         Assert.Equal(80, posted.ReviewId);
-        Assert.Equal(2, github.Requests("POST", reviews).Count);
-        Assert.Empty(github.Requests("GET", RepoPath + "/pulls/2/comments"));
-        Assert.Contains(TimeSpan.FromSeconds(2), github.Time.DueTimes);
+        Assert.Equal(2, _github.Requests("POST", reviews).Count);
+        Assert.Empty(_github.Requests("GET", RepoPath + "/pulls/2/comments"));
+        Assert.Contains(TimeSpan.FromSeconds(2), _github.Time.DueTimes);
     }
 
     [Fact]
     public async Task A_401_gets_a_new_token_once()
     {
         var tokens = new CountingTokenSource();
-        github.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(PullPath).UsingGet().WithHeader("Authorization", "Token token1")).AtPriority(1)
+        _github.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(PullPath).UsingGet().WithHeader("Authorization", "Token token1")).AtPriority(1)
             .RespondWith(Status(401));
 
-        await github.Client(tokens).GetPullRequestAsync(Owner, Repo, Number, default);
+        await _github.Client(tokens).GetPullRequestAsync(Owner, Repo, Number, default);
 
-        Assert.Equal(["Token token1", "Token token2"], github.Requests("GET", PullPath).Select(e => e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.Equal(["Token token1", "Token token2"], _github.Requests("GET", PullPath).Select(e => e.RequestMessage.Headers!["Authorization"].Single()));
         Assert.Equal(1, tokens.Invalidations);
     }
 
@@ -151,19 +151,19 @@ public sealed class RetryTests : IDisposable
     public async Task A_second_401_is_an_error_not_a_loop()
     {
         var tokens = new CountingTokenSource();
-        github.StubJson("GET", PullPath, """{"message":"Bad credentials"}""", 401, priority: 1);
+        _github.StubJson("GET", PullPath, """{"message":"Bad credentials"}""", 401, priority: 1);
 
-        var e = await Assert.ThrowsAsync<GitHubApiException>(() => github.Client(tokens).GetPullRequestAsync(Owner, Repo, Number, default));
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client(tokens).GetPullRequestAsync(Owner, Repo, Number, default));
 
         Assert.Equal(401, e.StatusCode);
-        Assert.Equal(2, github.Requests("GET", PullPath).Count);
+        Assert.Equal(2, _github.Requests("GET", PullPath).Count);
     }
 
     [Fact]
     public async Task No_answer_at_all_is_a_GitHubApiException_with_status_0()
     {
-        var port = github.Server.Ports[0];
-        github.Dispose(); // nothing listens there any more
+        var port = _github.Server.Ports[0];
+        _github.Dispose(); // nothing listens there any more
         using var services = new ServiceCollection()
             .AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = new Uri($"http://127.0.0.1:{port}/"), Retry = Policy with { MaxAttempts = 1 } })
             .BuildServiceProvider();
@@ -177,16 +177,16 @@ public sealed class RetryTests : IDisposable
 
     private sealed class CountingTokenSource : ITokenSource
     {
-        private int generation = 1;
+        private int _generation = 1;
 
         public int Invalidations { get; private set; }
 
-        public Task<string> GetTokenAsync(CancellationToken cancellationToken) => Task.FromResult($"token{generation}");
+        public Task<string> GetTokenAsync(CancellationToken cancellationToken) => Task.FromResult($"token{_generation}");
 
         public void Invalidate()
         {
             Invalidations++;
-            generation++;
+            _generation++;
         }
     }
 }

@@ -11,23 +11,23 @@ public sealed class GitHubAppClientTests : IDisposable
 {
     private const string TokenPath = "/api/v3/app/installations/1/access_tokens";
 
-    private readonly GitHubFake github = new();
-    private readonly RSA key = RSA.Create(2048);
+    private readonly GitHubFake _github = new();
+    private readonly RSA _key = RSA.Create(2048);
 
     public GitHubAppClientTests()
     {
-        github.StubJson("GET", "/api/v3/app", """{"id":12345,"slug":"reviewbot-test","name":"ReviewBot test"}""");
-        github.StubJson("POST", TokenPath, $$"""{"token":"ghs_installation","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""", 201);
-        github.StubJson("GET", GitHubFake.RepoPath + "/pulls/2/comments", "[]");
+        _github.StubJson("GET", "/api/v3/app", """{"id":12345,"slug":"reviewbot-test","name":"ReviewBot test"}""");
+        _github.StubJson("POST", TokenPath, $$"""{"token":"ghs_installation","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""", 201);
+        _github.StubJson("GET", GitHubFake.RepoPath + "/pulls/2/comments", "[]");
     }
 
     public void Dispose()
     {
-        github.Dispose();
-        key.Dispose();
+        _github.Dispose();
+        _key.Dispose();
     }
 
-    private GitHub.Api.GitHubAppClient App() => github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
+    private GitHub.Api.GitHubAppClient App() => _github.Clients.ForApp("12345", new PemRs256Signer(_key.ExportRSAPrivateKeyPem()));
 
     [Fact]
     public async Task The_bot_login_is_the_apps_slug_asked_once_with_the_JWT()
@@ -37,7 +37,7 @@ public sealed class GitHubAppClientTests : IDisposable
         Assert.Equal("reviewbot-test[bot]", await app.GetBotLoginAsync(default));
         Assert.Equal("reviewbot-test[bot]", await app.GetBotLoginAsync(default));
 
-        var call = Assert.Single(github.Requests("GET", "/api/v3/app"));
+        var call = Assert.Single(_github.Requests("GET", "/api/v3/app"));
         var authorization = call.RequestMessage.Headers!["Authorization"].Single();
         Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
         Assert.Equal(3, authorization["Bearer ".Length..].Split('.').Length);
@@ -46,7 +46,7 @@ public sealed class GitHubAppClientTests : IDisposable
     [Fact]
     public async Task A_failed_bot_login_is_asked_again_next_time()
     {
-        github.Once("GET", "/api/v3/app", Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Not Found"}"""));
+        _github.Once("GET", "/api/v3/app", Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Not Found"}"""));
         var app = App();
 
         await Assert.ThrowsAsync<GitHub.Api.GitHubApiException>(() => app.GetBotLoginAsync(default));
@@ -58,12 +58,12 @@ public sealed class GitHubAppClientTests : IDisposable
     public async Task An_installation_client_works_on_a_token_fetched_with_the_JWT_which_is_retried_on_a_502()
     {
         // Asking twice for a token only makes a second token: the request is safe to repeat.
-        github.Once("POST", TokenPath, Response.Create().WithStatusCode(502).WithBody("""{"message":"Server Error"}"""));
+        _github.Once("POST", TokenPath, Response.Create().WithStatusCode(502).WithBody("""{"message":"Server Error"}"""));
 
         await App().ForInstallation(1).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
 
-        Assert.Equal(2, github.Requests("POST", TokenPath).Count);
-        Assert.All(github.Requests("POST", TokenPath), e => Assert.StartsWith("Bearer ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
-        Assert.Equal("Token ghs_installation", Assert.Single(github.Requests("GET", GitHubFake.RepoPath + "/pulls/2/comments")).RequestMessage.Headers!["Authorization"].Single());
+        Assert.Equal(2, _github.Requests("POST", TokenPath).Count);
+        Assert.All(_github.Requests("POST", TokenPath), e => Assert.StartsWith("Bearer ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
+        Assert.Equal("Token ghs_installation", Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + "/pulls/2/comments")).RequestMessage.Headers!["Authorization"].Single());
     }
 }

@@ -10,16 +10,16 @@ namespace ReviewBot.GitHub.Tests.Branches;
 /// <summary>The default branch's check speaks of a commit and its Dockerfiles, never of a pull request or a review.</summary>
 public sealed class BranchCheckerTests : IDisposable
 {
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
     public BranchCheckerTests()
     {
-        github.StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404);
-        github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
-        github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
+        _github.StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404);
+        _github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+        _github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
     }
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     [Fact]
     public async Task A_commit_without_Dockerfiles_is_said_to_have_none()
@@ -49,7 +49,7 @@ public sealed class BranchCheckerTests : IDisposable
     [Fact]
     public async Task A_check_that_cannot_finish_fails_saying_it_could_not_check_this_commit()
     {
-        github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"message":"Not Found"}""", 404);
+        _github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"message":"Not Found"}""", 404);
 
         await Assert.ThrowsAsync<GitHubApiException>(Check);
 
@@ -68,18 +68,18 @@ public sealed class BranchCheckerTests : IDisposable
     }
 
     private Task Check() => new BranchChecker(new PullRequestReviewer()).CheckAsync(
-        github.Client(), new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = _ => Task.FromResult("reviewbot[bot]") }, ReviewHooks.None, default);
+        _github.Client(), new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = _ => Task.FromResult("reviewbot[bot]") }, ReviewHooks.None, default);
 
     private void Tree(IReadOnlyList<(string Path, string Text)> files)
     {
         var tree = files.Select(f => new { path = f.Path, mode = "100644", type = "blob", size = f.Text.Length });
-        github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", JsonSerializer.Serialize(new { sha = HeadSha, truncated = false, tree }));
-        new GraphQLFiles(files.ToDictionary(f => f.Path, f => f.Text)).Register(github);
+        _github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", JsonSerializer.Serialize(new { sha = HeadSha, truncated = false, tree }));
+        new GraphQLFiles(files.ToDictionary(f => f.Path, f => f.Text)).Register(_github);
     }
 
     private (string Title, string Summary) PostedCheck()
     {
-        var output = GitHubFake.Json(Assert.Single(github.Requests("POST", RepoPath + "/check-runs")))["output"]!;
+        var output = GitHubFake.Json(Assert.Single(_github.Requests("POST", RepoPath + "/check-runs")))["output"]!;
         return (output["title"]!.GetValue<string>(), output["summary"]!.GetValue<string>());
     }
 }

@@ -18,9 +18,9 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     private static readonly string Head = new('a', 40);
     private static readonly string Commit = new('c', 40);
 
-    private readonly GitHubFake fake = new();
+    private readonly GitHubFake _fake = new();
 
-    public void Dispose() => fake.Dispose();
+    public void Dispose() => _fake.Dispose();
 
     [Fact]
     public async Task Three_repositories_one_pull_request_and_a_closed_one_is_not_recreated()
@@ -29,12 +29,12 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Repository("root", Root, pulls: "[]");
         string openBody = OnboardingPlan.Marker + "\n<!-- reviewbot:onboarding-state base=" + Head + " commit=" + Commit + " findings=0123456789abcdef0123 -->\nbody";
         Repository("open", Root, pulls: new JsonArray(Pull(7, "open", openBody, Commit)).ToJsonString());
-        fake.StubJson("POST", "/api/v3/repos/o/root/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
-        fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*")))
+        _fake.StubJson("POST", "/api/v3/repos/o/root/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
+        _fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*")))
             .AtPriority(1).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + Commit + "\"}}}}"));
-        fake.StubJson("POST", "/api/v3/repos/o/root/pulls", """{"number":12}""", 201);
+        _fake.StubJson("POST", "/api/v3/repos/o/root/pulls", """{"number":12}""", 201);
 
-        var github = new GitHubOnboardingClient(fake.Client(), BotLogin);
+        var github = new GitHubOnboardingClient(_fake.Client(), BotLogin);
         var results = new Dictionary<string, OnboardingResult>();
         foreach (var repo in new[] { "clean", "root", "open" })
         {
@@ -45,26 +45,26 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Equal((OnboardingOutcome.Opened, (int?)12), (results["root"].Outcome, results["root"].PullRequest));
         Assert.Equal(OnboardingOutcome.AlreadyOpen, results["open"].Outcome);
 
-        var commit = GitHubFake.Json(Assert.Single(fake.Server.LogEntries, e => e.RequestMessage.Body?.Contains("createCommitOnBranch", StringComparison.Ordinal) == true))["variables"]!["input"]!;
+        var commit = GitHubFake.Json(Assert.Single(_fake.Server.LogEntries, e => e.RequestMessage.Body?.Contains("createCommitOnBranch", StringComparison.Ordinal) == true))["variables"]!["input"]!;
         Assert.Equal(("o/root", "reviewbot/non-root", Head), (commit["branch"]!["repositoryNameWithOwner"]!.GetValue<string>(), commit["branch"]!["branchName"]!.GetValue<string>(), commit["expectedHeadOid"]!.GetValue<string>()));
         var added = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(commit["fileChanges"]!["additions"]![0]!["contents"]!.GetValue<string>()));
         Assert.Contains("USER ", added, StringComparison.Ordinal);
-        var pr = GitHubFake.Json(Assert.Single(fake.Requests("POST", "/api/v3/repos/o/root/pulls")));
+        var pr = GitHubFake.Json(Assert.Single(_fake.Requests("POST", "/api/v3/repos/o/root/pulls")));
         Assert.Equal(("reviewbot/non-root", "main", OnboardingPlan.Title), (pr["head"]!.GetValue<string>(), pr["base"]!.GetValue<string>(), pr["title"]!.GetValue<string>()));
-        Assert.Single(fake.Requests("POST", "/api/v3/repos/o/root/git/refs"));
+        Assert.Single(_fake.Requests("POST", "/api/v3/repos/o/root/git/refs"));
 
         int writesBefore = Writes();
-        var requestsPerRepo = fake.Server.LogEntries.GroupBy(e => e.RequestMessage.Path.Contains("/o/clean", StringComparison.Ordinal) || e.RequestMessage.Body?.Contains("\"clean\"", StringComparison.Ordinal) == true ? "clean"
+        var requestsPerRepo = _fake.Server.LogEntries.GroupBy(e => e.RequestMessage.Path.Contains("/o/clean", StringComparison.Ordinal) || e.RequestMessage.Body?.Contains("\"clean\"", StringComparison.Ordinal) == true ? "clean"
             : e.RequestMessage.Path.Contains("/o/open", StringComparison.Ordinal) || e.RequestMessage.Body?.Contains("\"open\"", StringComparison.Ordinal) == true ? "open" : "root").ToDictionary(g => g.Key, g => g.Count());
         // A clean repository also lists our pull requests: one of them may be open and stale (then it is closed).
         Assert.Equal((5, 8, 5), (requestsPerRepo["clean"], requestsPerRepo["root"], requestsPerRepo["open"]));
 
         // The person closes it unmerged; the default branch moves; the same fixes are not offered again.
-        var body = GitHubFake.Json(fake.Requests("POST", "/api/v3/repos/o/root/pulls")[0])["body"]!.GetValue<string>();
-        fake.StubJson("GET", "/api/v3/repos/o/root/pulls", new JsonArray(Pull(12, "closed", body, Commit)).ToJsonString(), priority: 1);
+        var body = GitHubFake.Json(_fake.Requests("POST", "/api/v3/repos/o/root/pulls")[0])["body"]!.GetValue<string>();
+        _fake.StubJson("GET", "/api/v3/repos/o/root/pulls", new JsonArray(Pull(12, "closed", body, Commit)).ToJsonString(), priority: 1);
         string moved = new('b', 40);
-        fake.StubJson("GET", "/api/v3/repos/o/root/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{moved}}}"}}""", priority: 1);
-        fake.StubJson("GET", $"/api/v3/repos/o/root/git/trees/{moved}", $$$"""{"sha":"{{{moved}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Root.Length}}}}]}""");
+        _fake.StubJson("GET", "/api/v3/repos/o/root/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{moved}}}"}}""", priority: 1);
+        _fake.StubJson("GET", $"/api/v3/repos/o/root/git/trees/{moved}", $$$"""{"sha":"{{{moved}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Root.Length}}}}]}""");
 
         var again = await RepositoryOnboarder.OnboardAsync(github, "o", "root", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
 
@@ -77,19 +77,19 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     {
         Repository("first", Clean, pulls: "[]");
         Repository("second", Clean, pulls: "[]");
-        fake.Server.Given(Request.Create().WithPath("/api/v3/repos/o/first/git/trees/" + Head).UsingGet()).AtPriority(1)
+        _fake.Server.Given(Request.Create().WithPath("/api/v3/repos/o/first/git/trees/" + Head).UsingGet()).AtPriority(1)
             .RespondWith(RateLimitBudgetTests.WithBudget(Response.Create().WithHeader("Content-Type", "application/json")
                 .WithBody($$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Clean.Length}}}}]}"""), remaining: 499));
-        var github = new GitHubOnboardingClient(fake.Client(), BotLogin);
+        var github = new GitHubOnboardingClient(_fake.Client(), BotLogin);
 
         var first = await RepositoryOnboarder.OnboardAsync(github, "o", "first", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
-        int calls = fake.Server.LogEntries.Count();
+        int calls = _fake.Server.LogEntries.Count();
         var second = await RepositoryOnboarder.OnboardAsync(github, "o", "second", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
 
         Assert.Equal(OnboardingOutcome.NothingToFix, first.Outcome);
         Assert.Equal(OnboardingOutcome.Waiting, second.Outcome);
         Assert.InRange(second.RetryAfter, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
-        Assert.Equal(calls, fake.Server.LogEntries.Count());
+        Assert.Equal(calls, _fake.Server.LogEntries.Count());
     }
 
     [Theory]
@@ -100,15 +100,15 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         var plan = OnboardingPlanner.Plan([new OnboardingFile("Dockerfile", Root)], ReviewBot.GitHub.Configuration.RepositoryConfig.Default);
         string copied = OnboardingPlan.Marker + "\n<!-- reviewbot:onboarding-state base=" + Head + " commit=" + Commit + " findings=" + RepositoryOnboarder.FindingsId(plan) + " -->\nbody";
         Repository("root", Root, pulls: new JsonArray(Pull(3, state, copied, Commit, login, type)).ToJsonString());
-        fake.StubJson("POST", "/api/v3/repos/o/root/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
-        fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*")))
+        _fake.StubJson("POST", "/api/v3/repos/o/root/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
+        _fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*")))
             .AtPriority(1).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + Commit + "\"}}}}"));
-        fake.StubJson("POST", "/api/v3/repos/o/root/pulls", """{"number":12}""", 201);
+        _fake.StubJson("POST", "/api/v3/repos/o/root/pulls", """{"number":12}""", 201);
 
-        var result = await RepositoryOnboarder.OnboardAsync(new GitHubOnboardingClient(fake.Client(), BotLogin), "o", "root", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+        var result = await RepositoryOnboarder.OnboardAsync(new GitHubOnboardingClient(_fake.Client(), BotLogin), "o", "root", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
 
         Assert.Equal((OnboardingOutcome.Opened, (int?)12), (result.Outcome, result.PullRequest));
-        Assert.Empty(fake.Requests("PATCH", "/api/v3/repos/o/root/pulls/3"));
+        Assert.Empty(_fake.Requests("PATCH", "/api/v3/repos/o/root/pulls/3"));
     }
 
     [Theory]
@@ -117,15 +117,15 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     public async Task Our_branch_is_set_whether_or_not_it_still_exists_as_we_thought(bool thought, string refused)
     {
         string refs = "/api/v3/repos/o/r/git/refs";
-        fake.StubJson(refused, refused == "POST" ? refs : refs + "/heads/reviewbot/non-root", """{"message":"Reference does not exist"}""", 422);
-        fake.StubJson(refused == "POST" ? "PATCH" : "POST", refused == "POST" ? refs + "/heads/reviewbot/non-root" : refs, $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
+        _fake.StubJson(refused, refused == "POST" ? refs : refs + "/heads/reviewbot/non-root", """{"message":"Reference does not exist"}""", 422);
+        _fake.StubJson(refused == "POST" ? "PATCH" : "POST", refused == "POST" ? refs + "/heads/reviewbot/non-root" : refs, $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
 
-        await new GitHubOnboardingClient(fake.Client(), BotLogin).SetBranchAsync("o", "r", Head, exists: thought, default);
+        await new GitHubOnboardingClient(_fake.Client(), BotLogin).SetBranchAsync("o", "r", Head, exists: thought, default);
 
-        Assert.Equal([refused, refused == "POST" ? "PATCH" : "POST"], fake.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Method));
+        Assert.Equal([refused, refused == "POST" ? "PATCH" : "POST"], _fake.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Method));
     }
 
-    private int Writes() => fake.Server.LogEntries.Count(e => e.RequestMessage.Method is "POST" or "PATCH" && (e.RequestMessage.Path != "/api/graphql" || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));
+    private int Writes() => _fake.Server.LogEntries.Count(e => e.RequestMessage.Method is "POST" or "PATCH" && (e.RequestMessage.Path != "/api/graphql" || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));
 
     /// <summary>Our App's login as GET /app makes it; GitHub's logins are case-insensitive.</summary>
     private static Task<string> BotLogin(CancellationToken cancellationToken) => Task.FromResult("ReviewBot[bot]");
@@ -143,12 +143,12 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     private void Repository(string name, string dockerfile, string pulls)
     {
         string path = $"/api/v3/repos/o/{name}";
-        fake.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
-        fake.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{Head}}}"}}""");
-        fake.StubJson("GET", path + $"/git/trees/{Head}", $$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{dockerfile.Length}}}},{"path":"src","type":"tree"}]}""");
+        _fake.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
+        _fake.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{Head}}}"}}""");
+        _fake.StubJson("GET", path + $"/git/trees/{Head}", $$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{dockerfile.Length}}}},{"path":"src","type":"tree"}]}""");
         var data = new JsonObject { ["data"] = new JsonObject { ["repository"] = new JsonObject { ["f0"] = null, ["f1"] = new JsonObject { ["text"] = dockerfile, ["isBinary"] = false, ["isTruncated"] = false } } } };
-        fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher($"*\"name\":\"{name}\"*")))
+        _fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher($"*\"name\":\"{name}\"*")))
             .AtPriority(10).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(data.ToJsonString()));
-        fake.StubJson("GET", path + "/pulls", pulls);
+        _fake.StubJson("GET", path + "/pulls", pulls);
     }
 }

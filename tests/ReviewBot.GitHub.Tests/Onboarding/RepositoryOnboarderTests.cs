@@ -283,7 +283,7 @@ public class RepositoryOnboarderTests
 
         public bool BranchMoved { get; private set; }
 
-        private string? branchHead;
+        private string? _branchHead;
 
         public Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken)
         {
@@ -315,32 +315,32 @@ public class RepositoryOnboarderTests
             Writes++;
             Assert.Equal(exists, BranchAt is not null);
             BranchMoved |= exists;
-            BranchAt = branchHead = sha;
+            BranchAt = _branchHead = sha;
             return Task.CompletedTask;
         }
 
         public Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
         {
             Writes++;
-            Assert.Equal(branchHead, expectedHeadSha);
+            Assert.Equal(_branchHead, expectedHeadSha);
             Commits.Add(changes);
-            branchHead = Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(expectedHeadSha + Commits.Count))).ToLowerInvariant();
+            _branchHead = Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(expectedHeadSha + Commits.Count))).ToLowerInvariant();
             for (int i = 0; i < PullRequests.Count; i++)
             {
                 if (PullRequests[i].Open)
                 {
-                    PullRequests[i] = PullRequests[i] with { HeadSha = branchHead };
+                    PullRequests[i] = PullRequests[i] with { HeadSha = _branchHead };
                 }
             }
 
-            return Task.FromResult(branchHead);
+            return Task.FromResult(_branchHead);
         }
 
         public Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken)
         {
             Writes++;
             Assert.DoesNotContain(PullRequests, p => p.Open);
-            PullRequests.Add((PullRequests.Count + 1, baseBranch, title, body, true, false, branchHead!));
+            PullRequests.Add((PullRequests.Count + 1, baseBranch, title, body, true, false, _branchHead!));
             return Task.FromResult(PullRequests.Count);
         }
 
@@ -360,7 +360,7 @@ public class RepositoryOnboarderTests
             Writes += 3;
             Comments.Add(comment);
             PullRequests[number - 1] = PullRequests[number - 1] with { Body = body, Open = false };
-            BranchAt = branchHead = null;
+            BranchAt = _branchHead = null;
             return Task.CompletedTask;
         }
     }

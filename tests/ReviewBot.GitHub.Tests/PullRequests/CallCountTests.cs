@@ -12,9 +12,9 @@ public sealed class CallCountTests : IDisposable
     /// <summary>Issue 11: a pull request that touches 50 Dockerfiles costs at most 5 calls before posting (it cost 52).</summary>
     private const int MaxCallsBeforePosting = 5;
 
-    private readonly GitHubFake github = new();
+    private readonly GitHubFake _github = new();
 
-    public void Dispose() => github.Dispose();
+    public void Dispose() => _github.Dispose();
 
     [Fact]
     public async Task A_base_image_bump_across_50_Dockerfiles_costs_at_most_5_calls_before_posting()
@@ -22,13 +22,13 @@ public sealed class CallCountTests : IDisposable
         var dockerfiles = Enumerable.Range(0, PullRequestReviewer.MaxDockerfiles).ToDictionary(i => $"services/s{i}/Dockerfile", i => "FROM node:22\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n");
         var listed = dockerfiles.Select(f => new { filename = f.Key, status = "modified", patch = "@@ -1,4 +1,4 @@\n-FROM node:20\n+FROM node:22\n WORKDIR /app\n COPY . .\n CMD [\"node\", \"server.js\"]" })
             .Concat(Enumerable.Range(0, 30).Select(i => new { filename = $"services/s{i}/package.json", status = "modified", patch = "@@ -1 +1 @@\n-{}\n+{ }" }));
-        github.StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404);
-        github.StubJson("GET", RepoPath + "/pulls/2/files", JsonSerializer.Serialize(listed));
-        new GraphQLFiles(dockerfiles).Register(github);
-        github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
-        github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
-        github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
-        var client = github.Client();
+        _github.StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404);
+        _github.StubJson("GET", RepoPath + "/pulls/2/files", JsonSerializer.Serialize(listed));
+        new GraphQLFiles(dockerfiles).Register(_github);
+        _github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
+        _github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
+        _github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
+        var client = _github.Client();
         var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", false);
         var settings = new ReviewSettings { NewPullRequest = true, BotLogin = _ => Task.FromResult("reviewbot[bot]") };
 
@@ -36,7 +36,7 @@ public sealed class CallCountTests : IDisposable
 
         Assert.Equal(PullRequestReviewer.MaxDockerfiles, outcome.Input!.Files.Count);
         Assert.True(outcome.Input.Complete);
-        var requests = github.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}").ToList();
+        var requests = _github.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}").ToList();
         int beforePosting = requests.FindIndex(r => r.StartsWith("POST", StringComparison.Ordinal) && !r.EndsWith(GraphQLFiles.Path, StringComparison.Ordinal));
         Assert.True(beforePosting <= MaxCallsBeforePosting, string.Join("\n", requests));
 

@@ -22,8 +22,8 @@ public sealed class AppProcess : IAsyncDisposable
     {
         _process = process;
         Url = url;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -41,7 +41,10 @@ public sealed class AppProcess : IAsyncDisposable
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ReviewBot.App.dll");
         if (!File.Exists(dll))
+        {
             throw new FileNotFoundException("ReviewBot.App.dll is not next to the load tool; build it first.", dll);
+        }
+
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -56,7 +59,10 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (name, value) in settings)
+        {
             start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         return new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("The App did not start."), url);
     }
 
@@ -68,11 +74,16 @@ public sealed class AppProcess : IAsyncDisposable
         while (true)
         {
             if (_process.HasExited)
+            {
                 throw new InvalidOperationException($"The App exited with {_process.ExitCode}:\n{string.Join('\n', Output.TakeLast(30))}");
+            }
+
             try
             {
                 if ((await http.GetAsync(Url + "/readyz")).StatusCode == HttpStatusCode.OK)
+                {
                     return;
+                }
             }
             catch (HttpRequestException)
             {
@@ -82,7 +93,10 @@ public sealed class AppProcess : IAsyncDisposable
             }
 
             if (DateTime.UtcNow > deadline)
+            {
                 throw new TimeoutException($"The App was not ready within {ReadyTimeout}:\n{string.Join('\n', Output.TakeLast(30))}");
+            }
+
             await Task.Delay(100);
         }
     }
@@ -101,7 +115,10 @@ public sealed class AppProcess : IAsyncDisposable
     public async Task StopAsync(TimeSpan timeout)
     {
         if (_process.HasExited)
+        {
             return;
+        }
+
         _ = SigTerm(_process.Id, 15);
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -117,7 +134,10 @@ public sealed class AppProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
+        {
             await KillAsync();
+        }
+
         _process.Dispose();
     }
 
@@ -128,7 +148,9 @@ public sealed class AppProcess : IAsyncDisposable
             foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
             {
                 if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                {
                     return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                }
             }
         }
         catch (IOException)

@@ -39,7 +39,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartAsync(bool persistent = false)
     {
         if (!persistent && Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } external)
+        {
             return new AzuriteProcess(null, external);
+        }
+
         var location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
         var azurite = new AzuriteProcess(location, null);
         await azurite.StartProcessAsync().ConfigureAwait(false);
@@ -53,7 +56,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public async Task StopAsync()
     {
         if (IsExternal)
+        {
             throw new InvalidOperationException("Cannot stop an Azurite this test did not start.");
+        }
+
         if (_process is { } process)
         {
             if (!process.HasExited)
@@ -87,10 +93,14 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!IsExternal)
+        {
             await StopAsync().ConfigureAwait(false);
+        }
+
         if (_location is not null)
         {
-            try { Directory.Delete(_location, recursive: true); }
+            try
+            { Directory.Delete(_location, recursive: true); }
             catch (IOException) { }
         }
     }
@@ -99,9 +109,11 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     {
         var executable = Path.Combine(RepoRoot.Find(), "node_modules", ".bin", "azurite");
         if (!File.Exists(executable))
+        {
             throw new InvalidOperationException(
                 $"Azurite is not installed ({executable} is missing). Run `npm ci` at the repository root (CI does), " +
                 $"or set {ConnectionStringVariable} to the connection string of a running Azurite.");
+        }
 
         var start = new ProcessStartInfo(executable)
         {
@@ -111,9 +123,14 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             WorkingDirectory = _location ?? Path.GetTempPath(),
         };
         foreach (var argument in new[] { "--silent", "--skipApiVersionCheck", "--disableTelemetry" })
+        {
             start.ArgumentList.Add(argument);
+        }
+
         if (_location is null)
+        {
             start.ArgumentList.Add("--inMemoryPersistence");
+        }
         else
         {
             start.ArgumentList.Add("--location");
@@ -145,9 +162,15 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
                     var port = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
                     switch (match.Groups["service"].Value)
                     {
-                        case "Blob": _blobPort = port; break;
-                        case "Queue": _queuePort = port; break;
-                        case "Table": _tablePort = port; break;
+                        case "Blob":
+                            _blobPort = port;
+                            break;
+                        case "Queue":
+                            _queuePort = port;
+                            break;
+                        case "Table":
+                            _tablePort = port;
+                            break;
                     }
 
                     listening++;

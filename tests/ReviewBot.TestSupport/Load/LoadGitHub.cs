@@ -1,7 +1,7 @@
-using System.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -123,10 +123,15 @@ public sealed partial class LoadGitHub : IDisposable
         }
 
         if (path == "/api/graphql" && method == "POST")
+        {
             return GraphQLBlobs(request);
+        }
 
         if (RepoPath().Match(path) is not { Success: true } repoMatch)
+        {
             return NotExpected(request);
+        }
+
         var rest = repoMatch.Groups["rest"].Value;
 
         if (PullPath().Match(rest) is { Success: true } pull)
@@ -157,7 +162,10 @@ public sealed partial class LoadGitHub : IDisposable
             }
 
             if (NumberFromSha(reference) is not int number)
+            {
                 return NotExpected(request);
+            }
+
             Stats(number).Call();
             return new ResponseMessage
             {
@@ -171,13 +179,19 @@ public sealed partial class LoadGitHub : IDisposable
         {
             var body = JsonNode.Parse(request.Body ?? "{}")!;
             if (NumberFromSha(body["head_sha"]?.GetValue<string>() ?? "") is not int number)
+            {
                 return NotExpected(request);
+            }
+
             var stats = Stats(number);
             stats.Call();
             // The app creates its check run once, already completed (in progress only while more than 50 annotations follow).
             var status = body["status"]?.GetValue<string>() ?? "queued";
             if (status == "completed")
+            {
                 stats.CheckCompleted(body["conclusion"]?.GetValue<string>() ?? "");
+            }
+
             return Json(201, new JsonObject { ["id"] = number, ["name"] = body["name"]?.GetValue<string>(), ["status"] = status });
         }
 
@@ -187,7 +201,10 @@ public sealed partial class LoadGitHub : IDisposable
             stats.Call();
             var body = JsonNode.Parse(request.Body ?? "{}")!;
             if (body["status"]?.GetValue<string>() == "completed" || body["conclusion"] is not null)
+            {
                 stats.CheckCompleted(body["conclusion"]?.GetValue<string>() ?? "");
+            }
+
             return Json(200, new JsonObject { ["id"] = stats.Number });
         }
 
@@ -207,7 +224,10 @@ public sealed partial class LoadGitHub : IDisposable
             return Dockerfile;
         });
         if (number is not int pr)
+        {
             return NotExpected(request);
+        }
+
         Stats(pr).Call();
         return answer;
     }
@@ -222,23 +242,32 @@ public sealed partial class LoadGitHub : IDisposable
     private void AttributeCall(string path, IRequestMessage request)
     {
         if (RepoPath().Match(path) is { Success: true } m && PullPath().Match(m.Groups["rest"].Value) is { Success: true } pull)
+        {
             Stats(int.Parse(pull.Groups["n"].Value, CultureInfo.InvariantCulture)).Call();
+        }
     }
 
     private ResponseMessage FilesList(PullRequestStats stats)
     {
         var attempt = stats.FilesAttempt();
         if (FilesLatency > TimeSpan.Zero)
+        {
             Thread.Sleep(FilesLatency);
+        }
+
         if (attempt == 1 && Fault is Fault.Status500 or Fault.Status502 or Fault.Timeout or Fault.TooManyRequests)
         {
             Interlocked.Increment(ref _faults);
             stats.FilesFaulted();
             switch (Fault)
             {
-                case Fault.Status500: return Json(500, new JsonObject { ["message"] = "Server Error" });
-                case Fault.Status502: return Json(502, new JsonObject { ["message"] = "Bad Gateway" });
-                case Fault.Timeout: Thread.Sleep(HangFor); break;
+                case Fault.Status500:
+                    return Json(500, new JsonObject { ["message"] = "Server Error" });
+                case Fault.Status502:
+                    return Json(502, new JsonObject { ["message"] = "Bad Gateway" });
+                case Fault.Timeout:
+                    Thread.Sleep(HangFor);
+                    break;
                 case Fault.TooManyRequests:
                     return Json(429, new JsonObject { ["message"] = "Too Many Requests" }, ("Retry-After", "1"));
             }
@@ -269,14 +298,26 @@ public sealed partial class LoadGitHub : IDisposable
     {
         var attempt = stats.ReviewAttempt();
         if (attempt == 1 && Fault is Fault.SecondaryRateLimit or Fault.Unprocessable)
+        {
             Interlocked.Increment(ref _faults);
+        }
+
         if (attempt == 1 && Fault == Fault.SecondaryRateLimit)
+        {
             return Json(403, new JsonObject { ["message"] = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", ["documentation_url"] = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }, ("Retry-After", "1"));
+        }
+
         if (attempt == 1 && Fault == Fault.Unprocessable)
+        {
             return Json(422, new JsonObject { ["message"] = "Unprocessable Entity", ["errors"] = new JsonArray("Pull request review thread line must be part of the diff") });
+        }
+
         stats.ReviewDelivered();
         foreach (var comment in (JsonNode.Parse(request.Body ?? "{}")?["comments"]?.AsArray() ?? []).OfType<JsonNode>())
+        {
             stats.Remember(comment);
+        }
+
         return Json(200, new JsonObject { ["id"] = stats.Number * 100, ["state"] = "COMMENTED" });
     }
 
@@ -300,7 +341,10 @@ public sealed partial class LoadGitHub : IDisposable
     private ResponseMessage NotExpected(IRequestMessage? request = null)
     {
         if (request is not null && _unexpectedCalls.Count < 10)
+        {
             _unexpectedCalls.Enqueue($"{request.Method} {request.Url}");
+        }
+
         Interlocked.Increment(ref _unexpected);
         return Json(404, new JsonObject { ["message"] = "Not Found" });
     }
@@ -388,7 +432,9 @@ public sealed class PullRequestStats(int number)
     public JsonArray PostedComments()
     {
         lock (_comments)
+        {
             return new JsonArray([.. _comments.Select(c => c.DeepClone())]);
+        }
     }
 
     public void ReviewDelivered()

@@ -101,10 +101,16 @@ public static class LoadRun
         try
         {
             if (options.Queue == QueueKind.Azurite)
+            {
                 azurite = await AzuriteProcess.StartAsync(persistent: options.RestartAzurite || options.KillInstance);
+            }
+
             var settings = Settings(options, github, azurite);
             for (var i = 0; i < options.Instances; i++)
+            {
                 instances.Add(AppProcess.Start(settings));
+            }
+
             await Task.WhenAll(instances.Select(a => a.WaitReadyAsync()));
             log.WriteLine($"{instances.Count} instance(s) ready: {string.Join(", ", instances.Select(a => a.Url))}");
 
@@ -117,7 +123,9 @@ public static class LoadRun
             await WaitForReviewsAsync(github, Enumerable.Range(WarmUpBase + 1, WarmUpPullRequests), TimeSpan.FromSeconds(60));
             log.WriteLine("warm-up done");
             foreach (var call in github.UnexpectedCalls)
+            {
                 log.WriteLine("unexpected call: " + call);
+            }
 
             var sentAt = new ConcurrentDictionary<int, long>();
             var ids = new ConcurrentDictionary<int, string>();
@@ -142,7 +150,9 @@ public static class LoadRun
                     var fails = await SendUntilAcceptedAsync(deliveries, http, instances, n, id, ack => acks.Add(ack.TotalMilliseconds), bodies[n]);
                     Interlocked.Add(ref failedAcks, fails);
                     if (Interlocked.Increment(ref sent) == half)
+                    {
                         midRun.TrySetResult();
+                    }
                 }
                 finally
                 {
@@ -169,7 +179,9 @@ public static class LoadRun
             {
                 var (status, _) = await deliveries.SendAsync(http, live[n % live.Count].Url, ids[n], deliveries.Body(n));
                 if (status != HttpStatusCode.OK)
+                {
                     non200++;
+                }
             }
 
             await Task.Delay(TimeSpan.FromSeconds(3));
@@ -177,7 +189,10 @@ public static class LoadRun
 
             var stats = numbers.Select(github.Stats).ToList();
             foreach (var call in github.UnexpectedCalls)
+            {
                 log.WriteLine("unexpected call: " + call);
+            }
+
             var endToEnd = stats.Where(s => s.ReviewedAt != 0).Select(s => Stopwatch.GetElapsedTime(sentAt[s.Number], s.ReviewedAt).TotalMilliseconds).ToList();
             var lines = instances.SelectMany(a => a.Output).ToList();
             var missingNumbers = stats.Where(s => s.Reviews == 0 || s.CompletedChecks == 0).Select(s => s.Number).ToList();
@@ -224,7 +239,9 @@ public static class LoadRun
             }
 
             if (azurite is not null)
+            {
                 await azurite.DisposeAsync();
+            }
         }
     }
 
@@ -280,7 +297,10 @@ public static class LoadRun
             }
 
             if (DateTime.UtcNow > deadline)
+            {
                 throw new TimeoutException($"Delivery {id} for #{number} was never accepted (last status {(int)status}).");
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
@@ -299,7 +319,10 @@ public static class LoadRun
             var busy = options.WorkerConcurrency * instances.Count;
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (github.AllStats.Count(s => s.FilesListed > 0 && s.CompletedChecks == 0) < busy && DateTime.UtcNow < deadline)
+            {
                 await Task.Delay(20);
+            }
+
             await instances[0].KillAsync();
             log.WriteLine($"mid-run: instance {instances[0].Id} SIGKILLed");
         }
@@ -319,7 +342,9 @@ public static class LoadRun
         var list = numbers.ToList();
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline && list.Any(n => github.Stats(n).Reviews == 0 || github.Stats(n).CompletedChecks == 0))
+        {
             await Task.Delay(100);
+        }
     }
 
     private static int TotalCalls(LoadGitHub github) => github.AllStats.Sum(s => s.Calls) + github.ConfigReads + github.TokenCalls + github.AppCalls;
@@ -339,7 +364,9 @@ public static class LoadRun
                 {
                     var text = root.TryGetProperty("Scopes", out var scopes) ? scopes.GetRawText() : "";
                     if (!text.Contains("\"DeliveryId\"", StringComparison.Ordinal) || !text.Contains("\"Repository\"", StringComparison.Ordinal))
+                    {
                         unscoped++;
+                    }
                 }
             }
             catch (JsonException)
