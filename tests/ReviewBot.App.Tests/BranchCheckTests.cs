@@ -54,6 +54,7 @@ public sealed class BranchCheckTests : IDisposable
         Assert.Equal(Commit, check["head_sha"]!.GetValue<string>());
         Assert.Equal("ReviewBot / non-root", check["name"]!.GetValue<string>());
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.True(ReviewBot.GitHub.Checks.CheckRerun.Parse(check["external_id"]!.GetValue<string>())?.Branch); // its re-run event names no pull request
         var annotations = check["output"]!["annotations"]!.AsArray();
         Assert.Contains(annotations, a => a!["path"]!.GetValue<string>() == "services/api/Dockerfile" && a["annotation_level"]!.GetValue<string>() == "failure");
         Assert.DoesNotContain(annotations, a => a!["path"]!.GetValue<string>() != "services/api/Dockerfile");

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using ReviewBot.App.Queue;
 using ReviewBot.App.Webhooks;
+using ReviewBot.GitHub.Checks;
 
 namespace ReviewBot.App.Tests;
 
@@ -24,5 +26,39 @@ public sealed class WebhookRouterTests
 
         Assert.Null(item.BaseRef);
         Assert.Null(item.Draft);
+    }
+
+    /// <summary>GitHub's real check_run.rerequested names no pull request (a fork's, or a branch check): our external_id says what to run.</summary>
+    [Theory]
+    [InlineData("pr", 42, WorkKind.Review)]
+    [InlineData("branch", 0, WorkKind.BranchCheck)]
+    public void A_rerun_of_our_check_that_names_no_pull_request_runs_what_its_external_id_says(string of, int number, WorkKind kind)
+    {
+        var payload = AppHost.Payload("check_run.rerequested");
+        payload["check_run"]!["name"] = CheckRunPlan.Name;
+        var rerun = of == "pr" ? CheckRerun.OfPullRequest(number) : CheckRerun.OfBranch;
+        payload["check_run"]!["external_id"] = rerun.ExternalId(Guid.NewGuid());
+
+        var item = Assert.Single(WebhookRouter.Route("check_run", "d-3", JsonSerializer.SerializeToElement(payload)).Work);
+
+        Assert.Equal((kind, number, payload["check_run"]!["head_sha"]!.GetValue<string>()), (item.Kind, item.PullNumber, item.HeadSha));
+        Assert.Equal(kind == WorkKind.BranchCheck ? payload["repository"]!["default_branch"]!.GetValue<string>() : null, item.BaseRef);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("earlier-run")]
+    [InlineData("0123456789abcdef0123456789abcdef/pr/0")]
+    [InlineData("0123456789abcdef0123456789abcdef/pr/-1")]
+    [InlineData("0123456789abcdef0123456789abcdef/pr/1/x")]
+    [InlineData("0123456789abcdef0123456789abcdef/pr/99999999999")]
+    [InlineData("short/branch")]
+    public void A_rerun_whose_external_id_is_not_ours_runs_nothing(string externalId)
+    {
+        var payload = AppHost.Payload("check_run.rerequested");
+        payload["check_run"]!["name"] = CheckRunPlan.Name;
+        payload["check_run"]!["external_id"] = externalId;
+
+        Assert.Empty(WebhookRouter.Route("check_run", "d-4", JsonSerializer.SerializeToElement(payload)).Work);
     }
 }

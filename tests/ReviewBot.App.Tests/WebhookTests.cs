@@ -133,11 +133,13 @@ public sealed class WebhookTests : IDisposable
 
         var run = await _app.PostWebhookAsync("check_run", AppHost.Payload("check_run.rerequested"));
         var suite = await _app.PostWebhookAsync("check_suite", AppHost.Payload("check_suite.rerequested"));
-        await _github.WaitForCompletedCheckAsync();
+        var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal(HttpStatusCode.OK, run.StatusCode); // the real payload's check is not ours and names no PR
         Assert.Equal(HttpStatusCode.Accepted, suite.StatusCode);
         Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}"));
+        // The check says what its re-run button runs again, for the events that will not name the pull request.
+        Assert.Equal(GitHubFake.Number, ReviewBot.GitHub.Checks.CheckRerun.Parse(check["external_id"]!.GetValue<string>())?.PullRequest);
     }
 
     [Fact]

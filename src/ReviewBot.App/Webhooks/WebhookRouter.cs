@@ -83,7 +83,8 @@ public static partial class WebhookRouter
                     return WebhookDecision.Ignore("not our check run");
                 }
 
-                return FromPullRequests(run, Str(run, "head_sha"), deliveryId, installationId, owner, repo, reason);
+                var listed = FromPullRequests(run, Str(run, "head_sha"), deliveryId, installationId, owner, repo, reason);
+                return listed.Work.Count > 0 ? listed : FromRerunKey(run, repository, deliveryId, installationId, owner, repo, reason) ?? listed;
 
             case "check_suite" when action is "requested" or "rerequested":
                 var suite = payload.GetProperty("check_suite");
@@ -186,6 +187,25 @@ public static partial class WebhookRouter
         }
 
         return items.Count == 0 ? WebhookDecision.Ignore("no open pull request in this repository for that commit") : new(items, null);
+    }
+
+    /// <summary>
+    /// A re-run of our check whose event names no pull request: GitHub leaves <c>pull_requests</c> empty for a pull
+    /// request from a fork and for a default-branch check, so the check's <c>external_id</c> (ours, see
+    /// <see cref="CheckRerun"/>) says what to run again. Null when it says nothing we made.
+    /// </summary>
+    private static WebhookDecision? FromRerunKey(JsonElement run, JsonElement repository, string deliveryId, long installationId, string owner, string repo, string reason)
+    {
+        string head = Sha(Str(run, "head_sha"));
+        switch (CheckRerun.Parse(Str(run, "external_id")))
+        {
+            case { PullRequest: int number }:
+                return new([new WorkItem(deliveryId, installationId, owner, repo, Number(number), head, reason)], null);
+            case { Branch: true } when Ref(Str(repository, "default_branch")) is { } defaultBranch:
+                return new([new WorkItem(deliveryId, installationId, owner, repo, 0, head, reason, defaultBranch, Kind: WorkKind.BranchCheck)], null);
+            default:
+                return null;
+        }
     }
 
     /// <summary>

@@ -195,11 +195,12 @@ public sealed partial class PullRequestClient
     /// <see cref="AddRemainingAnnotationsAsync"/> sends the rest, so it never reads "completed" before all
     /// annotations are in. Returns the check run's id.
     /// </summary>
-    public Task<long> CreateCheckRunAsync(string owner, string repo, string headSha, CheckRunPlan plan, CancellationToken cancellationToken)
+    /// <param name="rerun">What GitHub's re-run button runs again (kept in the check's external_id).</param>
+    public Task<long> CreateCheckRunAsync(string owner, string repo, string headSha, CheckRunPlan plan, CheckRerun rerun, CancellationToken cancellationToken)
     {
         var batches = Batches(plan);
         bool complete = batches.Count == 1;
-        return CreateCheckRunOnceAsync(owner, repo, headSha, complete ? "completed" : "in_progress", complete ? Conclusion(plan.Conclusion) : null, Output(plan, batches[0]), cancellationToken);
+        return CreateCheckRunOnceAsync(owner, repo, headSha, complete ? "completed" : "in_progress", complete ? Conclusion(plan.Conclusion) : null, Output(plan, batches[0]), rerun, cancellationToken);
     }
 
     /// <summary>
@@ -222,21 +223,24 @@ public sealed partial class PullRequestClient
     /// Ends the review's check neutral with the reason, so a failed run never leaves it in progress or
     /// missing: updates the run when one was created (<paramref name="checkRunId"/>), else creates it completed.
     /// </summary>
-    public Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CancellationToken cancellationToken)
+    public Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CheckRerun rerun, CancellationToken cancellationToken)
     {
         var output = new CheckRunOutputRequest("ReviewBot could not finish the review", reason, null);
         return checkRunId is long id
             ? UpdateCheckRunAsync(owner, repo, id, new CheckRunUpdateRequest("completed", "neutral", output), cancellationToken)
-            : CreateCheckRunOnceAsync(owner, repo, headSha, "completed", "neutral", output, cancellationToken);
+            : CreateCheckRunOnceAsync(owner, repo, headSha, "completed", "neutral", output, rerun, cancellationToken);
     }
 
     private Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunUpdateRequest update, CancellationToken cancellationToken) =>
         _http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken);
 
-    /// <summary>Creates a check run with an external_id of its own, by which an uncertain create is found again on the head.</summary>
-    private Task<long> CreateCheckRunOnceAsync(string owner, string repo, string headSha, string status, string? conclusion, CheckRunOutputRequest output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a check run with an external_id of its own, by which an uncertain create is found again on the head,
+    /// and which says what a re-run runs again.
+    /// </summary>
+    private Task<long> CreateCheckRunOnceAsync(string owner, string repo, string headSha, string status, string? conclusion, CheckRunOutputRequest output, CheckRerun rerun, CancellationToken cancellationToken)
     {
-        var request = new CheckRunCreateRequest(CheckRunPlan.Name, headSha, status, conclusion, Guid.NewGuid().ToString("N"), output);
+        var request = new CheckRunCreateRequest(CheckRunPlan.Name, headSha, status, conclusion, rerun.ExternalId(Guid.NewGuid()), output);
         return CreateOnceAsync(
             async () => (await _http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/check-runs", request, GitHubJson.Default.CheckRunCreateRequest, GitHubJson.Default.IdResponse, cancellationToken).ConfigureAwait(false)).Id,
             async () => (await ListCheckRunsAsync(owner, repo, headSha, CheckRunPlan.Name, cancellationToken).ConfigureAwait(false))

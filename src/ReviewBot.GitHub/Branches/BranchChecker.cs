@@ -37,7 +37,7 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
             var input = await reviewer.ReadAsync(source, budget.Token).ConfigureAwait(false);
             onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
             var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl, Subject = CheckSubject.Commit }).Check;
-            var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, budget.Token).ConfigureAwait(false);
+            var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, CheckRerun.OfBranch, budget.Token).ConfigureAwait(false);
             await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, id, check, budget.Token).ConfigureAwait(false);
             return check;
         }

@@ -139,7 +139,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         try
         {
             // Not the review's token: that may be what ran out.
-            await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(conclusion, Classify(error), settings, subject ?? CheckSubject.PullRequest), CancellationToken.None).ConfigureAwait(false);
+            await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, FailedCheck(conclusion, Classify(error), settings, subject ?? CheckSubject.PullRequest), CheckRerun.OfPullRequest(target.Number), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception inner)
         {
@@ -307,7 +307,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         long checkRunId;
         try
         {
-            checkRunId = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, plan.Check, cancellationToken).ConfigureAwait(false);
+            checkRunId = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.HeadSha, plan.Check, CheckRerun.OfPullRequest(target.Number), cancellationToken).ConfigureAwait(false);
         }
         catch (GitHubApiException e) when (e.StatusCode == ForbiddenStatus && hooks.ContinueWithoutCheckRun(e))
         {

@@ -45,10 +45,10 @@ public sealed class OpenApiRequestTests : IDisposable
         await client.ListCheckRunsAsync(Owner, Repo, HeadSha, CheckRunPlan.Name, default);
         await client.ReplyAsync(Owner, Repo, Number, 1000, "Fixed in abc.", default);
         await client.PostReviewAsync(Owner, Repo, Number, HeadSha, Plan(), default);
-        var id = await client.CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(annotations: 60), default);
+        var id = await client.CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(annotations: 60), CheckRerun.OfPullRequest(Number), default);
         await client.AddRemainingAnnotationsAsync(Owner, Repo, id, TestPlans.Check(annotations: 60), default);
-        await client.FailCheckRunAsync(Owner, Repo, HeadSha, id, "GitHub failed", default);
-        await client.FailCheckRunAsync(Owner, Repo, HeadSha, null, "GitHub failed", default);
+        await client.FailCheckRunAsync(Owner, Repo, HeadSha, id, "GitHub failed", CheckRerun.OfBranch, default);
+        await client.FailCheckRunAsync(Owner, Repo, HeadSha, null, "GitHub failed", CheckRerun.OfBranch, default);
 
         var spec = OpenApiSpec.Load();
         var problems = _github.Server.LogEntries.SelectMany(spec.Check).ToList();

@@ -145,7 +145,7 @@ public sealed class ReadBackTests : IDisposable
                 });
             }));
 
-        var id = await _github.Client().CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(), default);
+        var id = await _github.Client().CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(), CheckRerun.OfPullRequest(Number), default);
 
         Assert.Equal(9, id);
         Assert.Single(_github.Requests("POST", CheckRuns));
@@ -159,7 +159,7 @@ public sealed class ReadBackTests : IDisposable
     {
         _github.Once("POST", CheckRuns, BadGateway());
 
-        var id = await _github.Client().CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(), default);
+        var id = await _github.Client().CreateCheckRunAsync(Owner, Repo, HeadSha, TestPlans.Check(), CheckRerun.OfPullRequest(Number), default);
 
         Assert.Equal(4, id);
         var posts = _github.Requests("POST", CheckRuns).Select(GitHubFake.Json).ToList();
@@ -200,7 +200,7 @@ public sealed class ReadBackTests : IDisposable
         // It sets the same status and output again: repeating it changes nothing.
         _github.Once("PATCH", CheckRuns + "/4", BadGateway());
 
-        await _github.Client().FailCheckRunAsync(Owner, Repo, HeadSha, 4, "GitHub failed", default);
+        await _github.Client().FailCheckRunAsync(Owner, Repo, HeadSha, 4, "GitHub failed", CheckRerun.OfPullRequest(Number), default);
 
         Assert.Equal(2, _github.Requests("PATCH", CheckRuns + "/4").Count);
         Assert.Empty(_github.Requests("GET", HeadCheckRuns));
