@@ -149,15 +149,15 @@ internal static class GitHubRequest
     public static readonly HttpRequestOptionsKey<bool> SafeToRepeat = new("ReviewBot.GitHub.SafeToRepeat");
 
     /// <summary>
-    /// Whether the request may be sent again after a 5xx or no answer: GET and HEAD; a check run's PATCH (it sets
-    /// the same status and output again); requests flagged <see cref="SafeToRepeat"/>. Creating a review, a comment,
-    /// a reply or a check run may have happened: those are read back by <see cref="PullRequestClient"/> instead.
+    /// Whether the request may be sent again after a 5xx or no answer: GET and HEAD; requests flagged
+    /// <see cref="SafeToRepeat"/> (a check run's PATCH without annotations sets the same status and output again).
+    /// Creating a review, a comment, a reply or a check run, or adding annotations (GitHub appends them), may have
+    /// happened: those are read back by <see cref="PullRequestClient"/> instead.
     /// </summary>
     public static bool IsSafeToRepeat(HttpRequestMessage? request) =>
         request is not null
         && (request.Method == HttpMethod.Get
             || request.Method == HttpMethod.Head
-            || (request.Method == HttpMethod.Patch && request.RequestUri?.AbsolutePath.Contains("/check-runs/", StringComparison.Ordinal) == true)
             || (request.Options.TryGetValue(SafeToRepeat, out var safe) && safe));
 }
 

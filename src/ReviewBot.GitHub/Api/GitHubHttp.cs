@@ -29,8 +29,9 @@ internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<A
     public async Task<T> SendAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> answer, CancellationToken cancellationToken) =>
         await SendAsync(method, path, (string?)null, answer, cancellationToken).ConfigureAwait(false);
 
-    public async Task<T> SendAsync<TBody, T>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<T> answer, CancellationToken cancellationToken) =>
-        await SendAsync(method, path, JsonSerializer.Serialize(body, bodyType), answer, cancellationToken).ConfigureAwait(false);
+    /// <param name="safeToRepeat">Sending it twice changes nothing, so the pipeline may resend it after a 5xx or no answer (<see cref="GitHubRequest.SafeToRepeat"/>).</param>
+    public async Task<T> SendAsync<TBody, T>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<T> answer, CancellationToken cancellationToken, bool safeToRepeat = false) =>
+        await SendAsync(method, path, JsonSerializer.Serialize(body, bodyType), answer, cancellationToken, safeToRepeat).ConfigureAwait(false);
 
     /// <summary>Sends the request (again after one token refresh on 401) and returns GitHub's answer, whatever its status.</summary>
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
@@ -124,10 +125,21 @@ internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<A
         return request;
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? json, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? json, JsonTypeInfo<T> answer, CancellationToken cancellationToken, bool safeToRepeat = false)
     {
         var uri = new Uri(BaseAddress, path);
-        using var response = await SendAsync(() => NewRequest(method, uri, json), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(
+            () =>
+            {
+                var request = NewRequest(method, uri, json);
+                if (safeToRepeat)
+                {
+                    request.Options.Set(GitHubRequest.SafeToRepeat, true);
+                }
+
+                return request;
+            },
+            cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadJsonAsync(response, answer, cancellationToken).ConfigureAwait(false);
     }

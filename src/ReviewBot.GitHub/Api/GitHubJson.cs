@@ -48,7 +48,9 @@ internal sealed record ReviewCommentResponse(long Id, string? Body, long? InRepl
 
 internal sealed record ReviewResponse(long Id, string? Body, string? CommitId, UserResponse? User);
 
-internal sealed record CheckRunResponse(long Id, string? Name, string Status, string? Conclusion, string? ExternalId);
+internal sealed record CheckRunResponse(long Id, string? Name, string Status, string? Conclusion, string? ExternalId, CheckRunOutputResponse? Output = null);
+
+internal sealed record CheckRunOutputResponse(int AnnotationsCount);
 
 internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckRunResponse> CheckRuns);
 
@@ -68,6 +70,7 @@ internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckR
 [JsonSerializable(typeof(List<ReviewCommentResponse>))]
 [JsonSerializable(typeof(List<ReviewResponse>))]
 [JsonSerializable(typeof(CheckRunListResponse))]
+[JsonSerializable(typeof(CheckRunResponse))]
 [JsonSerializable(typeof(GraphQLRequest))]
 [JsonSerializable(typeof(TreeResponse))]
 internal sealed partial class GitHubJson : JsonSerializerContext;

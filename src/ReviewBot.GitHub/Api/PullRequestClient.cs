@@ -211,28 +211,44 @@ public sealed partial class PullRequestClient
     public async Task AddRemainingAnnotationsAsync(string owner, string repo, long checkRunId, CheckRunPlan plan, CancellationToken cancellationToken)
     {
         var batches = Batches(plan);
+        int sent = batches[0].Length;
         for (int i = 1; i < batches.Count; i++)
         {
             bool last = i == batches.Count - 1;
             var update = new CheckRunUpdateRequest(last ? "completed" : null, last ? Conclusion(plan.Conclusion) : null, Output(plan, batches[i]));
-            await UpdateCheckRunAsync(owner, repo, checkRunId, update, cancellationToken).ConfigureAwait(false);
+            sent += batches[i].Length;
+            int expected = sent;
+            await CreateOnceAsync(
+                async () => (await UpdateCheckRunAsync(owner, repo, checkRunId, update, cancellationToken).ConfigureAwait(false)).Id,
+                async () => await CountAnnotationsAsync(owner, repo, checkRunId, cancellationToken).ConfigureAwait(false) >= expected ? checkRunId : null,
+                cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>How many annotations the check run holds: GitHub appends a PATCH's annotations, so an uncertain one is counted before it is sent again.</summary>
+    private async Task<int> CountAnnotationsAsync(string owner, string repo, long checkRunId, CancellationToken cancellationToken) =>
+        (await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/check-runs/{checkRunId}", GitHubJson.Default.CheckRunResponse, cancellationToken).ConfigureAwait(false)).Output?.AnnotationsCount ?? 0;
 
     /// <summary>
     /// Ends the review's check neutral with the reason, so a failed run never leaves it in progress or
     /// missing: updates the run when one was created (<paramref name="checkRunId"/>), else creates it completed.
     /// </summary>
-    public Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CheckRerun rerun, CancellationToken cancellationToken)
+    public async Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CheckRerun rerun, CancellationToken cancellationToken)
     {
         var output = new CheckRunOutputRequest("ReviewBot could not finish the review", reason, null);
-        return checkRunId is long id
-            ? UpdateCheckRunAsync(owner, repo, id, new CheckRunUpdateRequest("completed", "neutral", output), cancellationToken)
-            : CreateCheckRunOnceAsync(owner, repo, headSha, "completed", "neutral", output, rerun, cancellationToken);
+        if (checkRunId is long id)
+        {
+            await UpdateCheckRunAsync(owner, repo, id, new CheckRunUpdateRequest("completed", "neutral", output), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await CreateCheckRunOnceAsync(owner, repo, headSha, "completed", "neutral", output, rerun, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunUpdateRequest update, CancellationToken cancellationToken) =>
-        _http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken);
+    /// <summary>Without annotations a PATCH sets the same status and output again, so it may be resent like a read; with them it may not (GitHub appends them).</summary>
+    private Task<IdResponse> UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunUpdateRequest update, CancellationToken cancellationToken) =>
+        _http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken, safeToRepeat: update.Output.Annotations is not { Count: > 0 });
 
     /// <summary>
     /// Creates a check run with an external_id of its own, by which an uncertain create is found again on the head,

@@ -194,6 +194,20 @@ public sealed class ReadBackTests : IDisposable
         Assert.Contains(Fingerprint.Marker(TestPlans.InlineFingerprint), GitHubFake.Json(Assert.Single(_github.Requests("POST", Comments)))["body"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(60, 1)] // GitHub kept the second batch: sending it again would show every annotation twice
+    [InlineData(50, 2)] // it did not: sent again
+    public async Task Annotations_behind_a_502_are_counted_before_they_are_sent_again(int countAfterFailure, int patches)
+    {
+        _github.Once("PATCH", CheckRuns + "/4", BadGateway());
+        _github.StubJson("GET", CheckRuns + "/4", $$$"""{"id":4,"status":"in_progress","output":{"annotations_count":{{{countAfterFailure}}}}}""");
+
+        await _github.Client().AddRemainingAnnotationsAsync(Owner, Repo, 4, TestPlans.Check(annotations: 60), default);
+
+        Assert.Equal(patches, _github.Requests("PATCH", CheckRuns + "/4").Count);
+        Assert.Single(_github.Requests("GET", CheckRuns + "/4"));
+    }
+
     [Fact]
     public async Task A_check_runs_PATCH_is_retried_like_a_read()
     {
