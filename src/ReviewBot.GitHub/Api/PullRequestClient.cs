@@ -56,6 +56,9 @@ public sealed partial class PullRequestClient
     /// <summary>The primary rate limits GitHub last reported for this client's credential (see <see cref="RateLimitBudget.BackgroundWait"/>).</summary>
     public RateLimitBudget RateLimits { get; }
 
+    /// <summary>This client's credential and pipeline, for the calls other parts make with it (onboarding, the installation's repositories).</summary>
+    internal GitHubHttp Http => _http;
+
     public async Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken)
     {
         var pr = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/pulls/{number}", GitHubJson.Default.PullRequestResponse, cancellationToken).ConfigureAwait(false);

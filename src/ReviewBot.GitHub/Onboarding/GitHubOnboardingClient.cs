@@ -4,239 +4,229 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ReviewBot.GitHub.Api;
 
-namespace ReviewBot.GitHub.Api
+namespace ReviewBot.GitHub.Onboarding;
+
+/// <summary>
+/// <see cref="IOnboardingGitHub"/> over GitHub's REST and GraphQL APIs for one installation. Reads: the repository,
+/// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests. Writes: the
+/// branch (POST git/refs, or PATCH it forced), one createCommitOnBranch mutation (GitHub makes and signs the
+/// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one:
+/// a comment, PATCH state closed, DELETE our branch's ref.
+/// </summary>
+/// <param name="client">The installation's client.</param>
+/// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
+public sealed class GitHubOnboardingClient(PullRequestClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
 {
-    /// <summary>Onboarding's REST calls reuse this client's credential and pipeline.</summary>
-    public sealed partial class PullRequestClient
+    /// <summary>Texts fetched per GraphQL query: GitHub limits a query's nodes; 50 blobs is far under it and matches the Dockerfile cap.</summary>
+    public const int MaxTextsPerQuery = 51;
+
+    private static readonly string BranchRef = "heads/" + OnboardingPlan.Branch;
+
+    private GitHubHttp Http => client.Http;
+
+    public async Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken)
     {
-        internal GitHubHttp Http => _http;
-    }
-}
-
-namespace ReviewBot.GitHub.Onboarding
-{
-    /// <summary>
-    /// <see cref="IOnboardingGitHub"/> over GitHub's REST and GraphQL APIs for one installation. Reads: the repository,
-    /// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests. Writes: the
-    /// branch (POST git/refs, or PATCH it forced), one createCommitOnBranch mutation (GitHub makes and signs the
-    /// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one:
-    /// a comment, PATCH state closed, DELETE our branch's ref.
-    /// </summary>
-    /// <param name="client">The installation's client.</param>
-    /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
-    public sealed class GitHubOnboardingClient(PullRequestClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
-    {
-        /// <summary>Texts fetched per GraphQL query: GitHub limits a query's nodes; 50 blobs is far under it and matches the Dockerfile cap.</summary>
-        public const int MaxTextsPerQuery = 51;
-
-        private static readonly string BranchRef = "heads/" + OnboardingPlan.Branch;
-
-        private GitHubHttp Http => client.Http;
-
-        public async Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken)
+        var facts = await Http.SendAsync(HttpMethod.Get, Repo(owner, repo), OnboardingJson.Default.RepoResponse, cancellationToken).ConfigureAwait(false);
+        if (facts.Archived || facts.Fork)
         {
-            var facts = await Http.SendAsync(HttpMethod.Get, Repo(owner, repo), OnboardingJson.Default.RepoResponse, cancellationToken).ConfigureAwait(false);
-            if (facts.Archived || facts.Fork)
+            return new RepositoryFacts(facts.DefaultBranch, null, facts.Archived, facts.Fork);
+        }
+
+        // An empty repository has no ref: GitHub answers 409 ("Git Repository is empty") or 404.
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/heads/{Path(facts.DefaultBranch)}");
+        using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            return new RepositoryFacts(facts.DefaultBranch, null, false, false);
+        }
+
+        await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var reference = await GitHubHttp.ReadJsonAsync(response, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
+        return new RepositoryFacts(facts.DefaultBranch, reference.Object.Sha, false, false);
+    }
+
+    public async Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
+    {
+        var tree = await Http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Uri.EscapeDataString(sha)}?recursive=1", OnboardingJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
+        return new TreeListing([.. tree.Tree.Where(e => e.Type == "blob" && e.Path is not null).Select(e => new TreeFile(e.Path!, e.Size ?? 0))], tree.Truncated);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(MaxTextsPerQuery))
+        {
+            // Paths travel as variables ("sha:path" expressions), never in the query text.
+            var query = new StringBuilder("query($owner: String!, $name: String!");
+            var variables = new JsonObject { ["owner"] = owner, ["name"] = repo };
+            for (int i = 0; i < chunk.Length; i++)
             {
-                return new RepositoryFacts(facts.DefaultBranch, null, facts.Archived, facts.Fork);
+                query.Append($", $e{i}: String!");
+                variables[$"e{i}"] = $"{sha}:{chunk[i]}";
             }
 
-            // An empty repository has no ref: GitHub answers 409 ("Git Repository is empty") or 404.
-            var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/heads/{Path(facts.DefaultBranch)}");
-            using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+            query.Append(") { repository(owner: $owner, name: $name) {");
+            for (int i = 0; i < chunk.Length; i++)
             {
-                return new RepositoryFacts(facts.DefaultBranch, null, false, false);
+                query.Append($" f{i}: object(expression: $e{i}) {{ ... on Blob {{ text isBinary isTruncated }} }}");
             }
 
+            query.Append(" } }");
+            var data = await client.GraphQLAsync(query.ToString(), variables, OnboardingJson.Default.GraphQLResponseRepositoryData, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var blob = data.Repository?[$"f{i}"];
+                bool readable = blob is JsonObject o && o["isBinary"]?.GetValue<bool>() != true && o["isTruncated"]?.GetValue<bool>() != true;
+                texts[chunk[i]] = readable ? blob!["text"]?.GetValue<string>() : null;
+            }
+        }
+
+        return texts;
+    }
+
+    public async Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken)
+    {
+        var pulls = await Http.GetPagesAsync(
+            $"{Repo(owner, repo)}/pulls?state=all&head={Uri.EscapeDataString(owner + ":" + OnboardingPlan.Branch)}&sort=created&direction=desc",
+            OnboardingJson.Default.ListPullResponse,
+            page => page,
+            GitHubHttp.PageSize,
+            cancellationToken).ConfigureAwait(false);
+        // Only pull requests our App opened are ours: anyone (another bot included) may copy our marker into a body
+        // to stop onboarding or steer it. GitHub logins are case-insensitive, and "[bot]" cannot end a person's login.
+        // The caller also requires our marker at the top of the body.
+        string login = await botLogin(cancellationToken).ConfigureAwait(false);
+        return [.. pulls.Where(p => string.Equals(p.User?.Login, login, StringComparison.OrdinalIgnoreCase))
+            .Select(p => new OnboardingPullRequest(p.Number, p.State == "open", p.MergedAt is not null, p.Head.Sha ?? "", p.Body ?? ""))];
+    }
+
+    public async Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken)
+    {
+        // `exists` says which to try first; on 422 the other is tried. The branch may exist though we think not
+        // (left by our own create that timed out), or be gone though we think not (deleted with a closed pull
+        // request, by us or by GitHub's "automatically delete head branches").
+        for (int attempt = 1; ; attempt++, exists = !exists)
+        {
+            try
+            {
+                if (exists)
+                {
+                    await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}", new UpdateRefRequest(sha, true), OnboardingJson.Default.UpdateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/git/refs", new CreateRefRequest("refs/" + BranchRef, sha), OnboardingJson.Default.CreateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity && attempt == 1)
+            {
+                // "Reference already exists", or "Reference does not exist".
+            }
+        }
+    }
+
+    public async Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
+    {
+        const string Mutation = "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }";
+        var lines = message.Split('\n', 2);
+        var input = new JsonObject
+        {
+            ["branch"] = new JsonObject { ["repositoryNameWithOwner"] = $"{owner}/{repo}", ["branchName"] = OnboardingPlan.Branch },
+            ["message"] = new JsonObject { ["headline"] = lines[0], ["body"] = lines.Length > 1 ? lines[1].Trim() : "" },
+            // A retry after an uncertain answer fails on this (the branch moved) instead of committing twice.
+            ["expectedHeadOid"] = expectedHeadSha,
+            ["fileChanges"] = new JsonObject
+            {
+                ["additions"] = new JsonArray([.. changes.Select(c => (JsonNode)new JsonObject { ["path"] = c.Path, ["contents"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(c.NewText)) })]),
+            },
+        };
+        var data = await client.GraphQLAsync(Mutation, new JsonObject { ["input"] = input }, OnboardingJson.Default.GraphQLResponseCommitData, cancellationToken).ConfigureAwait(false);
+        return data.CreateCommitOnBranch?.Commit?.Oid ?? throw new GitHubApiException(200, "createCommitOnBranch answered without a commit.");
+    }
+
+    public async Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken) =>
+        (await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls", new CreatePullRequest(title, OnboardingPlan.Branch, baseBranch, body), OnboardingJson.Default.CreatePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false)).Number;
+
+    public Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
+        Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new UpdatePullRequest(body), OnboardingJson.Default.UpdatePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken);
+
+    public async Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken)
+    {
+        // A pull request's conversation comments are its issue's.
+        await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/issues/{number}/comments", new CommentRequest(comment), OnboardingJson.Default.CommentRequest, OnboardingJson.Default.IdResponse, cancellationToken).ConfigureAwait(false);
+        await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new ClosePullRequest("closed", body), OnboardingJson.Default.ClosePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false);
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}");
+        using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Delete, uri, null), cancellationToken).ConfigureAwait(false);
+        // Gone already (404, or 422 "Reference does not exist") is what we wanted.
+        if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity))
+        {
             await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-            var reference = await GitHubHttp.ReadJsonAsync(response, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
-            return new RepositoryFacts(facts.DefaultBranch, reference.Object.Sha, false, false);
         }
-
-        public async Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
-        {
-            var tree = await Http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Uri.EscapeDataString(sha)}?recursive=1", OnboardingJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
-            return new TreeListing([.. tree.Tree.Where(e => e.Type == "blob" && e.Path is not null).Select(e => new TreeFile(e.Path!, e.Size ?? 0))], tree.Truncated);
-        }
-
-        public async Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken)
-        {
-            var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(MaxTextsPerQuery))
-            {
-                // Paths travel as variables ("sha:path" expressions), never in the query text.
-                var query = new StringBuilder("query($owner: String!, $name: String!");
-                var variables = new JsonObject { ["owner"] = owner, ["name"] = repo };
-                for (int i = 0; i < chunk.Length; i++)
-                {
-                    query.Append($", $e{i}: String!");
-                    variables[$"e{i}"] = $"{sha}:{chunk[i]}";
-                }
-
-                query.Append(") { repository(owner: $owner, name: $name) {");
-                for (int i = 0; i < chunk.Length; i++)
-                {
-                    query.Append($" f{i}: object(expression: $e{i}) {{ ... on Blob {{ text isBinary isTruncated }} }}");
-                }
-
-                query.Append(" } }");
-                var data = await client.GraphQLAsync(query.ToString(), variables, OnboardingJson.Default.GraphQLResponseRepositoryData, cancellationToken).ConfigureAwait(false);
-                for (int i = 0; i < chunk.Length; i++)
-                {
-                    var blob = data.Repository?[$"f{i}"];
-                    bool readable = blob is JsonObject o && o["isBinary"]?.GetValue<bool>() != true && o["isTruncated"]?.GetValue<bool>() != true;
-                    texts[chunk[i]] = readable ? blob!["text"]?.GetValue<string>() : null;
-                }
-            }
-
-            return texts;
-        }
-
-        public async Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken)
-        {
-            var pulls = await Http.GetPagesAsync(
-                $"{Repo(owner, repo)}/pulls?state=all&head={Uri.EscapeDataString(owner + ":" + OnboardingPlan.Branch)}&sort=created&direction=desc",
-                OnboardingJson.Default.ListPullResponse,
-                page => page,
-                GitHubHttp.PageSize,
-                cancellationToken).ConfigureAwait(false);
-            // Only pull requests our App opened are ours: anyone (another bot included) may copy our marker into a body
-            // to stop onboarding or steer it. GitHub logins are case-insensitive, and "[bot]" cannot end a person's login.
-            // The caller also requires our marker at the top of the body.
-            string login = await botLogin(cancellationToken).ConfigureAwait(false);
-            return [.. pulls.Where(p => string.Equals(p.User?.Login, login, StringComparison.OrdinalIgnoreCase))
-                .Select(p => new OnboardingPullRequest(p.Number, p.State == "open", p.MergedAt is not null, p.Head.Sha ?? "", p.Body ?? ""))];
-        }
-
-        public async Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken)
-        {
-            // `exists` says which to try first; on 422 the other is tried. The branch may exist though we think not
-            // (left by our own create that timed out), or be gone though we think not (deleted with a closed pull
-            // request, by us or by GitHub's "automatically delete head branches").
-            for (int attempt = 1; ; attempt++, exists = !exists)
-            {
-                try
-                {
-                    if (exists)
-                    {
-                        await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}", new UpdateRefRequest(sha, true), OnboardingJson.Default.UpdateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/git/refs", new CreateRefRequest("refs/" + BranchRef, sha), OnboardingJson.Default.CreateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return;
-                }
-                catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity && attempt == 1)
-                {
-                    // "Reference already exists", or "Reference does not exist".
-                }
-            }
-        }
-
-        public async Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
-        {
-            const string Mutation = "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }";
-            var lines = message.Split('\n', 2);
-            var input = new JsonObject
-            {
-                ["branch"] = new JsonObject { ["repositoryNameWithOwner"] = $"{owner}/{repo}", ["branchName"] = OnboardingPlan.Branch },
-                ["message"] = new JsonObject { ["headline"] = lines[0], ["body"] = lines.Length > 1 ? lines[1].Trim() : "" },
-                // A retry after an uncertain answer fails on this (the branch moved) instead of committing twice.
-                ["expectedHeadOid"] = expectedHeadSha,
-                ["fileChanges"] = new JsonObject
-                {
-                    ["additions"] = new JsonArray([.. changes.Select(c => (JsonNode)new JsonObject { ["path"] = c.Path, ["contents"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(c.NewText)) })]),
-                },
-            };
-            var data = await client.GraphQLAsync(Mutation, new JsonObject { ["input"] = input }, OnboardingJson.Default.GraphQLResponseCommitData, cancellationToken).ConfigureAwait(false);
-            return data.CreateCommitOnBranch?.Commit?.Oid ?? throw new GitHubApiException(200, "createCommitOnBranch answered without a commit.");
-        }
-
-        public async Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken) =>
-            (await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/pulls", new CreatePullRequest(title, OnboardingPlan.Branch, baseBranch, body), OnboardingJson.Default.CreatePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false)).Number;
-
-        public Task UpdatePullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
-            Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new UpdatePullRequest(body), OnboardingJson.Default.UpdatePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken);
-
-        public async Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken)
-        {
-            // A pull request's conversation comments are its issue's.
-            await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/issues/{number}/comments", new CommentRequest(comment), OnboardingJson.Default.CommentRequest, OnboardingJson.Default.IdResponse, cancellationToken).ConfigureAwait(false);
-            await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new ClosePullRequest("closed", body), OnboardingJson.Default.ClosePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false);
-            var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}");
-            using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Delete, uri, null), cancellationToken).ConfigureAwait(false);
-            // Gone already (404, or 422 "Reference does not exist") is what we wanted.
-            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity))
-            {
-                await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        public TimeSpan? BackgroundWait() => client.RateLimits.BackgroundWait();
-
-        private static string Repo(string owner, string repo) => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
-
-        /// <summary>A ref name as path segments (a branch may hold '/').</summary>
-        private static string Path(string refName) => string.Join('/', refName.Split('/').Select(Uri.EscapeDataString));
     }
 
-    internal sealed record RepoResponse(string DefaultBranch, bool Archived, bool Fork);
+    public TimeSpan? BackgroundWait() => client.RateLimits.BackgroundWait();
 
-    internal sealed record GitObject(string Sha);
+    private static string Repo(string owner, string repo) => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
 
-    internal sealed record GitRefResponse(string Ref, GitObject Object);
-
-    internal sealed record TreeEntry(string? Path, string? Type, long? Size);
-
-    internal sealed record TreeResponse(IReadOnlyList<TreeEntry> Tree, bool Truncated);
-
-    internal sealed record PullHead(string? Sha);
-
-    internal sealed record PullUser(string? Login, string? Type);
-
-    internal sealed record PullResponse(int Number, string State, string? Body, DateTimeOffset? MergedAt, PullHead Head, PullUser? User);
-
-    internal sealed record PullNumberResponse(int Number);
-
-    internal sealed record CreateRefRequest(string Ref, string Sha);
-
-    internal sealed record UpdateRefRequest(string Sha, bool Force);
-
-    internal sealed record CreatePullRequest(string Title, string Head, string Base, string Body);
-
-    internal sealed record UpdatePullRequest(string Body);
-
-    internal sealed record ClosePullRequest(string State, string Body);
-
-    internal sealed record CommentRequest(string Body);
-
-    internal sealed record IdResponse(long Id);
-
-    internal sealed record RepositoryData([property: JsonPropertyName("repository")] JsonObject? Repository);
-
-    internal sealed record CommitOid([property: JsonPropertyName("oid")] string? Oid);
-
-    internal sealed record CreatedCommit([property: JsonPropertyName("commit")] CommitOid? Commit);
-
-    internal sealed record CommitData([property: JsonPropertyName("createCommitOnBranch")] CreatedCommit? CreateCommitOnBranch);
-
-    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-    [JsonSerializable(typeof(RepoResponse))]
-    [JsonSerializable(typeof(GitRefResponse))]
-    [JsonSerializable(typeof(TreeResponse))]
-    [JsonSerializable(typeof(List<PullResponse>), TypeInfoPropertyName = "ListPullResponse")]
-    [JsonSerializable(typeof(PullNumberResponse))]
-    [JsonSerializable(typeof(CreateRefRequest))]
-    [JsonSerializable(typeof(UpdateRefRequest))]
-    [JsonSerializable(typeof(CreatePullRequest))]
-    [JsonSerializable(typeof(UpdatePullRequest))]
-    [JsonSerializable(typeof(ClosePullRequest))]
-    [JsonSerializable(typeof(CommentRequest))]
-    [JsonSerializable(typeof(IdResponse))]
-    [JsonSerializable(typeof(GraphQLResponse<RepositoryData>), TypeInfoPropertyName = "GraphQLResponseRepositoryData")]
-    [JsonSerializable(typeof(GraphQLResponse<CommitData>), TypeInfoPropertyName = "GraphQLResponseCommitData")]
-    internal sealed partial class OnboardingJson : JsonSerializerContext;
+    /// <summary>A ref name as path segments (a branch may hold '/').</summary>
+    private static string Path(string refName) => string.Join('/', refName.Split('/').Select(Uri.EscapeDataString));
 }
+
+internal sealed record RepoResponse(string DefaultBranch, bool Archived, bool Fork);
+
+internal sealed record GitObject(string Sha);
+
+internal sealed record GitRefResponse(string Ref, GitObject Object);
+
+internal sealed record TreeEntry(string? Path, string? Type, long? Size);
+
+internal sealed record TreeResponse(IReadOnlyList<TreeEntry> Tree, bool Truncated);
+
+internal sealed record PullHead(string? Sha);
+
+internal sealed record PullUser(string? Login, string? Type);
+
+internal sealed record PullResponse(int Number, string State, string? Body, DateTimeOffset? MergedAt, PullHead Head, PullUser? User);
+
+internal sealed record PullNumberResponse(int Number);
+
+internal sealed record CreateRefRequest(string Ref, string Sha);
+
+internal sealed record UpdateRefRequest(string Sha, bool Force);
+
+internal sealed record CreatePullRequest(string Title, string Head, string Base, string Body);
+
+internal sealed record UpdatePullRequest(string Body);
+
+internal sealed record ClosePullRequest(string State, string Body);
+
+internal sealed record CommentRequest(string Body);
+
+internal sealed record IdResponse(long Id);
+
+internal sealed record RepositoryData([property: JsonPropertyName("repository")] JsonObject? Repository);
+
+internal sealed record CommitOid([property: JsonPropertyName("oid")] string? Oid);
+
+internal sealed record CreatedCommit([property: JsonPropertyName("commit")] CommitOid? Commit);
+
+internal sealed record CommitData([property: JsonPropertyName("createCommitOnBranch")] CreatedCommit? CreateCommitOnBranch);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RepoResponse))]
+[JsonSerializable(typeof(GitRefResponse))]
+[JsonSerializable(typeof(TreeResponse))]
+[JsonSerializable(typeof(List<PullResponse>), TypeInfoPropertyName = "ListPullResponse")]
+[JsonSerializable(typeof(PullNumberResponse))]
+[JsonSerializable(typeof(CreateRefRequest))]
+[JsonSerializable(typeof(UpdateRefRequest))]
+[JsonSerializable(typeof(CreatePullRequest))]
+[JsonSerializable(typeof(UpdatePullRequest))]
+[JsonSerializable(typeof(ClosePullRequest))]
+[JsonSerializable(typeof(CommentRequest))]
+[JsonSerializable(typeof(IdResponse))]
+[JsonSerializable(typeof(GraphQLResponse<RepositoryData>), TypeInfoPropertyName = "GraphQLResponseRepositoryData")]
+[JsonSerializable(typeof(GraphQLResponse<CommitData>), TypeInfoPropertyName = "GraphQLResponseCommitData")]
+internal sealed partial class OnboardingJson : JsonSerializerContext;
