@@ -199,14 +199,9 @@ internal static partial class UserCommands
         var commands = new List<string>();
         foreach (var range in CommandSeparator().EnumerateSplits(shell))
         {
-            var command = shell.AsSpan(range);
-            foreach (var part in parts)
+            if (ContainsAny(shell.AsSpan(range), parts))
             {
-                if (command.Contains(part, StringComparison.Ordinal))
-                {
-                    commands.Add(shell[range]);
-                    break;
-                }
+                commands.Add(shell[range]);
             }
         }
 
