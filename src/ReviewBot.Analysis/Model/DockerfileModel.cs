@@ -262,17 +262,20 @@ public sealed class DockerfileModel
 }
 
 /// <summary>
-/// Reads ARG and ENV declarations. Words are split as <see cref="DockerfileParser.ShellWords"/> splits them, but read in
-/// place: only each name and value becomes a string (every stage of every file declares some).
+/// Reads ARG and ENV declarations. Words are split by <see cref="DockerfileParser.NextWord"/> in place: only each name
+/// and value becomes a string (every stage of every file declares some).
 /// </summary>
 internal static class Declarations
 {
+    /// <summary>ARG and ENV words are split with \, whatever the file's escape directive, as the model has always read them.</summary>
+    private const char Escape = '\\';
+
     /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none).</summary>
     public static List<(string Name, string? Value)> ParseArg(string arguments)
     {
         var declarations = new List<(string Name, string? Value)>();
         int pos = 0;
-        while (NextWord(arguments, ref pos) is { } range)
+        while (DockerfileParser.NextWord(arguments, Escape, ref pos) is { } range)
         {
             var word = arguments.AsSpan(range);
             int eq = word.IndexOf('=');
@@ -287,7 +290,7 @@ internal static class Declarations
     {
         var declarations = new List<(string Name, string Value)>();
         int pos = 0;
-        if (NextWord(arguments, ref pos) is not { } first)
+        if (DockerfileParser.NextWord(arguments, Escape, ref pos) is not { } first)
         {
             return declarations;
         }
@@ -301,7 +304,7 @@ internal static class Declarations
             return declarations;
         }
 
-        for (Range? range = first; range is { } r; range = NextWord(arguments, ref pos))
+        for (Range? range = first; range is { } r; range = DockerfileParser.NextWord(arguments, Escape, ref pos))
         {
             var word = arguments.AsSpan(r);
             int eq = word.IndexOf('=');
@@ -312,52 +315,6 @@ internal static class Declarations
         }
 
         return declarations;
-    }
-
-    /// <summary>
-    /// The next word from <paramref name="pos"/> on, split on whitespace outside quotes and not escaped (with \, as
-    /// ARG and ENV are read), quotes and escapes kept in the word; null past the last word.
-    /// </summary>
-    private static Range? NextWord(string text, ref int pos)
-    {
-        while (pos < text.Length && char.IsWhiteSpace(text[pos]))
-        {
-            pos++;
-        }
-
-        if (pos >= text.Length)
-        {
-            return null;
-        }
-
-        int start = pos;
-        char quote = '\0';
-        while (pos < text.Length)
-        {
-            char c = text[pos];
-            if (quote == '\0' && c == '\\' && pos + 1 < text.Length)
-            {
-                pos += 2;
-                continue;
-            }
-
-            if (quote != '\0')
-            {
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                break;
-            }
-
-            pos++;
-        }
-
-        return start..pos;
     }
 
     private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> value) =>

@@ -454,46 +454,57 @@ internal static class DockerfileParser
     /// <summary>Splits on unquoted whitespace, keeping quote and escape characters in the words.</summary>
     internal static IEnumerable<string> ShellWords(string text, char escape)
     {
-        var word = new StringBuilder();
-        char quote = '\0';
-        for (int i = 0; i < text.Length; i++)
+        int pos = 0;
+        while (NextWord(text, escape, ref pos) is { } word)
         {
-            char c = text[i];
-            if (quote == '\0' && c == escape && i + 1 < text.Length)
+            yield return text[word];
+        }
+    }
+
+    /// <summary>
+    /// The next word from <paramref name="pos"/> on, split on whitespace outside quotes and not escaped by
+    /// <paramref name="escape"/>, quotes and escapes kept in the word; null past the last word.
+    /// </summary>
+    internal static Range? NextWord(string text, char escape, ref int pos)
+    {
+        while (pos < text.Length && char.IsWhiteSpace(text[pos]))
+        {
+            pos++;
+        }
+
+        if (pos >= text.Length)
+        {
+            return null;
+        }
+
+        int start = pos;
+        char quote = '\0';
+        while (pos < text.Length)
+        {
+            char c = text[pos];
+            if (quote == '\0' && c == escape && pos + 1 < text.Length)
             {
-                word.Append(c).Append(text[++i]);
+                pos += 2;
+                continue;
             }
-            else if (quote != '\0')
+
+            if (quote != '\0')
             {
-                word.Append(c);
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
+                quote = c == quote ? '\0' : quote;
             }
             else if (c is '"' or '\'')
             {
                 quote = c;
-                word.Append(c);
             }
             else if (char.IsWhiteSpace(c))
             {
-                if (word.Length > 0)
-                {
-                    yield return word.ToString();
-                    word.Clear();
-                }
+                break;
             }
-            else
-            {
-                word.Append(c);
-            }
+
+            pos++;
         }
 
-        if (word.Length > 0)
-        {
-            yield return word.ToString();
-        }
+        return start..pos;
     }
 
     private static Heredoc ReadHeredocBody(LineIndex lines, ref int i, HeredocMarker marker, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
