@@ -217,6 +217,50 @@ public class ParallelScanTests
     }
 
     [Fact]
+    public void Reports_are_handed_out_in_order_once_each_while_later_files_are_still_analyzed()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 60; i++)
+        {
+            temp.Write($"s{i:D2}/Dockerfile", $"FROM debian\nENV N={i}\n");
+        }
+
+        var events = new List<string>();
+        void Log(string what)
+        {
+            lock (events)
+            {
+                events.Add(what);
+            }
+        }
+
+        AnalysisResult UnevenAnalyze(string text, AnalyzerOptions options)
+        {
+            // Uneven work, so files finish out of order: every fifth takes far longer than the rest.
+            int n = int.Parse(text[(text.IndexOf("N=", StringComparison.Ordinal) + 2)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Thread.Sleep(n % 5 == 0 ? 15 : 1);
+            Log("analyzed");
+            return Rules.Result(text);
+        }
+
+        var published = new List<string>();
+        var report = new Scanner(RepositoryConfig.Default, false, UnevenAnalyze)
+        {
+            MaxParallelism = ManyAtOnce,
+            OnReport = file =>
+            {
+                published.Add(file.Path);
+                Log("published");
+            },
+        }.Scan(ScanTarget.Enumerate([], temp.Root, RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+        Assert.Equal(report.Files.Select(f => f.Path), published);
+        Assert.Equal(60, published.Distinct().Count());
+        // Output starts long before the last file is done: the report is not held back for the end of the scan.
+        Assert.True(events.IndexOf("published") < events.LastIndexOf("analyzed"), string.Join(", ", events));
+    }
+
+    [Fact]
     public void A_scan_that_keeps_no_texts_reports_the_same_findings()
     {
         var samples = SamplesFolder();

@@ -62,12 +62,16 @@ public static class ScanCommand
         }
 
         var targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
-        var report = new Scanner(config, fix) { KeepText = format != "json" }.Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
+
+        // JSON is written a file at a time while later files are analyzed; the other formats summarize, so they wait.
+        using var json = format == "json" ? JsonReportWriter.Create(console.Out) : null;
+        var report = new Scanner(config, fix) { KeepText = json is null, OnReport = json is null ? null : json.Write }
+            .Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
 
         switch (format)
         {
             case "json":
-                JsonFormatter.Write(report, console.Out);
+                json!.Finish();
                 break;
             case "sarif":
                 new SarifFormatter(RuleRunner.Rules).Write(report, console.Out);

@@ -42,6 +42,12 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     public bool KeepText { get; init; } = true;
 
     /// <summary>
+    /// Called with each report in the targets' order as soon as it and every report before it are done, so output
+    /// can be written while later files are still analyzed. Called from any of the scan's threads, never two at once.
+    /// </summary>
+    public Action<FileReport>? OnReport { get; init; }
+
+    /// <summary>
     /// Scans the targets as they come: <paramref name="targets"/> may be a folder walk still going on
     /// (<see cref="Scanning.ScanTarget.Enumerate"/>). The calling thread walks, and the scan's threads analyze the files
     /// listed so far; when the walk is done the calling thread analyzes too. Standard input is read once, by the
@@ -77,6 +83,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
 
         work.Failure?.Throw();
+        Publish(work);
         return new ScanReport([.. work.Slots.Select(s => s.Report!)], currentDirectory);
     }
 
@@ -87,6 +94,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             while (work.TryTake(out var slot))
             {
                 slot.Report ??= ScanTarget(slot.Target);
+                Publish(work);
             }
         }
         catch (Exception ex)
@@ -96,12 +104,45 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
     }
 
-    /// <summary>One target and, once analyzed, its report: written by the one thread that took it, read after all joined.</summary>
+    /// <summary>
+    /// Hands the reports that are ready, in order, to <see cref="OnReport"/>. A thread that finds another one publishing
+    /// goes back to work: that one looks again before it stops, and the scan publishes what is left at the end.
+    /// </summary>
+    private void Publish(WorkList work)
+    {
+        if (OnReport is null)
+        {
+            return;
+        }
+
+        while (work.HasReadyReport && Monitor.TryEnter(work.PublishGate))
+        {
+            try
+            {
+                while (work.TakeReadyReport() is { } report)
+                {
+                    OnReport(report);
+                }
+            }
+            finally
+            {
+                Monitor.Exit(work.PublishGate);
+            }
+        }
+    }
+
+    /// <summary>One target and, once analyzed, its report: written by the one thread that took it.</summary>
     private sealed class Slot(ScanTarget target)
     {
+        private FileReport? _report;
+
         public ScanTarget Target { get; } = target;
 
-        public FileReport? Report { get; set; }
+        public FileReport? Report
+        {
+            get => Volatile.Read(ref _report);
+            set => Volatile.Write(ref _report, value);
+        }
     }
 
     /// <summary>
@@ -113,7 +154,22 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     {
         private readonly List<Slot> _slots = [];
         private int _next;
+        private int _published;
         private bool _complete;
+
+        /// <summary>Held while reports are handed out, so they go out one at a time and in order.</summary>
+        public object PublishGate { get; } = new();
+
+        public bool HasReadyReport
+        {
+            get
+            {
+                lock (_slots)
+                {
+                    return _published < _slots.Count && _slots[_published].Report is not null;
+                }
+            }
+        }
 
         public List<Slot> Slots => _slots;
 
@@ -145,6 +201,21 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
                 _next = _slots.Count;
                 _complete = true;
                 Monitor.PulseAll(_slots);
+            }
+        }
+
+        /// <summary>The next report in order when it is done, else null. Only under <see cref="PublishGate"/>.</summary>
+        public FileReport? TakeReadyReport()
+        {
+            lock (_slots)
+            {
+                if (_published < _slots.Count && _slots[_published].Report is { } report)
+                {
+                    _published++;
+                    return report;
+                }
+
+                return null;
             }
         }
 
