@@ -258,6 +258,7 @@ public static partial class RepositoryOnboarder
         return match.Success ? (match.Groups["base"].Value, match.Groups["commit"].Value, match.Groups["findings"].Value) : (null, null, null);
     }
 
-    [GeneratedRegex(@"^<!-- reviewbot:onboarding-state base=(?<base>[0-9a-f]{40,64}) commit=(?<commit>[0-9a-f]{40,64}) findings=(?<findings>[0-9a-f]{20}) -->$", RegexOptions.Multiline)]
+    // \r?: a description saved in github.com's editor comes back with CRLF line endings, and $ stops only before \n.
+    [GeneratedRegex(@"^<!-- reviewbot:onboarding-state base=(?<base>[0-9a-f]{40,64}) commit=(?<commit>[0-9a-f]{40,64}) findings=(?<findings>[0-9a-f]{20}) -->\r?$", RegexOptions.Multiline)]
     private static partial Regex StateRegex();
 }

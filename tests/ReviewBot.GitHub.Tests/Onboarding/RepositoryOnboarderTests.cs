@@ -70,6 +70,22 @@ public class RepositoryOnboarderTests
     }
 
     [Fact]
+    public async Task A_body_edited_on_github_com_still_reads_as_ours()
+    {
+        // github.com's editor saves the description with CRLF line endings; the state line must still be found, or the
+        // pull request reads as "a person pushed to it" and is never refreshed or closed again.
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.PullRequests[0] = github.PullRequests[0] with { Body = github.PullRequests[0].Body.ReplaceLineEndings("\r\n") + "\r\nThanks, looks good." };
+        github.Head = Moved;
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Refreshed, result.Outcome);
+        Assert.Equal(Moved, github.BranchAt);
+    }
+
+    [Fact]
     public async Task When_a_person_pushed_to_our_branch_it_is_left_alone()
     {
         var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
