@@ -7,6 +7,9 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> O
 {
     private const int BufferSize = 64 * 1024;
 
+    /// <summary>Whether standard error is a terminal a person watches: only then does a long scan show its progress.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
     /// <summary>Reads an environment variable (GitHub Actions' GITHUB_TOKEN …); tests give their own.</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = global::System.Environment.GetEnvironmentVariable;
 
@@ -17,5 +20,8 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> O
         Console.Error,
         Console.OpenStandardInput,
         Environment.CurrentDirectory,
-        !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+        !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")))
+    {
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+    };
 }

@@ -306,6 +306,45 @@ public class ParallelScanTests
     }
 
     [Fact]
+    public async Task A_named_pipe_is_read_to_its_end()
+    {
+        // `reviewbot scan <(git show main:Dockerfile)` names a pipe: it has no length and cannot be read by position.
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        using var temp = new TempFolder();
+        var pipe = Path.Combine(temp.Root, "Dockerfile");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // More than one read's worth, written in pieces, with the one finding on the last line.
+        var text = "FROM debian:bookworm\n" + string.Concat(Enumerable.Repeat("# " + new string('x', 97) + "\n", 400)) + "USER root\n";
+        var writer = Task.Run(() =>
+        {
+            using var stream = new FileStream(pipe, FileMode.Open, FileAccess.Write);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            for (int i = 0; i < bytes.Length; i += 1000)
+            {
+                stream.Write(bytes, i, Math.Min(1000, bytes.Length - i));
+                stream.Flush();
+            }
+        });
+
+        var report = new Scanner(RepositoryConfig.Default, fix: false).Scan(ScanTarget.Enumerate([pipe], temp.Root, RepositoryConfig.Default), () => Stream.Null, temp.Root);
+
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        var file = Assert.Single(report.Files);
+        Assert.Null(file.ReadError);
+        Assert.Equal(text, file.Text);
+        Assert.Equal(402, Assert.Single(file.Findings, f => f.RuleId == "RB001").Range.Start);
+    }
+
+    [Fact]
     public void Parallelism_below_one_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Scanner(RepositoryConfig.Default, false) { MaxParallelism = 0 });

@@ -65,8 +65,12 @@ public static class ScanCommand
 
         // JSON is written a file at a time while later files are analyzed; the other formats summarize, so they wait.
         using var json = format == "json" ? JsonReportWriter.Create(console.Out) : null;
-        var report = new Scanner(config, fix) { KeepText = json is null, OnReport = json is null ? null : json.Write }
-            .Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
+        var scanner = new Scanner(config, fix) { KeepText = json is null, OnReport = json is null ? null : json.Write };
+        ScanReport report;
+        using (console.ErrorIsTerminal ? new ScanProgress(console.Error, () => scanner.Scanned) : null)
+        {
+            report = scanner.Scan(targets, console.OpenStandardInput, console.CurrentDirectory);
+        }
 
         switch (format)
         {

@@ -47,6 +47,11 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     /// </summary>
     public Action<FileReport>? OnReport { get; init; }
 
+    private int _scanned;
+
+    /// <summary>How many targets have been scanned so far (read from any thread, for progress).</summary>
+    public int Scanned => Volatile.Read(ref _scanned);
+
     /// <summary>
     /// Scans the targets as they come: <paramref name="targets"/> may be a folder walk still going on
     /// (<see cref="Scanning.ScanTarget.Enumerate"/>). The calling thread walks, and the scan's threads analyze the files
@@ -94,6 +99,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             while (work.TryTake(out var slot))
             {
                 slot.Report ??= ScanTarget(slot.Target);
+                Interlocked.Increment(ref _scanned);
                 Publish(work);
             }
         }
@@ -275,7 +281,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         {
             bytes = File.ReadAllBytes(target.FullPath!);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
         }
@@ -283,35 +289,27 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         return Analyze(target, bytes);
     }
 
-    /// <summary>Files up to this size are read into a pooled buffer (a Dockerfile is a few kilobytes; larger ones are read as they are).</summary>
-    private const int PooledReadLimit = 1024 * 1024;
+    /// <summary>The first read's buffer: most Dockerfiles fit (the corpus's largest is 15 KB); a larger file doubles it.</summary>
+    private const int FirstReadSize = 16 * 1024;
 
     /// <summary>
     /// Without --fix the bytes are only decoded, never kept: they are read into a pooled buffer rather than a new
-    /// array per file (every new array is memory the garbage collector must find and the kernel must map).
+    /// array per file (every new array is memory the garbage collector must find and the kernel must map). Read to
+    /// the end rather than to the file's length: a named pipe (<c>reviewbot scan &lt;(…)</c>) has none.
     /// </summary>
     private FileReport ScanPooled(ScanTarget target)
     {
-        byte[]? buffer = null;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(FirstReadSize);
         try
         {
-            int length;
+            int length = 0;
             try
             {
-                // A handle and positional reads: no FileStream, whose strategy objects and buffer a one-shot read never uses.
                 using var handle = File.OpenHandle(target.FullPath!, FileMode.Open, FileAccess.Read, FileShare.Read);
-                long size = RandomAccess.GetLength(handle);
-                if (size > PooledReadLimit)
-                {
-                    handle.Close();
-                    return Analyze(target, File.ReadAllBytes(target.FullPath!));
-                }
-
-                // One byte more than the file's size, so a file that grew since is still read to its end.
-                buffer = ArrayPool<byte>.Shared.Rent((int)size + 1);
-                length = 0;
+                // Unbuffered: reads go straight into the pooled buffer, positioned for a file and in turn for a pipe.
+                using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
                 int read;
-                while ((read = RandomAccess.Read(handle, buffer.AsSpan(length), length)) > 0)
+                while ((read = stream.Read(buffer.AsSpan(length))) > 0)
                 {
                     length += read;
                     if (length == buffer.Length)
@@ -323,7 +321,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
                     }
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
             }
@@ -332,10 +330,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
         finally
         {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
