@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using ReviewBot.GitHub.Auth;
 
@@ -13,8 +12,8 @@ public sealed class GitHubAppClient
     private readonly GitHubClients _clients;
     private Task<string>? _botLogin;
 
-    /// <summary>Each installation's rate limits as last seen: one token's budget, shared by all its work in this process (one small entry per installation).</summary>
-    private readonly ConcurrentDictionary<long, RateLimitBudget> _rateLimits = new();
+    /// <summary>Each installation's rate limits as last seen: one token's budget, shared by all its work in this process.</summary>
+    private readonly InstallationBudgets _rateLimits;
 
     public GitHubAppClient(GitHubClients clients, string appId, IRs256Signer signer)
     {
@@ -22,6 +21,7 @@ public sealed class GitHubAppClient
         _signer = signer;
         _clients = clients;
         _time = clients.Time;
+        _rateLimits = new InstallationBudgets(_time);
         Tokens = new InstallationTokenCache(FetchTokenAsync, _time);
     }
 
@@ -37,7 +37,7 @@ public sealed class GitHubAppClient
 
     /// <summary>A client acting as the installation, on a token from the cache (refreshed once on 401), watching the installation's shared rate limits.</summary>
     public PullRequestClient ForInstallation(long installationId) =>
-        new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), _clients.Policy, _time, _rateLimits.GetOrAdd(installationId, _ => new RateLimitBudget(_time)));
+        new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), _clients.Policy, _time, _rateLimits.For(installationId));
 
     /// <summary>
     /// The App's own login, <c>{slug}[bot]</c>, as its comments show it (GET /app with the JWT); asked once per

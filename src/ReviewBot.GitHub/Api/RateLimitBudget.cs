@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace ReviewBot.GitHub.Api;
@@ -45,6 +46,19 @@ public sealed class RateLimitBudget(TimeProvider time)
         lock (_sync)
         {
             return _seen.TryGetValue(resource, out var o) && o.Reset > time.GetUtcNow() ? o : null;
+        }
+    }
+
+    /// <summary>Whether any window GitHub reported is still running: once none is, this budget knows no more than a new one.</summary>
+    public bool HasOpenWindow
+    {
+        get
+        {
+            var now = time.GetUtcNow();
+            lock (_sync)
+            {
+                return _seen.Values.Any(o => o.Reset > now);
+            }
         }
     }
 
@@ -99,6 +113,42 @@ public sealed class RateLimitBudget(TimeProvider time)
     private static long? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values)
         && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+}
+
+/// <summary>
+/// Each installation's <see cref="RateLimitBudget"/>, one per installation for all its clients in the process. An App
+/// installed on thousands of organizations meets thousands of installations over its life; once there are more than
+/// <see cref="TrimAbove"/>, a new one drops those whose windows have all ended (a new budget knows as much).
+/// </summary>
+public sealed class InstallationBudgets(TimeProvider time)
+{
+    public const int TrimAbove = 1024;
+
+    private readonly ConcurrentDictionary<long, RateLimitBudget> _budgets = new();
+
+    public int Count => _budgets.Count;
+
+    public RateLimitBudget For(long installationId)
+    {
+        if (_budgets.TryGetValue(installationId, out var budget))
+        {
+            return budget;
+        }
+
+        if (_budgets.Count >= TrimAbove)
+        {
+            foreach (var (id, old) in _budgets)
+            {
+                if (!old.HasOpenWindow)
+                {
+                    // Only that very budget: another thread may have put a new one in its place meanwhile.
+                    _budgets.TryRemove(KeyValuePair.Create(id, old));
+                }
+            }
+        }
+
+        return _budgets.GetOrAdd(installationId, _ => new RateLimitBudget(time));
+    }
 }
 
 /// <summary>

@@ -147,6 +147,28 @@ public sealed class RateLimitBudgetTests : IDisposable
         .WithHeader("x-ratelimit-reset", DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
         .WithHeader("x-ratelimit-resource", resource);
 
+    [Fact]
+    public void Budgets_of_installations_whose_windows_ended_are_dropped_once_there_are_many()
+    {
+        var time = new MovingTime(Now);
+        var budgets = new InstallationBudgets(time);
+        for (long id = 1; id <= InstallationBudgets.TrimAbove; id++)
+        {
+            // Half are still in their window when the next installation arrives, half have ended.
+            budgets.For(id).Observe(Answer(4_000, resetIn: TimeSpan.FromMinutes(id % 2 == 0 ? 50 : 10)));
+        }
+
+        var busy = budgets.For(2);
+        Assert.Equal(InstallationBudgets.TrimAbove, budgets.Count);
+        time.Now = Now + TimeSpan.FromMinutes(20);
+
+        budgets.For(100_000);
+
+        Assert.Equal(InstallationBudgets.TrimAbove / 2 + 1, budgets.Count);
+        Assert.Same(busy, budgets.For(2));
+        Assert.Equal(4_000, budgets.For(2).Last(RateLimitBudget.Core)?.Remaining);
+    }
+
     private GitHubAppClient App() => _github.Clients.ForApp("12345", new PemRs256Signer(_key.ExportRSAPrivateKeyPem()));
 
     private void StubToken(long installation) =>
@@ -165,5 +187,12 @@ public sealed class RateLimitBudgetTests : IDisposable
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed class MovingTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
