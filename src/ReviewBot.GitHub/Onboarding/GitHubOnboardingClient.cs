@@ -11,7 +11,7 @@ namespace ReviewBot.GitHub.Onboarding;
 /// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests. Writes: the
 /// branch (POST git/refs, or PATCH it forced), one createCommitOnBranch mutation (GitHub makes and signs the
 /// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one:
-/// a comment, PATCH state closed, DELETE our branch's ref.
+/// our comments read back, a comment (unless a retried close posted it already), PATCH state closed, DELETE our branch's ref.
 /// </summary>
 /// <param name="client">The installation's client.</param>
 /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
@@ -21,6 +21,12 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
     public const int MaxTextsPerQuery = 51;
 
     private static readonly string BranchRef = "heads/" + OnboardingPlan.Branch;
+
+    /// <summary>Ends our comment saying why a stale pull request is closed, so a retried close finds it.</summary>
+    public const string ClosingMarker = "<!-- reviewbot:onboarding-closing -->";
+
+    /// <summary>Comments read looking for our closing comment: ours comes last, and a pull request of ours gathers few.</summary>
+    private const int MaxCommentsRead = 1_000;
 
     private GitHubHttp Http => client.Http;
 
@@ -154,8 +160,15 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
 
     public async Task ClosePullRequestAsync(string owner, string repo, int number, string comment, string body, CancellationToken cancellationToken)
     {
-        // A pull request's conversation comments are its issue's.
-        await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/issues/{number}/comments", new CommentRequest(comment), OnboardingJson.Default.CommentRequest, OnboardingJson.Default.IdResponse, cancellationToken).ConfigureAwait(false);
+        // A pull request's conversation comments are its issue's. A close that failed after its comment is run again
+        // later: the comment is posted only if ours is not there yet (ours: by our App, with the closing marker).
+        string login = await botLogin(cancellationToken).ConfigureAwait(false);
+        var comments = await Http.GetPagesAsync($"{Repo(owner, repo)}/issues/{number}/comments", OnboardingJson.Default.ListCommentResponse, page => page, MaxCommentsRead, cancellationToken).ConfigureAwait(false);
+        if (!comments.Any(c => string.Equals(c.User?.Login, login, StringComparison.OrdinalIgnoreCase) && c.Body?.Contains(ClosingMarker, StringComparison.Ordinal) == true))
+        {
+            await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/issues/{number}/comments", new CommentRequest(comment + "\n\n" + ClosingMarker), OnboardingJson.Default.CommentRequest, OnboardingJson.Default.IdResponse, cancellationToken).ConfigureAwait(false);
+        }
+
         await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new ClosePullRequest("closed", body), OnboardingJson.Default.ClosePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false);
         var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}");
         using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Delete, uri, null), cancellationToken).ConfigureAwait(false);
@@ -206,6 +219,8 @@ internal sealed record CommentRequest(string Body);
 
 internal sealed record IdResponse(long Id);
 
+internal sealed record CommentResponse(string? Body, PullUser? User);
+
 internal sealed record RepositoryData([property: JsonPropertyName("repository")] JsonObject? Repository);
 
 internal sealed record CommitOid([property: JsonPropertyName("oid")] string? Oid);
@@ -227,6 +242,7 @@ internal sealed record CommitData([property: JsonPropertyName("createCommitOnBra
 [JsonSerializable(typeof(ClosePullRequest))]
 [JsonSerializable(typeof(CommentRequest))]
 [JsonSerializable(typeof(IdResponse))]
+[JsonSerializable(typeof(List<CommentResponse>), TypeInfoPropertyName = "ListCommentResponse")]
 [JsonSerializable(typeof(GraphQLResponse<RepositoryData>), TypeInfoPropertyName = "GraphQLResponseRepositoryData")]
 [JsonSerializable(typeof(GraphQLResponse<CommitData>), TypeInfoPropertyName = "GraphQLResponseCommitData")]
 internal sealed partial class OnboardingJson : JsonSerializerContext;

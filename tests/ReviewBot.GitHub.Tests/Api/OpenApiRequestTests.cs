@@ -91,6 +91,7 @@ public sealed class OpenApiRequestTests : IDisposable
             _github.StubJson("POST", path + "/pulls", """{"number":12}""", 201);
             _github.StubJson("PATCH", path + "/pulls/7", """{"number":7}""");
             _github.StubJson("POST", path + "/issues/7/comments", """{"id":70}""", 201);
+            _github.StubJson("GET", path + "/issues/7/comments", "[]");
         }
 
         _github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"sha":"x","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":40}]}""");
@@ -118,7 +119,7 @@ public sealed class OpenApiRequestTests : IDisposable
             {
                 "GET /api/v3", "GET /api/v3/git/ref/heads/main", $"GET /api/v3/git/trees/{head}", "GET /api/v3/pulls", "POST /api/v3/git/refs",
                 "PATCH /api/v3/git/refs/heads/reviewbot/non-root", "DELETE /api/v3/git/refs/heads/reviewbot/non-root", "POST /api/v3/pulls",
-                "PATCH /api/v3/pulls/7", "POST /api/v3/issues/7/comments", "GET /api/v3/contents/.github/reviewbot.yml", "POST /api/v3/check-runs",
+                "PATCH /api/v3/pulls/7", "GET /api/v3/issues/7/comments", "POST /api/v3/issues/7/comments", "GET /api/v3/contents/.github/reviewbot.yml", "POST /api/v3/check-runs",
             },
             operations);
     }

@@ -112,6 +112,28 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     }
 
     [Theory]
+    [InlineData("reviewbot[bot]", false)] // ours, from a close that failed after it: not said twice
+    [InlineData("mallory", true)] // anyone may copy the marker into a comment: only ours counts
+    public async Task A_stale_pull_request_closed_again_after_a_failure_is_explained_once(string commenter, bool comments)
+    {
+        Repository("stale", Clean, pulls: new JsonArray(Pull(7, "open", OnboardingPlan.Marker + "\n<!-- reviewbot:onboarding-state base=" + Head + " commit=" + Commit + " findings=0123456789abcdef0123 -->\nbody", Commit)).ToJsonString());
+        var earlier = new JsonObject { ["body"] = "Closing: …\n\n" + GitHubOnboardingClient.ClosingMarker, ["user"] = new JsonObject { ["login"] = commenter, ["type"] = "Bot" } };
+        _fake.StubJson("GET", "/api/v3/repos/o/stale/issues/7/comments", new JsonArray(earlier).ToJsonString());
+        _fake.StubJson("POST", "/api/v3/repos/o/stale/issues/7/comments", """{"id":70}""", 201);
+        _fake.StubJson("PATCH", "/api/v3/repos/o/stale/pulls/7", """{"number":7}""");
+        _fake.StubJson("DELETE", "/api/v3/repos/o/stale/git/refs/heads/reviewbot/non-root", "", 204);
+
+        var result = await RepositoryOnboarder.OnboardAsync(new GitHubOnboardingClient(_fake.Client(), BotLogin), "o", "stale", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+
+        Assert.Equal(OnboardingOutcome.Closed, result.Outcome);
+        var posted = _fake.Requests("POST", "/api/v3/repos/o/stale/issues/7/comments");
+        Assert.Equal(comments ? 1 : 0, posted.Count());
+        Assert.All(posted, p => Assert.EndsWith(GitHubOnboardingClient.ClosingMarker, (string)GitHubFake.Json(p)["body"]!, StringComparison.Ordinal));
+        Assert.Single(_fake.Requests("PATCH", "/api/v3/repos/o/stale/pulls/7"));
+        Assert.Single(_fake.Requests("DELETE", "/api/v3/repos/o/stale/git/refs/heads/reviewbot/non-root"));
+    }
+
+    [Theory]
     [InlineData(true, "PATCH")] // deleted since: with its pull request, or by GitHub's "automatically delete head branches"
     [InlineData(false, "POST")] // left by our own create whose answer was lost
     public async Task Our_branch_is_set_whether_or_not_it_still_exists_as_we_thought(bool thought, string refused)
