@@ -20,6 +20,19 @@ public sealed class WebhookRouterTests
     }
 
     [Fact]
+    public void Pull_request_and_push_events_say_when_the_head_was_asked_for()
+    {
+        // GitHub's own payloads: updated_at is ISO 8601, a push's repository.pushed_at is Unix seconds.
+        var review = Assert.Single(WebhookRouter.Route("pull_request", "d-3", JsonSerializer.SerializeToElement(AppHost.Payload("pull_request.synchronize"))).Work);
+        var push = Assert.Single(WebhookRouter.Route("push", "d-4", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work);
+        var rerun = Assert.Single(WebhookRouter.Route("check_suite", "d-5", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work);
+
+        Assert.Equal(DateTimeOffset.Parse("2019-05-15T15:20:33Z", System.Globalization.CultureInfo.InvariantCulture), review.RequestedAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1557933657), push.RequestedAt);
+        Assert.Null(rerun.RequestedAt);
+    }
+
+    [Fact]
     public void A_check_suite_event_leaves_them_unknown()
     {
         var item = Assert.Single(WebhookRouter.Route("check_suite", "d-2", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work);

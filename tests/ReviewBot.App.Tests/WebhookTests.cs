@@ -166,6 +166,33 @@ public sealed class WebhookTests : IDisposable
         Assert.All(created, c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task A_late_delivery_of_an_older_push_does_not_supersede_the_newer_head()
+    {
+        // GitHub delivers again, minutes later, an event it failed to deliver: it arrives after a newer one and keeps
+        // its original updated_at. Taken as the newest, it would supersede the newer head's review, and the pull
+        // request's newest commit would get no check at all.
+        _github.StubFiles();
+        var newer = AppHost.Payload("pull_request.synchronize");
+        var older = AppHost.Payload("pull_request.synchronize");
+        older["pull_request"]!["head"]!["sha"] = "0000000000000000000000000000000000000001";
+        older["pull_request"]!["updated_at"] = "2019-05-15T15:10:02Z";
+        var workerMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gated = new AppHost(_github, services: s => s.AddKeyedSingleton<IWorkQueue>(
+            Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), workerMayStart.Task)));
+
+        var r1 = await gated.PostWebhookAsync("pull_request", newer, deliveryId: "newer");
+        var r2 = await gated.PostWebhookAsync("pull_request", older, deliveryId: "older-delivered-again");
+        workerMayStart.SetResult();
+        await _github.WaitForCompletedCheckAsync();
+        await Task.Delay(500);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (r1.StatusCode, r2.StatusCode));
+        var created = _github.Requests("POST", GitHubFake.RepoPath + "/check-runs").Select(_github.Json).ToList();
+        Assert.NotEmpty(created);
+        Assert.All(created, c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
+    }
+
     /// <summary>A queue whose worker side waits for the test, so "before the worker gets to it" is a fact, not a race.</summary>
     private sealed class GatedQueue(IWorkQueue inner, Task open) : IWorkQueue
     {

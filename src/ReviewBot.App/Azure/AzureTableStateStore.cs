@@ -76,7 +76,10 @@ public sealed class AzureTableStateStore : IStateStore
             entity.GetString(nameof(PullRequestState.LatestRequestedSha)),
             entity.GetString(nameof(PullRequestState.LastReviewedSha)),
             FingerprintColumns.Read(entity),
-            entity.ETag.ToString());
+            entity.ETag.ToString())
+        {
+            LatestRequestedAt = entity.GetDateTimeOffset(nameof(PullRequestState.LatestRequestedAt)),
+        };
     }
 
     public async Task<bool> TrySavePullRequestAsync(string pullRequestKey, PullRequestState state, CancellationToken cancellationToken)
@@ -86,6 +89,7 @@ public sealed class AzureTableStateStore : IStateStore
         {
             [nameof(PullRequestState.LatestRequestedSha)] = state.LatestRequestedSha,
             [nameof(PullRequestState.LastReviewedSha)] = state.LastReviewedSha,
+            [nameof(PullRequestState.LatestRequestedAt)] = state.LatestRequestedAt,
         };
         FingerprintColumns.Write(entity, state.Fingerprints);
         try

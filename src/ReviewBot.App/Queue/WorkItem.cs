@@ -61,6 +61,13 @@ public sealed record WorkItem(
     IReadOnlyList<string>? Repositories = null)
 {
     /// <summary>
+    /// When GitHub says the head was asked for (a pull request's <c>updated_at</c>, a push's <c>pushed_at</c>), or
+    /// null when the event does not say. A delivery GitHub makes again later carries its original time, so it can
+    /// be told from a newer one.
+    /// </summary>
+    public DateTimeOffset? RequestedAt { get; init; }
+
+    /// <summary>
     /// Key that orders work: per pull request, or per branch for branch checks (a newer push to the branch
     /// supersedes the older one's check that has not started).
     /// </summary>

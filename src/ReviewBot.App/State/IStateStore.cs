@@ -11,7 +11,11 @@ public sealed record PullRequestState(
     string? LatestRequestedSha,
     string? LastReviewedSha,
     ImmutableHashSet<string> Fingerprints,
-    string? ETag = null);
+    string? ETag = null)
+{
+    /// <summary>The newest <see cref="Queue.WorkItem.RequestedAt"/> seen: an event older than it changes nothing.</summary>
+    public DateTimeOffset? LatestRequestedAt { get; init; }
+}
 
 /// <summary>
 /// State every replica must see: deliveries already taken, work already taken, and per pull request state.

@@ -10,9 +10,23 @@ internal static class PullRequestStates
 
     public static PullRequestState Empty { get; } = new(null, null, ImmutableHashSet<string>.Empty);
 
-    /// <summary>Marks <paramref name="item"/>'s head as the newest one asked for, so older queued work is superseded.</summary>
+    /// <summary>
+    /// Marks <paramref name="item"/>'s head as the newest one asked for, so older queued work is superseded; unless
+    /// GitHub says it was asked for before the one recorded (a failed delivery GitHub makes again minutes later).
+    /// Without that, the late copy would supersede the newer head's review, and the newest commit would get no check.
+    /// </summary>
     public static Task RequestAsync(IStateStore store, WorkItem item, CancellationToken cancellationToken) =>
-        UpdateAsync(store, item.PullRequestKey, s => s with { LatestRequestedSha = item.HeadSha }, cancellationToken);
+        UpdateAsync(store, item.PullRequestKey, s => Request(s, item), cancellationToken);
+
+    internal static PullRequestState Request(PullRequestState state, WorkItem item)
+    {
+        if (item.RequestedAt is { } at && state.LatestRequestedAt is { } latest && at < latest)
+        {
+            return state;
+        }
+
+        return state with { LatestRequestedSha = item.HeadSha, LatestRequestedAt = item.RequestedAt ?? state.LatestRequestedAt };
+    }
 
     public static async Task<PullRequestState> UpdateAsync(IStateStore store, string key, Func<PullRequestState, PullRequestState> change, CancellationToken cancellationToken)
     {

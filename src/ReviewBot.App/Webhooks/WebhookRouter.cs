@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReviewBot.App.Queue;
@@ -74,7 +75,7 @@ public static partial class WebhookRouter
                 string head = Sha(pr.GetProperty("head").GetProperty("sha").GetString());
                 string? baseRef = pr.TryGetProperty("base", out var @base) ? Ref(Str(@base, "ref")) : null;
                 bool? draft = pr.TryGetProperty("draft", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : null;
-                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft)], null);
+                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft) { RequestedAt = Time(pr, "updated_at") }], null);
 
             case "check_run" when action == "rerequested":
                 var run = payload.GetProperty("check_run");
@@ -231,7 +232,7 @@ public static partial class WebhookRouter
         }
 
         string after = Sha(Str(payload, "after"));
-        return new([new WorkItem(deliveryId, installationId, owner, repo, 0, after, "push", defaultBranch, Kind: WorkKind.BranchCheck)], null);
+        return new([new WorkItem(deliveryId, installationId, owner, repo, 0, after, "push", defaultBranch, Kind: WorkKind.BranchCheck) { RequestedAt = Time(repository, "pushed_at") }], null);
     }
 
     private const string BranchPrefix = "refs/heads/";
@@ -263,6 +264,25 @@ public static partial class WebhookRouter
 
     [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})\\z")]
     private static partial Regex ShaChars();
+
+    /// <summary>
+    /// A time GitHub sends as ISO 8601 (<c>pull_request.updated_at</c>) or, in push payloads, as Unix seconds
+    /// (<c>repository.pushed_at</c>); null when absent or unreadable.
+    /// </summary>
+    private static DateTimeOffset? Time(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var seconds) && seconds > 0 && seconds < DateTimeOffset.MaxValue.ToUnixTimeSeconds() => DateTimeOffset.FromUnixTimeSeconds(seconds),
+            JsonValueKind.String when DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) => at,
+            _ => null,
+        };
+    }
 
     private static string? Str(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -83,13 +83,14 @@ public sealed class AzureTableStateStoreTests(AzuriteFixture azurite)
     {
         var store = NewStore();
         var key = "Octo-Org/Hello.World#12";
-        var saved = new PullRequestState("bbb", "aaa", ["RB001:Dockerfile:abc", "RB003:web/Dockerfile:def"]);
+        var saved = new PullRequestState("bbb", "aaa", ["RB001:Dockerfile:abc", "RB003:web/Dockerfile:def"]) { LatestRequestedAt = new DateTimeOffset(2026, 12, 2, 3, 4, 5, TimeSpan.Zero) };
         Assert.True(await store.TrySavePullRequestAsync(key, saved, default));
 
         var read = await NewStore().GetPullRequestAsync(key, default);
         Assert.NotNull(read);
         Assert.Equal("bbb", read.LatestRequestedSha);
         Assert.Equal("aaa", read.LastReviewedSha);
+        Assert.Equal(saved.LatestRequestedAt, read.LatestRequestedAt);
         Assert.True(saved.Fingerprints.SetEquals(read.Fingerprints));
         Assert.False(string.IsNullOrEmpty(read.ETag));
     }
