@@ -152,9 +152,9 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     }
 
     /// <summary>
-    /// The targets listed so far, in walk order, handed out one at a time. A lock rather than a concurrent collection:
-    /// it is taken twice per file against ~100 µs of analysis, and it lets a thread sleep (not spin) while the walk is
-    /// behind.
+    /// The targets listed so far, in walk order, handed out one at a time, and their reports handed on in that order.
+    /// A lock rather than concurrent collections: it is taken a few times per file against ~100 µs of analysis, and it
+    /// lets a thread sleep (not spin) while the walk is behind.
     /// </summary>
     private sealed class WorkList
     {
