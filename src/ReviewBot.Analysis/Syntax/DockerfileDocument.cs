@@ -13,7 +13,7 @@ public sealed class DockerfileDocument
         bool hasBom,
         ImmutableArray<ParserDirective> directives,
         ImmutableArray<Instruction> instructions,
-        ImmutableArray<Comment> comments,
+        ImmutableArray<CommentSpan> comments,
         ImmutableArray<ParseDiagnostic> diagnostics)
     {
         Text = text;
@@ -23,7 +23,7 @@ public sealed class DockerfileDocument
         HasBom = hasBom;
         Directives = directives;
         Instructions = instructions;
-        Comments = comments;
+        _comments = comments;
         Diagnostics = diagnostics;
     }
 
@@ -61,7 +61,34 @@ public sealed class DockerfileDocument
 
     public ImmutableArray<Instruction> Instructions { get; }
 
-    public ImmutableArray<Comment> Comments { get; }
+    private readonly ImmutableArray<CommentSpan> _comments;
+    private ImmutableArray<Comment> _commentRecords;
+
+    /// <summary>The whole-line comments, in line order. Made on first use (the engine reads <see cref="CommentSpans"/> in place).</summary>
+    public ImmutableArray<Comment> Comments
+    {
+        get
+        {
+            if (_commentRecords.IsDefault)
+            {
+                var comments = ImmutableArray.CreateBuilder<Comment>(_comments.Length);
+                foreach (var comment in _comments)
+                {
+                    comments.Add(new Comment(comment.Line, Text.Substring(comment.Start, comment.Length)));
+                }
+
+                ImmutableInterlocked.InterlockedInitialize(ref _commentRecords, comments.MoveToImmutable());
+            }
+
+            return _commentRecords;
+        }
+    }
+
+    /// <summary>Where each whole-line comment is, in line order.</summary>
+    internal ImmutableArray<CommentSpan> CommentSpans => _comments;
+
+    /// <summary>A comment's text (from its #, to the end of its line), read in place.</summary>
+    internal ReadOnlySpan<char> CommentText(CommentSpan comment) => Text.AsSpan(comment.Start, comment.Length);
 
     public ImmutableArray<ParseDiagnostic> Diagnostics { get; }
 
