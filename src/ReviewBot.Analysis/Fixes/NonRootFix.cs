@@ -352,7 +352,7 @@ internal static partial class NonRootFix
     {
         if (at >= final.Instructions.Length)
         {
-            return final.FinalScope.TryGetValue(name, out var value) ? value.Value : null;
+            return final.ValueBefore(at, name)?.Value;
         }
 
         var expansion = final.ExpandAt(at, "${" + name + "}");

@@ -107,7 +107,6 @@ public sealed class DockerfileModel
             root = parent.RootImage;
             baseInfo = parent.Base;
             user = parent.FinalUser;
-            // The parent's trees are shared, not copied: a chain of thousands of stages over a large ENV stays linear.
             env = parent.FinalEnv.ToBuilder();
             users = parent.CreatedUsers.ToBuilder();
             groups = parent.CreatedGroups.ToBuilder();
@@ -130,19 +129,17 @@ public sealed class DockerfileModel
         }
 
         // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
-        var scopes = ImmutableArray.CreateBuilder<ImmutableDictionary<string, VariableValue>>(body.Length);
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
-        // One scope updated per declaration (ENV always overrides an ARG of the same name), so a stage with
-        // thousands of ARG/ENV lines stays linear.
-        ImmutableDictionary<string, VariableValue> scope = env.ToImmutable();
-        // Expansions see the scope as it was before the instruction; one lookup per stage, not one per instruction.
-        var current = scope;
-        Func<string, VariableValue?> lookup = n => current.TryGetValue(n, out var v) ? v : null;
-        foreach (var instruction in body)
+        // The parent's ENV is shared, not copied: a chain of thousands of stages over a large ENV stays linear.
+        var scope = new StageScope(env.ToImmutable());
+        // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a); one lookup per
+        // stage, not one per instruction.
+        int at = 0;
+        Func<string, VariableValue?> lookup = n => scope.Lookup(n, at);
+        for (; at < body.Length; at++)
         {
-            scopes.Add(scope);
+            var instruction = body[at];
             usersBefore.Add(user);
-            current = scope;
             switch (instruction.Keyword)
             {
                 case "ARG":
@@ -159,9 +156,10 @@ public sealed class DockerfileModel
                             declared = globalArgs.TryGetValue(argName, out var global) ? global : new VariableValue(null);
                         }
 
-                        if (!env.ContainsKey(argName))
+                        // ENV always overrides an ARG of the same name.
+                        if (!scope.IsEnv(argName))
                         {
-                            scope = scope.SetItem(argName, declared);
+                            scope.Declare(argName, declared, at, isEnv: false);
                         }
                     }
 
@@ -170,9 +168,7 @@ public sealed class DockerfileModel
                     foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
                     {
                         var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
-                        var declared = VariableValue.From(expanded, lookup);
-                        env[envName] = declared;
-                        scope = scope.SetItem(envName, declared);
+                        scope.Declare(envName, VariableValue.From(expanded, lookup), at, isEnv: true);
                     }
 
                     break;
@@ -212,14 +208,12 @@ public sealed class DockerfileModel
             root,
             baseInfo,
             body,
-            scopes.MoveToImmutable(),
+            scope,
             usersBefore.MoveToImmutable(),
             user,
             stageUsers,
             groups.ToImmutable(),
             opaque,
-            scope,
-            env.ToImmutable(),
             budget);
     }
 

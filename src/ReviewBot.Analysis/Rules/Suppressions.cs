@@ -17,7 +17,7 @@ internal sealed partial class Suppressions
     public static Suppressions Read(DockerfileDocument document)
     {
         var result = new Suppressions();
-        if (document.CommentSpans.IsEmpty)
+        if (document.CommentLines.IsEmpty)
         {
             return result;
         }
@@ -28,15 +28,15 @@ internal sealed partial class Suppressions
         var instructions = document.Instructions;
         int nextIndex = 0;
         int firstCode = 0; // the first line after the current comment that is neither blank nor a comment
-        foreach (var span in document.CommentSpans)
+        foreach (int line in document.CommentLines)
         {
             // Most comments are prose: only one that may hold a pragma becomes a string and meets the expressions.
-            if (!MayBePragma(document.CommentText(span)))
+            if (!MayBePragma(document.CommentText(line)))
             {
                 continue;
             }
 
-            var comment = new Comment(span.Line, document.CommentText(span).ToString());
+            var comment = new Comment(line, document.CommentText(line).ToString());
             var (ids, fileWide) = Parse(comment.Text);
             if (ids.Count == 0)
             {

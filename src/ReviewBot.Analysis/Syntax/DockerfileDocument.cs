@@ -13,7 +13,7 @@ public sealed class DockerfileDocument
         bool hasBom,
         ImmutableArray<ParserDirective> directives,
         ImmutableArray<Instruction> instructions,
-        ImmutableArray<CommentSpan> comments,
+        ImmutableArray<int> commentLines,
         ImmutableArray<ParseDiagnostic> diagnostics)
     {
         Text = text;
@@ -23,7 +23,7 @@ public sealed class DockerfileDocument
         HasBom = hasBom;
         Directives = directives;
         Instructions = instructions;
-        _comments = comments;
+        _commentLines = commentLines;
         Diagnostics = diagnostics;
     }
 
@@ -61,34 +61,34 @@ public sealed class DockerfileDocument
 
     public ImmutableArray<Instruction> Instructions { get; }
 
-    private readonly ImmutableArray<CommentSpan> _comments;
-    private ImmutableArray<Comment> _commentRecords;
+    private readonly ImmutableArray<int> _commentLines;
+    private ImmutableArray<Comment> _comments;
 
-    /// <summary>The whole-line comments, in line order. Made on first use (the engine reads <see cref="CommentSpans"/> in place).</summary>
+    /// <summary>The whole-line comments, in line order. Made on first use (the engine reads <see cref="CommentLines"/> in place).</summary>
     public ImmutableArray<Comment> Comments
     {
         get
         {
-            if (_commentRecords.IsDefault)
+            if (_comments.IsDefault)
             {
-                var comments = ImmutableArray.CreateBuilder<Comment>(_comments.Length);
-                foreach (var comment in _comments)
+                var comments = ImmutableArray.CreateBuilder<Comment>(_commentLines.Length);
+                foreach (int line in _commentLines)
                 {
-                    comments.Add(new Comment(comment.Line, Text.Substring(comment.Start, comment.Length)));
+                    comments.Add(new Comment(line, CommentText(line).ToString()));
                 }
 
-                ImmutableInterlocked.InterlockedInitialize(ref _commentRecords, comments.MoveToImmutable());
+                ImmutableInterlocked.InterlockedInitialize(ref _comments, comments.MoveToImmutable());
             }
 
-            return _commentRecords;
+            return _comments;
         }
     }
 
-    /// <summary>Where each whole-line comment is, in line order.</summary>
-    internal ImmutableArray<CommentSpan> CommentSpans => _comments;
+    /// <summary>The lines (1-based) of the whole-line comments, in order.</summary>
+    internal ImmutableArray<int> CommentLines => _commentLines;
 
-    /// <summary>A comment's text (from its #, to the end of its line), read in place.</summary>
-    internal ReadOnlySpan<char> CommentText(CommentSpan comment) => Text.AsSpan(comment.Start, comment.Length);
+    /// <summary>The text of the comment on <paramref name="line"/> (from its #, to the end of the line), read in place.</summary>
+    internal ReadOnlySpan<char> CommentText(int line) => _lines[line - 1].TrimStart();
 
     public ImmutableArray<ParseDiagnostic> Diagnostics { get; }
 

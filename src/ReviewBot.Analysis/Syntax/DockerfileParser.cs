@@ -86,9 +86,9 @@ internal static class DockerfileParser
         }
 
         var instructions = ImmutableArray.CreateBuilder<Instruction>();
-        // Where each comment is, not its text: a quarter of a real Dockerfile is comments, and only the rare
+        // The line of each comment, not its text: a quarter of a real Dockerfile is comments, and only the rare
         // suppression pragma among them is ever read as a string.
-        var comments = ImmutableArray.CreateBuilder<CommentSpan>();
+        var comments = ImmutableArray.CreateBuilder<int>();
         // One pooled buffer for every continued instruction: its text is then copied once, into Arguments.
         char[] logical = [];
         int logicalLength = 0;
@@ -105,7 +105,7 @@ internal static class DockerfileParser
 
             if (line[start] == '#')
             {
-                comments.Add(new CommentSpan(i + 1, lines.Start(i) + start, line.Length - start));
+                comments.Add(i + 1);
                 i++;
                 continue;
             }

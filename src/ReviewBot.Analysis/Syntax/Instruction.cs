@@ -73,6 +73,3 @@ public sealed record ParserDirective(string Name, string Value, int Line);
 
 /// <summary>A whole-line comment outside heredoc bodies (pragmas such as <c># reviewbot ignore=RB001</c> live here).</summary>
 public sealed record Comment(int Line, string Text);
-
-/// <summary>Where a whole-line comment is: its line, and its text's start (at the #) and length in the document's text.</summary>
-internal readonly record struct CommentSpan(int Line, int Start, int Length);

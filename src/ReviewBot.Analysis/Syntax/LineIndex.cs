@@ -29,9 +29,6 @@ internal sealed class LineIndex
     /// <summary>Line <paramref name="index"/> (0-based), read in place.</summary>
     public ReadOnlySpan<char> this[int index] => _text.AsSpan(_bounds[2 * index], _bounds[(2 * index) + 1] - _bounds[2 * index]);
 
-    /// <summary>Where line <paramref name="index"/> (0-based) starts in the text.</summary>
-    public int Start(int index) => _bounds[2 * index];
-
     /// <summary>Line <paramref name="index"/> (0-based) as a string of its own.</summary>
     public string ToString(int index) => _text.Substring(_bounds[2 * index], _bounds[(2 * index) + 1] - _bounds[2 * index]);
 
