@@ -347,6 +347,11 @@ internal static class DockerfileParser
 
     private static bool TryParseJsonArray(ReadOnlySpan<char> text, out ImmutableArray<string> items)
     {
+        if (TryParsePlainJsonArray(text, out items) is { } plain)
+        {
+            return plain;
+        }
+
         // UTF-8 bytes in a pooled buffer: this runs for every exec-form CMD, RUN, COPY … and the bytes never outlive it.
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
@@ -357,6 +362,83 @@ internal static class DockerfileParser
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Reads a JSON array of strings without escapes (<c>["node", "server.js"]</c>: nearly every exec form) in place,
+    /// or decides that the text is no such array (<c>[ -f x ] &amp;&amp; …</c>, <c>['a']</c>) as the JSON reader would,
+    /// without it: the reader needs the text as UTF-8, and it says "invalid" by throwing, which is dear. Null when a
+    /// string holds an escape, a control character or a surrogate: then the reader decides.
+    /// </summary>
+    private static bool? TryParsePlainJsonArray(ReadOnlySpan<char> text, out ImmutableArray<string> items)
+    {
+        items = [];
+        int p = SkipJsonWhitespace(text, 0);
+        if (p >= text.Length || text[p] != '[')
+        {
+            return false;
+        }
+
+        p = SkipJsonWhitespace(text, p + 1);
+        if (p < text.Length && text[p] == ']')
+        {
+            return SkipJsonWhitespace(text, p + 1) == text.Length;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        while (p < text.Length && text[p] == '"')
+        {
+            int end = p + 1;
+            while (end < text.Length && text[end] != '"')
+            {
+                char c = text[end];
+                if (c == '\\' || c < ' ' || char.IsSurrogate(c))
+                {
+                    return null;
+                }
+
+                end++;
+            }
+
+            if (end >= text.Length)
+            {
+                return false;
+            }
+
+            builder.Add(text[(p + 1)..end].ToString());
+            p = SkipJsonWhitespace(text, end + 1);
+            if (p < text.Length && text[p] == ']')
+            {
+                if (SkipJsonWhitespace(text, p + 1) != text.Length)
+                {
+                    return false;
+                }
+
+                items = builder.DrainToImmutable();
+                return true;
+            }
+
+            if (p >= text.Length || text[p] != ',')
+            {
+                return false;
+            }
+
+            p = SkipJsonWhitespace(text, p + 1);
+        }
+
+        // Anything but a string where an item must be: a number, an object, a trailing comma, the end …
+        return false;
+    }
+
+    /// <summary>JSON's whitespace: space, tab, line feed and carriage return only.</summary>
+    private static int SkipJsonWhitespace(ReadOnlySpan<char> text, int pos)
+    {
+        while (pos < text.Length && text[pos] is ' ' or '\t' or '\n' or '\r')
+        {
+            pos++;
+        }
+
+        return pos;
     }
 
     private static bool TryParseJsonArray(ReadOnlySpan<byte> utf8, out ImmutableArray<string> items)
