@@ -454,10 +454,17 @@ internal static partial class NonRootFix
         }
 
         // A non-root user the Dockerfile already creates: just switch to it.
-        var created = final.CreatedUsers.Values
-            .Where(u => u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))
-            .OrderBy(u => u.Source.StartLine)
-            .LastOrDefault();
+        // The one created last (of equals, the last met, as a stable sort's last would be), found in one pass.
+        CreatedUser? created = null;
+        foreach (var u in final.CreatedUsers.Values)
+        {
+            if ((created is null || u.Source.StartLine >= created.Source.StartLine)
+                && u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))
+            {
+                created = u;
+            }
+        }
+
         if (created is not null)
         {
             string owner = final.CreatedGroups.ContainsKey(created.Name) ? $"{created.Name}:{created.Name}" : created.Name;

@@ -100,6 +100,9 @@ public sealed class Stage
     /// <summary>The last line of the stage (its last instruction's end line, or the FROM line).</summary>
     public int EndLine => Instructions.IsEmpty ? From.EndLine : Instructions[^1].EndLine;
 
+    /// <summary>How this stage, as the image, drops root at run time ("" when it does not); null until a rule asks.</summary>
+    internal string? StepDown { get; set; }
+
     /// <summary>The effective user when <paramref name="index"/> (into <see cref="Instructions"/>) runs.</summary>
     public EffectiveUser UserBefore(int index) => _usersBefore[index];
 

@@ -50,7 +50,11 @@ internal static class DockerfileParser
             return Empty(text, LineTable.DetectNewLine(text), hasBom, diagnostics.ToImmutable());
         }
 
-        if (text.Contains('\0'))
+        // One scan for both rare characters (a NUL, a replaced invalid byte), not one each over every file.
+        int rare = text.AsSpan().IndexOfAny('\0', '\uFFFD');
+        bool hasNul = rare >= 0 && text.AsSpan(rare).Contains('\0');
+        bool hasReplacement = rare >= 0 && text.AsSpan(rare).Contains('\uFFFD');
+        if (hasNul)
         {
             diagnostics.Add(new ParseDiagnostic(0, "The file is binary (it contains NUL bytes), not a Dockerfile; it was not analyzed."));
             return Empty(text, LineTable.DetectNewLine(text), hasBom, diagnostics.ToImmutable());
@@ -63,7 +67,7 @@ internal static class DockerfileParser
             return new DockerfileDocument(text, lines, newLine, '\\', hasBom, [], [], [], diagnostics.ToImmutable());
         }
 
-        if (text.Contains('\uFFFD'))
+        if (hasReplacement)
         {
             diagnostics.Add(new ParseDiagnostic(0, "The file is not valid UTF-8; unreadable characters were replaced and what could be read was analyzed."));
         }
