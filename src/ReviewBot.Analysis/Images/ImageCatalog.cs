@@ -81,12 +81,13 @@ internal sealed class ImageCatalog
     private readonly ConcurrentDictionary<(string? Registry, string Repository, string? Tag), CatalogEntry?> _matches = new();
 
     /// <summary>How many images <see cref="_matches"/> keeps: far more than a scan meets, few enough that made-up names cannot grow it.</summary>
+    /// <remarks>Counted approximately under concurrency (a race may keep a few more, never many).</remarks>
     internal const int MaxRememberedMatches = 4096;
 
     private int _rememberedMatches;
 
-    /// <summary>How many matches are remembered (for the tests: never more than <see cref="MaxRememberedMatches"/>).</summary>
-    internal int RememberedMatches => _rememberedMatches;
+    /// <summary>How many matches are remembered (for the tests).</summary>
+    internal int RememberedMatches => _matches.Count;
 
     /// <summary>The entry or guess an image resolves to, or null when nothing matches.</summary>
     public CatalogEntry? Match(ImageReference image)
@@ -100,12 +101,15 @@ internal sealed class ImageCatalog
         }
 
         var entry = Match(CanonicalName(image), tag);
-        // Counted apart: ConcurrentDictionary.Count takes every lock.
-        if (Volatile.Read(ref _rememberedMatches) < MaxRememberedMatches && _matches.TryAdd(key, entry))
+        // Counted apart: ConcurrentDictionary.Count takes every lock. Full (made-up names, most likely: the service
+        // runs for months), it starts again rather than stop remembering the images real files use.
+        if (Interlocked.Increment(ref _rememberedMatches) > MaxRememberedMatches)
         {
-            Interlocked.Increment(ref _rememberedMatches);
+            _matches.Clear();
+            Interlocked.Exchange(ref _rememberedMatches, 1);
         }
 
+        _matches.TryAdd(key, entry);
         return entry;
     }
 

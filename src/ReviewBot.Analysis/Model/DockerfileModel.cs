@@ -273,7 +273,7 @@ internal static class Declarations
         {
             var word = arguments.AsSpan(range);
             int eq = word.IndexOf('=');
-            declarations.Add(eq < 0 ? (word.ToString(), null) : (word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
+            declarations.Add(eq < 0 ? (VariableNames.Get(word), null) : (VariableNames.Get(word[..eq]), Unquote(word[(eq + 1)..]).ToString()));
         }
 
         return declarations;
@@ -304,7 +304,7 @@ internal static class Declarations
             int eq = word.IndexOf('=');
             if (eq > 0)
             {
-                declarations.Add((word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
+                declarations.Add((VariableNames.Get(word[..eq]), Unquote(word[(eq + 1)..]).ToString()));
             }
         }
 

@@ -301,7 +301,7 @@ public static class VariableExpander
                     end++;
                 }
 
-                string name = text[start..end];
+                string name = VariableNames.Get(text.AsSpan(start, end - start));
                 var value = state.Lookup(name);
                 if (value?.Value is { } known)
                 {
@@ -332,7 +332,7 @@ public static class VariableExpander
             end++;
         }
 
-        string name = text[start..end];
+        string name = VariableNames.Get(text.AsSpan(start, end - start));
         if (name.Length == 0 || end >= text.Length)
         {
             // Not a substitution BuildKit accepts; keep it as written.

@@ -166,7 +166,8 @@ internal static class DockerfileParser
                 continue;
             }
 
-            if (HeredocKeywords.Contains(instruction.Keyword) && !instruction.IsJsonForm)
+            // Only an instruction with << can start a heredoc: the others are not split into words to look.
+            if (HeredocKeywords.Contains(instruction.Keyword) && !instruction.IsJsonForm && instruction.Arguments.Contains("<<", StringComparison.Ordinal))
             {
                 var markers = FindHeredocMarkers(instruction.Arguments, escape);
                 if (markers.Count > 0)
