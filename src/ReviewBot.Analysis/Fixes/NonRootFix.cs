@@ -414,13 +414,12 @@ internal static partial class NonRootFix
     private static readonly string[] Mkdir = ["mkdir"];
 
     /// <summary>The folders a shell script makes with mkdir.</summary>
-    private static IEnumerable<string> MkdirTargets(string shell)
-    {
-        if (!shell.Contains("mkdir", StringComparison.Ordinal))
-        {
-            yield break;
-        }
+    /// <remarks>Most scripts make none: they cost one search, not an enumerator each (this runs for every root RUN).</remarks>
+    private static IEnumerable<string> MkdirTargets(string shell) =>
+        shell.Contains("mkdir", StringComparison.Ordinal) ? MkdirTargetsOf(shell) : [];
 
+    private static IEnumerable<string> MkdirTargetsOf(string shell)
+    {
         foreach (var segment in UserCommands.CommandsContaining(shell, Mkdir))
         {
             var words = UserCommands.Words(segment);

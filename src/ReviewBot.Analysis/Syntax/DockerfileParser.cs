@@ -326,6 +326,34 @@ internal static class DockerfileParser
     /// <summary>The shared keyword string when <paramref name="written"/> is a known keyword in any case; else null.</summary>
     private static string? KnownKeyword(ReadOnlySpan<char> written)
     {
+        // Nearly every keyword is written in capitals: those are matched at once, the rest compared in any case.
+        string? upper = written switch
+        {
+            "RUN" => "RUN",
+            "COPY" => "COPY",
+            "ENV" => "ENV",
+            "ARG" => "ARG",
+            "FROM" => "FROM",
+            "WORKDIR" => "WORKDIR",
+            "CMD" => "CMD",
+            "EXPOSE" => "EXPOSE",
+            "USER" => "USER",
+            "ENTRYPOINT" => "ENTRYPOINT",
+            "ADD" => "ADD",
+            "LABEL" => "LABEL",
+            "VOLUME" => "VOLUME",
+            "MAINTAINER" => "MAINTAINER",
+            "HEALTHCHECK" => "HEALTHCHECK",
+            "SHELL" => "SHELL",
+            "ONBUILD" => "ONBUILD",
+            "STOPSIGNAL" => "STOPSIGNAL",
+            _ => null,
+        };
+        if (upper is not null)
+        {
+            return upper;
+        }
+
         foreach (var keyword in KeywordStrings)
         {
             if (written.Equals(keyword, StringComparison.OrdinalIgnoreCase))
