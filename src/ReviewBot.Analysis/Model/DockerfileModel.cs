@@ -136,6 +136,9 @@ public sealed class DockerfileModel
         // stage, not one per instruction.
         int at = 0;
         Func<string, VariableValue?> lookup = n => scope.Lookup(n, at);
+        // One list of declarations per stage, refilled by each ARG and ENV.
+        List<(string Name, string? Value)>? args = null;
+        List<(string Name, string Value)>? envs = null;
         for (; at < body.Length; at++)
         {
             var instruction = body[at];
@@ -143,7 +146,7 @@ public sealed class DockerfileModel
             switch (instruction.Keyword)
             {
                 case "ARG":
-                    foreach (var (argName, value) in Declarations.ParseArg(instruction.Arguments))
+                    foreach (var (argName, value) in Declarations.ParseArg(instruction.Arguments, args ??= []))
                     {
                         VariableValue declared;
                         if (value is not null)
@@ -165,7 +168,7 @@ public sealed class DockerfileModel
 
                     break;
                 case "ENV":
-                    foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
+                    foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments, envs ??= []))
                     {
                         var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
                         scope.Declare(envName, VariableValue.From(expanded, lookup), at, isEnv: true);
@@ -264,10 +267,11 @@ internal static class Declarations
     /// <summary>ARG and ENV words are split with \, whatever the file's escape directive, as the model has always read them.</summary>
     private const char Escape = '\\';
 
-    /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none).</summary>
-    public static List<(string Name, string? Value)> ParseArg(string arguments)
+    /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none); in <paramref name="into"/>, emptied first, when given.</summary>
+    public static List<(string Name, string? Value)> ParseArg(string arguments, List<(string Name, string? Value)>? into = null)
     {
-        var declarations = new List<(string Name, string? Value)>();
+        var declarations = into ?? [];
+        declarations.Clear();
         int pos = 0;
         while (DockerfileParser.NextWord(arguments, Escape, ref pos) is { } range)
         {
@@ -279,10 +283,11 @@ internal static class Declarations
         return declarations;
     }
 
-    /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>.</summary>
-    public static List<(string Name, string Value)> ParseEnv(string arguments)
+    /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>; in <paramref name="into"/>, emptied first, when given.</summary>
+    public static List<(string Name, string Value)> ParseEnv(string arguments, List<(string Name, string Value)>? into = null)
     {
-        var declarations = new List<(string Name, string Value)>();
+        var declarations = into ?? [];
+        declarations.Clear();
         int pos = 0;
         if (DockerfileParser.NextWord(arguments, Escape, ref pos) is not { } first)
         {
