@@ -86,10 +86,25 @@ public sealed class Stage
     private ImmutableDictionary<string, VariableValue>? _finalEnv;
 
     /// <summary>ARG and ENV values at the end of the stage (made on first use: see <see cref="ValueBefore"/>).</summary>
-    public ImmutableDictionary<string, VariableValue> FinalScope => _finalScope ??= _scope.FinalScope();
+    public ImmutableDictionary<string, VariableValue> FinalScope
+    {
+        get
+        {
+            // Built once even when threads share the model (the first one built is kept).
+            Interlocked.CompareExchange(ref _finalScope, _finalScope ?? _scope.FinalScope(), null);
+            return _finalScope!;
+        }
+    }
 
     /// <summary>ENV values at the end of the stage: what a stage built FROM this one inherits (made on first use).</summary>
-    public ImmutableDictionary<string, VariableValue> FinalEnv => _finalEnv ??= _scope.FinalEnv();
+    public ImmutableDictionary<string, VariableValue> FinalEnv
+    {
+        get
+        {
+            Interlocked.CompareExchange(ref _finalEnv, _finalEnv ?? _scope.FinalEnv(), null);
+            return _finalEnv!;
+        }
+    }
 
     /// <summary>
     /// The ARG or ENV value of <paramref name="name"/> just before instruction <paramref name="index"/> (at the end of
