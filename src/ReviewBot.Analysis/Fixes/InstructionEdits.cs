@@ -81,8 +81,10 @@ internal static partial class InstructionEdits
             return instruction.JsonArguments.Length >= 2 ? instruction.JsonArguments[^1] : null;
         }
 
-        var words = instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length >= 2 ? words[^1].Trim('"', '\'') : null;
+        // The last of the space- or tab-separated words, read in place: only it becomes a string.
+        var arguments = instruction.Arguments.AsSpan().Trim(" \t");
+        int before = arguments.LastIndexOfAny(' ', '\t');
+        return before < 0 ? null : arguments[(before + 1)..].Trim("\"'").ToString();
     }
 
     /// <summary>The owner a COPY/ADD sets with <c>--chown</c>, expanded; null when it has none.</summary>

@@ -352,7 +352,7 @@ internal static partial class NonRootFix
     {
         if (at >= final.Instructions.Length)
         {
-            return final.FinalScope.TryGetValue(name, out var value) ? value.Value : null;
+            return final.ValueBefore(at, name)?.Value;
         }
 
         var expansion = final.ExpandAt(at, "${" + name + "}");
@@ -414,13 +414,12 @@ internal static partial class NonRootFix
     private static readonly string[] Mkdir = ["mkdir"];
 
     /// <summary>The folders a shell script makes with mkdir.</summary>
-    private static IEnumerable<string> MkdirTargets(string shell)
-    {
-        if (!shell.Contains("mkdir", StringComparison.Ordinal))
-        {
-            yield break;
-        }
+    /// <remarks>Most scripts make none: they cost one search, not an enumerator each (this runs for every root RUN).</remarks>
+    private static IEnumerable<string> MkdirTargets(string shell) =>
+        shell.Contains("mkdir", StringComparison.Ordinal) ? MkdirTargetsOf(shell) : [];
 
+    private static IEnumerable<string> MkdirTargetsOf(string shell)
+    {
         foreach (var segment in UserCommands.CommandsContaining(shell, Mkdir))
         {
             var words = UserCommands.Words(segment);
@@ -454,10 +453,17 @@ internal static partial class NonRootFix
         }
 
         // A non-root user the Dockerfile already creates: just switch to it.
-        var created = final.CreatedUsers.Values
-            .Where(u => u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))
-            .OrderBy(u => u.Source.StartLine)
-            .LastOrDefault();
+        // The one created last (of equals, the last met, as a stable sort's last would be), found in one pass.
+        CreatedUser? created = null;
+        foreach (var u in final.CreatedUsers.Values)
+        {
+            if ((created is null || u.Source.StartLine >= created.Source.StartLine)
+                && u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))
+            {
+                created = u;
+            }
+        }
+
         if (created is not null)
         {
             string owner = final.CreatedGroups.ContainsKey(created.Name) ? $"{created.Name}:{created.Name}" : created.Name;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -72,12 +73,48 @@ internal sealed class ImageCatalog
 
     public BaseImageInfo Lookup(ImageReference image) => Match(image)?.Info ?? UnknownInfo;
 
+    /// <summary>
+    /// Images matched so far (null: nothing matched), by registry, repository and the tag matched against. A scan meets
+    /// the same few images (debian, node, python …) file after file, and each match walked the aliases, the name
+    /// patterns and the tag conditions again.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string? Registry, string Repository, string? Tag), CatalogEntry?> _matches = new();
+
+    /// <summary>How many images <see cref="_matches"/> keeps: far more than a scan meets, few enough that made-up names cannot grow it.</summary>
+    /// <remarks>Counted approximately under concurrency (a race may keep a few more, never many).</remarks>
+    internal const int MaxRememberedMatches = 4096;
+
+    private int _rememberedMatches;
+
+    /// <summary>How many matches are remembered (for the tests).</summary>
+    internal int RememberedMatches => _matches.Count;
+
     /// <summary>The entry or guess an image resolves to, or null when nothing matches.</summary>
     public CatalogEntry? Match(ImageReference image)
     {
-        var name = CanonicalName(image);
         // Docker pulls "latest" when no tag is given; with only a digest the tag is unknown.
         var tag = image.Tag ?? (image.Digest is null ? "latest" : null);
+        var key = (image.Registry, image.Repository, tag);
+        if (_matches.TryGetValue(key, out var remembered))
+        {
+            return remembered;
+        }
+
+        var entry = Match(CanonicalName(image), tag);
+        // Counted apart: ConcurrentDictionary.Count takes every lock. Full (made-up names, most likely: the service
+        // runs for months), it starts again rather than stop remembering the images real files use.
+        if (Interlocked.Increment(ref _rememberedMatches) > MaxRememberedMatches)
+        {
+            _matches.Clear();
+            Interlocked.Exchange(ref _rememberedMatches, 1);
+        }
+
+        _matches.TryAdd(key, entry);
+        return entry;
+    }
+
+    private CatalogEntry? Match(string name, string? tag)
+    {
         if (_byRepository.TryGetValue(name, out var exact))
         {
             foreach (var entry in exact)

@@ -107,7 +107,6 @@ public sealed class DockerfileModel
             root = parent.RootImage;
             baseInfo = parent.Base;
             user = parent.FinalUser;
-            // The parent's trees are shared, not copied: a chain of thousands of stages over a large ENV stays linear.
             env = parent.FinalEnv.ToBuilder();
             users = parent.CreatedUsers.ToBuilder();
             groups = parent.CreatedGroups.ToBuilder();
@@ -130,23 +129,24 @@ public sealed class DockerfileModel
         }
 
         // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
-        var scopes = ImmutableArray.CreateBuilder<ImmutableDictionary<string, VariableValue>>(body.Length);
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
-        // One scope updated per declaration (ENV always overrides an ARG of the same name), so a stage with
-        // thousands of ARG/ENV lines stays linear.
-        ImmutableDictionary<string, VariableValue> scope = env.ToImmutable();
-        // Expansions see the scope as it was before the instruction; one lookup per stage, not one per instruction.
-        var current = scope;
-        Func<string, VariableValue?> lookup = n => current.TryGetValue(n, out var v) ? v : null;
-        foreach (var instruction in body)
+        // The parent's ENV is shared, not copied: a chain of thousands of stages over a large ENV stays linear.
+        var scope = new StageScope(env.ToImmutable());
+        // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a); one lookup per
+        // stage, not one per instruction.
+        int at = 0;
+        Func<string, VariableValue?> lookup = n => scope.Lookup(n, at);
+        // One list of declarations per stage, refilled by each ARG and ENV.
+        List<(string Name, string? Value)>? args = null;
+        List<(string Name, string Value)>? envs = null;
+        for (; at < body.Length; at++)
         {
-            scopes.Add(scope);
+            var instruction = body[at];
             usersBefore.Add(user);
-            current = scope;
             switch (instruction.Keyword)
             {
                 case "ARG":
-                    foreach (var (argName, value) in Declarations.ParseArg(instruction.Arguments))
+                    foreach (var (argName, value) in Declarations.ParseArg(instruction.Arguments, args ??= []))
                     {
                         VariableValue declared;
                         if (value is not null)
@@ -159,20 +159,19 @@ public sealed class DockerfileModel
                             declared = globalArgs.TryGetValue(argName, out var global) ? global : new VariableValue(null);
                         }
 
-                        if (!env.ContainsKey(argName))
+                        // ENV always overrides an ARG of the same name.
+                        if (!scope.IsEnv(argName))
                         {
-                            scope = scope.SetItem(argName, declared);
+                            scope.Declare(argName, declared, at, isEnv: false);
                         }
                     }
 
                     break;
                 case "ENV":
-                    foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments))
+                    foreach (var (envName, value) in Declarations.ParseEnv(instruction.Arguments, envs ??= []))
                     {
                         var expanded = budget.Expand(instruction.StartLine, value, lookup, escape);
-                        var declared = VariableValue.From(expanded, lookup);
-                        env[envName] = declared;
-                        scope = scope.SetItem(envName, declared);
+                        scope.Declare(envName, VariableValue.From(expanded, lookup), at, isEnv: true);
                     }
 
                     break;
@@ -212,14 +211,12 @@ public sealed class DockerfileModel
             root,
             baseInfo,
             body,
-            scopes.MoveToImmutable(),
+            scope,
             usersBefore.MoveToImmutable(),
             user,
             stageUsers,
             groups.ToImmutable(),
             opaque,
-            scope,
-            env.ToImmutable(),
             budget);
     }
 
@@ -270,25 +267,27 @@ internal static class Declarations
     /// <summary>ARG and ENV words are split with \, whatever the file's escape directive, as the model has always read them.</summary>
     private const char Escape = '\\';
 
-    /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none).</summary>
-    public static List<(string Name, string? Value)> ParseArg(string arguments)
+    /// <summary><c>ARG a=1 b</c>: names with their defaults (null when none); in <paramref name="into"/>, emptied first, when given.</summary>
+    public static List<(string Name, string? Value)> ParseArg(string arguments, List<(string Name, string? Value)>? into = null)
     {
-        var declarations = new List<(string Name, string? Value)>();
+        var declarations = into ?? [];
+        declarations.Clear();
         int pos = 0;
         while (DockerfileParser.NextWord(arguments, Escape, ref pos) is { } range)
         {
             var word = arguments.AsSpan(range);
             int eq = word.IndexOf('=');
-            declarations.Add(eq < 0 ? (word.ToString(), null) : (word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
+            declarations.Add(eq < 0 ? (VariableNames.Get(word), null) : (VariableNames.Get(word[..eq]), Unquote(word[(eq + 1)..]).ToString()));
         }
 
         return declarations;
     }
 
-    /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>.</summary>
-    public static List<(string Name, string Value)> ParseEnv(string arguments)
+    /// <summary><c>ENV a=1 b="x y"</c>, or the legacy <c>ENV a x y</c>; in <paramref name="into"/>, emptied first, when given.</summary>
+    public static List<(string Name, string Value)> ParseEnv(string arguments, List<(string Name, string Value)>? into = null)
     {
-        var declarations = new List<(string Name, string Value)>();
+        var declarations = into ?? [];
+        declarations.Clear();
         int pos = 0;
         if (DockerfileParser.NextWord(arguments, Escape, ref pos) is not { } first)
         {
@@ -310,7 +309,7 @@ internal static class Declarations
             int eq = word.IndexOf('=');
             if (eq > 0)
             {
-                declarations.Add((word[..eq].ToString(), Unquote(word[(eq + 1)..]).ToString()));
+                declarations.Add((VariableNames.Get(word[..eq]), Unquote(word[(eq + 1)..]).ToString()));
             }
         }
 

@@ -11,7 +11,7 @@ namespace ReviewBot.Analysis.Model;
 /// </summary>
 public sealed class Stage
 {
-    private readonly ImmutableArray<ImmutableDictionary<string, VariableValue>> _scopes;
+    private readonly StageScope _scope;
     private readonly ImmutableArray<EffectiveUser> _usersBefore;
     private readonly ExpansionBudget _budget;
 
@@ -24,14 +24,12 @@ public sealed class Stage
         ImageReference? rootImage,
         BaseImageInfo baseInfo,
         ImmutableArray<Instruction> instructions,
-        ImmutableArray<ImmutableDictionary<string, VariableValue>> scopes,
+        StageScope scope,
         ImmutableArray<EffectiveUser> usersBefore,
         EffectiveUser finalUser,
         ImmutableDictionary<string, CreatedUser> createdUsers,
         ImmutableDictionary<string, CreatedUser> createdGroups,
         bool definesUsersOpaquely,
-        ImmutableDictionary<string, VariableValue> finalScope,
-        ImmutableDictionary<string, VariableValue> finalEnv,
         ExpansionBudget budget)
     {
         _budget = budget;
@@ -43,14 +41,12 @@ public sealed class Stage
         RootImage = rootImage;
         Base = baseInfo;
         Instructions = instructions;
-        _scopes = scopes;
+        _scope = scope;
         _usersBefore = usersBefore;
         FinalUser = finalUser;
         CreatedUsers = createdUsers;
         CreatedGroups = createdGroups;
         DefinesUsersOpaquely = definesUsersOpaquely;
-        FinalScope = finalScope;
-        FinalEnv = finalEnv;
     }
 
     public int Index { get; }
@@ -86,14 +82,41 @@ public sealed class Stage
     /// <summary>Something writes /etc/passwd in a way we cannot read (COPY over it, sed …).</summary>
     public bool DefinesUsersOpaquely { get; }
 
-    /// <summary>ARG and ENV values at the end of the stage.</summary>
-    public ImmutableDictionary<string, VariableValue> FinalScope { get; }
+    private ImmutableDictionary<string, VariableValue>? _finalScope;
+    private ImmutableDictionary<string, VariableValue>? _finalEnv;
 
-    /// <summary>ENV values at the end of the stage: what a stage built FROM this one inherits.</summary>
-    public ImmutableDictionary<string, VariableValue> FinalEnv { get; }
+    /// <summary>ARG and ENV values at the end of the stage (made on first use: see <see cref="ValueBefore"/>).</summary>
+    public ImmutableDictionary<string, VariableValue> FinalScope
+    {
+        get
+        {
+            // Built once even when threads share the model (the first one built is kept).
+            Interlocked.CompareExchange(ref _finalScope, _finalScope ?? _scope.FinalScope(), null);
+            return _finalScope!;
+        }
+    }
+
+    /// <summary>ENV values at the end of the stage: what a stage built FROM this one inherits (made on first use).</summary>
+    public ImmutableDictionary<string, VariableValue> FinalEnv
+    {
+        get
+        {
+            Interlocked.CompareExchange(ref _finalEnv, _finalEnv ?? _scope.FinalEnv(), null);
+            return _finalEnv!;
+        }
+    }
+
+    /// <summary>
+    /// The ARG or ENV value of <paramref name="name"/> just before instruction <paramref name="index"/> (at the end of
+    /// the stage for <see cref="Instructions"/>.Length); null when undeclared.
+    /// </summary>
+    public VariableValue? ValueBefore(int index, string name) => _scope.Lookup(name, index);
 
     /// <summary>The last line of the stage (its last instruction's end line, or the FROM line).</summary>
     public int EndLine => Instructions.IsEmpty ? From.EndLine : Instructions[^1].EndLine;
+
+    /// <summary>How this stage, as the image, drops root at run time ("" when it does not); null until a rule asks.</summary>
+    internal string? StepDown { get; set; }
 
     /// <summary>The effective user when <paramref name="index"/> (into <see cref="Instructions"/>) runs.</summary>
     public EffectiveUser UserBefore(int index) => _usersBefore[index];
@@ -101,8 +124,8 @@ public sealed class Stage
     /// <summary>Expands text with the ARG/ENV scope in force at instruction <paramref name="index"/>.</summary>
     public Expansion ExpandAt(int index, string text, char escape = '\\')
     {
-        var scope = _scopes[index];
-        return _budget.Expand(Instructions[index].StartLine, text, name => scope.TryGetValue(name, out var v) ? v : null, escape);
+        var scope = _scope;
+        return _budget.Expand(Instructions[index].StartLine, text, name => scope.Lookup(name, index), escape);
     }
 
     /// <summary>This stage and its parents, nearest first.</summary>

@@ -13,8 +13,26 @@ public readonly record struct VariableValue(string? Value, bool OverBudget = fal
         new(expanded.IsResolved ? expanded.Text : null, IsOverBudget(expanded, lookup));
 
     /// <summary>Whether the expansion stopped at the budget, or read a variable that had.</summary>
-    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup) =>
-        expanded.OverBudget is not null || expanded.Unresolved.Any(name => lookup(name) is { OverBudget: true });
+    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup)
+    {
+        if (expanded.OverBudget is not null)
+        {
+            return true;
+        }
+
+        // An indexed loop, not Any with a lambda: this runs for every ARG, ENV and USER, and the lambda was a closure
+        // (and the enumerator a box) each time.
+        var unresolved = expanded.Unresolved;
+        for (int i = 0; i < unresolved.Count; i++)
+        {
+            if (lookup(unresolved[i]) is { OverBudget: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>The result of expanding a word: its text, and the names whose values could not be known.</summary>
@@ -283,7 +301,7 @@ public static class VariableExpander
                     end++;
                 }
 
-                string name = text[start..end];
+                string name = VariableNames.Get(text.AsSpan(start, end - start));
                 var value = state.Lookup(name);
                 if (value?.Value is { } known)
                 {
@@ -314,7 +332,7 @@ public static class VariableExpander
             end++;
         }
 
-        string name = text[start..end];
+        string name = VariableNames.Get(text.AsSpan(start, end - start));
         if (name.Length == 0 || end >= text.Length)
         {
             // Not a substitution BuildKit accepts; keep it as written.

@@ -79,10 +79,7 @@ public sealed partial class PrivilegedPortRule : IRule
             foreach (int line in lines)
             {
                 string text = document.Line(line);
-                string updated = ListenPort().Replace(text, m =>
-                    int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && privileged.Contains(p)
-                        ? m.Groups["before"].Value + (p + PortShift).ToString(CultureInfo.InvariantCulture)
-                        : m.Value);
+                string updated = MoveListenPorts(text, privileged);
                 if (updated != text)
                 {
                     edits.Add(new TextEdit(line, line, updated + document.NewLine));
@@ -106,6 +103,17 @@ public sealed partial class PrivilegedPortRule : IRule
                     [.. edits.OrderBy(e => e.StartLine)]));
         }
     }
+
+    /// <summary>The line with each listen setting of one of <paramref name="privileged"/> moved up by <see cref="PortShift"/>.</summary>
+    /// <remarks>
+    /// A method of its own: the replacement's lambda captures the ports, and inside the rule's loop its closure was
+    /// made for every instruction of the final stage, EXPOSE or not.
+    /// </remarks>
+    private static string MoveListenPorts(string text, List<int> privileged) =>
+        ListenPort().Replace(text, m =>
+            int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && privileged.Contains(p)
+                ? m.Groups["before"].Value + (p + PortShift).ToString(CultureInfo.InvariantCulture)
+                : m.Value);
 
     /// <summary>The lines of the final stage's CMD, ENTRYPOINT and ENV that set a privileged listen port, by port.</summary>
     private static Dictionary<int, List<int>> ListenLines(Stage final, Syntax.DockerfileDocument document)

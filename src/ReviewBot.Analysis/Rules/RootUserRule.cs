@@ -78,7 +78,10 @@ public sealed class RootUserRule : IRule
     }
 
     /// <summary>How the image drops root at run time, or "" when it does not.</summary>
-    internal static string StepDown(Stage final)
+    /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>
+    internal static string StepDown(Stage final) => final.StepDown ??= FindStepDown(final);
+
+    private static string FindStepDown(Stage final)
     {
         // The last ENTRYPOINT and CMD of the chain, nearest stage first; read backwards in place (this runs for every
         // image that runs as root, which is most of them).

@@ -53,7 +53,11 @@ public static class RuleRunner
         var (kept, omitted) = Cap(findings, options.MaxFindingsPerFile);
         // Read after the rules: they expand through the model too, and an expansion they abandon is noted there.
         var diagnostics = model.Diagnostics;
-        return new AnalysisResult(document, [.. kept.OrderBy(f => f.Range.Start).ThenBy(f => f.Rule.Id, StringComparer.Ordinal)])
+        // Most files have one finding or none: nothing to sort.
+        ImmutableArray<Finding> ordered = findings.Count <= 1 && omitted.IsEmpty
+            ? [.. findings]
+            : [.. kept.OrderBy(f => f.Range.Start).ThenBy(f => f.Rule.Id, StringComparer.Ordinal)];
+        return new AnalysisResult(document, ordered)
         {
             Diagnostics = diagnostics.IsEmpty ? document.Diagnostics : document.Diagnostics.AddRange(diagnostics),
             Omitted = omitted,

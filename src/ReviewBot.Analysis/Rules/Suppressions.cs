@@ -17,7 +17,7 @@ internal sealed partial class Suppressions
     public static Suppressions Read(DockerfileDocument document)
     {
         var result = new Suppressions();
-        if (document.Comments.IsEmpty)
+        if (document.CommentLines.IsEmpty)
         {
             return result;
         }
@@ -28,8 +28,15 @@ internal sealed partial class Suppressions
         var instructions = document.Instructions;
         int nextIndex = 0;
         int firstCode = 0; // the first line after the current comment that is neither blank nor a comment
-        foreach (var comment in document.Comments.OrderBy(c => c.Line))
+        foreach (int line in document.CommentLines)
         {
+            // Most comments are prose: only one that may hold a pragma becomes a string and meets the expressions.
+            if (!MayBePragma(document.CommentText(line)))
+            {
+                continue;
+            }
+
+            var comment = new Comment(line, document.CommentText(line).ToString());
             var (ids, fileWide) = Parse(comment.Text);
             if (ids.Count == 0)
             {
@@ -76,6 +83,14 @@ internal sealed partial class Suppressions
 
     private static bool Matches(HashSet<string> ids, RuleDescriptor rule) =>
         ids.Contains(rule.Id) || ids.Contains(rule.Name) || rule.PeerIds.Any(ids.Contains);
+
+    /// <summary>
+    /// Whether a comment can match one of the pragma expressions: all but checkov's need "ignore", checkov's needs
+    /// "checkov:". The letters tested ("gnore", "ov:") have no case variants beyond ASCII's, unlike i, k and s (İ, K
+    /// for Kelvin, ſ), so an ordinal case-insensitive search finds every comment the case-insensitive expressions match.
+    /// </summary>
+    internal static bool MayBePragma(ReadOnlySpan<char> comment) =>
+        comment.Contains("gnore", StringComparison.OrdinalIgnoreCase) || comment.Contains("ov:", StringComparison.OrdinalIgnoreCase);
 
     private static (List<string> Ids, bool FileWide) Parse(string comment)
     {

@@ -42,7 +42,7 @@ public sealed class UnknownUserRule : IRule
                 var (user, _) = DockerfileModel.SplitSpec(expansion.Text.Trim().Trim('"', '\''));
                 if (!expansion.IsResolved || user.Length == 0 || user.All(char.IsAsciiDigit) || user == "root"
                     || stage.CreatedUsers.ContainsKey(user)
-                    || stage.Base.ShippedUsers.Any(u => u.Name == user)
+                    || Ships(stage.Base, user)
                     || DockerfileModel.SplitSpec(stage.Base.DefaultUser).User == user)
                 {
                     continue;
@@ -60,6 +60,21 @@ public sealed class UnknownUserRule : IRule
                     valid ? CreateUser(context, stage, i, user) : null);
             }
         }
+    }
+
+    /// <summary>Whether the image ships <paramref name="user"/>.</summary>
+    /// <remarks>A loop, not Any with a lambda: the lambda's closure was made for every instruction of every stage.</remarks>
+    private static bool Ships(BaseImageInfo info, string user)
+    {
+        foreach (var shipped in info.ShippedUsers)
+        {
+            if (shipped.Name == user)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Fix? CreateUser(RuleContext context, Stage stage, int index, string user)

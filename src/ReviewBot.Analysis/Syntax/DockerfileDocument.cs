@@ -13,7 +13,7 @@ public sealed class DockerfileDocument
         bool hasBom,
         ImmutableArray<ParserDirective> directives,
         ImmutableArray<Instruction> instructions,
-        ImmutableArray<Comment> comments,
+        ImmutableArray<int> commentLines,
         ImmutableArray<ParseDiagnostic> diagnostics)
     {
         Text = text;
@@ -23,7 +23,7 @@ public sealed class DockerfileDocument
         HasBom = hasBom;
         Directives = directives;
         Instructions = instructions;
-        Comments = comments;
+        _commentLines = commentLines;
         Diagnostics = diagnostics;
     }
 
@@ -61,7 +61,34 @@ public sealed class DockerfileDocument
 
     public ImmutableArray<Instruction> Instructions { get; }
 
-    public ImmutableArray<Comment> Comments { get; }
+    private readonly ImmutableArray<int> _commentLines;
+    private ImmutableArray<Comment> _comments;
+
+    /// <summary>The whole-line comments, in line order. Made on first use (the engine reads <see cref="CommentLines"/> in place).</summary>
+    public ImmutableArray<Comment> Comments
+    {
+        get
+        {
+            if (_comments.IsDefault)
+            {
+                var comments = ImmutableArray.CreateBuilder<Comment>(_commentLines.Length);
+                foreach (int line in _commentLines)
+                {
+                    comments.Add(new Comment(line, CommentText(line).ToString()));
+                }
+
+                ImmutableInterlocked.InterlockedInitialize(ref _comments, comments.MoveToImmutable());
+            }
+
+            return _comments;
+        }
+    }
+
+    /// <summary>The lines (1-based) of the whole-line comments, in order.</summary>
+    internal ImmutableArray<int> CommentLines => _commentLines;
+
+    /// <summary>The text of the comment on <paramref name="line"/> (from its #, to the end of the line), read in place.</summary>
+    internal ReadOnlySpan<char> CommentText(int line) => _lines[line - 1].TrimStart();
 
     public ImmutableArray<ParseDiagnostic> Diagnostics { get; }
 

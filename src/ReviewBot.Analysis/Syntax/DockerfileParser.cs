@@ -42,29 +42,32 @@ internal static class DockerfileParser
     {
         text ??= "";
         bool hasBom = text.Length > 0 && text[0] == '\uFEFF';
-        string newLine = LineTable.DetectNewLine(text);
         var diagnostics = ImmutableArray.CreateBuilder<ParseDiagnostic>();
 
         if (text.Length > MaxChars)
         {
             diagnostics.Add(new ParseDiagnostic(0, $"The file is too large to be a Dockerfile ({text.Length / (1024 * 1024.0):0.#} MB; the limit is {MaxChars / (1024 * 1024)} MB); it was not analyzed."));
-            return Empty(text, newLine, hasBom, diagnostics.ToImmutable());
+            return Empty(text, LineTable.DetectNewLine(text), hasBom, diagnostics.ToImmutable());
         }
 
-        if (text.Contains('\0'))
+        // One scan for both rare characters (a NUL, a replaced invalid byte), not one each over every file.
+        int rare = text.AsSpan().IndexOfAny('\0', '\uFFFD');
+        bool hasNul = rare >= 0 && text.AsSpan(rare).Contains('\0');
+        bool hasReplacement = rare >= 0 && text.AsSpan(rare).Contains('\uFFFD');
+        if (hasNul)
         {
             diagnostics.Add(new ParseDiagnostic(0, "The file is binary (it contains NUL bytes), not a Dockerfile; it was not analyzed."));
-            return Empty(text, newLine, hasBom, diagnostics.ToImmutable());
+            return Empty(text, LineTable.DetectNewLine(text), hasBom, diagnostics.ToImmutable());
         }
 
-        var lines = LineIndex.Split(text, hasBom ? 1 : 0);
+        var lines = LineIndex.Split(text, hasBom ? 1 : 0, out string newLine);
         if (text.AsSpan(hasBom ? 1 : 0).IsWhiteSpace())
         {
             diagnostics.Add(new ParseDiagnostic(0, "The file is empty: a Dockerfile needs at least a FROM instruction."));
             return new DockerfileDocument(text, lines, newLine, '\\', hasBom, [], [], [], diagnostics.ToImmutable());
         }
 
-        if (text.Contains('\uFFFD'))
+        if (hasReplacement)
         {
             diagnostics.Add(new ParseDiagnostic(0, "The file is not valid UTF-8; unreadable characters were replaced and what could be read was analyzed."));
         }
@@ -87,7 +90,9 @@ internal static class DockerfileParser
         }
 
         var instructions = ImmutableArray.CreateBuilder<Instruction>();
-        var comments = ImmutableArray.CreateBuilder<Comment>();
+        // The line of each comment, not its text: a quarter of a real Dockerfile is comments, and only the rare
+        // suppression pragma among them is ever read as a string.
+        var comments = ImmutableArray.CreateBuilder<int>();
         // One pooled buffer for every continued instruction: its text is then copied once, into Arguments.
         char[] logical = [];
         int logicalLength = 0;
@@ -104,7 +109,7 @@ internal static class DockerfileParser
 
             if (line[start] == '#')
             {
-                comments.Add(new Comment(i + 1, line[start..].ToString()));
+                comments.Add(i + 1);
                 i++;
                 continue;
             }
@@ -161,7 +166,8 @@ internal static class DockerfileParser
                 continue;
             }
 
-            if (HeredocKeywords.Contains(instruction.Keyword) && !instruction.IsJsonForm)
+            // Only an instruction with << can start a heredoc: the others are not split into words to look.
+            if (HeredocKeywords.Contains(instruction.Keyword) && !instruction.IsJsonForm && instruction.Arguments.Contains("<<", StringComparison.Ordinal))
             {
                 var markers = FindHeredocMarkers(instruction.Arguments, escape);
                 if (markers.Count > 0)
@@ -320,6 +326,34 @@ internal static class DockerfileParser
     /// <summary>The shared keyword string when <paramref name="written"/> is a known keyword in any case; else null.</summary>
     private static string? KnownKeyword(ReadOnlySpan<char> written)
     {
+        // Nearly every keyword is written in capitals: those are matched at once, the rest compared in any case.
+        string? upper = written switch
+        {
+            "RUN" => "RUN",
+            "COPY" => "COPY",
+            "ENV" => "ENV",
+            "ARG" => "ARG",
+            "FROM" => "FROM",
+            "WORKDIR" => "WORKDIR",
+            "CMD" => "CMD",
+            "EXPOSE" => "EXPOSE",
+            "USER" => "USER",
+            "ENTRYPOINT" => "ENTRYPOINT",
+            "ADD" => "ADD",
+            "LABEL" => "LABEL",
+            "VOLUME" => "VOLUME",
+            "MAINTAINER" => "MAINTAINER",
+            "HEALTHCHECK" => "HEALTHCHECK",
+            "SHELL" => "SHELL",
+            "ONBUILD" => "ONBUILD",
+            "STOPSIGNAL" => "STOPSIGNAL",
+            _ => null,
+        };
+        if (upper is not null)
+        {
+            return upper;
+        }
+
         foreach (var keyword in KeywordStrings)
         {
             if (written.Equals(keyword, StringComparison.OrdinalIgnoreCase))
@@ -346,6 +380,11 @@ internal static class DockerfileParser
 
     private static bool TryParseJsonArray(ReadOnlySpan<char> text, out ImmutableArray<string> items)
     {
+        if (TryParsePlainJsonArray(text, out items) is { } plain)
+        {
+            return plain;
+        }
+
         // UTF-8 bytes in a pooled buffer: this runs for every exec-form CMD, RUN, COPY … and the bytes never outlive it.
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
@@ -356,6 +395,83 @@ internal static class DockerfileParser
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Reads a JSON array of strings without escapes (<c>["node", "server.js"]</c>: nearly every exec form) in place,
+    /// or decides that the text is no such array (<c>[ -f x ] &amp;&amp; …</c>, <c>['a']</c>) as the JSON reader would,
+    /// without it: the reader needs the text as UTF-8, and it says "invalid" by throwing, which is dear. Null when a
+    /// string holds an escape, a control character or a surrogate: then the reader decides.
+    /// </summary>
+    private static bool? TryParsePlainJsonArray(ReadOnlySpan<char> text, out ImmutableArray<string> items)
+    {
+        items = [];
+        int p = SkipJsonWhitespace(text, 0);
+        if (p >= text.Length || text[p] != '[')
+        {
+            return false;
+        }
+
+        p = SkipJsonWhitespace(text, p + 1);
+        if (p < text.Length && text[p] == ']')
+        {
+            return SkipJsonWhitespace(text, p + 1) == text.Length;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        while (p < text.Length && text[p] == '"')
+        {
+            int end = p + 1;
+            while (end < text.Length && text[end] != '"')
+            {
+                char c = text[end];
+                if (c == '\\' || c < ' ' || char.IsSurrogate(c))
+                {
+                    return null;
+                }
+
+                end++;
+            }
+
+            if (end >= text.Length)
+            {
+                return false;
+            }
+
+            builder.Add(text[(p + 1)..end].ToString());
+            p = SkipJsonWhitespace(text, end + 1);
+            if (p < text.Length && text[p] == ']')
+            {
+                if (SkipJsonWhitespace(text, p + 1) != text.Length)
+                {
+                    return false;
+                }
+
+                items = builder.DrainToImmutable();
+                return true;
+            }
+
+            if (p >= text.Length || text[p] != ',')
+            {
+                return false;
+            }
+
+            p = SkipJsonWhitespace(text, p + 1);
+        }
+
+        // Anything but a string where an item must be: a number, an object, a trailing comma, the end …
+        return false;
+    }
+
+    /// <summary>JSON's whitespace: space, tab, line feed and carriage return only.</summary>
+    private static int SkipJsonWhitespace(ReadOnlySpan<char> text, int pos)
+    {
+        while (pos < text.Length && text[pos] is ' ' or '\t' or '\n' or '\r')
+        {
+            pos++;
+        }
+
+        return pos;
     }
 
     private static bool TryParseJsonArray(ReadOnlySpan<byte> utf8, out ImmutableArray<string> items)

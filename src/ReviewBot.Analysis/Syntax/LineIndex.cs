@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 
 namespace ReviewBot.Analysis.Syntax;
@@ -42,33 +43,59 @@ internal sealed class LineIndex
         return lines.MoveToImmutable();
     }
 
-    /// <summary>The lines of <paramref name="text"/> from <paramref name="from"/> on (past a BOM): one per terminator, plus an unterminated last line.</summary>
-    public static LineIndex Split(string text, int from)
+    /// <summary>
+    /// The lines of <paramref name="text"/> from <paramref name="from"/> on (past a BOM): one per terminator, plus an
+    /// unterminated last line; and the text's dominant line ending, as <see cref="LineTable.DetectNewLine"/> counts it.
+    /// </summary>
+    /// <remarks>
+    /// One pass finds the lines and counts their terminators: counting lines first (to size the table) and
+    /// detecting the line ending each scanned every file's whole text again. The table is gathered in a pooled
+    /// buffer and copied once into its exact size.
+    /// </remarks>
+    public static LineIndex Split(string text, int from, out string newLine)
     {
-        // Sized exactly, so the table is never regrown.
-        var bounds = new int[2 * CountLines(text.AsSpan(from))];
-        int start = from;
+        var buffer = ArrayPool<int>.Shared.Rent(InitialBounds);
         int n = 0;
+        int crlf = 0;
+        int lf = 0;
+        int start = from;
         while (start < text.Length)
         {
             int at = text.AsSpan(start).IndexOfAny('\r', '\n');
             int end = at < 0 ? text.Length : start + at;
-            bounds[n++] = start;
-            bounds[n++] = end;
+            if (n + 2 > buffer.Length)
+            {
+                var larger = ArrayPool<int>.Shared.Rent(2 * buffer.Length);
+                buffer.AsSpan(0, n).CopyTo(larger);
+                ArrayPool<int>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            buffer[n++] = start;
+            buffer[n++] = end;
             if (at < 0)
             {
                 break;
             }
 
-            start = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
+            if (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n')
+            {
+                crlf++;
+                start = end + 2;
+            }
+            else
+            {
+                lf += text[end] == '\n' ? 1 : 0;
+                start = end + 1;
+            }
         }
 
+        var bounds = buffer.AsSpan(0, n).ToArray();
+        ArrayPool<int>.Shared.Return(buffer);
+        newLine = crlf > lf ? "\r\n" : "\n";
         return new LineIndex(text, bounds);
     }
 
-    private static int CountLines(ReadOnlySpan<char> span)
-    {
-        int count = span.Count('\n') + (span.Contains('\r') ? span.Count('\r') - span.Count("\r\n") : 0);
-        return span.Length > 0 && span[^1] is not ('\n' or '\r') ? count + 1 : count;
-    }
+    /// <summary>Room for 512 lines before the pooled table grows: most Dockerfiles are shorter.</summary>
+    private const int InitialBounds = 1024;
 }

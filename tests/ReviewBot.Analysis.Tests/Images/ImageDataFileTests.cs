@@ -144,4 +144,27 @@ public class ImageDataFileTests
         var problems = ImageCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(Json))).Problems;
         Assert.Contains(problems, p => p.Contains("extends itself", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Remembered_matches_are_bounded_and_answer_as_a_fresh_match_does()
+    {
+        // Matches are remembered per image, so a scan does not walk the patterns and tag conditions for every FROM;
+        // made-up names must not grow that memory without bound, and an answer must not depend on it.
+        using var stream = typeof(ImageKnowledge).Assembly.GetManifestResourceStream("ReviewBot.Analysis.images.json")!;
+        var catalog = ImageCatalog.Load(stream);
+        string[] known = ["debian:bookworm-slim", "node:20-alpine", "mcr.microsoft.com/dotnet/aspnet:8.0", "gcr.io/distroless/static:nonroot", "nginx", "python:3.12-slim@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"];
+        var first = known.Select(k => catalog.Match(Parse(k))?.Id).ToList();
+
+        for (int i = 0; i < ImageCatalog.MaxRememberedMatches + 500; i++)
+        {
+            Assert.Null(catalog.Match(Parse($"example.com/made-up/image-{i}:1.{i}")));
+        }
+
+        Assert.InRange(catalog.RememberedMatches, 1, ImageCatalog.MaxRememberedMatches);
+        Assert.Equal(first, known.Select(k => catalog.Match(Parse(k))?.Id));
+        Assert.Equal(first, known.Select(k => ImageKnowledge.Lookup(k).Source));
+        Assert.Equal("debian", catalog.Match(Parse("debian:trixie"))?.Info.Family.ToString().ToLowerInvariant());
+
+        static ImageReference Parse(string text) => ImageReference.TryParse(text, out var image) ? image : throw new ArgumentException(text);
+    }
 }

@@ -55,4 +55,41 @@ public class DockerfileModelTests
         Assert.True(stage.UserBefore(4).IsRoot);
         Assert.Equal(UserOrigin.BaseImage, stage.UserBefore(0).Origin);
     }
+
+    [Fact]
+    public void Each_instruction_sees_the_values_declared_before_it_and_not_after()
+    {
+        // The scope is a history per name, searched by instruction: an early instruction must not see a later value.
+        var stage = Build("FROM debian:bookworm-slim\nENV A=1\nWORKDIR /$A\nARG B=x\nENV A=2\nWORKDIR /$A/$B\nENV A=3\n").Stages[0];
+        Assert.Equal("/", stage.ExpandAt(0, "/$A").Text);
+        Assert.Equal("/1", stage.ExpandAt(1, "/$A").Text);
+        Assert.Equal("/1/x", stage.ExpandAt(3, "/$A/$B").Text);
+        Assert.Equal("/2/x", stage.ExpandAt(4, "/$A/$B").Text);
+        Assert.Equal("3", stage.ValueBefore(6, "A")!.Value.Value);
+        Assert.Equal("2", stage.ValueBefore(5, "A")!.Value.Value);
+        Assert.Null(stage.ValueBefore(2, "B"));
+        Assert.Equal("3", stage.FinalScope["A"].Value);
+        Assert.Equal("x", stage.FinalScope["B"].Value);
+    }
+
+    [Fact]
+    public void A_declaration_reads_the_values_from_before_its_own_instruction()
+    {
+        var stage = Build("FROM debian:bookworm-slim\nENV A=1\nENV A=2 B=$A\n").Stages[0];
+        Assert.Equal("1", stage.FinalScope["B"].Value);
+        Assert.Equal("2", stage.FinalScope["A"].Value);
+    }
+
+    [Fact]
+    public void A_child_inherits_the_last_env_value_and_no_arg_even_one_declared_before_the_env()
+    {
+        var model = Build("FROM debian:bookworm-slim AS base\nARG A=arg\nENV A=env1\nARG A=ignored\nENV A=env2\nARG ONLY_ARG=1\nFROM base\nRUN true\n");
+        var parent = model.Stages[0];
+        Assert.Equal("env2", parent.FinalEnv["A"].Value);
+        Assert.False(parent.FinalEnv.ContainsKey("ONLY_ARG"));
+        Assert.Equal("1", parent.FinalScope["ONLY_ARG"].Value);
+        var child = model.Stages[1];
+        Assert.Equal("env2", child.ValueBefore(0, "A")!.Value.Value);
+        Assert.Null(child.ValueBefore(0, "ONLY_ARG"));
+    }
 }

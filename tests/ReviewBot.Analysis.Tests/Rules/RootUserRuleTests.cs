@@ -108,6 +108,11 @@ public class RootUserRuleTests
     [InlineData("# checkov:skip=CKV_DOCKER_3: runs as root by design\nFROM debian:bookworm-slim\nCMD x\n")]
     [InlineData("FROM debian:bookworm-slim\nRUN x\n# trivy:ignore:DS002\nUSER root\n")]
     [InlineData("# syntax=docker/dockerfile:1\n# reviewbot ignore=RB004,RB001\n\nFROM debian:bookworm-slim\nEXPOSE 80\n")]
+    // The pragmas are case-insensitive: the cheap test that skips prose comments must not skip these.
+    [InlineData("# REVIEWBOT IGNORE=RB001\nFROM debian:bookworm-slim\nCMD x\n")]
+    [InlineData("FROM debian:bookworm-slim\n# Hadolint Ignore=DL3002\nUSER root\n")]
+    [InlineData("# CHECKOV:SKIP=CKV_DOCKER_3\nFROM debian:bookworm-slim\nCMD x\n")]
+    [InlineData("FROM debian:bookworm-slim\nRUN x\n# Trivy:IGNORE:ds002\nUSER root\n")]
     public void Suppressions_silence_the_rule(string dockerfile)
     {
         DoesNotReport("RB001", dockerfile);

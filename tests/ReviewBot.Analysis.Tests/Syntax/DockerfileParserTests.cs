@@ -222,4 +222,32 @@ public class DockerfileParserTests
         Assert.Equal(2, comment.Line);
         Assert.Equal("# hadolint ignore=DL3002", comment.Text);
     }
+
+    [Theory]
+    // Plain strings are read in place; escapes, control characters and surrogates go to the JSON reader: both must
+    // agree with JSON on what an exec form is.
+    [InlineData("CMD [\"node\", \"server.js\"]", new[] { "node", "server.js" })]
+    [InlineData("CMD [ \"a\" ,\t\"b c\" ]  ", new[] { "a", "b c" })]
+    [InlineData("CMD []", new string[0])]
+    [InlineData("CMD [\"é ü 中\"]", new[] { "é ü 中" })]
+    [InlineData("CMD [\"say \\\"hi\\\"\", \"\\u0041\"]", new[] { "say \"hi\"", "A" })]
+    [InlineData("CMD [\"a\\\\b\"]", new[] { "a\\b" })]
+    [InlineData("CMD [\"a\", ]", null)]
+    [InlineData("CMD ['a']", null)]
+    [InlineData("RUN [ -f /x ] && echo yes", null)]
+    [InlineData("CMD [\"a\"] tail", null)]
+    [InlineData("CMD [\"a\"]]", null)]
+    [InlineData("CMD [\"a\", 1]", null)]
+    [InlineData("CMD [\"a\" \"b\"]", null)]
+    [InlineData("CMD [\"unterminated]", null)]
+    [InlineData("CMD [\"a\"", null)]
+    [InlineData("CMD [", null)]
+    [InlineData("CMD [\"\\x\"]", null)]
+    [InlineData("CMD [\"a\tb\"]", null)]
+    public void Exec_form_is_exactly_a_json_array_of_strings(string instruction, string[]? items)
+    {
+        var parsed = Parse("FROM debian\n" + instruction + "\n").Instructions[1];
+        Assert.Equal(items is not null, parsed.IsJsonForm);
+        Assert.Equal(items ?? [], parsed.JsonArguments.ToArray());
+    }
 }
