@@ -124,21 +124,38 @@ if command -v hyperfine >/dev/null; then
     -n dockerfilelint "$cmd_lint" -n dockerfile-utils "$cmd_utils" \
     -n rules-r2r "$cmd_rules_r2r" -n rules-aot "$cmd_rules_aot" -n one-small-file-r2r "$cmd_small_r2r" -n one-small-file-aot "$cmd_small_aot"
 else
-  # No hyperfine: mean of $runs runs, each under /usr/bin/time for its CPU time (user + system, which load on a shared
-  # machine distorts less than wall time), written in hyperfine's JSON shape for the summary below.
+  # No hyperfine: $runs rounds, each running every command once in turn (so a load that comes and goes weighs on all
+  # alike), each command started directly (no shell in between: its start-up is the tool's own) under /usr/bin/time for
+  # its CPU time (user + system, which load on a shared machine distorts less than wall time), stdout to /dev/null.
+  # Written in hyperfine's JSON shape for the summary below.
+  sep=$'\x1f'
+  line() { local name=$1; shift; local IFS=$sep; printf '%s%s%s\n' "$name" "$sep" "$*"; }
+  {
+    line reviewbot-dll dotnet "$dll" scan "$corpus" --format json
+    line reviewbot-r2r "$r2r" scan "$corpus" --format json
+    line reviewbot-aot "$aot" scan "$corpus" --format json
+    line dockerfilelint node "$work/dockerfilelint.js" "$work/files.txt"
+    line dockerfile-utils node "$work/dockerfile-utils.js" "$work/files.txt"
+    line rules-r2r "$r2r" rules
+    line rules-aot "$aot" rules
+    line one-small-file-r2r "$r2r" scan "$small" --format json
+    line one-small-file-aot "$aot" scan "$small" --format json
+  } > "$work/commands.txt"
   OUT="$work/times.json" CPU="$work/cpu.txt" node -e '
-    const { spawnSync } = require("child_process"); const fs = require("fs"); const [runs, ...pairs] = process.argv.slice(1); const results = [];
+    const { spawnSync } = require("child_process"); const fs = require("fs"); const [runs, file] = process.argv.slice(1);
+    const commands = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map(l => l.split("\x1f"));
     const mean = xs => xs.reduce((a, b) => a + b) / xs.length;
-    for (let i = 0; i < pairs.length; i += 2) { const times = [], user = [], system = [];
-      for (let r = 0; r < +runs; r++) { const t = process.hrtime.bigint();
-        spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", process.env.CPU, "bash", "-c", pairs[i + 1]], { stdio: "ignore" });
-        times.push(Number(process.hrtime.bigint() - t) / 1e9);
-        const [u, s] = fs.readFileSync(process.env.CPU, "utf8").trim().split("\n").pop().split(" ").map(Number); user.push(u); system.push(s); }
-      results.push({ command: pairs[i], mean: mean(times), min: Math.min(...times), max: Math.max(...times), user: mean(user), system: mean(system) }); }
-    fs.writeFileSync(process.env.OUT, JSON.stringify({ results }));' \
-    "$runs" reviewbot-dll "$cmd_dll" reviewbot-r2r "$cmd_r2r" reviewbot-aot "$cmd_aot" dockerfilelint "$cmd_lint" \
-    dockerfile-utils "$cmd_utils" rules-r2r "$cmd_rules_r2r" rules-aot "$cmd_rules_aot" \
-    one-small-file-r2r "$cmd_small_r2r" one-small-file-aot "$cmd_small_aot"
+    const seen = commands.map(() => ({ times: [], user: [], system: [] }));
+    const devnull = fs.openSync("/dev/null", "w");
+    for (let r = 0; r < +runs; r++) commands.forEach(([name, ...argv], i) => { const t = process.hrtime.bigint();
+      const run = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", process.env.CPU, ...argv], { stdio: ["ignore", devnull, "ignore"] });
+      seen[i].times.push(Number(process.hrtime.bigint() - t) / 1e9);
+      // Exit 1 from reviewbot means findings, not failure; anything above is a failed run, not a time.
+      if (run.status > 1) { console.error(`error: ${name} exited ${run.status}`); process.exit(1); }
+      const [u, s] = fs.readFileSync(process.env.CPU, "utf8").trim().split("\n").pop().split(" ").map(Number); seen[i].user.push(u); seen[i].system.push(s); });
+    const results = commands.map(([name], i) => { const x = seen[i];
+      return { command: name, mean: mean(x.times), min: Math.min(...x.times), max: Math.max(...x.times), user: mean(x.user), system: mean(x.system) }; });
+    fs.writeFileSync(process.env.OUT, JSON.stringify({ results }));' "$runs" "$work/commands.txt"
 fi
 
 echo "== summary (mean wall time, start-up included; ratio = peer time / reviewbot time, target >= 10)"
