@@ -112,6 +112,19 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public void A_fix_with_no_folder_to_hand_over_builds_no_list_of_them()
+    {
+        // Most images that run as root have no folder to hand over to the new user; each fix still filtered the
+        // empty list twice (an iterator and a closure each) and made a list and a set per filter. Was ~8,280 bytes for this file, now ~7,550.
+        const string Text = "FROM debian:bookworm\nRUN make\nCMD [\"/app\"]\n";
+
+        long allocated = AllocatedAnalyzing(Text);
+
+        output.WriteLine($"{allocated:N0} bytes");
+        Assert.True(allocated < 7900, $"{allocated:N0} bytes");
+    }
+
+    [Fact]
     public void Analyzing_the_corpus_allocates_a_few_times_its_text()
     {
         // The whole corpus through the engine on one thread, as one `reviewbot scan` does it (Debug build figures):
