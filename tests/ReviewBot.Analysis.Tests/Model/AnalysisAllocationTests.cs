@@ -129,7 +129,9 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
     {
         // The whole corpus through the engine on one thread, as one `reviewbot scan` does it (Debug build figures):
         // was 4.6× the texts' UTF-16 size (33.6 MB for 1,300 files), 3.4× since the comments, scopes, names, exec
-        // forms and rules stopped copying. Allocation is CPU here: the allocator clears every fresh byte.
+        // forms and rules stopped copying; 3.16× since the parser's lists, the stages' user tables, RB004's words and the
+        // fix's folder filters stopped allocating for nothing (25.0 -> 23.3 MB). Allocation is CPU here: the allocator
+        // clears every fresh byte.
         if (SharedCorpus.Directory is null)
         {
             output.WriteLine(SharedCorpus.AbsentMessage);
@@ -152,6 +154,6 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         long textBytes = texts.Sum(t => (long)t.Length * sizeof(char));
         output.WriteLine($"{texts.Count} files: {allocated:N0} bytes allocated for {textBytes:N0} bytes of text ({(double)allocated / textBytes:0.00}×)");
         Assert.True(texts.Count >= 1000, $"only {texts.Count} corpus files found");
-        Assert.True(allocated < 4 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
+        Assert.True(allocated < 3.3 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
     }
 }
