@@ -92,9 +92,26 @@ public sealed class DockerfileModel
         char escape,
         ExpansionBudget budget)
     {
-        var words = from.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        string imageText = words.Length > 0 ? words[0] : "";
-        string? name = words.Length >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
+        // The first three words of FROM, read in place: every stage split its whole line into word strings, though
+        // only the image and the stage name are kept (and a lone image is the arguments themselves).
+        var arguments = from.Arguments.AsSpan();
+        Span<Range> words = stackalloc Range[3];
+        int count = 0;
+        foreach (var range in arguments.SplitAny(" \t"))
+        {
+            if (!arguments[range].IsEmpty)
+            {
+                words[count++] = range;
+                if (count == words.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        var first = count > 0 ? arguments[words[0]] : [];
+        string imageText = first.Length == arguments.Length ? from.Arguments : first.ToString();
+        string? name = count >= 3 && arguments[words[1]].Equals("AS", StringComparison.OrdinalIgnoreCase) ? arguments[words[2]].ToString().ToLowerInvariant() : null;
         var image = budget.Expand(from.StartLine, imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
 
         Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
