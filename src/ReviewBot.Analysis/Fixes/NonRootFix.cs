@@ -88,8 +88,8 @@ internal static partial class NonRootFix
         //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
         int prepareIndex = firstChowned >= 0 && firstChowned < userIndex ? firstChowned : userIndex;
         var folders = plan.Owner is not null && final.Base.HasShell ? FoldersToOwn(context, final) : [];
-        string? early = Own(final, prepareIndex, folders.Where(f => f.MadeAt < prepareIndex), plan.Owner);
-        string? late = Own(final, userIndex, folders.Where(f => f.MadeAt >= prepareIndex), plan.Owner);
+        string? early = Own(final, prepareIndex, folders, plan.Owner, madeBefore: prepareIndex);
+        string? late = Own(final, userIndex, folders, plan.Owner, madeFrom: prepareIndex);
         string? prepareCommand = Join(plan.Create, early);
         string? userCommand = late;
         if (prepareIndex == userIndex)
@@ -317,12 +317,15 @@ internal static partial class NonRootFix
         first is null ? second : second is null ? first : first + " && " + second;
 
     /// <summary>
-    /// <c>mkdir -p … &amp;&amp; chown owner …</c> for the folders, run before instruction <paramref name="at"/> of the
-    /// final stage. Each path is one quoted shell word; a path that cannot be quoted safely is left out.
+    /// <c>mkdir -p … &amp;&amp; chown owner …</c> for the folders made at an index in [<paramref name="madeFrom"/>,
+    /// <paramref name="madeBefore"/>), run before instruction <paramref name="at"/> of the final stage. Each path is one
+    /// quoted shell word; a path that cannot be quoted safely is left out.
     /// </summary>
-    private static string? Own(Stage final, int at, IEnumerable<Folder> folders, string? owner)
+    /// <remarks>A range, not a filtered sequence: most images have no folder to hand over, and each call made an
+    /// iterator, a closure, a list and a set for nothing.</remarks>
+    private static string? Own(Stage final, int at, List<Folder> folders, string? owner, int madeFrom = int.MinValue, int madeBefore = int.MaxValue)
     {
-        if (owner is null || !SafeText.IsValidSpec(owner))
+        if (folders.Count == 0 || owner is null || !SafeText.IsValidSpec(owner))
         {
             return null;
         }
@@ -331,7 +334,7 @@ internal static partial class NonRootFix
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
-            if (!seen.Add(folder.Path))
+            if (folder.MadeAt < madeFrom || folder.MadeAt >= madeBefore || !seen.Add(folder.Path))
             {
                 continue;
             }

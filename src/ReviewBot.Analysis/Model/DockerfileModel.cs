@@ -18,6 +18,10 @@ public sealed class DockerfileModel
             "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
         }.Select(name => KeyValuePair.Create(name, new VariableValue(null))));
 
+    private static readonly ImmutableDictionary<string, VariableValue> NoEnv = ImmutableDictionary.Create<string, VariableValue>(StringComparer.Ordinal);
+
+    private static readonly ImmutableDictionary<string, CreatedUser> NoUsers = ImmutableDictionary.Create<string, CreatedUser>(StringComparer.Ordinal);
+
     private readonly ExpansionBudget _budget;
 
     private DockerfileModel(ImmutableArray<Stage> stages, ExpansionBudget budget)
@@ -88,9 +92,26 @@ public sealed class DockerfileModel
         char escape,
         ExpansionBudget budget)
     {
-        var words = from.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        string imageText = words.Length > 0 ? words[0] : "";
-        string? name = words.Length >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
+        // The first three words of FROM, read in place: every stage split its whole line into word strings, though
+        // only the image and the stage name are kept (and a lone image is the arguments themselves).
+        var arguments = from.Arguments.AsSpan();
+        Span<Range> words = stackalloc Range[3];
+        int count = 0;
+        foreach (var range in arguments.SplitAny(" \t"))
+        {
+            if (!arguments[range].IsEmpty)
+            {
+                words[count++] = range;
+                if (count == words.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        var first = count > 0 ? arguments[words[0]] : [];
+        string imageText = first.Length == arguments.Length ? from.Arguments : first.ToString();
+        string? name = count >= 3 && arguments[words[1]].Equals("AS", StringComparison.OrdinalIgnoreCase) ? arguments[words[2]].ToString().ToLowerInvariant() : null;
         var image = budget.Expand(from.StartLine, imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
 
         Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
@@ -98,18 +119,21 @@ public sealed class DockerfileModel
         ImageReference? root;
         BaseImageInfo baseInfo;
         EffectiveUser user;
-        var env = ImmutableDictionary.CreateBuilder<string, VariableValue>(StringComparer.Ordinal);
-        var users = ImmutableDictionary.CreateBuilder<string, CreatedUser>(StringComparer.Ordinal);
-        var groups = ImmutableDictionary.CreateBuilder<string, CreatedUser>(StringComparer.Ordinal);
+        // Immutable dictionaries set in place, not builders: most stages add no ENV from the image and create no
+        // user, and three builders per stage (each with its dictionary and comparers when made immutable) were
+        // allocated for nothing.
+        var env = NoEnv;
+        var users = NoUsers;
+        var groups = NoUsers;
         bool opaque = false;
         if (parent is not null)
         {
             root = parent.RootImage;
             baseInfo = parent.Base;
             user = parent.FinalUser;
-            env = parent.FinalEnv.ToBuilder();
-            users = parent.CreatedUsers.ToBuilder();
-            groups = parent.CreatedGroups.ToBuilder();
+            env = parent.FinalEnv;
+            users = parent.CreatedUsers;
+            groups = parent.CreatedGroups;
             opaque = parent.DefinesUsersOpaquely;
         }
         else
@@ -121,7 +145,7 @@ public sealed class DockerfileModel
                 // Images such as .NET's define ENV APP_UID=1654 and ship USER $APP_UID.
                 if (shipped.UserExpression is { } expression && expression.StartsWith('$') && shipped.Uid is { } uid)
                 {
-                    env[expression.TrimStart('$').Trim('{', '}')] = new VariableValue(uid.ToString(CultureInfo.InvariantCulture));
+                    env = env.SetItem(expression.TrimStart('$').Trim('{', '}'), new VariableValue(uid.ToString(CultureInfo.InvariantCulture)));
                 }
             }
 
@@ -131,7 +155,7 @@ public sealed class DockerfileModel
         // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
         // The parent's ENV is shared, not copied: a chain of thousands of stages over a large ENV stays linear.
-        var scope = new StageScope(env.ToImmutable());
+        var scope = new StageScope(env);
         // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a); one lookup per
         // stage, not one per instruction.
         int at = 0;
@@ -185,7 +209,15 @@ public sealed class DockerfileModel
                     {
                         foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
                         {
-                            (isGroup ? groups : users)[created] = new CreatedUser(created, uid, instruction);
+                            var createdUser = new CreatedUser(created, uid, instruction);
+                            if (isGroup)
+                            {
+                                groups = groups.SetItem(created, createdUser);
+                            }
+                            else
+                            {
+                                users = users.SetItem(created, createdUser);
+                            }
                         }
 
                         opaque |= UserCommands.MayDefineUsersOpaquely(resolved) && !resolved.Contains("useradd", StringComparison.Ordinal);
@@ -201,7 +233,6 @@ public sealed class DockerfileModel
             }
         }
 
-        var stageUsers = users.ToImmutable();
         return new Stage(
             index,
             name,
@@ -214,8 +245,8 @@ public sealed class DockerfileModel
             scope,
             usersBefore.MoveToImmutable(),
             user,
-            stageUsers,
-            groups.ToImmutable(),
+            users,
+            groups,
             opaque,
             budget);
     }

@@ -36,7 +36,7 @@ public sealed partial class PrivilegedPortRule : IRule
 
         var document = context.Document;
         Dictionary<int, List<int>>? listen = null;
-        var claimed = new HashSet<int>();
+        HashSet<int>? claimed = null;
         for (int i = 0; i < final.Instructions.Length; i++)
         {
             var instruction = final.Instructions[i];
@@ -45,18 +45,28 @@ public sealed partial class PrivilegedPortRule : IRule
                 continue;
             }
 
-            var privileged = new List<int>();
-            foreach (var word in instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            // Words read in place: only one with a variable is made a string, to expand it (most EXPOSE lines name
+            // unprivileged ports, and each word and its split at / was a string of its own).
+            List<int>? privileged = null;
+            var arguments = instruction.Arguments.AsSpan();
+            foreach (var range in arguments.SplitAny(" \t"))
             {
-                string expanded = final.ExpandAt(i, word, document.EscapeChar).Text;
-                string port = expanded.Split('/')[0];
+                var word = arguments[range];
+                if (word.IsEmpty)
+                {
+                    continue;
+                }
+
+                var expanded = word.Contains('$') ? final.ExpandAt(i, word.ToString(), document.EscapeChar).Text.AsSpan() : word;
+                int slash = expanded.IndexOf('/');
+                var port = slash < 0 ? expanded : expanded[..slash];
                 if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number is > 0 and < FirstUnprivilegedPort)
                 {
-                    privileged.Add(number);
+                    (privileged ??= []).Add(number);
                 }
             }
 
-            if (privileged.Count == 0)
+            if (privileged is null)
             {
                 continue;
             }
@@ -69,7 +79,7 @@ public sealed partial class PrivilegedPortRule : IRule
             var lines = new SortedSet<int>();
             foreach (int port in privileged)
             {
-                if (claimed.Add(port) && listen.TryGetValue(port, out var naming))
+                if ((claimed ??= []).Add(port) && listen.TryGetValue(port, out var naming))
                 {
                     lines.UnionWith(naming);
                 }

@@ -89,10 +89,14 @@ internal static class DockerfileParser
             }
         }
 
-        var instructions = ImmutableArray.CreateBuilder<Instruction>();
+        // This thread's scratch lists, copied once into exact-size arrays at the end: a builder per file grew by
+        // doubling (4, 8, 16 … slots, each allocated and cleared) and was then copied anyway.
+        var instructions = _scratchInstructions ??= ImmutableArray.CreateBuilder<Instruction>();
         // The line of each comment, not its text: a quarter of a real Dockerfile is comments, and only the rare
         // suppression pragma among them is ever read as a string.
-        var comments = ImmutableArray.CreateBuilder<int>();
+        var comments = _scratchComments ??= ImmutableArray.CreateBuilder<int>();
+        instructions.Clear();
+        comments.Clear();
         // One pooled buffer for every continued instruction: its text is then copied once, into Arguments.
         char[] logical = [];
         int logicalLength = 0;
@@ -200,8 +204,31 @@ internal static class DockerfileParser
             }
         }
 
-        return new DockerfileDocument(text, lines, newLine, escape, hasBom, directives, instructions.ToImmutable(), comments.ToImmutable(), diagnostics.ToImmutable());
+        var document = new DockerfileDocument(text, lines, newLine, escape, hasBom, directives, instructions.ToImmutable(), comments.ToImmutable(), diagnostics.ToImmutable());
+        // Not kept alive by the scratch list until this thread's next file; a huge file's list is not kept at all.
+        instructions.Clear();
+        comments.Clear();
+        if (instructions.Capacity > MaxScratchCapacity)
+        {
+            _scratchInstructions = null;
+        }
+
+        if (comments.Capacity > MaxScratchCapacity)
+        {
+            _scratchComments = null;
+        }
+
+        return document;
     }
+
+    /// <summary>Scratch lists larger than this (slots) are let go after use rather than kept for the thread's next file.</summary>
+    private const int MaxScratchCapacity = 4096;
+
+    [ThreadStatic]
+    private static ImmutableArray<Instruction>.Builder? _scratchInstructions;
+
+    [ThreadStatic]
+    private static ImmutableArray<int>.Builder? _scratchComments;
 
     private static void ReturnToPool(char[] buffer)
     {
