@@ -102,7 +102,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         // to stop onboarding or steer it. GitHub logins are case-insensitive, and "[bot]" cannot end a person's login.
         // The caller also requires our marker at the top of the body.
         string login = await botLogin(cancellationToken).ConfigureAwait(false);
-        return [.. pulls.Where(p => string.Equals(p.User?.Login, login, StringComparison.OrdinalIgnoreCase))
+        return [.. pulls.Where(p => IsOurs(p.User, login))
             .Select(p => new OnboardingPullRequest(p.Number, p.State == "open", p.MergedAt is not null, p.Head.Sha ?? "", p.Body ?? ""))];
     }
 
@@ -164,7 +164,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         // later: the comment is posted only if ours is not there yet (ours: by our App, with the closing marker).
         string login = await botLogin(cancellationToken).ConfigureAwait(false);
         var comments = await Http.GetPagesAsync($"{Repo(owner, repo)}/issues/{number}/comments", OnboardingJson.Default.ListCommentResponse, page => page, MaxCommentsRead, cancellationToken).ConfigureAwait(false);
-        if (!comments.Any(c => string.Equals(c.User?.Login, login, StringComparison.OrdinalIgnoreCase) && c.Body?.Contains(ClosingMarker, StringComparison.Ordinal) == true))
+        if (!comments.Any(c => IsOurs(c.User, login) && c.Body?.Contains(ClosingMarker, StringComparison.Ordinal) == true))
         {
             await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/issues/{number}/comments", new CommentRequest(comment + "\n\n" + ClosingMarker), OnboardingJson.Default.CommentRequest, OnboardingJson.Default.IdResponse, cancellationToken).ConfigureAwait(false);
         }
@@ -180,6 +180,9 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
     }
 
     public TimeSpan? BackgroundWait() => client.RateLimits.BackgroundWait();
+
+    /// <summary>Written by our App: GitHub logins are case-insensitive.</summary>
+    private static bool IsOurs(PullUser? user, string login) => string.Equals(user?.Login, login, StringComparison.OrdinalIgnoreCase);
 
     private static string Repo(string owner, string repo) => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
 
