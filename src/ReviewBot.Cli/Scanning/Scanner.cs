@@ -172,10 +172,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             {
                 lock (_slots)
                 {
-                    return _published < _slots.Count && _slots[_published].Report is not null;
+                    return NextReport is not null;
                 }
             }
         }
+
+        /// <summary>The report next in order once it is done, else null. Only under the lock.</summary>
+        private FileReport? NextReport => _published < _slots.Count ? _slots[_published].Report : null;
 
         public List<Slot> Slots => _slots;
 
@@ -215,13 +218,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         {
             lock (_slots)
             {
-                if (_published < _slots.Count && _slots[_published].Report is { } report)
+                var report = NextReport;
+                if (report is not null)
                 {
                     _published++;
-                    return report;
                 }
 
-                return null;
+                return report;
             }
         }
 
