@@ -150,8 +150,7 @@ public sealed class WebhookTests : IDisposable
         older["pull_request"]!["head"]!["sha"] = "0000000000000000000000000000000000000001";
         var newer = AppHost.Payload("pull_request.synchronize");
         var workerMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var gated = new AppHost(_github, services: s => s.AddKeyedSingleton<IWorkQueue>(
-            Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), workerMayStart.Task)));
+        using var gated = GatedApp(workerMayStart.Task);
 
         // Both arrive before the worker gets to the first (it waits for them): only the newest head is reviewed.
         var r1 = await gated.PostWebhookAsync("pull_request", older);
@@ -178,8 +177,7 @@ public sealed class WebhookTests : IDisposable
         older["pull_request"]!["head"]!["sha"] = "0000000000000000000000000000000000000001";
         older["pull_request"]!["updated_at"] = "2019-05-15T15:10:02Z";
         var workerMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var gated = new AppHost(_github, services: s => s.AddKeyedSingleton<IWorkQueue>(
-            Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), workerMayStart.Task)));
+        using var gated = GatedApp(workerMayStart.Task);
 
         var r1 = await gated.PostWebhookAsync("pull_request", newer, deliveryId: "newer");
         var r2 = await gated.PostWebhookAsync("pull_request", older, deliveryId: "older-delivered-again");
@@ -192,6 +190,10 @@ public sealed class WebhookTests : IDisposable
         Assert.NotEmpty(created);
         Assert.All(created, c => Assert.Equal(GitHubFake.HeadSha, c["head_sha"]!.GetValue<string>()));
     }
+
+    /// <summary>The App with a <see cref="GatedQueue"/>: its worker takes nothing until <paramref name="open"/> completes.</summary>
+    private AppHost GatedApp(Task open) => new(_github, services: s => s.AddKeyedSingleton<IWorkQueue>(
+        Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), open)));
 
     /// <summary>A queue whose worker side waits for the test, so "before the worker gets to it" is a fact, not a race.</summary>
     private sealed class GatedQueue(IWorkQueue inner, Task open) : IWorkQueue
