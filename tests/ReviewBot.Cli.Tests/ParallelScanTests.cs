@@ -261,6 +261,30 @@ public class ParallelScanTests
     }
 
     [Fact]
+    public void A_streamed_scan_keeps_of_each_written_report_what_the_exit_code_needs()
+    {
+        var samples = SamplesFolder();
+        var root = Path.GetDirectoryName(samples)!;
+        var written = new List<FileReport>();
+        var streamed = new Scanner(RepositoryConfig.Default, fix: false) { OnReport = written.Add }
+            .Scan(ScanTarget.Enumerate(["samples"], root, RepositoryConfig.Default), () => Stream.Null, root);
+        var whole = new Scanner(RepositoryConfig.Default, fix: false)
+            .Scan(ScanTarget.Enumerate(["samples"], root, RepositoryConfig.Default), () => Stream.Null, root);
+
+        // What was written is the whole report, fixes and all.
+        Assert.Equal(whole.Files.Select(f => f.Findings.Select(x => (x.RuleId, x.Message, x.Fix is null))), written.Select(f => f.Findings.Select(x => (x.RuleId, x.Message, x.Fix is null))));
+        Assert.Contains(written, f => f.Findings.Any(x => x.Fix is not null));
+        // What is kept counts the same, for the exit code, but holds no text, message or fix.
+        Assert.Equal(whole.Files.Select(f => (f.Path, f.ReadError, f.Findings.Select(x => (x.RuleId, x.Severity, x.Range)))), streamed.Files.Select(f => (f.Path, f.ReadError, f.Findings.Select(x => (x.RuleId, x.Severity, x.Range)))));
+        Assert.All(streamed.Files.SelectMany(f => f.Findings), x => Assert.True(x.Message.Length == 0 && x.Fix is null));
+        Assert.All(streamed.Files, f => Assert.True(f.Text is null && f.Diagnostics.IsEmpty));
+        foreach (var level in new[] { "error", "warning", "notice", "none" })
+        {
+            Assert.Equal(ScanCommand.ExitCode(whole, level), ScanCommand.ExitCode(streamed, level));
+        }
+    }
+
+    [Fact]
     public void A_scan_that_keeps_no_texts_reports_the_same_findings()
     {
         var samples = SamplesFolder();

@@ -44,6 +44,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     /// <summary>
     /// Called with each report in the targets' order as soon as it and every report before it are done, so output
     /// can be written while later files are still analyzed. Called from any of the scan's threads, never two at once.
+    /// The scan's result then keeps only what is left of each report once written (<see cref="FileReport.Written"/>).
     /// </summary>
     public Action<FileReport>? OnReport { get; init; }
 
@@ -125,9 +126,10 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         {
             try
             {
-                while (work.TakeReadyReport() is { } report)
+                while (work.TakeReadyReport() is { } slot)
                 {
-                    OnReport(report);
+                    OnReport(slot.Report!);
+                    slot.Report = slot.Report!.Written();
                 }
             }
             finally
@@ -213,18 +215,17 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             }
         }
 
-        /// <summary>The next report in order when it is done, else null. Only under <see cref="PublishGate"/>.</summary>
-        public FileReport? TakeReadyReport()
+        /// <summary>The next slot in order when its report is done, else null. Only under <see cref="PublishGate"/>.</summary>
+        public Slot? TakeReadyReport()
         {
             lock (_slots)
             {
-                var report = NextReport;
-                if (report is not null)
+                if (NextReport is null)
                 {
-                    _published++;
+                    return null;
                 }
 
-                return report;
+                return _slots[_published++];
             }
         }
 
