@@ -95,10 +95,10 @@ public sealed record RepositoryConfig
 
     /// <summary>
     /// The findings the repository wants: disabled rules dropped (in case a caller analyzed without
-    /// <see cref="ToAnalyzerOptions"/>) and severities overridden.
+    /// <see cref="ToAnalyzerOptions"/>) and severities overridden. A finding whose severity stays is kept as it is.
     /// </summary>
     public ImmutableArray<Finding> Apply(IEnumerable<Finding> findings) =>
-        [.. findings.Where(f => !DisabledRules.Contains(f.RuleId)).Select(f => f with { Severity = ApplySeverity(f) })];
+        [.. findings.Where(f => !DisabledRules.Contains(f.RuleId)).Select(f => ApplySeverity(f) is var severity && severity != f.Severity ? f with { Severity = severity } : f)];
 
     /// <summary>
     /// True when the file at <paramref name="path"/> (relative to the repository root, / or \ separators)
