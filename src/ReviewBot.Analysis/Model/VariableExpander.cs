@@ -77,7 +77,16 @@ public sealed class ExpansionBudget
     /// <summary>Expands within this budget, noting an abandoned expansion against <paramref name="line"/>.</summary>
     public Expansion Expand(int line, string text, Func<string, VariableValue?> lookup, char escape)
     {
-        var expansion = VariableExpander.Expand(text, lookup, escape, this);
+        var expansion = VariableExpander.Expand(text, new VariableExpander.Lookup(lookup), escape, this, keepIf: null)!;
+        Note(line, expansion);
+        return expansion;
+    }
+
+    /// <summary>Expands within this budget with a stage's scope before instruction <paramref name="at"/>.</summary>
+    /// <remarks>The scope itself, not a closure over it: the rules and the fix expand through stages thousands of times a scan.</remarks>
+    internal Expansion Expand(int line, string text, StageScope scope, int at, char escape)
+    {
+        var expansion = VariableExpander.Expand(text, new VariableExpander.Lookup(scope, at), escape, this, keepIf: null)!;
         Note(line, expansion);
         return expansion;
     }
@@ -89,7 +98,7 @@ public sealed class ExpansionBudget
     /// </summary>
     public string? ExpandIf(int line, string text, Func<string, VariableValue?> lookup, char escape, VariableExpander.TextTest keepIf)
     {
-        var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf);
+        var expansion = VariableExpander.Expand(text, new VariableExpander.Lookup(lookup), escape, this, keepIf);
         if (expansion is null)
         {
             return null;
@@ -148,7 +157,7 @@ public static class VariableExpander
         Expand(text, lookup, escape, budget: null);
 
     public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget) =>
-        Expand(text, lookup, escape, budget, keepIf: null)!;
+        Expand(text, new Lookup(lookup), escape, budget, keepIf: null)!;
 
     /// <summary>Whether an expanded text is wanted as a string (<see cref="ExpansionBudget.ExpandIf"/>).</summary>
     public delegate bool TextTest(ReadOnlySpan<char> text);
@@ -158,7 +167,7 @@ public static class VariableExpander
     /// <paramref name="keepIf"/> rejects is never made a string: null is returned instead. An expansion over budget is
     /// always returned (it keeps the text as written, and its reason must be noted).
     /// </summary>
-    internal static Expansion? Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget, TextTest? keepIf)
+    internal static Expansion? Expand(string text, Lookup lookup, char escape, ExpansionBudget? budget, TextTest? keepIf)
     {
         if (text.IndexOf('$') < 0)
         {
@@ -173,11 +182,13 @@ public static class VariableExpander
         _cachedBuilder = null;
         builder.Clear();
         int i = 0;
-        ExpandInto(state, ref i, builder, state.Unresolved, depth: 0);
+        // Made at the first unresolved name: most expansions resolve, and an empty list each was allocated for nothing.
+        List<string>? unresolved = null;
+        ExpandInto(state, ref i, builder, ref unresolved, depth: 0);
         budget?.Spend(state.Substituted);
         var expansion = state.OverBudget is { } reason
             ? new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason }
-            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), state.Unresolved) : null;
+            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), unresolved ?? (IReadOnlyList<string>)[]) : null;
         if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
             _cachedBuilder = builder;
@@ -217,12 +228,32 @@ public static class VariableExpander
     [ThreadStatic]
     private static StringBuilder? _cachedBuilder;
 
-    private sealed class State(string text, Func<string, VariableValue?> lookup, char escape, int allowance)
+    /// <summary>Where an expansion reads values: a caller's function, or a stage's scope before an instruction.</summary>
+    internal readonly struct Lookup
+    {
+        private readonly Func<string, VariableValue?>? _function;
+        private readonly StageScope? _scope;
+        private readonly int _at;
+
+        public Lookup(Func<string, VariableValue?> function)
+        {
+            _function = function;
+        }
+
+        public Lookup(StageScope scope, int at)
+        {
+            _scope = scope;
+            _at = at;
+        }
+
+        public VariableValue? Find(string name) => _function is { } function ? function(name) : _scope!.Lookup(name, _at);
+    }
+
+    private sealed class State(string text, Lookup lookup, char escape, int allowance)
     {
         public string Text { get; } = text;
-        public Func<string, VariableValue?> Lookup { get; } = lookup;
+        public Lookup Lookup { get; } = lookup;
         public char Escape { get; } = escape;
-        public List<string> Unresolved { get; } = [];
         public int Substituted { get; private set; }
         public string? OverBudget { get; private set; }
         public string? StoppedAt { get; private set; }
@@ -251,7 +282,7 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandInto(State state, ref int i, StringBuilder output, List<string> unresolved, int depth)
+    private static void ExpandInto(State state, ref int i, StringBuilder output, ref List<string>? unresolved, int depth)
     {
         string text = state.Text;
         bool stopAtBrace = depth > 0;
@@ -290,7 +321,7 @@ public static class VariableExpander
             char next = text[i + 1];
             if (next == '{')
             {
-                ExpandBraced(state, ref i, output, unresolved, depth);
+                ExpandBraced(state, ref i, output, ref unresolved, depth);
             }
             else if (IsNameStart(next))
             {
@@ -302,14 +333,14 @@ public static class VariableExpander
                 }
 
                 string name = VariableNames.Get(text.AsSpan(start, end - start));
-                var value = state.Lookup(name);
+                var value = state.Lookup.Find(name);
                 if (value?.Value is { } known)
                 {
                     state.Substitute(output, name, known);
                 }
                 else
                 {
-                    unresolved.Add(name);
+                    (unresolved ??= []).Add(name);
                 }
 
                 i = end;
@@ -322,7 +353,7 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandBraced(State state, ref int i, StringBuilder output, List<string> unresolved, int depth)
+    private static void ExpandBraced(State state, ref int i, StringBuilder output, ref List<string>? unresolved, int depth)
     {
         string text = state.Text;
         int start = i + 2;
@@ -341,7 +372,7 @@ public static class VariableExpander
             return;
         }
 
-        var value = state.Lookup(name);
+        var value = state.Lookup.Find(name);
         bool known = value?.Value is not null;
         bool set = value is not null; // declared, even without a known value
         string? current = value?.Value;
@@ -355,7 +386,7 @@ public static class VariableExpander
             }
             else
             {
-                unresolved.Add(name);
+                (unresolved ??= []).Add(name);
             }
 
             i = end + 1;
@@ -380,8 +411,8 @@ public static class VariableExpander
 
         var word = new StringBuilder();
         int j = opIndex + 1;
-        var wordUnresolved = new List<string>();
-        ExpandInto(state, ref j, word, wordUnresolved, depth + 1);
+        List<string>? wordUnresolved = null;
+        ExpandInto(state, ref j, word, ref wordUnresolved, depth + 1);
         i = Math.Min(text.Length, j + 1);
         if (state.Stopped)
         {
@@ -396,7 +427,7 @@ public static class VariableExpander
                 if (!known || (colon && empty))
                 {
                     output.Append(word);
-                    unresolved.AddRange(wordUnresolved);
+                    AddAll(ref unresolved, wordUnresolved);
                 }
                 else
                 {
@@ -408,11 +439,11 @@ public static class VariableExpander
                 if (known && !(colon && empty))
                 {
                     output.Append(word);
-                    unresolved.AddRange(wordUnresolved);
+                    AddAll(ref unresolved, wordUnresolved);
                 }
                 else if (!known && set)
                 {
-                    unresolved.Add(name);
+                    (unresolved ??= []).Add(name);
                 }
 
                 break;
@@ -423,10 +454,18 @@ public static class VariableExpander
                 }
                 else
                 {
-                    unresolved.Add(name);
+                    (unresolved ??= []).Add(name);
                 }
 
                 break;
+        }
+    }
+
+    private static void AddAll(ref List<string>? unresolved, List<string>? more)
+    {
+        if (more is not null)
+        {
+            (unresolved ??= []).AddRange(more);
         }
     }
 

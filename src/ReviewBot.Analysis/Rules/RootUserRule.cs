@@ -24,12 +24,16 @@ public sealed class RootUserRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>
+    /// Not an iterator: it reports one finding or none, and the iterator's state machine (which kept every local of the
+    /// method) was allocated for every file, root or not.
+    /// </remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
         var final = context.Model.FinalStage;
         if (final is null || !final.FinalUser.IsRoot)
         {
-            yield break;
+            return [];
         }
 
         var user = final.FinalUser;
@@ -41,14 +45,13 @@ public sealed class RootUserRule : IRule
             // The official unprivileged variant where the Dockerfile only adds content; else what to do, in words.
             var variant = NonRootFix.UnprivilegedVariant(context, final);
             string howTo = variant is not null ? "" : final.Base.NonRootHowTo is { } text ? " " + text : "";
-            yield return new Finding(Descriptor, Severity.Notice, range,
+            return [new Finding(Descriptor, Severity.Notice, range,
                 $"{message} It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.{howTo}",
-                variant);
-            yield break;
+                variant)];
         }
 
         var fix = NonRootFix.Build(context, final, user);
-        yield return new Finding(Descriptor, Severity.Error, range, $"{message} A process that escapes the container as root is root on the host.", fix);
+        return [new Finding(Descriptor, Severity.Error, range, $"{message} A process that escapes the container as root is root on the host.", fix)];
     }
 
     private static string Describe(Stage final, EffectiveUser user)
