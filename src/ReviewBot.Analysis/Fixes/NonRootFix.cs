@@ -81,8 +81,7 @@ internal static partial class NonRootFix
 
         int rootUserIndex = current.Source is null ? -1 : instructions.IndexOf(current.Source);
         bool replaceRootUser = rootUserIndex > lastRun && rootUserIndex >= 0;
-        int userIndex = replaceRootUser ? rootUserIndex : Enumerable.Range(lastRun + 1, instructions.Length - lastRun - 1)
-            .FirstOrDefault(i => RuntimeOnly.Contains(instructions[i].Keyword), instructions.Length);
+        int userIndex = replaceRootUser ? rootUserIndex : FirstRuntimeOnly(instructions, lastRun + 1);
 
         // 3. The user's creation must come before the first COPY that names it; the folders the application
         //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
@@ -131,6 +130,21 @@ internal static partial class NonRootFix
         }
 
         return new Fix(plan.How, edits.ToImmutable());
+    }
+
+    /// <summary>The first runtime-only instruction from <paramref name="from"/> on, or the end of the stage.</summary>
+    /// <remarks>A loop, not a range filtered by a lambda: that was a closure and two iterators for every fix.</remarks>
+    private static int FirstRuntimeOnly(ImmutableArray<Instruction> instructions, int from)
+    {
+        for (int i = from; i < instructions.Length; i++)
+        {
+            if (RuntimeOnly.Contains(instructions[i].Keyword))
+            {
+                return i;
+            }
+        }
+
+        return instructions.Length;
     }
 
     /// <summary>Instructions that only add configuration-free content or metadata: nothing that needs root or a port.</summary>

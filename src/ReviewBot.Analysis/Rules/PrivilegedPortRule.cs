@@ -133,7 +133,13 @@ public sealed partial class PrivilegedPortRule : IRule
         {
             for (int line = other.StartLine; line <= other.EndLine; line++)
             {
-                foreach (Match match in ListenPort().Matches(document.Line(line)))
+                string text = document.Line(line);
+                if (!MayNameListenPort(text))
+                {
+                    continue;
+                }
+
+                foreach (Match match in ListenPort().Matches(text))
                 {
                     if (int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort)
                     {
@@ -153,6 +159,15 @@ public sealed partial class PrivilegedPortRule : IRule
 
         return byPort;
     }
+
+    /// <summary>
+    /// Whether <see cref="ListenPort"/> can match the line: each of its matches holds a ':', PORT, -port or --listen
+    /// (case-sensitive, as the expression is). Most CMD, ENTRYPOINT and ENV lines hold none, and the expression was
+    /// run over every one of them.
+    /// </summary>
+    internal static bool MayNameListenPort(ReadOnlySpan<char> line) =>
+        line.Contains(':') || line.Contains("PORT", StringComparison.Ordinal) || line.Contains("-port", StringComparison.Ordinal)
+        || line.Contains("--listen", StringComparison.Ordinal);
 
     /// <summary>The edits that move an EXPOSE's literal privileged ports up by <see cref="PortShift"/> (80 → 8080).</summary>
     internal static IEnumerable<TextEdit> MoveExposedPorts(Syntax.DockerfileDocument document, Syntax.Instruction instruction)

@@ -107,23 +107,25 @@ public sealed class RootUserRule : IRule
             }
         }
 
-        string? entrypoint = entrypointInstruction is null ? null : Words(entrypointInstruction);
-        string? cmd = cmdInstruction is null ? null : Words(cmdInstruction);
-        string start = $"{entrypoint} {cmd}";
-        string? tool = StepDownTools.FirstOrDefault(t => start.Contains(t, StringComparison.Ordinal));
-        if (tool is not null)
+        // The first tool (in the list's order) either names. Their words are searched in place: no tool name holds a
+        // space, so a search of ENTRYPOINT and CMD joined with spaces finds what a search of each word finds, and the
+        // joined strings were made for every image that runs as root.
+        foreach (var tool in StepDownTools)
         {
-            return $"drops root with {tool} when it starts";
+            if (Contains(entrypointInstruction, tool, StringComparison.Ordinal) || Contains(cmdInstruction, tool, StringComparison.Ordinal))
+            {
+                return $"drops root with {tool} when it starts";
+            }
         }
 
         // Searched last, and only then: every RUN's script for seven names is most of this method's work.
-        if (entrypoint is not null && InstallsStepDownTool(final))
+        if (entrypointInstruction is not null && InstallsStepDownTool(final))
         {
             return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
         }
 
         // The base's own entrypoint steps down unless this Dockerfile replaces it.
-        bool keepsBaseEntrypoint = entrypoint is null || entrypoint.Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
+        bool keepsBaseEntrypoint = entrypointInstruction is null || Contains(entrypointInstruction, "entrypoint", StringComparison.OrdinalIgnoreCase);
         return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
             ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
@@ -145,5 +147,27 @@ public sealed class RootUserRule : IRule
         return false;
     }
 
-    private static string Words(Instruction instruction) => instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
+    /// <summary>Whether the instruction's words (its arguments, or its exec-form items) contain <paramref name="word"/>, which holds no space.</summary>
+    private static bool Contains(Instruction? instruction, string word, StringComparison comparison)
+    {
+        if (instruction is null)
+        {
+            return false;
+        }
+
+        if (!instruction.IsJsonForm)
+        {
+            return instruction.Arguments.Contains(word, comparison);
+        }
+
+        foreach (var item in instruction.JsonArguments)
+        {
+            if (item.Contains(word, comparison))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -128,13 +128,15 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
     public void A_fix_with_no_folder_to_hand_over_builds_no_list_of_them()
     {
         // Most images that run as root have no folder to hand over to the new user; each fix still filtered the
-        // empty list twice (an iterator and a closure each) and made a list and a set per filter. Was ~8,280 bytes for this file, now ~7,550.
+        // empty list twice (an iterator and a closure each) and made a list and a set per filter. Was ~8,280 bytes for this file,
+        // then ~7,550; ~6,740 since RB001 is no iterator, expanding through a stage makes no closure, suppressions make
+        // no sets for a file without pragmas and the system-folder test makes no strings.
         const string Text = "FROM debian:bookworm\nRUN make\nCMD [\"/app\"]\n";
 
         long allocated = AllocatedAnalyzing(Text);
 
         output.WriteLine($"{allocated:N0} bytes");
-        Assert.True(allocated < 7900, $"{allocated:N0} bytes");
+        Assert.True(allocated < 7100, $"{allocated:N0} bytes");
     }
 
     [Fact]
@@ -143,8 +145,9 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // The whole corpus through the engine on one thread, as one `reviewbot scan` does it (Debug build figures):
         // was 4.6× the texts' UTF-16 size (33.6 MB for 1,300 files), 3.4× since the comments, scopes, names, exec
         // forms and rules stopped copying; 3.16× since the parser's lists, the stages' user tables, RB004's words and the
-        // fix's folder filters stopped allocating for nothing (25.0 -> 23.3 MB). Allocation is CPU here: the allocator
-        // clears every fresh byte.
+        // fix's folder filters stopped allocating for nothing (25.0 -> 23.3 MB); 2.96× since expansions stopped making
+        // closures and empty lists, and single-finding rules iterators (23.3 -> 21.8 MB). Allocation is CPU here: the
+        // allocator clears every fresh byte.
         if (SharedCorpus.Directory is null)
         {
             output.WriteLine(SharedCorpus.AbsentMessage);
@@ -167,6 +170,6 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         long textBytes = texts.Sum(t => (long)t.Length * sizeof(char));
         output.WriteLine($"{texts.Count} files: {allocated:N0} bytes allocated for {textBytes:N0} bytes of text ({(double)allocated / textBytes:0.00}×)");
         Assert.True(texts.Count >= 1000, $"only {texts.Count} corpus files found");
-        Assert.True(allocated < 3.3 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
+        Assert.True(allocated < 3.1 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
     }
 }
