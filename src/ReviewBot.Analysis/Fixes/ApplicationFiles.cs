@@ -9,6 +9,9 @@ namespace ReviewBot.Analysis.Fixes;
 /// </summary>
 internal static class ApplicationFiles
 {
+    /// <summary>Word separators, made once: a literal array in a call is a new array every call.</summary>
+    private static readonly char[] Blanks = [' ', '\t'];
+
     /// <summary>
     /// Files copied only so that a following RUN can install dependencies: the manifests and lock files
     /// of the common package managers. The application does not write them.
@@ -53,7 +56,7 @@ internal static class ApplicationFiles
 
     private static List<string> Sources(Syntax.Instruction instruction)
     {
-        var words = instruction.IsJsonForm ? [.. instruction.JsonArguments] : instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var words = instruction.IsJsonForm ? [.. instruction.JsonArguments] : instruction.Arguments.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
         return words.Length < 2 ? [] : words[..^1].Select(w => w.Trim('"', '\'')).Where(w => w.Length > 0).ToList();
     }
 

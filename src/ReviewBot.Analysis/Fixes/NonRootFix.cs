@@ -20,6 +20,9 @@ internal static partial class NonRootFix
     /// <summary>The uid/gid distroless and Chainguard images reserve for their <c>nonroot</c> user.</summary>
     public const int NonRootUid = 65532;
 
+    /// <summary>Word separators, made once: a literal array in a call is a new array every call.</summary>
+    private static readonly char[] Blanks = [' ', '\t'];
+
     private static readonly HashSet<string> RuntimeOnly = new(StringComparer.Ordinal) { "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL" };
 
     /// <summary>Who the image will run as after the fix.</summary>
@@ -169,7 +172,7 @@ internal static partial class NonRootFix
         }
 
         var document = context.Document;
-        var fromWords = final.From.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var fromWords = final.From.Arguments.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
         string written = fromWords.Length > 0 ? fromWords[0] : "";
         string target = variant + (image.Tag is null ? "" : ":" + image.Tag);
         var targetInfo = ImageKnowledge.Lookup(target);
@@ -399,7 +402,7 @@ internal static partial class NonRootFix
                 IEnumerable<string> paths = instruction.Keyword switch
                 {
                     "WORKDIR" => [instruction.Arguments.Trim().Trim('"', '\'')],
-                    "VOLUME" => instruction.IsJsonForm ? instruction.JsonArguments : instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries),
+                    "VOLUME" => instruction.IsJsonForm ? instruction.JsonArguments : instruction.Arguments.Split(Blanks, StringSplitOptions.RemoveEmptyEntries),
                     "RUN" when stage.UserBefore(i).IsRoot => MkdirTargets(DockerfileModel.ShellText(instruction)),
                     _ => [],
                 };
@@ -412,7 +415,7 @@ internal static partial class NonRootFix
                     // shell made is not the text we read.
                     // Quotes inside a WORKDIR/VOLUME path are removed by the Dockerfile's own word rules, which we do
                     // not repeat: such a path is left out rather than guessed.
-                    bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.IndexOfAny(['"', '\'']) < 0;
+                    bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.AsSpan().IndexOfAny('"', '\'') < 0;
                     if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
                         folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));
@@ -471,8 +474,9 @@ internal static partial class NonRootFix
 
         // A non-root user the Dockerfile already creates: just switch to it.
         // The one created last (of equals, the last met, as a stable sort's last would be), found in one pass.
+        // The pairs, not Values: its iterator was allocated for every fix, and most stages create no user.
         CreatedUser? created = null;
-        foreach (var u in final.CreatedUsers.Values)
+        foreach (var (_, u) in final.CreatedUsers)
         {
             if ((created is null || u.Source.StartLine >= created.Source.StartLine)
                 && u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))

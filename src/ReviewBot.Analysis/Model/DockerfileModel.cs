@@ -52,7 +52,7 @@ public sealed class DockerfileModel
             {
                 foreach (var (name, value) in Declarations.ParseArg(instructions[i].Arguments))
                 {
-                    Func<string, VariableValue?> lookup = n => globals.TryGetValue(n, out var v) ? v : null;
+                    var lookup = new VariableExpander.Lookup(globals);
                     globals[name] = value is null ? new VariableValue(null) : VariableValue.From(budget.Expand(instructions[i].StartLine, value, lookup, escape), lookup);
                 }
             }
@@ -112,7 +112,7 @@ public sealed class DockerfileModel
         var first = count > 0 ? arguments[words[0]] : [];
         string imageText = first.Length == arguments.Length ? from.Arguments : first.ToString();
         string? name = count >= 3 && arguments[words[1]].Equals("AS", StringComparison.OrdinalIgnoreCase) ? arguments[words[2]].ToString().ToLowerInvariant() : null;
-        var image = budget.Expand(from.StartLine, imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
+        var image = budget.Expand(from.StartLine, imageText, new VariableExpander.Lookup(globalArgs), escape);
 
         Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
 
@@ -156,16 +156,15 @@ public sealed class DockerfileModel
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
         // The parent's ENV is shared, not copied: a chain of thousands of stages over a large ENV stays linear.
         var scope = new StageScope(env);
-        // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a); one lookup per
-        // stage, not one per instruction.
-        int at = 0;
-        Func<string, VariableValue?> lookup = n => scope.Lookup(n, at);
         // One list of declarations per stage, refilled by each ARG and ENV.
         List<(string Name, string? Value)>? args = null;
         List<(string Name, string Value)>? envs = null;
-        for (; at < body.Length; at++)
+        for (int at = 0; at < body.Length; at++)
         {
             var instruction = body[at];
+            // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a). A value, not
+            // a closure over the scope and the index: that was a class and a delegate per stage.
+            var lookup = new VariableExpander.Lookup(scope, at);
             usersBefore.Add(user);
             switch (instruction.Keyword)
             {

@@ -124,7 +124,7 @@ public sealed class Stage
     /// <summary>Expands text with the ARG/ENV scope in force at instruction <paramref name="index"/>.</summary>
     /// <remarks>Through the scope itself: a closure over it and the index was made for every call.</remarks>
     public Expansion ExpandAt(int index, string text, char escape = '\\') =>
-        _budget.Expand(Instructions[index].StartLine, text, _scope, index, escape);
+        _budget.Expand(Instructions[index].StartLine, text, new VariableExpander.Lookup(_scope, index), escape);
 
     /// <summary>This stage and its parents, nearest first.</summary>
     public IEnumerable<Stage> Chain()

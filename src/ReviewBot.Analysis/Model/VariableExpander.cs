@@ -10,10 +10,16 @@ public readonly record struct VariableValue(string? Value, bool OverBudget = fal
 {
     /// <summary>The value an expansion declares: unknown when it did not resolve, over budget when it or a variable it read was.</summary>
     public static VariableValue From(Expansion expanded, Func<string, VariableValue?> lookup) =>
+        From(expanded, new VariableExpander.Lookup(lookup));
+
+    internal static VariableValue From(Expansion expanded, VariableExpander.Lookup lookup) =>
         new(expanded.IsResolved ? expanded.Text : null, IsOverBudget(expanded, lookup));
 
     /// <summary>Whether the expansion stopped at the budget, or read a variable that had.</summary>
-    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup)
+    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup) =>
+        IsOverBudget(expanded, new VariableExpander.Lookup(lookup));
+
+    internal static bool IsOverBudget(Expansion expanded, VariableExpander.Lookup lookup)
     {
         if (expanded.OverBudget is not null)
         {
@@ -25,7 +31,7 @@ public readonly record struct VariableValue(string? Value, bool OverBudget = fal
         var unresolved = expanded.Unresolved;
         for (int i = 0; i < unresolved.Count; i++)
         {
-            if (lookup(unresolved[i]) is { OverBudget: true })
+            if (lookup.Find(unresolved[i]) is { OverBudget: true })
             {
                 return true;
             }
@@ -82,11 +88,11 @@ public sealed class ExpansionBudget
         return expansion;
     }
 
-    /// <summary>Expands within this budget with a stage's scope before instruction <paramref name="at"/>.</summary>
-    /// <remarks>The scope itself, not a closure over it: the rules and the fix expand through stages thousands of times a scan.</remarks>
-    internal Expansion Expand(int line, string text, StageScope scope, int at, char escape)
+    /// <summary>Expands within this budget, reading values through <paramref name="lookup"/>.</summary>
+    /// <remarks>A scope or dictionary itself, not a closure over it: the model, the rules and the fix expand thousands of times a scan.</remarks>
+    internal Expansion Expand(int line, string text, VariableExpander.Lookup lookup, char escape)
     {
-        var expansion = VariableExpander.Expand(text, new VariableExpander.Lookup(scope, at), escape, this, keepIf: null)!;
+        var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf: null)!;
         Note(line, expansion);
         return expansion;
     }
@@ -96,9 +102,12 @@ public sealed class ExpansionBudget
     /// <paramref name="keepIf"/> wants it; null otherwise. Every RUN script with a <c>$</c> is expanded to look for a
     /// few rare words (useradd, /etc/passwd), and a copy of each script would be most of what a model allocates.
     /// </summary>
-    public string? ExpandIf(int line, string text, Func<string, VariableValue?> lookup, char escape, VariableExpander.TextTest keepIf)
+    public string? ExpandIf(int line, string text, Func<string, VariableValue?> lookup, char escape, VariableExpander.TextTest keepIf) =>
+        ExpandIf(line, text, new VariableExpander.Lookup(lookup), escape, keepIf);
+
+    internal string? ExpandIf(int line, string text, VariableExpander.Lookup lookup, char escape, VariableExpander.TextTest keepIf)
     {
-        var expansion = VariableExpander.Expand(text, new VariableExpander.Lookup(lookup), escape, this, keepIf);
+        var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf);
         if (expansion is null)
         {
             return null;
@@ -228,12 +237,13 @@ public static class VariableExpander
     [ThreadStatic]
     private static StringBuilder? _cachedBuilder;
 
-    /// <summary>Where an expansion reads values: a caller's function, or a stage's scope before an instruction.</summary>
+    /// <summary>Where an expansion reads values: a caller's function, a stage's scope before an instruction, or a table.</summary>
     internal readonly struct Lookup
     {
         private readonly Func<string, VariableValue?>? _function;
         private readonly StageScope? _scope;
         private readonly int _at;
+        private readonly IReadOnlyDictionary<string, VariableValue>? _values;
 
         public Lookup(Func<string, VariableValue?> function)
         {
@@ -246,7 +256,15 @@ public static class VariableExpander
             _at = at;
         }
 
-        public VariableValue? Find(string name) => _function is { } function ? function(name) : _scope!.Lookup(name, _at);
+        public Lookup(IReadOnlyDictionary<string, VariableValue> values)
+        {
+            _values = values;
+        }
+
+        public VariableValue? Find(string name) =>
+            _function is { } function ? function(name)
+            : _scope is { } scope ? scope.Lookup(name, _at)
+            : _values!.TryGetValue(name, out var value) ? value : null;
     }
 
     private sealed class State(string text, Lookup lookup, char escape, int allowance)
