@@ -31,7 +31,21 @@ internal static class ApplicationFiles
         var sources = Sources(stage.Instructions[index]);
         bool manifests = sources.Count > 0 && sources.All(s => Manifests.Contains(Path.GetFileName(s.TrimEnd('/'))) || s.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)
             || (s.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && s.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)));
-        return manifests && stage.Instructions.Skip(index + 1).Any(i => i.Is("RUN"));
+        if (!manifests)
+        {
+            return false;
+        }
+
+        // A loop, not Skip and Any: the array was boxed for them on every COPY of manifests.
+        for (int i = index + 1; i < stage.Instructions.Length; i++)
+        {
+            if (stage.Instructions[i].Is("RUN"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Endings of scripts that the entrypoint runs: code the application executes, never writes.</summary>

@@ -53,7 +53,7 @@ internal static partial class NonRootFix
                 string? owner = InstructionEdits.Owner(final, i, escape);
                 string? destination = ApplicationFiles.AbsoluteDestination(final, i, escape);
                 bool rootOwned = owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers);
-                bool covered = destination is not null && owned.Any(o => destination == o || destination.StartsWith(o.TrimEnd('/') + "/", StringComparison.Ordinal));
+                bool covered = destination is not null && IsUnderAny(destination, owned);
                 if (rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i))
                 {
                     chowned.Add(i);
@@ -65,8 +65,10 @@ internal static partial class NonRootFix
                 }
             }
 
-            foreach (int i in chowned.OrderBy(i => i))
+            // Added from the last instruction back: read backwards, they come in order (a sort allocated for every fix).
+            for (int k = chowned.Count - 1; k >= 0; k--)
             {
+                int i = chowned[k];
                 edits.Add(InstructionEdits.SetChown(document, instructions[i], plan.Owner));
                 firstChowned = firstChowned < 0 ? i : firstChowned;
             }
@@ -133,6 +135,23 @@ internal static partial class NonRootFix
         }
 
         return new Fix(plan.How, edits.ToImmutable());
+    }
+
+    /// <summary>Whether <paramref name="destination"/> is one of <paramref name="folders"/> or inside one.</summary>
+    /// <remarks>Compared in place: a lambda's closure per COPY and a trimmed string per folder were made for this.</remarks>
+    private static bool IsUnderAny(string destination, List<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            var trimmed = folder.AsSpan().TrimEnd('/');
+            if (destination == folder
+                || (destination.Length > trimmed.Length && destination.AsSpan().StartsWith(trimmed, StringComparison.Ordinal) && destination[trimmed.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The first runtime-only instruction from <paramref name="from"/> on, or the end of the stage.</summary>

@@ -25,13 +25,15 @@ public sealed partial class PrivilegedPortRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>A list made at the first finding, not an iterator: the iterator's state machine was allocated for every file, and most files have no finding of this rule.</remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
+        List<Finding>? found = null;
         var final = context.Model.FinalStage;
         if (final is null || final.Base.Family == DistroFamily.Windows
             || (final.FinalUser.IsRoot && RootUserRule.StepDown(final).Length > 0))
         {
-            yield break;
+            return [];
         }
 
         var document = context.Document;
@@ -101,7 +103,7 @@ public sealed partial class PrivilegedPortRule : IRule
             string moved = string.Join(", ", privileged.Select(p => $"{p}→{p + PortShift}"));
             string example = $"-p {privileged[0]}:{privileged[0] + PortShift}";
             string runsAs = final.FinalUser.IsRoot ? "will run as a non-root user once it stops running as root" : $"runs as {final.FinalUser.Spec}";
-            yield return new Finding(
+            (found ??= []).Add(new Finding(
                 Descriptor,
                 Descriptor.DefaultSeverity,
                 instruction.Range,
@@ -110,8 +112,10 @@ public sealed partial class PrivilegedPortRule : IRule
                     listenEdits > 0
                         ? $"Expose and listen on {moved} (the CMD/ENTRYPOINT/ENV that name the port move too); map it outside ({example})."
                         : $"Expose {moved}; make the application listen on the new port and map it outside ({example}).",
-                    [.. edits.OrderBy(e => e.StartLine)]));
+                    [.. edits.OrderBy(e => e.StartLine)])));
         }
+
+        return (IEnumerable<Finding>?)found ?? [];
     }
 
     /// <summary>The line with each listen setting of one of <paramref name="privileged"/> moved up by <see cref="PortShift"/>.</summary>
