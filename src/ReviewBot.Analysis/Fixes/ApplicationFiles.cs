@@ -9,9 +9,6 @@ namespace ReviewBot.Analysis.Fixes;
 /// </summary>
 internal static class ApplicationFiles
 {
-    /// <summary>Word separators, made once: a literal array in a call is a new array every call.</summary>
-    private static readonly char[] Blanks = [' ', '\t'];
-
     /// <summary>
     /// Files copied only so that a following RUN can install dependencies: the manifests and lock files
     /// of the common package managers. The application does not write them.
@@ -25,11 +22,14 @@ internal static class ApplicationFiles
         "mix.exs", "mix.lock", "Directory.Packages.props", "Directory.Build.props", "NuGet.config", "packages.lock.json",
     };
 
+    /// <summary><see cref="Manifests"/> asked with a file name read in place.</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ManifestNames = Manifests.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The COPY/ADD copies only dependency manifests, and a RUN after it (the install) uses them.</summary>
     public static bool IsBuildInput(Stage stage, int index)
     {
-        var sources = Sources(stage.Instructions[index]);
-        bool manifests = sources.Count > 0 && sources.All(s => Manifests.Contains(Path.GetFileName(s.TrimEnd('/'))) || s.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)
+        bool manifests = AllSources(stage.Instructions[index], static s => ManifestNames.Contains(Path.GetFileName(s.TrimEnd('/')))
+            || s.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)
             || (s.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && s.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)));
         if (!manifests)
         {
@@ -64,14 +64,77 @@ internal static class ApplicationFiles
             return true;
         }
 
-        var sources = Sources(instruction);
-        return sources.Count > 0 && sources.All(s => ScriptEndings.Any(e => s.EndsWith(e, StringComparison.OrdinalIgnoreCase)));
+        return AllSources(instruction, static s => IsScript(s));
     }
 
-    private static List<string> Sources(Syntax.Instruction instruction)
+    private static bool IsScript(ReadOnlySpan<char> source)
     {
-        var words = instruction.IsJsonForm ? [.. instruction.JsonArguments] : instruction.Arguments.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
-        return words.Length < 2 ? [] : words[..^1].Select(w => w.Trim('"', '\'')).Where(w => w.Length > 0).ToList();
+        foreach (var ending in ScriptEndings)
+        {
+            if (source.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private delegate bool SourceTest(ReadOnlySpan<char> source);
+
+    /// <summary>
+    /// Whether the COPY/ADD names a source (every word but the last, quotes trimmed, empty ones skipped) and each passes
+    /// <paramref name="test"/>.
+    /// </summary>
+    /// <remarks>
+    /// Read in place: both questions are asked of most COPYs, and each split the arguments into word strings, copied
+    /// them without the destination and filtered them into a list through two iterators.
+    /// </remarks>
+    private static bool AllSources(Syntax.Instruction instruction, SourceTest test)
+    {
+        int count = 0;
+        if (instruction.IsJsonForm)
+        {
+            var items = instruction.JsonArguments;
+            for (int i = 0; i < items.Length - 1; i++)
+            {
+                var source = items[i].AsSpan().Trim("\"'");
+                if (!source.IsEmpty && !test(source))
+                {
+                    return false;
+                }
+
+                count += source.IsEmpty ? 0 : 1;
+            }
+
+            return count > 0;
+        }
+
+        // Each word is tested once the next is found: the last word, the destination, never is.
+        var arguments = instruction.Arguments.AsSpan();
+        Range? previous = null;
+        foreach (var range in arguments.SplitAny(" \t"))
+        {
+            if (arguments[range].IsEmpty)
+            {
+                continue;
+            }
+
+            if (previous is { } before)
+            {
+                var source = arguments[before].Trim("\"'");
+                if (!source.IsEmpty && !test(source))
+                {
+                    return false;
+                }
+
+                count += source.IsEmpty ? 0 : 1;
+            }
+
+            previous = range;
+        }
+
+        return count > 0;
     }
 
     /// <summary>
