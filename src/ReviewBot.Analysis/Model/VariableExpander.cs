@@ -183,7 +183,11 @@ public static class VariableExpander
             return keepIf is null || keepIf(text) ? new Expansion(text, []) : null;
         }
 
-        var state = new State(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
+        // This thread's state, like its builder: one was allocated for every expansion with a $ (taken while in use, so
+        // a lookup that expands again gets a fresh one).
+        var state = _cachedState ?? new State();
+        _cachedState = null;
+        state.Start(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
         // Every RUN with a $ is expanded: reusing this thread's builder leaves one copy of the text, the result.
         // Room for some substitution up front: a builder that grows into a second chunk is not kept (clearing it
         // would allocate its whole capacity again).
@@ -203,6 +207,8 @@ public static class VariableExpander
             _cachedBuilder = builder;
         }
 
+        state.Start("", default, '\\', 0);
+        _cachedState = state;
         return expansion;
     }
 
@@ -267,23 +273,40 @@ public static class VariableExpander
             : _values!.TryGetValue(name, out var value) ? value : null;
     }
 
-    private sealed class State(string text, Lookup lookup, char escape, int allowance)
+    [ThreadStatic]
+    private static State? _cachedState;
+
+    private sealed class State
     {
-        public string Text { get; } = text;
-        public Lookup Lookup { get; } = lookup;
-        public char Escape { get; } = escape;
+        private int _allowance;
+
+        public string Text { get; private set; } = "";
+        public Lookup Lookup { get; private set; }
+        public char Escape { get; private set; }
         public int Substituted { get; private set; }
         public string? OverBudget { get; private set; }
         public string? StoppedAt { get; private set; }
+
+        /// <summary>Readies the state for one expansion (and, between expansions, holds on to no text or scope).</summary>
+        public void Start(string text, Lookup lookup, char escape, int allowance)
+        {
+            Text = text;
+            Lookup = lookup;
+            Escape = escape;
+            _allowance = allowance;
+            Substituted = 0;
+            OverBudget = null;
+            StoppedAt = null;
+        }
 
         public bool Stopped => OverBudget is not null;
 
         /// <summary>Appends a variable's value, or stops the expansion when the allowance is spent.</summary>
         public void Substitute(StringBuilder output, string name, string value)
         {
-            if (value.Length > allowance - Substituted)
+            if (value.Length > _allowance - Substituted)
             {
-                Stop(name, allowance < MaxExpandedLength
+                Stop(name, _allowance < MaxExpandedLength
                     ? $"the file's variables expand to more than {ExpansionBudget.MaxSubstitutedPerFile / (1024 * 1024)} MiB in total"
                     : $"${{{name}}} would expand to more than {MaxExpandedLength / 1024} KiB");
                 return;

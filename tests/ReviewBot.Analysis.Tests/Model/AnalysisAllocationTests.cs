@@ -151,7 +151,8 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // forms and rules stopped copying; 3.16× since the parser's lists, the stages' user tables, RB004's words and the
         // fix's folder filters stopped allocating for nothing (25.0 -> 23.3 MB); 2.96× since expansions stopped making
         // closures and empty lists, and single-finding rules iterators (23.3 -> 21.8 MB); 2.86× (21.1 MB) without the
-        // model's closures and the literal arrays made per call; 2.71× (20.0 MB) without the rules' iterators. Allocation is CPU here: the
+        // model's closures and the literal arrays made per call; 2.71× (20.0 MB) without the rules' iterators;
+        // 2.60× (19.2 MB) with a line table of starts only, COPY sources read in place and the expander's state reused. Allocation is CPU here: the
         // allocator clears every fresh byte.
         if (SharedCorpus.Directory is null)
         {
@@ -175,6 +176,6 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         long textBytes = texts.Sum(t => (long)t.Length * sizeof(char));
         output.WriteLine($"{texts.Count} files: {allocated:N0} bytes allocated for {textBytes:N0} bytes of text ({(double)allocated / textBytes:0.00}×)");
         Assert.True(texts.Count >= 1000, $"only {texts.Count} corpus files found");
-        Assert.True(allocated < 2.85 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
+        Assert.True(allocated < 2.75 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
     }
 }
