@@ -152,8 +152,8 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // fix's folder filters stopped allocating for nothing (25.0 -> 23.3 MB); 2.96× since expansions stopped making
         // closures and empty lists, and single-finding rules iterators (23.3 -> 21.8 MB); 2.86× (21.1 MB) without the
         // model's closures and the literal arrays made per call; 2.71× (20.0 MB) without the rules' iterators;
-        // 2.60× (19.2 MB) with a line table of starts only, COPY sources read in place and the expander's state reused. Allocation is CPU here: the
-        // allocator clears every fresh byte.
+        // 2.60× (19.2 MB) with a line table of starts only, COPY sources read in place and the expander's state reused.
+        // Allocation is CPU here: the allocator clears every fresh byte.
         if (SharedCorpus.Directory is null)
         {
             output.WriteLine(SharedCorpus.AbsentMessage);
