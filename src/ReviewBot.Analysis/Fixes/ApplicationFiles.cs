@@ -225,16 +225,31 @@ internal static class ApplicationFiles
     /// <summary>The WORKDIR in force before instruction <paramref name="index"/> ("/" when none is set).</summary>
     private static string? WorkdirAt(Stage stage, int index, char escape)
     {
-        var chain = stage.Chain().Reverse().ToList();
+        // The chain root first, gathered by hand: an iterator, a reversing buffer and a list were made per COPY.
+        var chain = new List<Stage>();
+        for (var s = stage; s is not null; s = s.Parent)
+        {
+            chain.Add(s);
+        }
+
+        chain.Reverse();
+        bool setsWorkdir = false;
         string workdir = "/";
         foreach (var s in chain)
         {
             int end = ReferenceEquals(s, stage) ? index : s.Instructions.Length;
-            for (int i = 0; i < end; i++)
+            for (int i = 0; i < s.Instructions.Length; i++)
             {
                 if (!s.Instructions[i].Is("WORKDIR"))
                 {
                     continue;
+                }
+
+                // Any WORKDIR of the chain, before this instruction or not, says the base image's own one is replaced.
+                setsWorkdir = true;
+                if (i >= end)
+                {
+                    break;
                 }
 
                 var path = s.ExpandAt(i, s.Instructions[i].Arguments.Trim().Trim('"', '\''), escape);
@@ -249,7 +264,7 @@ internal static class ApplicationFiles
 
         // A base image's own WORKDIR (unknown to us) applies when the chain never sets one: a folder no real
         // path names ("\0"), so relative destinations still compare with each other and never with absolute ones.
-        return chain.Any(s => s.Instructions.Any(i => i.Is("WORKDIR"))) || stage.Base.Family == DistroFamily.Scratch ? Normalize(workdir) : "/\0";
+        return setsWorkdir || stage.Base.Family == DistroFamily.Scratch ? Normalize(workdir) : "/\0";
     }
 
     /// <summary>Collapses "." segments and duplicate slashes; ".." climbs.</summary>

@@ -61,8 +61,9 @@ public sealed class DockerfileModel
         // ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.
         var globalArgs = globals.ToImmutable();
         var stages = ImmutableArray.CreateBuilder<Stage>();
-        // The latest stage by name, so a FROM finds its parent without scanning every earlier stage.
-        var byName = new Dictionary<string, Stage>(StringComparer.OrdinalIgnoreCase);
+        // The latest stage by name, so a FROM finds its parent without scanning every earlier stage; made at the first
+        // named stage (most files name none).
+        Dictionary<string, Stage>? byName = null;
         while (i < instructions.Length)
         {
             var from = instructions[i++];
@@ -76,7 +77,7 @@ public sealed class DockerfileModel
             stages.Add(stage);
             if (stage.Name is not null)
             {
-                byName[stage.Name] = stage;
+                (byName ??= new Dictionary<string, Stage>(StringComparer.OrdinalIgnoreCase))[stage.Name] = stage;
             }
         }
 
@@ -85,7 +86,7 @@ public sealed class DockerfileModel
 
     private static Stage BuildStage(
         int index,
-        Dictionary<string, Stage> earlier,
+        Dictionary<string, Stage>? earlier,
         Instruction from,
         ImmutableArray<Instruction> body,
         ImmutableDictionary<string, VariableValue> globalArgs,
@@ -114,7 +115,7 @@ public sealed class DockerfileModel
         string? name = count >= 3 && arguments[words[1]].Equals("AS", StringComparison.OrdinalIgnoreCase) ? arguments[words[2]].ToString().ToLowerInvariant() : null;
         var image = budget.Expand(from.StartLine, imageText, new VariableExpander.Lookup(globalArgs), escape);
 
-        Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
+        Stage? parent = image.IsResolved && earlier is not null && earlier.TryGetValue(image.Text, out var named) ? named : null;
 
         ImageReference? root;
         BaseImageInfo baseInfo;
