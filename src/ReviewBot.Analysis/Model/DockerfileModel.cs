@@ -156,7 +156,13 @@ public sealed class DockerfileModel
         // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
         // The parent's ENV is shared, not copied: a chain of thousands of stages over a large ENV stays linear.
-        var scope = new StageScope(env);
+        int declaring = 0;
+        foreach (var instruction in body)
+        {
+            declaring += instruction.Is("ARG") || instruction.Is("ENV") ? 1 : 0;
+        }
+
+        var scope = new StageScope(env, declaring);
         // One list of declarations per stage, refilled by each ARG and ENV.
         List<(string Name, string? Value)>? args = null;
         List<(string Name, string Value)>? envs = null;

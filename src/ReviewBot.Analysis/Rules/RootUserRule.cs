@@ -39,45 +39,46 @@ public sealed class RootUserRule : IRule
         var user = final.FinalUser;
         var range = user.Source?.Range ?? final.From.Range;
         string stepDown = StepDown(final);
-        string message = Describe(final, user);
         if (stepDown.Length > 0)
         {
             // The official unprivileged variant where the Dockerfile only adds content; else what to do, in words.
             var variant = NonRootFix.UnprivilegedVariant(context, final);
             string howTo = variant is not null ? "" : final.Base.NonRootHowTo is { } text ? " " + text : "";
             return [new Finding(Descriptor, Severity.Notice, range,
-                $"{message} It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.{howTo}",
+                Describe(final, user, $" It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.{howTo}"),
                 variant)];
         }
 
         var fix = NonRootFix.Build(context, final, user);
-        return [new Finding(Descriptor, Severity.Error, range, $"{message} A process that escapes the container as root is root on the host.", fix)];
+        return [new Finding(Descriptor, Severity.Error, range, Describe(final, user, " A process that escapes the container as root is root on the host."), fix)];
     }
 
-    private static string Describe(Stage final, EffectiveUser user)
+    /// <summary>What makes the image run as root, followed by <paramref name="then"/>.</summary>
+    /// <remarks>The rest of the message is written into the same string: the description alone was a string for every root image.</remarks>
+    private static string Describe(Stage final, EffectiveUser user, string then)
     {
         if (user.Origin == UserOrigin.BaseImage)
         {
             string image = final.RootImage?.ToString() ?? final.Image.Text;
             return final.Base.Family == DistroFamily.Windows
-                ? $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account."
-                : $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.";
+                ? $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account.{then}"
+                : $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.{then}";
         }
 
         string written = user.Source!.Arguments.Trim();
         if (user.User is "root" || user.User.All(char.IsAsciiDigit))
         {
             return written == user.Spec
-                ? $"USER {written} makes the image run as root (uid 0)."
-                : $"USER {written} resolves to {user.Spec}, so the image runs as root (uid 0).";
+                ? $"USER {written} makes the image run as root (uid 0).{then}"
+                : $"USER {written} resolves to {user.Spec}, so the image runs as root (uid 0).{then}";
         }
 
         if (user.User.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase))
         {
-            return $"USER {written} runs the image as the Windows administrator account.";
+            return $"USER {written} runs the image as the Windows administrator account.{then}";
         }
 
-        return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.";
+        return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.{then}";
     }
 
     /// <summary>How the image drops root at run time, or "" when it does not.</summary>

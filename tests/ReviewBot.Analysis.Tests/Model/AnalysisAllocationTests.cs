@@ -136,13 +136,13 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // model and no literal arrays per call; ~5,190 since the rules that may report several findings list them only
         // when there are some (each made an iterator for every file) and the fix sorts nothing to order its COPYs; ~4,740
         // since the parser keeps scratch diagnostics, makes directives only when there are some and the model names no
-        // stages for a file that names none.
+        // stages for a file that names none; ~4,460 since RB001 writes its message in one string.
         const string Text = "FROM debian:bookworm\nRUN make\nCMD [\"/app\"]\n";
 
         long allocated = AllocatedAnalyzing(Text);
 
         output.WriteLine($"{allocated:N0} bytes");
-        Assert.True(allocated < 5100, $"{allocated:N0} bytes");
+        Assert.True(allocated < 4800, $"{allocated:N0} bytes");
     }
 
     [Fact]
@@ -155,7 +155,8 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // closures and empty lists, and single-finding rules iterators (23.3 -> 21.8 MB); 2.86× (21.1 MB) without the
         // model's closures and the literal arrays made per call; 2.71× (20.0 MB) without the rules' iterators;
         // 2.60× (19.2 MB) with a line table of starts only, COPY sources read in place and the expander's state reused;
-        // 2.54× (18.7 MB) without per-file diagnostics and directive lists and a table of stage names.
+        // 2.54× (18.7 MB) without per-file diagnostics and directive lists and a table of stage names; 2.49× (18.3 MB)
+        // with scopes sized for their declarations and RB001's message made in one piece.
         // Allocation is CPU here: the allocator clears every fresh byte.
         if (SharedCorpus.Directory is null)
         {
@@ -179,6 +180,6 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         long textBytes = texts.Sum(t => (long)t.Length * sizeof(char));
         output.WriteLine($"{texts.Count} files: {allocated:N0} bytes allocated for {textBytes:N0} bytes of text ({(double)allocated / textBytes:0.00}×)");
         Assert.True(texts.Count >= 1000, $"only {texts.Count} corpus files found");
-        Assert.True(allocated < 2.65 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
+        Assert.True(allocated < 2.6 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
     }
 }
