@@ -12,7 +12,7 @@ public static class DockerfileNames
     /// </summary>
     public static bool IsDockerfile(string path)
     {
-        var name = path.AsSpan(path.LastIndexOfAny(['/', '\\']) + 1);
+        var name = path.AsSpan(path.AsSpan().LastIndexOfAny('/', '\\') + 1);
         return name.Equals("Dockerfile", StringComparison.Ordinal)
             || name.Equals("Containerfile", StringComparison.Ordinal)
             || (name.StartsWith("Dockerfile.", StringComparison.Ordinal) && name.Length > "Dockerfile.".Length)

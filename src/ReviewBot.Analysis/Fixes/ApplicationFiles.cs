@@ -22,13 +22,30 @@ internal static class ApplicationFiles
         "mix.exs", "mix.lock", "Directory.Packages.props", "Directory.Build.props", "NuGet.config", "packages.lock.json",
     };
 
+    /// <summary><see cref="Manifests"/> asked with a file name read in place.</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ManifestNames = Manifests.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The COPY/ADD copies only dependency manifests, and a RUN after it (the install) uses them.</summary>
     public static bool IsBuildInput(Stage stage, int index)
     {
-        var sources = Sources(stage.Instructions[index]);
-        bool manifests = sources.Count > 0 && sources.All(s => Manifests.Contains(Path.GetFileName(s.TrimEnd('/'))) || s.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)
+        bool manifests = AllSources(stage.Instructions[index], static s => ManifestNames.Contains(Path.GetFileName(s.TrimEnd('/')))
+            || s.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)
             || (s.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && s.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)));
-        return manifests && stage.Instructions.Skip(index + 1).Any(i => i.Is("RUN"));
+        if (!manifests)
+        {
+            return false;
+        }
+
+        // A loop, not Skip and Any: the array was boxed for them on every COPY of manifests.
+        for (int i = index + 1; i < stage.Instructions.Length; i++)
+        {
+            if (stage.Instructions[i].Is("RUN"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Endings of scripts that the entrypoint runs: code the application executes, never writes.</summary>
@@ -47,14 +64,77 @@ internal static class ApplicationFiles
             return true;
         }
 
-        var sources = Sources(instruction);
-        return sources.Count > 0 && sources.All(s => ScriptEndings.Any(e => s.EndsWith(e, StringComparison.OrdinalIgnoreCase)));
+        return AllSources(instruction, static s => IsScript(s));
     }
 
-    private static List<string> Sources(Syntax.Instruction instruction)
+    private static bool IsScript(ReadOnlySpan<char> source)
     {
-        var words = instruction.IsJsonForm ? [.. instruction.JsonArguments] : instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length < 2 ? [] : words[..^1].Select(w => w.Trim('"', '\'')).Where(w => w.Length > 0).ToList();
+        foreach (var ending in ScriptEndings)
+        {
+            if (source.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private delegate bool SourceTest(ReadOnlySpan<char> source);
+
+    /// <summary>
+    /// Whether the COPY/ADD names a source (every word but the last, quotes trimmed, empty ones skipped) and each passes
+    /// <paramref name="test"/>.
+    /// </summary>
+    /// <remarks>
+    /// Read in place: both questions are asked of most COPYs, and each split the arguments into word strings, copied
+    /// them without the destination and filtered them into a list through two iterators.
+    /// </remarks>
+    private static bool AllSources(Syntax.Instruction instruction, SourceTest test)
+    {
+        int count = 0;
+        if (instruction.IsJsonForm)
+        {
+            var items = instruction.JsonArguments;
+            for (int i = 0; i < items.Length - 1; i++)
+            {
+                var source = items[i].AsSpan().Trim("\"'");
+                if (!source.IsEmpty && !test(source))
+                {
+                    return false;
+                }
+
+                count += source.IsEmpty ? 0 : 1;
+            }
+
+            return count > 0;
+        }
+
+        // Each word is tested once the next is found: the last word, the destination, never is.
+        var arguments = instruction.Arguments.AsSpan();
+        Range? previous = null;
+        foreach (var range in arguments.SplitAny(" \t"))
+        {
+            if (arguments[range].IsEmpty)
+            {
+                continue;
+            }
+
+            if (previous is { } before)
+            {
+                var source = arguments[before].Trim("\"'");
+                if (!source.IsEmpty && !test(source))
+                {
+                    return false;
+                }
+
+                count += source.IsEmpty ? 0 : 1;
+            }
+
+            previous = range;
+        }
+
+        return count > 0;
     }
 
     /// <summary>
@@ -145,16 +225,31 @@ internal static class ApplicationFiles
     /// <summary>The WORKDIR in force before instruction <paramref name="index"/> ("/" when none is set).</summary>
     private static string? WorkdirAt(Stage stage, int index, char escape)
     {
-        var chain = stage.Chain().Reverse().ToList();
+        // The chain root first, gathered by hand: an iterator, a reversing buffer and a list were made per COPY.
+        var chain = new List<Stage>();
+        for (var s = stage; s is not null; s = s.Parent)
+        {
+            chain.Add(s);
+        }
+
+        chain.Reverse();
+        bool setsWorkdir = false;
         string workdir = "/";
         foreach (var s in chain)
         {
             int end = ReferenceEquals(s, stage) ? index : s.Instructions.Length;
-            for (int i = 0; i < end; i++)
+            for (int i = 0; i < s.Instructions.Length; i++)
             {
                 if (!s.Instructions[i].Is("WORKDIR"))
                 {
                     continue;
+                }
+
+                // Any WORKDIR of the chain, before this instruction or not, says the base image's own one is replaced.
+                setsWorkdir = true;
+                if (i >= end)
+                {
+                    break;
                 }
 
                 var path = s.ExpandAt(i, s.Instructions[i].Arguments.Trim().Trim('"', '\''), escape);
@@ -169,7 +264,7 @@ internal static class ApplicationFiles
 
         // A base image's own WORKDIR (unknown to us) applies when the chain never sets one: a folder no real
         // path names ("\0"), so relative destinations still compare with each other and never with absolute ones.
-        return chain.Any(s => s.Instructions.Any(i => i.Is("WORKDIR"))) || stage.Base.Family == DistroFamily.Scratch ? Normalize(workdir) : "/\0";
+        return setsWorkdir || stage.Base.Family == DistroFamily.Scratch ? Normalize(workdir) : "/\0";
     }
 
     /// <summary>Collapses "." segments and duplicate slashes; ".." climbs.</summary>

@@ -69,9 +69,33 @@ internal static partial class InstructionEdits
     }
 
     /// <summary>A folder of the system rather than the application (/, /usr/local/bin, /etc …; /usr/src holds applications).</summary>
-    public static bool IsSystemPath(string path) =>
-        path == "/" || (!path.StartsWith("/usr/src/", StringComparison.Ordinal) && !path.StartsWith("/usr/local/src/", StringComparison.Ordinal)
-        && SystemPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal) || path == prefix.TrimEnd('/')));
+    /// <remarks>
+    /// A loop over the prefixes, each compared in place: the lambda was a closure per call, and trimming each prefix's
+    /// slash made a string per prefix per call (every COPY and every folder of every fix asks).
+    /// </remarks>
+    public static bool IsSystemPath(string path)
+    {
+        if (path == "/")
+        {
+            return true;
+        }
+
+        if (path.StartsWith("/usr/src/", StringComparison.Ordinal) || path.StartsWith("/usr/local/src/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var prefix in SystemPrefixes)
+        {
+            // The prefix itself, or the folder it names without its slash (/etc).
+            if (path.StartsWith(prefix, StringComparison.Ordinal) || path.AsSpan().SequenceEqual(prefix.AsSpan(0, prefix.Length - 1)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The destination of a COPY/ADD (the last word, or the last item of the JSON form).</summary>
     public static string? Destination(Instruction instruction)

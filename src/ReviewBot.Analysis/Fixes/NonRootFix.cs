@@ -20,6 +20,9 @@ internal static partial class NonRootFix
     /// <summary>The uid/gid distroless and Chainguard images reserve for their <c>nonroot</c> user.</summary>
     public const int NonRootUid = 65532;
 
+    /// <summary>Word separators, made once: a literal array in a call is a new array every call.</summary>
+    private static readonly char[] Blanks = [' ', '\t'];
+
     private static readonly HashSet<string> RuntimeOnly = new(StringComparer.Ordinal) { "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL" };
 
     /// <summary>Who the image will run as after the fix.</summary>
@@ -50,7 +53,7 @@ internal static partial class NonRootFix
                 string? owner = InstructionEdits.Owner(final, i, escape);
                 string? destination = ApplicationFiles.AbsoluteDestination(final, i, escape);
                 bool rootOwned = owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers);
-                bool covered = destination is not null && owned.Any(o => destination == o || destination.StartsWith(o.TrimEnd('/') + "/", StringComparison.Ordinal));
+                bool covered = destination is not null && IsUnderAny(destination, owned);
                 if (rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i))
                 {
                     chowned.Add(i);
@@ -62,8 +65,10 @@ internal static partial class NonRootFix
                 }
             }
 
-            foreach (int i in chowned.OrderBy(i => i))
+            // Added from the last instruction back: read backwards, they come in order (a sort allocated for every fix).
+            for (int k = chowned.Count - 1; k >= 0; k--)
             {
+                int i = chowned[k];
                 edits.Add(InstructionEdits.SetChown(document, instructions[i], plan.Owner));
                 firstChowned = firstChowned < 0 ? i : firstChowned;
             }
@@ -81,8 +86,7 @@ internal static partial class NonRootFix
 
         int rootUserIndex = current.Source is null ? -1 : instructions.IndexOf(current.Source);
         bool replaceRootUser = rootUserIndex > lastRun && rootUserIndex >= 0;
-        int userIndex = replaceRootUser ? rootUserIndex : Enumerable.Range(lastRun + 1, instructions.Length - lastRun - 1)
-            .FirstOrDefault(i => RuntimeOnly.Contains(instructions[i].Keyword), instructions.Length);
+        int userIndex = replaceRootUser ? rootUserIndex : FirstRuntimeOnly(instructions, lastRun + 1);
 
         // 3. The user's creation must come before the first COPY that names it; the folders the application
         //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
@@ -133,6 +137,38 @@ internal static partial class NonRootFix
         return new Fix(plan.How, edits.ToImmutable());
     }
 
+    /// <summary>Whether <paramref name="destination"/> is one of <paramref name="folders"/> or inside one.</summary>
+    /// <remarks>Compared in place: a lambda's closure per COPY and a trimmed string per folder were made for this.</remarks>
+    private static bool IsUnderAny(string destination, List<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            var trimmed = folder.AsSpan().TrimEnd('/');
+            if (destination == folder
+                || (destination.Length > trimmed.Length && destination.AsSpan().StartsWith(trimmed, StringComparison.Ordinal) && destination[trimmed.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The first runtime-only instruction from <paramref name="from"/> on, or the end of the stage.</summary>
+    /// <remarks>A loop, not a range filtered by a lambda: that was a closure and two iterators for every fix.</remarks>
+    private static int FirstRuntimeOnly(ImmutableArray<Instruction> instructions, int from)
+    {
+        for (int i = from; i < instructions.Length; i++)
+        {
+            if (RuntimeOnly.Contains(instructions[i].Keyword))
+            {
+                return i;
+            }
+        }
+
+        return instructions.Length;
+    }
+
     /// <summary>Instructions that only add configuration-free content or metadata: nothing that needs root or a port.</summary>
     private static readonly HashSet<string> ContentOnly = new(StringComparer.Ordinal) { "COPY", "ADD", "EXPOSE", "LABEL", "ARG", "WORKDIR", "STOPSIGNAL" };
 
@@ -155,7 +191,7 @@ internal static partial class NonRootFix
         }
 
         var document = context.Document;
-        var fromWords = final.From.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var fromWords = final.From.Arguments.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
         string written = fromWords.Length > 0 ? fromWords[0] : "";
         string target = variant + (image.Tag is null ? "" : ":" + image.Tag);
         var targetInfo = ImageKnowledge.Lookup(target);
@@ -385,7 +421,7 @@ internal static partial class NonRootFix
                 IEnumerable<string> paths = instruction.Keyword switch
                 {
                     "WORKDIR" => [instruction.Arguments.Trim().Trim('"', '\'')],
-                    "VOLUME" => instruction.IsJsonForm ? instruction.JsonArguments : instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries),
+                    "VOLUME" => instruction.IsJsonForm ? instruction.JsonArguments : instruction.Arguments.Split(Blanks, StringSplitOptions.RemoveEmptyEntries),
                     "RUN" when stage.UserBefore(i).IsRoot => MkdirTargets(DockerfileModel.ShellText(instruction)),
                     _ => [],
                 };
@@ -398,7 +434,7 @@ internal static partial class NonRootFix
                     // shell made is not the text we read.
                     // Quotes inside a WORKDIR/VOLUME path are removed by the Dockerfile's own word rules, which we do
                     // not repeat: such a path is left out rather than guessed.
-                    bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.IndexOfAny(['"', '\'']) < 0;
+                    bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.AsSpan().IndexOfAny('"', '\'') < 0;
                     if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
                         folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));
@@ -457,8 +493,9 @@ internal static partial class NonRootFix
 
         // A non-root user the Dockerfile already creates: just switch to it.
         // The one created last (of equals, the last met, as a stable sort's last would be), found in one pass.
+        // The pairs, not Values: its iterator was allocated for every fix, and most stages create no user.
         CreatedUser? created = null;
-        foreach (var u in final.CreatedUsers.Values)
+        foreach (var (_, u) in final.CreatedUsers)
         {
             if ((created is null || u.Source.StartLine >= created.Source.StartLine)
                 && u.Uid != 0 && !DockerfileModel.IsRootName(u.Name, final.CreatedUsers) && SafeText.IsValidName(u.Name))

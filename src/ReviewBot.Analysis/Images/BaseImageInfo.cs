@@ -65,10 +65,33 @@ public sealed record BaseImageInfo
     public bool HasUserTools => UserTools != UserTools.None;
 
     /// <summary>True when <paramref name="uid"/> is root or belongs to a user the image ships: a fix must not reuse it.</summary>
-    public bool UsesUid(int uid) => uid == 0 || ShippedUsers.Any(u => u.Uid == uid);
+    public bool UsesUid(int uid)
+    {
+        // Loops, not Any with a lambda: the lambda captured the id, a closure for every id a fix tries.
+        foreach (var user in ShippedUsers)
+        {
+            if (user.Uid == uid)
+            {
+                return true;
+            }
+        }
+
+        return uid == 0;
+    }
 
     /// <summary>True when <paramref name="gid"/> is root's group or the group of a user the image ships.</summary>
-    public bool UsesGid(int gid) => gid == 0 || ShippedUsers.Any(u => u.Gid == gid);
+    public bool UsesGid(int gid)
+    {
+        foreach (var user in ShippedUsers)
+        {
+            if (user.Gid == gid)
+            {
+                return true;
+            }
+        }
+
+        return gid == 0;
+    }
 
     /// <summary>
     /// True for a <c>USER</c> value that means root: <c>root</c>, uid 0 in any spelling (<c>0</c>, <c>000</c>),

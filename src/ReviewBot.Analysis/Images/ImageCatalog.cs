@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
 
@@ -15,7 +14,12 @@ namespace ReviewBot.Analysis.Images;
 internal sealed class ImageCatalog
 {
     private readonly ImmutableArray<(string From, string To)> _aliases;
-    private readonly FrozenDictionary<string, ImmutableArray<CatalogEntry>> _byRepository;
+    /// <summary>
+    /// Entries by exact repository. A plain dictionary, not a frozen one: freezing analyses every key to speed up
+    /// lookups, and a scan looks up each distinct image once (<see cref="_matches"/> remembers the rest), so the
+    /// analysis cost every start-up more than it saved.
+    /// </summary>
+    private readonly Dictionary<string, ImmutableArray<CatalogEntry>> _byRepository;
     private readonly ImmutableArray<(string Pattern, CatalogEntry Entry)> _byPattern;
     private readonly ImmutableArray<CatalogEntry> _guesses;
 
@@ -31,7 +35,7 @@ internal sealed class ImageCatalog
         _byRepository = entries
             .SelectMany(e => e.Repositories.Select(r => (Repository: r, Entry: e)))
             .GroupBy(x => x.Repository, StringComparer.Ordinal)
-            .ToFrozenDictionary(
+            .ToDictionary(
                 g => g.Key,
                 g => g.Select(x => x.Entry).OrderBy(e => e.Tags.IsEmpty ? 1 : 0).ThenBy(e => e.Order).ToImmutableArray(),
                 StringComparer.Ordinal);

@@ -87,8 +87,33 @@ internal static class ImageDataResolver
         List<string> problems)
     {
         var chain = Chain(entry, raw, problems);
-        T? Inherit<T>(Func<EntryData, T?> field) where T : class => chain.Select(field).FirstOrDefault(v => v is not null);
-        T? InheritValue<T>(Func<EntryData, T?> field) where T : struct => chain.Select(field).FirstOrDefault(v => v.HasValue);
+        // Loops, not Select and FirstOrDefault: every scan's start-up resolves a dozen facts of every entry, and each made
+        // an iterator and a closure.
+        T? Inherit<T>(Func<EntryData, T?> field) where T : class
+        {
+            foreach (var link in chain)
+            {
+                if (field(link) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
+
+        T? InheritValue<T>(Func<EntryData, T?> field) where T : struct
+        {
+            foreach (var link in chain)
+            {
+                if (field(link) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
 
         var id = entry.Id;
         // How an entry matches is its own: extends shares facts, never repositories, patterns or tags.
@@ -156,14 +181,20 @@ internal static class ImageDataResolver
         foreach (var user in (Inherit(e => e.Users) ?? []).Concat(familyData?.Users ?? []))
         {
             var shipped = ToShippedUser(user, id, problems);
-            if (shipped is not null && !users.Any(u => u.Name == shipped.Name))
+            if (shipped is not null && !HasUser(users, shipped.Name))
             {
                 users.Add(shipped);
             }
         }
 
         var preferredName = Inherit(e => e.PreferredUser);
-        var preferred = preferredName is null ? null : users.FirstOrDefault(u => u.Name == preferredName);
+        // Indexed: the builder's enumerator is an allocated iterator.
+        ShippedUser? preferred = null;
+        for (int i = 0; i < users.Count && preferredName is not null && preferred is null; i++)
+        {
+            preferred = users[i].Name == preferredName ? users[i] : null;
+        }
+
         if (preferredName is not null && preferred is null)
         {
             problems.Add($"Entry '{id}': preferredUser '{preferredName}' is not one of its users.");
@@ -198,6 +229,19 @@ internal static class ImageDataResolver
             Note = Inherit(e => e.Note) ?? familyData?.Note ?? "",
         };
         return new CatalogEntry(id, order, repositories, patterns, tags.ToImmutable(), [.. entry.Examples ?? []], info);
+    }
+
+    private static bool HasUser(ImmutableArray<ShippedUser>.Builder users, string name)
+    {
+        for (int i = 0; i < users.Count; i++)
+        {
+            if (users[i].Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The entry followed by the entries it extends, nearest first; a missing target or a cycle is a problem.</summary>

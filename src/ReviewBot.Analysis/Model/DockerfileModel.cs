@@ -52,7 +52,7 @@ public sealed class DockerfileModel
             {
                 foreach (var (name, value) in Declarations.ParseArg(instructions[i].Arguments))
                 {
-                    Func<string, VariableValue?> lookup = n => globals.TryGetValue(n, out var v) ? v : null;
+                    var lookup = new VariableExpander.Lookup(globals);
                     globals[name] = value is null ? new VariableValue(null) : VariableValue.From(budget.Expand(instructions[i].StartLine, value, lookup, escape), lookup);
                 }
             }
@@ -61,8 +61,9 @@ public sealed class DockerfileModel
         // ARGs declared before the first FROM: visible to FROM lines, and inside a stage only when re-declared.
         var globalArgs = globals.ToImmutable();
         var stages = ImmutableArray.CreateBuilder<Stage>();
-        // The latest stage by name, so a FROM finds its parent without scanning every earlier stage.
-        var byName = new Dictionary<string, Stage>(StringComparer.OrdinalIgnoreCase);
+        // The latest stage by name, so a FROM finds its parent without scanning every earlier stage; made at the first
+        // named stage (most files name none).
+        Dictionary<string, Stage>? byName = null;
         while (i < instructions.Length)
         {
             var from = instructions[i++];
@@ -76,7 +77,7 @@ public sealed class DockerfileModel
             stages.Add(stage);
             if (stage.Name is not null)
             {
-                byName[stage.Name] = stage;
+                (byName ??= new Dictionary<string, Stage>(StringComparer.OrdinalIgnoreCase))[stage.Name] = stage;
             }
         }
 
@@ -85,7 +86,7 @@ public sealed class DockerfileModel
 
     private static Stage BuildStage(
         int index,
-        Dictionary<string, Stage> earlier,
+        Dictionary<string, Stage>? earlier,
         Instruction from,
         ImmutableArray<Instruction> body,
         ImmutableDictionary<string, VariableValue> globalArgs,
@@ -112,9 +113,9 @@ public sealed class DockerfileModel
         var first = count > 0 ? arguments[words[0]] : [];
         string imageText = first.Length == arguments.Length ? from.Arguments : first.ToString();
         string? name = count >= 3 && arguments[words[1]].Equals("AS", StringComparison.OrdinalIgnoreCase) ? arguments[words[2]].ToString().ToLowerInvariant() : null;
-        var image = budget.Expand(from.StartLine, imageText, n => globalArgs.TryGetValue(n, out var v) ? v : null, escape);
+        var image = budget.Expand(from.StartLine, imageText, new VariableExpander.Lookup(globalArgs), escape);
 
-        Stage? parent = image.IsResolved && earlier.TryGetValue(image.Text, out var named) ? named : null;
+        Stage? parent = image.IsResolved && earlier is not null && earlier.TryGetValue(image.Text, out var named) ? named : null;
 
         ImageReference? root;
         BaseImageInfo baseInfo;
@@ -155,17 +156,22 @@ public sealed class DockerfileModel
         // ENV is inherited from a parent stage; ARGs are not (only global ARG values can be re-declared).
         var usersBefore = ImmutableArray.CreateBuilder<EffectiveUser>(body.Length);
         // The parent's ENV is shared, not copied: a chain of thousands of stages over a large ENV stays linear.
-        var scope = new StageScope(env);
-        // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a); one lookup per
-        // stage, not one per instruction.
-        int at = 0;
-        Func<string, VariableValue?> lookup = n => scope.Lookup(n, at);
+        int declaring = 0;
+        foreach (var instruction in body)
+        {
+            declaring += instruction.Is("ARG") || instruction.Is("ENV") ? 1 : 0;
+        }
+
+        var scope = new StageScope(env, declaring);
         // One list of declarations per stage, refilled by each ARG and ENV.
         List<(string Name, string? Value)>? args = null;
         List<(string Name, string Value)>? envs = null;
-        for (; at < body.Length; at++)
+        for (int at = 0; at < body.Length; at++)
         {
             var instruction = body[at];
+            // Expansions see the scope as it was before the instruction (ENV a=1 b=$a reads the old a). A value, not
+            // a closure over the scope and the index: that was a class and a delegate per stage.
+            var lookup = new VariableExpander.Lookup(scope, at);
             usersBefore.Add(user);
             switch (instruction.Keyword)
             {

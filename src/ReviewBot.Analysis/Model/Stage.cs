@@ -122,11 +122,9 @@ public sealed class Stage
     public EffectiveUser UserBefore(int index) => _usersBefore[index];
 
     /// <summary>Expands text with the ARG/ENV scope in force at instruction <paramref name="index"/>.</summary>
-    public Expansion ExpandAt(int index, string text, char escape = '\\')
-    {
-        var scope = _scope;
-        return _budget.Expand(Instructions[index].StartLine, text, name => scope.Lookup(name, index), escape);
-    }
+    /// <remarks>Through the scope itself: a closure over it and the index was made for every call.</remarks>
+    public Expansion ExpandAt(int index, string text, char escape = '\\') =>
+        _budget.Expand(Instructions[index].StartLine, text, new VariableExpander.Lookup(_scope, index), escape);
 
     /// <summary>This stage and its parents, nearest first.</summary>
     public IEnumerable<Stage> Chain()

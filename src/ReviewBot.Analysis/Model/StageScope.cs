@@ -24,9 +24,13 @@ internal sealed class StageScope
     /// <summary>Whether any ENV was declared: else the stage ends with the ENV it started with.</summary>
     private bool _anyEnv;
 
-    public StageScope(ImmutableDictionary<string, VariableValue> start)
+    /// <summary>How many names the stage is expected to declare (its ARG and ENV instructions): the table's first size.</summary>
+    private readonly int _expected;
+
+    public StageScope(ImmutableDictionary<string, VariableValue> start, int expectedNames = 0)
     {
         _start = start;
+        _expected = expectedNames;
     }
 
     /// <summary>The values of one name: the first inline (most names are declared once), any later ones in a list.</summary>
@@ -81,7 +85,8 @@ internal sealed class StageScope
     /// <summary>Declares <paramref name="name"/> at instruction <paramref name="at"/>: visible to the instructions after it.</summary>
     public void Declare(string name, VariableValue value, int at, bool isEnv)
     {
-        _declared ??= new Dictionary<string, History>(StringComparer.Ordinal);
+        // Sized for the stage's declarations: grown from the default, a stage of ten ENV lines allocated three tables.
+        _declared ??= new Dictionary<string, History>(_expected, StringComparer.Ordinal);
         ref var history = ref CollectionsMarshal.GetValueRefOrAddDefault(_declared, name, out bool exists);
         if (!exists)
         {

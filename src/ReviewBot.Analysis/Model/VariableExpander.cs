@@ -10,10 +10,16 @@ public readonly record struct VariableValue(string? Value, bool OverBudget = fal
 {
     /// <summary>The value an expansion declares: unknown when it did not resolve, over budget when it or a variable it read was.</summary>
     public static VariableValue From(Expansion expanded, Func<string, VariableValue?> lookup) =>
+        From(expanded, new VariableExpander.Lookup(lookup));
+
+    internal static VariableValue From(Expansion expanded, VariableExpander.Lookup lookup) =>
         new(expanded.IsResolved ? expanded.Text : null, IsOverBudget(expanded, lookup));
 
     /// <summary>Whether the expansion stopped at the budget, or read a variable that had.</summary>
-    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup)
+    public static bool IsOverBudget(Expansion expanded, Func<string, VariableValue?> lookup) =>
+        IsOverBudget(expanded, new VariableExpander.Lookup(lookup));
+
+    internal static bool IsOverBudget(Expansion expanded, VariableExpander.Lookup lookup)
     {
         if (expanded.OverBudget is not null)
         {
@@ -25,7 +31,7 @@ public readonly record struct VariableValue(string? Value, bool OverBudget = fal
         var unresolved = expanded.Unresolved;
         for (int i = 0; i < unresolved.Count; i++)
         {
-            if (lookup(unresolved[i]) is { OverBudget: true })
+            if (lookup.Find(unresolved[i]) is { OverBudget: true })
             {
                 return true;
             }
@@ -77,7 +83,16 @@ public sealed class ExpansionBudget
     /// <summary>Expands within this budget, noting an abandoned expansion against <paramref name="line"/>.</summary>
     public Expansion Expand(int line, string text, Func<string, VariableValue?> lookup, char escape)
     {
-        var expansion = VariableExpander.Expand(text, lookup, escape, this);
+        var expansion = VariableExpander.Expand(text, new VariableExpander.Lookup(lookup), escape, this, keepIf: null)!;
+        Note(line, expansion);
+        return expansion;
+    }
+
+    /// <summary>Expands within this budget, reading values through <paramref name="lookup"/>.</summary>
+    /// <remarks>A scope or dictionary itself, not a closure over it: the model, the rules and the fix expand thousands of times a scan.</remarks>
+    internal Expansion Expand(int line, string text, VariableExpander.Lookup lookup, char escape)
+    {
+        var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf: null)!;
         Note(line, expansion);
         return expansion;
     }
@@ -87,7 +102,10 @@ public sealed class ExpansionBudget
     /// <paramref name="keepIf"/> wants it; null otherwise. Every RUN script with a <c>$</c> is expanded to look for a
     /// few rare words (useradd, /etc/passwd), and a copy of each script would be most of what a model allocates.
     /// </summary>
-    public string? ExpandIf(int line, string text, Func<string, VariableValue?> lookup, char escape, VariableExpander.TextTest keepIf)
+    public string? ExpandIf(int line, string text, Func<string, VariableValue?> lookup, char escape, VariableExpander.TextTest keepIf) =>
+        ExpandIf(line, text, new VariableExpander.Lookup(lookup), escape, keepIf);
+
+    internal string? ExpandIf(int line, string text, VariableExpander.Lookup lookup, char escape, VariableExpander.TextTest keepIf)
     {
         var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf);
         if (expansion is null)
@@ -148,7 +166,7 @@ public static class VariableExpander
         Expand(text, lookup, escape, budget: null);
 
     public static Expansion Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget) =>
-        Expand(text, lookup, escape, budget, keepIf: null)!;
+        Expand(text, new Lookup(lookup), escape, budget, keepIf: null)!;
 
     /// <summary>Whether an expanded text is wanted as a string (<see cref="ExpansionBudget.ExpandIf"/>).</summary>
     public delegate bool TextTest(ReadOnlySpan<char> text);
@@ -158,14 +176,18 @@ public static class VariableExpander
     /// <paramref name="keepIf"/> rejects is never made a string: null is returned instead. An expansion over budget is
     /// always returned (it keeps the text as written, and its reason must be noted).
     /// </summary>
-    internal static Expansion? Expand(string text, Func<string, VariableValue?> lookup, char escape, ExpansionBudget? budget, TextTest? keepIf)
+    internal static Expansion? Expand(string text, Lookup lookup, char escape, ExpansionBudget? budget, TextTest? keepIf)
     {
         if (text.IndexOf('$') < 0)
         {
             return keepIf is null || keepIf(text) ? new Expansion(text, []) : null;
         }
 
-        var state = new State(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
+        // This thread's state, like its builder: one was allocated for every expansion with a $ (taken while in use, so
+        // a lookup that expands again gets a fresh one).
+        var state = _cachedState ?? new State();
+        _cachedState = null;
+        state.Start(text, lookup, escape, Math.Min(MaxExpandedLength, budget?.Remaining ?? int.MaxValue));
         // Every RUN with a $ is expanded: reusing this thread's builder leaves one copy of the text, the result.
         // Room for some substitution up front: a builder that grows into a second chunk is not kept (clearing it
         // would allocate its whole capacity again).
@@ -173,16 +195,20 @@ public static class VariableExpander
         _cachedBuilder = null;
         builder.Clear();
         int i = 0;
-        ExpandInto(state, ref i, builder, state.Unresolved, depth: 0);
+        // Made at the first unresolved name: most expansions resolve, and an empty list each was allocated for nothing.
+        List<string>? unresolved = null;
+        ExpandInto(state, ref i, builder, ref unresolved, depth: 0);
         budget?.Spend(state.Substituted);
         var expansion = state.OverBudget is { } reason
             ? new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason }
-            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), state.Unresolved) : null;
+            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), unresolved ?? (IReadOnlyList<string>)[]) : null;
         if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
             _cachedBuilder = builder;
         }
 
+        state.Start("", default, '\\', 0);
+        _cachedState = state;
         return expansion;
     }
 
@@ -217,24 +243,70 @@ public static class VariableExpander
     [ThreadStatic]
     private static StringBuilder? _cachedBuilder;
 
-    private sealed class State(string text, Func<string, VariableValue?> lookup, char escape, int allowance)
+    /// <summary>Where an expansion reads values: a caller's function, a stage's scope before an instruction, or a table.</summary>
+    internal readonly struct Lookup
     {
-        public string Text { get; } = text;
-        public Func<string, VariableValue?> Lookup { get; } = lookup;
-        public char Escape { get; } = escape;
-        public List<string> Unresolved { get; } = [];
+        private readonly Func<string, VariableValue?>? _function;
+        private readonly StageScope? _scope;
+        private readonly int _at;
+        private readonly IReadOnlyDictionary<string, VariableValue>? _values;
+
+        public Lookup(Func<string, VariableValue?> function)
+        {
+            _function = function;
+        }
+
+        public Lookup(StageScope scope, int at)
+        {
+            _scope = scope;
+            _at = at;
+        }
+
+        public Lookup(IReadOnlyDictionary<string, VariableValue> values)
+        {
+            _values = values;
+        }
+
+        public VariableValue? Find(string name) =>
+            _function is { } function ? function(name)
+            : _scope is { } scope ? scope.Lookup(name, _at)
+            : _values!.TryGetValue(name, out var value) ? value : null;
+    }
+
+    [ThreadStatic]
+    private static State? _cachedState;
+
+    private sealed class State
+    {
+        private int _allowance;
+
+        public string Text { get; private set; } = "";
+        public Lookup Lookup { get; private set; }
+        public char Escape { get; private set; }
         public int Substituted { get; private set; }
         public string? OverBudget { get; private set; }
         public string? StoppedAt { get; private set; }
+
+        /// <summary>Readies the state for one expansion (and, between expansions, holds on to no text or scope).</summary>
+        public void Start(string text, Lookup lookup, char escape, int allowance)
+        {
+            Text = text;
+            Lookup = lookup;
+            Escape = escape;
+            _allowance = allowance;
+            Substituted = 0;
+            OverBudget = null;
+            StoppedAt = null;
+        }
 
         public bool Stopped => OverBudget is not null;
 
         /// <summary>Appends a variable's value, or stops the expansion when the allowance is spent.</summary>
         public void Substitute(StringBuilder output, string name, string value)
         {
-            if (value.Length > allowance - Substituted)
+            if (value.Length > _allowance - Substituted)
             {
-                Stop(name, allowance < MaxExpandedLength
+                Stop(name, _allowance < MaxExpandedLength
                     ? $"the file's variables expand to more than {ExpansionBudget.MaxSubstitutedPerFile / (1024 * 1024)} MiB in total"
                     : $"${{{name}}} would expand to more than {MaxExpandedLength / 1024} KiB");
                 return;
@@ -251,7 +323,7 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandInto(State state, ref int i, StringBuilder output, List<string> unresolved, int depth)
+    private static void ExpandInto(State state, ref int i, StringBuilder output, ref List<string>? unresolved, int depth)
     {
         string text = state.Text;
         bool stopAtBrace = depth > 0;
@@ -290,7 +362,7 @@ public static class VariableExpander
             char next = text[i + 1];
             if (next == '{')
             {
-                ExpandBraced(state, ref i, output, unresolved, depth);
+                ExpandBraced(state, ref i, output, ref unresolved, depth);
             }
             else if (IsNameStart(next))
             {
@@ -302,14 +374,14 @@ public static class VariableExpander
                 }
 
                 string name = VariableNames.Get(text.AsSpan(start, end - start));
-                var value = state.Lookup(name);
+                var value = state.Lookup.Find(name);
                 if (value?.Value is { } known)
                 {
                     state.Substitute(output, name, known);
                 }
                 else
                 {
-                    unresolved.Add(name);
+                    (unresolved ??= []).Add(name);
                 }
 
                 i = end;
@@ -322,7 +394,7 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandBraced(State state, ref int i, StringBuilder output, List<string> unresolved, int depth)
+    private static void ExpandBraced(State state, ref int i, StringBuilder output, ref List<string>? unresolved, int depth)
     {
         string text = state.Text;
         int start = i + 2;
@@ -341,7 +413,7 @@ public static class VariableExpander
             return;
         }
 
-        var value = state.Lookup(name);
+        var value = state.Lookup.Find(name);
         bool known = value?.Value is not null;
         bool set = value is not null; // declared, even without a known value
         string? current = value?.Value;
@@ -355,7 +427,7 @@ public static class VariableExpander
             }
             else
             {
-                unresolved.Add(name);
+                (unresolved ??= []).Add(name);
             }
 
             i = end + 1;
@@ -380,8 +452,8 @@ public static class VariableExpander
 
         var word = new StringBuilder();
         int j = opIndex + 1;
-        var wordUnresolved = new List<string>();
-        ExpandInto(state, ref j, word, wordUnresolved, depth + 1);
+        List<string>? wordUnresolved = null;
+        ExpandInto(state, ref j, word, ref wordUnresolved, depth + 1);
         i = Math.Min(text.Length, j + 1);
         if (state.Stopped)
         {
@@ -396,7 +468,7 @@ public static class VariableExpander
                 if (!known || (colon && empty))
                 {
                     output.Append(word);
-                    unresolved.AddRange(wordUnresolved);
+                    AddAll(ref unresolved, wordUnresolved);
                 }
                 else
                 {
@@ -408,11 +480,11 @@ public static class VariableExpander
                 if (known && !(colon && empty))
                 {
                     output.Append(word);
-                    unresolved.AddRange(wordUnresolved);
+                    AddAll(ref unresolved, wordUnresolved);
                 }
                 else if (!known && set)
                 {
-                    unresolved.Add(name);
+                    (unresolved ??= []).Add(name);
                 }
 
                 break;
@@ -423,10 +495,18 @@ public static class VariableExpander
                 }
                 else
                 {
-                    unresolved.Add(name);
+                    (unresolved ??= []).Add(name);
                 }
 
                 break;
+        }
+    }
+
+    private static void AddAll(ref List<string>? unresolved, List<string>? more)
+    {
+        if (more is not null)
+        {
+            (unresolved ??= []).AddRange(more);
         }
     }
 

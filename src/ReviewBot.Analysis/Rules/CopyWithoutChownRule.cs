@@ -21,13 +21,15 @@ public sealed class CopyWithoutChownRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>A list made at the first finding, not an iterator: the iterator's state machine was allocated for every file, and most files have no finding of this rule.</remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
+        List<Finding>? found = null;
         var final = context.Model.FinalStage;
         var user = final?.FinalUser;
         if (final is null || user is null || user.IsRoot || !user.IsResolved || !context.Options.Chown || final.Base.Family == DistroFamily.Windows)
         {
-            yield break;
+            return [];
         }
 
         char escape = context.Document.EscapeChar;
@@ -46,8 +48,8 @@ public sealed class CopyWithoutChownRule : IRule
             string problem = $"{instruction.Keyword} leaves {destination} owned by root while the image runs as {user.Spec}: the application cannot write there.";
             if (!SafeText.IsValidSpec(owner))
             {
-                yield return new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
-                    $"{problem} {user.Spec} is not a valid user[:group] name, so no fix names it: give the files to a valid user or numeric uid:gid with --chown.");
+                (found ??= []).Add(new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
+                    $"{problem} {user.Spec} is not a valid user[:group] name, so no fix names it: give the files to a valid user or numeric uid:gid with --chown."));
                 continue;
             }
 
@@ -56,14 +58,16 @@ public sealed class CopyWithoutChownRule : IRule
                 ?? (ownerGroup is null ? null : ApplicationFiles.CreatedAfter(final, i, ownerGroup, isGroup: true));
             if (createdAt is { } at)
             {
-                yield return new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
-                    $"{problem} --chown={owner} cannot go here: the user is created only at line {final.Instructions[at].StartLine}. Copy the files the application writes after that line with --chown={owner}, or create the user before this {instruction.Keyword}.");
+                (found ??= []).Add(new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
+                    $"{problem} --chown={owner} cannot go here: the user is created only at line {final.Instructions[at].StartLine}. Copy the files the application writes after that line with --chown={owner}, or create the user before this {instruction.Keyword}."));
                 continue;
             }
 
-            yield return new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
+            (found ??= []).Add(new Finding(Descriptor, Descriptor.DefaultSeverity, instruction.Range,
                 $"{problem} Give the files to the user with --chown={owner}.",
-                new Fix($"Add --chown={owner}.", [InstructionEdits.SetChown(context.Document, instruction, owner)]));
+                new Fix($"Add --chown={owner}.", [InstructionEdits.SetChown(context.Document, instruction, owner)])));
         }
+
+        return (IEnumerable<Finding>?)found ?? [];
     }
 }

@@ -25,13 +25,15 @@ public sealed partial class PrivilegedPortRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>A list made at the first finding, not an iterator: the iterator's state machine was allocated for every file, and most files have no finding of this rule.</remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
+        List<Finding>? found = null;
         var final = context.Model.FinalStage;
         if (final is null || final.Base.Family == DistroFamily.Windows
             || (final.FinalUser.IsRoot && RootUserRule.StepDown(final).Length > 0))
         {
-            yield break;
+            return [];
         }
 
         var document = context.Document;
@@ -101,7 +103,7 @@ public sealed partial class PrivilegedPortRule : IRule
             string moved = string.Join(", ", privileged.Select(p => $"{p}→{p + PortShift}"));
             string example = $"-p {privileged[0]}:{privileged[0] + PortShift}";
             string runsAs = final.FinalUser.IsRoot ? "will run as a non-root user once it stops running as root" : $"runs as {final.FinalUser.Spec}";
-            yield return new Finding(
+            (found ??= []).Add(new Finding(
                 Descriptor,
                 Descriptor.DefaultSeverity,
                 instruction.Range,
@@ -110,8 +112,10 @@ public sealed partial class PrivilegedPortRule : IRule
                     listenEdits > 0
                         ? $"Expose and listen on {moved} (the CMD/ENTRYPOINT/ENV that name the port move too); map it outside ({example})."
                         : $"Expose {moved}; make the application listen on the new port and map it outside ({example}).",
-                    [.. edits.OrderBy(e => e.StartLine)]));
+                    [.. edits.OrderBy(e => e.StartLine)])));
         }
+
+        return (IEnumerable<Finding>?)found ?? [];
     }
 
     /// <summary>The line with each listen setting of one of <paramref name="privileged"/> moved up by <see cref="PortShift"/>.</summary>
@@ -133,7 +137,13 @@ public sealed partial class PrivilegedPortRule : IRule
         {
             for (int line = other.StartLine; line <= other.EndLine; line++)
             {
-                foreach (Match match in ListenPort().Matches(document.Line(line)))
+                string text = document.Line(line);
+                if (!MayNameListenPort(text))
+                {
+                    continue;
+                }
+
+                foreach (Match match in ListenPort().Matches(text))
                 {
                     if (int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort)
                     {
@@ -153,6 +163,15 @@ public sealed partial class PrivilegedPortRule : IRule
 
         return byPort;
     }
+
+    /// <summary>
+    /// Whether <see cref="ListenPort"/> can match the line: each of its matches holds a ':', PORT, -port or --listen
+    /// (case-sensitive, as the expression is). Most CMD, ENTRYPOINT and ENV lines hold none, and the expression was
+    /// run over every one of them.
+    /// </summary>
+    internal static bool MayNameListenPort(ReadOnlySpan<char> line) =>
+        line.Contains(':') || line.Contains("PORT", StringComparison.Ordinal) || line.Contains("-port", StringComparison.Ordinal)
+        || line.Contains("--listen", StringComparison.Ordinal);
 
     /// <summary>The edits that move an EXPOSE's literal privileged ports up by <see cref="PortShift"/> (80 → 8080).</summary>
     internal static IEnumerable<TextEdit> MoveExposedPorts(Syntax.DockerfileDocument document, Syntax.Instruction instruction)

@@ -24,57 +24,61 @@ public sealed class RootUserRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>
+    /// Not an iterator: it reports one finding or none, and the iterator's state machine (which kept every local of the
+    /// method) was allocated for every file, root or not.
+    /// </remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
         var final = context.Model.FinalStage;
         if (final is null || !final.FinalUser.IsRoot)
         {
-            yield break;
+            return [];
         }
 
         var user = final.FinalUser;
         var range = user.Source?.Range ?? final.From.Range;
         string stepDown = StepDown(final);
-        string message = Describe(final, user);
         if (stepDown.Length > 0)
         {
             // The official unprivileged variant where the Dockerfile only adds content; else what to do, in words.
             var variant = NonRootFix.UnprivilegedVariant(context, final);
             string howTo = variant is not null ? "" : final.Base.NonRootHowTo is { } text ? " " + text : "";
-            yield return new Finding(Descriptor, Severity.Notice, range,
-                $"{message} It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.{howTo}",
-                variant);
-            yield break;
+            return [new Finding(Descriptor, Severity.Notice, range,
+                Describe(final, user, $" It {stepDown}, so the application itself should not run as root; but PID 1 and the entrypoint still start as root. Keep the step-down, or run as a non-root user from the start if the image supports it.{howTo}"),
+                variant)];
         }
 
         var fix = NonRootFix.Build(context, final, user);
-        yield return new Finding(Descriptor, Severity.Error, range, $"{message} A process that escapes the container as root is root on the host.", fix);
+        return [new Finding(Descriptor, Severity.Error, range, Describe(final, user, " A process that escapes the container as root is root on the host."), fix)];
     }
 
-    private static string Describe(Stage final, EffectiveUser user)
+    /// <summary>What makes the image run as root, followed by <paramref name="then"/>.</summary>
+    /// <remarks>The rest of the message is written into the same string: the description alone was a string for every root image.</remarks>
+    private static string Describe(Stage final, EffectiveUser user, string then)
     {
         if (user.Origin == UserOrigin.BaseImage)
         {
             string image = final.RootImage?.ToString() ?? final.Image.Text;
             return final.Base.Family == DistroFamily.Windows
-                ? $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account."
-                : $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.";
+                ? $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account.{then}"
+                : $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.{then}";
         }
 
         string written = user.Source!.Arguments.Trim();
         if (user.User is "root" || user.User.All(char.IsAsciiDigit))
         {
             return written == user.Spec
-                ? $"USER {written} makes the image run as root (uid 0)."
-                : $"USER {written} resolves to {user.Spec}, so the image runs as root (uid 0).";
+                ? $"USER {written} makes the image run as root (uid 0).{then}"
+                : $"USER {written} resolves to {user.Spec}, so the image runs as root (uid 0).{then}";
         }
 
         if (user.User.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase))
         {
-            return $"USER {written} runs the image as the Windows administrator account.";
+            return $"USER {written} runs the image as the Windows administrator account.{then}";
         }
 
-        return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.";
+        return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.{then}";
     }
 
     /// <summary>How the image drops root at run time, or "" when it does not.</summary>
@@ -104,23 +108,25 @@ public sealed class RootUserRule : IRule
             }
         }
 
-        string? entrypoint = entrypointInstruction is null ? null : Words(entrypointInstruction);
-        string? cmd = cmdInstruction is null ? null : Words(cmdInstruction);
-        string start = $"{entrypoint} {cmd}";
-        string? tool = StepDownTools.FirstOrDefault(t => start.Contains(t, StringComparison.Ordinal));
-        if (tool is not null)
+        // The first tool (in the list's order) either names. Their words are searched in place: no tool name holds a
+        // space, so a search of ENTRYPOINT and CMD joined with spaces finds what a search of each word finds, and the
+        // joined strings were made for every image that runs as root.
+        foreach (var tool in StepDownTools)
         {
-            return $"drops root with {tool} when it starts";
+            if (Contains(entrypointInstruction, tool, StringComparison.Ordinal) || Contains(cmdInstruction, tool, StringComparison.Ordinal))
+            {
+                return $"drops root with {tool} when it starts";
+            }
         }
 
         // Searched last, and only then: every RUN's script for seven names is most of this method's work.
-        if (entrypoint is not null && InstallsStepDownTool(final))
+        if (entrypointInstruction is not null && InstallsStepDownTool(final))
         {
             return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
         }
 
         // The base's own entrypoint steps down unless this Dockerfile replaces it.
-        bool keepsBaseEntrypoint = entrypoint is null || entrypoint.Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
+        bool keepsBaseEntrypoint = entrypointInstruction is null || Contains(entrypointInstruction, "entrypoint", StringComparison.OrdinalIgnoreCase);
         return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
             ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
@@ -142,5 +148,27 @@ public sealed class RootUserRule : IRule
         return false;
     }
 
-    private static string Words(Instruction instruction) => instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
+    /// <summary>Whether the instruction's words (its arguments, or its exec-form items) contain <paramref name="word"/>, which holds no space.</summary>
+    private static bool Contains(Instruction? instruction, string word, StringComparison comparison)
+    {
+        if (instruction is null)
+        {
+            return false;
+        }
+
+        if (!instruction.IsJsonForm)
+        {
+            return instruction.Arguments.Contains(word, comparison);
+        }
+
+        foreach (var item in instruction.JsonArguments)
+        {
+            if (item.Contains(word, comparison))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

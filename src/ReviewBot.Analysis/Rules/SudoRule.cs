@@ -18,8 +18,10 @@ public sealed partial class SudoRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>A list made at the first finding, not an iterator: the iterator's state machine was allocated for every file, and most files have no finding of this rule.</remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
+        List<Finding>? found = null;
         var document = context.Document;
         foreach (var stage in context.Model.Stages)
         {
@@ -63,14 +65,16 @@ public sealed partial class SudoRule : IRule
                 }
 
                 string what = installs ? "installs sudo" : "calls sudo";
-                yield return new Finding(
+                (found ??= []).Add(new Finding(
                     Descriptor,
                     Descriptor.DefaultSeverity,
                     instruction.Range,
                     $"{instruction.Keyword} {what}: sudo gives any process in the container a way back to root. Build steps already run as root before USER; do privileged work there and drop sudo.",
-                    fix);
+                    fix));
             }
         }
+
+        return (IEnumerable<Finding>?)found ?? [];
     }
 
     /// <summary>A package manager's install command with sudo among its packages.</summary>

@@ -11,8 +11,9 @@ namespace ReviewBot.Analysis.Rules;
 /// </summary>
 internal sealed partial class Suppressions
 {
-    private readonly HashSet<string> _fileWide = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<int, HashSet<string>> _byLine = [];
+    // Made at the first pragma: most files have none, and every file made a set and a dictionary for nothing.
+    private HashSet<string>? _fileWide;
+    private Dictionary<int, HashSet<string>>? _byLine;
 
     public static Suppressions Read(DockerfileDocument document)
     {
@@ -62,13 +63,14 @@ internal sealed partial class Suppressions
             bool adjacent = next != 0 && firstCode >= next;
             if (fileWide || (IsReviewBot(comment.Text) && comment.Line < firstInstruction))
             {
-                result._fileWide.UnionWith(ids);
+                (result._fileWide ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).UnionWith(ids);
             }
             else if (adjacent)
             {
-                if (!result._byLine.TryGetValue(next, out var set))
+                var byLine = result._byLine ??= [];
+                if (!byLine.TryGetValue(next, out var set))
                 {
-                    result._byLine[next] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                    byLine[next] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 }
 
                 set.UnionWith(ids);
@@ -79,7 +81,8 @@ internal sealed partial class Suppressions
     }
 
     public bool IsSuppressed(Finding finding) =>
-        Matches(_fileWide, finding.Rule) || (_byLine.TryGetValue(finding.Range.Start, out var ids) && Matches(ids, finding.Rule));
+        (_fileWide is { } fileWide && Matches(fileWide, finding.Rule))
+        || (_byLine is { } byLine && byLine.TryGetValue(finding.Range.Start, out var ids) && Matches(ids, finding.Rule));
 
     private static bool Matches(HashSet<string> ids, RuleDescriptor rule) =>
         ids.Contains(rule.Id) || ids.Contains(rule.Name) || rule.PeerIds.Any(ids.Contains);

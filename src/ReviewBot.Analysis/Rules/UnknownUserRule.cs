@@ -18,8 +18,10 @@ public sealed class UnknownUserRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>A list made at the first finding, not an iterator: the iterator's state machine was allocated for every file, and most files have no finding of this rule.</remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
+        List<Finding>? found = null;
         var document = context.Document;
         foreach (var stage in context.Model.Stages)
         {
@@ -51,15 +53,17 @@ public sealed class UnknownUserRule : IRule
                 string image = stage.RootImage?.ToString() ?? stage.Image.Text;
                 // Only a valid POSIX name may reach a suggested RUN line: anything else would be shell.
                 bool valid = SafeText.IsValidName(user);
-                yield return new Finding(
+                (found ??= []).Add(new Finding(
                     Descriptor,
                     Descriptor.DefaultSeverity,
                     instruction.Range,
                     $"USER {instruction.Arguments.Trim()} names the user {user}, which nothing in this Dockerfile creates and {image} does not ship: the container fails with \"unable to find user {user}\"."
                     + (valid ? "" : $" It is not a valid user name either (letters, digits, '_', '.' and '-', not starting with a digit or '-', at most {SafeText.MaxNameLength}), so no fix creates it: name a valid user, or use a numeric uid:gid."),
-                    valid ? CreateUser(context, stage, i, user) : null);
+                    valid ? CreateUser(context, stage, i, user) : null));
             }
         }
+
+        return (IEnumerable<Finding>?)found ?? [];
     }
 
     /// <summary>Whether the image ships <paramref name="user"/>.</summary>

@@ -17,13 +17,14 @@ public sealed class UnresolvedUserRule : IRule
 
     public RuleDescriptor Rule => Descriptor;
 
+    /// <remarks>Not an iterator: one finding or none, and its state machine was allocated for every file.</remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
         var final = context.Model.FinalStage;
         var user = final?.FinalUser;
         if (final is null || user is null || user.IsResolved || user.Source is null)
         {
-            yield break;
+            return [];
         }
 
         string names = string.Join(", ", user.Unresolved.Distinct());
@@ -31,20 +32,19 @@ public sealed class UnresolvedUserRule : IRule
         {
             // The value is decided by the Dockerfile itself, but past what we agree to compute: the gate cannot
             // tell whether the image runs as root, and in doubt it fails.
-            yield return new Finding(
+            return [new Finding(
                 Descriptor,
                 Severity.Error,
                 user.Source.Range,
-                $"USER depends on {names}, whose value grows past what ReviewBot expands: the user this image runs as cannot be told, so it is treated as a failure. Set USER to a plain name or uid.");
-            yield break;
+                $"USER depends on {names}, whose value grows past what ReviewBot expands: the user this image runs as cannot be told, so it is treated as a failure. Set USER to a plain name or uid.")];
         }
 
-        yield return new Finding(
+        return [new Finding(
             Descriptor,
             Descriptor.DefaultSeverity,
             user.Source.Range,
             $"USER {user.Source.Arguments.Trim()} depends on {names}, whose value is not known in this Dockerfile: if it is empty or 0 at build time, the image runs as root. Give it a non-root default.",
-            DefaultFor(context, final, user.Unresolved[0]));
+            DefaultFor(context, final, user.Unresolved[0]))];
     }
 
     /// <summary>Turns a bare <c>ARG NAME</c> in the final stage into <c>ARG NAME=uid</c>.</summary>

@@ -42,7 +42,10 @@ internal static class DockerfileParser
     {
         text ??= "";
         bool hasBom = text.Length > 0 && text[0] == '\uFEFF';
-        var diagnostics = ImmutableArray.CreateBuilder<ParseDiagnostic>();
+        // This thread's scratch list, like the instructions' below: most files have no diagnostic, and each made a
+        // builder and its array for none.
+        var diagnostics = _scratchDiagnostics ??= ImmutableArray.CreateBuilder<ParseDiagnostic>();
+        diagnostics.Clear();
 
         if (text.Length > MaxChars)
         {
@@ -191,23 +194,34 @@ internal static class DockerfileParser
 
         ReturnToPool(logical);
 
-        if (instructions.Count > 0 && !instructions.Any(x => x.Is("FROM")))
+        // Indexed loops: LINQ over the builder made an enumerator per file.
+        Instruction? firstNotArg = null;
+        bool hasFrom = false;
+        for (int k = 0; k < instructions.Count && !hasFrom; k++)
+        {
+            firstNotArg ??= instructions[k].Is("ARG") ? null : instructions[k];
+            hasFrom = instructions[k].Is("FROM");
+        }
+
+        if (instructions.Count > 0 && !hasFrom)
         {
             diagnostics.Add(new ParseDiagnostic(instructions[0].StartLine, "No FROM instruction: a Dockerfile must start from a base image."));
         }
-        else if (instructions.Count > 0)
+        else if (firstNotArg is { } first && !first.Is("FROM"))
         {
-            var first = instructions.First(x => !x.Is("ARG"));
-            if (!first.Is("FROM"))
-            {
-                diagnostics.Add(new ParseDiagnostic(first.StartLine, $"{first.Keyword} before the first FROM: only ARG may come before FROM."));
-            }
+            diagnostics.Add(new ParseDiagnostic(first.StartLine, $"{first.Keyword} before the first FROM: only ARG may come before FROM."));
         }
 
         var document = new DockerfileDocument(text, lines, newLine, escape, hasBom, directives, instructions.ToImmutable(), comments.ToImmutable(), diagnostics.ToImmutable());
         // Not kept alive by the scratch list until this thread's next file; a huge file's list is not kept at all.
         instructions.Clear();
         comments.Clear();
+        diagnostics.Clear();
+        if (diagnostics.Capacity > MaxScratchCapacity)
+        {
+            _scratchDiagnostics = null;
+        }
+
         if (instructions.Capacity > MaxScratchCapacity)
         {
             _scratchInstructions = null;
@@ -230,6 +244,9 @@ internal static class DockerfileParser
     [ThreadStatic]
     private static ImmutableArray<int>.Builder? _scratchComments;
 
+    [ThreadStatic]
+    private static ImmutableArray<ParseDiagnostic>.Builder? _scratchDiagnostics;
+
     private static void ReturnToPool(char[] buffer)
     {
         if (buffer.Length > 0)
@@ -244,8 +261,8 @@ internal static class DockerfileParser
     /// <summary>Directives are comments of the form <c># name=value</c> at the very top; anything else ends them.</summary>
     private static ImmutableArray<ParserDirective> ReadDirectives(LineIndex lines, ImmutableArray<ParseDiagnostic>.Builder diagnostics, out int firstLine)
     {
-        var directives = ImmutableArray.CreateBuilder<ParserDirective>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Made at the first directive (most files have none); a name is seen when a directive already has it.
+        ImmutableArray<ParserDirective>.Builder? directives = null;
         firstLine = 0;
         for (int i = 0; i < lines.Count; i++)
         {
@@ -268,17 +285,17 @@ internal static class DockerfileParser
                 break;
             }
 
-            if (!seen.Add(name))
+            if (directives is not null && directives.Any(d => d.Name == name))
             {
                 diagnostics.Add(new ParseDiagnostic(i + 1, $"The parser directive '{name}' appears twice; only the first counts."));
                 break;
             }
 
-            directives.Add(new ParserDirective(name, body[(eq + 1)..].Trim().ToString(), i + 1));
+            (directives ??= ImmutableArray.CreateBuilder<ParserDirective>()).Add(new ParserDirective(name, body[(eq + 1)..].Trim().ToString(), i + 1));
             firstLine = i + 1;
         }
 
-        return directives.ToImmutable();
+        return directives is null ? [] : directives.ToImmutable();
     }
 
     private static Instruction? ParseInstruction(ReadOnlySpan<char> logical, int startLine, int endLine, string indent, ImmutableArray<ParseDiagnostic>.Builder diagnostics)

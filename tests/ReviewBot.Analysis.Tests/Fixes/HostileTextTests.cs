@@ -145,4 +145,29 @@ public class HostileTextTests
     [InlineData("www-data")]
     [InlineData("a.b")]
     public void Posix_names_are_accepted(string name) => Assert.True(Analysis.Fixes.SafeText.IsValidName(name));
+
+    [Theory]
+    [InlineData("/srv/app")]
+    [InlineData("$HOME/data")]
+    [InlineData("${APP_HOME}/logs")]
+    [InlineData("/opt/${A}${B_2}/x-y.z")]
+    [InlineData("$_")]
+    public void Plain_paths_and_variables_are_readable(string word) => Assert.True(Analysis.Fixes.SafeText.IsPlainOrVariables(word));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("$")]
+    [InlineData("/srv/$")]
+    [InlineData("${}")]
+    [InlineData("${APP")]
+    [InlineData("${APP:-x}")]
+    [InlineData("$1/data")]
+    [InlineData("${1}")]
+    [InlineData("$(id -u)")]
+    [InlineData("`id`")]
+    [InlineData("/srv/*")]
+    [InlineData("/srv/a;b")]
+    [InlineData("~/data")]
+    [InlineData("/srv/\"app\"")]
+    public void Shell_words_are_not_readable(string word) => Assert.False(Analysis.Fixes.SafeText.IsPlainOrVariables(word));
 }

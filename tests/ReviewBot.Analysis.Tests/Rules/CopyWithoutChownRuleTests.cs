@@ -33,6 +33,16 @@ public class CopyWithoutChownRuleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Quoted_exec_form_and_path_manifests_are_build_inputs_but_not_with_other_files()
+    {
+        DoesNotReport("RB003", "FROM node:20-slim\nWORKDIR /app\nCOPY [\"package.json\", \"web/yarn.lock\", \"./\"]\nRUN npm ci\nUSER node\nCMD x\n");
+        DoesNotReport("RB003", "FROM python:3.12-slim\nWORKDIR /app\nCOPY \"requirements-dev.txt\"\t'App.csproj' ./\nRUN pip install -r requirements-dev.txt\nUSER 1000\nCMD x\n");
+        Reports("RB003", "FROM node:20-slim\nWORKDIR /app\nCOPY package.json server.js ./\nRUN npm ci\nUSER node\nCMD x\n", line: 3);
+        Reports("RB003", "FROM node:20-slim\nWORKDIR /app\nCOPY [\"start.sh\", \"data.db\", \"./\"]\nUSER node\nCMD x\n", line: 3);
+        DoesNotReport("RB003", "FROM node:20-slim\nWORKDIR /app\nCOPY [\"start.sh\", \"hooks/10-env.ENVSH\", \"./\"]\nUSER node\nCMD x\n");
+    }
+
+    [Fact]
     public void A_manifest_no_step_uses_is_still_the_applications()
     {
         Reports("RB003", "FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nUSER node\nCMD x\n", line: 3);

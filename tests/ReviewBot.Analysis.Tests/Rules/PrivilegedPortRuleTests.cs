@@ -61,4 +61,17 @@ public class PrivilegedPortRuleTests
         var text = "FROM node:20\nUSER node\nENV UPSTREAM=http://api.internal:80/v1\nEXPOSE 80\n";
         Assert.Contains("http://api.internal:80/v1", Apply(text, Reports("RB004", text, line: 4)));
     }
+
+    [Theory]
+    [InlineData("CMD app --port 80", "CMD app --port 8080")]
+    [InlineData("CMD app --http-port=80", "CMD app --http-port=8080")]
+    [InlineData("CMD app --listen 80", "CMD app --listen 8080")]
+    [InlineData("ENV HTTP_PORT 80", "ENV HTTP_PORT 8080")]
+    [InlineData("ENTRYPOINT [\"app\", \"-b\", \"[::]:80\"]", "ENTRYPOINT [\"app\", \"-b\", \"[::]:8080\"]")]
+    public void Every_form_of_listen_setting_moves_with_the_port(string line, string moved)
+    {
+        // Guards the cheap test that decides which lines the listen expression reads.
+        var text = $"FROM node:20\nUSER node\nEXPOSE 80\n{line}\n";
+        Assert.Equal($"FROM node:20\nUSER node\nEXPOSE 8080\n{moved}\n", Apply(text, Reports("RB004", text, line: 3)));
+    }
 }

@@ -215,6 +215,21 @@ public class DockerfileParserTests
     }
 
     [Fact]
+    public void A_files_diagnostics_and_directives_are_its_own()
+    {
+        // The parser reuses its lists from file to file on a thread: nothing may carry over.
+        var first = Parse("# syntax=docker/dockerfile:1\n# syntax=again\nRUN x\n");
+        Assert.Equal(["syntax"], first.Directives.Select(d => d.Name));
+        Assert.Contains(first.Diagnostics, d => d.Message.Contains("appears twice"));
+        Assert.Contains(first.Diagnostics, d => d.Message.Contains("No FROM"));
+
+        var second = Parse("FROM debian\nUSER app\n");
+        Assert.Empty(second.Directives);
+        Assert.Empty(second.Diagnostics);
+        Assert.Equal(2, first.Diagnostics.Length);
+    }
+
+    [Fact]
     public void Comments_are_kept_for_pragmas()
     {
         var doc = Parse("FROM x\n  # hadolint ignore=DL3002\nUSER root\n");
