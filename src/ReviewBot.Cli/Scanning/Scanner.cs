@@ -318,7 +318,14 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
                     length += read;
                     if (length == buffer.Length)
                     {
-                        var larger = ArrayPool<byte>.Shared.Rent(2 * buffer.Length);
+                        // As File.ReadAllBytes: no array holds more, so a longer file is its own error, not the scan's end
+                        // (doubling past 1 GiB overflowed and stopped every file's scan).
+                        if (length == Array.MaxLength)
+                        {
+                            throw new IOException($"the file is longer than {Array.MaxLength:N0} bytes");
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * length, Array.MaxLength));
                         buffer.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
