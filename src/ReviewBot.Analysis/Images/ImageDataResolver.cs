@@ -181,19 +181,14 @@ internal static class ImageDataResolver
         foreach (var user in (Inherit(e => e.Users) ?? []).Concat(familyData?.Users ?? []))
         {
             var shipped = ToShippedUser(user, id, problems);
-            if (shipped is not null && !HasUser(users, shipped.Name))
+            if (shipped is not null && FindUser(users, shipped.Name) is null)
             {
                 users.Add(shipped);
             }
         }
 
         var preferredName = Inherit(e => e.PreferredUser);
-        // Indexed: the builder's enumerator is an allocated iterator.
-        ShippedUser? preferred = null;
-        for (int i = 0; i < users.Count && preferredName is not null && preferred is null; i++)
-        {
-            preferred = users[i].Name == preferredName ? users[i] : null;
-        }
+        var preferred = preferredName is null ? null : FindUser(users, preferredName);
 
         if (preferredName is not null && preferred is null)
         {
@@ -231,17 +226,18 @@ internal static class ImageDataResolver
         return new CatalogEntry(id, order, repositories, patterns, tags.ToImmutable(), [.. entry.Examples ?? []], info);
     }
 
-    private static bool HasUser(ImmutableArray<ShippedUser>.Builder users, string name)
+    /// <summary>The user named <paramref name="name"/>, or null. Indexed: the builder's enumerator is an allocated iterator.</summary>
+    private static ShippedUser? FindUser(ImmutableArray<ShippedUser>.Builder users, string name)
     {
         for (int i = 0; i < users.Count; i++)
         {
             if (users[i].Name == name)
             {
-                return true;
+                return users[i];
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>The entry followed by the entries it extends, nearest first; a missing target or a cycle is a problem.</summary>
