@@ -31,6 +31,9 @@ internal static class DockerfileParser
     /// <summary>The known keywords as one shared string each, so a keyword costs no allocation per instruction.</summary>
     private static readonly string[] KeywordStrings = [.. KnownKeywords];
 
+    /// <summary><see cref="KnownKeywords"/> asked with a keyword read in place; gives the shared string.</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> KnownKeywordsInPlace = KnownKeywords.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Flags of BuildKit's instructions, likewise shared (others are allocated as written).</summary>
     private static readonly string[] FlagNames =
     [
@@ -370,32 +373,10 @@ internal static class DockerfileParser
     /// <summary>The shared keyword string when <paramref name="written"/> is a known keyword in any case; else null.</summary>
     private static string? KnownKeyword(ReadOnlySpan<char> written)
     {
-        // Nearly every keyword is written in capitals: those are matched at once, the rest compared in any case.
-        string? upper = written switch
+        // Nearly every keyword is written in capitals: those are found at once, the rest compared in any case.
+        if (KnownKeywordsInPlace.TryGetValue(written, out var exact))
         {
-            "RUN" => "RUN",
-            "COPY" => "COPY",
-            "ENV" => "ENV",
-            "ARG" => "ARG",
-            "FROM" => "FROM",
-            "WORKDIR" => "WORKDIR",
-            "CMD" => "CMD",
-            "EXPOSE" => "EXPOSE",
-            "USER" => "USER",
-            "ENTRYPOINT" => "ENTRYPOINT",
-            "ADD" => "ADD",
-            "LABEL" => "LABEL",
-            "VOLUME" => "VOLUME",
-            "MAINTAINER" => "MAINTAINER",
-            "HEALTHCHECK" => "HEALTHCHECK",
-            "SHELL" => "SHELL",
-            "ONBUILD" => "ONBUILD",
-            "STOPSIGNAL" => "STOPSIGNAL",
-            _ => null,
-        };
-        if (upper is not null)
-        {
-            return upper;
+            return exact;
         }
 
         foreach (var keyword in KeywordStrings)
