@@ -32,12 +32,13 @@ internal sealed partial class Suppressions
         foreach (int line in document.CommentLines)
         {
             // Most comments are prose: only one that may hold a pragma becomes a string and meets the expressions.
-            if (!MayBePragma(document.CommentText(line)))
+            var text = document.CommentText(line);
+            if (!MayBePragma(text))
             {
                 continue;
             }
 
-            var comment = new Comment(line, document.CommentText(line).ToString());
+            var comment = new Comment(line, text.ToString());
             var (ids, fileWide) = Parse(comment.Text);
             if (ids.Count == 0)
             {
