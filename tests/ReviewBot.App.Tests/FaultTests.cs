@@ -143,6 +143,42 @@ public sealed class FaultTests : IDisposable
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_422_on_a_review_of_thirty_long_comments_moves_them_into_file_comments_each_within_githubs_limit_with_our_markers_last()
+    {
+        // 32 COPYs of long source lists in a non-root image: 30 inline comments (the most a review carries) of
+        // ~2,500 characters each, 75,000 in all, more than one comment body may hold.
+        var sources = string.Join(' ', Enumerable.Range(0, 60).Select(i => $"src/very/long/path/number_{i:D4}/file.txt"));
+        var dockerfile = "FROM debian:bookworm-slim\nRUN useradd --uid 10001 app\nUSER app\n"
+            + string.Concat(Enumerable.Range(0, 32).Select(i => $"COPY {sources} /app/d{i}/\n")) + "CMD [\"/app/run\"]\n";
+        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(dockerfile)));
+        _github.StubContent("Dockerfile", GitHubFake.HeadSha, dockerfile);
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/reviews").UsingPost()).AtPriority(1)
+            .InScenario("review").WillSetStateTo("refused")
+            .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/json")
+                .WithBody("{\"message\":\"Unprocessable Entity\",\"errors\":[\"Line could not be resolved\"]}"));
+
+        await RunAsync();
+
+        var refused = _github.Reviews[0]["comments"]!.AsArray();
+        Assert.True(refused.Sum(c => c!["body"]!.GetValue<string>().Length) > GitHubLimit, "the test needs more text than one comment holds");
+        Assert.NotEmpty(_github.FileComments);
+        foreach (var comment in _github.FileComments)
+        {
+            var body = comment["body"]!.GetValue<string>();
+            Assert.True(body.Length <= GitHubLimit, $"a fallback comment of {body.Length} characters");
+            var (_, fingerprints) = ReviewBot.GitHub.Review.Fingerprint.Split(body);
+            Assert.NotEmpty(fingerprints);
+            Assert.EndsWith(ReviewBot.GitHub.Review.Fingerprint.Marker(fingerprints[^1]) + "\n", body);
+        }
+
+        // What did not fit is said, not dropped silently.
+        Assert.Contains(_github.FileComments, c => c["body"]!.GetValue<string>().Contains("more (a comment holds at most", StringComparison.Ordinal));
+    }
+
+    /// <summary>GitHub's limit on a review comment's body.</summary>
+    private const int GitHubLimit = 65_536;
+
     private const string CleanDockerfile = "FROM debian:bookworm-slim\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"/app/run\"]\n";
 
     /// <summary>The failed check says what happened in plain words and never carries exception or response text.</summary>

@@ -174,8 +174,8 @@ public sealed partial class PullRequestClient
         catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity && !plan.Comments.IsEmpty)
         {
             moved = true;
-            fileComments = ReviewFallback.MoveToFileComments(plan.Comments, fileComments);
-            var body = plan.Body + "\n" + ReviewFallback.Explanation(plan.Comments.Length);
+            fileComments = InlineFallback.ToFileComments(plan.Comments, fileComments);
+            var body = plan.Body + "\n" + InlineFallback.Explanation(plan.Comments.Length);
             reviewId = await PostReviewOnceAsync(owner, repo, number, headSha, plan.Event, body, [], cancellationToken).ConfigureAwait(false);
         }
 

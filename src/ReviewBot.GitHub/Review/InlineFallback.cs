@@ -16,6 +16,10 @@ public static partial class InlineFallback
     /// <summary>Room kept for the "and N more" line.</summary>
     private const int Reserve = 1000;
 
+    /// <summary>The line added to the review's body when its inline comments moved.</summary>
+    public static string Explanation(int count) =>
+        $"GitHub did not accept {count} inline {(count == 1 ? "comment" : "comments")} on this diff, so {(count == 1 ? "it is" : "they are")} posted as file comments instead.";
+
     public static ImmutableArray<FileComment> ToFileComments(IEnumerable<InlineComment> comments, ImmutableArray<FileComment> fileComments)
     {
         var result = fileComments.ToBuilder();
