@@ -213,45 +213,4 @@ public sealed class WorkflowCommandGuard : TextWriter
     }
 
     public override void Flush() => _inner.Flush();
-
-    // Written at once, in order: the base class would run each on the thread pool.
-    public override Task WriteAsync(char value)
-    {
-        Write(value);
-        return Task.CompletedTask;
-    }
-
-    public override Task WriteAsync(string? value)
-    {
-        Write(value);
-        return Task.CompletedTask;
-    }
-
-    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
-    {
-        Write(buffer.Span);
-        return Task.CompletedTask;
-    }
-
-    public override Task WriteLineAsync(string? value)
-    {
-        WriteLine(value);
-        return Task.CompletedTask;
-    }
-
-    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
-    {
-        WriteLine(buffer.Span);
-        return Task.CompletedTask;
-    }
-
-    public override Task WriteLineAsync()
-    {
-        WriteLine();
-        return Task.CompletedTask;
-    }
-
-    public override Task FlushAsync() => _inner.FlushAsync();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 }
