@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReviewBot.Analysis.Rules;
 using ReviewBot.Cli.Commands;
+using ReviewBot.Cli.Output;
 
 namespace ReviewBot.Cli;
 
@@ -17,6 +18,9 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
+        // Everything printed, by every command and by System.CommandLine, goes through here: under GitHub Actions none
+        // of it can be a workflow command.
+        console = WorkflowCommandGuard.Protect(console);
         try
         {
             return await RunCoreAsync(args, console, cancellationToken);
@@ -25,7 +29,8 @@ public static class CliApp
         {
             // Not FlushAsync: on a console stream that starts a thread-pool thread to flush and waits for it, which cost
             // every run (even `reviewbot --version`) a thread start at exit, about 1 ms.
-            console.Out.Flush();
+            WorkflowCommandGuard.End(console.Out);
+            WorkflowCommandGuard.End(console.Error);
         }
     }
 

@@ -125,6 +125,95 @@ public class FixPipelineTests
         Assert.Contains("outside the scanned folder", report.Files.Single().ReadError, StringComparison.Ordinal);
     }
 
+    /// <summary>tree/a -> ../outside: a folder link committed to the repository, relative as git stores it.</summary>
+    private static void LinkFolderOutside(TempFolder tree, TempFolder outside) =>
+        Directory.CreateSymbolicLink(Path.Combine(tree.Root, "a"), Path.Combine("..", Path.GetFileName(outside.Root)));
+
+    [Fact]
+    public void Fix_does_not_write_through_a_file_link_whose_folder_link_leaves_the_tree()
+    {
+        using var outside = new TempFolder();
+        using var tree = new TempFolder();
+        var victim = outside.Write("target.txt", "FROM debian\nCMD x\n");
+        LinkFolderOutside(tree, outside);
+        File.CreateSymbolicLink(Path.Combine(tree.Root, "Dockerfile"), "a/target.txt"); // inside the tree, as text
+
+        var report = Scan(tree, fix: true);
+
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(victim));
+        var refused = report.Files.Single();
+        Assert.StartsWith("not fixed: it resolves to " + RealPath.Resolve(victim) + ", outside the scanned folder", refused.ReadError, StringComparison.Ordinal);
+        Assert.Equal("RB001", refused.Findings.Single().RuleId);
+        Assert.Equal(0, refused.FixedEdits);
+        Assert.True(report.HasReadErrors);
+        Assert.Single(Directory.GetFiles(outside.Root));
+    }
+
+    [Fact]
+    public void Fix_does_not_write_a_file_named_through_a_folder_link_that_leaves_the_tree()
+    {
+        using var outside = new TempFolder();
+        using var tree = new TempFolder();
+        var victim = outside.Write("Dockerfile", "FROM debian\nCMD x\n");
+        LinkFolderOutside(tree, outside);
+
+        var report = Scan(tree, fix: true, null, "a/Dockerfile");
+
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(victim));
+        Assert.StartsWith("not fixed: it resolves to " + RealPath.Resolve(victim), report.Files.Single().ReadError, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(outside.Root));
+    }
+
+    [Fact]
+    public void Fix_writes_the_target_of_links_that_stay_inside_the_tree_and_keeps_them_links()
+    {
+        using var tree = new TempFolder();
+        var real = tree.Write("real/Dockerfile", "FROM debian\nCMD x\n");
+        var folderLink = Path.Combine(tree.Root, "b");
+        Directory.CreateSymbolicLink(folderLink, "real");
+        var link = Path.Combine(tree.Root, "Dockerfile");
+        File.CreateSymbolicLink(link, "b/../b/Dockerfile");
+
+        var report = Scan(tree, fix: true, null, "Dockerfile");
+
+        Assert.Null(report.Files.Single().ReadError);
+        Assert.Equal("FROM debian\nUSER appuser\nCMD x\n", File.ReadAllText(real));
+        Assert.Equal("b/../b/Dockerfile", new FileInfo(link).LinkTarget);
+        Assert.Equal("real", new DirectoryInfo(folderLink).LinkTarget);
+        Assert.Empty(Directory.GetFiles(tree.Root, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Scan_fix_through_a_link_that_leaves_the_tree_says_not_fixed_and_exits_2()
+    {
+        using var outside = new TempFolder();
+        using var tree = new TempFolder();
+        var victim = outside.Write("target.txt", "FROM debian\nCMD x\n");
+        LinkFolderOutside(tree, outside);
+        File.CreateSymbolicLink(Path.Combine(tree.Root, "Dockerfile"), "a/target.txt");
+
+        var run = await Cli.RunAsync(tree.Root, "scan", "--fix");
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.Contains("Dockerfile: error not fixed: it resolves to ", run.Out, StringComparison.Ordinal);
+        Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(victim));
+    }
+
+    [Fact]
+    public void Real_paths_climb_from_where_a_link_leads_and_stop_at_a_loop()
+    {
+        using var temp = new TempFolder();
+        var deep = Directory.CreateDirectory(Path.Combine(temp.Root, "x", "y")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "l"), deep);
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "loop1"), "loop2");
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "loop2"), "loop1");
+        var root = RealPath.Resolve(temp.Root);
+
+        Assert.Equal(Path.Combine(root, "x", "z"), RealPath.Resolve(Path.Combine(temp.Root, "l", "..", "z")));
+        Assert.Equal(Path.Combine(root, "x", "y", "missing", "f"), RealPath.Resolve(Path.Combine(temp.Root, "l", "missing", "f")));
+        Assert.Throws<IOException>(() => RealPath.Resolve(Path.Combine(temp.Root, "loop1")));
+    }
+
     [Fact]
     public void A_file_changed_during_the_fix_is_left_alone()
     {

@@ -227,6 +227,25 @@ public sealed class ReviewGitHubPrTests : IDisposable
     }
 
     [Fact]
+    public async Task In_Actions_the_job_summary_gets_the_markdown_review_and_the_log_gets_it_inside_a_stop_commands_block()
+    {
+        var summary = Path.Combine(_repo.Root, ".git", "step-summary.md");
+        File.WriteAllText(summary, "earlier step\n");
+
+        var run = await RunAsync(new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = summary }, "--format", "markdown");
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var lines = run.Out.Split('\n');
+        Assert.StartsWith("::stop-commands::", lines[0], StringComparison.Ordinal);
+        var token = lines[0]["::stop-commands::".Length..];
+        Assert.Equal($"::{token}::", lines[^2]);
+        var markdown = string.Join('\n', lines[1..^2]) + "\n";
+        Assert.Contains("## Check run `ReviewBot / non-root`: failure", markdown, StringComparison.Ordinal);
+        // Appended as it is, without the block's markers (reviewbot writes it; action.yml no longer pipes stdout there).
+        Assert.Equal("earlier step\n" + markdown, File.ReadAllText(summary));
+    }
+
+    [Fact]
     public async Task An_event_without_a_pull_request_exits_2()
     {
         File.WriteAllText(_eventPath, """{"ref":"refs/heads/main","after":"abc"}""");
@@ -259,7 +278,8 @@ public sealed class ReviewGitHubPrTests : IDisposable
         {
             GetEnvironmentVariable = name => environment.GetValueOrDefault(name),
         };
-        int code = await CliApp.RunAsync(["review", "--github-pr", "--format", "json", .. extra], console);
+        string[] format = extra.Contains("--format") ? [] : ["--format", "json"];
+        int code = await CliApp.RunAsync(["review", "--github-pr", .. format, .. extra], console);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 }

@@ -44,11 +44,24 @@ public sealed record CliRun(int ExitCode, string Out, string Error);
 
 public static class Cli
 {
-    public static async Task<CliRun> RunWithInputAsync(string currentDirectory, string stdin, params string[] args)
+    /// <summary>
+    /// The process's environment without GITHUB_ACTIONS: the tests see the output a terminal or a file gets, also when
+    /// this repository's CI runs them on GitHub Actions (where the output is guarded; tests that want that say so).
+    /// </summary>
+    public static string? LocalEnvironment(string name) =>
+        name == "GITHUB_ACTIONS" ? null : Environment.GetEnvironmentVariable(name);
+
+    public static Task<CliRun> RunWithInputAsync(string currentDirectory, string stdin, params string[] args) =>
+        RunWithEnvironmentAsync(currentDirectory, stdin, LocalEnvironment, args);
+
+    public static async Task<CliRun> RunWithEnvironmentAsync(string currentDirectory, string stdin, Func<string, string?> environment, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = new CliConsole(output, error, () => new MemoryStream(Encoding.UTF8.GetBytes(stdin)), currentDirectory, UseColor: false);
+        var console = new CliConsole(output, error, () => new MemoryStream(Encoding.UTF8.GetBytes(stdin)), currentDirectory, UseColor: false)
+        {
+            GetEnvironmentVariable = environment,
+        };
         int code = await CliApp.RunAsync(args, console);
         return new CliRun(code, output.ToString(), error.ToString());
     }

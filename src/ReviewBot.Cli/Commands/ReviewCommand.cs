@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Review;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Configuration;
@@ -145,6 +146,7 @@ public static class ReviewCommand
 
         if (arguments.Format == "json")
         {
+            WorkflowCommandGuard.ExpectJson(console.Out);
             ReviewJson.Write(plan, range, console.Out);
         }
         else
@@ -153,7 +155,26 @@ public static class ReviewCommand
         }
 
         await console.Out.FlushAsync(cancellationToken);
+        if (environment?.StepSummaryPath is { } summaryPath)
+        {
+            await WriteStepSummaryAsync(console, summaryPath, plan, range);
+        }
+
         return plan.Check.Conclusion == GitHub.Checks.CheckConclusion.Failure ? ExitCodes.Findings : ExitCodes.Success;
+    }
+
+    /// <summary>The review as Markdown appended to the job summary; a summary that cannot be written is said, never the run's failure.</summary>
+    private static async Task WriteStepSummaryAsync(CliConsole console, string path, ReviewPlan plan, ReviewRange range)
+    {
+        try
+        {
+            await using var summary = new StreamWriter(path, append: true, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            ReviewMarkdown.Write(plan, range, summary);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await console.Error.WriteLineAsync($"reviewbot: the job summary {path} was not written: {e.Message}");
+        }
     }
 
     /// <summary>The config file's path in the repository, to read it at the base; a file outside the repository has no base version.</summary>

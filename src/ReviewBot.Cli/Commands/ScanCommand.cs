@@ -63,6 +63,11 @@ public static class ScanCommand
 
         var targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
 
+        if (format is "json" or "sarif")
+        {
+            WorkflowCommandGuard.ExpectJson(console.Out);
+        }
+
         // JSON is written a file at a time while later files are analyzed; the other formats summarize, so they wait.
         using var json = format == "json" ? JsonReportWriter.Create(console.Out) : null;
         var scanner = new Scanner(config, fix) { KeepText = json is null, OnReport = json is null ? null : json.Write };

@@ -105,7 +105,7 @@ public static class JsonFormatter
 
 /// <summary>
 /// One JSON report written a file at a time, in the order given: <c>{"version":1,"files":[…]}</c> and a newline.
-/// Into a UTF-8 stream straight, or, for any other <see cref="TextWriter"/>, as text at <see cref="Finish"/>.
+/// Into a UTF-8 stream straight, or, for any other <see cref="TextWriter"/> (a test's, or the guard under GitHub Actions), as text.
 /// </summary>
 public sealed class JsonReportWriter : IDisposable
 {
@@ -142,15 +142,26 @@ public sealed class JsonReportWriter : IDisposable
     public void Write(FileReport file)
     {
         JsonFormatter.WriteFile(_json, file);
+        _json.Flush();
+        if (_buffer.WrittenCount >= FlushThreshold)
+        {
+            // Whole files only, so never half of a UTF-8 sequence.
+            WriteBuffer();
+        }
+    }
+
+    private void WriteBuffer()
+    {
         if (_stream is not null)
         {
-            _json.Flush();
-            if (_buffer.WrittenCount >= FlushThreshold)
-            {
-                _stream.Write(_buffer.WrittenSpan);
-                _buffer.ResetWrittenCount();
-            }
+            _stream.Write(_buffer.WrittenSpan);
         }
+        else
+        {
+            _text!.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+        }
+
+        _buffer.ResetWrittenCount();
     }
 
     public void Finish()
@@ -158,18 +169,16 @@ public sealed class JsonReportWriter : IDisposable
         _json.WriteEndArray();
         _json.WriteEndObject();
         _json.Flush();
+        WriteBuffer();
         if (_stream is not null)
         {
-            _stream.Write(_buffer.WrittenSpan);
             _stream.Write(Encoding.UTF8.GetBytes(Environment.NewLine));
             _stream.Flush();
         }
         else
         {
-            _text!.WriteLine(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+            _text!.WriteLine();
         }
-
-        _buffer.ResetWrittenCount();
     }
 
     public void Dispose() => _json.Dispose();

@@ -14,6 +14,12 @@ public sealed record ActionsEnvironment(string Token, string Owner, string Repo,
     public const string EventPathVariable = "GITHUB_EVENT_PATH";
     public const string ApiUrlVariable = "GITHUB_API_URL";
 
+    /// <summary>"true" on every GitHub Actions runner: then what reviewbot prints is guarded (<see cref="Output.WorkflowCommandGuard"/>).</summary>
+    public const string ActionsVariable = "GITHUB_ACTIONS";
+
+    /// <summary>The file a step appends Markdown to for the run's job summary.</summary>
+    public const string StepSummaryVariable = "GITHUB_STEP_SUMMARY";
+
     /// <summary>GitHub Actions sets GITHUB_API_URL; github.com's API when it does not.</summary>
     public const string DefaultApiUrl = "https://api.github.com";
 
@@ -44,8 +50,17 @@ public sealed record ActionsEnvironment(string Token, string Owner, string Repo,
             throw new FormatException($"{ApiUrlVariable} is not an http(s) URL: '{apiText}'");
         }
 
-        return new ActionsEnvironment(token!, parts[0], parts[1], apiUrl, PullRequestEvent.Read(Path.GetFullPath(eventPath!, currentDirectory)));
+        return new ActionsEnvironment(token!, parts[0], parts[1], apiUrl, PullRequestEvent.Read(Path.GetFullPath(eventPath!, currentDirectory)))
+        {
+            StepSummaryPath = NonEmpty(variable(StepSummaryVariable)) is { } summary ? Path.GetFullPath(summary, currentDirectory) : null,
+        };
     }
+
+    /// <summary>
+    /// Where the review's Markdown goes for the job summary, when the runner gave a file. reviewbot appends it itself:
+    /// its stdout is inside a stop-commands block under Actions, and the block's markers do not belong in the summary.
+    /// </summary>
+    public string? StepSummaryPath { get; init; }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -5,8 +5,9 @@ using ReviewBot.GitHub.Configuration;
 namespace ReviewBot.Cli.Scanning;
 
 /// <summary>A file to scan (or standard input when <see cref="FullPath"/> is null), or a path that could not be used.</summary>
-/// <param name="Root">The tree it was found in (the folder walked, or for a named file the current folder or its own
-/// folder): the only place --fix may write, even through a symbolic link.</param>
+/// <param name="Root">The tree it was found in: the folder walked; for a named file, the current folder when the path as
+/// written lies in it, else the file's own folder as written. The only place --fix may write, judged by real paths
+/// (<see cref="AtomicFile.Replace"/>): links in the tree's own path are the user's, links below it the repository's.</param>
 public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null, string? Root = null)
 {
     public bool IsStandardInput => FullPath is null && Error is null;

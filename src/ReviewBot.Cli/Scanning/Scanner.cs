@@ -405,7 +405,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Not written: report the original findings so nothing looks fixed that is not.
-            return Report(target, text, Run(text)) with { ReadError = $"cannot write: {ex.Message}" };
+            return Report(target, text, Run(text)) with { ReadError = $"{(ex is OutsideTreeException ? "not fixed" : "cannot write")}: {ex.Message}" };
         }
 
         return Report(target, fixedText, result) with { FixedEdits = editCount };

@@ -46,6 +46,30 @@ public partial class WorkflowTests
         Assert.Matches(TestShRegex(), File.ReadAllText(RepositoryFiles.PathOf(".github/workflows/ci.yml")));
     }
 
+    [Fact]
+    public void The_actions_scripts_print_only_fixed_text_and_leave_reviewbots_output_to_reviewbot()
+    {
+        // reviewbot guards what it prints under Actions (WorkflowCommandGuard); a script that echoed a variable or piped
+        // reviewbot's output through another program (tee to the job summary) would print pull request text unguarded,
+        // or the block's markers where they do not belong.
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(RepositoryFiles.PathOf("action.yml"))));
+        var steps = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["runs"])["steps"];
+        var scripts = steps.Cast<YamlMappingNode>()
+            .Where(step => step.Children.ContainsKey("run"))
+            .Select(step => ((YamlScalarNode)step["run"]).Value!)
+            .ToList();
+
+        Assert.NotEmpty(scripts);
+        var lines = scripts.SelectMany(script => script.Split('\n')).Select(line => line.Trim()).Where(line => !line.StartsWith('#')).ToList();
+        Assert.All(lines.Where(line => EchoRegex().IsMatch(line)), echo => Assert.DoesNotContain("$", echo.Replace(">&2", "", StringComparison.Ordinal), StringComparison.Ordinal));
+        var run = Assert.Single(lines, line => line.StartsWith("\"$REVIEWBOT\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("|", run, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"^(echo|printf)\b")]
+    private static partial Regex EchoRegex();
+
     [GeneratedRegex(@"^\s*(run:\s*)?\./test\.sh\s*$", RegexOptions.Multiline)]
     private static partial Regex TestShRegex();
 
