@@ -27,9 +27,6 @@ public static class CheckSummary
     /// <summary>Notes (config problems, unread files …) take at most this much of the summary, so the findings keep the rest.</summary>
     private const int MaxNotesLength = 16_000;
 
-    /// <summary>The list of suppressed findings takes at most this much of the summary; it is kept before the findings' rows.</summary>
-    private const int MaxSuppressionsLength = 16_000;
-
     /// <summary>One analyzed file's findings, for the check run.</summary>
     public sealed record FileFindings(string Path, ImmutableArray<Finding> Findings, ImmutableArray<ParseDiagnostic> Diagnostics)
     {
@@ -42,7 +39,7 @@ public static class CheckSummary
     /// <param name="notes">Lines put at the top of the summary; they may quote the pull request.</param>
     /// <param name="omittedSeverity">The severity an omitted finding of a rule counts with; by default the rule's own.</param>
     /// <param name="subject">What the check is on; a pull request by default.</param>
-    /// <param name="suppressions">The findings pragmas suppressed, listed at the end of the summary.</param>
+    /// <param name="suppressions">The findings pragmas suppressed, listed at the end of the summary (room for them is kept when the findings' rows are cut).</param>
     public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null, CheckSubject? subject = null, IReadOnlyList<SuppressionTable.FileSuppressions>? suppressions = null)
     {
         suppressions ??= [];
@@ -68,7 +65,7 @@ public static class CheckSummary
             title += $" ({Markdown.Count(suppressed)} suppressed)";
         }
 
-        var suppressionSection = SuppressionTable.Section(suppressions, subject, MaxSuppressionsLength);
+        var suppressionSection = SuppressionTable.Section(suppressions, subject);
 
         // The most severe findings are annotated first, then the parse problems, up to MaxAnnotations.
         var ranked = all.OrderByDescending(x => x.Finding.Severity).ToList();

@@ -25,9 +25,6 @@ public static class ReviewPlanner
 
     private sealed record Unplaced(Finding Finding, string Fingerprint, bool WithFix, string Reason);
 
-    /// <summary>The list of suppressed findings takes at most this much of the review body.</summary>
-    private const int MaxSuppressionsLength = 16_000;
-
     public static ReviewPlan Plan(IReadOnlyList<ReviewFile> files, ReviewPlanOptions options)
     {
         var candidates = new List<InlineComment>();
@@ -293,7 +290,7 @@ public static class ReviewPlanner
     private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, int fileLevelProblems, IReadOnlyList<SuppressionTable.FileSuppressions> suppressions)
     {
         // The suppressions are said in every review, within a share of the body the overflow rows cannot take.
-        var suppressed = SuppressionTable.Section(suppressions, CheckSubject.PullRequest, MaxSuppressionsLength);
+        var suppressed = SuppressionTable.Section(suppressions, CheckSubject.PullRequest);
         int reserve = 2000 + suppressed.Length; // the closing lines: "and N more", omitted counts, file comments, suppressions
 
         var text = new StringBuilder();

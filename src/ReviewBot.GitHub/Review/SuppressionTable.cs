@@ -22,6 +22,12 @@ public static class SuppressionTable
     /// <summary>A path shown cut to this many characters (GitHub's paths may be 4,096 long).</summary>
     public const int MaxPathLength = 200;
 
+    /// <summary>
+    /// The section takes at most this many characters of a check summary (65,535) or a review body (65,536), so the
+    /// notes (16,000) and the findings keep the rest.
+    /// </summary>
+    public const int MaxLength = 16_000;
+
     /// <summary>One file's suppressions: the listed ones and how many the engine only counted.</summary>
     public sealed record FileSuppressions(string Path, IReadOnlyList<SuppressedFinding> Suppressed, int Omitted);
 
@@ -33,8 +39,8 @@ public static class SuppressionTable
     public static int Honoured(IEnumerable<FileSuppressions> files) =>
         files.Sum(f => f.Suppressed.Count(s => !s.Ignored) + f.Omitted);
 
-    /// <summary>The section, within <paramref name="maxLength"/> characters; empty when nothing was suppressed.</summary>
-    public static string Section(IReadOnlyList<FileSuppressions> files, CheckSubject subject, int maxLength)
+    /// <summary>The section, within <see cref="MaxLength"/> characters; empty when nothing was suppressed.</summary>
+    public static string Section(IReadOnlyList<FileSuppressions> files, CheckSubject subject)
     {
         var all = files.SelectMany(f => f.Suppressed.Select(s => (f.Path, Suppressed: s)))
             .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Suppressed.Finding.Range.Start).ThenBy(x => x.Suppressed.Finding.RuleId, StringComparer.Ordinal)
@@ -59,7 +65,7 @@ public static class SuppressionTable
         foreach (var (path, s) in all)
         {
             var row = string.Create(CultureInfo.InvariantCulture, $"| {Markdown.TableCodeSpan(Markdown.Truncate(path, MaxPathLength))} | {s.Finding.Range} | {s.Finding.RuleId} {Markdown.TableProse(s.Finding.Rule.Name)} | {Markdown.TableCodeSpan(Markdown.Truncate(s.Pragma.Text, MaxPragmaLength))} (line {s.Pragma.Line}) | {Origin(s)} |\n");
-            if (listed == MaxRows || text.Length + row.Length + Reserve > maxLength)
+            if (listed == MaxRows || text.Length + row.Length + Reserve > MaxLength)
             {
                 break;
             }
