@@ -36,6 +36,18 @@ public sealed record AnalyzerOptions
     /// <summary>Findings kept per file, the most severe and earliest first (see <see cref="DefaultMaxFindingsPerFile"/>).</summary>
     public int MaxFindingsPerFile { get; init; } = DefaultMaxFindingsPerFile;
 
+    /// <summary>
+    /// The pragmas of the file's base version, to tell each suppression's <see cref="PragmaOrigin"/>; null when no
+    /// base is compared (<c>reviewbot scan</c>), and <see cref="PragmaBaseline.Empty"/> for a file new in the change.
+    /// </summary>
+    public PragmaBaseline? Baseline { get; init; }
+
+    /// <summary>
+    /// Only pragmas the <see cref="Baseline"/> holds suppress (<c>check.suppressions: base</c>): one the change added is
+    /// ignored and its finding counts, so a pull request cannot switch its own gate off. Without a baseline, none suppress.
+    /// </summary>
+    public bool BaselinePragmasOnly { get; init; }
+
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);
 }

@@ -12,6 +12,15 @@ public sealed record AnalysisResult(DockerfileDocument Document, ImmutableArray<
 
     /// <summary>Findings left out over <see cref="AnalyzerOptions.MaxFindingsPerFile"/>, counted per rule, most first.</summary>
     public ImmutableArray<OmittedFindings> Omitted { get; init; } = [];
+
+    /// <summary>
+    /// Findings a pragma matched, with the pragma, in line order; at most <see cref="AnalyzerOptions.MaxFindingsPerFile"/>
+    /// (the rest are counted in <see cref="SuppressedOmitted"/>). An ignored one is among <see cref="Findings"/> too.
+    /// </summary>
+    public ImmutableArray<SuppressedFinding> Suppressed { get; init; } = [];
+
+    /// <summary>Suppressed findings beyond <see cref="Suppressed"/>'s cap.</summary>
+    public int SuppressedOmitted { get; init; }
 }
 
 /// <summary>The engine's front door: text in, findings with fixes out. Pure and thread-safe.</summary>

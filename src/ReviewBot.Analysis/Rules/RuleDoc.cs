@@ -15,7 +15,9 @@ public static class RuleDoc
         text.Append("## Fix\n\n").Append(rule.FixText).Append("\n\n");
         text.Append("## Suppress\n\n");
         text.Append("Put one of these comments on the line before the instruction, or at the top of the file for the whole file (the peers' pragmas for the same problem are honoured too):\n\n```dockerfile\n")
-            .AppendJoin('\n', Suppressions(rule)).Append("\n```\n");
+            .AppendJoin('\n', Suppressions(rule)).Append("\n```\n\n");
+        text.Append("A suppression is never silent: the review's check and its body list each suppressed finding with its pragma and whether the pull request added it. ")
+            .Append("With `check: { suppressions: base }` in the base branch's `.github/reviewbot.yml`, only pragmas already in the base branch's version of the file count; one a pull request adds is ignored, and the finding counts.\n");
         return text.ToString();
     }
 

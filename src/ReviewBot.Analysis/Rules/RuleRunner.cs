@@ -4,7 +4,7 @@ using ReviewBot.Analysis.Syntax;
 
 namespace ReviewBot.Analysis.Rules;
 
-/// <summary>Runs every rule over a document and applies suppressions.</summary>
+/// <summary>Runs every rule over a document and applies suppressions, keeping what they suppressed.</summary>
 public static class RuleRunner
 {
     private static readonly ImmutableArray<IRule> All =
@@ -32,8 +32,9 @@ public static class RuleRunner
 
         var model = DockerfileModel.Build(document);
         var context = new RuleContext(document, model, options);
-        var suppressions = Suppressions.Read(document);
+        var suppressions = Suppressions.Read(document, options.Baseline, options.BaselinePragmasOnly);
         var findings = new List<Finding>();
+        var suppressed = new List<SuppressedFinding>();
         foreach (var rule in All)
         {
             if (options.DisabledRules.Contains(rule.Rule.Id))
@@ -43,10 +44,17 @@ public static class RuleRunner
 
             foreach (var finding in rule.Analyze(context))
             {
-                if (!suppressions.IsSuppressed(finding))
+                // A suppressed finding is kept with its pragma, to be shown: a pragma silences the gate, never quietly.
+                if (suppressions.Match(finding) is { } match)
                 {
-                    findings.Add(finding);
+                    suppressed.Add(match);
+                    if (!match.Ignored)
+                    {
+                        continue;
+                    }
                 }
+
+                findings.Add(finding);
             }
         }
 
@@ -61,6 +69,8 @@ public static class RuleRunner
         {
             Diagnostics = diagnostics.IsEmpty ? document.Diagnostics : document.Diagnostics.AddRange(diagnostics),
             Omitted = omitted,
+            Suppressed = suppressed.Count == 0 ? [] : [.. suppressed.OrderBy(s => s.Finding.Range.Start).ThenBy(s => s.Finding.Rule.Id, StringComparer.Ordinal).Take(Math.Max(0, options.MaxFindingsPerFile))],
+            SuppressedOmitted = Math.Max(0, suppressed.Count - Math.Max(0, options.MaxFindingsPerFile)),
         };
     }
 

@@ -7,15 +7,37 @@ namespace ReviewBot.Analysis.Rules;
 /// <c># reviewbot ignore=RB001[,RB004]</c> on the comment lines right above an instruction, or above the
 /// first instruction for the whole file; the peers' pragmas for the matching rules:
 /// <c># hadolint ignore=DL3002</c> (and <c>hadolint global ignore=</c>), <c># checkov:skip=CKV_DOCKER_3</c>
-/// (file-wide, as checkov reads it) and <c># trivy:ignore:DS002</c>.
+/// (file-wide, as checkov reads it) and <c># trivy:ignore:DS002</c>. Each id remembers the pragma that named it,
+/// so a suppressed finding is reported with its pragma instead of vanishing.
 /// </summary>
 internal sealed partial class Suppressions
 {
-    // Made at the first pragma: most files have none, and every file made a set and a dictionary for nothing.
-    private HashSet<string>? _fileWide;
-    private Dictionary<int, HashSet<string>>? _byLine;
+    /// <summary>The pragma that named an id, whether the base had it, and whether it is ignored (added, and only the base's count).</summary>
+    private sealed record Entry(Pragma Pragma, PragmaOrigin Origin, bool Ignored);
 
-    public static Suppressions Read(DockerfileDocument document)
+    // Made at the first pragma: most files have none, and every file made a set and a dictionary for nothing.
+    private Dictionary<string, Entry>? _fileWide;
+    private Dictionary<int, Dictionary<string, Entry>>? _byLine;
+
+    /// <summary>The text of every pragma comment of <paramref name="document"/>, in line order (what a base version vouches for).</summary>
+    internal static List<string> PragmaTexts(DockerfileDocument document)
+    {
+        var texts = new List<string>();
+        foreach (int line in document.CommentLines)
+        {
+            var text = document.CommentText(line);
+            if (MayBePragma(text) && text.ToString() is var pragma && Parse(pragma).Ids.Count > 0)
+            {
+                texts.Add(pragma);
+            }
+        }
+
+        return texts;
+    }
+
+    /// <param name="baseline">The base version's pragmas; null when no base is compared.</param>
+    /// <param name="baselineOnly">Only pragmas the baseline vouches for suppress (with no baseline, none does).</param>
+    public static Suppressions Read(DockerfileDocument document, PragmaBaseline? baseline = null, bool baselineOnly = false)
     {
         var result = new Suppressions();
         if (document.CommentLines.IsEmpty)
@@ -23,6 +45,7 @@ internal sealed partial class Suppressions
             return result;
         }
 
+        var remaining = baseline?.Remaining();
         int firstInstruction = document.Instructions.IsEmpty ? int.MaxValue : document.Instructions[0].StartLine;
         // One forward sweep: comments come in line order, so the next instruction and the first line that is
         // neither blank nor a comment only move forward (50,000 pragma lines once took 15 s pairwise).
@@ -45,6 +68,20 @@ internal sealed partial class Suppressions
                 continue;
             }
 
+            // In line order, each base pragma of the same text vouches for one pragma here.
+            var origin = PragmaOrigin.Unknown;
+            if (remaining is not null)
+            {
+                var key = PragmaBaseline.Normalize(comment.Text);
+                origin = remaining.TryGetValue(key, out int left) && left > 0 ? PragmaOrigin.Base : PragmaOrigin.Added;
+                if (origin == PragmaOrigin.Base)
+                {
+                    remaining[key] = left - 1;
+                }
+            }
+
+            var entry = new Entry(new Pragma(comment.Line, comment.Text), origin, baselineOnly && origin != PragmaOrigin.Base);
+
             // The instruction the comment belongs to: the next one, with only comments or blank lines between.
             while (nextIndex < instructions.Length && instructions[nextIndex].StartLine <= comment.Line)
             {
@@ -64,29 +101,60 @@ internal sealed partial class Suppressions
             bool adjacent = next != 0 && firstCode >= next;
             if (fileWide || (IsReviewBot(comment.Text) && comment.Line < firstInstruction))
             {
-                (result._fileWide ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).UnionWith(ids);
+                Add(result._fileWide ??= new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase), ids, entry);
             }
             else if (adjacent)
             {
                 var byLine = result._byLine ??= [];
                 if (!byLine.TryGetValue(next, out var set))
                 {
-                    byLine[next] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                    byLine[next] = set = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
                 }
 
-                set.UnionWith(ids);
+                Add(set, ids, entry);
             }
         }
 
         return result;
     }
 
-    public bool IsSuppressed(Finding finding) =>
-        (_fileWide is { } fileWide && Matches(fileWide, finding.Rule))
-        || (_byLine is { } byLine && byLine.TryGetValue(finding.Range.Start, out var ids) && Matches(ids, finding.Rule));
+    /// <summary>The first pragma naming each id stays, unless it is ignored and a later one is not.</summary>
+    private static void Add(Dictionary<string, Entry> entries, List<string> ids, Entry entry)
+    {
+        foreach (var id in ids)
+        {
+            if (!entries.TryGetValue(id, out var existing) || (existing.Ignored && !entry.Ignored))
+            {
+                entries[id] = entry;
+            }
+        }
+    }
 
-    private static bool Matches(HashSet<string> ids, RuleDescriptor rule) =>
-        ids.Contains(rule.Id) || ids.Contains(rule.Name) || rule.PeerIds.Any(ids.Contains);
+    /// <summary>The finding suppressed by its pragma, or null when no pragma names it; an honoured pragma wins over an ignored one.</summary>
+    public SuppressedFinding? Match(Finding finding)
+    {
+        var entry = Best(Find(_fileWide, finding.Rule), _byLine is { } byLine && byLine.TryGetValue(finding.Range.Start, out var ids) ? Find(ids, finding.Rule) : null);
+        return entry is null ? null : new SuppressedFinding(finding, entry.Pragma, entry.Origin, entry.Ignored);
+    }
+
+    private static Entry? Find(Dictionary<string, Entry>? ids, RuleDescriptor rule)
+    {
+        if (ids is null)
+        {
+            return null;
+        }
+
+        Entry? best = ids.GetValueOrDefault(rule.Id);
+        best = Best(best, ids.GetValueOrDefault(rule.Name));
+        foreach (var peer in rule.PeerIds)
+        {
+            best = Best(best, ids.GetValueOrDefault(peer));
+        }
+
+        return best;
+    }
+
+    private static Entry? Best(Entry? a, Entry? b) => a is null || (a.Ignored && b is { Ignored: false }) ? b : a;
 
     /// <summary>
     /// Whether a comment can match one of the pragma expressions: all but checkov's need "ignore", checkov's needs

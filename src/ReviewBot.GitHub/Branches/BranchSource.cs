@@ -27,4 +27,8 @@ public sealed class BranchSource(PullRequestClient client, string owner, string 
 
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(owner, repo, configPath, commitSha, maxBytes, cancellationToken);
+
+    /// <summary>A branch's commit is its own base: its pragmas are the branch's, none added by a change.</summary>
+    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        ReadHeadFilesAsync(paths, maxBytes, cancellationToken);
 }

@@ -39,8 +39,10 @@ public static class CheckSummary
     /// <param name="notes">Lines put at the top of the summary; they may quote the pull request.</param>
     /// <param name="omittedSeverity">The severity an omitted finding of a rule counts with; by default the rule's own.</param>
     /// <param name="subject">What the check is on; a pull request by default.</param>
-    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null, CheckSubject? subject = null)
+    /// <param name="suppressions">The findings pragmas suppressed, listed at the end of the summary (room for them is kept when the findings' rows are cut).</param>
+    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null, CheckSubject? subject = null, IReadOnlyList<SuppressionTable.FileSuppressions>? suppressions = null)
     {
+        suppressions ??= [];
         omittedSeverity ??= DefaultSeverity;
         subject ??= CheckSubject.PullRequest;
         var all = files.SelectMany(f => f.Findings.Select(x => (f.Path, Finding: x))).OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start).ToList();
@@ -57,6 +59,13 @@ public static class CheckSummary
             : all.Count + omittedCount == 0
                 ? $"No problems in {Plural(files.Count, "Dockerfile")}"
                 : $"{Plural(errors, "error")}, {Plural(warnings, "warning")}, {Plural(notices, "notice")} in {Plural(files.Count, "Dockerfile")}";
+        int suppressed = SuppressionTable.Honoured(suppressions);
+        if (suppressed > 0)
+        {
+            title += $" ({Markdown.Count(suppressed)} suppressed)";
+        }
+
+        var suppressionSection = SuppressionTable.Section(suppressions, subject);
 
         // The most severe findings are annotated first, then the parse problems, up to MaxAnnotations.
         var ranked = all.OrderByDescending(x => x.Finding.Severity).ToList();
@@ -91,7 +100,9 @@ public static class CheckSummary
         }
         else if (all.Count + omittedCount == 0)
         {
-            summary.Append(CultureInfo.InvariantCulture, $"Every {subject.Changed}Dockerfile runs as a non-root user.\n");
+            summary.Append(suppressed > 0
+                ? $"No problem counts against this check, but pragmas suppressed {Plural(suppressed, "finding")} (listed below).\n"
+                : $"Every {subject.Changed}Dockerfile runs as a non-root user.\n");
         }
         else if (all.Count > 0)
         {
@@ -100,7 +111,7 @@ public static class CheckSummary
             foreach (var (path, finding) in all)
             {
                 var row = $"| {Markdown.TableCodeSpan(path)} | {finding.Range} | {finding.RuleId} {Markdown.TableProse(finding.Rule.Name)} | {finding.Severity.ToString().ToLowerInvariant()} | {Markdown.TableProse(finding.Message)} |\n";
-                if (summary.Length + row.Length + SummaryReserve > CheckRunPlan.MaxSummaryLength)
+                if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > CheckRunPlan.MaxSummaryLength)
                 {
                     break;
                 }
@@ -126,6 +137,7 @@ public static class CheckSummary
             summary.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(omittedCount)} more that the engine counted but did not list (it keeps the most severe findings of a file): {Markdown.Tally(omitted.Select(o => (o.RuleId, o.Count)))}.\n");
         }
 
+        summary.Append(suppressionSection);
         return new CheckRunPlan(conclusion, Markdown.Truncate(title, CheckRunPlan.MaxTitleLength), Markdown.TruncateLines(summary.ToString(), CheckRunPlan.MaxSummaryLength), annotations);
     }
 

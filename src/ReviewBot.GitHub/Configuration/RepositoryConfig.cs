@@ -17,6 +17,16 @@ public enum ErrorConclusion
     Neutral,
 }
 
+/// <summary>Which suppression pragmas a review honours (<c>check.suppressions</c>).</summary>
+public enum SuppressionPolicy
+{
+    /// <summary>Every pragma (each suppression is still listed, with whether the pull request added it).</summary>
+    Any,
+
+    /// <summary>Only pragmas already in the base branch's version of the file; one the pull request adds is ignored.</summary>
+    Base,
+}
+
 /// <summary>
 /// A repository's <c>.github/reviewbot.yml</c> (also <c>reviewbot scan --config FILE</c>).
 /// Build it with <see cref="Parse"/>; <see cref="Default"/> is what a repository without a file gets.
@@ -68,6 +78,12 @@ public sealed record RepositoryConfig
     /// read from the base branch only, so a pull request cannot opt itself out.
     /// </summary>
     public ErrorConclusion OnError { get; init; } = ErrorConclusion.Failure;
+
+    /// <summary>
+    /// Which pragmas suppress a finding in a review (<c>check.suppressions</c>): any by default, or only those the base
+    /// branch's version of the file already has, so a pull request cannot silence its own gate. Read from the base only.
+    /// </summary>
+    public SuppressionPolicy Suppressions { get; init; } = SuppressionPolicy.Any;
 
     /// <summary>
     /// Whether the App may open its one onboarding pull request ("Run containers as a non-root user") in this

@@ -145,9 +145,13 @@ internal static partial class RepositoryConfigParser
 
     private static RepositoryConfig ParseCheck(Context context, YamlNode node, RepositoryConfig config)
     {
-        foreach (var (key, value) in context.Entries(node, "check", ["conclusion_on_error", "on_error"]))
+        foreach (var (key, value) in context.Entries(node, "check", ["conclusion_on_error", "on_error", "suppressions"]))
         {
-            if (context.Enum(value, "check." + key, [("failure", ErrorConclusion.Failure), ("neutral", ErrorConclusion.Neutral)]) is { } conclusion)
+            if (key == "suppressions")
+            {
+                config = context.Enum(value, "check.suppressions", [("any", SuppressionPolicy.Any), ("base", SuppressionPolicy.Base)]) is { } policy ? config with { Suppressions = policy } : config;
+            }
+            else if (context.Enum(value, "check." + key, [("failure", ErrorConclusion.Failure), ("neutral", ErrorConclusion.Neutral)]) is { } conclusion)
             {
                 config = key == "on_error" ? config with { OnError = conclusion } : config with { ConclusionOnError = conclusion };
             }

@@ -199,6 +199,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         var analyzerOptions = config.ToAnalyzerOptions();
         var files = new List<ReviewFile>();
+        var analyzed = new List<ChangedFile>(); // files[i] is analyzed[i]
         var reviewed = selected.Take(MaxDockerfiles).ToList();
 
         // All at once: a source that can (GitHub's GraphQL) reads 50 Dockerfiles in two calls, not fifty.
@@ -243,6 +244,12 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
             var patch = await source.PatchAsync(file, cancellationToken).ConfigureAwait(false);
             files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, patch));
+            analyzed.Add(file);
+        }
+
+        if (files.Any(f => !f.Analysis.Suppressed.IsEmpty))
+        {
+            files = await CompareSuppressionsAsync(source, config, analyzerOptions, files, analyzed, notes, notChecked, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var group in notChecked.GroupBy(n => n.Why, StringComparer.Ordinal))
@@ -252,6 +259,69 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         return new ReviewInput(config, files, notes.ToImmutable(), complete && notChecked.Count == 0);
     }
+
+    /// <summary>
+    /// The files with suppressions, analyzed again against the pragmas of their base version (read only for these):
+    /// each suppression then says whether the pull request added its pragma, and with <c>check.suppressions: base</c>
+    /// one it added is ignored, so its finding counts. A file the pull request adds has no base version; a renamed one
+    /// is read under its old name; one whose base version cannot be read has all its pragmas counted as added.
+    /// </summary>
+    private async Task<List<ReviewFile>> CompareSuppressionsAsync(IPullRequestSource source, RepositoryConfig config, AnalyzerOptions analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
+    {
+        var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToList();
+        var inBase = suppressing.Where(i => changed[i].Status != AddedStatus).ToList();
+        var reads = inBase.Count == 0 ? [] : await source.ReadBaseFilesAsync([.. inBase.Select(i => changed[i].PreviousPath ?? changed[i].Path)], MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        if (reads.Count != inBase.Count)
+        {
+            throw new InvalidOperationException($"Asked for {inBase.Count} base files, the source answered {reads.Count}.");
+        }
+
+        var baseReads = inBase.Zip(reads).ToDictionary(x => x.First, x => x.Second);
+        var unreadBase = new List<string>();
+        var result = new List<ReviewFile>(files.Count);
+        for (int i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            if (!suppressing.Contains(i))
+            {
+                result.Add(file);
+                continue;
+            }
+
+            var baseline = PragmaBaseline.Empty;
+            if (baseReads.TryGetValue(i, out var read))
+            {
+                if (read.Text is { } baseText)
+                {
+                    baseline = PragmaBaseline.Of(baseText);
+                }
+                else if (read.Status != FileReadStatus.Missing)
+                {
+                    unreadBase.Add(file.Path);
+                }
+            }
+
+            try
+            {
+                var analysis = _analyze(file.Text, analyzerOptions with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
+                result.Add(file with { Analysis = analysis with { Findings = config.Apply(analysis.Findings) } });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                notChecked.Add((file.Path, "could not be analyzed (an internal error of ReviewBot)"));
+            }
+        }
+
+        if (unreadBase.Count > 0)
+        {
+            notes.Add($"The base version of {Paths(unreadBase)} could not be read (too large, or not a text file), so every suppression pragma in it counts as added by this {source.Subject.Noun}.");
+        }
+
+        return result;
+    }
+
+    /// <summary>GitHub's status of a file the pull request adds (also the CLI's for git's A).</summary>
+    private const string AddedStatus = "added";
 
     /// <summary>
     /// The plan for <paramref name="input"/>; when not every Dockerfile was checked, the check cannot pass:

@@ -29,12 +29,16 @@ public interface IPullRequestSource
     /// The files at the head, in the order asked (see <see cref="ReadHeadFileAsync"/>). A source that can read many
     /// files in one request does so here; by default they are read one by one.
     /// </summary>
-    async Task<IReadOnlyList<FileRead>> ReadHeadFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken)
+    Task<IReadOnlyList<FileRead>> ReadHeadFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        OneByOneAsync(paths, path => ReadHeadFileAsync(path, maxBytes, cancellationToken));
+
+    /// <summary>Files read one after another, in the order asked, for a source without a batch read.</summary>
+    static async Task<IReadOnlyList<FileRead>> OneByOneAsync(IReadOnlyList<string> paths, Func<string, Task<FileRead>> read)
     {
         var reads = new List<FileRead>(paths.Count);
         foreach (var path in paths)
         {
-            reads.Add(await ReadHeadFileAsync(path, maxBytes, cancellationToken).ConfigureAwait(false));
+            reads.Add(await read(path).ConfigureAwait(false));
         }
 
         return reads;
@@ -42,6 +46,13 @@ public interface IPullRequestSource
 
     /// <summary>The config at the base (never the head: a pull request must not weaken its own gate).</summary>
     Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The files at the base commit (the commit the config is read at), in the order asked;
+    /// <see cref="FileReadStatus.Missing"/> for a path the base does not have. Their suppression pragmas are the ones
+    /// the pull request did not add.
+    /// </summary>
+    Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -65,4 +76,7 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
 
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(target.Owner, target.Repo, configPath, target.BaseRef, maxBytes, cancellationToken);
+
+    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        client.ReadFilesAsync(target.Owner, target.Repo, paths, target.BaseRef, maxBytes, cancellationToken);
 }

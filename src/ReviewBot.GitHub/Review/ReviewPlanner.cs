@@ -43,15 +43,17 @@ public static class ReviewPlanner
         var inline = fresh.Take(options.MaxInlineComments).OrderBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.Line).ToImmutableArray();
         var overflow = fresh.Skip(options.MaxInlineComments).ToImmutableArray();
 
+        var suppressions = SuppressionTable.Of(files).ToList();
         var check = CheckSummary.Build(
             [.. files.Select(f => new CheckSummary.FileFindings(f.Path, f.Analysis.Findings, f.Analysis.Diagnostics) { Omitted = f.Analysis.Omitted })],
             options.ConclusionOnError,
             options.Notes,
             ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId),
-            options.Subject);
+            options.Subject,
+            suppressions);
 
         var fileLevel = fileComments.ToImmutable();
-        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
+        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems, suppressions), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
     }
 
     /// <returns>How many new problems go to the file comment (some may only be counted there, when they do not all fit).</returns>
@@ -285,9 +287,11 @@ public static class ReviewPlanner
         return (text.ToString(), [.. shown.Select(i => i.Fingerprint)]);
     }
 
-    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, int fileLevelProblems)
+    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, int fileLevelProblems, IReadOnlyList<SuppressionTable.FileSuppressions> suppressions)
     {
-        const int Reserve = 2000; // the closing lines: "and N more", omitted counts, file comments
+        // The suppressions are said in every review, within a share of the body the overflow rows cannot take.
+        var suppressed = SuppressionTable.Section(suppressions, CheckSubject.PullRequest);
+        int reserve = 2000 + suppressed.Length; // the closing lines: "and N more", omitted counts, file comments, suppressions
 
         var text = new StringBuilder();
         int total = inline.Length + overflow.Length + fileLevelProblems;
@@ -306,7 +310,7 @@ public static class ReviewPlanner
             foreach (var c in overflow)
             {
                 var row = string.Create(CultureInfo.InvariantCulture, $"| {Markdown.TableCodeSpan(c.Path)} | {c.Line} | {c.RuleId} | {Markdown.TableProse(c.Message)} |\n");
-                if (text.Length + row.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
+                if (text.Length + row.Length + reserve > ReviewPlanOptions.MaxBodyLength)
                 {
                     break;
                 }
@@ -331,6 +335,8 @@ public static class ReviewPlanner
         {
             text.Append("\nProblems outside the changed lines are in file comments with the fix as a diff.\n");
         }
+
+        text.Append(suppressed);
 
         return Markdown.TruncateLines(text.ToString(), ReviewPlanOptions.MaxBodyLength);
     }

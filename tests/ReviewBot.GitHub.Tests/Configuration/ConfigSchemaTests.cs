@@ -52,6 +52,8 @@ public partial class ConfigSchemaTests
     [InlineData("review: { event: request_changes, drafts: false }")]
     [InlineData("check: { conclusion_on_error: neutral, on_error: neutral }")]
     [InlineData("check: { on_error: failure }")]
+    [InlineData("check: { suppressions: base }")]
+    [InlineData("check: { suppressions: any, on_error: failure }")]
     [InlineData("onboarding: false")]
     public void A_config_the_parser_accepts_the_schema_accepts(string yaml)
     {
@@ -83,6 +85,8 @@ public partial class ConfigSchemaTests
     [InlineData("onboarding: { enabled: false }")]
     [InlineData("check: { conclusion_on_error: skipped }")]
     [InlineData("check: { on_failure: neutral }")]
+    [InlineData("check: { suppressions: none }")]
+    [InlineData("check: { suppressions: [base] }")]
     public void A_config_the_parser_refuses_the_schema_refuses(string yaml)
     {
         Assert.NotEmpty(RepositoryConfig.Parse(yaml).Errors);

@@ -26,6 +26,7 @@ public class RepositoryConfigTests
         check:
           conclusion_on_error: failure
           on_error: failure
+          suppressions: any
         """;
 
     private static RuleDescriptor Rule(string id, Severity severity) => new(id, severity, "t", "n", "w", "e", "f");
@@ -61,6 +62,20 @@ public class RepositoryConfigTests
         Assert.Equal(ErrorConclusion.Neutral, result.Config.OnError);
         Assert.Equal(ErrorConclusion.Failure, result.Config.ConclusionOnError);
         Assert.Contains(RepositoryConfig.Parse("check: { on_error: success }").Errors, e => e.Contains("check.on_error: 'success' is not valid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Check_suppressions_is_any_by_default_and_base_when_the_config_says_so()
+    {
+        Assert.Equal(SuppressionPolicy.Any, RepositoryConfig.Default.Suppressions);
+
+        var result = RepositoryConfig.Parse("check:\n  suppressions: base\n");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(SuppressionPolicy.Base, result.Config.Suppressions);
+        var bad = RepositoryConfig.Parse("check:\n  suppressions: never\n");
+        Assert.Equal(SuppressionPolicy.Any, bad.Config.Suppressions);
+        Assert.Contains(bad.Errors, e => e.Contains("line 2: check.suppressions: 'never' is not valid (expected any or base)", StringComparison.Ordinal));
     }
 
     [Fact]
