@@ -15,16 +15,18 @@ public sealed record PullRequestVerdict(int Number, CheckConclusion Conclusion, 
 /// </summary>
 public static class CommitVerdict
 {
-    /// <param name="own">The reviewed pull request's verdict; its plan is the check's body (annotations, findings).</param>
+    /// <param name="number">The reviewed pull request.</param>
+    /// <param name="plan">Its check: its verdict, and the body of the commit's check (findings, annotations).</param>
     /// <param name="others">The verdicts of the other open pull requests at the same head.</param>
     /// <param name="notJudged">How many more there are than were judged; any makes the check fail, since one of them may run as root.</param>
-    public static CheckRunPlan Combine(PullRequestVerdict own, CheckRunPlan plan, IReadOnlyList<PullRequestVerdict> others, int notJudged)
+    public static CheckRunPlan Combine(int number, CheckRunPlan plan, IReadOnlyList<PullRequestVerdict> others, int notJudged)
     {
         if (others.Count == 0 && notJudged == 0)
         {
             return plan;
         }
 
+        var own = new PullRequestVerdict(number, plan.Conclusion, plan.Title);
         var all = others.Prepend(own).ToList();
         var worst = all.OrderByDescending(v => v.Conclusion).First(); // own first among equals: its title is the one of this review
         var conclusion = notJudged > 0 ? CheckConclusion.Failure : worst.Conclusion;

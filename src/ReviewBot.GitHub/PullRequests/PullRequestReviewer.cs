@@ -298,7 +298,6 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         hooks.Planned(plan, input.Files.Sum(f => f.Analysis.Findings.Length));
-        var ownCheck = plan.Check;
         var posted = await client.PostReviewAsync(target.Owner, target.Repo, target.Number, target.HeadSha, plan, cancellationToken).ConfigureAwait(false);
 
         // "Fixed in" only when every Dockerfile was checked: one left out still has its problems.
@@ -311,7 +310,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         await hooks.RememberAsync(target.HeadSha, onPullRequest, plan.Fingerprints, cancellationToken).ConfigureAwait(false);
 
         // The check is the commit's, shared with every open pull request at this head: it says the worst of their verdicts.
-        plan = plan with { Check = await CommitCheckAsync(client, target, ownCheck, settings, cancellationToken).ConfigureAwait(false) };
+        plan = plan with { Check = await CommitCheckAsync(client, target, plan.Check, settings, cancellationToken).ConfigureAwait(false) };
         var outcome = new ReviewOutcome(ReviewStatus.Reviewed, input, plan, posted, null);
         long checkRunId;
         try
@@ -347,7 +346,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         int notJudged = others.Count - verdicts.Count + (complete ? 0 : 1);
-        return CommitVerdict.Combine(new PullRequestVerdict(target.Number, own.Conclusion, own.Title), own, verdicts, notJudged);
+        return CommitVerdict.Combine(target.Number, own, verdicts, notJudged);
     }
 
     private static CheckConclusion OnError(RepositoryConfig config) =>

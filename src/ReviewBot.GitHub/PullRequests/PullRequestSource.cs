@@ -53,7 +53,11 @@ public interface IPullRequestSource
 /// </summary>
 public sealed class GitHubPullRequestSource(PullRequestClient client, PullRequestTarget target, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
 {
-    public string ConfigLabel => $"`{configPath}` on {target.BaseRef}";
+    /// <summary>Names the commit it was read at, not only the branch: the branch may have moved on since.</summary>
+    public string ConfigLabel => $"`{configPath}` on {target.BaseRef} at {target.BaseSha[..Math.Min(ShortSha, target.BaseSha.Length)]}";
+
+    /// <summary>How many hex digits of a SHA name it to people (git's default abbreviation).</summary>
+    private const int ShortSha = 7;
 
     public Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
         client.CompareFilesAsync(target.Owner, target.Repo, BaseSha, target.HeadSha, cancellationToken);

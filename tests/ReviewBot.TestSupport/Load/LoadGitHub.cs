@@ -170,7 +170,7 @@ public sealed partial class LoadGitHub : IDisposable
             var reference = request.Query?.TryGetValue("ref", out var refs) == true ? refs.FirstOrDefault() ?? "" : "";
             if (file == ".github/reviewbot.yml")
             {
-                // Read on the base branch: attribute it through the PR the worker is on, if we can tell.
+                // Read at the base commit: attribute it through the PR the worker is on, if we can tell.
                 CountUnattributed();
                 return Json(404, new JsonObject { ["message"] = "Not Found" });
             }
