@@ -23,7 +23,7 @@ public sealed class FaultTests : IDisposable
         _github.Dispose();
     }
 
-    private string FilesPath => GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/files";
+    private string FilesPath => GitHubFake.ComparePath;
 
     /// <summary>The first call to the files list answers <paramref name="first"/>; later ones fall through to the normal stub.</summary>
     private void FailFilesOnce(IResponseBuilder first) =>
@@ -55,7 +55,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task A_timeout_is_retried()
     {
-        FailFilesOnce(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody("[]"));
+        FailFilesOnce(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody("{\"files\":[]}"));
         _app.Dispose();
         using var shortTimeout = new AppHost(_github, new Dictionary<string, string?> { ["GitHub:RequestTimeout"] = "00:00:01" });
 
@@ -211,7 +211,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task Check_on_error_neutral_on_the_base_branch_is_the_only_way_to_a_neutral_failed_check()
     {
-        _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "check:\n  on_error: neutral\n");
+        _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseSha, "check:\n  on_error: neutral\n");
         _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(500).WithBody("{\"message\":\"Server Error\"}"));
 
@@ -232,7 +232,7 @@ public sealed class FaultTests : IDisposable
     {
         _app.Dispose();
         _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet()).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)).WithHeader("Content-Type", "application/json").WithBody("[]"));
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)).WithHeader("Content-Type", "application/json").WithBody("{\"files\":[]}"));
         using var budgeted = new AppHost(_github, new Dictionary<string, string?> { ["Worker:ReviewTimeBudget"] = "00:00:01", ["Worker:MaxAttempts"] = "1" });
 
         Assert.Equal(HttpStatusCode.Accepted, (await budgeted.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"))).StatusCode);

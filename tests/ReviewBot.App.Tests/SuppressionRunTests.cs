@@ -29,10 +29,10 @@ public sealed class SuppressionRunTests : IDisposable
     {
         _github.StubFiles(Scenario.File("Dockerfile", "modified", patch));
         _github.StubContent("Dockerfile", GitHubFake.HeadSha, headText);
-        _github.StubContent("Dockerfile", GitHubFake.BaseRef, baseText);
+        _github.StubContent("Dockerfile", GitHubFake.BaseSha, baseText);
         if (baseConfig is not null)
         {
-            _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, baseConfig);
+            _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseSha, baseConfig);
         }
 
         var response = await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
@@ -51,7 +51,7 @@ public sealed class SuppressionRunTests : IDisposable
         Assert.Equal("No problems in 1 Dockerfile (1 suppressed)", check["output"]!["title"]!.GetValue<string>());
         Assert.Contains("| `Dockerfile` | 4 | RB001 root-user | `# hadolint ignore=DL3002` (line 3) | yes |", Summary(check));
         // The base version was read (at the commit the config is read at) to tell who added the pragma.
-        Assert.Contains($"{GitHubFake.BaseRef}:Dockerfile", _github.GraphQLTextReads);
+        Assert.Contains($"{GitHubFake.BaseSha}:Dockerfile", _github.GraphQLTextReads);
     }
 
     [Fact]
@@ -84,13 +84,13 @@ public sealed class SuppressionRunTests : IDisposable
     {
         _github.StubFiles(Scenario.File("app/Dockerfile", "added", Scenario.AddedPatch(HeadText)));
         _github.StubContent("app/Dockerfile", GitHubFake.HeadSha, HeadText);
-        _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseRef, "check:\n  suppressions: base\n");
+        _github.StubContent(".github/reviewbot.yml", GitHubFake.BaseSha, "check:\n  suppressions: base\n");
 
         await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
         var check = await _github.WaitForCompletedCheckAsync();
 
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
         Assert.Contains("| `app/Dockerfile` | 4 | RB001 root-user | `# hadolint ignore=DL3002` (line 3) | yes: **ignored**", Summary(check));
-        Assert.DoesNotContain(_github.GraphQLTextReads, r => r.StartsWith(GitHubFake.BaseRef + ":", StringComparison.Ordinal));
+        Assert.DoesNotContain(_github.GraphQLTextReads, r => r.StartsWith(GitHubFake.BaseSha + ":", StringComparison.Ordinal));
     }
 }

@@ -17,6 +17,16 @@ public sealed class WebhookRouterTests
         var item = Assert.Single(WebhookRouter.Route("pull_request", "d-1", JsonSerializer.SerializeToElement(payload)).Work);
 
         Assert.Equal((GitHubFake.BaseRef, true, GitHubFake.HeadSha), (item.BaseRef, item.Draft, item.HeadSha));
+        Assert.Equal(GitHubFake.BaseSha, item.BaseSha); // the base commit: the config and the changes are read there, not at the branch
+    }
+
+    [Fact]
+    public void A_base_sha_not_shaped_like_a_commit_makes_the_payload_malformed()
+    {
+        var payload = AppHost.Payload("pull_request.opened");
+        payload["pull_request"]!["base"]!["sha"] = "master";
+
+        Assert.Throws<FormatException>(() => WebhookRouter.Route("pull_request", "d-9", JsonSerializer.SerializeToElement(payload)));
     }
 
     [Fact]
@@ -38,6 +48,7 @@ public sealed class WebhookRouterTests
         var item = Assert.Single(WebhookRouter.Route("check_suite", "d-2", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work);
 
         Assert.Null(item.BaseRef);
+        Assert.Null(item.BaseSha);
         Assert.Null(item.Draft);
     }
 

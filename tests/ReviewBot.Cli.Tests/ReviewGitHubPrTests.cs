@@ -256,6 +256,34 @@ public sealed class ReviewGitHubPrTests : IDisposable
         Assert.Contains("has no pull_request", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_clean_pull_request_whose_head_another_shares_fails_with_the_others_verdict()
+    {
+        // This pull request only touches a README on top of the feature branch, so alone it passes; #7 has the same
+        // head into main, whose comparison adds a root Dockerfile. The check (and the step) are the commit's: failure.
+        _repo.Git("checkout", "-q", "feature");
+        _repo.Write("README.md", "docs\n");
+        string head = _repo.Commit("docs");
+        _repo.Git("checkout", "-q", "main");
+        var payload = JsonNode.Parse(File.ReadAllText(_eventPath))!;
+        payload["pull_request"]!["head"]!["sha"] = head;
+        payload["pull_request"]!["base"]!["sha"] = _headSha;
+        File.WriteAllText(_eventPath, payload.ToJsonString());
+        _github.StubCommitPulls(head, PullRequestJson(Number, head, "feature", _headSha), PullRequestJson(7, head, "main", _baseSha));
+        _github.StubCompare(_baseSha, head, new { filename = "svc/Dockerfile", status = "added", patch = "@@ -0,0 +1,2 @@\n+FROM debian:bookworm-slim\n+CMD [\"/app/run\"]" });
+        _github.StubContent("svc/Dockerfile", head, "FROM debian:bookworm-slim\nCMD [\"/app/run\"]\n");
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var created = Json(Assert.Single(_github.Requests("POST", RepoPath + "/check-runs")));
+        Assert.Equal(("failure", head), (created["conclusion"]!.GetValue<string>(), created["head_sha"]!.GetValue<string>()));
+        var summary = created["output"]!["summary"]!.GetValue<string>();
+        Assert.Contains($"- #{Number} (this review): **success**", summary, StringComparison.Ordinal);
+        Assert.Contains("- #7: **failure**", summary, StringComparison.Ordinal);
+        Assert.Equal(_baseSha, Assert.Single(_github.Requests("GET", RepoPath + "/contents/.github/reviewbot.yml")).RequestMessage.Query!["ref"].Single());
+    }
+
     private Task<CliRun> RunAsync(params string[] extra) => RunAsync(new Dictionary<string, string?>(), extra);
 
     private async Task<CliRun> RunAsync(Dictionary<string, string?> overrides, params string[] extra)

@@ -32,6 +32,12 @@ public sealed class GitHubFake : IDisposable
     public const long InstallationId = 1;
     public const string HeadSha = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
     public const string BaseRef = "master";
+
+    /// <summary>The base commit of the example pull request (its <c>base.sha</c>): where the config is read, and the base of its comparison.</summary>
+    public const string BaseSha = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+
+    /// <summary>The comparison of the pull request's base and head commits (three dots), where its changed files are listed.</summary>
+    public const string ComparePath = RepoPath + "/compare/" + BaseSha + "..." + HeadSha;
     public const long CheckRunId = 4;
     public const string Api = "/api/v3";
     public const string RepoPath = Api + "/repos/" + Owner + "/" + Repo;
@@ -90,6 +96,9 @@ public sealed class GitHubFake : IDisposable
         // GET /app with the App JWT: the worker learns its bot login from it before it lists our earlier comments.
         StubJson("GET", Api + "/app", $$$"""{"id":{{{AppId}}},"slug":"{{{AppSlug}}}","name":"ReviewBot","owner":{"login":"{{{Owner}}}","type":"User"}}""", priority: DefaultsPriority);
         PullRequestStub(HeadSha, draft: false, "open", Owner + "/" + Repo, DefaultsPriority);
+        // The pull requests of a commit: this one, at whatever head was asked for (a test adds others with StubCommitPulls).
+        Server.Given(Request.Create().WithPath(new RegexMatcher($"^{RepoPath}/commits/[0-9a-f]+/pulls$")).UsingGet()).AtPriority(DefaultsPriority)
+            .RespondWith(Response.Create().WithCallback(request => JsonResponse(200, new JsonArray(PullRequestJson(Number, request.Path.Split('/')[^2], BaseRef, BaseSha)))));
         StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404, priority: DefaultsPriority);
         StubJson("GET", RepoPath + $"/pulls/{Number}/comments", "[]", priority: DefaultsPriority);
         StubJson("POST", RepoPath + $"/pulls/{Number}/reviews", """{"id":80,"state":"COMMENTED"}""", priority: DefaultsPriority);
@@ -131,17 +140,35 @@ public sealed class GitHubFake : IDisposable
         PullRequestStub(headSha, draft, state, headRepo, NextPriority());
 
     private void PullRequestStub(string headSha, bool draft, string state, string headRepo, int priority) =>
-        StubJson("GET", RepoPath + $"/pulls/{Number}", JsonSerializer.Serialize(new
-        {
-            number = Number,
-            state,
-            draft,
-            head = new { sha = headSha, @ref = "changes", repo = new { full_name = headRepo } },
-            @base = new { sha = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", @ref = BaseRef },
-        }), priority: priority);
+        StubJson("GET", RepoPath + $"/pulls/{Number}", PullRequestJson(Number, headSha, BaseRef, BaseSha, draft, state, headRepo).ToJsonString(), priority: priority);
 
-    /// <summary>The pull request's files, one page (GitHub's list shape).</summary>
-    public void StubFiles(params object[] files) => StubJson("GET", RepoPath + $"/pulls/{Number}/files", JsonSerializer.Serialize(files), priority: NextPriority());
+    /// <summary>A pull request as GitHub's REST API shows one (the fields a review reads), into this repository.</summary>
+    public static JsonObject PullRequestJson(int number, string headSha, string baseRef, string baseSha, bool draft = false, string state = "open", string headRepo = Owner + "/" + Repo) => new()
+    {
+        ["number"] = number,
+        ["state"] = state,
+        ["draft"] = draft,
+        ["head"] = new JsonObject { ["sha"] = headSha, ["ref"] = $"changes-{number}", ["repo"] = new JsonObject { ["full_name"] = headRepo } },
+        ["base"] = new JsonObject { ["sha"] = baseSha, ["ref"] = baseRef, ["repo"] = new JsonObject { ["full_name"] = Owner + "/" + Repo } },
+    };
+
+    /// <summary>GET /repos/{o}/{r}/commits/{sha}/pulls answers <paramref name="pullRequests"/> (see <see cref="PullRequestJson"/>).</summary>
+    public void StubCommitPulls(string sha, params JsonObject[] pullRequests) =>
+        StubJson("GET", RepoPath + $"/commits/{sha}/pulls", new JsonArray([.. pullRequests.Select(p => p.DeepClone())]).ToJsonString(), priority: NextPriority());
+
+    /// <summary>
+    /// The pull request's changed files, as any comparison of two commits answers them (GitHub's shape): tests that push
+    /// new heads need not stub each; <see cref="StubCompare"/> answers one exact pair.
+    /// </summary>
+    public void StubFiles(params object[] files) =>
+        Server.Given(Request.Create().WithPath(new RegexMatcher($"^{RepoPath}/compare/[0-9a-f]+\\.\\.\\.[0-9a-f]+$")).UsingGet()).AtPriority(NextPriority())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(CompareJson(files)));
+
+    /// <summary>The comparison <paramref name="baseSha"/>...<paramref name="headSha"/> lists <paramref name="files"/> (see <see cref="ComparePath"/>).</summary>
+    public void StubCompare(string baseSha, string headSha, params object[] files) =>
+        StubJson("GET", RepoPath + $"/compare/{baseSha}...{headSha}", CompareJson(files), priority: NextPriority());
+
+    private static string CompareJson(object[] files) => JsonSerializer.Serialize(new { status = "ahead", files });
 
     /// <summary>A file's raw content at a ref.</summary>
     public void StubContent(string path, string reference, string text)

@@ -47,6 +47,10 @@ public enum WorkKind
 /// <see cref="WorkKind.BranchCheck"/>, <paramref name="BaseRef"/> is the branch pushed to.</param>
 /// <param name="Repositories">For <see cref="WorkKind.OnboardInstallation"/>: "owner/name" of the repositories to
 /// onboard, when the payload named few enough to carry (see <c>WebhookRouter.MaxCarriedRepositories</c>).</param>
+/// <param name="BaseSha">The base branch's commit the pull request was at when the webhook was sent (pull_request
+/// events): with <paramref name="HeadSha"/> it is the pair of commits the review judges (the config at it, the
+/// changes from its merge base with the head). Without it the run reads the pull request. Optional and trailing,
+/// so older messages still read.</param>
 public sealed record WorkItem(
     string DeliveryId,
     long InstallationId,
@@ -58,7 +62,8 @@ public sealed record WorkItem(
     string? BaseRef = null,
     bool? Draft = null,
     WorkKind Kind = WorkKind.Review,
-    IReadOnlyList<string>? Repositories = null)
+    IReadOnlyList<string>? Repositories = null,
+    string? BaseSha = null)
 {
     /// <summary>
     /// When GitHub says the head was asked for (a pull request's <c>updated_at</c>, a push's <c>pushed_at</c>), or

@@ -74,8 +74,9 @@ public static partial class WebhookRouter
                 int number = Number(pr.GetProperty("number").GetInt32());
                 string head = Sha(pr.GetProperty("head").GetProperty("sha").GetString());
                 string? baseRef = pr.TryGetProperty("base", out var @base) ? Ref(Str(@base, "ref")) : null;
+                string? baseSha = Str(@base, "sha") is { } sha ? Sha(sha) : null;
                 bool? draft = pr.TryGetProperty("draft", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : null;
-                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft) { RequestedAt = Time(pr, "updated_at") }], null);
+                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft, BaseSha: baseSha) { RequestedAt = Time(pr, "updated_at") }], null);
 
             case "check_run" when action == "rerequested":
                 var run = payload.GetProperty("check_run");
@@ -245,7 +246,7 @@ public static partial class WebhookRouter
 
     /// <summary>A commit SHA: 40 hex digits (SHA-1) or 64 (SHA-256 repositories).</summary>
     private static string Sha(string? value, bool allowEmpty = false) =>
-        value is not null && (ShaChars().IsMatch(value) || (allowEmpty && value.Length == 0)) ? value : throw new FormatException("The head SHA is not a commit SHA.");
+        value is not null && (ShaChars().IsMatch(value) || (allowEmpty && value.Length == 0)) ? value : throw new FormatException("A SHA is not a commit SHA.");
 
     /// <summary>
     /// A branch name is only a shortcut (the run reads the pull request without it), so an odd one is dropped,

@@ -58,8 +58,8 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
 
         var client = gitHub.ForInstallation(item.InstallationId);
 
-        // A pull_request webhook carried the head, base and draft already (and the router only queues open
-        // ones); check_suite and check_run events do not, so those read the pull request.
+        // A pull_request webhook carried the head, the base (branch and commit) and draft already (and the router
+        // only queues open ones); check_suite and check_run events do not, so those read the pull request.
         var settings = new ReviewSettings
         {
             TimeBudget = workerOptions.Value.ReviewTimeBudget,
@@ -71,15 +71,15 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         PullRequestInfo pr;
         try
         {
-            pr = item is { BaseRef: { } baseRef, Draft: { } draft, HeadSha.Length: > 0 }
-                ? new PullRequestInfo(item.PullNumber, "open", draft, item.HeadSha, baseRef, null)
+            pr = item is { BaseRef: { } baseRef, BaseSha: { } baseSha, Draft: { } draft, HeadSha.Length: > 0 }
+                ? new PullRequestInfo(item.PullNumber, "open", draft, item.HeadSha, baseRef, null, baseSha)
                 : await client.GetPullRequestAsync(item.Owner, item.Repo, item.PullNumber, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (item.HeadSha.Length > 0 && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             // Fail closed here too: without the pull request there is no base config, so no opt-out either.
             WorkerLog.RunFailed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
-            var unknown = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, item.HeadSha, "", false);
+            var unknown = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, item.HeadSha, "", "", false);
             await PullRequestReviewer.FailCheckAsync(client, unknown, e, ReviewBot.GitHub.Checks.CheckConclusion.Failure, settings, new StateHooks(state, item, logger)).ConfigureAwait(false);
             throw;
         }
@@ -96,7 +96,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             return RunOutcome.Superseded;
         }
 
-        var target = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, pr.BaseRef, pr.Draft);
+        var target = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, pr.BaseRef, pr.BaseSha, pr.Draft);
         try
         {
             var outcome = await reviewer.ReviewAsync(client, target, new GitHubPullRequestSource(client, target), new StateHooks(state, item, logger), settings, cancellationToken).ConfigureAwait(false);

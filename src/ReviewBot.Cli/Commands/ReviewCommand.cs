@@ -124,7 +124,7 @@ public static class ReviewCommand
             // that lives until the review is posted.
             await using var gitHub = new ServiceCollection().AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = environment.ApiUrl }).BuildServiceProvider();
             var client = gitHub.GetRequiredService<GitHubClients>().ForToken(new StaticTokenSource(environment.Token));
-            var target = new PullRequestTarget(environment.Owner, environment.Repo, pr.Number, pr.HeadSha, pr.BaseRef, pr.Draft);
+            var target = new PullRequestTarget(environment.Owner, environment.Repo, pr.Number, pr.HeadSha, pr.BaseRef, range.Base, pr.Draft);
             var outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(PreviousComments.ActionsBotLogin) }, cancellationToken);
             if (outcome.Status != ReviewStatus.Reviewed)
             {

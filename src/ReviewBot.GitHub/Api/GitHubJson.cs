@@ -38,6 +38,9 @@ internal sealed record RefResponse(string? Sha, string? Ref, RepositoryResponse?
 
 internal sealed record RepositoryResponse(string? FullName);
 
+/// <summary>GET /repos/{o}/{r}/compare/{base}...{head}: only its files (the diff of the merge base and the head).</summary>
+internal sealed record CompareResponse(IReadOnlyList<PullRequestFileResponse>? Files);
+
 internal sealed record PullRequestResponse(int Number, string State, bool Draft, RefResponse Head, RefResponse Base);
 
 internal sealed record PullRequestFileResponse(string Filename, string Status, string? Patch, string? PreviousFilename);
@@ -67,6 +70,8 @@ internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckR
 [JsonSerializable(typeof(AppResponse))]
 [JsonSerializable(typeof(PullRequestResponse))]
 [JsonSerializable(typeof(List<PullRequestFileResponse>))]
+[JsonSerializable(typeof(CompareResponse))]
+[JsonSerializable(typeof(List<PullRequestResponse>))]
 [JsonSerializable(typeof(List<ReviewCommentResponse>))]
 [JsonSerializable(typeof(List<ReviewResponse>))]
 [JsonSerializable(typeof(CheckRunListResponse))]

@@ -1,7 +1,7 @@
 namespace ReviewBot.GitHub.Api;
 
-/// <summary>The pull request facts a run needs.</summary>
-public sealed record PullRequestInfo(int Number, string State, bool Draft, string HeadSha, string BaseRef, string? HeadRepository);
+/// <summary>The pull request facts a run needs; <see cref="BaseSha"/> is the base branch's commit the pull request is judged against.</summary>
+public sealed record PullRequestInfo(int Number, string State, bool Draft, string HeadSha, string BaseRef, string? HeadRepository, string BaseSha = "");
 
 /// <summary>A file of a pull request as GitHub lists it. <see cref="Patch"/> is null for large or binary diffs.</summary>
 public sealed record ChangedFile(string Path, string Status, string? Patch, string? PreviousPath)

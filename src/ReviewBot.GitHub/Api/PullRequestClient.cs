@@ -33,8 +33,24 @@ public sealed partial class PullRequestClient
     /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
     public const int PageSize = GitHubHttp.PageSize;
 
-    /// <summary>GitHub: "list pull request files" returns at most 3000 files.</summary>
-    public const int MaxListedFiles = 3000;
+    /// <summary>
+    /// GitHub's REST description of "compare two commits": with a paging parameter, "the list of changed files is only
+    /// shown on the first page of results, and it includes up to 300 changed files for the entire comparison". A list
+    /// this long may have been cut off.
+    /// </summary>
+    public const int MaxComparedFiles = 300;
+
+    /// <summary>
+    /// Pull requests a commit is associated with that are read, at most: a head commit is in the pull requests built on
+    /// it too, rarely more than a few. Past it, the list may be cut off, and a check whose siblings are unknown cannot pass.
+    /// </summary>
+    public const int MaxAssociatedPullRequests = 300;
+
+    /// <summary>
+    /// Open pull requests read, at most, when the commit's own list cannot be used (see
+    /// <see cref="ListOpenPullRequestsAtHeadAsync"/>): ten pages. Past it, the check cannot pass.
+    /// </summary>
+    public const int MaxOpenPullRequests = 1000;
 
     /// <summary>The cap of <see cref="GetFileTextAsync"/>; callers with a budget use <see cref="ReadFileAsync"/>.</summary>
     public const long DefaultMaxFileBytes = 10L * 1024 * 1024;
@@ -62,15 +78,51 @@ public sealed partial class PullRequestClient
     public async Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken)
     {
         var pr = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/pulls/{number}", GitHubJson.Default.PullRequestResponse, cancellationToken).ConfigureAwait(false);
-        return new PullRequestInfo(pr.Number, pr.State, pr.Draft, pr.Head.Sha ?? "", pr.Base.Ref ?? "", pr.Head.Repo?.FullName);
+        return Info(pr);
     }
 
-    /// <summary>All files of the pull request, <see cref="PageSize"/> per page; <see cref="ChangedFiles.Truncated"/> when GitHub's 3000-file limit was reached.</summary>
-    public async Task<ChangedFiles> ListFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken)
+    private static PullRequestInfo Info(PullRequestResponse pr) => new(pr.Number, pr.State, pr.Draft, pr.Head.Sha ?? "", pr.Base.Ref ?? "", pr.Head.Repo?.FullName, pr.Base.Sha ?? "");
+
+    /// <summary>
+    /// The files changed from the merge base of <paramref name="baseSha"/> and <paramref name="headSha"/> to the head
+    /// (GitHub's three-dot comparison, the same diff a pull request shows), with their patches: exactly that pair of
+    /// commits, whatever the pull request's branches point at by now. <see cref="ChangedFiles.Truncated"/> when the list
+    /// reached <see cref="MaxComparedFiles"/>.
+    /// </summary>
+    public async Task<ChangedFiles> CompareFilesAsync(string owner, string repo, string baseSha, string headSha, CancellationToken cancellationToken)
     {
-        var files = await _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/files", GitHubJson.Default.ListPullRequestFileResponse, page => page, MaxListedFiles, cancellationToken).ConfigureAwait(false);
+        // per_page=1: the files come whole on the first page anyway, and the commits (250 without paging) are not read.
+        var compare = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/compare/{Escape(baseSha)}...{Escape(headSha)}?per_page=1", GitHubJson.Default.CompareResponse, cancellationToken).ConfigureAwait(false);
+        var files = compare.Files ?? throw new GitHubApiException(200, $"GitHub's comparison of {baseSha}...{headSha} has no list of files.");
         var result = files.Select(f => new ChangedFile(f.Filename, f.Status, f.Patch, f.PreviousFilename)).ToList();
-        return new ChangedFiles(result, result.Count >= MaxListedFiles);
+        return new ChangedFiles(result, result.Count >= MaxComparedFiles);
+    }
+
+    /// <summary>
+    /// The open pull requests of this repository whose head is <paramref name="headSha"/> (<paramref name="self"/>
+    /// among them), and whether that list is whole. GitHub's list of a commit's pull requests names, for a commit that
+    /// is on the default branch already, only the merged one that brought it there: when <paramref name="self"/> is not
+    /// in it, the open pull requests are listed instead.
+    /// </summary>
+    public async Task<(IReadOnlyList<PullRequestInfo> PullRequests, bool Complete)> ListOpenPullRequestsAtHeadAsync(string owner, string repo, string headSha, int self, CancellationToken cancellationToken)
+    {
+        var listed = await _http.GetPagesAsync($"{Repo(owner, repo)}/commits/{Escape(headSha)}/pulls", GitHubJson.Default.ListPullRequestResponse, page => page, MaxAssociatedPullRequests + 1, cancellationToken).ConfigureAwait(false);
+        bool complete = listed.Count <= MaxAssociatedPullRequests;
+        var open = AtHead(listed);
+        if (!open.Any(p => p.Number == self))
+        {
+            listed = await _http.GetPagesAsync($"{Repo(owner, repo)}/pulls?state=open", GitHubJson.Default.ListPullRequestResponse, page => page, MaxOpenPullRequests + 1, cancellationToken).ConfigureAwait(false);
+            complete = listed.Count <= MaxOpenPullRequests;
+            open = AtHead(listed);
+        }
+
+        return (open, complete);
+
+        // Into this repository (a fork's pull requests into its own base are not gated by this check), open, at that head.
+        List<PullRequestInfo> AtHead(List<PullRequestResponse> pulls) =>
+            [.. pulls.Where(p => p.State == "open" && p.Head.Sha == headSha
+                    && (p.Base.Repo?.FullName is not { } into || string.Equals(into, $"{owner}/{repo}", StringComparison.OrdinalIgnoreCase)))
+                .Select(Info)];
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
                 e = new TimeoutException($"The branch check took longer than its budget of {settings.TimeBudget}.", e);
             }
 
-            await PullRequestReviewer.FailCheckAsync(client, new PullRequestTarget(target.Owner, target.Repo, 0, target.CommitSha, target.Branch, false), e, onError, settings, hooks, CheckSubject.Commit).ConfigureAwait(false);
+            await PullRequestReviewer.FailCheckAsync(client, new PullRequestTarget(target.Owner, target.Repo, 0, target.CommitSha, target.Branch, target.CommitSha, false), e, onError, settings, hooks, CheckSubject.Commit).ConfigureAwait(false);
             if (e is TimeoutException { InnerException: OperationCanceledException })
             {
                 throw e;

@@ -75,7 +75,7 @@ public sealed record RepositoryConfig
     /// <summary>
     /// The check's conclusion when the review could not finish or not every Dockerfile was checked
     /// (<c>check.on_error</c>). Failure by default, so branch protection never passes what nobody checked;
-    /// read from the base branch only, so a pull request cannot opt itself out.
+    /// read at the base commit only, so a pull request cannot opt itself out.
     /// </summary>
     public ErrorConclusion OnError { get; init; } = ErrorConclusion.Failure;
 

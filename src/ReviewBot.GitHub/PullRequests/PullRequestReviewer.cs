@@ -79,6 +79,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// <summary>How many paths a note names before it says "and N more" (the check summary is limited to 65535 characters).</summary>
     public const int MaxPathsNamed = 20;
 
+    /// <summary>
+    /// Other open pull requests with the same head judged for the commit's check, at most. Each costs what a review
+    /// of it reads (its config, its comparison, its Dockerfiles), within this review's one time budget; more pull
+    /// requests than this at one commit is not a workflow people have, so past it the check fails rather than waits.
+    /// </summary>
+    public const int MaxOtherPullRequests = 5;
+
     /// <summary>HTTP 403: the token may not do this (for check runs: no <c>checks: write</c>).</summary>
     private const int ForbiddenStatus = 403;
 
@@ -180,7 +187,6 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
     private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
     {
-
         var listed = await source.ListFilesAsync(cancellationToken).ConfigureAwait(false);
         var selected = listed.Files.Where(f => !f.IsRemoved && config.IsIncluded(f.Path)).ToList();
         var notChecked = new List<(string Path, string Why)>();
@@ -188,7 +194,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         if (listed.Truncated)
         {
             notes.Add(source.Subject == CheckSubject.PullRequest
-                ? $"GitHub lists at most {PullRequestClient.MaxListedFiles} files of a pull request; Dockerfiles beyond those were not checked."
+                ? $"GitHub lists at most {PullRequestClient.MaxComparedFiles} changed files of a comparison of two commits, and this pull request reached that; Dockerfiles beyond those were not checked."
                 : $"GitHub cut this {source.Subject.Noun}'s tree listing off; Dockerfiles beyond it were not checked.");
         }
 
@@ -373,6 +379,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var onPullRequest = recalled.Fingerprints.Concat(posted.Fingerprints).Concat(previous?.Fingerprints ?? Enumerable.Empty<string>()).ToHashSet(StringComparer.Ordinal);
         await hooks.RememberAsync(target.HeadSha, onPullRequest, plan.Fingerprints, cancellationToken).ConfigureAwait(false);
 
+        // The check is the commit's, shared with every open pull request at this head: it says the worst of their verdicts.
+        plan = plan with { Check = await CommitCheckAsync(client, target, plan.Check, settings, cancellationToken).ConfigureAwait(false) };
         var outcome = new ReviewOutcome(ReviewStatus.Reviewed, input, plan, posted, null);
         long checkRunId;
         try
@@ -386,6 +394,29 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, checkRunId, plan.Check, cancellationToken).ConfigureAwait(false);
         return outcome;
+    }
+
+    /// <summary>
+    /// The check for the head commit: <paramref name="own"/> when this pull request is the only open one at that head,
+    /// else the worst verdict over all of them (<see cref="CommitVerdict"/>), each judged against its own base and
+    /// config as a review of it would (nothing is posted on them). A failure to judge one throws, and the review fails closed.
+    /// </summary>
+    private async Task<CheckRunPlan> CommitCheckAsync(PullRequestClient client, PullRequestTarget target, CheckRunPlan own, ReviewSettings settings, CancellationToken cancellationToken)
+    {
+        var (pullRequests, complete) = await client.ListOpenPullRequestsAtHeadAsync(target.Owner, target.Repo, target.HeadSha, target.Number, cancellationToken).ConfigureAwait(false);
+        var others = pullRequests.Where(p => p.Number != target.Number).OrderBy(p => p.Number).ToList();
+        var verdicts = new List<PullRequestVerdict>();
+        foreach (var other in others.Take(MaxOtherPullRequests))
+        {
+            // Drafts too: review.drafts spares a draft the comments, not the gate (it can be marked ready and merged at once).
+            var source = new GitHubPullRequestSource(client, target with { Number = other.Number, BaseRef = other.BaseRef, BaseSha = other.BaseSha, Draft = other.Draft });
+            var input = await ReadAsync(source, cancellationToken).ConfigureAwait(false);
+            var check = Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl }).Check;
+            verdicts.Add(new PullRequestVerdict(other.Number, check.Conclusion, check.Title));
+        }
+
+        int notJudged = others.Count - verdicts.Count + (complete ? 0 : 1);
+        return CommitVerdict.Combine(target.Number, own, verdicts, notJudged);
     }
 
     private static CheckConclusion OnError(RepositoryConfig config) =>

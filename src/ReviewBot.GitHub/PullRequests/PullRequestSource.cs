@@ -16,7 +16,7 @@ public interface IPullRequestSource
     /// <summary>What the files are of, for notes: a pull request's changes unless the source says otherwise.</summary>
     Checks.CheckSubject Subject => Checks.CheckSubject.PullRequest;
 
-    /// <summary>The changed files; <see cref="ChangedFiles.Truncated"/> when the list was cut off (GitHub's 3000).</summary>
+    /// <summary>The changed files; <see cref="ChangedFiles.Truncated"/> when the list may have been cut off (GitHub's comparison lists 300).</summary>
     Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken);
 
     /// <summary>The file's patch in GitHub's shape (hunks only); null for a binary or too-large diff.</summary>
@@ -44,7 +44,7 @@ public interface IPullRequestSource
         return reads;
     }
 
-    /// <summary>The config at the base (never the head: a pull request must not weaken its own gate).</summary>
+    /// <summary>The config at the base commit (never the head: a pull request must not weaken its own gate; never a branch name, which a tag can shadow).</summary>
     Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>
@@ -56,15 +56,22 @@ public interface IPullRequestSource
 }
 
 /// <summary>
-/// A pull request read through GitHub's API: the files listed by REST, their content at the head SHA from the base
-/// repository in two GraphQL calls (sizes, then texts; not one call per file), the config from the base branch.
+/// A pull request read through GitHub's API, always as the pair of commits its target names: the files (with their
+/// patches) from the comparison of the base SHA and the head SHA (three dots: from their merge base, as the pull
+/// request's own diff), their content at the head SHA from the base repository in two GraphQL calls (sizes, then
+/// texts; not one call per file), and the config at the base SHA. Never the pull request's current file list, nor a
+/// branch name: either may have moved since the work was asked for, and a name may also be a tag's.
 /// </summary>
 public sealed class GitHubPullRequestSource(PullRequestClient client, PullRequestTarget target, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
 {
-    public string ConfigLabel => $"`{configPath}` on {target.BaseRef}";
+    /// <summary>Names the commit it was read at, not only the branch: the branch may have moved on since.</summary>
+    public string ConfigLabel => $"`{configPath}` on {target.BaseRef} at {target.BaseSha[..Math.Min(ShortSha, target.BaseSha.Length)]}";
+
+    /// <summary>How many hex digits of a SHA name it to people (git's default abbreviation).</summary>
+    private const int ShortSha = 7;
 
     public Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
-        client.ListFilesAsync(target.Owner, target.Repo, target.Number, cancellationToken);
+        client.CompareFilesAsync(target.Owner, target.Repo, BaseSha, target.HeadSha, cancellationToken);
 
     public ValueTask<string?> PatchAsync(ChangedFile file, CancellationToken cancellationToken) => ValueTask.FromResult(file.Patch);
 
@@ -75,8 +82,11 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
         client.ReadFilesAsync(target.Owner, target.Repo, paths, target.HeadSha, maxBytes, cancellationToken);
 
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
-        client.ReadFileAsync(target.Owner, target.Repo, configPath, target.BaseRef, maxBytes, cancellationToken);
+        client.ReadFileAsync(target.Owner, target.Repo, configPath, BaseSha, maxBytes, cancellationToken);
 
     public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
-        client.ReadFilesAsync(target.Owner, target.Repo, paths, target.BaseRef, maxBytes, cancellationToken);
+        client.ReadFilesAsync(target.Owner, target.Repo, paths, BaseSha, maxBytes, cancellationToken);
+
+    /// <summary>Without it there is nothing to pin the config and the file list to, and a review without them must not pass.</summary>
+    private string BaseSha => target.BaseSha.Length > 0 ? target.BaseSha : throw new InvalidOperationException($"Pull request #{target.Number} has no base SHA to read its config and changes at.");
 }

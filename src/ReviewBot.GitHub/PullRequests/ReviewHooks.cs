@@ -2,8 +2,13 @@ using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.GitHub.PullRequests;
 
-/// <summary>The pull request a review is for: where it is, and the head and base it was asked for.</summary>
-public sealed record PullRequestTarget(string Owner, string Repo, int Number, string HeadSha, string BaseRef, bool Draft);
+/// <summary>
+/// The pull request a review is for: where it is, and the pair of commits it is judged on. <see cref="BaseSha"/> is
+/// the base branch's commit: the config is read there and the changes are those from its merge base with
+/// <see cref="HeadSha"/> (as GitHub's pull request diff). <see cref="BaseRef"/> is only the branch's name, for people:
+/// a name is ambiguous (a tag may have the same one) and moves.
+/// </summary>
+public sealed record PullRequestTarget(string Owner, string Repo, int Number, string HeadSha, string BaseRef, string BaseSha, bool Draft);
 
 /// <summary>What a caller remembers of earlier reviews of this pull request.</summary>
 /// <param name="Superseded">A newer head was asked for meanwhile: post nothing.</param>

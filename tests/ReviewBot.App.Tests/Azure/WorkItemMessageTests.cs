@@ -20,9 +20,9 @@ public sealed class WorkItemMessageTests
     }
 
     [Fact]
-    public void BaseRef_and_Draft_survive_the_queue()
+    public void BaseRef_BaseSha_and_Draft_survive_the_queue()
     {
-        var item = new WorkItem("d-2", 1, "Codertocat", "Hello-World", 2, "abc", "pull_request.synchronize", "main", true);
+        var item = new WorkItem("d-2", 1, "Codertocat", "Hello-World", 2, "abc", "pull_request.synchronize", "main", true, BaseSha: GitHubFake.BaseSha);
 
         Assert.Equal(item, WorkItemMessage.TryDeserialize(WorkItemMessage.Serialize(item), out _));
     }

@@ -97,9 +97,9 @@ public sealed class OperationsTests : IDisposable
     public async Task Stopping_lets_the_review_in_flight_finish()
     {
         // The files list takes 2 s: the app is stopped while the review is in the middle of its run.
-        _github.Server.Given(Request.Create().WithPath(GitHubFake.RepoPath + $"/pulls/{GitHubFake.Number}/files").UsingGet()).AtPriority(1)
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.ComparePath).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(2)).WithHeader("Content-Type", "application/json")
-                .WithBody(System.Text.Json.JsonSerializer.Serialize(new[] { Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)) })));
+                .WithBody(System.Text.Json.JsonSerializer.Serialize(new { files = new[] { Scenario.File("Dockerfile", "added", Scenario.AddedPatch(Scenario.RootDockerfile)) } })));
         var app = App();
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(app, Guid.NewGuid().ToString())).StatusCode);
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -11,7 +11,7 @@ namespace ReviewBot.GitHub.Tests.Api;
 /// <summary>The one registration: pooled handlers, GitHub's headers and base URL rule, pages followed only inside the API.</summary>
 public sealed class GitHubApiRegistrationTests : IDisposable
 {
-    private const string Files = RepoPath + "/pulls/2/files";
+    private const string Comments = RepoPath + "/pulls/2/comments";
 
     private readonly GitHubFake _github = new();
 
@@ -56,32 +56,31 @@ public sealed class GitHubApiRegistrationTests : IDisposable
     [Fact]
     public async Task Pages_are_followed_by_the_Link_header_100_at_a_time()
     {
-        var first = Enumerable.Range(0, 100).Select(i => new { filename = $"f{i}/Dockerfile", status = "added" });
-        var second = Enumerable.Range(100, 30).Select(i => new { filename = $"f{i}/Dockerfile", status = "modified", patch = "@@ -1 +1 @@\n-a\n+b" });
-        _github.Server.Given(Request.Create().WithPath(Files).WithParam("page", "2").UsingGet()).AtPriority(1)
+        var first = Enumerable.Range(0, 100).Select(i => new { id = i, body = $"c{i}", path = "Dockerfile" });
+        var second = Enumerable.Range(100, 30).Select(i => new { id = i, body = $"c{i}", path = "Dockerfile" });
+        _github.Server.Given(Request.Create().WithPath(Comments).WithParam("page", "2").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(second)));
-        _github.Server.Given(Request.Create().WithPath(Files).UsingGet()).AtPriority(2)
+        _github.Server.Given(Request.Create().WithPath(Comments).UsingGet()).AtPriority(2)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithHeader("Link", $"<{_github.Server.Url}{Files}?per_page=100&page=2>; rel=\"next\", <{_github.Server.Url}{Files}?per_page=100&page=2>; rel=\"last\"")
+                .WithHeader("Link", $"<{_github.Server.Url}{Comments}?per_page=100&page=2>; rel=\"next\", <{_github.Server.Url}{Comments}?per_page=100&page=2>; rel=\"last\"")
                 .WithBody(JsonSerializer.Serialize(first)));
 
-        var files = await _github.Client().ListFilesAsync(Owner, Repo, Number, default);
+        var comments = await _github.Client().ListReviewCommentsAsync(Owner, Repo, Number, default);
 
-        Assert.Equal(130, files.Files.Count);
-        Assert.False(files.Truncated);
-        Assert.Equal("f129/Dockerfile", files.Files[^1].Path);
-        Assert.All(_github.Requests("GET", Files), e => Assert.Equal("100", e.RequestMessage.Query!["per_page"].Single()));
+        Assert.Equal(130, comments.Count);
+        Assert.Equal("c129", comments[^1].Body);
+        Assert.All(_github.Requests("GET", Comments), e => Assert.Equal("100", e.RequestMessage.Query!["per_page"].Single()));
     }
 
     [Fact]
     public async Task A_next_page_link_to_another_host_is_refused_so_the_token_never_goes_there()
     {
         using var elsewhere = WireMockServer.Start();
-        _github.Server.Given(Request.Create().WithPath(Files).UsingGet())
+        _github.Server.Given(Request.Create().WithPath(Comments).UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithHeader("Link", $"<{elsewhere.Url}{Files}?page=2>; rel=\"next\"").WithBody("[]"));
+                .WithHeader("Link", $"<{elsewhere.Url}{Comments}?page=2>; rel=\"next\"").WithBody("[]"));
 
-        await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client().ListFilesAsync(Owner, Repo, Number, default));
+        await Assert.ThrowsAsync<GitHubApiException>(() => _github.Client().ListReviewCommentsAsync(Owner, Repo, Number, default));
 
         Assert.Empty(elsewhere.LogEntries);
     }

@@ -39,7 +39,9 @@ public sealed class OpenApiRequestTests : IDisposable
 
         await app.GetBotLoginAsync(default);
         await client.GetPullRequestAsync(Owner, Repo, Number, default);
-        await client.ListFilesAsync(Owner, Repo, Number, default);
+        await client.CompareFilesAsync(Owner, Repo, BaseSha, HeadSha, default);
+        await client.ListOpenPullRequestsAtHeadAsync(Owner, Repo, HeadSha, Number, default);
+        await client.ListOpenPullRequestsAtHeadAsync(Owner, Repo, HeadSha, Number + 1, default); // not listed: the open pull requests are
         await client.ReadFileAsync(Owner, Repo, "dir with space/Dockerfile", HeadSha, 1000, default);
         await client.ListReviewCommentsAsync(Owner, Repo, Number, default);
         await client.ListCheckRunsAsync(Owner, Repo, HeadSha, CheckRunPlan.Name, default);
@@ -53,7 +55,8 @@ public sealed class OpenApiRequestTests : IDisposable
         var spec = OpenApiSpec.Load();
         var problems = _github.Server.LogEntries.SelectMany(spec.Check).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.True(_github.Server.LogEntries.Count() >= 14);
+        Assert.True(_github.Server.LogEntries.Count() >= 17);
+        Assert.Contains(_github.Server.LogEntries, e => e.RequestMessage.Path == $"{RepoPath}/pulls" && e.RequestMessage.Query!["state"].Single() == "open");
     }
 
     /// <summary>
@@ -140,7 +143,8 @@ public sealed class OpenApiRequestTests : IDisposable
         _github.StubJson("GET", "/api/v3/app", """{"slug":"reviewbot"}""");
         _github.StubJson("POST", "/api/v3/app/installations/1/access_tokens", """{"token":"ghs_x","expires_at":"2099-01-01T00:00:00Z"}""", 201);
         _github.StubJson("GET", RepoPath + "/pulls/2", """{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}""");
-        _github.StubJson("GET", RepoPath + "/pulls/2/files", "[]");
+        _github.StubFiles();
+        _github.StubJson("GET", RepoPath + "/pulls", "[]");
         _github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
         _github.StubJson("GET", RepoPath + $"/commits/{HeadSha}/check-runs", """{"total_count":0,"check_runs":[]}""");
         _github.StubJson("POST", RepoPath + "/pulls/2/comments/1000/replies", """{"id":3}""", 201);

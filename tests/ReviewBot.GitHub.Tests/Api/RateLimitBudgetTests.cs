@@ -108,13 +108,13 @@ public sealed class RateLimitBudgetTests : IDisposable
     {
         _github.Server.Given(Request.Create().WithPath(RepoPath + "/contents/.github/reviewbot.yml").UsingGet())
             .RespondWith(WithBudget(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Not Found"}"""), remaining: 3));
-        _github.StubJson("GET", RepoPath + "/pulls/2/files", """[{"filename":"Dockerfile","status":"added","patch":"@@ -0,0 +1,1 @@\n+FROM alpine"}]""");
+        _github.StubFiles(new { filename = "Dockerfile", status = "added", patch = "@@ -0,0 +1,1 @@\n+FROM alpine" });
         new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = "FROM alpine\n" }).Register(_github);
         _github.StubJson("GET", RepoPath + "/pulls/2/comments", "[]");
         _github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
         _github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
         var client = _github.Client();
-        var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", false);
+        var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", BaseSha, false);
 
         var outcome = await new PullRequestReviewer().ReviewAsync(client, target, new GitHubPullRequestSource(client, target), ReviewHooks.None,
             new ReviewSettings { NewPullRequest = true, BotLogin = _ => Task.FromResult("reviewbot[bot]") }, default);

@@ -23,13 +23,13 @@ public sealed class CallCountTests : IDisposable
         var listed = dockerfiles.Select(f => new { filename = f.Key, status = "modified", patch = "@@ -1,4 +1,4 @@\n-FROM node:20\n+FROM node:22\n WORKDIR /app\n COPY . .\n CMD [\"node\", \"server.js\"]" })
             .Concat(Enumerable.Range(0, 30).Select(i => new { filename = $"services/s{i}/package.json", status = "modified", patch = "@@ -1 +1 @@\n-{}\n+{ }" }));
         _github.StubJson("GET", RepoPath + "/contents/.github/reviewbot.yml", """{"message":"Not Found"}""", 404);
-        _github.StubJson("GET", RepoPath + "/pulls/2/files", JsonSerializer.Serialize(listed));
+        _github.StubFiles([.. listed]);
         new GraphQLFiles(dockerfiles).Register(_github);
         _github.StubJson("POST", RepoPath + "/pulls/2/reviews", """{"id":80}""");
         _github.StubJson("POST", RepoPath + "/check-runs", """{"id":4}""", 201);
         _github.StubJson("PATCH", RepoPath + "/check-runs/4", """{"id":4}""");
         var client = _github.Client();
-        var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", false);
+        var target = new PullRequestTarget(Owner, Repo, Number, HeadSha, "main", BaseSha, false);
         var settings = new ReviewSettings { NewPullRequest = true, BotLogin = _ => Task.FromResult("reviewbot[bot]") };
 
         var outcome = await new PullRequestReviewer().ReviewAsync(client, target, new GitHubPullRequestSource(client, target), ReviewHooks.None, settings, default);

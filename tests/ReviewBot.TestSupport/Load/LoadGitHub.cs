@@ -142,12 +142,26 @@ public sealed partial class LoadGitHub : IDisposable
             return (pull.Groups["tail"].Value, method) switch
             {
                 ("", "GET") => Json(200, PullRequest(number)),
-                ("/files", "GET") => FilesList(stats),
                 ("/comments", "GET") => Json(200, stats.PostedComments()),
                 ("/comments", "POST") => Json(201, stats.Remember(JsonNode.Parse(request.Body ?? "{}")!)),
                 ("/reviews", "POST") => Review(stats, request),
                 _ => NotExpected(request),
             };
+        }
+
+        // The changes of a pull request are its base and head commits' comparison; the head says which pull request it is.
+        if (ComparePath().Match(rest) is { Success: true } compare && method == "GET" && NumberFromSha(compare.Groups["head"].Value) is int compared)
+        {
+            var stats = Stats(compared);
+            stats.Call();
+            return FilesList(stats);
+        }
+
+        // Every pull request has a head of its own: the only open one at that commit is itself.
+        if (CommitPullsPath().Match(rest) is { Success: true } commit && method == "GET" && NumberFromSha(commit.Groups["sha"].Value) is int atHead)
+        {
+            Stats(atHead).Call();
+            return Json(200, new JsonArray(PullRequest(atHead)));
         }
 
         if (rest.StartsWith("/contents/", StringComparison.Ordinal) && method == "GET")
@@ -156,7 +170,7 @@ public sealed partial class LoadGitHub : IDisposable
             var reference = request.Query?.TryGetValue("ref", out var refs) == true ? refs.FirstOrDefault() ?? "" : "";
             if (file == ".github/reviewbot.yml")
             {
-                // Read on the base branch: attribute it through the PR the worker is on, if we can tell.
+                // Read at the base commit: attribute it through the PR the worker is on, if we can tell.
                 CountUnattributed();
                 return Json(404, new JsonObject { ["message"] = "Not Found" });
             }
@@ -291,7 +305,7 @@ public sealed partial class LoadGitHub : IDisposable
         }
 
         files.Add(new JsonObject { ["sha"] = "0d1e", ["filename"] = "README.md", ["status"] = "modified", ["additions"] = 1, ["deletions"] = 0, ["changes"] = 1, ["patch"] = "@@ -1 +1 @@\n-old\n+new" });
-        return Json(200, files);
+        return Json(200, new JsonObject { ["status"] = "ahead", ["files"] = files });
     }
 
     private ResponseMessage Review(PullRequestStats stats, IRequestMessage request)
@@ -358,8 +372,14 @@ public sealed partial class LoadGitHub : IDisposable
     [GeneratedRegex(@"^/api/v3/repos/[^/]+/[^/]+(?<rest>/.*)$")]
     private static partial Regex RepoPath();
 
-    [GeneratedRegex(@"^/pulls/(?<n>\d+)(?<tail>/files|/comments|/reviews)?$")]
+    [GeneratedRegex(@"^/pulls/(?<n>\d+)(?<tail>/comments|/reviews)?$")]
     private static partial Regex PullPath();
+
+    [GeneratedRegex(@"^/compare/[0-9a-f]+\.\.\.(?<head>[0-9a-f]+)$")]
+    private static partial Regex ComparePath();
+
+    [GeneratedRegex(@"^/commits/(?<sha>[0-9a-f]+)/pulls$")]
+    private static partial Regex CommitPullsPath();
 
     [GeneratedRegex(@"^/check-runs/(?<id>\d+)$")]
     private static partial Regex CheckRunPath();
