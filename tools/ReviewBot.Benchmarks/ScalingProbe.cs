@@ -18,6 +18,8 @@ public static class ScalingProbe
 {
     private const int MiB = 1024 * 1024;
 
+    private const int Runs = 3;
+
     public static int Run(string[] args)
     {
         bool pairs = args.Contains("--pairs");
@@ -61,9 +63,18 @@ public static class ScalingProbe
             foreach (int size in sizes)
             {
                 string text = DockerfileMix.Generate(17, size, kinds, nonRoot);
-                var cpu = Environment.CpuUsage.TotalTime;
-                var t = Measure(text, out int findings);
-                double cpuMs = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds;
+                // The fastest of a few runs: the machine is shared, and a slow run says more about it than about the code.
+                (double Ms, long Bytes)[] t = [];
+                double cpuMs = double.MaxValue;
+                int findings = 0;
+                for (int run = 0; run < Runs; run++)
+                {
+                    var cpu = Environment.CpuUsage.TotalTime;
+                    var times = Measure(text, out findings);
+                    cpuMs = Math.Min(cpuMs, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
+                    t = run == 0 ? times : [.. t.Zip(times, (a, b) => (Math.Min(a.Ms, b.Ms), b.Bytes))];
+                }
+
                 double total = t.Sum(x => x.Ms);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-34} {size / (double)MiB,5:0.##}M {t[0].Ms,7:0}ms {t[1].Ms,6:0}ms {t[2].Ms,6:0}ms {t[3].Ms,6:0}ms {total,7:0}ms {t.Sum(x => x.Bytes) / (double)MiB,9:0.0} {cpuMs,7:0}ms  {findings}"));
@@ -73,9 +84,9 @@ public static class ScalingProbe
                 }
 
                 last = cpuMs;
-                if (total > 30_000)
+                if (total > 10_000)
                 {
-                    Console.WriteLine("  (over 30 s: larger sizes skipped)");
+                    Console.WriteLine("  (over 10 s: larger sizes skipped)");
                     break;
                 }
             }
