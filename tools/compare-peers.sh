@@ -161,10 +161,13 @@ fi
 echo "== summary (mean wall time, start-up included; ratio = peer time / reviewbot time, target >= 10)"
 # CPU (user + system) is shown too: on a machine shared with other work, wall time also counts waiting for a core.
 node -e '
-  const { results } = require(process.argv[1]); const t = {}, cpu = {};
-  for (const r of results) { t[r.command] = r.mean; cpu[r.command] = (r.user ?? NaN) + (r.system ?? NaN); }
+  const { results } = require(process.argv[1]); const t = {}, cpu = {}, best = {};
+  for (const r of results) { t[r.command] = r.mean; best[r.command] = r.min; cpu[r.command] = (r.user ?? NaN) + (r.system ?? NaN); }
   for (const r of results) console.log(`${r.command.padEnd(22)} ${(r.mean * 1000).toFixed(0).padStart(6)} ms wall (min ${(r.min * 1000).toFixed(0)}, max ${(r.max * 1000).toFixed(0)}), ${(cpu[r.command] * 1000).toFixed(0)} ms CPU`);
   for (const rb of ["reviewbot-dll", "reviewbot-r2r", "reviewbot-aot"]) for (const peer of ["dockerfilelint", "dockerfile-utils"])
     console.log(`${peer} / ${rb}: ${(t[peer] / t[rb]).toFixed(1)}x wall, ${(cpu[peer] / cpu[rb]).toFixed(1)}x CPU`);
+  // Each at its best: the fastest run of each, so no tool is judged by a slow round of the shared machine.
+  for (const peer of ["dockerfilelint", "dockerfile-utils"])
+    console.log(`${peer} at its best / reviewbot-aot at its best (fastest runs): ${(best[peer] / best["reviewbot-aot"]).toFixed(1)}x wall`);
   console.log(`per file, AOT, start-up excluded: ${((t["reviewbot-aot"] - t["rules-aot"]) * 1e6 / process.argv[2]).toFixed(0)} us wall`);' \
   "$work/times.json" "$files"

@@ -10,6 +10,11 @@ public static class BenchmarkApp
 
     public static int Run(string[] args)
     {
+        if (args.Contains("--scaling"))
+        {
+            return ScalingProbe.Run(args); // generated files only: needs no corpus
+        }
+
         if (ReviewBot.TestSupport.SharedCorpus.Directory is null)
         {
             Console.Error.WriteLine(

@@ -36,16 +36,8 @@ internal static class ApplicationFiles
             return false;
         }
 
-        // A loop, not Skip and Any: the array was boxed for them on every COPY of manifests.
-        for (int i = index + 1; i < stage.Instructions.Length; i++)
-        {
-            if (stage.Instructions[i].Is("RUN"))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // The stage's last RUN, found once: a scan to the end per COPY of manifests was quadratic in such COPYs.
+        return StageFiles.Of(stage).LastRun > index;
     }
 
     /// <summary>Endings of scripts that the entrypoint runs: code the application executes, never writes.</summary>
@@ -141,64 +133,18 @@ internal static class ApplicationFiles
     /// The absolute destination of a COPY/ADD: relative destinations resolve against the WORKDIR in force
     /// (followed through the stages it is built on); null when a variable cannot be resolved.
     /// </summary>
-    public static string? AbsoluteDestination(Stage stage, int index, char escape)
-    {
-        string? destination = InstructionEdits.Destination(stage.Instructions[index]);
-        if (destination is null)
-        {
-            return null;
-        }
-
-        var expansion = stage.ExpandAt(index, destination, escape);
-        if (!expansion.IsResolved)
-        {
-            return null;
-        }
-
-        string text = expansion.Text;
-        if (!text.StartsWith('/'))
-        {
-            string? workdir = WorkdirAt(stage, index, escape);
-            if (workdir is null)
-            {
-                return null;
-            }
-
-            text = workdir.TrimEnd('/') + "/" + text;
-        }
-
-        return Normalize(text);
-    }
+    public static string? AbsoluteDestination(Stage stage, int index, char escape) => StageFiles.Of(stage).Destination(index, escape);
 
     /// <summary>
     /// The later COPY/ADD of the same stage that gives a non-root owner to the same destination or a folder
     /// above it, so it lays the application's files over the earlier copy's; null when none does.
     /// </summary>
-    public static int? CoveredBy(Stage stage, int index, char escape)
-    {
-        string? destination = AbsoluteDestination(stage, index, escape);
-        if (destination is null)
-        {
-            return null;
-        }
-
-        for (int j = index + 1; j < stage.Instructions.Length; j++)
-        {
-            var later = stage.Instructions[j];
-            if (!(later.Is("COPY") || later.Is("ADD")) || later.GetFlag("from") is not null || InstructionEdits.Owner(stage, j, escape) is not { } owner
-                || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, stage.CreatedUsers))
-            {
-                continue;
-            }
-
-            if (AbsoluteDestination(stage, j, escape) is { } over && (destination == over || destination.StartsWith(over.TrimEnd('/') + "/", StringComparison.Ordinal)))
-            {
-                return j;
-            }
-        }
-
-        return null;
-    }
+    /// <remarks>
+    /// The first such COPY for every instruction is found in one backward pass over the stage, the first time one is
+    /// asked: each COPY once compared itself with every later one, working out each one's WORKDIR from the top, so a
+    /// non-root image of 20,000 COPYs took seconds and gigabytes.
+    /// </remarks>
+    public static int? CoveredBy(Stage stage, int index, char escape) => StageFiles.Of(stage).CoveredBy(index, escape);
 
     /// <summary>
     /// The instruction (index into the stage) that creates <paramref name="name"/> after instruction
@@ -218,57 +164,35 @@ internal static class ApplicationFiles
             return null;
         }
 
-        int at = stage.Instructions.IndexOf(user.Source);
+        int at = IndexOf(stage, user.Source);
         return at >= 0 ? at : null;
     }
 
-    /// <summary>The WORKDIR in force before instruction <paramref name="index"/> ("/" when none is set).</summary>
-    private static string? WorkdirAt(Stage stage, int index, char escape)
+    /// <summary>
+    /// The index of <paramref name="instruction"/> in the stage, or -1: found by its line, since instructions are in
+    /// line order (a linear search per finding was quadratic in a stage of COPYs made before their user).
+    /// </summary>
+    private static int IndexOf(Stage stage, Syntax.Instruction instruction)
     {
-        // The chain root first, gathered by hand: an iterator, a reversing buffer and a list were made per COPY.
-        var chain = new List<Stage>();
-        for (var s = stage; s is not null; s = s.Parent)
+        var instructions = stage.Instructions;
+        int low = 0, high = instructions.Length - 1;
+        while (low <= high)
         {
-            chain.Add(s);
-        }
-
-        chain.Reverse();
-        bool setsWorkdir = false;
-        string workdir = "/";
-        foreach (var s in chain)
-        {
-            int end = ReferenceEquals(s, stage) ? index : s.Instructions.Length;
-            for (int i = 0; i < s.Instructions.Length; i++)
+            int middle = low + ((high - low) / 2);
+            int line = instructions[middle].StartLine;
+            if (line == instruction.StartLine)
             {
-                if (!s.Instructions[i].Is("WORKDIR"))
-                {
-                    continue;
-                }
-
-                // Any WORKDIR of the chain, before this instruction or not, says the base image's own one is replaced.
-                setsWorkdir = true;
-                if (i >= end)
-                {
-                    break;
-                }
-
-                var path = s.ExpandAt(i, s.Instructions[i].Arguments.Trim().Trim('"', '\''), escape);
-                if (!path.IsResolved)
-                {
-                    return null;
-                }
-
-                workdir = path.Text.StartsWith('/') ? path.Text : workdir.TrimEnd('/') + "/" + path.Text;
+                return ReferenceEquals(instructions[middle], instruction) ? middle : -1;
             }
+
+            (low, high) = line < instruction.StartLine ? (middle + 1, high) : (low, middle - 1);
         }
 
-        // A base image's own WORKDIR (unknown to us) applies when the chain never sets one: a folder no real
-        // path names ("\0"), so relative destinations still compare with each other and never with absolute ones.
-        return setsWorkdir || stage.Base.Family == DistroFamily.Scratch ? Normalize(workdir) : "/\0";
+        return -1;
     }
 
     /// <summary>Collapses "." segments and duplicate slashes; ".." climbs.</summary>
-    private static string Normalize(string path)
+    internal static string Normalize(string path)
     {
         var parts = new List<string>();
         foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))

@@ -42,7 +42,10 @@ internal static partial class NonRootFix
         {
             char escape = document.EscapeChar;
             var chowned = new List<int>();
-            var owned = new List<string>();
+            // The destinations already owned, each asked per level of a later path: a list searched per COPY was
+            // quadratic in a stage of COPYs.
+            var owned = new Dictionary<string, int>(StringComparer.Ordinal);
+            var ownedLookup = owned.GetAlternateLookup<ReadOnlySpan<char>>();
             for (int i = instructions.Length - 1; i >= 0; i--)
             {
                 if (!InstructionEdits.CopiesApplicationFiles(final, i, escape))
@@ -53,15 +56,16 @@ internal static partial class NonRootFix
                 string? owner = InstructionEdits.Owner(final, i, escape);
                 string? destination = ApplicationFiles.AbsoluteDestination(final, i, escape);
                 bool rootOwned = owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers);
-                bool covered = destination is not null && IsUnderAny(destination, owned);
-                if (rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i))
+                bool covered = destination is not null && StageFiles.FirstOver(ownedLookup, destination) >= 0;
+                bool chown = rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i);
+                if (chown)
                 {
                     chowned.Add(i);
                 }
 
-                if ((!rootOwned || chowned.Contains(i)) && destination is not null && instructions[i].GetFlag("from") is null)
+                if ((!rootOwned || chown) && destination is not null && instructions[i].GetFlag("from") is null)
                 {
-                    owned.Add(destination);
+                    owned[destination] = i;
                 }
             }
 
@@ -135,23 +139,6 @@ internal static partial class NonRootFix
         }
 
         return new Fix(plan.How, edits.ToImmutable());
-    }
-
-    /// <summary>Whether <paramref name="destination"/> is one of <paramref name="folders"/> or inside one.</summary>
-    /// <remarks>Compared in place: a lambda's closure per COPY and a trimmed string per folder were made for this.</remarks>
-    private static bool IsUnderAny(string destination, List<string> folders)
-    {
-        foreach (var folder in folders)
-        {
-            var trimmed = folder.AsSpan().TrimEnd('/');
-            if (destination == folder
-                || (destination.Length > trimmed.Length && destination.AsSpan().StartsWith(trimmed, StringComparison.Ordinal) && destination[trimmed.Length] == '/'))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The first runtime-only instruction from <paramref name="from"/> on, or the end of the stage.</summary>

@@ -118,6 +118,12 @@ public sealed class Stage
     /// <summary>How this stage, as the image, drops root at run time ("" when it does not); null until a rule asks.</summary>
     internal string? StepDown { get; set; }
 
+    /// <summary>What this stage's COPY/ADD need from the rest of it, worked out once; null until a rule asks.</summary>
+    internal Fixes.StageFiles? Files { get; set; }
+
+    /// <summary>The file's expansion budget, which also pays for the paths the fixes join to a WORKDIR.</summary>
+    internal ExpansionBudget Budget => _budget;
+
     /// <summary>The effective user when <paramref name="index"/> (into <see cref="Instructions"/>) runs.</summary>
     public EffectiveUser UserBefore(int index) => _usersBefore[index];
 

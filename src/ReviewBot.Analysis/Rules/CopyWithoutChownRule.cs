@@ -35,12 +35,19 @@ public sealed class CopyWithoutChownRule : IRule
         char escape = context.Document.EscapeChar;
         string owner = user.Group is not null || !final.CreatedGroups.ContainsKey(user.User) ? user.Spec : $"{user.User}:{user.User}";
         var (ownerUser, ownerGroup) = DockerfileModel.SplitSpec(owner);
+        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
         for (int i = 0; i < final.Instructions.Length; i++)
         {
             var instruction = final.Instructions[i];
             if (instruction.GetFlag("chown") is not null || !InstructionEdits.CopiesApplicationFiles(final, i, escape)
                 || ApplicationFiles.IsBuildInput(final, i) || ApplicationFiles.IsCodeOnly(final, i) || ApplicationFiles.CoveredBy(final, i, escape) is not null)
             {
+                continue;
+            }
+
+            if (limit.CountOnly(instruction.Range) is { } counted)
+            {
+                (found ??= []).Add(counted);
                 continue;
             }
 

@@ -4,7 +4,11 @@ using ReviewBot.Analysis.Syntax;
 namespace ReviewBot.Analysis.Rules;
 
 /// <summary>What a rule sees: the document, its model, and the options for fixes.</summary>
-public sealed record RuleContext(DockerfileDocument Document, DockerfileModel Model, AnalyzerOptions Options);
+public sealed record RuleContext(DockerfileDocument Document, DockerfileModel Model, AnalyzerOptions Options)
+{
+    /// <summary>The file's suppression comments, so a rule knows which findings count against the limit (<see cref="FindingLimit"/>).</summary>
+    internal Suppressions? Suppressions { get; init; }
+}
 
 /// <summary>
 /// A rule gathers facts over the model and decides at the end; it returns findings and never prints.

@@ -37,6 +37,7 @@ public sealed partial class PrivilegedPortRule : IRule
         }
 
         var document = context.Document;
+        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
         Dictionary<int, List<int>>? listen = null;
         HashSet<int>? claimed = null;
         for (int i = 0; i < final.Instructions.Length; i++)
@@ -70,6 +71,12 @@ public sealed partial class PrivilegedPortRule : IRule
 
             if (privileged is null)
             {
+                continue;
+            }
+
+            if (limit.CountOnly(instruction.Range) is { } counted)
+            {
+                (found ??= []).Add(counted);
                 continue;
             }
 

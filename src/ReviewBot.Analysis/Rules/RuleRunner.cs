@@ -31,8 +31,8 @@ public static class RuleRunner
         }
 
         var model = DockerfileModel.Build(document);
-        var context = new RuleContext(document, model, options);
         var suppressions = Suppressions.Read(document, options.Baseline, options.BaselinePragmasOnly);
+        var context = new RuleContext(document, model, options) { Suppressions = suppressions };
         var findings = new List<Finding>();
         var suppressed = new List<SuppressedFinding>();
         foreach (var rule in All)

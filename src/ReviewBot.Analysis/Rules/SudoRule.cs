@@ -23,6 +23,7 @@ public sealed partial class SudoRule : IRule
     {
         List<Finding>? found = null;
         var document = context.Document;
+        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
         foreach (var stage in context.Model.Stages)
         {
             for (int i = 0; i < stage.Instructions.Length; i++)
@@ -43,6 +44,12 @@ public sealed partial class SudoRule : IRule
                 bool calls = CallsSudo().IsMatch(shell);
                 if (!installs && !calls)
                 {
+                    continue;
+                }
+
+                if (limit.CountOnly(instruction.Range) is { } counted)
+                {
+                    (found ??= []).Add(counted);
                     continue;
                 }
 

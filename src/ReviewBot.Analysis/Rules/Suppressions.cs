@@ -137,6 +137,9 @@ internal sealed partial class Suppressions
         return entry is null ? null : new SuppressedFinding(finding, entry.Pragma, entry.Origin, entry.Ignored);
     }
 
+    /// <summary>Whether an honoured pragma silences the finding (an ignored one, under <c>check.suppressions: base</c>, does not).</summary>
+    internal bool IsSuppressed(Finding finding) => Match(finding) is { Ignored: false };
+
     private static Entry? Find(Dictionary<string, Entry>? ids, RuleDescriptor rule)
     {
         if (ids is null)

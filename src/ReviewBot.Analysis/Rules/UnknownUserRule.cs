@@ -23,6 +23,7 @@ public sealed class UnknownUserRule : IRule
     {
         List<Finding>? found = null;
         var document = context.Document;
+        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
         foreach (var stage in context.Model.Stages)
         {
             // Only where we know what the image ships; an unknown base may well have the user.
@@ -47,6 +48,12 @@ public sealed class UnknownUserRule : IRule
                     || Ships(stage.Base, user)
                     || DockerfileModel.SplitSpec(stage.Base.DefaultUser).User == user)
                 {
+                    continue;
+                }
+
+                if (limit.CountOnly(instruction.Range) is { } counted)
+                {
+                    (found ??= []).Add(counted);
                     continue;
                 }
 

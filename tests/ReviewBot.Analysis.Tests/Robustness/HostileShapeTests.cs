@@ -76,6 +76,23 @@ public class HostileShapeTests
     }
 
     [Fact]
+    public void Findings_past_the_cap_are_counted_only_after_as_many_unsuppressed_ones_as_are_kept()
+    {
+        // A rule stops writing messages and fixes once it has as many unsuppressed findings as a result keeps: the
+        // suppressed ones before must not use up those places, or a finding only counted would be shown.
+        int cap = AnalyzerOptions.DefaultMaxFindingsPerFile;
+        string text = "FROM debian\nUSER 1000\n" + Repeat("# reviewbot ignore=RB004\nEXPOSE 80\n", cap) + Repeat("EXPOSE 443\n", 3 * cap);
+
+        var result = Bounds.Analyze(text, "suppressed, then over the cap");
+
+        var shown = result.Findings.Where(f => f.RuleId == "RB004").ToList();
+        Assert.Equal(cap, shown.Count);
+        Assert.All(shown, f => Assert.Contains("EXPOSE 443", f.Message, StringComparison.Ordinal));
+        Assert.All(shown, f => Assert.NotNull(f.Fix));
+        Assert.Equal([new OmittedFindings("RB004", 2 * cap)], result.Omitted.ToArray());
+    }
+
+    [Fact]
     public void The_cap_follows_the_options()
     {
         string text = "FROM debian\nUSER app\n" + Repeat("EXPOSE 80\n", 10);
