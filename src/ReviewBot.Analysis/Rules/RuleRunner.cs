@@ -15,6 +15,7 @@ public static class RuleRunner
         new PrivilegedPortRule(),
         new SudoRule(),
         new UnresolvedUserRule(),
+        new NotADockerfileRule(),
     ];
 
     /// <summary>Every rule, in id order.</summary>
@@ -27,7 +28,8 @@ public static class RuleRunner
     {
         if (document.Instructions.IsEmpty)
         {
-            return new AnalysisResult(document, []);
+            // No model to build, but a file with nothing in it must not pass as a clean Dockerfile.
+            return new AnalysisResult(document, [NotADockerfileRule.Check(document)!]);
         }
 
         var model = DockerfileModel.Build(document);
@@ -36,14 +38,14 @@ public static class RuleRunner
         var findings = new List<Finding>();
         foreach (var rule in All)
         {
-            if (options.DisabledRules.Contains(rule.Rule.Id))
+            if (options.DisabledRules.Contains(rule.Rule.Id) && !rule.Rule.CannotBeSilenced)
             {
                 continue;
             }
 
             foreach (var finding in rule.Analyze(context))
             {
-                if (!suppressions.IsSuppressed(finding))
+                if (rule.Rule.CannotBeSilenced || !suppressions.IsSuppressed(finding))
                 {
                     findings.Add(finding);
                 }

@@ -91,14 +91,14 @@ public sealed record RepositoryConfig
 
     /// <summary>The finding's severity after the repository's override for its rule, if any.</summary>
     public Severity ApplySeverity(Finding finding) =>
-        SeverityOverrides.TryGetValue(finding.RuleId, out var severity) ? severity : finding.Severity;
+        !finding.Rule.CannotBeSilenced && SeverityOverrides.TryGetValue(finding.RuleId, out var severity) ? severity : finding.Severity;
 
     /// <summary>
     /// The findings the repository wants: disabled rules dropped (in case a caller analyzed without
     /// <see cref="ToAnalyzerOptions"/>) and severities overridden. A finding whose severity stays is kept as it is.
     /// </summary>
     public ImmutableArray<Finding> Apply(IEnumerable<Finding> findings) =>
-        [.. findings.Where(f => !DisabledRules.Contains(f.RuleId)).Select(f => ApplySeverity(f) is var severity && severity != f.Severity ? f with { Severity = severity } : f)];
+        [.. findings.Where(f => f.Rule.CannotBeSilenced || !DisabledRules.Contains(f.RuleId)).Select(f => ApplySeverity(f) is var severity && severity != f.Severity ? f with { Severity = severity } : f)];
 
     /// <summary>
     /// True when the file at <paramref name="path"/> (relative to the repository root, / or \ separators)
