@@ -104,11 +104,19 @@ public sealed record RepositoryConfig
     /// True when the file at <paramref name="path"/> (relative to the repository root, / or \ separators)
     /// is analyzed: its name is a Dockerfile name or it matches an include glob, and no exclude glob matches it.
     /// </summary>
-    public bool IsIncluded(string path)
+    /// <param name="named">Paths a compose file or devcontainer.json names as Dockerfiles: Dockerfiles whatever their names.</param>
+    public bool IsIncluded(string path, IReadOnlySet<string>? named = null)
     {
         var normalized = PathGlob.Normalize(path);
-        return (DockerfileNames.IsDockerfile(normalized) || Include.Any(g => g.IsMatch(normalized)))
-            && !Exclude.Any(g => g.IsMatch(normalized));
+        return (DockerfileNames.IsDockerfile(normalized) || Include.Any(g => g.IsMatch(normalized)) || named?.Contains(normalized) == true)
+            && !IsExcluded(normalized);
+    }
+
+    /// <summary>True when an exclude glob matches <paramref name="path"/>: never analyzed, and as a compose file or devcontainer.json never read.</summary>
+    public bool IsExcluded(string path)
+    {
+        var normalized = PathGlob.Normalize(path);
+        return Exclude.Any(g => g.IsMatch(normalized));
     }
 }
 

@@ -42,6 +42,12 @@ public interface IPullRequestSource
 
     /// <summary>The config at the base (never the head: a pull request must not weaken its own gate).</summary>
     Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The head commit's tree with each path's kind: which changed Dockerfile is a symbolic link (its blob is the
+    /// link's target path, not a Dockerfile), and which compose files and devcontainer.json files name Dockerfiles.
+    /// </summary>
+    Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -65,4 +71,7 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
 
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(target.Owner, target.Repo, configPath, target.BaseRef, maxBytes, cancellationToken);
+
+    public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
+        client.ReadTreeAsync(target.Owner, target.Repo, target.HeadSha, cancellationToken);
 }
