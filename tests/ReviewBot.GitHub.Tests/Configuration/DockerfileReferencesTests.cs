@@ -50,7 +50,7 @@ public class DockerfileReferencesTests
             """);
 
         Assert.Null(result.Error);
-        Assert.Equal(["src/api/app.Containerfile", "deploy/web/Dockerfile", "deploy/worker.docker"], result.Dockerfiles);
+        Assert.Equal(new[] { "src/api/app.Containerfile", "deploy/web/Dockerfile", "deploy/worker.docker" }, result.Dockerfiles.ToArray());
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public class DockerfileReferencesTests
             """);
 
         Assert.Null(result.Error);
-        Assert.Equal(["build/web.docker"], result.Dockerfiles);
-        Assert.Equal(["Dockerfile"], DockerfileReferences.Read(".devcontainer.json", """{"dockerFile": "Dockerfile"}""").Dockerfiles);
+        Assert.Equal(new[] { "build/web.docker" }, result.Dockerfiles.ToArray());
+        Assert.Equal(new[] { "Dockerfile" }, DockerfileReferences.Read(".devcontainer.json", """{"dockerFile": "Dockerfile"}""").Dockerfiles.ToArray());
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public class DockerfileReferencesTests
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 9).Select(i => $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n")) + "services:\n  s:\n    build: .\n    x: *a9\n";
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = DockerfileReferences.Read("compose.yaml", yaml);
-        Assert.Equal(["Dockerfile"], result.Dockerfiles);
+        Assert.Equal(new[] { "Dockerfile" }, result.Dockerfiles.ToArray());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
     }
 
