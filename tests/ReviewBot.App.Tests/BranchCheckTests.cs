@@ -46,6 +46,7 @@ public sealed class BranchCheckTests : IDisposable
         StubTree(("README.md", "100644", "blob"), ("services", "040000", "tree"), ("services/api/Dockerfile", "100644", "blob"), ("services/web/Dockerfile", "100644", "blob"), ("link/Dockerfile", "120000", "blob"));
         _github.StubContent("services/api/Dockerfile", Commit, Scenario.RootDockerfile);
         _github.StubContent("services/web/Dockerfile", Commit, CleanDockerfile);
+        _github.StubContent("link/Dockerfile", Commit, "../services/web/Dockerfile"); // a link's blob is its target path
 
         var response = await _app.PostWebhookAsync("push", AppHost.Payload("push"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -59,10 +60,12 @@ public sealed class BranchCheckTests : IDisposable
         Assert.Contains(annotations, a => a!["path"]!.GetValue<string>() == "services/api/Dockerfile" && a["annotation_level"]!.GetValue<string>() == "failure");
         Assert.DoesNotContain(annotations, a => a!["path"]!.GetValue<string>() != "services/api/Dockerfile");
 
-        // The tree in one call, both Dockerfiles in one GraphQL call at the commit (never the symbolic link), the
-        // config from that commit; no review, no comment.
+        // The tree in one call (its modes tell the symbolic link), the link's target path, then the Dockerfiles in one
+        // GraphQL call at the commit (the link judged by its target, never by its own text), the config from that commit;
+        // no review, no comment.
         Assert.Equal("1", Assert.Single(_github.Requests("GET", TreePath)).RequestMessage.Query!["recursive"].Single());
-        Assert.Equal([$"{Commit}:services/api/Dockerfile", $"{Commit}:services/web/Dockerfile"], _github.GraphQLTextReads);
+        Assert.Equal([$"{Commit}:link/Dockerfile", $"{Commit}:services/api/Dockerfile", $"{Commit}:services/web/Dockerfile", $"{Commit}:services/web/Dockerfile"], _github.GraphQLTextReads);
+        Assert.Contains("`link/Dockerfile` is a symbolic link to `services/web/Dockerfile`", check["output"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(Commit, Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + "/contents/.github/reviewbot.yml")).RequestMessage.Query!["ref"].Single());
         Assert.Empty(_github.Reviews);
         Assert.Empty(_github.FileComments);
@@ -70,6 +73,7 @@ public sealed class BranchCheckTests : IDisposable
             [
                 $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
                 $"GET {TreePath}",
+                $"POST {GitHubFake.GraphQLPath}",
                 $"POST {GitHubFake.GraphQLPath}",
                 $"POST {GitHubFake.RepoPath}/check-runs",
             ],

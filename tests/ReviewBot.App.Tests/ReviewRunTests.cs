@@ -299,10 +299,11 @@ public sealed class ReviewRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_reviewed_pull_request_costs_5_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
+    public async Task A_reviewed_pull_request_costs_6_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
     {
         // The target was 4 + (number of Dockerfiles) calls per reviewed pull request besides the token; the
-        // fifth asks which open pull requests share the head, whose check is theirs too (the commit's verdict).
+        // fifth asks which open pull requests share the head, whose check is theirs too (the commit's verdict), and the
+        // sixth lists the head's tree (symbolic links and the Dockerfiles compose files name).
         const int Dockerfiles = 1;
         const string Delivery = "5e4d3c2b-1a09-11e3-81ab-4c9367dc0958";
         var opened = AppHost.Payload("pull_request.opened");
@@ -316,13 +317,14 @@ public sealed class ReviewRunTests : IDisposable
         [
             $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
             $"GET {GitHubFake.ComparePath}",
+            $"GET {GitHubFake.RepoPath}/git/trees/{GitHubFake.HeadSha}",
             $"POST {GitHubFake.GraphQLPath}",
             $"POST {GitHubFake.RepoPath}/pulls/{GitHubFake.Number}/reviews",
             $"GET {GitHubFake.RepoPath}/commits/{GitHubFake.HeadSha}/pulls",
             $"POST {GitHubFake.RepoPath}/check-runs",
         ];
         Assert.Equal(reviewed, _github.ApiCalls);
-        Assert.InRange(_github.ApiCalls.Count, 1, 5 + Dockerfiles);
+        Assert.InRange(_github.ApiCalls.Count, 1, 6 + Dockerfiles);
         Assert.Single(_github.Reviews);
 
         // A redelivery of the same webhook: no GitHub call at all, not even for a token.
@@ -345,12 +347,13 @@ public sealed class ReviewRunTests : IDisposable
             [
                 $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
                 $"GET {GitHubFake.RepoPath}/compare/{GitHubFake.BaseSha}...{Second}",
+                $"GET {GitHubFake.RepoPath}/git/trees/{Second}",
                 $"POST {GitHubFake.GraphQLPath}",
                 $"GET {GitHubFake.RepoPath}/commits/{Second}/pulls",
                 $"POST {GitHubFake.RepoPath}/check-runs",
             ],
             _github.ApiCalls);
-        Assert.InRange(_github.ApiCalls.Count, 1, 5 + Dockerfiles);
+        Assert.InRange(_github.ApiCalls.Count, 1, 6 + Dockerfiles);
         Assert.Empty(_github.Reviews);
         Assert.Equal(Second, check["head_sha"]!.GetValue<string>());
         Assert.Equal("failure", check["conclusion"]!.GetValue<string>());

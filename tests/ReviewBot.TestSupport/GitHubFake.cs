@@ -109,6 +109,47 @@ public sealed class GitHubFake : IDisposable
         StubJson("PATCH", RepoPath + $"/check-runs/{CheckRunId}", $$"""{"id":{{CheckRunId}},"name":"ReviewBot / non-root"}""", priority: DefaultsPriority);
         Server.Given(Request.Create().WithPath(GraphQLPath).UsingPost()).AtPriority(DefaultsPriority)
             .RespondWith(Response.Create().WithCallback(request => GraphQLBlobs(request.Body!, _contents.GetValueOrDefault)));
+        // The recursive tree of a commit: every file StubContent put at that ref, its folders, and StubSymlink's links.
+        Server.Given(Request.Create().WithPath(new RegexMatcher($"^{RepoPath}/git/trees/[^/]+$")).UsingGet()).AtPriority(DefaultsPriority)
+            .RespondWith(Response.Create().WithCallback(request => JsonResponse(200, Tree(request.Path[(RepoPath + "/git/trees/").Length..]))));
+    }
+
+    /// <summary>The links StubSymlink made, as "ref:path".</summary>
+    private readonly ConcurrentDictionary<string, bool> _links = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A symbolic link at a ref, as git stores one: a blob whose text is the target path, mode 120000 in the tree.
+    /// GraphQL's Blob read answers the link's text (GitHub does not follow links there).
+    /// </summary>
+    public void StubSymlink(string path, string reference, string target)
+    {
+        _contents[reference + ":" + path] = target;
+        _links[reference + ":" + path] = true;
+    }
+
+    /// <summary>GitHub's answer to GET git/trees/{sha}?recursive=1 from what was stubbed at <paramref name="reference"/>.</summary>
+    private JsonObject Tree(string reference)
+    {
+        var prefix = reference + ":";
+        var entries = new JsonArray();
+        var folders = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (key, text) in _contents.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var path = key[prefix.Length..];
+            for (int slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
+            {
+                folders.Add(path[..slash]);
+            }
+
+            entries.Add(new JsonObject { ["path"] = path, ["mode"] = _links.ContainsKey(key) ? "120000" : "100644", ["type"] = "blob", ["sha"] = new string('a', 40), ["size"] = Encoding.UTF8.GetByteCount(text) });
+        }
+
+        foreach (var folder in folders)
+        {
+            entries.Add(new JsonObject { ["path"] = folder, ["mode"] = "040000", ["type"] = "tree", ["sha"] = new string('b', 40) });
+        }
+
+        return new JsonObject { ["sha"] = reference, ["truncated"] = false, ["tree"] = entries };
     }
 
     public WireMockServer Server { get; }

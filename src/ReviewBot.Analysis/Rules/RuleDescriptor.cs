@@ -22,6 +22,12 @@ public sealed record RuleDescriptor(
     string FixText,
     params string[] PeerIds)
 {
+    /// <summary>
+    /// True for a rule that guards the gate itself (RB007): no pragma, <c>rules.disable</c> or <c>rules.severity</c>
+    /// changes it, since the author of the file under review could write any of them.
+    /// </summary>
+    public bool CannotBeSilenced { get; init; }
+
     /// <summary>Path of the rule's doc inside the repository.</summary>
     public string DocPath => $"docs/rules/{Id}.md";
 }

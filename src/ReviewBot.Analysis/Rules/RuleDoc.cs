@@ -14,6 +14,12 @@ public static class RuleDoc
         text.Append("## Example\n\n```dockerfile\n").Append(rule.Example).Append("\n```\n\n");
         text.Append("## Fix\n\n").Append(rule.FixText).Append("\n\n");
         text.Append("## Suppress\n\n");
+        if (rule.CannotBeSilenced)
+        {
+            text.Append("This rule cannot be suppressed: no comment in the file, and no `rules.disable` or `rules.severity` in `.github/reviewbot.yml`, turns it off. The file's own author could write any of them, and the gate would pass a file nobody checked.\n");
+            return text.ToString();
+        }
+
         text.Append("Put one of these comments on the line before the instruction, or at the top of the file for the whole file (the peers' pragmas for the same problem are honoured too):\n\n```dockerfile\n")
             .AppendJoin('\n', Suppressions(rule)).Append("\n```\n\n");
         text.Append("A suppression is never silent: the review's check and its body list each suppressed finding with its pragma and whether the pull request added it. ")

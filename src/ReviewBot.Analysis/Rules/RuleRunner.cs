@@ -15,6 +15,7 @@ public static class RuleRunner
         new PrivilegedPortRule(),
         new SudoRule(),
         new UnresolvedUserRule(),
+        new NotADockerfileRule(),
     ];
 
     /// <summary>Every rule, in id order.</summary>
@@ -27,7 +28,8 @@ public static class RuleRunner
     {
         if (document.Instructions.IsEmpty)
         {
-            return new AnalysisResult(document, []);
+            // No model to build, but a file with nothing in it must not pass as a clean Dockerfile.
+            return new AnalysisResult(document, [NotADockerfileRule.Check(document)!]);
         }
 
         var model = DockerfileModel.Build(document);
@@ -37,7 +39,7 @@ public static class RuleRunner
         var suppressed = new List<SuppressedFinding>();
         foreach (var rule in All)
         {
-            if (options.DisabledRules.Contains(rule.Rule.Id))
+            if (options.DisabledRules.Contains(rule.Rule.Id) && !rule.Rule.CannotBeSilenced)
             {
                 continue;
             }
@@ -45,7 +47,8 @@ public static class RuleRunner
             foreach (var finding in rule.Analyze(context))
             {
                 // A suppressed finding is kept with its pragma, to be shown: a pragma silences the gate, never quietly.
-                if (suppressions.Match(finding) is { } match)
+                // A rule that cannot be silenced (RB007: no Dockerfile at all) is never matched to a pragma.
+                if (!rule.Rule.CannotBeSilenced && suppressions.Match(finding) is { } match)
                 {
                     suppressed.Add(match);
                     if (!match.Ignored)

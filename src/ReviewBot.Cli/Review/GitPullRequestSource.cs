@@ -44,6 +44,9 @@ public sealed class GitPullRequestSource(GitRepository repository, ReviewRange r
             : new FileRead(FileReadStatus.Read, await File.ReadAllTextAsync(localConfigFile, cancellationToken).ConfigureAwait(false), file.Length);
     }
 
+    public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
+        repository.TreeAsync(range.Head, cancellationToken);
+
     /// <summary>git's one-letter status in GitHub's words (only "removed" matters to the review).</summary>
     private static string GitHubStatus(char status) => status switch
     {

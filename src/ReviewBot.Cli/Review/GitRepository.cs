@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Text;
+using ReviewBot.GitHub.Api;
 
 namespace ReviewBot.Cli.Review;
 
@@ -127,6 +129,25 @@ public sealed class GitRepository
         var result = await _git.RunAsync(["--literal-pathspecs", "ls-tree", "-l", "--full-tree", "-z", commit, "--", path], cancellationToken).ConfigureAwait(false);
         var fields = result.Text.Split('\t')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return result.ExitCode == 0 && fields is [_, "blob", _, var size] && long.TryParse(size, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+    }
+
+    /// <summary>Every path of <paramref name="commit"/>'s tree, folders too, with what git's mode says it is (a symbolic link is 120000).</summary>
+    public async Task<RepositoryTree> TreeAsync(string commit, CancellationToken cancellationToken)
+    {
+        // "<mode> <type> <sha>\t<path>\0" per entry; -t lists the folders as well, so a link to a folder is told from a link to nothing.
+        var result = await _git.RunCheckedAsync(["ls-tree", "-r", "-t", "-z", "--full-tree", commit], cancellationToken).ConfigureAwait(false);
+        var entries = ImmutableArray.CreateBuilder<TreeEntry>();
+        foreach (var line in result.Text.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int tab = line.IndexOf('\t');
+            int space = line.IndexOf(' ');
+            if (tab > 0 && space > 0 && space < tab && RepositoryTree.Kind(line[..space]) is { } kind)
+            {
+                entries.Add(new TreeEntry(line[(tab + 1)..], kind));
+            }
+        }
+
+        return new RepositoryTree(entries.ToImmutable(), false);
     }
 
     /// <summary>Bytes as text the way the App reads GitHub's raw content: strict UTF-8, else Latin-1.</summary>

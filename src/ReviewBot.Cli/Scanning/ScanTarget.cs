@@ -73,6 +73,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
     {
         var pending = new Stack<string>();
         pending.Push(root);
+        var buildFiles = new List<string>();
         var files = new List<string>();
         var folders = new List<string>();
         while (pending.TryPop(out var folder))
@@ -114,9 +115,14 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
             files.Sort(StringComparer.Ordinal);
             foreach (var file in files)
             {
-                if (config.IsIncluded(RelativeInside(root, file) ?? Path.GetRelativePath(root, file)) && seen.Add(file))
+                var relative = RelativeInside(root, file) ?? Path.GetRelativePath(root, file);
+                if (config.IsIncluded(relative) && seen.Add(file))
                 {
-                    yield return new ScanTarget(Display(file, currentDirectory), file, Root: root);
+                    yield return Found(file, root, currentDirectory);
+                }
+                else if (DockerfileReferences.IsBuildFile(relative.Replace('\\', '/')) && !config.IsExcluded(relative))
+                {
+                    buildFiles.Add(file);
                 }
             }
 
@@ -127,6 +133,136 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
                 if (!DockerfileNames.SkippedFolders.Contains(Path.GetFileName(folders[i])))
                 {
                     pending.Push(folders[i]);
+                }
+            }
+        }
+
+        foreach (var target in Named(buildFiles, root, currentDirectory, config, seen))
+        {
+            yield return target;
+        }
+    }
+
+    /// <summary>
+    /// A Dockerfile the walk found. A symbolic link is followed (the target is what docker build reads), but only
+    /// within the folder walked: a link that leads out of it is an error, not a file of someone else's judged or skipped.
+    /// </summary>
+    private static ScanTarget Found(string file, string root, string currentDirectory)
+    {
+        var display = Display(file, currentDirectory);
+        if (new FileInfo(file).LinkTarget is not { } linkTarget)
+        {
+            return new ScanTarget(display, file, Root: root);
+        }
+
+        var real = RealPath(file);
+        var realRoot = RealPath(root);
+        return real is not null && realRoot is not null && RelativeInside(realRoot, real) is not null
+            ? new ScanTarget(display, file, Root: root)
+            : new ScanTarget(display, file, $"is a symbolic link to '{linkTarget}', which leads outside {Display(root, currentDirectory)} (or nowhere), so it was not checked");
+    }
+
+    /// <summary>Links followed to find a real path before giving up (Linux's own limit, ELOOP).</summary>
+    private const int MaxLinkHops = 40;
+
+    /// <summary>
+    /// <paramref name="path"/> with every symbolic link on the way resolved, folder by folder (as realpath(3) does;
+    /// .NET resolves only the last component), or null when a link leads nowhere or loops.
+    /// </summary>
+    private static string? RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var rootOfPath = Path.GetPathRoot(full)!;
+        var pending = new Stack<string>(full[rootOfPath.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Reverse());
+        var current = rootOfPath;
+        int hops = 0;
+        while (pending.TryPop(out var part))
+        {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? current;
+                continue;
+            }
+
+            var next = Path.Join(current, part);
+            string? target;
+            try
+            {
+                target = new FileInfo(next).LinkTarget;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+
+            if (++hops > MaxLinkHops)
+            {
+                return null;
+            }
+
+            // The target's parts are walked in turn, from the root for an absolute one, else from the link's folder.
+            if (Path.IsPathRooted(target))
+            {
+                current = Path.GetPathRoot(target)!;
+                target = target[current.Length..];
+            }
+
+            foreach (var targetPart in target.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Reverse())
+            {
+                pending.Push(targetPart);
+            }
+        }
+
+        return File.Exists(current) || Directory.Exists(current) ? current : null;
+    }
+
+    /// <summary>
+    /// The Dockerfiles that the compose files and devcontainer.json files found under <paramref name="root"/> name,
+    /// whatever their names, that the walk did not already find (and not excluded); a build file that cannot be
+    /// read is an error target, since the Dockerfiles it names were not checked.
+    /// </summary>
+    private static IEnumerable<ScanTarget> Named(List<string> buildFiles, string root, string currentDirectory, RepositoryConfig config, HashSet<string> seen)
+    {
+        if (buildFiles.Count > DockerfileReferences.MaxFiles)
+        {
+            yield return new ScanTarget(Display(root, currentDirectory), root, $"has {buildFiles.Count} compose and devcontainer.json files; reviewbot reads at most {DockerfileReferences.MaxFiles}, so the Dockerfiles the rest name were not checked");
+            buildFiles = buildFiles[..DockerfileReferences.MaxFiles];
+        }
+
+        foreach (var buildFile in buildFiles)
+        {
+            var display = Display(buildFile, currentDirectory);
+            var (text, readError) = ReadBuildFile(buildFile);
+            if (readError is not null)
+            {
+                yield return new ScanTarget(display, buildFile, readError);
+                continue;
+            }
+
+            var relative = (RelativeInside(root, buildFile) ?? Path.GetRelativePath(root, buildFile)).Replace('\\', '/');
+            var result = DockerfileReferences.Read(relative, text!);
+            if (result.Error is { } error)
+            {
+                yield return new ScanTarget(display, buildFile, $"{error}, so the Dockerfiles it names were not checked");
+            }
+
+            foreach (var dockerfile in result.Dockerfiles)
+            {
+                var full = Path.GetFullPath(Path.Join(root, dockerfile));
+                if (File.Exists(full) && !config.IsExcluded(dockerfile) && seen.Add(full))
+                {
+                    yield return Found(full, root, currentDirectory);
                 }
             }
         }
@@ -143,6 +279,21 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
         return path.Length > length && path[length - 1] == Path.DirectorySeparatorChar && path.StartsWith(folder, StringComparison.Ordinal)
             ? path[length..]
             : null;
+    }
+
+    /// <summary>A compose file's or devcontainer.json's text, within <see cref="DockerfileReferences.MaxFileBytes"/>, or why not.</summary>
+    private static (string? Text, string? Error) ReadBuildFile(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length > DockerfileReferences.MaxFileBytes
+                ? (null, $"is larger than {DockerfileReferences.MaxFileBytes / 1024} KiB, so the Dockerfiles it names were not checked")
+                : (File.ReadAllText(path), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read: {ex.Message}");
+        }
     }
 
     /// <summary>Relative to the current folder when inside it, with / separators; otherwise the absolute path.</summary>

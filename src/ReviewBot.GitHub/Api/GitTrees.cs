@@ -1,22 +1,58 @@
+using System.Collections.Immutable;
+
 namespace ReviewBot.GitHub.Api;
 
-/// <summary>Every file of a commit's tree, for checks that cover a whole branch rather than a diff.</summary>
+/// <summary>What a path of a commit's tree is. Git's modes: 100644/100755 file, 120000 symbolic link, 040000 folder, 160000 submodule.</summary>
+public enum TreeEntryKind
+{
+    File,
+    Link,
+    Folder,
+    Submodule,
+}
+
+/// <summary>One path of a commit's tree.</summary>
+public sealed record TreeEntry(string Path, TreeEntryKind Kind);
+
+/// <summary>
+/// Every path of one commit's tree (recursively) and what it is, so a review knows which Dockerfile is a symbolic
+/// link and which compose files and devcontainer.json files there are; <see cref="Truncated"/> when the listing was
+/// cut off (GitHub lists at most 100,000 entries or 7 MB), in which case a path it lacks may still exist.
+/// </summary>
+public sealed record RepositoryTree(ImmutableArray<TreeEntry> Entries, bool Truncated)
+{
+    private readonly Lazy<Dictionary<string, TreeEntryKind>> _kinds = new(() => Entries.ToDictionary(e => e.Path, e => e.Kind, StringComparer.Ordinal));
+
+    /// <summary>What is at <paramref name="path"/>, or null when the listing has nothing there.</summary>
+    public TreeEntryKind? KindOf(string path) => _kinds.Value.TryGetValue(path, out var kind) ? kind : null;
+
+    /// <summary>Files and symbolic links, in the listing's order: what a whole-tree check reviews.</summary>
+    public ChangedFiles AsChangedFiles() =>
+        new([.. Entries.Where(e => e.Kind is TreeEntryKind.File or TreeEntryKind.Link).Select(e => new ChangedFile(e.Path, "added", null, null))], Truncated);
+
+    /// <summary>Git's mode as <see cref="TreeEntryKind"/>; null for what git does not write.</summary>
+    public static TreeEntryKind? Kind(string? mode) => mode switch
+    {
+        "100644" or "100755" or "100664" => TreeEntryKind.File,
+        "120000" => TreeEntryKind.Link,
+        "040000" or "40000" => TreeEntryKind.Folder,
+        "160000" => TreeEntryKind.Submodule,
+        _ => null,
+    };
+}
+
+/// <summary>Every path of a commit's tree: for links, build files, and checks that cover a whole branch rather than a diff.</summary>
 public sealed partial class PullRequestClient
 {
-    /// <summary>Git: a symbolic link's blob holds its target path, not a file's text.</summary>
-    private const string SymlinkMode = "120000";
-
     /// <summary>
-    /// The files (blobs; no symbolic links, directories or submodules) of the tree at <paramref name="commitSha"/>,
-    /// in one call: GET /repos/{o}/{r}/git/trees/{sha}?recursive=1 (a commit SHA names its tree too).
-    /// <see cref="ChangedFiles.Truncated"/> when GitHub cut the listing off (it lists at most 100,000 entries or 7 MB).
-    /// Each file is reported as "added", without a patch: nothing is placed on a diff.
+    /// The tree at <paramref name="commitSha"/>, in one call: GET /repos/{o}/{r}/git/trees/{sha}?recursive=1 (a commit
+    /// SHA names its tree too), with each entry's mode.
     /// </summary>
-    public async Task<ChangedFiles> ListTreeFilesAsync(string owner, string repo, string commitSha, CancellationToken cancellationToken)
+    public async Task<RepositoryTree> ReadTreeAsync(string owner, string repo, string commitSha, CancellationToken cancellationToken)
     {
         var tree = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Escape(commitSha)}?recursive=1", GitHubJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
-        return new ChangedFiles(
-            [.. (tree.Tree ?? []).Where(e => e.Type == "blob" && e.Mode != SymlinkMode && !string.IsNullOrEmpty(e.Path)).Select(e => new ChangedFile(e.Path!, "added", null, null))],
+        return new RepositoryTree(
+            [.. (tree.Tree ?? []).Where(e => !string.IsNullOrEmpty(e.Path) && RepositoryTree.Kind(e.Mode) is not null).Select(e => new TreeEntry(e.Path!, RepositoryTree.Kind(e.Mode)!.Value))],
             tree.Truncated);
     }
 }

@@ -14,8 +14,15 @@ public sealed class BranchSource(PullRequestClient client, string owner, string 
 
     public Checks.CheckSubject Subject => Checks.CheckSubject.Commit;
 
-    public Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
-        client.ListTreeFilesAsync(owner, repo, commitSha, cancellationToken);
+    private Task<RepositoryTree>? _tree;
+
+    /// <summary>Every file and symbolic link of the tree (a link's target is judged in its place).</summary>
+    public async Task<ChangedFiles> ListFilesAsync(CancellationToken cancellationToken) =>
+        (await ReadHeadTreeAsync(cancellationToken).ConfigureAwait(false)).AsChangedFiles();
+
+    /// <summary>The one tree listing, shared by the file list and the review's links and build files.</summary>
+    public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
+        _tree ??= client.ReadTreeAsync(owner, repo, commitSha, cancellationToken);
 
     public ValueTask<string?> PatchAsync(ChangedFile file, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 

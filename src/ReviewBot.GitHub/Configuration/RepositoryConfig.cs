@@ -107,24 +107,32 @@ public sealed record RepositoryConfig
 
     /// <summary>The finding's severity after the repository's override for its rule, if any.</summary>
     public Severity ApplySeverity(Finding finding) =>
-        SeverityOverrides.TryGetValue(finding.RuleId, out var severity) ? severity : finding.Severity;
+        !finding.Rule.CannotBeSilenced && SeverityOverrides.TryGetValue(finding.RuleId, out var severity) ? severity : finding.Severity;
 
     /// <summary>
     /// The findings the repository wants: disabled rules dropped (in case a caller analyzed without
     /// <see cref="ToAnalyzerOptions"/>) and severities overridden. A finding whose severity stays is kept as it is.
     /// </summary>
     public ImmutableArray<Finding> Apply(IEnumerable<Finding> findings) =>
-        [.. findings.Where(f => !DisabledRules.Contains(f.RuleId)).Select(f => ApplySeverity(f) is var severity && severity != f.Severity ? f with { Severity = severity } : f)];
+        [.. findings.Where(f => f.Rule.CannotBeSilenced || !DisabledRules.Contains(f.RuleId)).Select(f => ApplySeverity(f) is var severity && severity != f.Severity ? f with { Severity = severity } : f)];
 
     /// <summary>
     /// True when the file at <paramref name="path"/> (relative to the repository root, / or \ separators)
     /// is analyzed: its name is a Dockerfile name or it matches an include glob, and no exclude glob matches it.
     /// </summary>
-    public bool IsIncluded(string path)
+    /// <param name="named">Paths a compose file or devcontainer.json names as Dockerfiles: Dockerfiles whatever their names.</param>
+    public bool IsIncluded(string path, IReadOnlySet<string>? named = null)
     {
         var normalized = PathGlob.Normalize(path);
-        return (DockerfileNames.IsDockerfile(normalized) || Include.Any(g => g.IsMatch(normalized)))
-            && !Exclude.Any(g => g.IsMatch(normalized));
+        return (DockerfileNames.IsDockerfile(normalized) || Include.Any(g => g.IsMatch(normalized)) || named?.Contains(normalized) == true)
+            && !IsExcluded(normalized);
+    }
+
+    /// <summary>True when an exclude glob matches <paramref name="path"/>: never analyzed, and as a compose file or devcontainer.json never read.</summary>
+    public bool IsExcluded(string path)
+    {
+        var normalized = PathGlob.Normalize(path);
+        return Exclude.Any(g => g.IsMatch(normalized));
     }
 }
 

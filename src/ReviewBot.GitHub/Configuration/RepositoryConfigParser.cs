@@ -258,7 +258,13 @@ internal static partial class RepositoryConfigParser
             // Until the rule catalog is loaded (it is empty only in a build without rules), the id's shape is all we can check.
             if (!RuleRunner.Rules.IsEmpty && !RuleRunner.Rules.Any(r => string.Equals(r.Id, id, StringComparison.Ordinal)))
             {
-                Error(node, $"{path}: unknown rule '{value}' (known: {string.Join(", ", RuleRunner.Rules.Select(r => r.Id))})");
+                Error(node, $"{path}: unknown rule '{value}' (known: {string.Join(", ", RuleRunner.Rules.Where(r => !r.CannotBeSilenced).Select(r => r.Id))})");
+                return null;
+            }
+
+            if (RuleRunner.Find(id) is { CannotBeSilenced: true })
+            {
+                Error(node, $"{path}: {id} cannot be disabled or downgraded: it keeps files that are not Dockerfiles from passing unread");
                 return null;
             }
 

@@ -86,6 +86,9 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// </summary>
     public const int MaxOtherPullRequests = 5;
 
+    /// <summary>The status of a Dockerfile judged because a changed compose file or devcontainer.json names it, not because it changed.</summary>
+    public const string UnchangedStatus = "unchanged";
+
     /// <summary>HTTP 403: the token may not do this (for check runs: no <c>checks: write</c>).</summary>
     private const int ForbiddenStatus = 403;
 
@@ -188,9 +191,25 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
     {
         var listed = await source.ListFilesAsync(cancellationToken).ConfigureAwait(false);
-        var selected = listed.Files.Where(f => !f.IsRemoved && config.IsIncluded(f.Path)).ToList();
+        var tree = await source.ReadHeadTreeAsync(cancellationToken).ConfigureAwait(false);
+        if (tree.Truncated)
+        {
+            notes.Add("GitHub cut the head commit's tree listing off, so symbolic links and the Dockerfiles that compose files and devcontainer.json files name could not all be told.");
+        }
+
+        var (namedBy, buildFilesRead) = await DockerfileSelection.ReadBuildFilesAsync(source, tree, config, notes, cancellationToken).ConfigureAwait(false);
+        var named = namedBy.Keys.ToHashSet(StringComparer.Ordinal);
+        var selected = listed.Files.Where(f => !f.IsRemoved && config.IsIncluded(f.Path, named)).ToList();
+
+        // A changed compose file or devcontainer.json changes what its Dockerfiles build: they are judged too, changed or not.
+        var changedBuildFiles = listed.Files.Where(f => !f.IsRemoved && DockerfileReferences.IsBuildFile(f.Path)).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var selectedPaths = selected.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        selected.AddRange(namedBy
+            .Where(n => n.Value.Any(changedBuildFiles.Contains) && !selectedPaths.Contains(n.Key) && !config.IsExcluded(n.Key) && (tree.Truncated || tree.KindOf(n.Key) is not null))
+            .OrderBy(n => n.Key, StringComparer.Ordinal)
+            .Select(n => new ChangedFile(n.Key, UnchangedStatus, null, null)));
         var notChecked = new List<(string Path, string Why)>();
-        bool complete = !listed.Truncated && selected.Count <= MaxDockerfiles;
+        bool complete = !listed.Truncated && !tree.Truncated && buildFilesRead && selected.Count <= MaxDockerfiles;
         if (listed.Truncated)
         {
             notes.Add(source.Subject == CheckSubject.PullRequest
@@ -208,8 +227,24 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var analyzed = new List<ChangedFile>(); // files[i] is analyzed[i]
         var reviewed = selected.Take(MaxDockerfiles).ToList();
 
+        // A symbolic link's blob is its target's path, not a Dockerfile: the target is judged in its place, or the link is named.
+        var links = await DockerfileSelection.ResolveLinksAsync(source, tree, reviewed.Select(f => f.Path), cancellationToken).ConfigureAwait(false);
+        foreach (var (link, resolution) in links.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            if (resolution.Why is { } why)
+            {
+                notChecked.Add((link, why));
+            }
+            else
+            {
+                notes.Add($"{Markdown.CodeSpan(link)} is a symbolic link to {Markdown.CodeSpan(resolution.Target!)}: that file was checked in its place, and its findings are reported on the link.");
+            }
+        }
+
+        reviewed = [.. reviewed.Where(f => links.GetValueOrDefault(f.Path)?.Why is null)];
+
         // All at once: a source that can (GitHub's GraphQL) reads 50 Dockerfiles in two calls, not fifty.
-        var reads = await source.ReadHeadFilesAsync([.. reviewed.Select(f => f.Path)], MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        var reads = await source.ReadHeadFilesAsync([.. reviewed.Select(f => links.GetValueOrDefault(f.Path)?.Target ?? f.Path)], MaxFileBytes, cancellationToken).ConfigureAwait(false);
         if (reads.Count != reviewed.Count)
         {
             // Zip would drop the files without an answer, and a file dropped unnoticed would pass the check.
@@ -248,7 +283,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 continue;
             }
 
-            var patch = await source.PatchAsync(file, cancellationToken).ConfigureAwait(false);
+            // A link's diff is of its target path, and an unchanged Dockerfile has none: their findings go on the file, not on lines.
+            var patch = links.ContainsKey(file.Path) || file.Status == UnchangedStatus ? null : await source.PatchAsync(file, cancellationToken).ConfigureAwait(false);
             files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, patch));
             analyzed.Add(file);
         }
@@ -462,7 +498,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     }
 
     /// <summary>Paths as code spans, the first <see cref="MaxPathsNamed"/> of them; a pull request's paths are its author's text.</summary>
-    private static string Paths(IEnumerable<string> paths)
+    internal static string Paths(IEnumerable<string> paths)
     {
         var list = paths.ToList();
         var named = string.Join(", ", list.Take(MaxPathsNamed).Select(CodeSpan));

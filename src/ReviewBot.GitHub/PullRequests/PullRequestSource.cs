@@ -53,6 +53,12 @@ public interface IPullRequestSource
     /// the pull request did not add.
     /// </summary>
     Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The head commit's tree with each path's kind: which changed Dockerfile is a symbolic link (its blob is the
+    /// link's target path, not a Dockerfile), and which compose files and devcontainer.json files name Dockerfiles.
+    /// </summary>
+    Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -89,4 +95,7 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
 
     /// <summary>Without it there is nothing to pin the config and the file list to, and a review without them must not pass.</summary>
     private string BaseSha => target.BaseSha.Length > 0 ? target.BaseSha : throw new InvalidOperationException($"Pull request #{target.Number} has no base SHA to read its config and changes at.");
+
+    public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
+        client.ReadTreeAsync(target.Owner, target.Repo, target.HeadSha, cancellationToken);
 }

@@ -26,6 +26,8 @@ public class PreCommitHookTests
     [InlineData("notes.DOCKERFILE")]
     [InlineData("Dockerfiles/app.txt")]
     [InlineData("my-Containerfile")]
+    [InlineData("DOCKERFILE")]
+    [InlineData("x/containerfile.ci")]
     public void Every_hook_picks_the_files_reviewbot_calls_dockerfiles(string path)
     {
         foreach (var hook in Hooks)

@@ -39,7 +39,8 @@ public partial class ConfigSchemaTests
         var schema = JsonNode.Parse(File.ReadAllText(SchemaPath))!;
         var ids = schema["definitions"]!["ruleId"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>());
 
-        Assert.Equal(RuleRunner.Rules.Select(r => r.Id).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        // Not a rule that cannot be silenced (RB007): the config may not name it, so the schema does not offer it.
+        Assert.Equal(RuleRunner.Rules.Where(r => !r.CannotBeSilenced).Select(r => r.Id).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
     }
 
     [Theory]

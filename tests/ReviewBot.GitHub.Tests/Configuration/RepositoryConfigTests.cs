@@ -255,4 +255,16 @@ public class RepositoryConfigTests
         Assert.True(RepositoryConfig.Default.IsIncluded("a/b/Containerfile"));
         Assert.False(RepositoryConfig.Default.IsIncluded("a/b/Dockerfile-old"));
     }
+
+    [Fact]
+    public void RB007_cannot_be_disabled_or_downgraded()
+    {
+        var result = RepositoryConfig.Parse("rules:\n  disable: [RB007]\n  severity: { RB007: notice }\n");
+
+        Assert.Equal(2, result.Errors.Count(e => e.Contains("RB007 cannot be disabled or downgraded", StringComparison.Ordinal)));
+        Assert.DoesNotContain("RB007", result.Config.DisabledRules);
+        var finding = Assert.Single(DockerfileAnalyzer.Analyze("docker/spec").Findings);
+        var forced = RepositoryConfig.Default with { DisabledRules = ["RB007"], SeverityOverrides = System.Collections.Immutable.ImmutableDictionary<string, Severity>.Empty.Add("RB007", Severity.Notice) };
+        Assert.Equal(Severity.Error, Assert.Single(forced.Apply([finding])).Severity);
+    }
 }
