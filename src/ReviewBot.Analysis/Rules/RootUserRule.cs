@@ -18,10 +18,6 @@ public sealed class RootUserRule : IRule
         FixText: "Create a non-root group and user the way the base image's distro does it (groupadd/useradd on Debian, Ubuntu and RHEL; addgroup/adduser on Alpine and BusyBox), or reuse the user the image already ships (node, $APP_UID, nonroot), or a numeric USER where there is no shell (scratch, distroless); give it the application files with COPY --chown; and switch with USER after the last step that needs root.",
         "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002");
 
-    /// <summary>Programs that drop from root to another user when the container starts.</summary>
-    private static readonly string[] StepDownTools = ["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"];
-
-
     public RuleDescriptor Rule => Descriptor;
 
     /// <remarks>
@@ -38,7 +34,7 @@ public sealed class RootUserRule : IRule
 
         var user = final.FinalUser;
         var range = user.Source?.Range ?? final.From.Range;
-        string stepDown = StepDown(final);
+        string stepDown = StepDown(context, final);
         if (stepDown.Length > 0)
         {
             // The official unprivileged variant where the Dockerfile only adds content; else what to do, in words.
@@ -81,94 +77,8 @@ public sealed class RootUserRule : IRule
         return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.{then}";
     }
 
-    /// <summary>How the image drops root at run time, or "" when it does not.</summary>
+    /// <summary>How the image drops root at run time, or "" when it does not (see <see cref="Rules.StepDown"/>).</summary>
     /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>
-    internal static string StepDown(Stage final) => final.StepDown ??= FindStepDown(final);
-
-    private static string FindStepDown(Stage final)
-    {
-        // The last ENTRYPOINT and CMD of the chain, nearest stage first; read backwards in place (this runs for every
-        // image that runs as root, which is most of them).
-        Instruction? entrypointInstruction = null;
-        Instruction? cmdInstruction = null;
-        foreach (var stage in final.Chain())
-        {
-            var instructions = stage.Instructions;
-            for (int i = instructions.Length - 1; i >= 0; i--)
-            {
-                var instruction = instructions[i];
-                if (entrypointInstruction is null && instruction.Is("ENTRYPOINT"))
-                {
-                    entrypointInstruction = instruction;
-                }
-                else if (cmdInstruction is null && instruction.Is("CMD"))
-                {
-                    cmdInstruction = instruction;
-                }
-            }
-        }
-
-        // The first tool (in the list's order) either names. Their words are searched in place: no tool name holds a
-        // space, so a search of ENTRYPOINT and CMD joined with spaces finds what a search of each word finds, and the
-        // joined strings were made for every image that runs as root.
-        foreach (var tool in StepDownTools)
-        {
-            if (Contains(entrypointInstruction, tool, StringComparison.Ordinal) || Contains(cmdInstruction, tool, StringComparison.Ordinal))
-            {
-                return $"drops root with {tool} when it starts";
-            }
-        }
-
-        // Searched last, and only then: every RUN's script for seven names is most of this method's work.
-        if (entrypointInstruction is not null && InstallsStepDownTool(final))
-        {
-            return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
-        }
-
-        // The base's own entrypoint steps down unless this Dockerfile replaces it.
-        bool keepsBaseEntrypoint = entrypointInstruction is null || Contains(entrypointInstruction, "entrypoint", StringComparison.OrdinalIgnoreCase);
-        return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
-            ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
-            : "";
-    }
-
-    private static bool InstallsStepDownTool(Stage final)
-    {
-        foreach (var stage in final.Chain())
-        {
-            foreach (var instruction in stage.Instructions)
-            {
-                if ((instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")) && UserCommands.ContainsAny(instruction.Arguments, StepDownTools))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether the instruction's words (its arguments, or its exec-form items) contain <paramref name="word"/>, which holds no space.</summary>
-    private static bool Contains(Instruction? instruction, string word, StringComparison comparison)
-    {
-        if (instruction is null)
-        {
-            return false;
-        }
-
-        if (!instruction.IsJsonForm)
-        {
-            return instruction.Arguments.Contains(word, comparison);
-        }
-
-        foreach (var item in instruction.JsonArguments)
-        {
-            if (item.Contains(word, comparison))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static string StepDown(RuleContext context, Stage final) =>
+        final.StepDown ??= Rules.StepDown.Find(final, context.Options.ReadContextFile);
 }
