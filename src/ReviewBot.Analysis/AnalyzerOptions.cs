@@ -44,6 +44,12 @@ public sealed record AnalyzerOptions
     /// </summary>
     public Func<string, string?>? ReadContextFile { get; init; }
 
+    /// <summary>
+    /// Characters of a build-context file the engine reads at most; a longer one counts as unreadable. It is the pull
+    /// request author's file, and an entrypoint script is a few kilobytes.
+    /// </summary>
+    public const int MaxContextFileChars = 1 << 20;
+
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);
 }

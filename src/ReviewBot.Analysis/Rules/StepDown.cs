@@ -12,9 +12,6 @@ namespace ReviewBot.Analysis.Rules;
 /// </summary>
 internal static class StepDown
 {
-    /// <summary>Characters of an entrypoint script read from the build context; a longer one counts as unreadable.</summary>
-    public const int MaxScriptChars = 1 << 20;
-
     /// <summary>Nested <c>sh -c</c> strings followed into; deeper ones are not read (nothing real nests further).</summary>
     private const int MaxDepth = 3;
 
@@ -72,7 +69,7 @@ internal static class StepDown
         {
             var script = FindScript(final, program);
             string? text = script?.Text
-                ?? (script?.ContextSource is { } source && readContextFile?.Invoke(source) is { Length: <= MaxScriptChars } read ? read : null);
+                ?? (script?.ContextSource is { } source && readContextFile?.Invoke(source) is { Length: <= AnalyzerOptions.MaxContextFileChars } read ? read : null);
             if (text is not null && ShellScript.Commands(text) is { } commands)
             {
                 // The script is read: what it runs is the answer, whatever the Dockerfile installs.
