@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace ReviewBot.Analysis.Model;
 
@@ -28,152 +28,335 @@ internal static class ShellScript
         "if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "exec", "command", "nohup", "builtin",
     };
 
-    /// <summary>The simple commands of <paramref name="text"/> in order, or null when it has more than <see cref="MaxCommands"/>.</summary>
-    public static List<SimpleCommand>? Commands(string text)
+    /// <summary>
+    /// The simple commands of <paramref name="text"/> in order, or null when it has more than <see cref="MaxCommands"/>.
+    /// With <paramref name="only"/>, only the commands whose words hold one of those strings are made: a RUN's script is
+    /// most of a Dockerfile, and the callers look for one name in it, so the other commands are read in a reused buffer
+    /// and never become strings.
+    /// </summary>
+    public static List<SimpleCommand>? Commands(string text, string[]? only = null)
     {
-        var commands = new List<SimpleCommand>();
-        var words = new List<string>();
-        var redirects = new List<Redirect>();
-        var word = new StringBuilder();
-        bool inWord = false;
-        List<(string Delimiter, bool StripTabs)>? pendingHeredocs = null;
-        int i = 0;
+        var reader = new Reader(text, only);
+        try
+        {
+            return reader.Read();
+        }
+        finally
+        {
+            reader.Dispose();
+        }
+    }
 
-        bool EndCommand()
+    /// <summary>The reading state of <see cref="Commands"/>: the current command's characters and where its words end.</summary>
+    private struct Reader(string text, string[]? only)
+    {
+        private readonly List<SimpleCommand> _commands = [];
+        private char[] _chars = ArrayPool<char>.Shared.Rent(256);
+        private Token[] _tokens = ArrayPool<Token>.Shared.Rent(16);
+        private int _length;
+        private int _tokenCount;
+        private int _wordStart;
+        private bool _inWord;
+        private int _seen;
+
+        /// <summary>A word (Operator null) or a redirection's target, as a range of the command's characters.</summary>
+        private readonly record struct Token(int Start, int End, string? Operator);
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            ArrayPool<Token>.Shared.Return(_tokens);
+        }
+
+        public List<SimpleCommand>? Read()
+        {
+            List<(string Delimiter, bool StripTabs)>? pendingHeredocs = null;
+            int i = 0;
+            while (i < text.Length)
+            {
+                char c = text[i];
+                switch (c)
+                {
+                    case '\\' when i + 1 < text.Length && text[i + 1] == '\n':
+                        i += 2;
+                        continue;
+                    case '\\':
+                        if (i + 1 < text.Length)
+                        {
+                            Append(text[i + 1]);
+                        }
+
+                        _inWord = true;
+                        i += 2;
+                        continue;
+                    case '#' when !_inWord:
+                        i = text.IndexOf('\n', i) is var end and >= 0 ? end : text.Length;
+                        continue;
+                    case ' ' or '\t' or '\r':
+                        EndWord();
+                        i++;
+                        continue;
+                    case '\n':
+                        if (!EndCommand())
+                        {
+                            return null;
+                        }
+
+                        i++;
+                        if (pendingHeredocs is not null)
+                        {
+                            i = SkipHeredocBodies(text, i, pendingHeredocs);
+                            pendingHeredocs = null;
+                        }
+
+                        continue;
+                    case ';' or '&' or '|' or '(' or ')':
+                        if (!EndCommand())
+                        {
+                            return null;
+                        }
+
+                        i++;
+                        continue;
+                    case '\'':
+                        i = AppendSingleQuoted(i + 1);
+                        _inWord = true;
+                        continue;
+                    case '"':
+                        i = AppendDoubleQuoted(i + 1);
+                        _inWord = true;
+                        continue;
+                    case '$' when i + 1 < text.Length && text[i + 1] == '(':
+                    case '`':
+                        // A command substitution: what it runs is not this command's program, so it stays in the word.
+                        i = AppendSubstitution(i);
+                        _inWord = true;
+                        continue;
+                    case '>' or '<':
+                        {
+                            // A word of digits just before is the descriptor (2>&1), not a word of the command.
+                            if (_inWord && _length > _wordStart && _chars.AsSpan(_wordStart, _length - _wordStart).IndexOfAnyExceptInRange('0', '9') < 0)
+                            {
+                                _length = _wordStart;
+                                _inWord = false;
+                            }
+
+                            EndWord();
+                            int start = i;
+                            while (i < text.Length && text[i] is '>' or '<' or '&' or '-' && i - start < 3)
+                            {
+                                i++;
+                            }
+
+                            string op = Operator(text.AsSpan(start, i - start));
+                            while (i < text.Length && text[i] is ' ' or '\t')
+                            {
+                                i++;
+                            }
+
+                            int targetStart = _length;
+                            i = AppendWord(i);
+                            AddToken(new Token(targetStart, _length, op));
+                            _wordStart = _length;
+                            if (op is "<<" or "<<-" && _length > targetStart)
+                            {
+                                (pendingHeredocs ??= []).Add((new string(_chars, targetStart, _length - targetStart), op == "<<-"));
+                            }
+
+                            continue;
+                        }
+
+                    default:
+                        Append(c);
+                        _inWord = true;
+                        i++;
+                        continue;
+                }
+            }
+
+            return EndCommand() ? _commands : null;
+        }
+
+        private static string Operator(ReadOnlySpan<char> op) => op switch
+        {
+            ">" => ">",
+            ">>" => ">>",
+            "<" => "<",
+            "<<" => "<<",
+            "<<-" => "<<-",
+            "<<<" => "<<<",
+            ">&" => ">&",
+            ">|" => ">|",
+            _ => op.ToString(),
+        };
+
+        private void Append(char c)
+        {
+            if (_length == _chars.Length)
+            {
+                var larger = ArrayPool<char>.Shared.Rent(_chars.Length * 2);
+                _chars.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<char>.Shared.Return(_chars);
+                _chars = larger;
+            }
+
+            _chars[_length++] = c;
+        }
+
+        private void Append(ReadOnlySpan<char> span)
+        {
+            foreach (char c in span)
+            {
+                Append(c);
+            }
+        }
+
+        private void AddToken(Token token)
+        {
+            if (_tokenCount == _tokens.Length)
+            {
+                var larger = ArrayPool<Token>.Shared.Rent(_tokens.Length * 2);
+                _tokens.AsSpan(0, _tokenCount).CopyTo(larger);
+                ArrayPool<Token>.Shared.Return(_tokens);
+                _tokens = larger;
+            }
+
+            _tokens[_tokenCount++] = token;
+        }
+
+        private void EndWord()
+        {
+            if (_inWord)
+            {
+                AddToken(new Token(_wordStart, _length, null));
+                _inWord = false;
+            }
+
+            _wordStart = _length;
+        }
+
+        /// <summary>Ends the command: made into strings when it is one the caller wants. False past <see cref="MaxCommands"/>.</summary>
+        private bool EndCommand()
         {
             EndWord();
-            if (words.Count > 0 || redirects.Count > 0)
+            if (_tokenCount > 0)
             {
-                commands.Add(new SimpleCommand(words, redirects));
-                words = [];
-                redirects = [];
-            }
-
-            return commands.Count <= MaxCommands;
-        }
-
-        void EndWord()
-        {
-            if (inWord)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-                inWord = false;
-            }
-        }
-
-        while (i < text.Length)
-        {
-            char c = text[i];
-            switch (c)
-            {
-                case '\\' when i + 1 < text.Length && text[i + 1] == '\n':
-                    i += 2;
-                    continue;
-                case '\\':
-                    if (i + 1 < text.Length)
+                if (only is null || UserCommands.ContainsAny(_chars.AsSpan(0, _length), only))
+                {
+                    var words = new List<string>(_tokenCount);
+                    var redirects = new List<Redirect>();
+                    foreach (var token in _tokens.AsSpan(0, _tokenCount))
                     {
-                        word.Append(text[i + 1]);
+                        string value = new(_chars, token.Start, token.End - token.Start);
+                        if (token.Operator is null)
+                        {
+                            words.Add(value);
+                        }
+                        else
+                        {
+                            redirects.Add(new Redirect(token.Operator, value));
+                        }
                     }
 
-                    inWord = true;
+                    _commands.Add(new SimpleCommand(words, redirects));
+                }
+
+                _seen++;
+            }
+
+            _length = _tokenCount = _wordStart = 0;
+            return _seen <= MaxCommands;
+        }
+
+        private int AppendSingleQuoted(int i)
+        {
+            int end = text.IndexOf('\'', i);
+            end = end < 0 ? text.Length : end;
+            Append(text.AsSpan(i, end - i));
+            return end + 1;
+        }
+
+        /// <summary>Appends a double-quoted string from <paramref name="i"/> (just past the quote); returns the index past its end.</summary>
+        private int AppendDoubleQuoted(int i)
+        {
+            while (i < text.Length && text[i] != '"')
+            {
+                if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\' or '$' or '`' or '\n')
+                {
+                    if (text[i + 1] != '\n')
+                    {
+                        Append(text[i + 1]);
+                    }
+
                     i += 2;
                     continue;
-                case '#' when !inWord:
-                    while (i < text.Length && text[i] != '\n')
+                }
+
+                Append(text[i]);
+                i++;
+            }
+
+            return i + 1;
+        }
+
+        /// <summary>Appends a $( … ) or ` … ` substitution; returns the index past its end.</summary>
+        private int AppendSubstitution(int i)
+        {
+            int start = i;
+            if (text[i] == '`')
+            {
+                int end = text.IndexOf('`', i + 1);
+                i = end < 0 ? text.Length : end + 1;
+            }
+            else
+            {
+                int depth = 0;
+                for (i += 1; i < text.Length; i++)
+                {
+                    if (text[i] == '(')
+                    {
+                        depth++;
+                    }
+                    else if (text[i] == ')' && --depth == 0)
                     {
                         i++;
+                        break;
                     }
-
-                    continue;
-                case ' ' or '\t' or '\r':
-                    EndWord();
-                    i++;
-                    continue;
-                case '\n':
-                    if (!EndCommand())
-                    {
-                        return null;
-                    }
-
-                    i++;
-                    if (pendingHeredocs is not null)
-                    {
-                        i = SkipHeredocBodies(text, i, pendingHeredocs);
-                        pendingHeredocs = null;
-                    }
-
-                    continue;
-                case ';' or '&' or '|' or '(' or ')':
-                    if (!EndCommand())
-                    {
-                        return null;
-                    }
-
-                    i++;
-                    continue;
-                case '\'':
-                    {
-                        int end = text.IndexOf('\'', i + 1);
-                        end = end < 0 ? text.Length : end;
-                        word.Append(text, i + 1, end - i - 1);
-                        inWord = true;
-                        i = end + 1;
-                        continue;
-                    }
-
-                case '"':
-                    i = ReadDoubleQuoted(text, i + 1, word);
-                    inWord = true;
-                    continue;
-                case '$' when i + 1 < text.Length && text[i + 1] == '(':
-                case '`':
-                    // A command substitution: what it runs is not this command's program, so it stays in the word.
-                    i = SkipSubstitution(text, i, word);
-                    inWord = true;
-                    continue;
-                case '>' or '<':
-                    {
-                        // A word of digits just before is the descriptor (2>&1), not a word of the command.
-                        if (inWord && word.Length > 0 && word.ToString().All(char.IsAsciiDigit))
-                        {
-                            word.Clear();
-                            inWord = false;
-                        }
-
-                        EndWord();
-                        int start = i;
-                        while (i < text.Length && text[i] is '>' or '<' or '&' or '-' && i - start < 3)
-                        {
-                            i++;
-                        }
-
-                        string op = text[start..i];
-                        while (i < text.Length && text[i] is ' ' or '\t')
-                        {
-                            i++;
-                        }
-
-                        var target = new StringBuilder();
-                        i = ReadWord(text, i, target);
-                        redirects.Add(new Redirect(op, target.ToString()));
-                        if (op.StartsWith("<<", StringComparison.Ordinal) && !op.StartsWith("<<<", StringComparison.Ordinal) && target.Length > 0)
-                        {
-                            (pendingHeredocs ??= []).Add((target.ToString(), op.EndsWith('-')));
-                        }
-
-                        continue;
-                    }
-
-                default:
-                    word.Append(c);
-                    inWord = true;
-                    i++;
-                    continue;
+                }
             }
+
+            i = Math.Min(i, text.Length);
+            Append(text.AsSpan(start, i - start));
+            return i;
         }
 
-        return EndCommand() ? commands : null;
+        /// <summary>Appends one word (a redirection's target) from <paramref name="i"/>; returns the index past it.</summary>
+        private int AppendWord(int i)
+        {
+            while (i < text.Length)
+            {
+                char c = text[i];
+                if (c is ' ' or '\t' or '\r' or '\n' or ';' or '&' or '|' or '(' or ')' or '<' or '>')
+                {
+                    break;
+                }
+
+                i = c switch
+                {
+                    '\'' => AppendSingleQuoted(i + 1),
+                    '"' => AppendDoubleQuoted(i + 1),
+                    _ => AppendAndNext(c, i),
+                };
+            }
+
+            return i;
+        }
+
+        private int AppendAndNext(char c, int i)
+        {
+            Append(c);
+            return i + 1;
+        }
     }
 
     /// <summary>
@@ -214,9 +397,15 @@ internal static class ShellScript
     /// <summary>The last part of a program's path: /usr/local/bin/gosu is gosu.</summary>
     public static string Basename(string path)
     {
-        string trimmed = path.TrimEnd('/');
-        int slash = trimmed.LastIndexOf('/');
-        return slash < 0 ? trimmed : trimmed[(slash + 1)..];
+        var name = BasenameSpan(path);
+        return name.Length == path.Length ? path : name.ToString();
+    }
+
+    /// <summary><see cref="Basename"/> in place, for lookups that make no string.</summary>
+    public static ReadOnlySpan<char> BasenameSpan(string path)
+    {
+        var trimmed = path.AsSpan().TrimEnd('/');
+        return trimmed[(trimmed.LastIndexOf('/') + 1)..];
     }
 
     private static bool IsAssignment(string word)
@@ -236,91 +425,6 @@ internal static class ShellScript
         }
 
         return true;
-    }
-
-    /// <summary>Reads a double-quoted string from <paramref name="i"/> (just past the quote) into <paramref name="word"/>; returns the index past its end.</summary>
-    private static int ReadDoubleQuoted(string text, int i, StringBuilder word)
-    {
-        while (i < text.Length && text[i] != '"')
-        {
-            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\' or '$' or '`' or '\n')
-            {
-                if (text[i + 1] != '\n')
-                {
-                    word.Append(text[i + 1]);
-                }
-
-                i += 2;
-                continue;
-            }
-
-            word.Append(text[i]);
-            i++;
-        }
-
-        return i + 1;
-    }
-
-    /// <summary>Copies a $( … ) or ` … ` substitution into <paramref name="word"/>; returns the index past its end.</summary>
-    private static int SkipSubstitution(string text, int i, StringBuilder word)
-    {
-        int start = i;
-        if (text[i] == '`')
-        {
-            int end = text.IndexOf('`', i + 1);
-            i = end < 0 ? text.Length : end + 1;
-        }
-        else
-        {
-            int depth = 0;
-            for (i += 1; i < text.Length; i++)
-            {
-                if (text[i] == '(')
-                {
-                    depth++;
-                }
-                else if (text[i] == ')' && --depth == 0)
-                {
-                    i++;
-                    break;
-                }
-            }
-        }
-
-        word.Append(text, start, Math.Min(i, text.Length) - start);
-        return i;
-    }
-
-    /// <summary>Reads one word (a redirection's target) from <paramref name="i"/>; returns the index past it.</summary>
-    private static int ReadWord(string text, int i, StringBuilder word)
-    {
-        while (i < text.Length)
-        {
-            char c = text[i];
-            if (c is ' ' or '\t' or '\r' or '\n' or ';' or '&' or '|' or '(' or ')' or '<' or '>')
-            {
-                break;
-            }
-
-            if (c == '\'')
-            {
-                int end = text.IndexOf('\'', i + 1);
-                end = end < 0 ? text.Length : end;
-                word.Append(text, i + 1, end - i - 1);
-                i = end + 1;
-            }
-            else if (c == '"')
-            {
-                i = ReadDoubleQuoted(text, i + 1, word);
-            }
-            else
-            {
-                word.Append(c);
-                i++;
-            }
-        }
-
-        return i;
     }
 
     /// <summary>Skips the bodies of the heredocs a line opened, each up to its delimiter line; returns where commands go on.</summary>

@@ -16,7 +16,25 @@ public sealed class RootUserRule : IRule
         Why: "A process that runs as root in a container is root on the host the moment it escapes (a kernel or runtime bug, a mounted socket, a privileged flag), and inside the container it can rewrite any file the application depends on. Running as an unprivileged user limits the damage. USER adds no layer and costs nothing.",
         Example: "FROM debian:bookworm-slim\nCOPY app /app\nCMD [\"/app/run\"]",
         FixText: "Create a non-root group and user the way the base image's distro does it (groupadd/useradd on Debian, Ubuntu and RHEL; addgroup/adduser on Alpine and BusyBox), or reuse the user the image already ships (node, $APP_UID, nonroot), or a numeric USER where there is no shell (scratch, distroless); give it the application files with COPY --chown; and switch with USER after the last step that needs root.",
-        "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002");
+        "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002")
+    {
+        Details = """
+            An image that starts as root and drops to an unprivileged user when it starts gets a **notice** instead of an error, and no fix that would break it. The step-down counts only when it runs: a step-down tool must be the program of a command the container starts with, never a word in an `echo`, a comment, a file's name or another program's arguments (`RUN echo gosu`, `COPY su-exec-notes.txt /`, `ENTRYPOINT ["echo", "gosu"]` and `# gosu` all stay errors).
+
+            Where the program is looked for: the first item of an exec-form `ENTRYPOINT` (followed by an exec-form `CMD`) or `CMD`, by the last part of its path (`/usr/local/bin/gosu`); after an init wrapper and its options (`tini --`, `dumb-init`, `catatonit`, `docker-init`, `env A=1`); after `exec`, assignments and shell keywords; in each command of a shell-form `ENTRYPOINT`/`CMD` or `sh -c "…"`, split on `&&`, `||`, `;`, `|` and new lines, with quotes, comments and command substitutions read as the shell reads them.
+
+            Which tools count, and with what (a tool that keeps root is no step-down, and a user written as a variable, `"$APP_USER"`, is taken for a non-root one):
+            - `gosu USER COMMAND`, `su-exec USER COMMAND`, `s6-setuidgid USER COMMAND`, `setuidgid USER COMMAND`: a user that is not `root` or uid 0;
+            - `setpriv` with `--reuid`, `--ruid` or `--euid` of a non-root user (`--init-groups` or `--clear-groups` alone do not change the user);
+            - `chroot --userspec=USER[:GROUP]`, `chpst -u USER`;
+            - `runuser -u USER` or `runuser USER`, and `su USER` (`su app -c srv`): `su -c srv` and `runuser -c srv` name no user and run as root. `su` keeps a root parent process, so prefer gosu or su-exec;
+            - `sudo -u` does not count: RB005 reports sudo.
+
+            The entrypoint script: when the image starts with a script the Dockerfile writes itself (`COPY <<EOF /entrypoint.sh`, `RUN cat > /entrypoint.sh <<EOF`, `RUN printf '…' > /entrypoint.sh`), its commands are read the same way, and a script that runs `exec "$@"` runs the `CMD` next. A script copied from the build context is read when the caller can read it: `reviewbot scan` reads it from the Dockerfile's folder (never through `..` or a symbolic link, at most 1 MiB). A script that is read is the whole answer: if it never runs a step-down tool, installing one does not help.
+
+            When the script cannot be read (the official images' `docker-entrypoint.sh` in a pull request review), installing gosu or su-exec is taken as the evidence, because those tools do nothing else: a package manager's install of the package (`apt-get install gosu`, `apk add 'su-exec>=0.2'`), a download or copy to a file of that name (`wget -O /usr/local/bin/gosu`, `COPY --from=tianon/gosu /gosu /usr/local/bin/`), or running it while building (`gosu nobody true`). That counts only when the image starts with a script (a file the Dockerfile copies, or named `*.sh` or `*entrypoint*`), not a program such as `redis-server`. A base image whose own entrypoint steps down (postgres, redis, mysql, mongo, rabbitmq …) keeps the notice while the Dockerfile keeps that entrypoint.
+            """,
+    };
 
     public RuleDescriptor Rule => Descriptor;
 

@@ -22,6 +22,9 @@ public sealed record RuleDescriptor(
     string FixText,
     params string[] PeerIds)
 {
+    /// <summary>How the rule decides where that is not obvious, as markdown paragraphs for its doc; null when there is nothing to add.</summary>
+    public string? Details { get; init; }
+
     /// <summary>Path of the rule's doc inside the repository.</summary>
     public string DocPath => $"docs/rules/{Id}.md";
 }

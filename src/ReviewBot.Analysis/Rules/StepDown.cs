@@ -32,6 +32,11 @@ internal static class StepDown
 
     private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "ash", "dash", "zsh", "ksh" };
 
+    // Looked up by a path's last part in place: a string for it was made for every image that runs as root.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ToolNames = Tools.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> WrapperNames = Wrappers.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ShellNames = Shells.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly HashSet<string> PackageManagers = new(StringComparer.Ordinal)
     {
         "apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "tdnf", "pacman",
@@ -113,7 +118,7 @@ internal static class StepDown
     {
         Instruction? entrypoint = null, cmd = null;
         int entrypointDepth = -1, cmdDepth = -1, depth = 0;
-        foreach (var stage in final.Chain())
+        for (var stage = final; stage is not null; stage = stage.Parent)
         {
             var instructions = stage.Instructions;
             for (int i = instructions.Length - 1; i >= 0; i--)
@@ -144,11 +149,16 @@ internal static class StepDown
 
         if (instruction.IsJsonForm)
         {
-            argv.AddRange(instruction.JsonArguments);
+            foreach (var item in instruction.JsonArguments)
+            {
+                argv.Add(item);
+            }
         }
         else if (instruction.Arguments.Trim() is { Length: > 0 } text)
         {
-            argv.AddRange(["/bin/sh", "-c", text]);
+            argv.Add("/bin/sh");
+            argv.Add("-c");
+            argv.Add(text);
         }
     }
 
@@ -158,19 +168,19 @@ internal static class StepDown
         int i = ShellScript.ProgramIndex(words, start);
         while (i < words.Count)
         {
-            string program = ShellScript.Basename(words[i]);
-            if (Wrappers.Contains(program))
+            var program = ShellScript.BasenameSpan(words[i]);
+            if (WrapperNames.Contains(program))
             {
                 i = ShellScript.ProgramIndex(words, SkipOptions(words, i + 1));
                 continue;
             }
 
-            if (Tools.Contains(program))
+            if (ToolNames.TryGetValue(program, out var tool))
             {
-                return new(DropsRoot(program, words, i + 1) ? program : null, null, 0);
+                return new(DropsRoot(tool, words, i + 1) ? tool : null, null, 0);
             }
 
-            if (Shells.Contains(program) && ShellCommandString(words, i + 1) is { } script)
+            if (ShellNames.Contains(program) && ShellCommandString(words, i + 1) is { } script)
             {
                 if (depth >= MaxDepth || ShellScript.Commands(script) is not { Count: > 0 } commands)
                 {
@@ -320,39 +330,57 @@ internal static class StepDown
     }
 
     private static bool IsEntrypointName(string program) =>
-        ShellScript.Basename(program).Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
+        ShellScript.BasenameSpan(program).Contains("entrypoint", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the program's name says it is a script: docker-entrypoint.sh, /entrypoint, start.sh.</summary>
     private static bool IsScriptName(string program) =>
         IsEntrypointName(program) || program.EndsWith(".sh", StringComparison.Ordinal);
 
-    /// <summary>What the Dockerfile last puts at the program's path (an absolute path, or any path of that name), or null.</summary>
-    private static ScriptFile? FindScript(Stage final, string program)
+    /// <summary>
+    /// What the Dockerfile last puts at the program's path (an absolute path, or any path of that name), or null; read
+    /// from the farthest parent stage on, so that what is written last wins.
+    /// </summary>
+    private static ScriptFile? FindScript(Stage stage, string program)
     {
-        string name = ShellScript.Basename(program);
-        var chain = final.Chain().ToList();
-        ScriptFile? found = null;
-        for (int s = chain.Count - 1; s >= 0; s--)
+        var found = stage.Parent is { } parent ? FindScript(parent, program) : null;
+        var name = ShellScript.BasenameSpan(program);
+        foreach (var instruction in stage.Instructions)
         {
-            foreach (var instruction in chain[s].Instructions)
+            if (!Mentions(instruction, name))
             {
-                if (!instruction.Arguments.Contains(name, StringComparison.Ordinal) && !instruction.JsonArguments.Any(a => a.Contains(name, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if (instruction.Is("COPY") || instruction.Is("ADD"))
-                {
-                    found = Copied(instruction, program) ?? found;
-                }
-                else if (instruction.Is("RUN") && !instruction.IsJsonForm)
-                {
-                    found = Written(instruction, program, found);
-                }
+            if (instruction.Is("COPY") || instruction.Is("ADD"))
+            {
+                found = Copied(instruction, program) ?? found;
+            }
+            else if (instruction.Is("RUN") && !instruction.IsJsonForm && (found is not null || instruction.Arguments.Contains('>')))
+            {
+                // A RUN writes a file only through a redirection, and changes one only if there is one to change.
+                found = Written(instruction, program, [name.ToString()], found);
             }
         }
 
         return found;
+    }
+
+    private static bool Mentions(Instruction instruction, ReadOnlySpan<char> name)
+    {
+        if (instruction.Arguments.AsSpan().Contains(name, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (var item in instruction.JsonArguments)
+        {
+            if (item.AsSpan().Contains(name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The file a COPY or ADD puts at the program's path: a heredoc's text, or a build-context source; null when it puts none there.</summary>
@@ -418,12 +446,13 @@ internal static class StepDown
 
     /// <summary>
     /// What a RUN leaves at the program's path, from <paramref name="before"/>: a file written with <c>cat &lt;&lt;EOF &gt;</c>,
-    /// <c>printf … &gt;</c> or <c>echo … &gt;&gt;</c> is read; any other command that names the path (sed -i, cp, curl -o …)
-    /// leaves a file that cannot be read.
+    /// <c>printf … &gt;</c> or <c>echo … &gt;&gt;</c> is read; once there is a file, any other command that names its path
+    /// (sed -i, cp, curl -o …) leaves one that cannot be read. A word that only shares the program's name
+    /// (<c>apt-get install python</c>) puts no file there.
     /// </summary>
-    private static ScriptFile? Written(Instruction instruction, string program, ScriptFile? before)
+    private static ScriptFile? Written(Instruction instruction, string program, string[] names, ScriptFile? before)
     {
-        if (ShellScript.Commands(instruction.Arguments) is not { } commands)
+        if (ShellScript.Commands(instruction.Arguments, names) is not { } commands)
         {
             return new ScriptFile(null, null);
         }
@@ -452,7 +481,7 @@ internal static class StepDown
                 found = new ScriptFile(text is not null && kept is not null ? kept + text : null, null);
             }
 
-            if (command.Redirects.Count == 0 && verb is not ("chmod" or "chown" or "ls" or "test" or "[") && words.Skip(at + 1).Any(w => IsPath(w, program)))
+            if (found is not null && command.Redirects.Count == 0 && verb is not ("chmod" or "chown" or "ls" or "test" or "[") && words.Skip(at + 1).Any(w => IsPath(w, program)))
             {
                 found = new ScriptFile(null, null);
             }
@@ -532,17 +561,12 @@ internal static class StepDown
     /// </summary>
     private static string? InstalledTool(Stage final)
     {
-        foreach (var stage in final.Chain())
+        for (var stage = final; stage is not null; stage = stage.Parent)
         {
             foreach (var instruction in stage.Instructions)
             {
                 bool isRun = instruction.Is("RUN");
-                if (!isRun && !instruction.Is("COPY") && !instruction.Is("ADD"))
-                {
-                    continue;
-                }
-
-                if (!UserCommands.ContainsAny(DockerfileModel.ShellText(instruction), InstalledTools))
+                if ((!isRun && !instruction.Is("COPY") && !instruction.Is("ADD")) || !MentionsInstalledTool(instruction))
                 {
                     continue;
                 }
@@ -559,7 +583,7 @@ internal static class StepDown
 
                 foreach (var script in Scripts(instruction))
                 {
-                    foreach (var command in ShellScript.Commands(script) ?? [])
+                    foreach (var command in ShellScript.Commands(script, InstalledTools) ?? [])
                     {
                         if (Installs(command.Words) is { } tool)
                         {
@@ -573,6 +597,24 @@ internal static class StepDown
         return null;
     }
 
+    private static bool MentionsInstalledTool(Instruction instruction)
+    {
+        if (UserCommands.ContainsAny(instruction.Arguments, InstalledTools))
+        {
+            return true;
+        }
+
+        foreach (var heredoc in instruction.Heredocs)
+        {
+            if (UserCommands.ContainsAny(heredoc.Body, InstalledTools))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The shell scripts a RUN runs: its line, and each heredoc it runs as a script (<c>RUN &lt;&lt;EOF</c>,
     /// <c>RUN bash &lt;&lt;EOF</c>), but not a heredoc it writes to a file (<c>cat &lt;&lt;EOF &gt; file</c>).
@@ -583,7 +625,7 @@ internal static class StepDown
         foreach (var command in run.Heredocs.IsEmpty ? [] : ShellScript.Commands(run.Arguments) ?? [])
         {
             int at = ShellScript.ProgramIndex(command.Words);
-            if (at < command.Words.Count && !Shells.Contains(ShellScript.Basename(command.Words[at])))
+            if (at < command.Words.Count && !ShellNames.Contains(ShellScript.BasenameSpan(command.Words[at])))
             {
                 continue;
             }
