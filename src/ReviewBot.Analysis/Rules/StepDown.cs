@@ -180,8 +180,15 @@ internal static class StepDown
                 return new(DropsRoot(tool, words, i + 1) ? tool : null, null, 0);
             }
 
-            if (ShellNames.Contains(program) && ShellCommandString(words, i + 1) is { } script)
+            if (ShellNames.Contains(program))
             {
+                if (ShellCommandString(words, i + 1) is not { } script)
+                {
+                    // sh FILE ARGS…: the script file is what runs.
+                    int file = SkipShellOptions(words, i + 1);
+                    return new(null, words, file < words.Count ? file : i);
+                }
+
                 if (depth >= MaxDepth || ShellScript.Commands(script) is not { Count: > 0 } commands)
                 {
                     return default;
@@ -219,6 +226,25 @@ internal static class StepDown
 
             // tini -p SIGNAL, tini -e CODE, dumb-init -r s:r, env -u NAME, env -C DIR.
             i += words[i] is "-p" or "-e" or "-r" or "--rewrite" or "-u" or "--unset" or "-C" or "--chdir" ? 2 : 1;
+        }
+
+        return i;
+    }
+
+    /// <summary>Past a shell's options (<c>-e</c>, <c>-o pipefail</c>, <c>--</c>) to its first operand.</summary>
+    private static int SkipShellOptions(List<string> words, int i)
+    {
+        for (; i < words.Count && words[i].StartsWith('-'); i++)
+        {
+            if (words[i] == "--")
+            {
+                return i + 1;
+            }
+
+            if (words[i] == "-o")
+            {
+                i++;
+            }
         }
 
         return i;

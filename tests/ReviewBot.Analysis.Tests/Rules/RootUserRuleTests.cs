@@ -127,6 +127,9 @@ public class RootUserRuleTests
     [InlineData("COPY <<EOF /entrypoint.sh\n#!/bin/sh\nset -e\nexec gosu \"$USER\" \"$@\"\nEOF\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"srv\"]\n", "gosu")]
     [InlineData("RUN cat > /usr/local/bin/start.sh <<'EOF'\n#!/bin/sh\nif [ \"$(id -u)\" = 0 ]; then\n  exec su-exec app \"$0\" \"$@\"\nfi\nexec srv\nEOF\nENTRYPOINT [\"start.sh\"]\n", "su-exec")]
     [InlineData("RUN printf '#!/bin/sh\\nexec gosu app \"$@\"\\n' > /entrypoint.sh && chmod +x /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"srv\"]\n", "gosu")]
+    // A script given to a shell as its file is read the same way.
+    [InlineData("COPY <<EOF /entrypoint.sh\nexec gosu app \"$@\"\nEOF\nENTRYPOINT [\"bash\", \"-e\", \"/entrypoint.sh\"]\nCMD [\"srv\"]\n", "gosu")]
+    [InlineData("RUN apk add su-exec\nCOPY start.sh /\nCMD [\"sh\", \"/start.sh\"]\n", "su-exec")]
     // A script that runs its arguments runs the CMD next.
     [InlineData("COPY <<EOF /entrypoint.sh\n#!/bin/sh\nchown app /data\nexec \"$@\"\nEOF\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"gosu\", \"app\", \"srv\"]\n", "gosu")]
     // The official images' shape: gosu installed for real, and an entrypoint script from the build context.
