@@ -192,15 +192,20 @@ internal static class ShellScript
 
         private void Append(char c)
         {
-            if (_length == _chars.Length)
-            {
-                var larger = ArrayPool<char>.Shared.Rent(_chars.Length * 2);
-                _chars.AsSpan(0, _length).CopyTo(larger);
-                ArrayPool<char>.Shared.Return(_chars);
-                _chars = larger;
-            }
-
+            Grow(ref _chars, _length);
             _chars[_length++] = c;
+        }
+
+        /// <summary>A pooled array twice as large, with its first <paramref name="count"/> items, when it is full.</summary>
+        private static void Grow<T>(ref T[] array, int count)
+        {
+            if (count == array.Length)
+            {
+                var larger = ArrayPool<T>.Shared.Rent(array.Length * 2);
+                array.AsSpan(0, count).CopyTo(larger);
+                ArrayPool<T>.Shared.Return(array);
+                array = larger;
+            }
         }
 
         private void Append(ReadOnlySpan<char> span)
@@ -213,14 +218,7 @@ internal static class ShellScript
 
         private void AddToken(Token token)
         {
-            if (_tokenCount == _tokens.Length)
-            {
-                var larger = ArrayPool<Token>.Shared.Rent(_tokens.Length * 2);
-                _tokens.AsSpan(0, _tokenCount).CopyTo(larger);
-                ArrayPool<Token>.Shared.Return(_tokens);
-                _tokens = larger;
-            }
-
+            Grow(ref _tokens, _tokenCount);
             _tokens[_tokenCount++] = token;
         }
 
