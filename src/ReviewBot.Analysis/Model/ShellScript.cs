@@ -6,7 +6,7 @@ namespace ReviewBot.Analysis.Model;
 internal readonly record struct Redirect(string Operator, string Target);
 
 /// <summary>One simple command of a shell script: its words with quotes removed, and its redirections.</summary>
-internal sealed record SimpleCommand(List<string> Words, List<Redirect> Redirects);
+internal sealed record SimpleCommand(List<string> Words, IReadOnlyList<Redirect> Redirects);
 
 /// <summary>
 /// Splits shell text into simple commands the way sh reads them, well enough to tell which program a command runs:
@@ -242,7 +242,7 @@ internal static class ShellScript
                 if (only is null || UserCommands.ContainsAny(_chars.AsSpan(0, _length), only))
                 {
                     var words = new List<string>(_tokenCount);
-                    var redirects = new List<Redirect>();
+                    List<Redirect>? redirects = null;
                     foreach (var token in _tokens.AsSpan(0, _tokenCount))
                     {
                         string value = new(_chars, token.Start, token.End - token.Start);
@@ -252,11 +252,12 @@ internal static class ShellScript
                         }
                         else
                         {
-                            redirects.Add(new Redirect(token.Operator, value));
+                            (redirects ??= []).Add(new Redirect(token.Operator, value));
                         }
                     }
 
-                    _commands.Add(new SimpleCommand(words, redirects));
+                    // Most commands redirect nothing: they share one empty list.
+                    _commands.Add(new SimpleCommand(words, (IReadOnlyList<Redirect>?)redirects ?? []));
                 }
 
                 _seen++;

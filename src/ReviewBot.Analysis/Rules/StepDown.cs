@@ -413,7 +413,7 @@ internal static class StepDown
     private static ScriptFile? Copied(Instruction instruction, string program)
     {
         List<string> words;
-        List<Redirect> heredocs;
+        IReadOnlyList<Redirect> heredocs;
         if (instruction.IsJsonForm)
         {
             (words, heredocs) = ([.. instruction.JsonArguments], []);
