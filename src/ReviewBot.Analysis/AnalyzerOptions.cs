@@ -48,6 +48,20 @@ public sealed record AnalyzerOptions
     /// </summary>
     public bool BaselinePragmasOnly { get; init; }
 
+    /// <summary>
+    /// Reads a file of the build context by the source path a COPY or ADD names (as written, relative to the context),
+    /// or returns null when it cannot. The engine asks only for the script an image starts with, to see whether that
+    /// script drops root (RB001); without it, such a script counts as unreadable. The engine does no I/O: the caller
+    /// decides what may be read, and keeps it inside the context and within its own size limits.
+    /// </summary>
+    public Func<string, string?>? ReadContextFile { get; init; }
+
+    /// <summary>
+    /// Characters of a build-context file the engine reads at most; a longer one counts as unreadable. It is the pull
+    /// request author's file, and an entrypoint script is a few kilobytes.
+    /// </summary>
+    public const int MaxContextFileChars = 1 << 20;
+
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);
 }

@@ -16,11 +16,25 @@ public sealed class RootUserRule : IRule
         Why: "A process that runs as root in a container is root on the host the moment it escapes (a kernel or runtime bug, a mounted socket, a privileged flag), and inside the container it can rewrite any file the application depends on. Running as an unprivileged user limits the damage. USER adds no layer and costs nothing.",
         Example: "FROM debian:bookworm-slim\nCOPY app /app\nCMD [\"/app/run\"]",
         FixText: "Create a non-root group and user the way the base image's distro does it (groupadd/useradd on Debian, Ubuntu and RHEL; addgroup/adduser on Alpine and BusyBox), or reuse the user the image already ships (node, $APP_UID, nonroot), or a numeric USER where there is no shell (scratch, distroless); give it the application files with COPY --chown; and switch with USER after the last step that needs root.",
-        "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002");
+        "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002")
+    {
+        Details = """
+            An image that starts as root and drops to an unprivileged user when it starts gets a **notice** instead of an error, and no fix that would break it. The step-down counts only when it runs: a step-down tool must be the program of a command the container starts with, never a word in an `echo`, a comment, a file's name or another program's arguments (`RUN echo gosu`, `COPY su-exec-notes.txt /`, `ENTRYPOINT ["echo", "gosu"]` and `# gosu` all stay errors).
 
-    /// <summary>Programs that drop from root to another user when the container starts.</summary>
-    private static readonly string[] StepDownTools = ["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"];
+            Where the program is looked for: the first item of an exec-form `ENTRYPOINT` (followed by an exec-form `CMD`) or `CMD`, by the last part of its path (`/usr/local/bin/gosu`); after an init wrapper and its options (`tini --`, `dumb-init`, `catatonit`, `docker-init`, `env A=1`); after `exec`, assignments and shell keywords; the script file given to a shell (`bash -e /entrypoint.sh`); in each command of a shell-form `ENTRYPOINT`/`CMD` or `sh -c "…"`, split on `&&`, `||`, `;`, `|` and new lines, with quotes, comments and command substitutions read as the shell reads them.
 
+            Which tools count, and with what (a tool that keeps root is no step-down, and a user written as a variable, `"$APP_USER"`, is taken for a non-root one):
+            - `gosu USER COMMAND`, `su-exec USER COMMAND`, `s6-setuidgid USER COMMAND`, `setuidgid USER COMMAND`: a user that is not `root` or uid 0;
+            - `setpriv` with `--reuid`, `--ruid` or `--euid` of a non-root user (`--init-groups` or `--clear-groups` alone do not change the user);
+            - `chroot --userspec=USER[:GROUP]`, `chpst -u USER`;
+            - `runuser -u USER` or `runuser USER`, and `su USER` (`su app -c srv`): `su -c srv` and `runuser -c srv` name no user and run as root. `su` keeps a root parent process, so prefer gosu or su-exec;
+            - `sudo -u` does not count: RB005 reports sudo.
+
+            The entrypoint script: when the image starts with a script the Dockerfile writes itself (`COPY <<EOF /entrypoint.sh`, `RUN cat > /entrypoint.sh <<EOF`, `RUN printf '…' > /entrypoint.sh`), its commands are read the same way, and a script that runs `exec "$@"` runs the `CMD` next. A script copied from the build context is read when the caller can read it: `reviewbot scan` reads it from the Dockerfile's folder (never through `..` or a symbolic link, at most 1 MiB). A script that is read is the whole answer: if it never runs a step-down tool, installing one does not help.
+
+            When the script cannot be read (the official images' `docker-entrypoint.sh` in a pull request review), installing gosu or su-exec is taken as the evidence, because those tools do nothing else: a package manager's install of the package (`apt-get install gosu`, `apk add 'su-exec>=0.2'`), a download or copy to a file of that name (`wget -O /usr/local/bin/gosu`, `COPY --from=tianon/gosu /gosu /usr/local/bin/`), or running it while building (`gosu nobody true`). That counts only when the image starts with a script (a file the Dockerfile copies, or named `*.sh` or `*entrypoint*`), not a program such as `redis-server`. A base image whose own entrypoint steps down (postgres, redis, mysql, mongo, rabbitmq …) keeps the notice while the Dockerfile keeps that entrypoint.
+            """,
+    };
 
     public RuleDescriptor Rule => Descriptor;
 
@@ -38,7 +52,7 @@ public sealed class RootUserRule : IRule
 
         var user = final.FinalUser;
         var range = user.Source?.Range ?? final.From.Range;
-        string stepDown = StepDown(final);
+        string stepDown = StepDown(context, final);
         if (stepDown.Length > 0)
         {
             // The official unprivileged variant where the Dockerfile only adds content; else what to do, in words.
@@ -81,94 +95,8 @@ public sealed class RootUserRule : IRule
         return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.{then}";
     }
 
-    /// <summary>How the image drops root at run time, or "" when it does not.</summary>
+    /// <summary>How the image drops root at run time, or "" when it does not (see <see cref="Rules.StepDown"/>).</summary>
     /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>
-    internal static string StepDown(Stage final) => final.StepDown ??= FindStepDown(final);
-
-    private static string FindStepDown(Stage final)
-    {
-        // The last ENTRYPOINT and CMD of the chain, nearest stage first; read backwards in place (this runs for every
-        // image that runs as root, which is most of them).
-        Instruction? entrypointInstruction = null;
-        Instruction? cmdInstruction = null;
-        foreach (var stage in final.Chain())
-        {
-            var instructions = stage.Instructions;
-            for (int i = instructions.Length - 1; i >= 0; i--)
-            {
-                var instruction = instructions[i];
-                if (entrypointInstruction is null && instruction.Is("ENTRYPOINT"))
-                {
-                    entrypointInstruction = instruction;
-                }
-                else if (cmdInstruction is null && instruction.Is("CMD"))
-                {
-                    cmdInstruction = instruction;
-                }
-            }
-        }
-
-        // The first tool (in the list's order) either names. Their words are searched in place: no tool name holds a
-        // space, so a search of ENTRYPOINT and CMD joined with spaces finds what a search of each word finds, and the
-        // joined strings were made for every image that runs as root.
-        foreach (var tool in StepDownTools)
-        {
-            if (Contains(entrypointInstruction, tool, StringComparison.Ordinal) || Contains(cmdInstruction, tool, StringComparison.Ordinal))
-            {
-                return $"drops root with {tool} when it starts";
-            }
-        }
-
-        // Searched last, and only then: every RUN's script for seven names is most of this method's work.
-        if (entrypointInstruction is not null && InstallsStepDownTool(final))
-        {
-            return "installs a step-down tool (gosu, su-exec …) that its entrypoint presumably uses to drop root";
-        }
-
-        // The base's own entrypoint steps down unless this Dockerfile replaces it.
-        bool keepsBaseEntrypoint = entrypointInstruction is null || Contains(entrypointInstruction, "entrypoint", StringComparison.OrdinalIgnoreCase);
-        return final.Base.StepsDownAtRuntime && keepsBaseEntrypoint
-            ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
-            : "";
-    }
-
-    private static bool InstallsStepDownTool(Stage final)
-    {
-        foreach (var stage in final.Chain())
-        {
-            foreach (var instruction in stage.Instructions)
-            {
-                if ((instruction.Is("RUN") || instruction.Is("COPY") || instruction.Is("ADD")) && UserCommands.ContainsAny(instruction.Arguments, StepDownTools))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether the instruction's words (its arguments, or its exec-form items) contain <paramref name="word"/>, which holds no space.</summary>
-    private static bool Contains(Instruction? instruction, string word, StringComparison comparison)
-    {
-        if (instruction is null)
-        {
-            return false;
-        }
-
-        if (!instruction.IsJsonForm)
-        {
-            return instruction.Arguments.Contains(word, comparison);
-        }
-
-        foreach (var item in instruction.JsonArguments)
-        {
-            if (item.Contains(word, comparison))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static string StepDown(RuleContext context, Stage final) =>
+        final.StepDown ??= Rules.StepDown.Find(final, context.Options.ReadContextFile);
 }

@@ -28,6 +28,9 @@ public sealed record RuleDescriptor(
     /// </summary>
     public bool CannotBeSilenced { get; init; }
 
+    /// <summary>How the rule decides where that is not obvious, as markdown paragraphs for its doc; null when there is nothing to add.</summary>
+    public string? Details { get; init; }
+
     /// <summary>Path of the rule's doc inside the repository.</summary>
     public string DocPath => $"docs/rules/{Id}.md";
 }

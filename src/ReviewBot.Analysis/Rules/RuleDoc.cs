@@ -12,6 +12,11 @@ public static class RuleDoc
         text.Append("Severity: **").Append(rule.DefaultSeverity.ToString().ToLowerInvariant()).Append("**\n\n");
         text.Append("## Why\n\n").Append(rule.Why).Append("\n\n");
         text.Append("## Example\n\n```dockerfile\n").Append(rule.Example).Append("\n```\n\n");
+        if (rule.Details is { } details)
+        {
+            text.Append("## How it decides\n\n").Append(details).Append("\n\n");
+        }
+
         text.Append("## Fix\n\n").Append(rule.FixText).Append("\n\n");
         text.Append("## Suppress\n\n");
         if (rule.CannotBeSilenced)

@@ -366,7 +366,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, decodeError!);
         }
 
-        var result = Run(text);
+        var result = Run(target, text);
         if (!fix || target.FullPath is null)
         {
             return Report(target, text, result);
@@ -390,7 +390,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
             fixedText = next;
             editCount += edits.Length;
-            result = Run(fixedText);
+            result = Run(target, fixedText);
         }
 
         if (editCount == 0)
@@ -405,13 +405,15 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Not written: report the original findings so nothing looks fixed that is not.
-            return Report(target, text, Run(text)) with { ReadError = $"{(ex is OutsideTreeException ? "not fixed" : "cannot write")}: {ex.Message}" };
+            return Report(target, text, Run(target, text)) with { ReadError = $"{(ex is OutsideTreeException ? "not fixed" : "cannot write")}: {ex.Message}" };
         }
 
         return Report(target, fixedText, result) with { FixedEdits = editCount };
     }
 
-    private AnalysisResult Run(string text) => analyze(text, _options);
+    /// <summary>Analyzes a file's text; the engine may read the entrypoint script it copies from beside it (<see cref="ContextFile"/>).</summary>
+    private AnalysisResult Run(ScanTarget target, string text) =>
+        analyze(text, target.FullPath is { } path ? _options with { ReadContextFile = ContextFile.Reader(path) } : _options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
         new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };

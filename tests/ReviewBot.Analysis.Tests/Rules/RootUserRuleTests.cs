@@ -83,6 +83,87 @@ public class RootUserRuleTests
         Assert.Equal(Severity.Notice, gosu.Severity);
     }
 
+    [Theory]
+    // Named in text, run by nobody: an echo, a comment, a file's name, an argument.
+    [InlineData("RUN echo gosu > /dev/null\nENTRYPOINT [\"/entrypoint.sh\"]\n")]
+    [InlineData("COPY su-exec-notes.txt /\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n")]
+    [InlineData("ENTRYPOINT [\"echo\", \"gosu\"]\n")]
+    [InlineData("# gosu\nRUN apt-get update # then gosu, one day\nENTRYPOINT [\"/entrypoint.sh\"]\n")]
+    [InlineData("CMD /app/run # gosu drops root elsewhere\n")]
+    [InlineData("CMD [\"/app/run\", \"--switcher=gosu\", \"su-exec\"]\n")]
+    [InlineData("COPY gosu-wrapper.sh /usr/local/bin/\nENTRYPOINT [\"gosu-wrapper.sh\"]\n")]
+    [InlineData("ENTRYPOINT [\"sh\", \"-c\", \"echo 'exec gosu app srv' && exec srv\"]\n")]
+    // A step-down tool that keeps root: to root, setpriv without a uid option, su and runuser without a user.
+    [InlineData("ENTRYPOINT [\"gosu\", \"root\", \"srv\"]\n")]
+    [InlineData("ENTRYPOINT [\"su-exec\", \"0:0\", \"srv\"]\n")]
+    [InlineData("ENTRYPOINT [\"setpriv\", \"--init-groups\", \"srv\"]\n")]
+    [InlineData("CMD su -c srv\n")]
+    [InlineData("CMD [\"runuser\", \"-c\", \"srv\"]\n")]
+    // gosu installed, but the entrypoint script can be read and never calls it.
+    [InlineData("RUN apt-get install -y gosu\nCOPY <<EOF /entrypoint.sh\n#!/bin/sh\necho \"gosu is for later\"\nexec \"$@\"\nEOF\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"srv\"]\n")]
+    // gosu installed, but the image starts a program, not a script that could call it.
+    [InlineData("RUN apt-get install -y gosu\nENTRYPOINT [\"/usr/bin/srv\"]\n")]
+    public void A_step_down_tool_that_never_drops_root_leaves_an_error(string rest)
+    {
+        var finding = Reports("RB001", "FROM debian:bookworm-slim\n" + rest, line: 1);
+        Assert.Equal(Severity.Error, finding.Severity);
+    }
+
+    [Theory]
+    [InlineData("ENTRYPOINT [\"gosu\", \"app\", \"server\"]\n", "gosu")]
+    [InlineData("ENTRYPOINT [\"/usr/local/bin/gosu\", \"app\"]\nCMD [\"server\"]\n", "gosu")]
+    [InlineData("ENTRYPOINT [\"tini\",\"--\",\"su-exec\",\"app\",\"srv\"]\n", "su-exec")]
+    [InlineData("ENTRYPOINT [\"dumb-init\", \"gosu\", \"app\", \"srv\"]\n", "gosu")]
+    [InlineData("CMD exec gosu app srv\n", "gosu")]
+    [InlineData("CMD chown -R app /data && exec su-exec app:app srv\n", "su-exec")]
+    [InlineData("ENTRYPOINT [\"sh\", \"-ec\", \"chown app /data; exec gosu app srv\"]\n", "gosu")]
+    [InlineData("ENTRYPOINT [\"setpriv\", \"--reuid=app\", \"--regid=app\", \"--init-groups\", \"srv\"]\n", "setpriv")]
+    [InlineData("CMD [\"runuser\", \"-u\", \"app\", \"--\", \"srv\"]\n", "runuser")]
+    [InlineData("CMD su app -c srv\n", "su")]
+    [InlineData("ENTRYPOINT [\"chroot\", \"--userspec=app:app\", \"/\", \"srv\"]\n", "chroot")]
+    [InlineData("CMD [\"s6-setuidgid\", \"app\", \"srv\"]\n", "s6-setuidgid")]
+    [InlineData("CMD [\"chpst\", \"-u\", \"app\", \"srv\"]\n", "chpst")]
+    // The entrypoint script written in the Dockerfile is read.
+    [InlineData("COPY <<EOF /entrypoint.sh\n#!/bin/sh\nset -e\nexec gosu \"$USER\" \"$@\"\nEOF\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"srv\"]\n", "gosu")]
+    [InlineData("RUN cat > /usr/local/bin/start.sh <<'EOF'\n#!/bin/sh\nif [ \"$(id -u)\" = 0 ]; then\n  exec su-exec app \"$0\" \"$@\"\nfi\nexec srv\nEOF\nENTRYPOINT [\"start.sh\"]\n", "su-exec")]
+    [InlineData("RUN printf '#!/bin/sh\\nexec gosu app \"$@\"\\n' > /entrypoint.sh && chmod +x /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"srv\"]\n", "gosu")]
+    // A script given to a shell as its file is read the same way.
+    [InlineData("COPY <<EOF /entrypoint.sh\nexec gosu app \"$@\"\nEOF\nENTRYPOINT [\"bash\", \"-e\", \"/entrypoint.sh\"]\nCMD [\"srv\"]\n", "gosu")]
+    [InlineData("RUN apk add su-exec\nCOPY start.sh /\nCMD [\"sh\", \"/start.sh\"]\n", "su-exec")]
+    // A script that runs its arguments runs the CMD next.
+    [InlineData("COPY <<EOF /entrypoint.sh\n#!/bin/sh\nchown app /data\nexec \"$@\"\nEOF\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"gosu\", \"app\", \"srv\"]\n", "gosu")]
+    // The official images' shape: gosu installed for real, and an entrypoint script from the build context.
+    [InlineData("RUN apt-get update && apt-get install -y --no-install-recommends gosu\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"srv\"]\n", "cannot read")]
+    [InlineData("RUN wget -O /usr/local/bin/gosu \"https://example.com/gosu-amd64\"; chmod +x /usr/local/bin/gosu; gosu --version\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n", "gosu")]
+    [InlineData("RUN apk add --no-cache 'su-exec>=0.2' tzdata\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\n", "su-exec")]
+    [InlineData("COPY --from=tianon/gosu /gosu /usr/local/bin/\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n", "gosu")]
+    public void A_step_down_that_runs_gets_a_notice(string rest, string named)
+    {
+        var finding = Reports("RB001", "FROM debian:bookworm-slim\n" + rest, line: 1);
+        Assert.Equal(Severity.Notice, finding.Severity);
+        Assert.Contains(named, finding.Message);
+    }
+
+    [Fact]
+    public void The_entrypoint_script_from_the_build_context_is_read_when_the_caller_can()
+    {
+        string dockerfile = "FROM debian:bookworm-slim\nRUN apt-get install -y gosu\nCOPY scripts/docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"srv\"]\n";
+        string? asked = null;
+        AnalyzerOptions Reading(string script) => new() { ReadContextFile = path => (asked = path) == "scripts/docker-entrypoint.sh" ? script : null };
+
+        var steps = Reports("RB001", dockerfile, line: 1, Reading("#!/bin/sh\nexec gosu app \"$@\"\n"));
+        Assert.Equal(Severity.Notice, steps.Severity);
+        Assert.Contains("in its entrypoint script docker-entrypoint.sh", steps.Message);
+        Assert.Equal("scripts/docker-entrypoint.sh", asked);
+
+        // Read, and it never calls the gosu the Dockerfile installs: nothing drops root.
+        var stays = Reports("RB001", dockerfile, line: 1, Reading("#!/bin/sh\n# gosu app \"$@\"\necho gosu\nexec \"$@\"\n"));
+        Assert.Equal(Severity.Error, stays.Severity);
+
+        // Unreadable: the install is taken as the step-down's evidence, as without the callback.
+        Assert.Equal(Severity.Notice, Reports("RB001", dockerfile, line: 1, Reading(null!)).Severity);
+    }
+
     [Fact]
     public void Replacing_the_entrypoint_of_a_step_down_image_loses_the_step_down()
     {
