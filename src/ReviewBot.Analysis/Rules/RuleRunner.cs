@@ -30,7 +30,7 @@ public static class RuleRunner
             return new AnalysisResult(document, []);
         }
 
-        var model = DockerfileModel.Build(document);
+        var model = DockerfileModel.Build(document, options.Images);
         var context = new RuleContext(document, model, options);
         var suppressions = Suppressions.Read(document);
         var findings = new List<Finding>();

@@ -21,7 +21,7 @@ public partial class ConfigSchemaTests
 
     private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(SchemaPath));
 
-    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding"];
+    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding", "images"];
 
     [Fact]
     public void The_schema_and_the_parser_know_the_same_keys()
@@ -53,6 +53,7 @@ public partial class ConfigSchemaTests
     [InlineData("check: { conclusion_on_error: neutral, on_error: neutral }")]
     [InlineData("check: { on_error: failure }")]
     [InlineData("onboarding: false")]
+    [InlineData("images: [ { match: 'registry.acme.io/golden/*', user: app, distro: debian }, { match: 'ghcr.io/acme/**', user: '1000:1000' }, { match: x, user: '' } ]")]
     public void A_config_the_parser_accepts_the_schema_accepts(string yaml)
     {
         Assert.Empty(RepositoryConfig.Parse(yaml).Errors);
@@ -83,6 +84,10 @@ public partial class ConfigSchemaTests
     [InlineData("onboarding: { enabled: false }")]
     [InlineData("check: { conclusion_on_error: skipped }")]
     [InlineData("check: { on_failure: neutral }")]
+    [InlineData("images: [ { match: x } ]")]
+    [InlineData("images: [ { match: x, user: app, distro: plan9 } ]")]
+    [InlineData("images: [ { match: x, user: 'a b' } ]")]
+    [InlineData("images: { match: x, user: app }")]
     public void A_config_the_parser_refuses_the_schema_refuses(string yaml)
     {
         Assert.NotEmpty(RepositoryConfig.Parse(yaml).Errors);
