@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
+using ReviewBot.Registry;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.Configuration;
@@ -87,6 +88,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     public const string FailedCommitTitle = "ReviewBot could not check this commit";
 
     private readonly Func<string, AnalyzerOptions, AnalysisResult> _analyze = analyze ?? DockerfileAnalyzer.Analyze;
+
+    /// <summary>
+    /// Reads the base images nothing else knows from their registries before the files are analyzed (the App by
+    /// default, the CLI with --resolve-images); null: offline, images.json and the config's images: only. Never
+    /// fails a review: an image it cannot read keeps today's facts, and the check's notes say which and why.
+    /// </summary>
+    public ImageResolver? Images { get; init; }
 
     /// <summary>
     /// Reviews and posts. Throws when the review could not finish (after writing the failed check), with
@@ -207,6 +215,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         {
             // Zip would drop the files without an answer, and a file dropped unnoticed would pass the check.
             throw new InvalidOperationException($"Asked for {reviewed.Count} files, the source answered {reads.Count}.");
+        }
+
+        if (Images is not null)
+        {
+            var resolution = await Images.ResolveAsync([.. reads.Select(r => r.Text).OfType<string>()], analyzerOptions.Images, cancellationToken).ConfigureAwait(false);
+            analyzerOptions = analyzerOptions with { Images = resolution.Facts };
+            notes.AddRange(resolution.Notices);
         }
 
         foreach (var (file, read) in reviewed.Zip(reads))

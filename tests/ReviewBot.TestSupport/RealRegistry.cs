@@ -10,8 +10,9 @@ using System.Text.Json.Nodes;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using Xunit;
 
-namespace ReviewBot.Registry.Tests;
+namespace ReviewBot.TestSupport;
 
 /// <summary>
 /// Debian's docker-registry (the CNCF distribution registry) started twice on loopback over one temp storage folder:
