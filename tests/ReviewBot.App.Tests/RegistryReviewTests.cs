@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace ReviewBot.App.Tests;
 
@@ -18,14 +20,16 @@ public sealed class RegistryReviewTests(RealRegistry registry) : IClassFixture<R
         ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray() },
     };
 
-    private async Task<JsonNode> ReviewAsync(Dictionary<string, string?> settings, string text)
+    private Task<JsonNode> ReviewAsync(Dictionary<string, string?> settings, string text) => ReviewAsync(_github, settings, text);
+
+    private static async Task<JsonNode> ReviewAsync(GitHubFake github, Dictionary<string, string?> settings, string text)
     {
-        using var app = new AppHost(_github, settings);
-        _github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(text)));
-        _github.StubContent("Dockerfile", GitHubFake.HeadSha, text);
+        using var app = new AppHost(github, settings);
+        github.StubFiles(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(text)));
+        github.StubContent("Dockerfile", GitHubFake.HeadSha, text);
         var response = await app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return await _github.WaitForCompletedCheckAsync();
+        return await github.WaitForCompletedCheckAsync();
     }
 
     [Fact]
@@ -50,5 +54,21 @@ public sealed class RegistryReviewTests(RealRegistry registry) : IClassFixture<R
         var summary = check["output"]!["summary"]!.GetValue<string>() + check["output"]!["text"]?.GetValue<string>();
         Assert.Contains("169.254.169.254/latest/meta-data:1", summary);
         Assert.Contains("could not be read from its registry", summary);
+    }
+
+    [Fact]
+    public async Task The_organisations_github_repository_declares_its_golden_images_for_every_repository()
+    {
+        const string Text = "FROM registry.acme.io/golden/python:3.12\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n";
+        Assert.Equal("failure", (await ReviewAsync([], Text))["conclusion"]!.GetValue<string>());
+        using var organisation = new GitHubFake();
+        organisation.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/repos/{GitHubFake.Owner}/.github/contents/.github/reviewbot.yml").WithParam("ref", "HEAD").UsingGet())
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/vnd.github.raw")
+                .WithBody("images:\n  - { match: 'registry.acme.io/golden/*', user: app, distro: debian }\n"));
+
+        var check = await ReviewAsync(organisation, [], Text);
+
+        Assert.Equal("success", check["conclusion"]!.GetValue<string>());
     }
 }

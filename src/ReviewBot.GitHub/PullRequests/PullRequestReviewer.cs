@@ -172,13 +172,21 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var notes = ImmutableArray.CreateBuilder<string>();
         var config = RepositoryConfig.Default;
         var configRead = await source.ReadConfigAsync(MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        // The organisation's config (its .github repository), which the repository's merges over key by key.
+        var organisationRead = await source.ReadOrganisationConfigAsync(MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        string? organisationText = organisationRead?.Text;
+        if (organisationRead?.Status == FileReadStatus.TooLarge)
+        {
+            notes.Add($"The organisation's config (.github repository) is larger than {MaxConfigBytes / 1024} KiB, so it was not read.");
+        }
+
         if (configRead.Status == FileReadStatus.TooLarge)
         {
             notes.Add($"{source.ConfigLabel} is larger than {MaxConfigBytes / 1024} KiB, so it was not read (the defaults are used).");
         }
-        else if (configRead.Text is { } configText)
+        else if (configRead.Text is not null || organisationText is not null)
         {
-            var parsed = RepositoryConfig.Parse(configText);
+            var parsed = organisationText is null ? RepositoryConfig.Parse(configRead.Text!) : RepositoryConfig.ParseMerged(organisationText, configRead.Text);
             config = parsed.Config;
             notes.AddRange(parsed.Errors.Select(error => $"{source.ConfigLabel}: {error} (the default is used)."));
         }

@@ -42,6 +42,12 @@ public interface IPullRequestSource
 
     /// <summary>The config at the base (never the head: a pull request must not weaken its own gate).</summary>
     Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The organisation's config (its <c>.github</c> repository's <c>.github/reviewbot.yml</c>), which the
+    /// repository's merges over; null when the source has none (the CLI, or the <c>.github</c> repository itself).
+    /// </summary>
+    Task<FileRead?> ReadOrganisationConfigAsync(long maxBytes, CancellationToken cancellationToken) => Task.FromResult<FileRead?>(null);
 }
 
 /// <summary>
@@ -65,4 +71,16 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
 
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(target.Owner, target.Repo, configPath, target.BaseRef, maxBytes, cancellationToken);
+
+    /// <summary>The organisation's shared repository, whose config every repository of the owner inherits.</summary>
+    public const string OrganisationRepository = ".github";
+
+    /// <summary>
+    /// Read from the <c>.github</c> repository's default branch (<c>HEAD</c>): the organisation's settings are not
+    /// part of the pull request's commits. Missing (no such repository, no file, or not in the installation) is none.
+    /// </summary>
+    public async Task<FileRead?> ReadOrganisationConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
+        string.Equals(target.Repo, OrganisationRepository, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : await client.ReadFileAsync(target.Owner, OrganisationRepository, Configuration.RepositoryConfig.RepositoryPath, "HEAD", maxBytes, cancellationToken).ConfigureAwait(false);
 }
