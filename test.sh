@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test ReviewBot has: the .NET suites (with Azurite for the durable queue and Chromium for the
-# setup page), then the stage that builds fixed Dockerfiles in real containers. Installs what the tests need
+# setup page, docker-registry for the registry client), then the stage that builds fixed Dockerfiles in real containers. Installs what the tests need
 # when it is missing. The last line counts every test: "N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +17,11 @@ fi
 step "Chromium for the /setup page test (Debian's package)"
 if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+step "docker-registry for the registry client's tests (Debian's package: the CNCF distribution registry)"
+if [ ! -x /usr/bin/docker-registry ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
 fi
 
 step "Bicep: infra/main.bicep compiles"

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ReviewBot.Analysis.Images;
 
 namespace ReviewBot.Analysis;
 
@@ -61,6 +62,12 @@ public sealed record AnalyzerOptions
     /// request author's file, and an entrypoint script is a few kilobytes.
     /// </summary>
     public const int MaxContextFileChars = 1 << 20;
+
+    /// <summary>
+    /// Facts about base images resolved outside the engine (the config's <c>images:</c>, registry configs); they win
+    /// over images.json. Empty by default: only images.json is known.
+    /// </summary>
+    public ImageFacts Images { get; init; } = ImageFacts.None;
 
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);

@@ -33,6 +33,8 @@ public sealed class AppHost : WebApplicationFactory<Program>
             ["GitHub:MaxRetryWait"] = "00:00:05",
             ["Worker:RetryDelay"] = "00:00:00.100",
             ["Worker:Concurrency"] = "2",
+            // Tests never reach the internet: registries are read only by the tests that point Images at a local one.
+            ["Images:Resolve"] = "false",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -299,11 +299,12 @@ public sealed class ReviewRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_reviewed_pull_request_costs_6_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
+    public async Task A_reviewed_pull_request_costs_7_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
     {
         // The issue's target was 4 + (number of Dockerfiles) calls per reviewed pull request besides the token; the
         // fifth asks which open pull requests share the head, whose check is theirs too (the commit's verdict), and the
-        // sixth lists the head's tree (symbolic links and the Dockerfiles compose files name).
+        // sixth lists the head's tree (symbolic links and the Dockerfiles compose files name), and the seventh reads the
+        // organisation's config (its .github repository), which the repository's merges over.
         const int Dockerfiles = 1;
         const string Delivery = "5e4d3c2b-1a09-11e3-81ab-4c9367dc0958";
         var opened = AppHost.Payload("pull_request.opened");
@@ -316,6 +317,8 @@ public sealed class ReviewRunTests : IDisposable
         string[] reviewed =
         [
             $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
+            // The organisation's config, which the repository's merges over (issue 19).
+            $"GET {GitHubFake.Api}/repos/{GitHubFake.Owner}/.github/contents/.github/reviewbot.yml",
             $"GET {GitHubFake.ComparePath}",
             $"GET {GitHubFake.RepoPath}/git/trees/{GitHubFake.HeadSha}",
             $"POST {GitHubFake.GraphQLPath}",
@@ -324,7 +327,7 @@ public sealed class ReviewRunTests : IDisposable
             $"POST {GitHubFake.RepoPath}/check-runs",
         ];
         Assert.Equal(reviewed, _github.ApiCalls);
-        Assert.InRange(_github.ApiCalls.Count, 1, 6 + Dockerfiles);
+        Assert.InRange(_github.ApiCalls.Count, 1, 7 + Dockerfiles);
         Assert.Single(_github.Reviews);
 
         // A redelivery of the same webhook: no GitHub call at all, not even for a token.
@@ -346,6 +349,7 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Equal(
             [
                 $"GET {GitHubFake.RepoPath}/contents/.github/reviewbot.yml",
+                $"GET {GitHubFake.Api}/repos/{GitHubFake.Owner}/.github/contents/.github/reviewbot.yml",
                 $"GET {GitHubFake.RepoPath}/compare/{GitHubFake.BaseSha}...{Second}",
                 $"GET {GitHubFake.RepoPath}/git/trees/{Second}",
                 $"POST {GitHubFake.GraphQLPath}",

@@ -519,7 +519,11 @@ internal static partial class NonRootFix
             // Scratch and distroless reserve 65532 for non-root; elsewhere the configured ids.
             bool reserved = info.Family is DistroFamily.Scratch or DistroFamily.Distroless or DistroFamily.Wolfi;
             string spec = Numeric(Free(info, reserved ? NonRootUid : options.Uid), Free(info, reserved ? NonRootUid : options.Gid));
-            string why = !info.HasShell ? $"{Describe(final)} has no shell to create a user in"
+            string why = info.Family == DistroFamily.Unknown
+                ? info.IsKnown
+                    ? $"the distro of {Describe(final)} is not known (declare distro: under images: in the config), so a fix cannot count on a shell or user-creation tools there"
+                    : $"ReviewBot has no data for {Describe(final)}, so a fix cannot count on a shell or user-creation tools there"
+                : !info.HasShell ? $"{Describe(final)} has no shell to create a user in"
                 : info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless ? $"{Describe(final)} has no user-creation tools we can count on"
                 : "the configured user or group name is not a valid POSIX name";
             return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {why}, and a numeric USER needs no /etc/passwd entry.");

@@ -58,6 +58,15 @@ public sealed record BaseImageInfo
     /// <summary>A short human note about the facts (and any doubt about them).</summary>
     public required string Note { get; init; }
 
+    /// <summary>
+    /// False when only some of the image's users are known (facts from the config's <c>images:</c> or a registry: the
+    /// default user, not every line of /etc/passwd), so a USER naming another user is not reported as missing.
+    /// </summary>
+    public bool KnowsAllUsers { get; init; } = true;
+
+    /// <summary>The image's own ENV (from its registry config), which a Dockerfile's USER $NAME may read.</summary>
+    public ImmutableDictionary<string, string> Env { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>True when the image runs as a non-root user by default.</summary>
     public bool DefaultsToNonRoot => !IsRootUser(DefaultUser);
 

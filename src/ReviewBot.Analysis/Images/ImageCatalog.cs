@@ -27,8 +27,10 @@ internal sealed class ImageCatalog
         ImmutableArray<(string, string)> aliases,
         ImmutableArray<CatalogEntry> entries,
         ImmutableArray<CatalogEntry> guesses,
+        ImmutableDictionary<DistroFamily, BaseImageInfo> families,
         ImmutableArray<string> problems)
     {
+        _families = families;
         _aliases = aliases;
         _guesses = guesses;
         Entries = entries;
@@ -49,6 +51,11 @@ internal sealed class ImageCatalog
     }
 
     private readonly Lazy<ImmutableArray<string>> _problems;
+
+    private readonly ImmutableDictionary<DistroFamily, BaseImageInfo> _families;
+
+    /// <summary>The family's defaults from the data file; <see cref="UnknownInfo"/> for Unknown or a family without defaults.</summary>
+    public BaseImageInfo FamilyDefaults(DistroFamily family) => _families.TryGetValue(family, out var info) ? info : UnknownInfo;
 
     /// <summary>Entries (not guesses), in file order.</summary>
     public ImmutableArray<CatalogEntry> Entries { get; }
@@ -189,7 +196,7 @@ internal sealed class ImageCatalog
         }
 
         var resolved = ImageDataResolver.Resolve(data);
-        return new ImageCatalog(resolved.Aliases, resolved.Entries, resolved.Guesses, resolved.Problems);
+        return new ImageCatalog(resolved.Aliases, resolved.Entries, resolved.Guesses, resolved.Families, resolved.Problems);
     }
 
     private IEnumerable<string> CheckExamples(ImmutableArray<CatalogEntry> all)

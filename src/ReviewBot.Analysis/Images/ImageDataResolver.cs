@@ -15,12 +15,18 @@ internal static class ImageDataResolver
         ImmutableArray<(string From, string To)> Aliases,
         ImmutableArray<CatalogEntry> Entries,
         ImmutableArray<CatalogEntry> Guesses,
+        ImmutableDictionary<DistroFamily, BaseImageInfo> Families,
         ImmutableArray<string> Problems);
 
     /// <summary>The data-file spelling of each family (see <see cref="FamilyName"/>).</summary>
     private static readonly Dictionary<string, DistroFamily> FamilyNames = Enum.GetValues<DistroFamily>()
         .Where(f => f != DistroFamily.Unknown)
         .ToDictionary(FamilyName, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> FamilyNameList { get; } = [.. FamilyNames.Keys.Order(StringComparer.Ordinal)];
+
+    public static DistroFamily? ParseFamily(string name) =>
+        FamilyNames.TryGetValue(name.Trim().ToLowerInvariant(), out var family) ? family : null;
 
     /// <summary>The enum name in lower case (<c>AmazonLinux</c> → <c>amazonlinux</c>), except the ubi variants, which keep Red Hat's dash (<c>ubi-minimal</c>).</summary>
     public static string FamilyName(DistroFamily family) => family switch
@@ -75,7 +81,36 @@ internal static class ImageDataResolver
         var order = 0;
         var entries = data.Entries.Select(e => Build(e, order++, isGuess: false, raw, data.Families, problems)).ToImmutableArray();
         var guesses = data.Guesses.Select(e => Build(e, order++, isGuess: true, raw, data.Families, problems)).ToImmutableArray();
-        return new Resolved(aliases, entries, guesses, [.. problems]);
+        var familyDefaults = data.Families
+            .Where(f => FamilyNames.ContainsKey(f.Key))
+            .ToImmutableDictionary(f => FamilyNames[f.Key], f => FamilyInfo(f.Key, f.Value, problems));
+        return new Resolved(aliases, entries, guesses, familyDefaults, [.. problems]);
+    }
+
+    /// <summary>A family's own defaults as facts: what an image declared (or read) to be of that family has.</summary>
+    private static BaseImageInfo FamilyInfo(string name, FamilyData data, List<string> problems)
+    {
+        var users = ImmutableArray.CreateBuilder<ShippedUser>();
+        foreach (var user in data.Users ?? [])
+        {
+            if (ToShippedUser(user, "family " + name, problems) is { } shipped)
+            {
+                users.Add(shipped);
+            }
+        }
+
+        return new BaseImageInfo
+        {
+            Family = FamilyNames[name],
+            DefaultUser = "root",
+            HasShell = data.HasShell ?? false,
+            UserTools = ParseUserTools(data.UserTools ?? "none"),
+            ShippedUsers = users.ToImmutable(),
+            IsKnown = false,
+            IsGuessed = false,
+            Source = "family " + name,
+            Note = data.Note ?? "",
+        };
     }
 
     private static CatalogEntry Build(
@@ -165,13 +200,7 @@ internal static class ImageDataResolver
         }
 
         var userToolsText = Inherit(e => e.UserTools) ?? familyData?.UserTools ?? "none";
-        var userTools = userToolsText switch
-        {
-            "shadow" => UserTools.Shadow,
-            "busybox" => UserTools.BusyBox,
-            "none" => UserTools.None,
-            _ => UserTools.None,
-        };
+        var userTools = ParseUserTools(userToolsText);
         if (userToolsText is not ("shadow" or "busybox" or "none"))
         {
             problems.Add($"Entry '{id}': userTools '{userToolsText}' is not one of shadow, busybox, none.");
@@ -225,6 +254,13 @@ internal static class ImageDataResolver
         };
         return new CatalogEntry(id, order, repositories, patterns, tags.ToImmutable(), [.. entry.Examples ?? []], info);
     }
+
+    private static UserTools ParseUserTools(string text) => text switch
+    {
+        "shadow" => UserTools.Shadow,
+        "busybox" => UserTools.BusyBox,
+        _ => UserTools.None,
+    };
 
     /// <summary>The user named <paramref name="name"/>, or null. Indexed: the builder's enumerator is an allocated iterator.</summary>
     private static ShippedUser? FindUser(ImmutableArray<ShippedUser>.Builder users, string name)

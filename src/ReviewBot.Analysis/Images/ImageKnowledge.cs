@@ -24,6 +24,15 @@ public static class ImageKnowledge
             ? Catalog.Value.Lookup(image)
             : ImageCatalog.UnresolvedInfo(error);
 
+    /// <summary>The defaults images.json gives a distro family (shell, user tools, users), running as root; Unknown gives the facts of an unknown image.</summary>
+    public static BaseImageInfo FamilyDefaults(DistroFamily family) => Catalog.Value.FamilyDefaults(family);
+
+    /// <summary>The family named as images.json names it (<c>debian</c>, <c>ubi-minimal</c> …), or null.</summary>
+    public static DistroFamily? ParseFamily(string name) => ImageDataResolver.ParseFamily(name);
+
+    /// <summary>Every family name images.json knows, as written in config.</summary>
+    public static IReadOnlyList<string> FamilyNames => ImageDataResolver.FamilyNameList;
+
     internal static ImageCatalog Current => Catalog.Value;
 
     private static ImageCatalog LoadEmbedded()

@@ -14,6 +14,9 @@ public sealed record ImageReference
 
     private const string OfficialNamespace = "library/";
 
+    /// <summary>How Docker writes Docker Hub in a fully qualified name (<c>docker.io/library/alpine</c>).</summary>
+    public const string DockerHubHost = "docker.io";
+
     /// <summary>Longest tag the distribution spec allows: <c>[A-Za-z0-9_][A-Za-z0-9._-]{0,127}</c>.</summary>
     private const int MaxTagLength = 128;
 

@@ -38,8 +38,9 @@ public sealed class DockerfileModel
     /// <summary>The stage that runs: the last one (null when there is no FROM).</summary>
     public Stage? FinalStage => Stages.IsEmpty ? null : Stages[^1];
 
-    public static DockerfileModel Build(DockerfileDocument document)
+    public static DockerfileModel Build(DockerfileDocument document, ImageFacts? images = null)
     {
+        images ??= ImageFacts.None;
         char escape = document.EscapeChar;
         var budget = new ExpansionBudget();
         var globals = AutomaticArgs.ToBuilder();
@@ -73,7 +74,7 @@ public sealed class DockerfileModel
                 i++;
             }
 
-            var stage = BuildStage(stages.Count, byName, from, instructions[bodyStart..i], globalArgs, escape, budget);
+            var stage = BuildStage(stages.Count, byName, from, instructions[bodyStart..i], globalArgs, escape, budget, images);
             stages.Add(stage);
             if (stage.Name is not null)
             {
@@ -91,7 +92,8 @@ public sealed class DockerfileModel
         ImmutableArray<Instruction> body,
         ImmutableDictionary<string, VariableValue> globalArgs,
         char escape,
-        ExpansionBudget budget)
+        ExpansionBudget budget,
+        ImageFacts images)
     {
         // The first three words of FROM, read in place: every stage split its whole line into word strings, though
         // only the image and the stage name are kept (and a lone image is the arguments themselves).
@@ -140,7 +142,13 @@ public sealed class DockerfileModel
         else
         {
             root = image.IsResolved && ImageReference.TryParse(image.Text, out var parsed) ? parsed : null;
-            baseInfo = root is null ? ImageKnowledge.Lookup(image.Text) : ImageKnowledge.Lookup(root);
+            baseInfo = root is null ? ImageKnowledge.Lookup(image.Text) : images.Lookup(root);
+            // The image's own ENV (read from its registry), so USER $APP_UID resolves as it does in the build.
+            foreach (var (envName, envValue) in baseInfo.Env)
+            {
+                env = env.SetItem(envName, new VariableValue(envValue));
+            }
+
             foreach (var shipped in baseInfo.ShippedUsers)
             {
                 // Images such as .NET's define ENV APP_UID=1654 and ship USER $APP_UID.

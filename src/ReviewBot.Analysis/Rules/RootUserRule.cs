@@ -74,9 +74,15 @@ public sealed class RootUserRule : IRule
         if (user.Origin == UserOrigin.BaseImage)
         {
             string image = final.RootImage?.ToString() ?? final.Image.Text;
-            return final.Base.Family == DistroFamily.Windows
-                ? $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account.{then}"
-                : $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.{then}";
+            if (final.Base.Family == DistroFamily.Windows)
+            {
+                return $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account.{then}";
+            }
+
+            // Facts, not guesses: an image nothing declares, reads or lists is said to be unknown, not to run as root.
+            return final.Base.IsKnown
+                ? $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.{then}"
+                : $"No USER is set in the final stage or the stages it builds on, and {Unknown(final)}{then}";
         }
 
         string written = user.Source!.Arguments.Trim();
@@ -94,6 +100,14 @@ public sealed class RootUserRule : IRule
 
         return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.{then}";
     }
+
+    /// <summary>
+    /// What is said of a base image nothing is known about: that it is unknown, what follows from that, and how to
+    /// tell ReviewBot (a sentence, ending with a full stop).
+    /// </summary>
+    internal static string Unknown(Stage final) => final.RootImage is { } image
+        ? $"ReviewBot has no data for {image}: it runs as root unless it sets USER; declare it under images: in the config or let ReviewBot read its registry."
+        : $"ReviewBot cannot tell which image {final.Image.Text} names (the name depends on a variable): it runs as root unless that image sets USER.";
 
     /// <summary>How the image drops root at run time, or "" when it does not (see <see cref="Rules.StepDown"/>).</summary>
     /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>

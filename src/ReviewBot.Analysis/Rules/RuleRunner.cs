@@ -32,7 +32,7 @@ public static class RuleRunner
             return new AnalysisResult(document, [NotADockerfileRule.Check(document)!]);
         }
 
-        var model = DockerfileModel.Build(document);
+        var model = DockerfileModel.Build(document, options.Images);
         var suppressions = Suppressions.Read(document, options.Baseline, options.BaselinePragmasOnly);
         var context = new RuleContext(document, model, options) { Suppressions = suppressions };
         var findings = new List<Finding>();

@@ -27,7 +27,7 @@ public sealed class UnknownUserRule : IRule
         foreach (var stage in context.Model.Stages)
         {
             // Only where we know what the image ships; an unknown base may well have the user.
-            bool knowsUsers = stage.Base.Family == DistroFamily.Scratch || (stage.Base.IsKnown && !stage.Base.IsGuessed);
+            bool knowsUsers = stage.Base.Family == DistroFamily.Scratch || (stage.Base.IsKnown && !stage.Base.IsGuessed && stage.Base.KnowsAllUsers);
             if (!knowsUsers || stage.DefinesUsersOpaquely || stage.Base.Family == DistroFamily.Windows)
             {
                 continue;

@@ -10,6 +10,7 @@ internal static class OptionsExtensions
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubOptionsValidator>();
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImagesOptions>().Bind(configuration.GetSection(ImagesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

@@ -6,6 +6,8 @@ using ReviewBot.App.Queue;
 using ReviewBot.App.Setup;
 using ReviewBot.App.Webhooks;
 using ReviewBot.App.Worker;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReviewBot.Registry;
 
 namespace ReviewBot.App.Hosting;
 
@@ -29,7 +31,12 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotQueue(configuration);
         services.AddReviewBotState(configuration);
         services.AddReviewBotOnboarding(configuration);
-        services.AddSingleton(new ReviewBot.GitHub.PullRequests.PullRequestReviewer());
+        services.AddRegistryClient(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagesOptions>>().Value.ToRegistryOptions());
+        // Registries are read for the images nothing else knows, unless Images:Resolve is false.
+        services.TryAddSingleton(sp => new ReviewBot.GitHub.PullRequests.PullRequestReviewer
+        {
+            Images = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagesOptions>>().Value.Resolve ? sp.GetRequiredService<ImageResolver>() : null,
+        });
         services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
         services.AddSingleton(sp => new ReviewBot.GitHub.Branches.BranchChecker(sp.GetRequiredService<ReviewBot.GitHub.PullRequests.PullRequestReviewer>()));
         services.AddKeyedScoped<IWorkRunner, BranchCheckRunner>(WorkKind.BranchCheck);

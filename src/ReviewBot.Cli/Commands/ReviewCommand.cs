@@ -20,7 +20,11 @@ public static class ReviewCommand
     /// <summary>Where the default base is looked for, in this order; the first that exists is used.</summary>
     public static readonly IReadOnlyList<string> DefaultBaseCandidates = ["origin/HEAD", "origin/main", "main", "master"];
 
-    private sealed record Arguments(string? Base, string? Head, string? Repo, string Format, FileInfo? Config, bool GitHubPr);
+    private sealed record Arguments(string? Base, string? Head, string? Repo, string Format, FileInfo? Config, bool GitHubPr)
+    {
+        /// <summary>The registry reader --resolve-images asks for; null: offline.</summary>
+        public ReviewBot.Registry.ImageResolver? Images { get; init; }
+    }
 
     public static Command Create(CliConsole console)
     {
@@ -50,9 +54,14 @@ public static class ReviewCommand
         {
             baseRef, headRef, repo, format, configFile, gitHubPr,
         };
+        var images = new ImageOptions();
+        images.AddTo(command);
         command.SetAction((result, cancellationToken) => RunAsync(
             console,
-            new Arguments(result.GetValue(baseRef), result.GetValue(headRef), result.GetValue(repo), result.GetValue(format)!, result.GetValue(configFile), result.GetValue(gitHubPr)),
+            new Arguments(result.GetValue(baseRef), result.GetValue(headRef), result.GetValue(repo), result.GetValue(format)!, result.GetValue(configFile), result.GetValue(gitHubPr))
+            {
+                Images = ImageOptions.Create(console, result.GetValue(images.Resolve), result.GetValue(images.Insecure) ?? []),
+            },
             cancellationToken));
         return command;
     }
@@ -102,7 +111,7 @@ public static class ReviewCommand
             ? RepositoryPathOf(repository, Path.GetFullPath(arguments.Config.ToString(), console.CurrentDirectory))
             : RepositoryConfig.RepositoryPath;
         var source = new GitPullRequestSource(repository, range, configPath, localConfigFile);
-        var reviewer = new PullRequestReviewer();
+        var reviewer = new PullRequestReviewer { Images = arguments.Images };
 
         ReviewInput input;
         ReviewPlan plan;

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Rules;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Scanning;
 using ReviewBot.GitHub.Configuration;
+using ReviewBot.Registry;
 
 namespace ReviewBot.Cli.Commands;
 
@@ -31,17 +33,20 @@ public static class ScanCommand
         var configFile = new Option<FileInfo?>("--config", "-c") { Description = "Config file in the .github/reviewbot.yml format." };
 
         var command = new Command("scan", "Find Dockerfiles whose containers run as root, with fixes.") { paths, format, fix, failLevel, configFile };
+        var images = new ImageOptions();
+        images.AddTo(command);
         command.SetAction(result => Run(
             console,
             result.GetValue(paths) ?? [],
             result.GetValue(format)!,
             result.GetValue(fix),
             result.GetValue(failLevel)!,
-            result.GetValue(configFile)));
+            result.GetValue(configFile),
+            ImageOptions.Create(console, result.GetValue(images.Resolve), result.GetValue(images.Insecure) ?? [])));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] paths, string format, bool fix, string failLevel, FileInfo? configFile)
+    private static int Run(CliConsole console, string[] paths, string format, bool fix, string failLevel, FileInfo? configFile, ImageResolver? resolver = null)
     {
         if (fix && paths.Contains("-"))
         {
@@ -61,7 +66,15 @@ public static class ScanCommand
             config = loaded;
         }
 
-        var targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
+        IEnumerable<ScanTarget> targets = ScanTarget.Enumerate(paths, console.CurrentDirectory, config);
+        ImageFacts? images = null;
+        if (resolver is not null)
+        {
+            // The registries are asked once for every file's images, before the scan: the walk is listed first.
+            var listed = targets.ToList();
+            targets = listed;
+            images = ImageOptions.ResolveForScan(console, resolver, ReadAll(listed), config.ToAnalyzerOptions().Images);
+        }
 
         if (format is "json" or "sarif")
         {
@@ -70,7 +83,7 @@ public static class ScanCommand
 
         // JSON is written a file at a time while later files are analyzed; the other formats summarize, so they wait.
         using var json = format == "json" ? JsonReportWriter.Create(console.Out) : null;
-        var scanner = new Scanner(config, fix) { KeepText = json is null, OnReport = json is null ? null : json.Write };
+        var scanner = new Scanner(config, fix) { KeepText = json is null, OnReport = json is null ? null : json.Write, Images = images };
         ScanReport report;
         using (console.ErrorIsTerminal ? new ScanProgress(console.Error, () => scanner.Scanned) : null)
         {
@@ -97,6 +110,27 @@ public static class ScanCommand
         }
 
         return ExitCode(report, failLevel);
+    }
+
+    /// <summary>The texts of the files among <paramref name="targets"/> that can be read (the scan reports the others).</summary>
+    private static IEnumerable<string> ReadAll(List<ScanTarget> targets)
+    {
+        foreach (var target in targets)
+        {
+            string? text = null;
+            try
+            {
+                text = target.FullPath is { } path && target.Error is null && new FileInfo(path).Length <= 4 * 1024 * 1024 ? File.ReadAllText(path) : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            if (text is not null)
+            {
+                yield return text;
+            }
+        }
     }
 
     /// <summary>Reads and validates the config; a config with errors stops the scan (exit 2) rather than silently scanning with defaults.</summary>

@@ -23,6 +23,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
     private readonly AnalyzerOptions _options = config.ToAnalyzerOptions();
 
+    /// <summary>Base-image facts resolved before the scan (<c>--resolve-images</c>), over the config's own; null: the config's.</summary>
+    public ReviewBot.Analysis.Images.ImageFacts? Images
+    {
+        get => _options.Images;
+        init => _options = value is null ? _options : _options with { Images = value };
+    }
+
     /// <summary>
     /// Files analyzed at once: the walking thread, once the walk is done, and <c>MaxParallelism - 1</c> threads of
     /// the scan's own. The work is CPU-bound, so more threads than cores only add switching and memory. 1 scans

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Images;
 
 namespace ReviewBot.GitHub.Configuration;
 
@@ -91,11 +92,27 @@ public sealed record RepositoryConfig
     /// </summary>
     public bool Onboarding { get; init; } = true;
 
+    /// <summary>
+    /// What the organisation's own base images run as (<c>images:</c>); first match wins, over the registry and
+    /// images.json. After <see cref="ParseMerged"/>, the organisation's entries come first.
+    /// </summary>
+    public ImmutableArray<ImageDeclaration> Images { get; init; } = [];
+
     /// <summary>Parses the YAML text. Never throws: problems become <see cref="RepositoryConfigResult.Errors"/> and the setting keeps its default.</summary>
     public static RepositoryConfigResult Parse(string yaml) => RepositoryConfigParser.Parse(yaml);
 
+    /// <summary>
+    /// The repository's config merged over the organisation's (its <c>.github</c> repository's
+    /// <c>.github/reviewbot.yml</c>), key by key: a section's key the repository sets replaces the organisation's,
+    /// and <c>images:</c> is the organisation's entries followed by the repository's, so a repository can add images
+    /// but never drop or override one its organisation declared. Errors of either file are reported, prefixed.
+    /// </summary>
+    public static RepositoryConfigResult ParseMerged(string? organisationYaml, string? repositoryYaml) =>
+        RepositoryConfigParser.ParseMerged(organisationYaml, repositoryYaml);
+
     public AnalyzerOptions ToAnalyzerOptions() => new()
     {
+        Images = Images.IsEmpty ? ImageFacts.None : new ImageFacts { Declarations = Images },
         UserName = FixUser,
         GroupName = FixGroup,
         Uid = FixUid,

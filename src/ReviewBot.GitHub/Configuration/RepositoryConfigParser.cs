@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -21,10 +22,19 @@ internal static partial class RepositoryConfigParser
     [GeneratedRegex("^RB[0-9]{3}$", RegexOptions.IgnoreCase)]
     private static partial Regex RuleIdRegex();
 
+    /// <summary>The top-level keys, in the order errors name them.</summary>
+    private static readonly string[] Sections = ["rules", "fix", "paths", "review", "check", "onboarding", "images"];
+
     public static RepositoryConfigResult Parse(string yaml)
     {
         var errors = new List<string>();
-        var config = RepositoryConfig.Default;
+        var root = Load(yaml, errors);
+        return root is null ? new RepositoryConfigResult(RepositoryConfig.Default, [.. errors]) : Parse(root, errors);
+    }
+
+    /// <summary>The document's root mapping, or null (errors say why, except for an empty file).</summary>
+    private static YamlMappingNode? Load(string yaml, List<string> errors)
+    {
         YamlStream stream;
         try
         {
@@ -34,12 +44,12 @@ internal static partial class RepositoryConfigParser
         catch (YamlException ex)
         {
             errors.Add($"line {ex.Start.Line}: invalid YAML: {Innermost(ex).Message}");
-            return new RepositoryConfigResult(config, [.. errors]);
+            return null;
         }
 
         if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
         {
-            return new RepositoryConfigResult(config, []);
+            return null;
         }
 
         if (stream.Documents.Count > 1)
@@ -49,12 +59,84 @@ internal static partial class RepositoryConfigParser
 
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            errors.Add($"line {stream.Documents[0].RootNode.Start.Line}: the config must be a mapping with keys rules, fix, paths, review, check, onboarding");
-            return new RepositoryConfigResult(config, [.. errors]);
+            errors.Add($"line {stream.Documents[0].RootNode.Start.Line}: the config must be a mapping with keys {string.Join(", ", Sections)}");
+            return null;
         }
 
+        return root;
+    }
+
+    public static RepositoryConfigResult ParseMerged(string? organisationYaml, string? repositoryYaml)
+    {
+        // Each file is checked on its own, so an error names the file and line it is on.
+        var errors = new List<string>();
+        var organisation = LoadChecked(organisationYaml, "the organisation's config (.github repository)", errors);
+        var repository = LoadChecked(repositoryYaml, "", errors);
+        var merged = organisation is null ? repository : repository is null ? organisation : Merge(organisation, repository, "");
+        return merged is null ? new RepositoryConfigResult(RepositoryConfig.Default, [.. errors]) : Parse(merged, new List<string>()) with { Errors = [.. errors] };
+    }
+
+    private static YamlMappingNode? LoadChecked(string? yaml, string name, List<string> errors)
+    {
+        if (yaml is null)
+        {
+            return null;
+        }
+
+        var own = new List<string>();
+        var root = Load(yaml, own);
+        if (root is not null)
+        {
+            Parse(root, own);
+        }
+
+        errors.AddRange(name.Length == 0 ? own : own.Select(e => $"{name}: {e}"));
+        return root;
+    }
+
+    /// <summary>Key by key: mappings merge, <c>images</c> lists add up (organisation first), any other value the repository sets replaces.</summary>
+    private static YamlMappingNode Merge(YamlMappingNode organisation, YamlMappingNode repository, string path)
+    {
+        var merged = new YamlMappingNode();
+        foreach (var (key, value) in organisation.Children)
+        {
+            merged.Add(key, value);
+        }
+
+        foreach (var (key, value) in repository.Children)
+        {
+            string name = key is YamlScalarNode { Value: { } k } ? k : "";
+            if (!merged.Children.TryGetValue(key, out var inherited))
+            {
+                merged.Add(key, value);
+            }
+            else if (inherited is YamlMappingNode a && value is YamlMappingNode b)
+            {
+                merged.Children[key] = Merge(a, b, path + name + ".");
+            }
+            else if (path.Length == 0 && name == "images" && inherited is YamlSequenceNode orgImages && value is YamlSequenceNode repoImages)
+            {
+                merged.Children[key] = new YamlSequenceNode(orgImages.Children.Concat(repoImages.Children));
+            }
+            else if (path.Length == 0 && name == "images" && IsNull(value))
+            {
+                // An empty images: would drop the organisation's list without saying so: the organisation's stays.
+                continue;
+            }
+            else
+            {
+                merged.Children[key] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    private static RepositoryConfigResult Parse(YamlMappingNode root, List<string> errors)
+    {
+        var config = RepositoryConfig.Default;
         var context = new Context(errors);
-        foreach (var (key, value) in context.Entries(root, "", ["rules", "fix", "paths", "review", "check", "onboarding"]))
+        foreach (var (key, value) in context.Entries(root, "", Sections))
         {
             config = key switch
             {
@@ -63,6 +145,7 @@ internal static partial class RepositoryConfigParser
                 "paths" => ParsePaths(context, value, config),
                 "review" => ParseReview(context, value, config),
                 "onboarding" => context.Bool(value, "onboarding") is { } onboarding ? config with { Onboarding = onboarding } : config,
+                "images" => config with { Images = config.Images.AddRange(ParseImages(context, value)) },
                 _ => ParseCheck(context, value, config),
             };
         }
@@ -160,6 +243,89 @@ internal static partial class RepositoryConfigParser
         return config;
     }
 
+    /// <summary>
+    /// A user an image runs as, as Docker's config.User writes it: empty (root), a name or uid, optionally with a
+    /// group. Only these reach a suggested USER line; a name like useradd's, or a Windows account (ContainerUser).
+    /// </summary>
+    [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_.-]{0,31}|[0-9]{1,10})(:([A-Za-z_][A-Za-z0-9_.-]{0,31}|[0-9]{1,10}))?$")]
+    private static partial Regex ImageUserRegex();
+
+    /// <summary>A glob over registry/repository: the characters of an image name, and * ? as wildcards.</summary>
+    [GeneratedRegex("^[a-z0-9*?][a-z0-9._/:*?-]{0,254}$", RegexOptions.IgnoreCase)]
+    private static partial Regex ImageGlobRegex();
+
+    private static IEnumerable<ImageDeclaration> ParseImages(Context context, YamlNode node)
+    {
+        if (IsNull(node))
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            context.Fail(node, "images must be a list of { match, user, distro } entries");
+            return [];
+        }
+
+        var declarations = new List<ImageDeclaration>();
+        foreach (var item in sequence.Children)
+        {
+            string? match = null, user = null;
+            var family = DistroFamily.Unknown;
+            // An entry with any error is dropped whole: half of a declaration would state a fact nobody wrote.
+            int errorsBefore = context.ErrorCount;
+            foreach (var (key, value) in context.Entries(item, "images[]", ["match", "user", "distro"]))
+            {
+                switch (key)
+                {
+                    case "match":
+                        match = context.Text(value, "images[].match", "an image glob such as registry.example.com/golden/*");
+                        if (match is not null && !ImageGlobRegex().IsMatch(match.Trim()))
+                        {
+                            context.Fail(value, $"images[].match: '{match}' is not an image glob (registry/repository with * and ?, no tag or digest)");
+                        }
+
+                        break;
+                    case "user":
+                        // YAML reads "user:" with no value as null: that is root, as an empty config.User is.
+                        user = value is YamlScalarNode { Value: var u } && (u is null || IsNull(value)) ? "" : context.Text(value, "images[].user", "a user name, uid or uid:gid (\"\" or root: root)");
+                        if (user is { Length: > 0 } && !ImageUserRegex().IsMatch(user.Trim()))
+                        {
+                            context.Fail(value, $"images[].user: '{user}' is not a user name, uid or user:group");
+                        }
+
+                        break;
+                    default:
+                        if (context.Text(value, "images[].distro", "a distro family") is { } distro)
+                        {
+                            if (ImageKnowledge.ParseFamily(distro) is { } parsed)
+                            {
+                                family = parsed;
+                            }
+                            else
+                            {
+                                context.Fail(value, $"images[].distro: '{distro}' is not valid (expected one of {string.Join(", ", ImageKnowledge.FamilyNames)})");
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            if (item is YamlMappingNode && (match is null || user is null))
+            {
+                context.Fail(item, "images[]: each entry needs match and user");
+            }
+
+            if (context.ErrorCount == errorsBefore && match is not null && user is not null)
+            {
+                declarations.Add(new ImageDeclaration(match.Trim().ToLowerInvariant(), user.Trim(), family));
+            }
+        }
+
+        return declarations;
+    }
+
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: not (ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) } scalar
         && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
@@ -171,6 +337,19 @@ internal static partial class RepositoryConfigParser
     private sealed class Context(List<string> errors)
     {
         private void Error(YamlNode node, string message) => errors.Add($"line {node.Start.Line}: {message}");
+
+        public void Fail(YamlNode node, string message) => Error(node, message);
+
+        public int ErrorCount => errors.Count;
+
+        /// <summary>A string value (quoted or not), or null with an error.</summary>
+        public string? Text(YamlNode node, string path, string expected) => node is YamlScalarNode { Value: { } value } ? value : ScalarValueOrError(node, path, expected);
+
+        private string? ScalarValueOrError(YamlNode node, string path, string expected)
+        {
+            Error(node, $"{path} must be {expected}");
+            return null;
+        }
 
         /// <summary>The entries of a mapping; with <paramref name="known"/>, other keys are errors and skipped. A null value is an empty section.</summary>
         public IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, string path, string[]? known) =>

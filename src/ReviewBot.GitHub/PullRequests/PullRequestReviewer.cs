@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
+using ReviewBot.Registry;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.Configuration;
@@ -99,6 +100,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     private readonly Func<string, AnalyzerOptions, AnalysisResult> _analyze = analyze ?? DockerfileAnalyzer.Analyze;
 
     /// <summary>
+    /// Reads the base images nothing else knows from their registries before the files are analyzed (the App by
+    /// default, the CLI with --resolve-images); null: offline, images.json and the config's images: only. Never
+    /// fails a review: an image it cannot read keeps today's facts, and the check's notes say which and why.
+    /// </summary>
+    public ImageResolver? Images { get; init; }
+
+    /// <summary>
     /// Reviews and posts. Throws when the review could not finish (after writing the failed check), with
     /// <see cref="TimeoutException"/> when it ran over <see cref="ReviewSettings.TimeBudget"/>; the caller logs
     /// the details and may try again, and a later successful review replaces the failed check on this head.
@@ -174,13 +182,21 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var notes = ImmutableArray.CreateBuilder<string>();
         var config = RepositoryConfig.Default;
         var configRead = await source.ReadConfigAsync(MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        // The organisation's config (its .github repository), which the repository's merges over key by key.
+        var organisationRead = await source.ReadOrganisationConfigAsync(MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        string? organisationText = organisationRead?.Text;
+        if (organisationRead?.Status == FileReadStatus.TooLarge)
+        {
+            notes.Add($"The organisation's config (.github repository) is larger than {MaxConfigBytes / 1024} KiB, so it was not read.");
+        }
+
         if (configRead.Status == FileReadStatus.TooLarge)
         {
             notes.Add($"{source.ConfigLabel} is larger than {MaxConfigBytes / 1024} KiB, so it was not read (the defaults are used).");
         }
-        else if (configRead.Text is { } configText)
+        else if (configRead.Text is not null || organisationText is not null)
         {
-            var parsed = RepositoryConfig.Parse(configText);
+            var parsed = organisationText is null ? RepositoryConfig.Parse(configRead.Text!) : RepositoryConfig.ParseMerged(organisationText, configRead.Text);
             config = parsed.Config;
             notes.AddRange(parsed.Errors.Select(error => $"{source.ConfigLabel}: {error} (the default is used)."));
         }
@@ -249,6 +265,13 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         {
             // Zip would drop the files without an answer, and a file dropped unnoticed would pass the check.
             throw new InvalidOperationException($"Asked for {reviewed.Count} files, the source answered {reads.Count}.");
+        }
+
+        if (Images is not null)
+        {
+            var resolution = await Images.ResolveAsync([.. reads.Select(r => r.Text).OfType<string>()], analyzerOptions.Images, cancellationToken).ConfigureAwait(false);
+            analyzerOptions = analyzerOptions with { Images = resolution.Facts };
+            notes.AddRange(resolution.Notices);
         }
 
         foreach (var (file, read) in reviewed.Zip(reads))

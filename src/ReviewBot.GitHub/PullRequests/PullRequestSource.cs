@@ -59,6 +59,12 @@ public interface IPullRequestSource
     /// link's target path, not a Dockerfile), and which compose files and devcontainer.json files name Dockerfiles.
     /// </summary>
     Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The organisation's config (its <c>.github</c> repository's <c>.github/reviewbot.yml</c>), which the
+    /// repository's merges over; null when the source has none (the CLI, or the <c>.github</c> repository itself).
+    /// </summary>
+    Task<FileRead?> ReadOrganisationConfigAsync(long maxBytes, CancellationToken cancellationToken) => Task.FromResult<FileRead?>(null);
 }
 
 /// <summary>
@@ -98,4 +104,16 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
 
     public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
         client.ReadTreeAsync(target.Owner, target.Repo, target.HeadSha, cancellationToken);
+
+    /// <summary>The organisation's shared repository, whose config every repository of the owner inherits.</summary>
+    public const string OrganisationRepository = ".github";
+
+    /// <summary>
+    /// Read from the <c>.github</c> repository's default branch (<c>HEAD</c>): the organisation's settings are not
+    /// part of the pull request's commits. Missing (no such repository, no file, or not in the installation) is none.
+    /// </summary>
+    public async Task<FileRead?> ReadOrganisationConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
+        string.Equals(target.Repo, OrganisationRepository, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : await client.ReadFileAsync(target.Owner, OrganisationRepository, Configuration.RepositoryConfig.RepositoryPath, "HEAD", maxBytes, cancellationToken).ConfigureAwait(false);
 }

@@ -21,7 +21,7 @@ public partial class ConfigSchemaTests
 
     private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(SchemaPath));
 
-    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding"];
+    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding", "images"];
 
     [Fact]
     public void The_schema_and_the_parser_know_the_same_keys()
@@ -56,6 +56,7 @@ public partial class ConfigSchemaTests
     [InlineData("check: { suppressions: base }")]
     [InlineData("check: { suppressions: any, on_error: failure }")]
     [InlineData("onboarding: false")]
+    [InlineData("images: [ { match: 'registry.acme.io/golden/*', user: app, distro: debian }, { match: 'ghcr.io/acme/**', user: '1000:1000' }, { match: x, user: '' } ]")]
     public void A_config_the_parser_accepts_the_schema_accepts(string yaml)
     {
         Assert.Empty(RepositoryConfig.Parse(yaml).Errors);
@@ -88,6 +89,10 @@ public partial class ConfigSchemaTests
     [InlineData("check: { on_failure: neutral }")]
     [InlineData("check: { suppressions: none }")]
     [InlineData("check: { suppressions: [base] }")]
+    [InlineData("images: [ { match: x } ]")]
+    [InlineData("images: [ { match: x, user: app, distro: plan9 } ]")]
+    [InlineData("images: [ { match: x, user: 'a b' } ]")]
+    [InlineData("images: { match: x, user: app }")]
     public void A_config_the_parser_refuses_the_schema_refuses(string yaml)
     {
         Assert.NotEmpty(RepositoryConfig.Parse(yaml).Errors);
