@@ -136,13 +136,14 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // model and no literal arrays per call; ~5,190 since the rules that may report several findings list them only
         // when there are some (each made an iterator for every file) and the fix sorts nothing to order its COPYs; ~4,740
         // since the parser keeps scratch diagnostics, makes directives only when there are some and the model names no
-        // stages for a file that names none; ~4,460 since RB001 writes its message in one string.
+        // stages for a file that names none; ~4,460 since RB001 writes its message in one string; ~4,816 with the gate's
+        // second round (the step-down reader, suppressed findings kept, image facts, a stage's files worked out once).
         const string Text = "FROM debian:bookworm\nRUN make\nCMD [\"/app\"]\n";
 
         long allocated = AllocatedAnalyzing(Text);
 
         output.WriteLine($"{allocated:N0} bytes");
-        Assert.True(allocated < 4800, $"{allocated:N0} bytes");
+        Assert.True(allocated < 5000, $"{allocated:N0} bytes");
     }
 
     [Fact]
@@ -156,7 +157,9 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         // model's closures and the literal arrays made per call; 2.71× (20.0 MB) without the rules' iterators;
         // 2.60× (19.2 MB) with a line table of starts only, COPY sources read in place and the expander's state reused;
         // 2.54× (18.7 MB) without per-file diagnostics and directive lists and a table of stage names; 2.49× (18.3 MB)
-        // with scopes sized for their declarations and RB001's message made in one piece.
+        // with scopes sized for their declarations and RB001's message made in one piece. The gate's second round
+        // (issue 17: suppressed findings kept with their pragma, a shell reader for real step-downs, RB007, a stage's
+        // files worked out once for linear time, image facts) brought it to 2.61× (19.3 MB); the ceiling is 2.7×.
         // Allocation is CPU here: the allocator clears every fresh byte.
         if (SharedCorpus.Directory is null)
         {
@@ -180,6 +183,6 @@ public class AnalysisAllocationTests(Xunit.Abstractions.ITestOutputHelper output
         long textBytes = texts.Sum(t => (long)t.Length * sizeof(char));
         output.WriteLine($"{texts.Count} files: {allocated:N0} bytes allocated for {textBytes:N0} bytes of text ({(double)allocated / textBytes:0.00}×)");
         Assert.True(texts.Count >= 1000, $"only {texts.Count} corpus files found");
-        Assert.True(allocated < 2.6 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
+        Assert.True(allocated < 2.7 * textBytes, $"{allocated:N0} bytes for {textBytes:N0} bytes of text");
     }
 }

@@ -164,6 +164,19 @@ public sealed partial class LoadGitHub : IDisposable
             return Json(200, new JsonArray(PullRequest(atHead)));
         }
 
+        // The head's tree, which a review reads for symbolic links and the Dockerfiles compose files name.
+        if (TreePath().Match(rest) is { Success: true } tree && method == "GET" && NumberFromSha(tree.Groups["sha"].Value) is int treeOf)
+        {
+            Stats(treeOf).Call();
+            var entries = new JsonArray();
+            foreach (var file in Enumerable.Range(0, Dockerfiles).Select(i => i == 0 ? "Dockerfile" : $"services/s{i}/Dockerfile").Append("README.md"))
+            {
+                entries.Add(new JsonObject { ["path"] = file, ["mode"] = "100644", ["type"] = "blob", ["sha"] = "bbcd538c8e72b8c175046e27cc8f907076331401" });
+            }
+
+            return Json(200, new JsonObject { ["sha"] = tree.Groups["sha"].Value, ["tree"] = entries, ["truncated"] = false });
+        }
+
         if (rest.StartsWith("/contents/", StringComparison.Ordinal) && method == "GET")
         {
             var file = Uri.UnescapeDataString(rest["/contents/".Length..]);
@@ -380,6 +393,9 @@ public sealed partial class LoadGitHub : IDisposable
 
     [GeneratedRegex(@"^/commits/(?<sha>[0-9a-f]+)/pulls$")]
     private static partial Regex CommitPullsPath();
+
+    [GeneratedRegex(@"^/git/trees/(?<sha>[0-9a-f]+)$")]
+    private static partial Regex TreePath();
 
     [GeneratedRegex(@"^/check-runs/(?<id>\d+)$")]
     private static partial Regex CheckRunPath();

@@ -72,7 +72,7 @@ public sealed record LoadResult(
         $"queue {Options.Queue}, {Options.Instances} instance(s), fault {Options.Fault} ({FaultsInjected} injected){(Options.RestartAzurite ? ", Azurite restarted mid-run" : "")}{(Options.KillInstance ? ", one instance SIGKILLed mid-run" : "")}",
         $"  ack latency            p50 {AckP50Ms:F1} ms   p99 {AckP99Ms:F1} ms   (non-2xx acks: {FailedAcks}, redelivered until accepted)",
         $"  webhook -> review      p50 {EndToEndP50Ms:F0} ms   p99 {EndToEndP99Ms:F0} ms",
-        $"  GitHub calls per PR    {CallsPerPullRequest:F2} avg, {MaxCallsPerPullRequest} max (target <= {5 + Options.Dockerfiles}: 4 + Dockerfiles, and the commit's open pull requests), plus {TokenCalls} token call(s) and {AppCalls} GET /app in all",
+        $"  GitHub calls per PR    {CallsPerPullRequest:F2} avg, {MaxCallsPerPullRequest} max (target <= {6 + Options.Dockerfiles}: 4 + Dockerfiles, the commit's open pull requests and the head's tree), plus {TokenCalls} token call(s) and {AppCalls} GET /app in all",
         $"  redelivery             {Options.Redeliveries} resent: {RedeliveryCalls} GitHub calls, {RedeliveryNon200} not answered 200",
         $"  reviews                {Reviewed} delivered, {Missing} missing, {DuplicateReviews} duplicated, {ChecksNotCompleted} checks not completed, {Unexpected} unexpected calls",
         $"  runs                   {InterruptedRuns} PRs had a run interrupted and redone; reviews logged per instance: {string.Join(" / ", ReviewsPerInstance)}",
