@@ -162,69 +162,21 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
             : new ScanTarget(display, file, $"is a symbolic link to '{linkTarget}', which leads outside {Display(root, currentDirectory)} (or nowhere), so it was not checked");
     }
 
-    /// <summary>Links followed to find a real path before giving up (Linux's own limit, ELOOP).</summary>
-    private const int MaxLinkHops = 40;
-
     /// <summary>
-    /// <paramref name="path"/> with every symbolic link on the way resolved, folder by folder (as realpath(3) does;
-    /// .NET resolves only the last component), or null when a link leads nowhere or loops.
+    /// <paramref name="path"/> with every symbolic link on the way resolved (<see cref="Scanning.RealPath"/>), or null
+    /// when a link loops, cannot be read, or leads to nothing.
     /// </summary>
     private static string? RealPath(string path)
     {
-        var full = Path.GetFullPath(path);
-        var rootOfPath = Path.GetPathRoot(full)!;
-        var pending = new Stack<string>(full[rootOfPath.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Reverse());
-        var current = rootOfPath;
-        int hops = 0;
-        while (pending.TryPop(out var part))
+        try
         {
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                current = Path.GetDirectoryName(current) ?? current;
-                continue;
-            }
-
-            var next = Path.Join(current, part);
-            string? target;
-            try
-            {
-                target = new FileInfo(next).LinkTarget;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return null;
-            }
-
-            if (target is null)
-            {
-                current = next;
-                continue;
-            }
-
-            if (++hops > MaxLinkHops)
-            {
-                return null;
-            }
-
-            // The target's parts are walked in turn, from the root for an absolute one, else from the link's folder.
-            if (Path.IsPathRooted(target))
-            {
-                current = Path.GetPathRoot(target)!;
-                target = target[current.Length..];
-            }
-
-            foreach (var targetPart in target.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Reverse())
-            {
-                pending.Push(targetPart);
-            }
+            var real = Scanning.RealPath.Resolve(path);
+            return File.Exists(real) || Directory.Exists(real) ? real : null;
         }
-
-        return File.Exists(current) || Directory.Exists(current) ? current : null;
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
