@@ -215,7 +215,7 @@ public sealed class DockerfileModel
                     break;
                 case "USER":
                     var spec = budget.Expand(instruction.StartLine, instruction.Arguments.Trim(), lookup, escape);
-                    user = ParseUser(instruction, spec, users) with { OverBudget = VariableValue.IsOverBudget(spec, lookup) };
+                    user = ParseUser(instruction, spec, users, VariableValue.IsOverBudget(spec, lookup));
                     break;
                 case "RUN":
                     // Only a script that may create users or write /etc/passwd is read further, so only its text is made.
@@ -274,12 +274,13 @@ public sealed class DockerfileModel
         return new EffectiveUser(info.DefaultUser, user, group, UserOrigin.BaseImage, null, [], !info.DefaultsToNonRoot);
     }
 
-    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, IReadOnlyDictionary<string, CreatedUser> users)
+    /// <remarks>One object a USER: a copy <c>with</c> its budget flag was a second one for each of them.</remarks>
+    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, IReadOnlyDictionary<string, CreatedUser> users, bool overBudget)
     {
         string spec = expansion.Text.Trim().Trim('"', '\'');
         var (user, group) = SplitSpec(spec);
         bool isRoot = expansion.IsResolved && IsRootName(user, users);
-        return new EffectiveUser(spec, user, group, UserOrigin.Instruction, instruction, expansion.Unresolved, isRoot);
+        return new EffectiveUser(spec, user, group, UserOrigin.Instruction, instruction, expansion.Unresolved, isRoot) { OverBudget = overBudget };
     }
 
     internal static (string User, string? Group) SplitSpec(string spec)

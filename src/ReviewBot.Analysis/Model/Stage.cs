@@ -127,6 +127,9 @@ public sealed class Stage
     /// <summary>The effective user when <paramref name="index"/> (into <see cref="Instructions"/>) runs.</summary>
     public EffectiveUser UserBefore(int index) => _usersBefore[index];
 
+    /// <summary>The effective user once <paramref name="index"/> (into <see cref="Instructions"/>) has run.</summary>
+    public EffectiveUser UserAfter(int index) => index + 1 < _usersBefore.Length ? _usersBefore[index + 1] : FinalUser;
+
     /// <summary>Expands text with the ARG/ENV scope in force at instruction <paramref name="index"/>.</summary>
     /// <remarks>Through the scope itself: a closure over it and the index was made for every call.</remarks>
     public Expansion ExpandAt(int index, string text, char escape = '\\') =>

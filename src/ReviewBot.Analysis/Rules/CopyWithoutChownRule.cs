@@ -35,7 +35,7 @@ public sealed class CopyWithoutChownRule : IRule
         char escape = context.Document.EscapeChar;
         string owner = user.Group is not null || !final.CreatedGroups.ContainsKey(user.User) ? user.Spec : $"{user.User}:{user.User}";
         var (ownerUser, ownerGroup) = DockerfileModel.SplitSpec(owner);
-        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
+        var limit = new FindingLimit(context, Descriptor);
         for (int i = 0; i < final.Instructions.Length; i++)
         {
             var instruction = final.Instructions[i];
@@ -45,9 +45,8 @@ public sealed class CopyWithoutChownRule : IRule
                 continue;
             }
 
-            if (limit.CountOnly(instruction.Range) is { } counted)
+            if (limit.CountOnly(instruction.Range))
             {
-                (found ??= []).Add(counted);
                 continue;
             }
 

@@ -4,34 +4,38 @@ namespace ReviewBot.Analysis.Rules;
 /// Which findings of one rule are worth writing in full: a result keeps at most
 /// <see cref="AnalyzerOptions.MaxFindingsPerFile"/>, the most severe then the earliest, and counts the rest per rule.
 /// A rule whose findings share one severity and come in line order, one per instruction, can never have one kept
-/// after its first that many unsuppressed ones: those are only counted. Writing each in full (its message, its fix)
-/// made a 4 MiB file of EXPOSE lines allocate 640 MB, most of it left out at once.
+/// after its first that many unsuppressed ones: those are only counted, in <see cref="RuleContext"/>, with no object
+/// made. Writing each in full (its message, its fix) made a 4 MiB file of EXPOSE lines allocate 640 MB; making each
+/// a finding that only counted, and ranking 400,000 of them to keep 100, still took most of a 4 MiB file's time.
 /// </summary>
-internal sealed class FindingLimit(RuleContext context, RuleDescriptor rule, Severity severity)
+internal sealed class FindingLimit(RuleContext context, RuleDescriptor rule)
 {
-    /// <summary>The message of a finding only counted: never shown, since it is never kept.</summary>
-    private const string CountedOnly = "(over the per-file limit of findings: counted, not shown)";
-
     private int _written;
 
     /// <summary>
-    /// Null when the finding on <paramref name="range"/> must be written in full (it may be kept, or be reported as
-    /// suppressed); otherwise a finding that only counts.
+    /// True when the finding on <paramref name="range"/> is only counted (the rule skips it); false when it must be
+    /// written in full: it may be kept, or a pragma names it and it is listed as suppressed (or as an ignored pragma).
     /// </summary>
-    public Finding? CountOnly(LineRange range)
+    public bool CountOnly(LineRange range)
     {
+        var pragma = context.Suppressions?.Pragma(rule, range.Start);
         if (_written < context.Options.MaxFindingsPerFile)
         {
             // Suppressed ones are not kept, so they do not use up the places; they are written in full all the same.
-            if (context.Suppressions?.IsSuppressed(new Finding(rule, severity, range, CountedOnly)) != true)
+            if (pragma is not { Ignored: false })
             {
                 _written++;
             }
 
-            return null;
+            return false;
         }
 
-        var counted = new Finding(rule, severity, range, CountedOnly);
-        return context.Suppressions?.IsSuppressed(counted) == true ? null : counted;
+        if (pragma is not null)
+        {
+            return false;
+        }
+
+        context.CountOmitted(rule);
+        return true;
     }
 }

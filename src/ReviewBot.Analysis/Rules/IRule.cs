@@ -8,6 +8,17 @@ public sealed record RuleContext(DockerfileDocument Document, DockerfileModel Mo
 {
     /// <summary>The file's suppression comments, so a rule knows which findings count against the limit (<see cref="FindingLimit"/>).</summary>
     internal Suppressions? Suppressions { get; init; }
+
+    private Dictionary<string, int>? _counted;
+
+    /// <summary>Findings a rule only counted (<see cref="FindingLimit"/>), by rule id: never kept, so never made.</summary>
+    internal IReadOnlyDictionary<string, int>? Counted => _counted;
+
+    internal void CountOmitted(RuleDescriptor rule)
+    {
+        _counted ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        _counted[rule.Id] = _counted.GetValueOrDefault(rule.Id) + 1;
+    }
 }
 
 /// <summary>

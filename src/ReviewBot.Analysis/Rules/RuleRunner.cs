@@ -61,7 +61,7 @@ public static class RuleRunner
             }
         }
 
-        var (kept, omitted) = Cap(findings, options.MaxFindingsPerFile);
+        var (kept, omitted) = Cap(findings, options.MaxFindingsPerFile, context.Counted);
         // Read after the rules: they expand through the model too, and an expansion they abandon is noted there.
         var diagnostics = model.Diagnostics;
         // Most files have one finding or none: nothing to sort.
@@ -77,18 +77,25 @@ public static class RuleRunner
         };
     }
 
-    /// <summary>Keeps the most severe, then earliest, findings; counts the rest per rule.</summary>
-    private static (IEnumerable<Finding> Kept, ImmutableArray<OmittedFindings> Omitted) Cap(List<Finding> findings, int max)
+    /// <summary>
+    /// Keeps the most severe, then earliest, findings; counts the rest per rule, with those the rules only
+    /// <paramref name="counted"/> (each ranks after the kept ones: see <see cref="FindingLimit"/>).
+    /// </summary>
+    private static (IEnumerable<Finding> Kept, ImmutableArray<OmittedFindings> Omitted) Cap(List<Finding> findings, int max, IReadOnlyDictionary<string, int>? counted)
     {
-        if (findings.Count <= max)
+        if (findings.Count <= max && counted is null)
         {
             return (findings, []);
         }
 
         var ranked = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Range.Start).ThenBy(f => f.Rule.Id, StringComparer.Ordinal).ToList();
-        var omitted = ranked.Skip(Math.Max(0, max))
-            .GroupBy(f => f.RuleId)
-            .Select(g => new OmittedFindings(g.Key, g.Count()))
+        var left = counted is null ? new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(counted, StringComparer.Ordinal);
+        foreach (var finding in ranked.Skip(Math.Max(0, max)))
+        {
+            left[finding.RuleId] = left.GetValueOrDefault(finding.RuleId) + 1;
+        }
+
+        var omitted = left.Select(c => new OmittedFindings(c.Key, c.Value))
             .OrderByDescending(o => o.Count)
             .ThenBy(o => o.RuleId, StringComparer.Ordinal);
         return (ranked.Take(Math.Max(0, max)), [.. omitted]);

@@ -23,7 +23,7 @@ public sealed partial class SudoRule : IRule
     {
         List<Finding>? found = null;
         var document = context.Document;
-        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
+        var limit = new FindingLimit(context, Descriptor);
         foreach (var stage in context.Model.Stages)
         {
             for (int i = 0; i < stage.Instructions.Length; i++)
@@ -47,9 +47,8 @@ public sealed partial class SudoRule : IRule
                     continue;
                 }
 
-                if (limit.CountOnly(instruction.Range) is { } counted)
+                if (limit.CountOnly(instruction.Range))
                 {
-                    (found ??= []).Add(counted);
                     continue;
                 }
 

@@ -13,7 +13,7 @@ namespace ReviewBot.Analysis.Rules;
 internal sealed partial class Suppressions
 {
     /// <summary>The pragma that named an id, whether the base had it, and whether it is ignored (added, and only the base's count).</summary>
-    private sealed record Entry(Pragma Pragma, PragmaOrigin Origin, bool Ignored);
+    internal sealed record Entry(Pragma Pragma, PragmaOrigin Origin, bool Ignored);
 
     // Made at the first pragma: most files have none, and every file made a set and a dictionary for nothing.
     private Dictionary<string, Entry>? _fileWide;
@@ -131,14 +131,15 @@ internal sealed partial class Suppressions
     }
 
     /// <summary>The finding suppressed by its pragma, or null when no pragma names it; an honoured pragma wins over an ignored one.</summary>
-    public SuppressedFinding? Match(Finding finding)
-    {
-        var entry = Best(Find(_fileWide, finding.Rule), _byLine is { } byLine && byLine.TryGetValue(finding.Range.Start, out var ids) ? Find(ids, finding.Rule) : null);
-        return entry is null ? null : new SuppressedFinding(finding, entry.Pragma, entry.Origin, entry.Ignored);
-    }
+    public SuppressedFinding? Match(Finding finding) =>
+        Pragma(finding.Rule, finding.Range.Start) is { } entry ? new SuppressedFinding(finding, entry.Pragma, entry.Origin, entry.Ignored) : null;
 
-    /// <summary>Whether an honoured pragma silences the finding (an ignored one, under <c>check.suppressions: base</c>, does not).</summary>
-    internal bool IsSuppressed(Finding finding) => Match(finding) is { Ignored: false };
+    /// <summary>
+    /// The pragma that names <paramref name="rule"/> for a finding starting on <paramref name="line"/>, or null; an
+    /// ignored one (under <c>check.suppressions: base</c>) silences nothing but is listed all the same.
+    /// </summary>
+    internal Entry? Pragma(RuleDescriptor rule, int line) =>
+        Best(Find(_fileWide, rule), _byLine is { } byLine && byLine.TryGetValue(line, out var ids) ? Find(ids, rule) : null);
 
     private static Entry? Find(Dictionary<string, Entry>? ids, RuleDescriptor rule)
     {

@@ -22,8 +22,7 @@ public sealed class UnknownUserRule : IRule
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
         List<Finding>? found = null;
-        var document = context.Document;
-        var limit = new FindingLimit(context, Descriptor, Descriptor.DefaultSeverity);
+        var limit = new FindingLimit(context, Descriptor);
         foreach (var stage in context.Model.Stages)
         {
             // Only where we know what the image ships; an unknown base may well have the user.
@@ -41,9 +40,10 @@ public sealed class UnknownUserRule : IRule
                     continue;
                 }
 
-                var expansion = stage.ExpandAt(i, instruction.Arguments.Trim(), document.EscapeChar);
-                var (user, _) = DockerfileModel.SplitSpec(expansion.Text.Trim().Trim('"', '\''));
-                if (!expansion.IsResolved || user.Length == 0 || user.All(char.IsAsciiDigit) || user == "root"
+                // The user the model read from this USER: expanding it again here was a second expansion per USER.
+                var named = stage.UserAfter(i);
+                string user = named.User;
+                if (!named.IsResolved || named.OverBudget || user.Length == 0 || !user.AsSpan().ContainsAnyExceptInRange('0', '9') || user == "root"
                     || stage.CreatedUsers.ContainsKey(user)
                     || Ships(stage.Base, user)
                     || DockerfileModel.SplitSpec(stage.Base.DefaultUser).User == user)
@@ -51,9 +51,8 @@ public sealed class UnknownUserRule : IRule
                     continue;
                 }
 
-                if (limit.CountOnly(instruction.Range) is { } counted)
+                if (limit.CountOnly(instruction.Range))
                 {
-                    (found ??= []).Add(counted);
                     continue;
                 }
 

@@ -99,4 +99,21 @@ public sealed class SuppressionTests
         Assert.Equal(20, result.SuppressedOmitted);
         Assert.Equal(3, result.Suppressed[0].Finding.Range.Start);
     }
+
+    [Fact]
+    public void A_pragma_past_the_cap_is_listed_and_the_findings_after_it_counted()
+    {
+        // 12 sudo lines; the cap is 5, so the rule counts lines past the fifth without writing them, except the one a
+        // pragma names: it is listed (ignored under base-only pragmas) and counted among the omitted, as if written.
+        var lines = Enumerable.Range(0, 12).Select(i => i == 8 ? "# reviewbot ignore=RB005\nRUN sudo x\n" : "RUN sudo x\n");
+        var text = "FROM debian:bookworm-slim\n" + string.Concat(lines) + "USER nobody\n";
+
+        var result = DockerfileAnalyzer.Analyze(text, new AnalyzerOptions { MaxFindingsPerFile = 5, Baseline = PragmaBaseline.Empty, BaselinePragmasOnly = true });
+
+        var listed = Assert.Single(result.Suppressed);
+        Assert.True(listed.Ignored);
+        Assert.Equal(11, listed.Finding.Range.Start);
+        Assert.Equal(5, result.Findings.Count(f => f.RuleId == "RB005"));
+        Assert.Equal(7, result.Omitted.Single(o => o.RuleId == "RB005").Count);
+    }
 }
