@@ -27,7 +27,7 @@ internal static partial class SafeText
 
     /// <summary>A numeric id (what a USER or --chown may always say).</summary>
     public static bool IsNumericId(string? text) =>
-        text is { Length: > 0 and <= 10 } && text.All(char.IsAsciiDigit);
+        text is { Length: > 0 and <= 10 } && !text.AsSpan().ContainsAnyExceptInRange('0', '9');
 
     /// <summary>A name or a numeric id.</summary>
     public static bool IsValidUserOrId(string? text) => IsValidName(text) || IsNumericId(text);

@@ -292,7 +292,7 @@ public sealed class DockerfileModel
     /// <summary>uid 0 by any name: root, 0, 000, a user created with uid 0, or Windows' ContainerAdministrator.</summary>
     internal static bool IsRootName(string user, IReadOnlyDictionary<string, CreatedUser> users) =>
         user == "root"
-        || (user.Length > 0 && user.All(char.IsAsciiDigit) && user.TrimStart('0').Length == 0)
+        || (user.Length > 0 && !user.AsSpan().ContainsAnyExcept('0'))
         || user.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase)
         || (users.TryGetValue(user, out var created) && created.Uid == 0);
 

@@ -86,7 +86,7 @@ public sealed class RootUserRule : IRule
         }
 
         string written = user.Source!.Arguments.Trim();
-        if (user.User is "root" || user.User.All(char.IsAsciiDigit))
+        if (user.User is "root" || !user.User.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
             return written == user.Spec
                 ? $"USER {written} makes the image run as root (uid 0).{then}"

@@ -352,7 +352,7 @@ internal static class StepDown
     {
         int colon = spec.IndexOf(':');
         string user = colon < 0 ? spec : spec[..colon];
-        return user.Length == 0 || user == "root" || (user.All(char.IsAsciiDigit) && user.TrimStart('0').Length == 0);
+        return user.Length == 0 || user == "root" || !user.AsSpan().ContainsAnyExcept('0');
     }
 
     private static bool IsEntrypointName(string program) =>
