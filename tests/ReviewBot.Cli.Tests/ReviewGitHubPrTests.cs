@@ -172,14 +172,19 @@ public sealed class ReviewGitHubPrTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_review_fails_the_check_with_a_generic_reason_and_exits_2()
+    public async Task A_refused_review_fails_the_check_with_a_generic_reason_and_exits_2_and_the_log_and_summary_still_show_the_review()
     {
         _github.Server.Given(Request.Create().WithPath(RepoPath + $"/pulls/{Number}/reviews").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"message":"Resource not accessible by integration"}"""));
+        var summary = Path.Combine(_repo.Root, ".git", "step-summary.md");
 
-        var run = await RunAsync();
+        var run = await RunAsync(new Dictionary<string, string?> { ["GITHUB_STEP_SUMMARY"] = summary }, "--format", "markdown");
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        // A fork's read-only token refuses the post: its author still reads the review in the log and the job summary.
+        Assert.Contains("## Check run `ReviewBot / non-root`: failure", run.Out, StringComparison.Ordinal);
+        Assert.Contains("RB001", run.Out, StringComparison.Ordinal);
+        Assert.Contains("## Check run `ReviewBot / non-root`: failure", File.ReadAllText(summary), StringComparison.Ordinal);
         Assert.Contains("the review was not posted: GitHub answered 403", run.Error, StringComparison.Ordinal);
         Assert.Contains("pull-requests: write", run.Error, StringComparison.Ordinal);
         var closed = Json(Assert.Single(_github.Requests("POST", RepoPath + "/check-runs")));

@@ -134,7 +134,23 @@ public static class ReviewCommand
             await using var gitHub = new ServiceCollection().AddGitHubApi(_ => new GitHubApiOptions { BaseUrl = environment.ApiUrl }).BuildServiceProvider();
             var client = gitHub.GetRequiredService<GitHubClients>().ForToken(new StaticTokenSource(environment.Token));
             var target = new PullRequestTarget(environment.Owner, environment.Repo, pr.Number, pr.HeadSha, pr.BaseRef, range.Base, pr.Draft);
-            var outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(PreviousComments.ActionsBotLogin) }, cancellationToken);
+            ReviewOutcome outcome;
+            try
+            {
+                outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(PreviousComments.ActionsBotLogin) }, cancellationToken);
+            }
+            catch (Exception e) when (e is GitHubApiException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                // The check run is failed already (see PullRequestReviewer). A fork's read-only token is the common
+                // case: the review is still read from git and shown in the log and the job summary, where the
+                // author can read it, and the step fails.
+                await console.Error.WriteLineAsync($"reviewbot: the review was not posted: {Describe(e)}");
+                input = await reviewer.ReadAsync(source, cancellationToken);
+                plan = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config));
+                await WriteAsync(console, arguments, environment, input, plan, range, cancellationToken);
+                return ExitCodes.UsageOrReadError;
+            }
+
             if (outcome.Status != ReviewStatus.Reviewed)
             {
                 await console.Error.WriteLineAsync($"reviewbot: pull request #{pr.Number}: {outcome.Reason ?? "a newer head is under review"}; nothing is posted.");
@@ -148,6 +164,13 @@ public static class ReviewCommand
                 : $"reviewbot: posted review {posted.ReviewId} on pull request #{pr.Number} ({plan.Comments.Length} inline, {plan.FileComments.Length} file comments{(posted.MovedInlineComments ? "; GitHub refused the inline comments, so they became file comments" : "")}).");
         }
 
+        await WriteAsync(console, arguments, environment, input, plan, range, cancellationToken);
+        return plan.Check.Conclusion == GitHub.Checks.CheckConclusion.Failure ? ExitCodes.Findings : ExitCodes.Success;
+    }
+
+    /// <summary>The review on standard output (Markdown or JSON), its notes on standard error, and the job summary.</summary>
+    private static async Task WriteAsync(CliConsole console, Arguments arguments, ActionsEnvironment? environment, ReviewInput input, ReviewPlan plan, ReviewRange range, CancellationToken cancellationToken)
+    {
         foreach (var note in input.Notes)
         {
             await console.Error.WriteLineAsync("reviewbot: " + note);
@@ -168,8 +191,6 @@ public static class ReviewCommand
         {
             await WriteStepSummaryAsync(console, summaryPath, plan, range);
         }
-
-        return plan.Check.Conclusion == GitHub.Checks.CheckConclusion.Failure ? ExitCodes.Findings : ExitCodes.Success;
     }
 
     /// <summary>The review as Markdown appended to the job summary; a summary that cannot be written is said, never the run's failure.</summary>
