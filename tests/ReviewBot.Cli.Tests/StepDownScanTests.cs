@@ -59,4 +59,25 @@ public class StepDownScanTests
         Assert.Equal(1, (await Cli.RunAsync(temp.Root, "scan", "up/app/Dockerfile")).ExitCode);
         Assert.Equal(1, (await Cli.RunAsync(temp.Root, "scan", "linked/Dockerfile")).ExitCode);
     }
+
+    [Fact]
+    public async Task A_script_in_a_folder_of_the_context_is_read_but_not_through_a_folder_link()
+    {
+        using var temp = new TempFolder();
+        const string Script = "#!/bin/sh\nexec gosu app \"$@\"\n";
+        const string Dockerfile = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\nCOPY scripts/run/entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n";
+        temp.Write("nested/Dockerfile", Dockerfile);
+        temp.Write("nested/scripts/run/entrypoint.sh", Script);
+        temp.Write("elsewhere/run/entrypoint.sh", Script);
+        temp.Write("folder-link/Dockerfile", Dockerfile);
+        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "folder-link", "scripts"), Path.Combine(temp.Root, "elsewhere"));
+
+        var nested = await Cli.RunAsync(temp.Root, "scan", "nested/Dockerfile");
+        var linked = await Cli.RunAsync(temp.Root, "scan", "folder-link/Dockerfile");
+
+        Assert.Contains("in its entrypoint script", nested.Out, StringComparison.Ordinal);
+        // Not read: the step-down is only presumed from the installed tool, and said to be.
+        Assert.DoesNotContain("in its entrypoint script", linked.Out, StringComparison.Ordinal);
+        Assert.Contains("a script ReviewBot cannot read", linked.Out, StringComparison.Ordinal);
+    }
 }

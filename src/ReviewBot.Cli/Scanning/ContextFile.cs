@@ -35,25 +35,21 @@ internal static class ContextFile
 
         try
         {
-            // Every part from the folder down must be a plain folder or file: a link could lead anywhere.
-            for (string? part = full; part is not null && part.Length > root.Length; part = Path.GetDirectoryName(part))
-            {
-                var entry = new FileInfo(part);
-                if (!entry.Exists && !Directory.Exists(part))
-                {
-                    return null;
-                }
-
-                if (entry.LinkTarget is not null || (entry.Attributes & FileAttributes.ReparsePoint) != 0)
-                {
-                    return null;
-                }
-            }
-
+            // Every part from the folder down must be a plain folder or file: a link could lead anywhere. One lstat
+            // each (FileSystemInfo reads the entry itself, and marks a link ReparsePoint; a missing one reads as -1):
+            // every Dockerfile of a scan that names an entrypoint script asks this.
             var file = new FileInfo(full);
-            if (!file.Exists || file.Length > AnalyzerOptions.MaxContextFileChars)
+            if (!IsPlain(file.Attributes, folder: false) || file.Length > AnalyzerOptions.MaxContextFileChars)
             {
                 return null;
+            }
+
+            for (string? part = Path.GetDirectoryName(full); part is not null && part.Length > root.Length; part = Path.GetDirectoryName(part))
+            {
+                if (!IsPlain(new FileInfo(part).Attributes, folder: true))
+                {
+                    return null;
+                }
             }
 
             return SourceText.Decode(File.ReadAllBytes(full), out _);
@@ -63,4 +59,7 @@ internal static class ContextFile
             return null;
         }
     }
+
+    private static bool IsPlain(FileAttributes attributes, bool folder) =>
+        (int)attributes != -1 && (attributes & FileAttributes.ReparsePoint) == 0 && folder == ((attributes & FileAttributes.Directory) != 0);
 }
