@@ -30,7 +30,8 @@ internal sealed record IdResponse(long Id);
 
 internal sealed record ErrorResponse(string? Message);
 
-internal sealed record InstallationTokenResponse(string Token, DateTimeOffset ExpiresAt);
+/// <summary>POST /app/installations/{id}/access_tokens: the token, its expiry, and what it may do ("packages": "read").</summary>
+internal sealed record InstallationTokenResponse(string Token, DateTimeOffset ExpiresAt, Dictionary<string, string>? Permissions);
 
 internal sealed record AppResponse(string Slug);
 
