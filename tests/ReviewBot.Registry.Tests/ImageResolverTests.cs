@@ -220,6 +220,7 @@ public sealed class ImageResolverTests(RealRegistry registry, Xunit.Abstractions
         Assert.Equal(first.Facts.Resolved.Values.Single(), second.Facts.Resolved.Values.Single());
         Assert.Equal(2, log.Count("/manifests/")); // the tag is asked again: it may have moved
         Assert.Equal(1, log.Count("/blobs/"));     // its digest has not, so its config is not read again
+        output.WriteLine($"resolving one image, memory cache: cold {first.Elapsed.TotalMilliseconds:0.0} ms, tag re-read with the digest's config cached {second.Elapsed.TotalMilliseconds:0.0} ms");
     }
 
     [Fact]
