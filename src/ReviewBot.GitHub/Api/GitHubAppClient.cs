@@ -99,7 +99,11 @@ public sealed class GitHubAppClient
             cancellationToken).ConfigureAwait(false);
         await appHttp.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var token = await GitHubHttp.ReadJsonAsync(response, GitHubJson.Default.InstallationTokenResponse, cancellationToken).ConfigureAwait(false);
-        return new InstallationToken(token.Token, token.ExpiresAt) { Permissions = token.Permissions?.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, string>.Empty };
+        return new InstallationToken(token.Token, token.ExpiresAt)
+        {
+            Permissions = (token.Permissions ?? []).Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+                .ToImmutableDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal),
+        };
     }
 
     private sealed class InstallationTokenSource(InstallationTokenCache cache, long installationId) : ITokenSource
