@@ -129,6 +129,12 @@ resource pullRequestsTable 'Microsoft.Storage/storageAccounts/tableServices/tabl
   name: '${tablePrefix}pullrequests'
 }
 
+// What registries said about base images (a digest's config, a tag's digest for 10 minutes), shared by the replicas.
+resource imagesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: '${tablePrefix}images'
+}
+
 resource cryptoUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   name: guid(vault.id, identity.id, roles.keyVaultCryptoUser)
@@ -268,6 +274,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
     poisonQueue
     deliveriesTable
     pullRequestsTable
+    imagesTable
   ]
 }
 

@@ -4,36 +4,59 @@ using ReviewBot.Analysis.Images;
 namespace ReviewBot.Registry;
 
 /// <summary>
-/// What was read from registries: a config by manifest digest (immutable, kept), and a tag's digest for a short time
-/// (a tag moves). The CLI keeps it in memory; the App may put it in its state store.
+/// What was read from registries, in two parts: a manifest digest's config (a digest names immutable content, so it
+/// is kept for good) and a tag's digest, for a short time only (a tag moves). The CLI keeps both in memory; the App
+/// shares them through its state store, so replicas and reviews read an image once. A store that fails is a miss.
 /// </summary>
 public interface IImageConfigCache
 {
-    ValueTask<RegistryImageConfig?> GetAsync(string key, CancellationToken cancellationToken);
+    /// <summary>The digest a tag (<see cref="ImageResolver.TagKey"/>) named when it was read, while it is fresh.</summary>
+    ValueTask<string?> GetDigestAsync(string tagKey, CancellationToken cancellationToken);
 
-    /// <summary>Remembers <paramref name="config"/> under <paramref name="key"/> (an image with tag or digest, and platform) for <paramref name="ttl"/>.</summary>
-    ValueTask SetAsync(string key, RegistryImageConfig config, TimeSpan ttl, CancellationToken cancellationToken);
+    /// <summary>Remembers a tag's digest for <paramref name="ttl"/>.</summary>
+    ValueTask SetDigestAsync(string tagKey, string digest, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>The config read for a digest and platform (<see cref="ImageResolver.DigestKey"/>).</summary>
+    ValueTask<RegistryImageConfig?> GetConfigAsync(string digestKey, CancellationToken cancellationToken);
+
+    /// <summary>Remembers a digest's config; it never changes, so it does not expire.</summary>
+    ValueTask SetConfigAsync(string digestKey, RegistryImageConfig config, CancellationToken cancellationToken);
 }
 
-/// <summary>In memory, bounded, expiring: made-up image names in pull requests cannot grow it without limit.</summary>
+/// <summary>In memory and bounded: made-up image names in pull requests cannot grow it without limit.</summary>
 public sealed class MemoryImageConfigCache(TimeProvider time) : IImageConfigCache
 {
-    /// <summary>Our own bound: far more distinct base images than an organisation uses.</summary>
+    /// <summary>Our own bound per part: far more distinct base images than an organisation uses.</summary>
     public const int MaxEntries = 4096;
 
-    private readonly ConcurrentDictionary<string, (RegistryImageConfig Config, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Digest, DateTimeOffset Expires)> _tags = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RegistryImageConfig> _configs = new(StringComparer.Ordinal);
 
-    public ValueTask<RegistryImageConfig?> GetAsync(string key, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetUtcNow() ? entry.Config : null);
+    public ValueTask<string?> GetDigestAsync(string tagKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_tags.TryGetValue(tagKey, out var entry) && entry.Expires > time.GetUtcNow() ? entry.Digest : null);
 
-    public ValueTask SetAsync(string key, RegistryImageConfig config, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask SetDigestAsync(string tagKey, string digest, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        if (_entries.Count >= MaxEntries)
-        {
-            _entries.Clear();
-        }
-
-        _entries[key] = (config, time.GetUtcNow() + ttl);
+        Bound(_tags);
+        _tags[tagKey] = (digest, time.GetUtcNow() + ttl);
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<RegistryImageConfig?> GetConfigAsync(string digestKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_configs.GetValueOrDefault(digestKey));
+
+    public ValueTask SetConfigAsync(string digestKey, RegistryImageConfig config, CancellationToken cancellationToken)
+    {
+        Bound(_configs);
+        _configs[digestKey] = config;
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Bound<T>(ConcurrentDictionary<string, T> entries)
+    {
+        if (entries.Count >= MaxEntries)
+        {
+            entries.Clear();
+        }
     }
 }

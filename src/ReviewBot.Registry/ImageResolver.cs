@@ -16,10 +16,11 @@ public sealed record ImageResolution(ImageFacts Facts, ImmutableArray<string> No
 /// </summary>
 public sealed class ImageResolver(RegistryClient client, RegistryOptions options, IImageConfigCache cache)
 {
-    /// <summary>Only an image's digest pins it for good; a tag's answer is kept for <see cref="RegistryOptions.TagTtl"/>.</summary>
-    private static readonly TimeSpan DigestTtl = TimeSpan.FromDays(7);
-
-    public async Task<ImageResolution> ResolveAsync(IEnumerable<string> dockerfiles, ImageFacts declared, CancellationToken cancellationToken)
+    /// <param name="dockerfiles">The texts whose base images are read.</param>
+    /// <param name="declared">What the config's <c>images:</c> says; those images are not asked about.</param>
+    /// <param name="cancellationToken">The caller's.</param>
+    /// <param name="packages">The App's installation token for its own account's images on GitHub's registry; null elsewhere.</param>
+    public async Task<ImageResolution> ResolveAsync(IEnumerable<string> dockerfiles, ImageFacts declared, CancellationToken cancellationToken, GitHubPackagesAccess? packages = null)
     {
         ArgumentNullException.ThrowIfNull(dockerfiles);
         ArgumentNullException.ThrowIfNull(declared);
@@ -45,7 +46,7 @@ public sealed class ImageResolver(RegistryClient client, RegistryOptions options
 
         using var review = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         review.CancelAfter(options.PerReviewTimeout);
-        var results = await Task.WhenAll(wanted.Select(use => ResolveOneAsync(use, review.Token, cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(wanted.Select(use => ResolveOneAsync(use, packages, review.Token, cancellationToken))).ConfigureAwait(false);
         var resolved = ImmutableDictionary.CreateBuilder<string, RegistryImageConfig>(StringComparer.Ordinal);
         foreach (var (use, config, notice) in results)
         {
@@ -62,21 +63,44 @@ public sealed class ImageResolver(RegistryClient client, RegistryOptions options
         return new ImageResolution(declared with { Resolved = resolved.ToImmutable() }, notices.ToImmutable(), wanted.Count, resolved.Count, watch.Elapsed);
     }
 
-    private async Task<(BaseImageUse Use, RegistryImageConfig? Config, string? Notice)> ResolveOneAsync(BaseImageUse use, CancellationToken review, CancellationToken caller)
+    /// <summary>A tag's cache key: the repository as the API names it, and the tag (platform-free: a tag names an index).</summary>
+    public static string TagKey(ImageReference image, string scope) =>
+        $"{RegistryClient.HostOf(image)}/{RegistryClient.RepositoryOf(image)}:{image.Tag ?? "latest"}{scope}";
+
+    /// <summary>A digest's cache key: the repository, the digest and the platform picked from it.</summary>
+    public static string DigestKey(ImageReference image, string digest, string platform, string scope) =>
+        $"{RegistryClient.HostOf(image)}/{RegistryClient.RepositoryOf(image)}@{digest}|{platform}{scope}";
+
+    private async Task<(BaseImageUse Use, RegistryImageConfig? Config, string? Notice)> ResolveOneAsync(BaseImageUse use, GitHubPackagesAccess? packages, CancellationToken review, CancellationToken caller)
     {
+        var image = use.Image;
         string platform = use.Platform ?? options.DefaultPlatform;
-        string key = $"{use.Image}|{platform}";
         try
         {
-            if (await cache.GetAsync(key, review).ConfigureAwait(false) is { } cached)
+            var credential = packages is null ? null : await packages.CredentialForAsync(image, options, review).ConfigureAwait(false);
+            // What was read with an installation's token is that installation's: kept apart, so another account's
+            // review never gets a private image's config from the cache.
+            string scope = credential is null ? "" : $"|installation:{packages!.Owner.ToLowerInvariant()}";
+            string? digest = image.Digest ?? await cache.GetDigestAsync(TagKey(image, scope), review).ConfigureAwait(false);
+            if (digest is not null && await cache.GetConfigAsync(DigestKey(image, digest, platform, scope), review).ConfigureAwait(false) is { } cached)
             {
                 return (use, cached, null);
             }
 
-            using var image = CancellationTokenSource.CreateLinkedTokenSource(review);
-            image.CancelAfter(options.PerImageTimeout);
-            var (_, config) = await client.ReadConfigAsync(use.Image, platform, image.Token).ConfigureAwait(false);
-            await cache.SetAsync(key, config, use.Image.Digest is null ? options.TagTtl : DigestTtl, review).ConfigureAwait(false);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(review);
+            budget.CancelAfter(options.PerImageTimeout);
+            RegistryImageConfig? known = null;
+            var (read, config) = await client.ReadConfigAsync(image, platform, budget.Token, credential, async d => known = await cache.GetConfigAsync(DigestKey(image, d, platform, scope), review).ConfigureAwait(false)).ConfigureAwait(false);
+            if (known is null)
+            {
+                await cache.SetConfigAsync(DigestKey(image, read, platform, scope), config, review).ConfigureAwait(false);
+            }
+
+            if (image.Digest is null)
+            {
+                await cache.SetDigestAsync(TagKey(image, scope), read, options.TagTtl, review).ConfigureAwait(false);
+            }
+
             return (use, config, null);
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)

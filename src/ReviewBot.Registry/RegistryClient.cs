@@ -36,8 +36,19 @@ public sealed class RegistryClient(HttpClient http, RegistryOptions options)
     public static string RepositoryOf(ImageReference image) =>
         image.Registry is null && !image.Repository.Contains('/', StringComparison.Ordinal) ? "library/" + image.Repository : image.Repository;
 
-    /// <summary>The manifest digest <paramref name="reference"/> (a tag or digest) names, and the platform manifest's config.</summary>
-    public async Task<(string Digest, RegistryImageConfig Config)> ReadConfigAsync(ImageReference image, string platform, CancellationToken cancellationToken)
+    /// <summary>The manifest digest <paramref name="image"/>'s tag or digest names, and the platform manifest's config.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="platform"><c>os/arch[/variant]</c>, picked from an index.</param>
+    /// <param name="cancellationToken">The image's budget.</param>
+    /// <param name="installationCredential">
+    /// The installation's own credential for this image (<see cref="GitHubPackagesAccess"/>), used instead of the
+    /// configured one, and sent only to the registry's own host: never to a token realm elsewhere.
+    /// </param>
+    /// <param name="known">
+    /// The config already known for a manifest digest (a cache): asked once the top manifest's digest is read, so a tag
+    /// that did not move costs one request, not three.
+    /// </param>
+    public async Task<(string Digest, RegistryImageConfig Config)> ReadConfigAsync(ImageReference image, string platform, CancellationToken cancellationToken, RegistryCredential? installationCredential = null, Func<string, ValueTask<RegistryImageConfig?>>? known = null)
     {
         string host = HostOf(image);
         if (!_options.Allows(host))
@@ -45,9 +56,14 @@ public sealed class RegistryClient(HttpClient http, RegistryOptions options)
             throw new RegistryRefusedException($"{host} is not a registry ReviewBot may read (Images:Registries).");
         }
 
-        var session = new Session(this, host, RepositoryOf(image));
+        var session = new Session(this, host, RepositoryOf(image), installationCredential);
         string reference = image.Digest ?? image.Tag ?? "latest";
         var (topDigest, manifest) = await session.ManifestAsync(reference, image.Digest, cancellationToken).ConfigureAwait(false);
+        if (known is not null && await known(topDigest).ConfigureAwait(false) is { } config)
+        {
+            return (topDigest, config);
+        }
+
         if (manifest.Manifests is { } entries)
         {
             var chosen = Choose(entries, platform)
@@ -61,13 +77,13 @@ public sealed class RegistryClient(HttpClient http, RegistryOptions options)
         }
 
         var bytes = await session.BlobAsync(configDigest, cancellationToken).ConfigureAwait(false);
-        var config = JsonSerializer.Deserialize(bytes, RegistryJsonContext.Default.ImageConfigDocument)
+        var document = JsonSerializer.Deserialize(bytes, RegistryJsonContext.Default.ImageConfigDocument)
             ?? throw new RegistryException($"The config of {image} is empty.");
-        string? baseName = config.Config?.Labels is { } labels && labels.TryGetValue(RegistryImageConfig.BaseNameLabel, out var name) ? name : null;
+        string? baseName = document.Config?.Labels is { } labels && labels.TryGetValue(RegistryImageConfig.BaseNameLabel, out var name) ? name : null;
         return (topDigest, new RegistryImageConfig(
-            config.Config?.User ?? "",
-            config.Os ?? "linux",
-            [.. config.Config?.Env ?? []],
+            document.Config?.User ?? "",
+            document.Os ?? "linux",
+            [.. document.Config?.Env ?? []],
             baseName,
             topDigest));
     }
@@ -87,7 +103,7 @@ public sealed class RegistryClient(HttpClient http, RegistryOptions options)
     }
 
     /// <summary>One image's requests: the base URL, and the token once the registry asked for one.</summary>
-    private sealed class Session(RegistryClient client, string host, string repository)
+    private sealed class Session(RegistryClient client, string host, string repository, RegistryCredential? installationCredential)
     {
         private readonly Uri _root = new($"{(client._options.InsecureRegistries.Contains(host) ? "http" : "https")}://{(host == ImageReference.DockerHubHost ? DockerHubApiHost : host)}/v2/{repository}/");
         private AuthenticationHeaderValue? _authorization;
@@ -153,7 +169,7 @@ public sealed class RegistryClient(HttpClient http, RegistryOptions options)
         /// </summary>
         private async Task<AuthenticationHeaderValue?> AuthorizeAsync(AuthenticationHeaderValue challenge, CancellationToken cancellationToken)
         {
-            client._options.Credentials.TryGetValue(host, out var credential);
+            var credential = installationCredential ?? client._options.Credentials.GetValueOrDefault(host);
             var basic = credential is null ? null : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")));
             if (string.Equals(challenge.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
             {
@@ -171,6 +187,13 @@ public sealed class RegistryClient(HttpClient http, RegistryOptions options)
             if (realmUri.Scheme == "http" && !client._options.InsecureRegistries.Contains(host))
             {
                 throw new RegistryException($"{host} sends for a token over plain HTTP ({realmUri.Host}).");
+            }
+
+            // The installation's token is GitHub's, not the registry's: it goes to a realm on the registry's own host only
+            // (ghcr.io's is https://ghcr.io/token); elsewhere the token is asked for anonymously.
+            if (installationCredential is not null && !string.Equals(realmUri.Host, new Uri("https://" + host).Host, StringComparison.OrdinalIgnoreCase))
+            {
+                (credential, basic) = (null, null);
             }
 
             var query = new StringBuilder();

@@ -40,8 +40,20 @@ public sealed record RegistryOptions
     /// <summary>Images resolved per review; the rest fall back to what is known, with a notice.</summary>
     public int MaxImagesPerReview { get; init; } = 20;
 
+    /// <summary>
+    /// Our own choice: a tag's digest is trusted for 10 minutes. A tag moves (a rebuilt golden image is seen within
+    /// minutes), a digest never does; and a busy organisation's reviews of one image cost one manifest read per window.
+    /// </summary>
+    public static readonly TimeSpan DefaultTagTtl = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a tag's digest is trusted (a tag moves; a digest never does).</summary>
-    public TimeSpan TagTtl { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan TagTtl { get; init; } = DefaultTagTtl;
+
+    /// <summary>
+    /// GitHub's container registry, whose images under the installation's own account are read with the installation
+    /// token (<see cref="GitHubPackagesAccess"/>): ghcr.io, or <c>containers.{hostname}</c> on GitHub Enterprise Server.
+    /// </summary>
+    public string GitHubContainerRegistry { get; init; } = "ghcr.io";
 
     /// <summary>The distribution spec: registries SHOULD accept manifests of at least 4 MiB; a larger one is refused.</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;

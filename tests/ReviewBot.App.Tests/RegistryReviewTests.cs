@@ -71,4 +71,59 @@ public sealed class RegistryReviewTests(RealRegistry registry) : IClassFixture<R
 
         Assert.Equal("success", check["conclusion"]!.GetValue<string>());
     }
+
+    /// <summary>The token-flow registry standing in for ghcr.io; its token endpoint plays ghcr.io's.</summary>
+    private Dictionary<string, string?> GitHubRegistrySettings() => new()
+    {
+        ["Images:Resolve"] = "true",
+        ["Images:Registries:0"] = registry.Token,
+        ["Images:InsecureRegistries:0"] = registry.Token,
+        ["Images:InsecureRegistries:1"] = registry.Realm,
+        ["Images:GitHubContainerRegistry"] = registry.Token,
+    };
+
+    private static string InstallationBasic(string token) => "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"x-access-token:{token}"));
+
+    /// <summary>The Authorization header of every token request for <paramref name="repository"/> (null: none).</summary>
+    private List<string?> TokenAuthorizations(string repository) =>
+        [.. registry.TokenServer.LogEntries
+            .Where(e => e.RequestMessage.Path == "/token" && e.RequestMessage.RawQuery?.Contains(Uri.EscapeDataString($"repository:{repository}:pull"), StringComparison.Ordinal) == true)
+            .Select(e => e.RequestMessage.Headers?.TryGetValue("Authorization", out var values) == true ? values.First() : null)];
+
+    [Theory]
+    [InlineData("read")]
+    [InlineData(null)]
+    public async Task The_installations_private_image_on_GitHubs_registry_is_read_with_its_token_when_the_App_may_read_packages(string? packages)
+    {
+        // The installation is on Codertocat's account; registries name repositories in lower case.
+        string repository = $"codertocat/golden-{packages ?? "none"}";
+        await registry.PushImageAsync(repository, "1", Config("app"));
+        registry.ServeToken(repository, basicAuth: "x-access-token:ghs_token1"); // private: only the installation's token gets in
+        if (packages is not null)
+        {
+            _github.StubToken("ghs_token1", priority: 40, ("packages", packages));
+        }
+
+        var check = await ReviewAsync(GitHubRegistrySettings(), $"FROM {registry.Token}/{repository}:1\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n");
+
+        Assert.Equal(packages is null ? "failure" : "success", check["conclusion"]!.GetValue<string>());
+        var sent = TokenAuthorizations(repository);
+        Assert.NotEmpty(sent);
+        Assert.All(sent, a => Assert.Equal(packages is null ? null : InstallationBasic("ghs_token1"), a));
+    }
+
+    [Fact]
+    public async Task Another_owners_image_on_GitHubs_registry_never_gets_the_installations_token()
+    {
+        await registry.PushImageAsync("other-org/golden", "1", Config("app"));
+        registry.ServeToken("other-org/golden", basicAuth: "x-access-token:ghs_token1");
+        _github.StubToken("ghs_token1", priority: 40, ("packages", "read"));
+
+        var check = await ReviewAsync(GitHubRegistrySettings(), $"FROM {registry.Token}/other-org/golden:1\nCMD x\n");
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        var sent = TokenAuthorizations("other-org/golden");
+        Assert.NotEmpty(sent);
+        Assert.All(sent, Assert.Null);
+    }
 }

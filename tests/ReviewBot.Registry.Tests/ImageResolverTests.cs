@@ -40,16 +40,24 @@ public sealed class ImageResolverTests(RealRegistry registry, Xunit.Abstractions
         {
             Registries = [registry.Open, registry.Token],
             // The token endpoint is on loopback too, so it is listed; the policy checks every connection, the realm's included.
-            InsecureRegistries = ImmutableHashSet.Create(StringComparer.OrdinalIgnoreCase, registry.Open, registry.Token, new Uri(registry.TokenServer.Url!).Authority),
+            InsecureRegistries = ImmutableHashSet.Create(StringComparer.OrdinalIgnoreCase, registry.Open, registry.Token, registry.Realm),
         };
         return change?.Invoke(options) ?? options;
     }
 
-    private static ImageResolver Resolver(RegistryOptions options)
+    private static ImageResolver Resolver(RegistryOptions options, RequestLog? log = null) => Provider(options, log).GetRequiredService<ImageResolver>();
+
+    /// <summary>The registration the App and the CLI use; <paramref name="log"/> sees every request the client sends.</summary>
+    private static ServiceProvider Provider(RegistryOptions options, RequestLog? log = null)
     {
         var services = new ServiceCollection();
         services.AddRegistryClient(_ => options);
-        return services.BuildServiceProvider().GetRequiredService<ImageResolver>();
+        if (log is not null)
+        {
+            services.AddHttpClient(RegistryServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler(log.Handler);
+        }
+
+        return services.BuildServiceProvider();
     }
 
     private static async Task<(ImageResolution Resolution, AnalysisResult Result)> ReviewAsync(RegistryOptions options, string dockerfile)
@@ -195,6 +203,108 @@ public sealed class ImageResolverTests(RealRegistry registry, Xunit.Abstractions
 
         Assert.Equal(cold.Facts.Resolved.Values.Single(), warm.Facts.Resolved.Values.Single());
         output.WriteLine($"resolving one image: first in the process {first.Elapsed.TotalMilliseconds:0.0} ms, cold {cold.Elapsed.TotalMilliseconds:0.0} ms, cached {warm.Elapsed.TotalMilliseconds:0.0} ms");
+    }
+
+    [Fact]
+    public async Task A_tag_read_again_costs_its_manifest_and_the_digests_config_comes_from_the_cache()
+    {
+        await registry.PushImageAsync("cached/digest", "1", Config("app"));
+        var log = new RequestLog();
+        using var provider = Provider(Options(o => o with { TagTtl = TimeSpan.Zero }), log); // the tag's answer is stale at once
+        string dockerfile = $"FROM {registry.Open}/cached/digest:1\nCMD x\n";
+
+        var first = await provider.GetRequiredService<ImageResolver>().ResolveAsync([dockerfile], ImageFacts.None, CancellationToken.None);
+        var second = await provider.GetRequiredService<ImageResolver>().ResolveAsync([dockerfile], ImageFacts.None, CancellationToken.None);
+
+        Assert.Equal(1, second.Resolved);
+        Assert.Equal(first.Facts.Resolved.Values.Single(), second.Facts.Resolved.Values.Single());
+        Assert.Equal(2, log.Count("/manifests/")); // the tag is asked again: it may have moved
+        Assert.Equal(1, log.Count("/blobs/"));     // its digest has not, so its config is not read again
+        output.WriteLine($"resolving one image, memory cache: cold {first.Elapsed.TotalMilliseconds:0.0} ms, tag re-read with the digest's config cached {second.Elapsed.TotalMilliseconds:0.0} ms");
+    }
+
+    [Fact]
+    public async Task A_digest_pin_read_once_is_never_read_again()
+    {
+        var digest = await registry.PushImageAsync("cached/pinned", null, Config("app"));
+        var log = new RequestLog();
+        using var provider = Provider(Options(o => o with { TagTtl = TimeSpan.Zero }), log);
+        string dockerfile = $"FROM {registry.Open}/cached/pinned@{digest}\nCMD x\n";
+
+        await provider.GetRequiredService<ImageResolver>().ResolveAsync([dockerfile], ImageFacts.None, CancellationToken.None);
+        var again = await provider.GetRequiredService<ImageResolver>().ResolveAsync([dockerfile], ImageFacts.None, CancellationToken.None);
+
+        Assert.Equal(1, again.Resolved);
+        Assert.Equal(1, log.Count("/manifests/"));
+    }
+
+    /// <summary>The token registry stands in for ghcr.io: it is the GitHub container registry these options name.</summary>
+    private RegistryOptions GitHubRegistry() => Options(o => o with { GitHubContainerRegistry = registry.Token });
+
+    private const string InstallationToken = "ghs_installation_token_for_tests";
+
+    private static string BasicAuthorization => "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{GitHubPackagesAccess.UserName}:{InstallationToken}"));
+
+    /// <summary>The Authorization headers the token endpoint received for <paramref name="repository"/>.</summary>
+    private List<string?> TokenRequests(string repository) =>
+        [.. registry.TokenServer.LogEntries
+            .Where(e => e.RequestMessage.Path == "/token" && e.RequestMessage.RawQuery?.Contains(Uri.EscapeDataString($"repository:{repository}:pull"), StringComparison.Ordinal) == true)
+            .Select(e => e.RequestMessage.Headers?.TryGetValue("Authorization", out var values) == true ? values.First() : null)];
+
+    [Fact]
+    public async Task The_installations_own_private_image_on_GitHubs_registry_is_read_with_the_installation_token()
+    {
+        await registry.PushImageAsync("acme-corp/golden", "1", Config("app"));
+        registry.ServeToken("acme-corp/golden", basicAuth: $"{GitHubPackagesAccess.UserName}:{InstallationToken}");
+        using var provider = Provider(GitHubRegistry());
+        int asked = 0;
+        var packages = new GitHubPackagesAccess("Acme-Corp", _ => { asked++; return Task.FromResult<string?>(InstallationToken); });
+        string dockerfile = $"FROM {registry.Token}/acme-corp/golden:1\nCMD x\n";
+
+        var resolution = await provider.GetRequiredService<ImageResolver>().ResolveAsync([dockerfile], ImageFacts.None, CancellationToken.None, packages);
+        var anonymous = await provider.GetRequiredService<ImageResolver>().ResolveAsync([dockerfile], ImageFacts.None, CancellationToken.None);
+
+        Assert.True(resolution.Notices.IsEmpty, string.Join("\n", resolution.Notices));
+        Assert.Equal(1, resolution.Resolved);
+        Assert.Equal(1, asked);
+        Assert.Contains(BasicAuthorization, TokenRequests("acme-corp/golden"));
+        // What the token read is the installation's: a review without it neither gets it from the cache nor from the registry.
+        Assert.Equal(0, anonymous.Resolved);
+        Assert.Contains("token endpoint answered 404 (anonymous)", Assert.Single(anonymous.Notices));
+    }
+
+    [Fact]
+    public async Task Another_owners_image_and_another_hosts_image_never_get_the_installation_token()
+    {
+        await registry.PushImageAsync("other-org/golden", "1", Config("app"));
+        await registry.PushImageAsync("acme-corp/elsewhere", "1", Config("app"));
+        registry.ServeToken("other-org/golden");
+        registry.ServeToken("acme-corp/elsewhere");
+        int asked = 0;
+        var packages = new GitHubPackagesAccess("acme-corp", _ => { asked++; return Task.FromResult<string?>(InstallationToken); });
+
+        // Another owner on GitHub's registry; then the owner's own namespace on a host that is not GitHub's registry.
+        var other = await Resolver(GitHubRegistry()).ResolveAsync([$"FROM {registry.Token}/other-org/golden:1\n"], ImageFacts.None, CancellationToken.None, packages);
+        var elsewhere = await Resolver(Options()).ResolveAsync([$"FROM {registry.Token}/acme-corp/elsewhere:1\n"], ImageFacts.None, CancellationToken.None, packages);
+
+        Assert.Equal(1, other.Resolved);
+        Assert.Equal(1, elsewhere.Resolved);
+        Assert.Equal(0, asked);
+        Assert.All(TokenRequests("other-org/golden").Concat(TokenRequests("acme-corp/elsewhere")), Assert.Null);
+        Assert.NotEmpty(TokenRequests("other-org/golden"));
+    }
+
+    [Fact]
+    public async Task A_token_without_packages_read_leaves_the_image_read_anonymously()
+    {
+        await registry.PushImageAsync("acme-corp/public", "1", Config("app"));
+        registry.ServeToken("acme-corp/public");
+        var packages = new GitHubPackagesAccess("acme-corp", _ => Task.FromResult<string?>(null));
+
+        var resolution = await Resolver(GitHubRegistry()).ResolveAsync([$"FROM {registry.Token}/acme-corp/public:1\n"], ImageFacts.None, CancellationToken.None, packages);
+
+        Assert.Equal(1, resolution.Resolved);
+        Assert.All(TokenRequests("acme-corp/public"), Assert.Null);
     }
 
     [Fact]

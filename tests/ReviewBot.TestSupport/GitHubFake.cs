@@ -168,14 +168,22 @@ public sealed class GitHubFake : IDisposable
 
     public PullRequestClient Client(ITokenSource? tokens = null) => Clients.ForToken(tokens ?? new StaticTokenSource("ghs_test"));
 
-    /// <summary>POST /app/installations/{id}/access_tokens answers <paramref name="token"/>, valid one hour.</summary>
-    public void StubToken(string token = "ghs_token1", int priority = 50) =>
+    /// <summary>POST /app/installations/{id}/access_tokens answers <paramref name="token"/>, valid one hour, with app-manifest.yml's permissions and <paramref name="extraPermissions"/>.</summary>
+    public void StubToken(string token = "ghs_token1", int priority = 50, params (string Name, string Level)[] extraPermissions) =>
         Server.Given(Request.Create().WithPath(new RegexMatcher($"^{Api}/app/installations/\\d+/access_tokens$")).UsingPost()).AtPriority(priority)
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(Token(token).ToJsonString()));
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(Token(token, extraPermissions).ToJsonString()));
 
-    /// <summary>GitHub's answer to a new installation token: <paramref name="token"/>, valid one hour.</summary>
-    public static JsonObject Token(string token) =>
-        new() { ["token"] = token, ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) };
+    /// <summary>GitHub's answer to a new installation token: <paramref name="token"/>, valid one hour, and what it may do.</summary>
+    public static JsonObject Token(string token, params (string Name, string Level)[] extraPermissions)
+    {
+        var permissions = new JsonObject { ["checks"] = "write", ["contents"] = "read", ["metadata"] = "read", ["pull_requests"] = "write" };
+        foreach (var (name, level) in extraPermissions)
+        {
+            permissions[name] = level;
+        }
+
+        return new() { ["token"] = token, ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), ["permissions"] = permissions, ["repository_selection"] = "all" };
+    }
 
     public void StubPullRequest(string headSha, bool draft, string state = "open", string headRepo = Owner + "/" + Repo) =>
         PullRequestStub(headSha, draft, state, headRepo, NextPriority());

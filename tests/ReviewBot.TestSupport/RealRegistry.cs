@@ -46,6 +46,12 @@ public sealed class RealRegistry : IAsyncLifetime
     /// <summary>The token-flow registry's host:port.</summary>
     public string Token => $"127.0.0.1:{TokenPort}";
 
+    /// <summary>
+    /// The token endpoint's host:port, on the registry's own host (as ghcr.io's realm is on ghcr.io): WireMock's own
+    /// URL says localhost, which the installation token's same-host rule would rightly refuse.
+    /// </summary>
+    public string Realm => $"127.0.0.1:{TokenServer.Port}";
+
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public async Task InitializeAsync()
@@ -61,7 +67,7 @@ public sealed class RealRegistry : IAsyncLifetime
         Start("token", TokenPort, $"""
             auth:
               token:
-                realm: {TokenServer.Url}/token
+                realm: http://{Realm}/token
                 service: {Service}
                 issuer: {Issuer}
                 rootcertbundle: {bundle}
@@ -206,10 +212,19 @@ public sealed class RealRegistry : IAsyncLifetime
         return signingInput + "." + B64(signature);
     }
 
-    /// <summary>The token endpoint hands out a pull token for <paramref name="repository"/>.</summary>
-    public void ServeToken(string repository)
+    /// <summary>
+    /// The token endpoint hands out a pull token for <paramref name="repository"/>: to anyone, or (like ghcr.io for a
+    /// private package) only to a request with Basic <paramref name="basicAuth"/> (<c>user:password</c>).
+    /// </summary>
+    public void ServeToken(string repository, string? basicAuth = null)
     {
-        TokenServer.Given(Request.Create().WithPath("/token").UsingGet().WithParam("scope", $"repository:{repository}:pull"))
+        var request = Request.Create().WithPath("/token").UsingGet().WithParam("scope", $"repository:{repository}:pull");
+        if (basicAuth is not null)
+        {
+            request = request.WithHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(basicAuth)));
+        }
+
+        TokenServer.Given(request)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = PullToken(repository) })));
     }

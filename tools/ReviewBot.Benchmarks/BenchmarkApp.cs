@@ -24,6 +24,11 @@ public static class BenchmarkApp
             return ExitCorpusMissing;
         }
 
+        if (args.Contains("--base-images"))
+        {
+            return BaseImageCensus.Run(args);
+        }
+
         bool quick = args.Contains("--quick");
         var rest = args.Where(a => a != "--quick").ToArray();
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkApp).Assembly).Run(rest, BenchmarkConfig.Create(quick));

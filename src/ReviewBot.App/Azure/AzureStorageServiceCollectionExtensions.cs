@@ -50,8 +50,12 @@ public static class AzureStorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AzureTableStateOptions>>(new ProblemsValidator<AzureTableStateOptions>(o => o.Validate()));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<IStateStore>();
         services.AddSingleton<IStateStore>(sp => new AzureTableStateStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
+        // Registries are read once for every replica: the registry client's cache is this store, not one process's memory.
+        services.RemoveAll<Registry.IImageConfigCache>();
+        services.AddSingleton<Registry.IImageConfigCache>(sp => new AzureTableImageConfigCache(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.RemoveAll<Onboarding.IWriteBudgetStore>();
         services.AddSingleton<Onboarding.IWriteBudgetStore>(sp => new AzureTableWriteBudgetStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
         return services;

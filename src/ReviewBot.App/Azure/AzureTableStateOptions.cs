@@ -16,12 +16,15 @@ public sealed record AzureTableStateOptions
     /// <summary>e.g. https://account.table.core.windows.net</summary>
     public Uri? ServiceUri { get; init; }
 
-    /// <summary>Prefix of the two tables: <c>{prefix}deliveries</c> and <c>{prefix}pullrequests</c>.</summary>
+    /// <summary>Prefix of the tables: <c>{prefix}deliveries</c>, <c>{prefix}pullrequests</c> and <c>{prefix}images</c>.</summary>
     public string TablePrefix { get; init; } = "reviewbot";
 
     public string DeliveriesTable => TablePrefix + "deliveries";
 
     public string PullRequestsTable => TablePrefix + "pullrequests";
+
+    /// <summary>What registries said about base images, shared by every replica (<see cref="AzureTableImageConfigCache"/>).</summary>
+    public string ImagesTable => TablePrefix + "images";
 
     /// <summary>A connection string holds the account key: ToString says whether it is set, never what it is.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)

@@ -39,6 +39,13 @@ public sealed record ImagesOptions
     [Range(0, 200)]
     public int MaxImagesPerReview { get; init; } = 20;
 
+    /// <summary>
+    /// GitHub's container registry: the installation's own images there are read with its token when the App has
+    /// <c>packages: read</c>. ghcr.io; on GitHub Enterprise Server <c>containers.{hostname}</c>.
+    /// </summary>
+    [Required]
+    public string GitHubContainerRegistry { get; init; } = "ghcr.io";
+
     public RegistryOptions ToRegistryOptions() => new()
     {
         Registries = ImmutableHashSet.CreateRange(StringComparer.OrdinalIgnoreCase, Registries),
@@ -48,6 +55,7 @@ public sealed record ImagesOptions
         PerImageTimeout = PerImageTimeout,
         PerReviewTimeout = PerReviewTimeout,
         MaxImagesPerReview = MaxImagesPerReview,
+        GitHubContainerRegistry = GitHubContainerRegistry,
     };
 }
 

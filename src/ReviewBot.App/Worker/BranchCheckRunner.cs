@@ -30,6 +30,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
             RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
             BotLogin = gitHub.GetBotLoginAsync,
+            Packages = gitHub.PackagesAccess(item.InstallationId, item.Owner),
         };
         var target = new BranchTarget(item.Owner, item.Repo, item.BaseRef ?? "", item.HeadSha);
         try

@@ -67,6 +67,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             NewPullRequest = item.Reason == Opened && attempt == 1,
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
             BotLogin = gitHub.GetBotLoginAsync,
+            Packages = gitHub.PackagesAccess(item.InstallationId, item.Owner),
         };
         PullRequestInfo pr;
         try

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.Http.Headers;
 using ReviewBot.GitHub.Auth;
 
@@ -40,6 +41,25 @@ public sealed class GitHubAppClient
         new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), _clients.Policy, _time, _rateLimits.For(installationId));
 
     /// <summary>
+    /// The installation's way into its own packages on GitHub's container registry (<c>{registry}/{owner}/…</c>):
+    /// <paramref name="owner"/> is the account the installation is on, the owner of every repository it reviews. The
+    /// token is handed out only when GitHub granted it <c>packages: read</c> (optional in app-manifest.yml); else, and
+    /// when no token can be had, images are read anonymously.
+    /// </summary>
+    public Registry.GitHubPackagesAccess PackagesAccess(long installationId, string owner) => new(owner, async cancellationToken =>
+    {
+        try
+        {
+            var token = await Tokens.GetAsync(installationId, cancellationToken).ConfigureAwait(false);
+            return token.CanReadPackages ? token.Token : null;
+        }
+        catch (Exception e) when (e is GitHubApiException or HttpRequestException)
+        {
+            return null; // the review's own calls will say what is wrong with GitHub; the image is read anonymously
+        }
+    });
+
+    /// <summary>
     /// The App's own login, <c>{slug}[bot]</c>, as its comments show it (GET /app with the JWT); asked once per
     /// process. A failure is not remembered, so the next call asks again.
     /// </summary>
@@ -79,7 +99,11 @@ public sealed class GitHubAppClient
             cancellationToken).ConfigureAwait(false);
         await appHttp.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var token = await GitHubHttp.ReadJsonAsync(response, GitHubJson.Default.InstallationTokenResponse, cancellationToken).ConfigureAwait(false);
-        return new InstallationToken(token.Token, token.ExpiresAt);
+        return new InstallationToken(token.Token, token.ExpiresAt)
+        {
+            Permissions = (token.Permissions ?? []).Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+                .ToImmutableDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal),
+        };
     }
 
     private sealed class InstallationTokenSource(InstallationTokenCache cache, long installationId) : ITokenSource

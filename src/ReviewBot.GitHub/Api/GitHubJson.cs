@@ -30,7 +30,11 @@ internal sealed record IdResponse(long Id);
 
 internal sealed record ErrorResponse(string? Message);
 
-internal sealed record InstallationTokenResponse(string Token, DateTimeOffset ExpiresAt);
+/// <summary>
+/// POST /app/installations/{id}/access_tokens: the token, its expiry, and what it may do ("packages": "read"). Permissions
+/// are read as JSON values: one that is not a string (a shape GitHub adds) must not fail every token.
+/// </summary>
+internal sealed record InstallationTokenResponse(string Token, DateTimeOffset ExpiresAt, Dictionary<string, System.Text.Json.JsonElement>? Permissions);
 
 internal sealed record AppResponse(string Slug);
 

@@ -5,6 +5,12 @@ namespace ReviewBot.GitHub.Auth;
 /// <summary>An installation access token and when GitHub says it expires.</summary>
 public sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
 {
+    /// <summary>What GitHub granted the token, by permission name ("packages") and level ("read", "write").</summary>
+    public System.Collections.Immutable.ImmutableDictionary<string, string> Permissions { get; init; } = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Whether the token may read the installation's packages (its account's images on ghcr.io).</summary>
+    public bool CanReadPackages => Permissions.GetValueOrDefault("packages") is "read" or "write";
+
     public override string ToString() => $"InstallationToken(expires {ExpiresAt:O})"; // never the token itself
 }
 

@@ -51,6 +51,9 @@ public sealed record ReviewSettings
 
     /// <summary>Whether a failed review is tried again by itself (the App's queue); said on the failed check.</summary>
     public bool RetriedAutomatically { get; init; }
+
+    /// <summary>The App's installation token for its account's own images on GitHub's container registry; null: anonymous.</summary>
+    public Registry.GitHubPackagesAccess? Packages { get; init; }
 }
 
 /// <summary>
@@ -125,7 +128,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 return ReviewOutcome.Skipped($"draft pull requests are not reviewed ({source.ConfigLabel} says review.drafts: false)");
             }
 
-            var input = await ReadFilesAsync(source, config, notes, budget.Token).ConfigureAwait(false);
+            var input = await ReadFilesAsync(source, config, notes, settings.Packages, budget.Token).ConfigureAwait(false);
 
             return await PostAsync(client, target, input, hooks, settings, budget.Token).ConfigureAwait(false);
         }
@@ -170,10 +173,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// skipped), at most <see cref="MaxDockerfiles"/>, each at most <see cref="MaxFileBytes"/>, analyzed one by
     /// one so a file that makes the engine throw is reported and the rest are still reviewed.
     /// </summary>
-    public async Task<ReviewInput> ReadAsync(IPullRequestSource source, CancellationToken cancellationToken)
+    public async Task<ReviewInput> ReadAsync(IPullRequestSource source, CancellationToken cancellationToken, Registry.GitHubPackagesAccess? packages = null)
     {
         var (config, notes) = await ReadConfigAsync(source, cancellationToken).ConfigureAwait(false);
-        return await ReadFilesAsync(source, config, notes, cancellationToken).ConfigureAwait(false);
+        return await ReadFilesAsync(source, config, notes, packages, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The base's config (defaults when it has none), and notes for what in it was not understood.</summary>
@@ -204,7 +207,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         return (config, notes);
     }
 
-    private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, CancellationToken cancellationToken)
+    private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, Registry.GitHubPackagesAccess? packages, CancellationToken cancellationToken)
     {
         var listed = await source.ListFilesAsync(cancellationToken).ConfigureAwait(false);
         var tree = await source.ReadHeadTreeAsync(cancellationToken).ConfigureAwait(false);
@@ -269,7 +272,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         if (Images is not null)
         {
-            var resolution = await Images.ResolveAsync([.. reads.Select(r => r.Text).OfType<string>()], analyzerOptions.Images, cancellationToken).ConfigureAwait(false);
+            var resolution = await Images.ResolveAsync([.. reads.Select(r => r.Text).OfType<string>()], analyzerOptions.Images, cancellationToken, packages).ConfigureAwait(false);
             analyzerOptions = analyzerOptions with { Images = resolution.Facts };
             notes.AddRange(resolution.Notices);
         }
@@ -469,7 +472,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         {
             // Drafts too: review.drafts spares a draft the comments, not the gate (it can be marked ready and merged at once).
             var source = new GitHubPullRequestSource(client, target with { Number = other.Number, BaseRef = other.BaseRef, BaseSha = other.BaseSha, Draft = other.Draft });
-            var input = await ReadAsync(source, cancellationToken).ConfigureAwait(false);
+            var input = await ReadAsync(source, cancellationToken, settings.Packages).ConfigureAwait(false);
             var check = Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl }).Check;
             verdicts.Add(new PullRequestVerdict(other.Number, check.Conclusion, check.Title));
         }

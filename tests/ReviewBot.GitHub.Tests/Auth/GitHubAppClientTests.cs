@@ -66,4 +66,20 @@ public sealed class GitHubAppClientTests : IDisposable
         Assert.All(_github.Requests("POST", TokenPath), e => Assert.StartsWith("Bearer ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
         Assert.Equal("Token ghs_installation", Assert.Single(_github.Requests("GET", GitHubFake.RepoPath + "/pulls/2/comments")).RequestMessage.Headers!["Authorization"].Single());
     }
+
+    [Theory]
+    [InlineData("""{"packages":"read","contents":"read"}""", true)]
+    [InlineData("""{"packages":"write"}""", true)]
+    [InlineData("""{"contents":"read","pull_requests":"write"}""", false)]
+    [InlineData("""{"contents":"read","future":{"shape":1}}""", false)]
+    public async Task The_installation_token_is_handed_to_a_registry_only_when_GitHub_granted_packages_read(string permissions, bool handed)
+    {
+        _github.StubJson("POST", TokenPath, $$"""{"token":"ghs_packages","expires_at":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}","permissions":{{permissions}}}""", 201);
+        var access = App().PackagesAccess(1, GitHubFake.Owner);
+
+        var token = await access.Token(default);
+
+        Assert.Equal(handed ? "ghs_packages" : null, token);
+        Assert.Equal(GitHubFake.Owner, access.Owner);
+    }
 }
