@@ -38,8 +38,18 @@ public sealed class ReviewRunTests : IDisposable
     {
         var check = await OpenAsync(Scenario.RootDockerfile);
 
-        // 1. The App JWT: RS256 signed with the App's key, iat 60 s back, exp within 10 minutes, iss = App ID.
-        var tokenCall = Assert.Single(_github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens"));
+        // 1. The App JWT: RS256 signed with the App's key, iat 60 s back, exp within 10 minutes, iss = App ID. Two
+        // tokens, each no wider than its work: the review's for the payload's repository (by id) with a review's
+        // permissions, and one to read the organisation's .github config.
+        var tokenCalls = _github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens");
+        long repositoryId = AppHost.Payload("pull_request.opened")["repository"]!["id"]!.GetValue<long>();
+        Assert.Equal(
+            [
+                """{"repositories":[".github"],"permissions":{"contents":"read","metadata":"read"}}""",
+                $$$"""{"repository_ids":[{{{repositoryId}}}],"permissions":{"contents":"read","pull_requests":"write","checks":"write","metadata":"read"}}""",
+            ],
+            tokenCalls.Select(c => JsonNode.Parse(c.RequestMessage.Body!)!.ToJsonString()).Order(StringComparer.Ordinal));
+        var tokenCall = tokenCalls[0];
         var jwt = tokenCall.RequestMessage.Headers!["Authorization"].Single();
         Assert.StartsWith("Bearer ", jwt);
         var parts = jwt["Bearer ".Length..].Split('.');

@@ -4,6 +4,7 @@ using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Auth;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 
@@ -56,7 +57,8 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             return RunOutcome.Skipped;
         }
 
-        var client = gitHub.ForInstallation(item.InstallationId);
+        // A token for this repository and a review's permissions only; a fork's head is read from the base repository.
+        var client = gitHub.ForInstallation(item.InstallationId, TokenScope.Review(item.RepositoryId, item.Repo));
 
         // A pull_request webhook carried the head, the base (branch and commit) and draft already (and the router
         // only queues open ones); check_suite and check_run events do not, so those read the pull request.
@@ -99,7 +101,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         var target = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, pr.BaseRef, pr.BaseSha, pr.Draft);
         try
         {
-            var outcome = await reviewer.ReviewAsync(client, target, new GitHubPullRequestSource(client, target), new StateHooks(state, item, logger), settings, cancellationToken).ConfigureAwait(false);
+            var outcome = await reviewer.ReviewAsync(client, target, new GitHubPullRequestSource(client, target) { OrganisationClient = gitHub.ForInstallation(item.InstallationId, TokenScope.ReadContents(GitHubPullRequestSource.OrganisationRepository)) }, new StateHooks(state, item, logger), settings, cancellationToken).ConfigureAwait(false);
             switch (outcome.Status)
             {
                 case ReviewStatus.Skipped:

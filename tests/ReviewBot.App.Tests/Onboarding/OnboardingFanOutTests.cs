@@ -139,7 +139,7 @@ public sealed class OnboardingFanOutTests
 
     private sealed class Factory(CountingGitHub github) : IOnboardingGitHubFactory
     {
-        public IOnboardingGitHub ForInstallation(long installationId) => github;
+        public IOnboardingGitHub ForRepository(long installationId, long? repositoryId, string repo) => github;
     }
 
     /// <summary>Every tenth repository has a Dockerfile that runs as root; counts reads of each repository and pull requests opened.</summary>

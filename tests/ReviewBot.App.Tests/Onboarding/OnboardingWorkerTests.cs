@@ -121,7 +121,7 @@ public sealed class OnboardingWorkerTests
 
     private sealed class Factory : IOnboardingGitHubFactory
     {
-        public IOnboardingGitHub ForInstallation(long installationId) => new RootRepository();
+        public IOnboardingGitHub ForRepository(long installationId, long? repositoryId, string repo) => new RootRepository();
     }
 
     /// <summary>Every repository has one Dockerfile that runs as root and no pull request yet.</summary>

@@ -35,7 +35,7 @@ public sealed class OpenApiRequestTests : IDisposable
         StubEverything();
         var key = RSA.Create(2048);
         var app = _github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
-        var client = app.ForInstallation(1);
+        var client = app.ForInstallation(1, TokenScope.Review(1, Repo));
 
         await app.GetBotLoginAsync(default);
         await client.GetPullRequestAsync(Owner, Repo, Number, default);
@@ -100,7 +100,7 @@ public sealed class OpenApiRequestTests : IDisposable
         _github.StubJson("GET", RepoPath + $"/git/trees/{HeadSha}", """{"sha":"x","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":40}]}""");
         var key = RSA.Create(2048);
         var app = _github.Clients.ForApp("12345", new PemRs256Signer(key.ExportRSAPrivateKeyPem()));
-        var onboarding = new GitHubOnboardingClient(app.ForInstallation(1), app.GetBotLoginAsync);
+        var onboarding = new GitHubOnboardingClient(app.ForInstallation(1, TokenScope.Onboarding(null, "opens")), app.GetBotLoginAsync);
 
         var outcomes = new List<OnboardingOutcome>();
         foreach (var repo in new[] { "opens", "refreshes", "closes" })
@@ -108,7 +108,7 @@ public sealed class OpenApiRequestTests : IDisposable
             outcomes.Add((await RepositoryOnboarder.OnboardAsync(onboarding, Owner, repo, _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default)).Outcome);
         }
 
-        var check = await new BranchChecker(new PullRequestReviewer()).CheckAsync(app.ForInstallation(1), new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = app.GetBotLoginAsync }, ReviewHooks.None, default);
+        var check = await new BranchChecker(new PullRequestReviewer()).CheckAsync(app.ForInstallation(1, TokenScope.BranchCheck(1, Repo)), new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = app.GetBotLoginAsync }, ReviewHooks.None, default);
 
         Assert.Equal([OnboardingOutcome.Opened, OnboardingOutcome.Refreshed, OnboardingOutcome.Closed], outcomes);
         Assert.Equal(CheckConclusion.Failure, check.Conclusion);
