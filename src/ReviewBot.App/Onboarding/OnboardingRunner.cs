@@ -56,6 +56,11 @@ public sealed partial class OnboardingRunner(
                 OnboardingTelemetry.PullRequestsOpened.Add(1, new KeyValuePair<string, object?>("action", result.Outcome.ToString()));
                 Done(logger, repository, result.Outcome.ToString(), result.Reason);
                 return RunOutcome.Reviewed;
+            case OnboardingOutcome.BranchNotOurs:
+                // Someone else's branch (or the default branch) by our name: never moved, never committed to.
+                OnboardingTelemetry.RecordSkipped("branch-not-ours");
+                BranchNotOurs(logger, repository, result.Reason);
+                return RunOutcome.Skipped;
             case OnboardingOutcome.Skipped:
                 OnboardingTelemetry.RecordSkipped(result.Reason.StartsWith("onboarding: false", StringComparison.Ordinal) ? "config" : "repository");
                 Skipped(logger, repository, result.Reason);
@@ -72,6 +77,9 @@ public sealed partial class OnboardingRunner(
 
     [LoggerMessage(2102, LogLevel.Information, "Onboarding {Repository}: skipped, {Reason}")]
     private static partial void Skipped(ILogger logger, string repository, string reason);
+
+    [LoggerMessage(2104, LogLevel.Warning, "Onboarding {Repository}: stopped, {Reason}")]
+    private static partial void BranchNotOurs(ILogger logger, string repository, string reason);
 
     [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: {Reason}; back in the queue for {Delay}")]
     private static partial void Waiting(ILogger logger, string repository, string reason, TimeSpan delay);

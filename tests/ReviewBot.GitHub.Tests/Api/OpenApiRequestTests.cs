@@ -73,6 +73,8 @@ public sealed class OpenApiRequestTests : IDisposable
         new GraphQLFiles(new Dictionary<string, string> { ["Dockerfile"] = Root, ["fixed/Dockerfile"] = "FROM python:3.12-slim\nUSER 10001\n" }).Register(_github);
         _github.Server.Given(Request.Create().WithPath(GraphQLFiles.Path).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*createCommitOnBranch*"))).AtPriority(1)
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + commit + "\"}}}}"));
+        _github.Server.Given(Request.Create().WithPath(GraphQLFiles.Path).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*updateRefs*"))).AtPriority(1)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"data":{"updateRefs":{"clientMutationId":null}}}"""));
         string ours = new JsonArray(new JsonObject
         {
             ["number"] = 7,
@@ -84,12 +86,12 @@ public sealed class OpenApiRequestTests : IDisposable
         foreach (var (repo, dockerfile, pulls) in new[] { ("opens", "Dockerfile", "[]"), ("refreshes", "Dockerfile", ours), ("closes", "fixed/Dockerfile", ours) })
         {
             string path = $"/api/v3/repos/{Owner}/{repo}";
-            _github.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
+            _github.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false,"node_id":"R_kgDO"}""");
             _github.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{head}}}"}}""");
             _github.StubJson("GET", path + $"/git/trees/{head}", $$$"""{"sha":"{{{head}}}","truncated":false,"tree":[{"path":"{{{dockerfile}}}","mode":"100644","type":"blob","size":40}]}""");
             _github.StubJson("GET", path + "/pulls", pulls);
             _github.StubJson("POST", path + "/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""", 201);
-            _github.StubJson("PATCH", path + "/git/refs/heads/reviewbot/non-root", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{head}}}"}}""");
+            _github.StubJson("GET", path + "/git/ref/heads/reviewbot/non-root", """{"message":"Not Found"}""", 404);
             _github.StubJson("DELETE", path + "/git/refs/heads/reviewbot/non-root", "", 204);
             _github.StubJson("POST", path + "/pulls", """{"number":12}""", 201);
             _github.StubJson("PATCH", path + "/pulls/7", """{"number":7}""");
@@ -121,7 +123,7 @@ public sealed class OpenApiRequestTests : IDisposable
             new HashSet<string>
             {
                 "GET /api/v3", "GET /api/v3/git/ref/heads/main", $"GET /api/v3/git/trees/{head}", "GET /api/v3/pulls", "POST /api/v3/git/refs",
-                "PATCH /api/v3/git/refs/heads/reviewbot/non-root", "DELETE /api/v3/git/refs/heads/reviewbot/non-root", "POST /api/v3/pulls",
+                "GET /api/v3/git/ref/heads/reviewbot/non-root", "DELETE /api/v3/git/refs/heads/reviewbot/non-root", "POST /api/v3/pulls",
                 "PATCH /api/v3/pulls/7", "GET /api/v3/issues/7/comments", "POST /api/v3/issues/7/comments", "GET /api/v3/contents/.github/reviewbot.yml", "POST /api/v3/check-runs",
             },
             operations);
