@@ -309,6 +309,25 @@ public sealed class ReviewRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_renamed_repository_is_the_same_repository_and_gets_no_second_review()
+    {
+        await OpenAsync(Scenario.RootDockerfile);
+        int calls = _github.ApiCalls.Count;
+
+        // The same push announced again after the repository was renamed (and moved to another owner): its id stays.
+        var renamed = AppHost.Payload("pull_request.synchronize");
+        renamed["repository"]!["name"] = "renamed-repo";
+        renamed["repository"]!["full_name"] = "new-owner/renamed-repo";
+        renamed["repository"]!["owner"]!["login"] = "new-owner";
+        renamed["repository"]!["id"] = AppHost.Payload("pull_request.opened")["repository"]!["id"]!.DeepClone();
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", renamed)).StatusCode);
+        await Task.Delay(1500);
+
+        Assert.Single(_github.Reviews);
+        Assert.Equal(calls, _github.ApiCalls.Count);
+    }
+
+    [Fact]
     public async Task A_reviewed_pull_request_costs_7_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
     {
         // The target was 4 + (number of Dockerfiles) calls per reviewed pull request besides the token; the

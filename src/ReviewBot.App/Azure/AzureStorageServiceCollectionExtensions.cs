@@ -51,7 +51,7 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AzureTableStateOptions>>(new ProblemsValidator<AzureTableStateOptions>(o => o.Validate()));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.RemoveAll<IStateStore>();
-        services.AddSingleton<IStateStore>(sp => new AzureTableStateStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
+        services.AddSingleton<IStateStore>(sp => new AzureTableStateStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value, sp.GetService<TimeProvider>()));
         services.RemoveAll<Onboarding.IWriteBudgetStore>();
         services.AddSingleton<Onboarding.IWriteBudgetStore>(sp => new AzureTableWriteBudgetStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
         return services;

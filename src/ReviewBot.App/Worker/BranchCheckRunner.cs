@@ -18,7 +18,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
 {
     public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
-        var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        var known = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
             BranchCheckLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);

@@ -42,7 +42,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
     /// <param name="cancellationToken">Stops the run.</param>
     public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
-        var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        var known = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
             WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
@@ -127,7 +127,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         public override async Task<Recalled> RecallAsync(CancellationToken cancellationToken)
         {
             // Without the GET of the pull request, the state is what tells that a newer push arrived while this ran.
-            var stored = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+            var stored = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
             if (stored?.LatestRequestedSha is { } latest && latest != item.HeadSha)
             {
                 WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
@@ -138,7 +138,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         }
 
         public override Task RememberAsync(string headSha, IReadOnlySet<string> onPullRequest, IReadOnlySet<string> planned, CancellationToken cancellationToken) =>
-            PullRequestStates.UpdateAsync(state, item.PullRequestKey, s => s with
+            PullRequestStates.UpdateAsync(state, item, s => s with
             {
                 LastReviewedSha = headSha,
                 Fingerprints = s.Fingerprints.Union(onPullRequest).Intersect(planned),
