@@ -483,6 +483,27 @@ public sealed class ReviewRunTests : IDisposable
         Assert.DoesNotContain(_github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
     }
 
+    [Fact]
+    public async Task Dockerfiles_past_the_reviews_16_MiB_budget_are_named_as_not_read_and_the_check_fails()
+    {
+        // Five files of 3.9 MB, each under the 4 MiB cap: together past the review's budget, so the fifth is not read.
+        var big = "FROM debian:bookworm-slim\nUSER 10001\n" + new string('#', 3_900_000) + "\n";
+        var names = Enumerable.Range(1, 5).Select(i => $"d{i}/Dockerfile").ToList();
+        _github.StubFiles([.. names.Select(n => Scenario.File(n, "added", null))]);
+        foreach (var name in names)
+        {
+            _github.StubContent(name, GitHubFake.HeadSha, big);
+        }
+
+        await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await _github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        var summary = check["output"]!["summary"]!.GetValue<string>();
+        Assert.Contains("`d5/Dockerfile` over the review's budget of 16 MiB of Dockerfile text (not read), so not checked", summary);
+        Assert.DoesNotContain("`d4/Dockerfile` over", summary);
+    }
+
     private static byte[] FromBase64Url(string text)
     {
         var s = text.Replace('-', '+').Replace('_', '/');

@@ -77,12 +77,14 @@ public sealed record WorkItem(
     /// renamed or transferred, so state keyed by it survives both. Null in messages written before it existed, and
     /// for <see cref="WorkKind.OnboardInstallation"/>.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? RepositoryId { get; init; }
 
     /// <summary>
     /// For <see cref="WorkKind.OnboardInstallation"/>: the ids of <see cref="Repositories"/>, in the same order, when
     /// the payload had them (0 for one it did not). Null in older messages.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<long>? RepositoryIds { get; init; }
 
     /// <summary>
@@ -93,6 +95,7 @@ public sealed record WorkItem(
     public string PullRequestKey => RepositoryId is { } id ? KeyOf($"repo-{id}") : LegacyPullRequestKey;
 
     /// <summary>The key by "owner/name" that state was saved under before items carried the repository id: still read.</summary>
+    [JsonIgnore]
     public string LegacyPullRequestKey => KeyOf($"{Owner}/{Repo}");
 
     private string KeyOf(string repository) => Kind switch

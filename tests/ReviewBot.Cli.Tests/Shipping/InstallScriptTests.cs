@@ -211,20 +211,8 @@ public sealed class InstallScriptTests : IDisposable
         return folder;
     }
 
-    private ProcessRun InstallAction(string action, string releases, string version = "")
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["REVIEWBOT_RELEASES"] = releases,
-            ["REVIEWBOT_VERSION"] = version,
-            ["REVIEWBOT_SHA256"] = "",
-            ["RUNNER_OS"] = "Linux",
-            ["RUNNER_ARCH"] = "X64",
-            ["GITHUB_OUTPUT"] = Path.Combine(_temp.Root, "github-output"),
-            ["GITHUB_PATH"] = Path.Combine(_temp.Root, "github-path"),
-        };
-        return RepositoryFiles.Run("bash", _temp.Root, environment, RepositoryFiles.PathOf("tools/release/install.sh"), "--action", action, Dest);
-    }
+    private ProcessRun InstallAction(string action, string releases, string version = "") =>
+        RepositoryFiles.Run("bash", _temp.Root, Environment(releases, null, "X64", version), RepositoryFiles.PathOf("tools/release/install.sh"), "--action", action, Dest);
 
     [Fact]
     public void The_repositorys_Action_names_its_release_in_files_the_release_workflow_writes()
@@ -237,19 +225,19 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Contains("--action \"$GITHUB_ACTION_PATH\"", File.ReadAllText(RepositoryFiles.PathOf("action.yml")), StringComparison.Ordinal);
     }
 
-    private ProcessRun Install(string version, string releases, string? pinned = null, string runnerArch = "X64")
+    private ProcessRun Install(string version, string releases, string? pinned = null, string runnerArch = "X64") =>
+        RepositoryFiles.Run("bash", _temp.Root, Environment(releases, pinned, runnerArch, ""), RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
+
+    private Dictionary<string, string> Environment(string releases, string? pinned, string runnerArch, string version) => new()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["REVIEWBOT_RELEASES"] = releases,
-            ["REVIEWBOT_SHA256"] = pinned ?? "",
-            ["RUNNER_OS"] = "Linux",
-            ["RUNNER_ARCH"] = runnerArch,
-            ["GITHUB_OUTPUT"] = Path.Combine(_temp.Root, "github-output"),
-            ["GITHUB_PATH"] = Path.Combine(_temp.Root, "github-path"),
-        };
-        return RepositoryFiles.Run("bash", _temp.Root, environment, RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
-    }
+        ["REVIEWBOT_RELEASES"] = releases,
+        ["REVIEWBOT_SHA256"] = pinned ?? "",
+        ["REVIEWBOT_VERSION"] = version,
+        ["RUNNER_OS"] = "Linux",
+        ["RUNNER_ARCH"] = runnerArch,
+        ["GITHUB_OUTPUT"] = Path.Combine(_temp.Root, "github-output"),
+        ["GITHUB_PATH"] = Path.Combine(_temp.Root, "github-path"),
+    };
 
     /// <summary>Lays out a release as GitHub serves it: download/vVERSION/{archive, SHA256SUMS}.</summary>
     private byte[] Publish(string version, byte[] archive)
