@@ -99,6 +99,10 @@ public sealed class FaultTests : IDisposable
         // The first token is refused; a second one is fetched and works.
         _github.Server.Given(Request.Create().WithPath(FilesPath).UsingGet().WithHeader("Authorization", "Token ghs_token1")).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401).WithBody("{\"message\":\"Bad credentials\"}"));
+        // The organisation config's token is another scope's, answered apart, so the scenario is the review token's alone.
+        _github.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*.github*"))).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody($"{{\"token\":\"ghs_org\",\"expires_at\":\"{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}\"}}"));
         _github.Server.Given(Request.Create().WithPath($"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").UsingPost()).AtPriority(1)
             .InScenario("token").WillSetStateTo("second")
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
@@ -110,7 +114,8 @@ public sealed class FaultTests : IDisposable
 
         await RunAsync();
 
-        Assert.Equal(2, _github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").Count);
+        // The review's token twice (the refused one, then its replacement); the organisation config's token is another scope's.
+        Assert.Equal(2, _github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens").Count(t => t.RequestMessage.Body!.Contains("\"pull_requests\":\"write\"", StringComparison.Ordinal)));
         var files = _github.Requests("GET", FilesPath);
         Assert.Equal(["Token ghs_token1", "Token ghs_token2"], files.Select(f => f.RequestMessage.Headers!["Authorization"].Single()));
         Assert.Single(_github.Reviews);

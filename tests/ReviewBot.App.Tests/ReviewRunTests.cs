@@ -38,8 +38,18 @@ public sealed class ReviewRunTests : IDisposable
     {
         var check = await OpenAsync(Scenario.RootDockerfile);
 
-        // 1. The App JWT: RS256 signed with the App's key, iat 60 s back, exp within 10 minutes, iss = App ID.
-        var tokenCall = Assert.Single(_github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens"));
+        // 1. The App JWT: RS256 signed with the App's key, iat 60 s back, exp within 10 minutes, iss = App ID. Two
+        // tokens, each no wider than its work: the review's for the payload's repository (by id) with a review's
+        // permissions, and one to read the organisation's .github config.
+        var tokenCalls = _github.Requests("POST", $"{GitHubFake.Api}/app/installations/{GitHubFake.InstallationId}/access_tokens");
+        long repositoryId = AppHost.Payload("pull_request.opened")["repository"]!["id"]!.GetValue<long>();
+        Assert.Equal(
+            [
+                """{"repositories":[".github"],"permissions":{"contents":"read","metadata":"read"}}""",
+                $$$"""{"repository_ids":[{{{repositoryId}}}],"permissions":{"contents":"read","pull_requests":"write","checks":"write","metadata":"read"}}""",
+            ],
+            tokenCalls.Select(c => JsonNode.Parse(c.RequestMessage.Body!)!.ToJsonString()).Order(StringComparer.Ordinal));
+        var tokenCall = tokenCalls[0];
         var jwt = tokenCall.RequestMessage.Headers!["Authorization"].Single();
         Assert.StartsWith("Bearer ", jwt);
         var parts = jwt["Bearer ".Length..].Split('.');
@@ -299,6 +309,25 @@ public sealed class ReviewRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_renamed_repository_is_the_same_repository_and_gets_no_second_review()
+    {
+        await OpenAsync(Scenario.RootDockerfile);
+        int calls = _github.ApiCalls.Count;
+
+        // The same push announced again after the repository was renamed (and moved to another owner): its id stays.
+        var renamed = AppHost.Payload("pull_request.synchronize");
+        renamed["repository"]!["name"] = "renamed-repo";
+        renamed["repository"]!["full_name"] = "new-owner/renamed-repo";
+        renamed["repository"]!["owner"]!["login"] = "new-owner";
+        renamed["repository"]!["id"] = AppHost.Payload("pull_request.opened")["repository"]!["id"]!.DeepClone();
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.PostWebhookAsync("pull_request", renamed)).StatusCode);
+        await Task.Delay(1500);
+
+        Assert.Single(_github.Reviews);
+        Assert.Equal(calls, _github.ApiCalls.Count);
+    }
+
+    [Fact]
     public async Task A_reviewed_pull_request_costs_7_plus_its_dockerfiles_github_calls_and_a_redelivery_none()
     {
         // The issue's target was 4 + (number of Dockerfiles) calls per reviewed pull request besides the token; the
@@ -452,6 +481,27 @@ public sealed class ReviewRunTests : IDisposable
         Assert.Empty(_github.Requests("GET", GitHubFake.RepoPath + "/contents/big/Dockerfile")); // refused from its GraphQL byteSize
         Assert.All(_github.Reviews.SelectMany(r => r["comments"]!.AsArray()), c => Assert.Equal("Dockerfile", c!["path"]!.GetValue<string>()));
         Assert.DoesNotContain(_github.FileComments, c => c["path"]!.GetValue<string>() == "big/Dockerfile");
+    }
+
+    [Fact]
+    public async Task Dockerfiles_past_the_reviews_16_MiB_budget_are_named_as_not_read_and_the_check_fails()
+    {
+        // Five files of 3.9 MB, each under the 4 MiB cap: together past the review's budget, so the fifth is not read.
+        var big = "FROM debian:bookworm-slim\nUSER 10001\n" + new string('#', 3_900_000) + "\n";
+        var names = Enumerable.Range(1, 5).Select(i => $"d{i}/Dockerfile").ToList();
+        _github.StubFiles([.. names.Select(n => Scenario.File(n, "added", null))]);
+        foreach (var name in names)
+        {
+            _github.StubContent(name, GitHubFake.HeadSha, big);
+        }
+
+        await _app.PostWebhookAsync("pull_request", AppHost.Payload("pull_request.opened"));
+        var check = await _github.WaitForCompletedCheckAsync();
+
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        var summary = check["output"]!["summary"]!.GetValue<string>();
+        Assert.Contains("`d5/Dockerfile` over the review's budget of 16 MiB of Dockerfile text (not read), so not checked", summary);
+        Assert.DoesNotContain("`d4/Dockerfile` over", summary);
     }
 
     private static byte[] FromBase64Url(string text)

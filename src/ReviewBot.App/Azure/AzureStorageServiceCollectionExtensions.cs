@@ -52,7 +52,7 @@ public static class AzureStorageServiceCollectionExtensions
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<IStateStore>();
-        services.AddSingleton<IStateStore>(sp => new AzureTableStateStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value));
+        services.AddSingleton<IStateStore>(sp => new AzureTableStateStore(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value, sp.GetService<TimeProvider>()));
         // Registries are read once for every replica: the registry client's cache is this store, not one process's memory.
         services.RemoveAll<Registry.IImageConfigCache>();
         services.AddSingleton<Registry.IImageConfigCache>(sp => new AzureTableImageConfigCache(TableService(sp), sp.GetRequiredService<IOptions<AzureTableStateOptions>>().Value, sp.GetRequiredService<TimeProvider>()));

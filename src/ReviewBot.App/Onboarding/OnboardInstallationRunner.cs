@@ -36,20 +36,22 @@ public sealed partial class OnboardInstallationRunner(
         }
 
         IReadOnlyList<string> names;
+        IReadOnlyList<long>? ids;
         bool more = false;
         if (item.Repositories is { } carried)
         {
-            names = carried;
+            (names, ids) = (carried, item.RepositoryIds);
         }
         else
         {
             var page = await lister.ListPageAsync(item.InstallationId, item.PullNumber, cancellationToken).ConfigureAwait(false);
-            (names, more) = (page.FullNames, page.More);
+            (names, more, ids) = (page.FullNames, page.More, page.Ids);
         }
 
         int queued = 0;
-        foreach (var fullName in names)
+        for (int i = 0; i < names.Count; i++)
         {
+            string fullName = names[i];
             // GitHub's answer becomes keys and URL segments like a payload's does: the same check. A name that fails
             // it is skipped, not retried: the same page would fail the same way until it was dead-lettered.
             string[] parts;
@@ -64,7 +66,11 @@ public sealed partial class OnboardInstallationRunner(
                 continue;
             }
 
-            await queue.EnqueueAsync(new WorkItem(item.DeliveryId, item.InstallationId, parts[0], parts[1], 0, "", item.Reason, Kind: WorkKind.Onboard), cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(new WorkItem(item.DeliveryId, item.InstallationId, parts[0], parts[1], 0, "", item.Reason, Kind: WorkKind.Onboard)
+            {
+                // By id when known (tokens and keys follow it); else by name, as before.
+                RepositoryId = ids?.Count == names.Count && ids[i] > 0 ? ids[i] : null,
+            }, cancellationToken).ConfigureAwait(false);
             queued++;
         }
 
@@ -95,5 +101,5 @@ public sealed partial class OnboardInstallationRunner(
 internal sealed class GitHubInstallationRepositoryLister(GitHubAppClient app) : IInstallationRepositoryLister
 {
     public Task<InstallationRepositoryPage> ListPageAsync(long installationId, int page, CancellationToken cancellationToken) =>
-        app.ForInstallation(installationId).ListPageAsync(page, cancellationToken);
+        app.ForInstallation(installationId, ReviewBot.GitHub.Auth.TokenScope.Installation).ListPageAsync(page, cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace ReviewBot.App.Onboarding;
 /// <summary>Makes the onboarding calls for one installation.</summary>
 public interface IOnboardingGitHubFactory
 {
-    IOnboardingGitHub ForInstallation(long installationId);
+    /// <summary>Calls on a token for the one repository onboarded (<paramref name="repositoryId"/>, or by name when null) with onboarding's permissions.</summary>
+    IOnboardingGitHub ForRepository(long installationId, long? repositoryId, string repo);
 }
 
 /// <summary>
@@ -36,11 +37,11 @@ public sealed partial class OnboardingRunner(
         }
 
         var result = await RepositoryOnboarder.OnboardAsync(
-            gitHub.ForInstallation(item.InstallationId),
+            gitHub.ForRepository(item.InstallationId, item.RepositoryId, item.Repo),
             item.Owner,
             item.Repo,
             // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
-            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{repository}@{sha}".ToLowerInvariant(), WorkDeferredException.OriginalDeliveryId(item.DeliveryId), cancellationToken),
+            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{item.RepositoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? repository}@{sha}".ToLowerInvariant(), WorkDeferredException.OriginalDeliveryId(item.DeliveryId), cancellationToken),
             async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
             cancellationToken).ConfigureAwait(false);
 
@@ -55,6 +56,11 @@ public sealed partial class OnboardingRunner(
                 OnboardingTelemetry.PullRequestsOpened.Add(1, new KeyValuePair<string, object?>("action", result.Outcome.ToString()));
                 Done(logger, repository, result.Outcome.ToString(), result.Reason);
                 return RunOutcome.Reviewed;
+            case OnboardingOutcome.BranchNotOurs:
+                // Someone else's branch (or the default branch) by our name: never moved, never committed to.
+                OnboardingTelemetry.RecordSkipped("branch-not-ours");
+                BranchNotOurs(logger, repository, result.Reason);
+                return RunOutcome.Skipped;
             case OnboardingOutcome.Skipped:
                 OnboardingTelemetry.RecordSkipped(result.Reason.StartsWith("onboarding: false", StringComparison.Ordinal) ? "config" : "repository");
                 Skipped(logger, repository, result.Reason);
@@ -72,6 +78,9 @@ public sealed partial class OnboardingRunner(
     [LoggerMessage(2102, LogLevel.Information, "Onboarding {Repository}: skipped, {Reason}")]
     private static partial void Skipped(ILogger logger, string repository, string reason);
 
+    [LoggerMessage(2104, LogLevel.Warning, "Onboarding {Repository}: stopped, {Reason}")]
+    private static partial void BranchNotOurs(ILogger logger, string repository, string reason);
+
     [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: {Reason}; back in the queue for {Delay}")]
     private static partial void Waiting(ILogger logger, string repository, string reason, TimeSpan delay);
 }
@@ -79,5 +88,6 @@ public sealed partial class OnboardingRunner(
 /// <summary>Onboarding's GitHub calls on the installation's token, over the App's pooled client.</summary>
 internal sealed class GitHubOnboardingFactory(ReviewBot.GitHub.Api.GitHubAppClient app) : IOnboardingGitHubFactory
 {
-    public IOnboardingGitHub ForInstallation(long installationId) => new GitHubOnboardingClient(app.ForInstallation(installationId), app.GetBotLoginAsync);
+    public IOnboardingGitHub ForRepository(long installationId, long? repositoryId, string repo) =>
+        new GitHubOnboardingClient(app.ForInstallation(installationId, ReviewBot.GitHub.Auth.TokenScope.Onboarding(repositoryId, repo)), app.GetBotLoginAsync);
 }

@@ -73,16 +73,38 @@ public sealed record WorkItem(
     public DateTimeOffset? RequestedAt { get; init; }
 
     /// <summary>
-    /// Key that orders work: per pull request, or per branch for branch checks (a newer push to the branch
-    /// supersedes the older one's check that has not started).
+    /// GitHub's id of the base repository (<c>repository.id</c> of the webhook): it stays when the repository is
+    /// renamed or transferred, so state keyed by it survives both. Null in messages written before it existed, and
+    /// for <see cref="WorkKind.OnboardInstallation"/>.
     /// </summary>
-    public string PullRequestKey => Kind switch
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? RepositoryId { get; init; }
+
+    /// <summary>
+    /// For <see cref="WorkKind.OnboardInstallation"/>: the ids of <see cref="Repositories"/>, in the same order, when
+    /// the payload had them (0 for one it did not). Null in older messages.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<long>? RepositoryIds { get; init; }
+
+    /// <summary>
+    /// Key that orders work and keys its state: per pull request, or per branch for branch checks (a newer push to
+    /// the branch supersedes the older one's check that has not started). By repository id when the item has it
+    /// (names change: a renamed repository must not get a second review), else <see cref="LegacyPullRequestKey"/>.
+    /// </summary>
+    public string PullRequestKey => RepositoryId is { } id ? KeyOf($"repo-{id}") : LegacyPullRequestKey;
+
+    /// <summary>The key by "owner/name" that state was saved under before items carried the repository id: still read.</summary>
+    [JsonIgnore]
+    public string LegacyPullRequestKey => KeyOf($"{Owner}/{Repo}");
+
+    private string KeyOf(string repository) => Kind switch
     {
-        WorkKind.BranchCheck => $"{Owner}/{Repo}@{BaseRef}".ToLowerInvariant(),
-        WorkKind.Onboard => $"{Owner}/{Repo}!onboard".ToLowerInvariant(),
+        WorkKind.BranchCheck => $"{repository}@{BaseRef}".ToLowerInvariant(),
+        WorkKind.Onboard => $"{repository}!onboard".ToLowerInvariant(),
         // Per page: each page is its own unit of work, so a retried page's copies are dropped, not the next page.
         WorkKind.OnboardInstallation => $"{Owner}!installation-{InstallationId}/{PullNumber}".ToLowerInvariant(),
-        _ => $"{Owner}/{Repo}#{PullNumber}".ToLowerInvariant(),
+        _ => $"{repository}#{PullNumber}".ToLowerInvariant(),
     };
 }
 

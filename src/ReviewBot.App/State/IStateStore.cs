@@ -17,6 +17,19 @@ public sealed record PullRequestState(
     public DateTimeOffset? LatestRequestedAt { get; init; }
 }
 
+/// <summary>How long what is kept per delivery (its id, its work claims) is worth keeping.</summary>
+public static class DeliveryRetention
+{
+    /// <summary>
+    /// GitHub redelivers a webhook (by hand or through POST /app/hook/deliveries/{id}/attempts) only within a window:
+    /// 3 days on github.com, 7 on GitHub Enterprise Server ("Redelivering webhooks",
+    /// https://docs.github.com/en/webhooks/testing-and-troubleshooting-webhooks/redelivering-webhooks). A delivery id
+    /// or work claim older than the longer of the two can never be presented again, so it is forgotten (it would only
+    /// fill the store).
+    /// </summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(7);
+}
+
 /// <summary>
 /// State every replica must see: deliveries already taken, work already taken, and per pull request state.
 /// In memory by default; Azure Table Storage when scaled out.

@@ -5,8 +5,8 @@ namespace ReviewBot.App.State;
 /// <summary>The embedded state store: one process's memory, with the same optimistic concurrency as the table store.</summary>
 public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
 {
-    /// <summary>GitHub redelivers within days at most; older delivery ids and work claims are forgotten to bound memory.</summary>
-    public static readonly TimeSpan DeliveryRetention = TimeSpan.FromDays(3);
+    /// <summary>Delivery ids and work claims older than GitHub's redelivery window are forgotten, to bound memory.</summary>
+    public static readonly TimeSpan DeliveryRetention = State.DeliveryRetention.Window;
 
     /// <summary>Delivery ids (claim empty) and work claims (claim = the message id), with when they were taken.</summary>
     private readonly ConcurrentDictionary<string, (DateTimeOffset Taken, string Claim)> _claims = new(StringComparer.Ordinal);

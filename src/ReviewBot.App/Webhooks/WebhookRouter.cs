@@ -48,6 +48,15 @@ public static partial class WebhookRouter
         }
 
         var repository = payload.GetProperty("repository");
+        var decision = FromRepository(eventName, action, deliveryId, installationId, repository, payload);
+        // Every item names its repository by id too: state and tokens follow the id, which a rename or transfer keeps.
+        return Long(repository, "id") is not long repositoryId ? decision
+            : repositoryId > 0 ? decision with { Work = [.. decision.Work.Select(w => w with { RepositoryId = repositoryId })] }
+            : throw new FormatException("The repository id is not positive.");
+    }
+
+    private static WebhookDecision FromRepository(string eventName, string action, string deliveryId, long installationId, JsonElement repository, JsonElement payload)
+    {
         string owner = Name(repository.GetProperty("owner").GetProperty("login").GetString(), "owner");
         string repo = Name(repository.GetProperty("name").GetString(), "repository name");
         string reason = action.Length == 0 ? eventName : $"{eventName}.{action}";
@@ -142,11 +151,13 @@ public static partial class WebhookRouter
 
         string account = Name(installation.TryGetProperty("account", out var a) ? Str(a, "login") : null, "account");
         var named = new List<string>();
+        var ids = new List<long>();
         if (payload.TryGetProperty(list, out var repositories) && repositories.ValueKind == JsonValueKind.Array)
         {
             foreach (var repository in repositories.EnumerateArray())
             {
                 named.Add(FullName(Str(repository, "full_name")));
+                ids.Add(Long(repository, "id") is long id && id > 0 ? id : 0);
             }
         }
 
@@ -158,7 +169,7 @@ public static partial class WebhookRouter
 
         // Carried only when the payload's list is the whole answer and fits; otherwise the worker reads it from GitHub.
         IReadOnlyList<string>? carried = !listAll && named.Count <= MaxCarriedRepositories ? named : null;
-        return new([new WorkItem(deliveryId, installationId, account, "", 1, "", reason, Kind: WorkKind.OnboardInstallation, Repositories: carried)], null);
+        return new([new WorkItem(deliveryId, installationId, account, "", 1, "", reason, Kind: WorkKind.OnboardInstallation, Repositories: carried) { RepositoryIds = carried is null ? null : ids }], null);
     }
 
     /// <summary>

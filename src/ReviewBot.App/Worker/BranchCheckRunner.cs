@@ -3,6 +3,7 @@ using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Auth;
 using ReviewBot.GitHub.Branches;
 using ReviewBot.GitHub.PullRequests;
 
@@ -17,7 +18,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
 {
     public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
-        var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        var known = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
             BranchCheckLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
@@ -35,7 +36,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
         var target = new BranchTarget(item.Owner, item.Repo, item.BaseRef ?? "", item.HeadSha);
         try
         {
-            var check = await checker.CheckAsync(gitHub.ForInstallation(item.InstallationId), target, settings, new Hooks(item, logger), cancellationToken).ConfigureAwait(false);
+            var check = await checker.CheckAsync(gitHub.ForInstallation(item.InstallationId, TokenScope.BranchCheck(item.RepositoryId, item.Repo)), target, settings, new Hooks(item, logger), cancellationToken).ConfigureAwait(false);
             BranchCheckLog.Checked(logger, item.PullRequestKey, item.HeadSha, check.Annotations.Length, check.Conclusion.ToString());
             return RunOutcome.Reviewed;
         }

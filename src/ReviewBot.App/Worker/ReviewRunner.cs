@@ -4,6 +4,7 @@ using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.GitHub.Api;
+using ReviewBot.GitHub.Auth;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 
@@ -41,7 +42,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
     /// <param name="cancellationToken">Stops the run.</param>
     public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
-        var known = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+        var known = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
             WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
@@ -56,7 +57,8 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             return RunOutcome.Skipped;
         }
 
-        var client = gitHub.ForInstallation(item.InstallationId);
+        // A token for this repository and a review's permissions only; a fork's head is read from the base repository.
+        var client = gitHub.ForInstallation(item.InstallationId, TokenScope.Review(item.RepositoryId, item.Repo));
 
         // A pull_request webhook carried the head, the base (branch and commit) and draft already (and the router
         // only queues open ones); check_suite and check_run events do not, so those read the pull request.
@@ -100,7 +102,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         var target = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, pr.HeadSha, pr.BaseRef, pr.BaseSha, pr.Draft);
         try
         {
-            var outcome = await reviewer.ReviewAsync(client, target, new GitHubPullRequestSource(client, target), new StateHooks(state, item, logger), settings, cancellationToken).ConfigureAwait(false);
+            var outcome = await reviewer.ReviewAsync(client, target, new GitHubPullRequestSource(client, target) { OrganisationClient = gitHub.ForInstallation(item.InstallationId, TokenScope.ReadContents(GitHubPullRequestSource.OrganisationRepository)) }, new StateHooks(state, item, logger), settings, cancellationToken).ConfigureAwait(false);
             switch (outcome.Status)
             {
                 case ReviewStatus.Skipped:
@@ -126,7 +128,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         public override async Task<Recalled> RecallAsync(CancellationToken cancellationToken)
         {
             // Without the GET of the pull request, the state is what tells that a newer push arrived while this ran.
-            var stored = await state.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
+            var stored = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
             if (stored?.LatestRequestedSha is { } latest && latest != item.HeadSha)
             {
                 WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
@@ -137,7 +139,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         }
 
         public override Task RememberAsync(string headSha, IReadOnlySet<string> onPullRequest, IReadOnlySet<string> planned, CancellationToken cancellationToken) =>
-            PullRequestStates.UpdateAsync(state, item.PullRequestKey, s => s with
+            PullRequestStates.UpdateAsync(state, item, s => s with
             {
                 LastReviewedSha = headSha,
                 Fingerprints = s.Fingerprints.Union(onPullRequest).Intersect(planned),

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ReviewBot.App.Hosting;
@@ -15,7 +14,10 @@ namespace ReviewBot.App.Worker;
 /// </summary>
 public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _pullRequestLocks = new(StringComparer.Ordinal);
+    private readonly KeyedGates _pullRequestGates = new();
+
+    /// <summary>Per pull request gates held or waited for now (none once the work is done).</summary>
+    internal int PullRequestGates => _pullRequestGates.Count;
 
     /// <summary>Cancels runs in flight only when the host's shutdown timeout runs out; stopping itself just stops taking work.</summary>
     private readonly CancellationTokenSource _abortRuns = new();
@@ -67,10 +69,10 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         using var logScope = logger.BeginScope(ReviewBotTelemetry.Scope(item));
         using var activity = ReviewBotTelemetry.StartReview(item, work.DequeueCount);
         var started = Stopwatch.GetTimestamp();
-        var gate = _pullRequestLocks.GetOrAdd(item.PullRequestKey, _ => new SemaphoreSlim(1, 1));
+        IDisposable gate;
         try
         {
-            await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+            gate = await _pullRequestGates.EnterAsync(item.PullRequestKey, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -132,7 +134,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         }
         finally
         {
-            gate.Release();
+            gate.Dispose();
         }
     }
 }

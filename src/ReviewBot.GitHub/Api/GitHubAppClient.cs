@@ -36,9 +36,12 @@ public sealed class GitHubAppClient
 
     public Task<string> CreateJwtAsync(CancellationToken cancellationToken) => AppJwt.CreateAsync(_appId, _signer, _time.GetUtcNow(), cancellationToken);
 
-    /// <summary>A client acting as the installation, on a token from the cache (refreshed once on 401), watching the installation's shared rate limits.</summary>
-    public PullRequestClient ForInstallation(long installationId) =>
-        new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId), _clients.Policy, _time, _rateLimits.For(installationId));
+    /// <summary>
+    /// A client acting as the installation on a token no wider than <paramref name="scope"/> (one repository, the
+    /// job's permissions), from the cache (refreshed once on 401), watching the installation's shared rate limits.
+    /// </summary>
+    public PullRequestClient ForInstallation(long installationId, TokenScope scope) =>
+        new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId, scope), _clients.Policy, _time, _rateLimits.For(installationId));
 
     /// <summary>
     /// The installation's way into its own packages on GitHub's container registry (<c>{registry}/{owner}/…</c>):
@@ -50,7 +53,7 @@ public sealed class GitHubAppClient
     {
         try
         {
-            var token = await Tokens.GetAsync(installationId, cancellationToken).ConfigureAwait(false);
+            var token = await Tokens.GetAsync(installationId, TokenScope.ReadPackages, cancellationToken).ConfigureAwait(false);
             return token.CanReadPackages ? token.Token : null;
         }
         catch (Exception e) when (e is GitHubApiException or HttpRequestException)
@@ -83,16 +86,17 @@ public sealed class GitHubAppClient
         return app.Slug + "[bot]";
     }
 
-    private async Task<InstallationToken> FetchTokenAsync(long installationId, CancellationToken cancellationToken)
+    private async Task<InstallationToken> FetchTokenAsync(long installationId, TokenScope scope, CancellationToken cancellationToken)
     {
-        // POST /app/installations/{id}/access_tokens with the App JWT. Asking twice only makes a second token,
-        // so this POST may be retried like a read.
+        // POST /app/installations/{id}/access_tokens with the App JWT, narrowed to the scope's repository and
+        // permissions. Asking twice only makes a second token, so this POST may be retried like a read.
         var appHttp = AppHttp;
         var uri = new Uri(appHttp.BaseAddress, $"app/installations/{installationId}/access_tokens");
+        string body = System.Text.Json.JsonSerializer.Serialize(TokenRequest.Of(scope), GitHubJson.Default.TokenRequest);
         using var response = await appHttp.SendAsync(
             () =>
             {
-                var request = GitHubHttp.NewRequest(HttpMethod.Post, uri, null);
+                var request = GitHubHttp.NewRequest(HttpMethod.Post, uri, body);
                 request.Options.Set(GitHubRequest.SafeToRepeat, true);
                 return request;
             },
@@ -106,11 +110,11 @@ public sealed class GitHubAppClient
         };
     }
 
-    private sealed class InstallationTokenSource(InstallationTokenCache cache, long installationId) : ITokenSource
+    private sealed class InstallationTokenSource(InstallationTokenCache cache, long installationId, TokenScope scope) : ITokenSource
     {
         public async Task<string> GetTokenAsync(CancellationToken cancellationToken) =>
-            (await cache.GetAsync(installationId, cancellationToken).ConfigureAwait(false)).Token;
+            (await cache.GetAsync(installationId, scope, cancellationToken).ConfigureAwait(false)).Token;
 
-        public void Invalidate() => cache.Invalidate(installationId);
+        public void Invalidate() => cache.Invalidate(installationId, scope);
     }
 }

@@ -71,6 +71,7 @@ internal sealed record CheckRunListResponse(int TotalCount, IReadOnlyList<CheckR
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(InstallationTokenResponse))]
+[JsonSerializable(typeof(Auth.TokenRequest))]
 [JsonSerializable(typeof(AppResponse))]
 [JsonSerializable(typeof(PullRequestResponse))]
 [JsonSerializable(typeof(List<PullRequestFileResponse>))]

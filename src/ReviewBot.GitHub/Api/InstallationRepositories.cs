@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace ReviewBot.GitHub.Api;
 
-/// <summary>One page of the repositories an installation can reach: their "owner/name", and whether a later page has more.</summary>
-public sealed record InstallationRepositoryPage(IReadOnlyList<string> FullNames, bool More);
+/// <summary>One page of the repositories an installation can reach: their "owner/name" and ids (in the same order), and whether a later page has more.</summary>
+public sealed record InstallationRepositoryPage(IReadOnlyList<string> FullNames, bool More, IReadOnlyList<long>? Ids = null);
 
 /// <summary>
 /// GET /installation/repositories on the installation's token: every repository it was granted, one page at a time,
@@ -22,11 +22,11 @@ public static class InstallationRepositories
         var answer = await client.Http.SendAsync(HttpMethod.Get, $"installation/repositories?per_page={PageSize}&page={page}", InstallationJson.Default.InstallationRepositoriesResponse, cancellationToken).ConfigureAwait(false);
         var names = answer.Repositories.Select(r => r.FullName).ToList();
         // total_count says whether a later page holds more; an empty page ends the list whatever the count says.
-        return new InstallationRepositoryPage(names, names.Count > 0 && (long)page * PageSize < answer.TotalCount);
+        return new InstallationRepositoryPage(names, names.Count > 0 && (long)page * PageSize < answer.TotalCount, [.. answer.Repositories.Select(r => r.Id)]);
     }
 }
 
-internal sealed record InstallationRepository(string FullName);
+internal sealed record InstallationRepository(string FullName, long Id = 0);
 
 internal sealed record InstallationRepositoriesResponse(long TotalCount, IReadOnlyList<InstallationRepository> Repositories);
 

@@ -284,23 +284,6 @@ public sealed partial class PullRequestClient
     private async Task<int> CountAnnotationsAsync(string owner, string repo, long checkRunId, CancellationToken cancellationToken) =>
         (await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/check-runs/{checkRunId}", GitHubJson.Default.CheckRunResponse, cancellationToken).ConfigureAwait(false)).Output?.AnnotationsCount ?? 0;
 
-    /// <summary>
-    /// Ends the review's check neutral with the reason, so a failed run never leaves it in progress or
-    /// missing: updates the run when one was created (<paramref name="checkRunId"/>), else creates it completed.
-    /// </summary>
-    public async Task FailCheckRunAsync(string owner, string repo, string headSha, long? checkRunId, string reason, CheckRerun rerun, CancellationToken cancellationToken)
-    {
-        var output = new CheckRunOutputRequest("ReviewBot could not finish the review", reason, null);
-        if (checkRunId is long id)
-        {
-            await UpdateCheckRunAsync(owner, repo, id, new CheckRunUpdateRequest("completed", "neutral", output), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await CreateCheckRunOnceAsync(owner, repo, headSha, "completed", "neutral", output, rerun, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Without annotations a PATCH sets the same status and output again, so it may be resent like a read; with them it may not (GitHub appends them).</summary>
     private Task<IdResponse> UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunUpdateRequest update, CancellationToken cancellationToken) =>
         _http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/check-runs/{checkRunId}", update, GitHubJson.Default.CheckRunUpdateRequest, GitHubJson.Default.IdResponse, cancellationToken, safeToRepeat: update.Output.Annotations is not { Count: > 0 });

@@ -15,21 +15,22 @@ public sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
 }
 
 /// <summary>
-/// Installation tokens (valid one hour) cached per installation and fetched again shortly before they
-/// expire. Concurrent callers for one installation share one fetch.
+/// Installation tokens (valid one hour) cached per installation and <see cref="TokenScope"/> (repository and
+/// permissions) and fetched again shortly before they expire. Concurrent callers for one key share one fetch.
 /// </summary>
-public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<InstallationToken>> fetch, TimeProvider time)
+public sealed class InstallationTokenCache(Func<long, TokenScope, CancellationToken, Task<InstallationToken>> fetch, TimeProvider time)
 {
     /// <summary>A token is replaced this long before it expires, so a slow review never starts with a dying token.</summary>
     public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<long, Lazy<Task<InstallationToken>>> _tokens = new();
+    private readonly ConcurrentDictionary<(long Installation, TokenScope Scope), Lazy<Task<InstallationToken>>> _tokens = new();
 
-    public async Task<InstallationToken> GetAsync(long installationId, CancellationToken cancellationToken)
+    public async Task<InstallationToken> GetAsync(long installationId, TokenScope scope, CancellationToken cancellationToken)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var entry = _tokens.GetOrAdd(installationId, id => new Lazy<Task<InstallationToken>>(() => fetch(id, CancellationToken.None)));
+            var key = (installationId, scope);
+            var entry = _tokens.GetOrAdd(key, k => new Lazy<Task<InstallationToken>>(() => fetch(k.Installation, k.Scope, CancellationToken.None)));
             InstallationToken token;
             try
             {
@@ -37,7 +38,7 @@ public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<In
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                _tokens.TryRemove(KeyValuePair.Create(installationId, entry)); // a failed fetch is not cached
+                _tokens.TryRemove(KeyValuePair.Create(key, entry)); // a failed fetch is not cached
                 throw;
             }
 
@@ -48,10 +49,10 @@ public sealed class InstallationTokenCache(Func<long, CancellationToken, Task<In
                 return token;
             }
 
-            _tokens.TryRemove(KeyValuePair.Create(installationId, entry));
+            _tokens.TryRemove(KeyValuePair.Create(key, entry));
         }
     }
 
-    /// <summary>Forgets the installation's token (GitHub answered 401: it was revoked or the clock is off).</summary>
-    public void Invalidate(long installationId) => _tokens.TryRemove(installationId, out _);
+    /// <summary>Forgets the token (GitHub answered 401: it was revoked or the clock is off).</summary>
+    public void Invalidate(long installationId, TokenScope scope) => _tokens.TryRemove((installationId, scope), out _);
 }

@@ -8,9 +8,11 @@ namespace ReviewBot.GitHub.Onboarding;
 
 /// <summary>
 /// <see cref="IOnboardingGitHub"/> over GitHub's REST and GraphQL APIs for one installation. Reads: the repository,
-/// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests. Writes: the
-/// branch (POST git/refs, or PATCH it forced), one createCommitOnBranch mutation (GitHub makes and signs the
-/// commit for the App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one:
+/// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests, our branch's ref
+/// and (to recognise a write of ours whose answer was lost) a commit. Writes: the branch (POST git/refs, which never
+/// overwrites, or a compare-and-swap updateRefs mutation; never a forced PATCH), one createCommitOnBranch mutation
+/// with expectedHeadOid (GitHub makes and signs the commit for the App, so it shows as verified), the pull request
+/// (POST, or PATCH its body); closing a stale one:
 /// our comments read back, a comment (unless a retried close posted it already), PATCH state closed, DELETE our branch's ref.
 /// </summary>
 /// <param name="client">The installation's client.</param>
@@ -35,7 +37,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         var facts = await Http.SendAsync(HttpMethod.Get, Repo(owner, repo), OnboardingJson.Default.RepoResponse, cancellationToken).ConfigureAwait(false);
         if (facts.Archived || facts.Fork)
         {
-            return new RepositoryFacts(facts.DefaultBranch, null, facts.Archived, facts.Fork);
+            return new RepositoryFacts(facts.DefaultBranch, null, facts.Archived, facts.Fork, facts.NodeId);
         }
 
         // An empty repository has no ref: GitHub answers 409 ("Git Repository is empty") or 404.
@@ -43,12 +45,12 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
         {
-            return new RepositoryFacts(facts.DefaultBranch, null, false, false);
+            return new RepositoryFacts(facts.DefaultBranch, null, false, false, facts.NodeId);
         }
 
         await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var reference = await GitHubHttp.ReadJsonAsync(response, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
-        return new RepositoryFacts(facts.DefaultBranch, reference.Object.Sha, false, false);
+        return new RepositoryFacts(facts.DefaultBranch, reference.Object.Sha, false, false, facts.NodeId);
     }
 
     public async Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
@@ -106,31 +108,55 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
             .Select(p => new OnboardingPullRequest(p.Number, p.State == "open", p.MergedAt is not null, p.Head.Sha ?? "", p.Body ?? ""))];
     }
 
-    public async Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken)
+    public async Task<string?> GetBranchAsync(string owner, string repo, CancellationToken cancellationToken)
     {
-        // `exists` says which to try first; on 422 the other is tried. The branch may exist though we think not
-        // (left by our own create that timed out), or be gone though we think not (deleted with a closed pull
-        // request, by us or by GitHub's "automatically delete head branches").
-        for (int attempt = 1; ; attempt++, exists = !exists)
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/{Path(BranchRef)}");
+        using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            try
-            {
-                if (exists)
-                {
-                    await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}", new UpdateRefRequest(sha, true), OnboardingJson.Default.UpdateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/git/refs", new CreateRefRequest("refs/" + BranchRef, sha), OnboardingJson.Default.CreateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false);
-                }
-
-                return;
-            }
-            catch (GitHubApiException e) when (e.StatusCode == (int)HttpStatusCode.UnprocessableEntity && attempt == 1)
-            {
-                // "Reference already exists", or "Reference does not exist".
-            }
+            return null;
         }
+
+        await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return (await GitHubHttp.ReadJsonAsync(response, OnboardingJson.Default.GitRefResponse, cancellationToken).ConfigureAwait(false)).Object.Sha;
+    }
+
+    /// <summary>POST git/refs: GitHub refuses (422) a ref that exists, so a create never moves anyone's branch.</summary>
+    public Task CreateBranchAsync(string owner, string repo, string sha, CancellationToken cancellationToken) =>
+        Http.SendAsync(HttpMethod.Post, $"{Repo(owner, repo)}/git/refs", new CreateRefRequest("refs/" + BranchRef, sha), OnboardingJson.Default.CreateRefRequest, OnboardingJson.Default.GitRefResponse, cancellationToken);
+
+    /// <summary>
+    /// GraphQL <c>updateRefs</c> with <c>beforeOid</c>: GitHub moves the ref only if it still points there (REST's
+    /// PATCH git/refs has no such condition; forced, it would take whatever a person pushed since we read it).
+    /// </summary>
+    public async Task MoveBranchAsync(string owner, string repo, string repositoryNodeId, string from, string to, CancellationToken cancellationToken)
+    {
+        const string Mutation = "mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }";
+        var input = new JsonObject
+        {
+            ["repositoryId"] = repositoryNodeId,
+            ["refUpdates"] = new JsonArray(new JsonObject { ["name"] = "refs/" + BranchRef, ["beforeOid"] = from, ["afterOid"] = to, ["force"] = true }),
+        };
+        await client.GraphQLAsync(Mutation, new JsonObject { ["input"] = input }, OnboardingJson.Default.GraphQLResponseJsonObject, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> IsOurCommitAsync(string owner, string repo, string sha, string parentSha, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/commits/{Uri.EscapeDataString(sha)}");
+        using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
+        {
+            return false;
+        }
+
+        await Http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var commit = await GitHubHttp.ReadJsonAsync(response, OnboardingJson.Default.CommitResponse, cancellationToken).ConfigureAwait(false);
+        string login = await botLogin(cancellationToken).ConfigureAwait(false);
+        string headline = OnboardingPlan.CommitMessage.Split('\n', 2)[0];
+        return commit.Parents is [{ Sha: var parent }] && parent == parentSha
+            && IsOurs(commit.Author, login)
+            && commit.Commit?.Verification?.Verified == true
+            && (commit.Commit.Message ?? "").Split('\n', 2)[0] == headline;
     }
 
     public async Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
@@ -190,7 +216,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
     private static string Path(string refName) => string.Join('/', refName.Split('/').Select(Uri.EscapeDataString));
 }
 
-internal sealed record RepoResponse(string DefaultBranch, bool Archived, bool Fork);
+internal sealed record RepoResponse(string DefaultBranch, bool Archived, bool Fork, string? NodeId = null);
 
 internal sealed record GitObject(string Sha);
 
@@ -210,7 +236,13 @@ internal sealed record PullNumberResponse(int Number);
 
 internal sealed record CreateRefRequest(string Ref, string Sha);
 
-internal sealed record UpdateRefRequest(string Sha, bool Force);
+internal sealed record CommitParent(string? Sha);
+
+internal sealed record CommitVerification(bool Verified);
+
+internal sealed record CommitDetail(string? Message, CommitVerification? Verification);
+
+internal sealed record CommitResponse(IReadOnlyList<CommitParent>? Parents, PullUser? Author, CommitDetail? Commit);
 
 internal sealed record CreatePullRequest(string Title, string Head, string Base, string Body);
 
@@ -239,7 +271,8 @@ internal sealed record CommitData([property: JsonPropertyName("createCommitOnBra
 [JsonSerializable(typeof(List<PullResponse>), TypeInfoPropertyName = "ListPullResponse")]
 [JsonSerializable(typeof(PullNumberResponse))]
 [JsonSerializable(typeof(CreateRefRequest))]
-[JsonSerializable(typeof(UpdateRefRequest))]
+[JsonSerializable(typeof(CommitResponse))]
+[JsonSerializable(typeof(GraphQLResponse<JsonObject>), TypeInfoPropertyName = "GraphQLResponseJsonObject")]
 [JsonSerializable(typeof(CreatePullRequest))]
 [JsonSerializable(typeof(UpdatePullRequest))]
 [JsonSerializable(typeof(ClosePullRequest))]

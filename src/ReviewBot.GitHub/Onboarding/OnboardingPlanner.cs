@@ -46,6 +46,13 @@ public static class OnboardingPlanner
     /// <summary>Files the body names one by one; the rest are counted (the body must fit <see cref="MaxBodyLength"/>).</summary>
     public const int MaxFilesDescribed = PullRequestReviewer.MaxPathsNamed;
 
+    /// <summary>
+    /// What onboarding may rewrite: a file named like a Dockerfile, outside <c>.github/</c>, whatever
+    /// <c>paths.include</c> adds (a config that includes <c>.github/workflows/*.yml</c> must never make it commit a workflow).
+    /// </summary>
+    public static bool MayEdit(string path) =>
+        DockerfileNames.IsDockerfile(path) && !path.StartsWith(".github/", StringComparison.OrdinalIgnoreCase);
+
     public static OnboardingPlan Plan(IEnumerable<OnboardingFile> files, RepositoryConfig config)
     {
         var options = config.ToAnalyzerOptions();
@@ -56,6 +63,11 @@ public static class OnboardingPlanner
             if (file.Text is null)
             {
                 skipped.Add(file);
+                continue;
+            }
+
+            if (!MayEdit(file.Path))
+            {
                 continue;
             }
 

@@ -6,8 +6,11 @@ using ReviewBot.GitHub.PullRequests;
 
 namespace ReviewBot.GitHub.Onboarding;
 
-/// <summary>A repository as onboarding needs it; <see cref="HeadSha"/> is the default branch's head, null when the repository is empty.</summary>
-public sealed record RepositoryFacts(string DefaultBranch, string? HeadSha, bool Archived, bool Fork);
+/// <summary>
+/// A repository as onboarding needs it; <see cref="HeadSha"/> is the default branch's head, null when the repository is
+/// empty; <see cref="NodeId"/> its GraphQL id (for compare-and-swap ref updates).
+/// </summary>
+public sealed record RepositoryFacts(string DefaultBranch, string? HeadSha, bool Archived, bool Fork, string? NodeId = null);
 
 /// <summary>A blob of the default branch's tree.</summary>
 public sealed record TreeFile(string Path, long Size);
@@ -32,8 +35,23 @@ public interface IOnboardingGitHub
     /// <summary>Pull requests opened by our App (its exact login) from <see cref="OnboardingPlan.Branch"/> in this repository, any state, newest first (anyone else's, another bot's too, are never ours).</summary>
     Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken);
 
-    /// <summary>Points our branch at <paramref name="sha"/>: creates it, or (when it exists) moves it there, forced.</summary>
-    Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken);
+    /// <summary>Where <see cref="OnboardingPlan.Branch"/> points now; null when it does not exist.</summary>
+    Task<string?> GetBranchAsync(string owner, string repo, CancellationToken cancellationToken);
+
+    /// <summary>Creates our branch at <paramref name="sha"/>; fails (nothing moved) when it exists.</summary>
+    Task CreateBranchAsync(string owner, string repo, string sha, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Compare-and-swap: moves our branch from <paramref name="from"/> to <paramref name="to"/> only if it still points
+    /// at <paramref name="from"/>; fails (nothing moved) otherwise.
+    /// </summary>
+    Task MoveBranchAsync(string owner, string repo, string repositoryNodeId, string from, string to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether <paramref name="sha"/> is an onboarding commit our App made on top of <paramref name="parentSha"/>
+    /// (its only parent, our commit message, authored by our App and verified): a write of ours whose answer was lost.
+    /// </summary>
+    Task<bool> IsOurCommitAsync(string owner, string repo, string sha, string parentSha, CancellationToken cancellationToken);
 
     /// <summary>One commit of every change on our branch, made by GitHub for the App (so it is marked verified); returns its SHA.</summary>
     Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken);
@@ -69,6 +87,12 @@ public enum OnboardingOutcome
 
     /// <summary>Our open pull request was closed (and its branch deleted): the default branch has nothing left to fix.</summary>
     Closed,
+
+    /// <summary>
+    /// Stopped: <see cref="OnboardingPlan.Branch"/> exists with commits that are not ours, or is the default branch.
+    /// Onboarding never moves a branch it did not create.
+    /// </summary>
+    BranchNotOurs,
 }
 
 /// <summary>The outcome, why (for the log), and for <see cref="OnboardingOutcome.Waiting"/> when to come back.</summary>
@@ -116,6 +140,11 @@ public static partial class RepositoryOnboarder
         }
 
         string head = facts.HeadSha;
+        if (string.Equals(facts.DefaultBranch, OnboardingPlan.Branch, StringComparison.OrdinalIgnoreCase))
+        {
+            return new(OnboardingOutcome.BranchNotOurs, $"the default branch is named `{OnboardingPlan.Branch}`; onboarding never commits to it");
+        }
+
         if (!await claim(head).ConfigureAwait(false))
         {
             return new(OnboardingOutcome.Skipped, $"{head} is onboarded by another work item");
@@ -134,7 +163,8 @@ public static partial class RepositoryOnboarder
         }
 
         // Files the config adds by glob were not in the first read: one more read for them.
-        var dockerfiles = tree.Files.Where(f => config.IsIncluded(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        // Whatever the config includes, onboarding edits only Dockerfiles by name, and nothing under .github/ (workflows).
+        var dockerfiles = tree.Files.Where(f => config.IsIncluded(f.Path) && OnboardingPlanner.MayEdit(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         var extra = dockerfiles.Take(PullRequestReviewer.MaxDockerfiles).Where(f => f.Size <= PullRequestReviewer.MaxFileBytes && !texts.ContainsKey(f.Path)).Select(f => f.Path).ToList();
         if (extra.Count > 0)
         {
@@ -168,9 +198,18 @@ public static partial class RepositoryOnboarder
                 return new(OnboardingOutcome.AlreadyOpen, $"#{open.Number} is up to date", PullRequest: open.Number);
             }
 
-            if (state.Commit != open.HeadSha)
+            // The branch holds our last commit, or is where a refresh of ours stopped: moved onto the head (not yet
+            // committed), or our commit on the head (the body not yet updated). Anything else is a person's.
+            bool moved = open.HeadSha == head;
+            string? done = null;
+            if (state.Commit != open.HeadSha && !moved)
             {
-                return new(OnboardingOutcome.LeftAlone, $"#{open.Number} has commits that are not ours", PullRequest: open.Number);
+                if (!await github.IsOurCommitAsync(owner, repo, open.HeadSha, head, cancellationToken).ConfigureAwait(false))
+                {
+                    return new(OnboardingOutcome.LeftAlone, $"#{open.Number} has commits that are not ours", PullRequest: open.Number);
+                }
+
+                done = open.HeadSha;
             }
 
             if (await reserveWrites(WritesPerRepository).ConfigureAwait(false) is { } wait)
@@ -178,8 +217,12 @@ public static partial class RepositoryOnboarder
                 return new(OnboardingOutcome.Waiting, "write budget spent", wait);
             }
 
-            await github.SetBranchAsync(owner, repo, head, exists: true, cancellationToken).ConfigureAwait(false);
-            var refreshed = await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
+            if (!moved && done is null)
+            {
+                await github.MoveBranchAsync(owner, repo, NodeId(facts), open.HeadSha, head, cancellationToken).ConfigureAwait(false);
+            }
+
+            var refreshed = done ?? await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
             await github.UpdatePullRequestAsync(owner, repo, open.Number, BodyWithState(plan, head, refreshed, findings), cancellationToken).ConfigureAwait(false);
             return new(OnboardingOutcome.Refreshed, $"#{open.Number} moved onto {head}", PullRequest: open.Number);
         }
@@ -189,17 +232,48 @@ public static partial class RepositoryOnboarder
             return new(OnboardingOutcome.Declined, $"#{declined.Number} was closed without merging for the same fixes", PullRequest: declined.Number);
         }
 
+        // No pull request of ours is open. Our branch is absent; at the head (our create whose commit did not happen: a
+        // branch with nothing on it, so committing on it, compare-and-swap, loses no one's work); at the commit of an
+        // earlier pull request of ours; or at our commit on the head (its pull request not opened). Anything else was
+        // not made by us, and is never moved.
+        string? branch = await github.GetBranchAsync(owner, repo, cancellationToken).ConfigureAwait(false);
+        string? made = null;
+        bool earlier = false;
+        if (branch is not null && branch != head)
+        {
+            earlier = ours.Any(p => p.HeadSha == branch && ReadState(p.Body).Commit == branch);
+            if (!earlier)
+            {
+                if (!await github.IsOurCommitAsync(owner, repo, branch, head, cancellationToken).ConfigureAwait(false))
+                {
+                    return new(OnboardingOutcome.BranchNotOurs, $"`{OnboardingPlan.Branch}` exists at {branch} with commits that are not ours; it is left alone");
+                }
+
+                made = branch;
+            }
+        }
+
         if (await reserveWrites(WritesPerRepository).ConfigureAwait(false) is { } later)
         {
             return new(OnboardingOutcome.Waiting, "write budget spent", later);
         }
 
-        // A branch left by an earlier, closed pull request is moved, not created again (unless we deleted it when closing it).
-        await github.SetBranchAsync(owner, repo, head, exists: ours.Any(p => !ClosedByUs(p.Body)), cancellationToken).ConfigureAwait(false);
-        var commit = await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
+        if (branch is null)
+        {
+            await github.CreateBranchAsync(owner, repo, head, cancellationToken).ConfigureAwait(false);
+        }
+        else if (earlier)
+        {
+            await github.MoveBranchAsync(owner, repo, NodeId(facts), branch, head, cancellationToken).ConfigureAwait(false);
+        }
+
+        var commit = made ?? await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
         int number = await github.CreatePullRequestAsync(owner, repo, facts.DefaultBranch, OnboardingPlan.Title, BodyWithState(plan, head, commit, findings), cancellationToken).ConfigureAwait(false);
         return new(OnboardingOutcome.Opened, $"#{number} opened", PullRequest: number);
     }
+
+    private static string NodeId(RepositoryFacts facts) =>
+        facts.NodeId ?? throw new InvalidOperationException("GitHub did not say the repository's node id; our branch cannot be moved compare-and-swap.");
 
     /// <summary>
     /// Nothing is left to fix on the default branch: our open pull request, if any, fixes what is already fixed. It is

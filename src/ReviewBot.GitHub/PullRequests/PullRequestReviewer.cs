@@ -77,6 +77,12 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// <summary>The engine's own input cap (4 MiB, DockerfileParser.MaxChars): a larger file is refused from its size, before its body is read.</summary>
     public const long MaxFileBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Our budget of Dockerfile text one review holds, all files together (issue 20: 20 files of 3.9 MB took the
+    /// process to 1.1 GB). Files past it are named in the check as not read, and the check cannot pass.
+    /// </summary>
+    public const long MaxReviewTextBytes = 16L * 1024 * 1024;
+
     /// <summary>A config larger than this is not a config; it is refused and the defaults are used.</summary>
     public const long MaxConfigBytes = 64 * 1024;
 
@@ -277,8 +283,11 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             notes.AddRange(resolution.Notices);
         }
 
+        long held = 0;
         foreach (var (file, read) in reviewed.Zip(reads))
         {
+            // Between files: a review cancelled (its time budget, or shutdown) stops analyzing at once.
+            cancellationToken.ThrowIfCancellationRequested();
             if (read.Status == FileReadStatus.TooLarge)
             {
                 notChecked.Add((file.Path, $"larger than {MaxFileBytes / (1024 * 1024)} MiB"));
@@ -296,6 +305,15 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 notChecked.Add((file.Path, "could not be read at the head"));
                 continue;
             }
+
+            long bytes = read.Size ?? text.Length;
+            if (held + bytes > MaxReviewTextBytes)
+            {
+                notChecked.Add((file.Path, $"over the review's budget of {MaxReviewTextBytes / (1024 * 1024)} MiB of Dockerfile text (not read)"));
+                continue;
+            }
+
+            held += bytes;
 
             AnalysisResult result;
             try

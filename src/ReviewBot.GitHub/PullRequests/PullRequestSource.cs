@@ -112,8 +112,29 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
     /// Read from the <c>.github</c> repository's default branch (<c>HEAD</c>): the organisation's settings are not
     /// part of the pull request's commits. Missing (no such repository, no file, or not in the installation) is none.
     /// </summary>
-    public async Task<FileRead?> ReadOrganisationConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
-        string.Equals(target.Repo, OrganisationRepository, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : await client.ReadFileAsync(target.Owner, OrganisationRepository, Configuration.RepositoryConfig.RepositoryPath, "HEAD", maxBytes, cancellationToken).ConfigureAwait(false);
+    public async Task<FileRead?> ReadOrganisationConfigAsync(long maxBytes, CancellationToken cancellationToken)
+    {
+        if (string.Equals(target.Repo, OrganisationRepository, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await (OrganisationClient ?? client).ReadFileAsync(target.Owner, OrganisationRepository, Configuration.RepositoryConfig.RepositoryPath, "HEAD", maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GitHubApiException e) when (OrganisationClient is not null && e.StatusCode is 404 or 422)
+        {
+            // GitHub mints no token for a repository the installation cannot reach (422 "at least one repository
+            // ... is not accessible"): like a missing file, there is no organisation config.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The client that reads the organisation's <c>.github</c> repository, on a token of its own (that repository,
+    /// <c>contents: read</c>): the review's token reaches only the reviewed repository. Null: the review's client
+    /// (a fixed token, as in the Action).
+    /// </summary>
+    public PullRequestClient? OrganisationClient { get; init; }
 }

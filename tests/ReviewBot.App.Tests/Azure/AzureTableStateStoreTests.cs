@@ -182,4 +182,30 @@ public sealed class AzureTableStateStoreTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             NewStore().TrySavePullRequestAsync("octo/huge#1", new PullRequestState("x", null, tooMany), default));
     }
+
+    [Fact]
+    public async Task Deliveries_and_claims_expire_after_GitHubs_redelivery_window_and_are_swept()
+    {
+        var clock = new MovingClock();
+        var store = new AzureTableStateStore(new TableServiceClient(azurite.ConnectionString), _options, clock);
+        string delivery = Guid.NewGuid().ToString(), work = Guid.NewGuid() + "|repo-1#1";
+        Assert.True(await store.TryRecordDeliveryAsync(delivery, default));
+        Assert.True(await store.TryClaimWorkAsync(work, "message-1", default));
+
+        clock.Now += DeliveryRetention.Window - TimeSpan.FromMinutes(1);
+        Assert.True(await store.HasDeliveryAsync(delivery, default));
+        Assert.False(await store.TryClaimWorkAsync(work, "message-2", default));
+
+        clock.Now += TimeSpan.FromMinutes(2);
+        Assert.False(await store.HasDeliveryAsync(delivery, default));
+        Assert.Equal(2, await store.SweepAsync(default));
+        Assert.True(await store.TryClaimWorkAsync(work, "message-2", default));
+    }
+
+    private sealed class MovingClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }

@@ -69,7 +69,7 @@ public sealed class OnboardingEndToEndTests : IDisposable
         {
             total_count = 3,
             repository_selection = "selected",
-            repositories = new[] { "clean-repo", "root-repo", "open-repo" }.Select(n => new { name = n, full_name = $"{Account}/{n}" }),
+            repositories = new[] { "clean-repo", "root-repo", "open-repo" }.Select((n, i) => new { id = 186853100 + i, name = n, full_name = $"{Account}/{n}" }),
         }));
         StubRepository("clean-repo", Clean, "[]");
         StubRepository("root-repo", Root, "[]");
@@ -98,8 +98,21 @@ public sealed class OnboardingEndToEndTests : IDisposable
         // clean-repo and open-repo: nothing written. The installation's list was read once (one page).
         Assert.Equal(0, Writes("clean-repo"));
         Assert.Equal(0, Writes("open-repo"));
-        Assert.Equal((8, 3), (Count("root-repo"), Writes("root-repo")));
+        Assert.Equal((9, 3), (Count("root-repo"), Writes("root-repo")));
         Assert.Single(_github.Requests("GET", GitHubFake.Api + "/installation/repositories"));
+
+        // Tokens no wider than the work: metadata only to list the installation; each repository's onboarding its own
+        // token (by the id GitHub listed) with contents: write, for that repository alone.
+        Assert.Equal(
+            new[]
+            {
+                """{"permissions":{"metadata":"read"}}""",
+                """{"repository_ids":[186853100],"permissions":{"contents":"write","pull_requests":"write","metadata":"read"}}""",
+                """{"repository_ids":[186853101],"permissions":{"contents":"write","pull_requests":"write","metadata":"read"}}""",
+                """{"repository_ids":[186853102],"permissions":{"contents":"write","pull_requests":"write","metadata":"read"}}""",
+            },
+            _github.Server.LogEntries.Where(e => e.RequestMessage.Path.EndsWith("/access_tokens", StringComparison.Ordinal))
+                .Select(e => JsonNode.Parse(e.RequestMessage.Body!)!.ToJsonString()).Order(StringComparer.Ordinal));
 
         // installation_repositories.added: closed-repo, whose onboarding pull request for the same fixes was closed unmerged.
         var added = OnboardingRouterTests.Example("installation_repositories", "added");
@@ -123,6 +136,7 @@ public sealed class OnboardingEndToEndTests : IDisposable
         push["repository"]!["name"] = "root-repo";
         push["repository"]!["full_name"] = $"{Account}/root-repo";
         push["repository"]!["default_branch"] = "main";
+        push["repository"]!["id"] = 186853101;
         _github.StubJson("GET", RepoPath("root-repo") + $"/git/trees/{Pushed}", Tree(Pushed, Root));
         _github.StubContent("Dockerfile", Pushed, Root);
         _github.Server.Given(Request.Create().WithPath(RepoPath("root-repo") + "/contents/.github/reviewbot.yml").UsingGet())
@@ -134,9 +148,12 @@ public sealed class OnboardingEndToEndTests : IDisposable
 
         var check = _github.Json(Assert.Single(_github.Requests("POST", RepoPath("root-repo") + "/check-runs")));
         Assert.Equal(("ReviewBot / non-root", Pushed, "failure"), (check["name"]!.GetValue<string>(), check["head_sha"]!.GetValue<string>(), check["conclusion"]!.GetValue<string>()));
-        Assert.Equal((12, 4), (Count("root-repo"), Writes("root-repo")));
+        Assert.Equal((13, 4), (Count("root-repo"), Writes("root-repo")));
+        Assert.Contains(
+            """{"repository_ids":[186853101],"permissions":{"contents":"read","checks":"write","metadata":"read"}}""",
+            _github.Server.LogEntries.Where(e => e.RequestMessage.Path.EndsWith("/access_tokens", StringComparison.Ordinal)).Select(e => JsonNode.Parse(e.RequestMessage.Body!)!.ToJsonString()));
 
-        // Per repository, all told: clean 5 (it looks for a stale pull request of ours), root 8 + 4 for the push, open 5, closed 5; and nothing to any other repository.
+        // Per repository, all told: clean 5 (it looks for a stale pull request of ours), root 9 (our branch is read before it is created) + 4 for the push, open 5, closed 5; and nothing to any other repository.
         var perRepository = _github.Server.LogEntries.GroupBy(RepositoryOf).ToDictionary(g => g.Key, g => g.Count());
         foreach (var group in _github.Server.LogEntries.GroupBy(RepositoryOf))
         {
@@ -144,7 +161,7 @@ public sealed class OnboardingEndToEndTests : IDisposable
         }
 
         Assert.Equal(
-            new Dictionary<string, int> { ["clean-repo"] = 5, ["root-repo"] = 12, ["open-repo"] = 5, ["closed-repo"] = 5, ["(installation)"] = 1, ["(app)"] = perRepository["(app)"] },
+            new Dictionary<string, int> { ["clean-repo"] = 5, ["root-repo"] = 13, ["open-repo"] = 5, ["closed-repo"] = 5, ["(installation)"] = 1, ["(app)"] = perRepository["(app)"] },
             perRepository);
     }
 

@@ -139,7 +139,7 @@ public sealed class OnboardingFanOutTests
 
     private sealed class Factory(CountingGitHub github) : IOnboardingGitHubFactory
     {
-        public IOnboardingGitHub ForInstallation(long installationId) => github;
+        public IOnboardingGitHub ForRepository(long installationId, long? repositoryId, string repo) => github;
     }
 
     /// <summary>Every tenth repository has a Dockerfile that runs as root; counts reads of each repository and pull requests opened.</summary>
@@ -172,7 +172,13 @@ public sealed class OnboardingFanOutTests
 
         public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OnboardingPullRequest>>([]);
 
-        public Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<string?> GetBranchAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public Task CreateBranchAsync(string owner, string repo, string sha, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task MoveBranchAsync(string owner, string repo, string repositoryNodeId, string from, string to, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<bool> IsOurCommitAsync(string owner, string repo, string sha, string parentSha, CancellationToken cancellationToken) => Task.FromResult(false);
 
         public Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken) => Task.FromResult(new string('c', 40));
 

@@ -121,7 +121,7 @@ public sealed class OnboardingWorkerTests
 
     private sealed class Factory : IOnboardingGitHubFactory
     {
-        public IOnboardingGitHub ForInstallation(long installationId) => new RootRepository();
+        public IOnboardingGitHub ForRepository(long installationId, long? repositoryId, string repo) => new RootRepository();
     }
 
     /// <summary>Every repository has one Dockerfile that runs as root and no pull request yet.</summary>
@@ -142,7 +142,13 @@ public sealed class OnboardingWorkerTests
 
         public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OnboardingPullRequest>>([]);
 
-        public Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<string?> GetBranchAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public Task CreateBranchAsync(string owner, string repo, string sha, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task MoveBranchAsync(string owner, string repo, string repositoryNodeId, string from, string to, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<bool> IsOurCommitAsync(string owner, string repo, string sha, string parentSha, CancellationToken cancellationToken) => Task.FromResult(false);
 
         public Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken) => Task.FromResult(new string('c', 40));
 

@@ -147,19 +147,97 @@ public sealed class InstallScriptTests : IDisposable
         Assert.DoesNotContain(server.LogEntries, e => e.RequestMessage.Path.StartsWith("/storage/", StringComparison.Ordinal));
     }
 
-    private ProcessRun Install(string version, string releases, string? pinned = null, string runnerArch = "X64")
+    [Fact]
+    public void The_Action_runs_the_release_it_names_checked_against_the_sums_committed_with_it()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["REVIEWBOT_RELEASES"] = releases,
-            ["REVIEWBOT_SHA256"] = pinned ?? "",
-            ["RUNNER_OS"] = "Linux",
-            ["RUNNER_ARCH"] = runnerArch,
-            ["GITHUB_OUTPUT"] = Path.Combine(_temp.Root, "github-output"),
-            ["GITHUB_PATH"] = Path.Combine(_temp.Root, "github-path"),
-        };
-        return RepositoryFiles.Run("bash", _temp.Root, environment, RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
+        var archive = Publish(Version, Archive(FakeBinary));
+        // The release's own sums are not what the Action trusts: a wrong one changes nothing.
+        File.WriteAllText(Path.Combine(Releases, "download", "v" + Version, "SHA256SUMS"), $"{new string('0', 64)}  {Asset}\n");
+        var action = ActionAt(Version, $"{Sha256(archive)}  {Asset}\n{new string('f', 64)}  reviewbot-win-x64.zip\n");
+
+        var run = InstallAction(action, new Uri(Releases).AbsoluteUri);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(FakeBinary, File.ReadAllText(Path.Combine(Dest, "reviewbot")));
+        Assert.Contains($"reviewbot {Version}", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_release_asset_replaced_after_the_Action_was_released_is_refused_though_the_release_sums_agree()
+    {
+        var original = Archive(FakeBinary);
+        var action = ActionAt(Version, $"{Sha256(original)}  {Asset}\n");
+        // Whoever can replace the archive can replace the release's SHA256SUMS with it.
+        Publish(Version, Archive("#!/bin/sh\necho evil\n"));
+
+        var run = InstallAction(action, new Uri(Releases).AbsoluteUri);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the Action's own action.sha256sums", run.Error, StringComparison.Ordinal);
+        Assert.Contains("refusing", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dest, "reviewbot")));
+    }
+
+    [Fact]
+    public void A_commit_of_the_Action_that_names_no_release_refuses_rather_than_running_the_latest()
+    {
+        Publish(Version, Archive(FakeBinary));
+
+        var run = InstallAction(ActionAt("", ""), new Uri(Releases).AbsoluteUri);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("names no reviewbot release", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dest, "reviewbot")));
+    }
+
+    [Fact]
+    public void Another_version_than_the_Actions_own_is_checked_against_its_release_and_warned_about()
+    {
+        Publish(Version, Archive(FakeBinary));
+
+        var run = InstallAction(ActionAt("1.0.0", $"{new string('0', 64)}  {Asset}\n"), new Uri(Releases).AbsoluteUri, version: Version);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("::warning::", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A checkout of the Action at a commit: its action.version and action.sha256sums.</summary>
+    private string ActionAt(string version, string sums)
+    {
+        var folder = Path.Combine(_temp.Root, "action");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "action.version"), version + "\n");
+        File.WriteAllText(Path.Combine(folder, "action.sha256sums"), sums);
+        return folder;
+    }
+
+    private ProcessRun InstallAction(string action, string releases, string version = "") =>
+        RepositoryFiles.Run("bash", _temp.Root, Environment(releases, null, "X64", version), RepositoryFiles.PathOf("tools/release/install.sh"), "--action", action, Dest);
+
+    [Fact]
+    public void The_repositorys_Action_names_its_release_in_files_the_release_workflow_writes()
+    {
+        Assert.True(File.Exists(RepositoryFiles.PathOf("action.version")));
+        Assert.True(File.Exists(RepositoryFiles.PathOf("action.sha256sums")));
+        var workflow = File.ReadAllText(RepositoryFiles.PathOf(".github/workflows/release.yml"));
+        Assert.Contains("action.version", workflow, StringComparison.Ordinal);
+        Assert.Contains("action.sha256sums", workflow, StringComparison.Ordinal);
+        Assert.Contains("--action \"$GITHUB_ACTION_PATH\"", File.ReadAllText(RepositoryFiles.PathOf("action.yml")), StringComparison.Ordinal);
+    }
+
+    private ProcessRun Install(string version, string releases, string? pinned = null, string runnerArch = "X64") =>
+        RepositoryFiles.Run("bash", _temp.Root, Environment(releases, pinned, runnerArch, ""), RepositoryFiles.PathOf("tools/release/install.sh"), version, Dest);
+
+    private Dictionary<string, string> Environment(string releases, string? pinned, string runnerArch, string version) => new()
+    {
+        ["REVIEWBOT_RELEASES"] = releases,
+        ["REVIEWBOT_SHA256"] = pinned ?? "",
+        ["REVIEWBOT_VERSION"] = version,
+        ["RUNNER_OS"] = "Linux",
+        ["RUNNER_ARCH"] = runnerArch,
+        ["GITHUB_OUTPUT"] = Path.Combine(_temp.Root, "github-output"),
+        ["GITHUB_PATH"] = Path.Combine(_temp.Root, "github-path"),
+    };
 
     /// <summary>Lays out a release as GitHub serves it: download/vVERSION/{archive, SHA256SUMS}.</summary>
     private byte[] Publish(string version, byte[] archive)

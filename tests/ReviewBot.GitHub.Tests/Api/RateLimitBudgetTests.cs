@@ -97,10 +97,10 @@ public sealed class RateLimitBudgetTests : IDisposable
         _github.Server.Given(Request.Create().WithPath(RepoPath + "/pulls/2").UsingGet())
             .RespondWith(WithBudget(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"number":2,"state":"open","draft":false,"head":{"sha":"a"},"base":{"ref":"main"}}"""), remaining: 12));
 
-        await app.ForInstallation(1).GetPullRequestAsync(Owner, Repo, Number, default);
+        await app.ForInstallation(1, TokenScope.Review(1, Repo)).GetPullRequestAsync(Owner, Repo, Number, default);
 
-        Assert.NotNull(app.ForInstallation(1).RateLimits.BackgroundWait());
-        Assert.Null(app.ForInstallation(2).RateLimits.BackgroundWait());
+        Assert.NotNull(app.ForInstallation(1, TokenScope.Review(1, Repo)).RateLimits.BackgroundWait());
+        Assert.Null(app.ForInstallation(2, TokenScope.Review(2, Repo)).RateLimits.BackgroundWait());
     }
 
     [Fact]

@@ -207,16 +207,4 @@ public sealed class ReadBackTests : IDisposable
         Assert.Equal(patches, _github.Requests("PATCH", CheckRuns + "/4").Count);
         Assert.Single(_github.Requests("GET", CheckRuns + "/4"));
     }
-
-    [Fact]
-    public async Task A_check_runs_PATCH_is_retried_like_a_read()
-    {
-        // It sets the same status and output again: repeating it changes nothing.
-        _github.Once("PATCH", CheckRuns + "/4", BadGateway());
-
-        await _github.Client().FailCheckRunAsync(Owner, Repo, HeadSha, 4, "GitHub failed", CheckRerun.OfPullRequest(Number), default);
-
-        Assert.Equal(2, _github.Requests("PATCH", CheckRuns + "/4").Count);
-        Assert.Empty(_github.Requests("GET", HeadCheckRuns));
-    }
 }

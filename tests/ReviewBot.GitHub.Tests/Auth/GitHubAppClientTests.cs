@@ -60,7 +60,7 @@ public sealed class GitHubAppClientTests : IDisposable
         // Asking twice for a token only makes a second token: the request is safe to repeat.
         _github.Once("POST", TokenPath, Response.Create().WithStatusCode(502).WithBody("""{"message":"Server Error"}"""));
 
-        await App().ForInstallation(1).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await App().ForInstallation(1, TokenScope.Review(1, GitHubFake.Repo)).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
 
         Assert.Equal(2, _github.Requests("POST", TokenPath).Count);
         Assert.All(_github.Requests("POST", TokenPath), e => Assert.StartsWith("Bearer ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
@@ -81,5 +81,51 @@ public sealed class GitHubAppClientTests : IDisposable
 
         Assert.Equal(handed ? "ghs_packages" : null, token);
         Assert.Equal(GitHubFake.Owner, access.Owner);
+        // A token of its own that can read packages and nothing else: never a review's token handed to a registry.
+        Assert.Equal("""{"permissions":{"metadata":"read","packages":"read"}}""", System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(_github.Requests("POST", TokenPath)).RequestMessage.Body!)!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Each_token_names_one_repository_and_the_jobs_permissions_and_is_cached_per_repository_and_permissions()
+    {
+        var app = App();
+
+        // A review, a second client of the same review (cached), a branch check and onboarding of the same repository,
+        // a review of another repository, the organisation's config, and an older item known by name only.
+        await app.ForInstallation(1, TokenScope.Review(42, "a")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.Review(42, "a")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.BranchCheck(42, "a")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.Onboarding(42, "a")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.Review(43, "b")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.ReadContents(".github")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.Review(null, "renamed")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+
+        var bodies = _github.Requests("POST", TokenPath).Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.RequestMessage.Body!)!.ToJsonString()).ToList();
+        Assert.Equal(
+            [
+                """{"repository_ids":[42],"permissions":{"contents":"read","pull_requests":"write","checks":"write","metadata":"read"}}""",
+                """{"repository_ids":[42],"permissions":{"contents":"read","checks":"write","metadata":"read"}}""",
+                """{"repository_ids":[42],"permissions":{"contents":"write","pull_requests":"write","metadata":"read"}}""",
+                """{"repository_ids":[43],"permissions":{"contents":"read","pull_requests":"write","checks":"write","metadata":"read"}}""",
+                """{"repositories":[".github"],"permissions":{"contents":"read","metadata":"read"}}""",
+                """{"repositories":["renamed"],"permissions":{"contents":"read","pull_requests":"write","checks":"write","metadata":"read"}}""",
+            ],
+            bodies);
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_fetched_again_for_its_own_scope_only()
+    {
+        var app = App();
+        var review = app.ForInstallation(1, TokenScope.Review(42, "a"));
+        await review.ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.BranchCheck(42, "a")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        _github.Once("GET", GitHubFake.RepoPath + "/pulls/2/comments", Response.Create().WithStatusCode(401).WithBody("""{"message":"Bad credentials"}"""));
+
+        await review.ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+        await app.ForInstallation(1, TokenScope.BranchCheck(42, "a")).ListReviewCommentsAsync(GitHubFake.Owner, GitHubFake.Repo, GitHubFake.Number, default);
+
+        // Two first fetches, and the review's again after its 401; the branch check's token stays cached.
+        Assert.Equal(3, _github.Requests("POST", TokenPath).Count);
     }
 }

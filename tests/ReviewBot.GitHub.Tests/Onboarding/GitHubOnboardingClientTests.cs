@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Onboarding;
 using ReviewBot.GitHub.Tests.Api;
 using WireMock.Matchers;
@@ -57,7 +58,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         var requestsPerRepo = _fake.Server.LogEntries.GroupBy(e => e.RequestMessage.Path.Contains("/o/clean", StringComparison.Ordinal) || e.RequestMessage.Body?.Contains("\"clean\"", StringComparison.Ordinal) == true ? "clean"
             : e.RequestMessage.Path.Contains("/o/open", StringComparison.Ordinal) || e.RequestMessage.Body?.Contains("\"open\"", StringComparison.Ordinal) == true ? "open" : "root").ToDictionary(g => g.Key, g => g.Count());
         // A clean repository also lists our pull requests: one of them may be open and stale (then it is closed).
-        Assert.Equal((5, 8, 5), (requestsPerRepo["clean"], requestsPerRepo["root"], requestsPerRepo["open"]));
+        Assert.Equal((5, 9, 5), (requestsPerRepo["clean"], requestsPerRepo["root"], requestsPerRepo["open"]));
 
         // The person closes it unmerged; the default branch moves; the same fixes are not offered again.
         var body = GitHubFake.Json(_fake.Requests("POST", "/api/v3/repos/o/root/pulls")[0])["body"]!.GetValue<string>();
@@ -133,18 +134,45 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Single(_fake.Requests("DELETE", "/api/v3/repos/o/stale/git/refs/heads/reviewbot/non-root"));
     }
 
-    [Theory]
-    [InlineData(true, "PATCH")] // deleted since: with its pull request, or by GitHub's "automatically delete head branches"
-    [InlineData(false, "POST")] // left by our own create whose answer was lost
-    public async Task Our_branch_is_set_whether_or_not_it_still_exists_as_we_thought(bool thought, string refused)
+    [Fact]
+    public async Task Our_branch_is_created_without_overwriting_and_moved_only_compare_and_swap()
     {
         string refs = "/api/v3/repos/o/r/git/refs";
-        _fake.StubJson(refused, refused == "POST" ? refs : refs + "/heads/reviewbot/non-root", """{"message":"Reference does not exist"}""", 422);
-        _fake.StubJson(refused == "POST" ? "PATCH" : "POST", refused == "POST" ? refs + "/heads/reviewbot/non-root" : refs, $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
+        string from = new('c', 40);
+        _fake.StubJson("POST", refs, """{"message":"Reference already exists"}""", 422);
+        _fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"data":{"updateRefs":{"clientMutationId":null}}}"""));
+        var github = new GitHubOnboardingClient(_fake.Client(), BotLogin);
 
-        await new GitHubOnboardingClient(_fake.Client(), BotLogin).SetBranchAsync("o", "r", Head, exists: thought, default);
+        // A branch that exists is never taken over: the create fails, and nothing else is tried.
+        await Assert.ThrowsAsync<GitHubApiException>(() => github.CreateBranchAsync("o", "r", Head, default));
+        await github.MoveBranchAsync("o", "r", "R_kgDO", from, Head, default);
 
-        Assert.Equal([refused, refused == "POST" ? "PATCH" : "POST"], _fake.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Method));
+        Assert.Equal(["POST " + refs, "POST /api/graphql"], _fake.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}"));
+        var move = GitHubFake.Json(_fake.Requests("POST", "/api/graphql")[0]);
+        Assert.Contains("updateRefs", move["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        var update = move["variables"]!["input"]!["refUpdates"]![0]!;
+        Assert.Equal(("R_kgDO", "refs/heads/reviewbot/non-root", from, Head), (move["variables"]!["input"]!["repositoryId"]!.GetValue<string>(), update["name"]!.GetValue<string>(), update["beforeOid"]!.GetValue<string>(), update["afterOid"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("reviewbot[bot]", true, "parent", true)]
+    [InlineData("octocat", true, "parent", false)] // a person's commit
+    [InlineData("reviewbot[bot]", false, "parent", false)] // not signed by GitHub
+    [InlineData("reviewbot[bot]", true, "other", false)] // on another commit
+    public async Task A_commit_is_ours_only_when_our_App_made_it_verified_on_the_expected_parent(string author, bool verified, string parent, bool ours)
+    {
+        string sha = new('d', 40);
+        string parentSha = parent == "parent" ? Head : new string('e', 40);
+        _fake.StubJson("GET", $"/api/v3/repos/o/r/commits/{sha}", new JsonObject
+        {
+            ["sha"] = sha,
+            ["parents"] = new JsonArray(new JsonObject { ["sha"] = parentSha }),
+            ["author"] = new JsonObject { ["login"] = author, ["type"] = "Bot" },
+            ["commit"] = new JsonObject { ["message"] = OnboardingPlan.CommitMessage, ["verification"] = new JsonObject { ["verified"] = verified } },
+        }.ToJsonString());
+
+        Assert.Equal(ours, await new GitHubOnboardingClient(_fake.Client(), BotLogin).IsOurCommitAsync("o", "r", sha, Head, default));
     }
 
     private int Writes() => _fake.Server.LogEntries.Count(e => e.RequestMessage.Method is "POST" or "PATCH" && (e.RequestMessage.Path != "/api/graphql" || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));

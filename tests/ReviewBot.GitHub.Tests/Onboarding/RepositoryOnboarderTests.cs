@@ -23,8 +23,83 @@ public class RepositoryOnboarderTests
         Assert.Equal(("main", OnboardingPlan.Title), (pr.Base, pr.Title));
         Assert.StartsWith(OnboardingPlan.Marker, pr.Body, StringComparison.Ordinal);
         Assert.Equal(RepositoryOnboarder.WritesPerRepository, github.Writes);
-        Assert.Equal(4, github.Reads); // repository, tree, one read of every text, our pull requests
+        Assert.Equal(5, github.Reads); // repository, tree, one read of every text, our pull requests, our branch
         Assert.Equal([RepositoryOnboarder.WritesPerRepository], github.Reserved);
+    }
+
+    [Fact]
+    public async Task Only_files_named_like_a_Dockerfile_outside_github_are_edited_whatever_the_config_includes()
+    {
+        var github = new FakeGitHub
+        {
+            Files =
+            {
+                [".github/reviewbot.yml"] = "paths:\n  include: ['.github/workflows/*.yml', 'images/*.txt', '.github/**']\n",
+                [".github/workflows/ci.yml"] = Root,
+                [".github/Dockerfile"] = Root,
+                ["images/base.txt"] = Root,
+                ["Dockerfile"] = Root,
+            },
+        };
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Opened, result.Outcome);
+        Assert.Equal(["Dockerfile"], Assert.Single(github.Commits).Select(c => c.Path));
+    }
+
+    [Fact]
+    public async Task A_branch_by_our_name_with_someone_elses_commit_is_never_moved()
+    {
+        string theirs = new('e', 40);
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root }, Branch = theirs };
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.BranchNotOurs, result.Outcome);
+        Assert.Contains(theirs, result.Reason, StringComparison.Ordinal);
+        Assert.Equal((0, theirs), (github.Writes, github.Branch));
+        Assert.Empty(github.Reserved);
+    }
+
+    [Fact]
+    public async Task A_default_branch_named_like_ours_is_never_committed_to()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root }, DefaultBranch = OnboardingPlan.Branch };
+
+        var result = await Onboard(github);
+
+        Assert.Equal((OnboardingOutcome.BranchNotOurs, 0), (result.Outcome, github.Writes));
+    }
+
+    [Fact]
+    public async Task A_run_after_a_commit_whose_answer_was_lost_opens_the_pull_request_without_committing_again()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root }, FailPullRequestOnce = true };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Onboard(github));
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Opened, result.Outcome);
+        Assert.Single(github.Commits);
+        var pr = Assert.Single(github.PullRequests);
+        Assert.Contains($"commit={pr.HeadSha}", pr.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refresh_that_stopped_after_moving_the_branch_commits_once_on_the_next_run()
+    {
+        var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
+        await Onboard(github);
+        github.Head = Moved;
+        github.FailCommitOnce = true;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Onboard(github));
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Refreshed, result.Outcome);
+        Assert.Equal(2, github.Commits.Count);
+        Assert.Contains($"base={Moved}", github.PullRequests[0].Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -274,6 +349,14 @@ public class RepositoryOnboarderTests
 
         public string? Head { get; set; } = RepositoryOnboarderTests.Head;
 
+        public string DefaultBranch { get; init; } = "main";
+
+        /// <summary>The next pull request creation throws (before it happens).</summary>
+        public bool FailPullRequestOnce { get; set; }
+
+        /// <summary>The next commit throws (before it happens).</summary>
+        public bool FailCommitOnce { get; set; }
+
         public bool Archived { get; init; }
 
         public bool Fork { get; init; }
@@ -304,7 +387,7 @@ public class RepositoryOnboarderTests
         public Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken)
         {
             Reads++;
-            return Task.FromResult(new RepositoryFacts("main", Head, Archived, Fork));
+            return Task.FromResult(new RepositoryFacts(DefaultBranch, Head, Archived, Fork, "R_node"));
         }
 
         public Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
@@ -326,21 +409,62 @@ public class RepositoryOnboarderTests
             return Task.FromResult<IReadOnlyList<OnboardingPullRequest>>([.. PullRequests.AsEnumerable().Reverse().Select(p => new OnboardingPullRequest(p.Number, p.Open, p.Merged, p.HeadSha, p.Body))]);
         }
 
-        public Task SetBranchAsync(string owner, string repo, string sha, bool exists, CancellationToken cancellationToken)
+        /// <summary>Where our branch points now (set it for a branch someone else made).</summary>
+        public string? Branch { get => _branchHead; set => _branchHead = value; }
+
+        /// <summary>Commits made by CommitAsync, with their parent.</summary>
+        private readonly Dictionary<string, string> _made = new(StringComparer.Ordinal);
+
+        public Task<string?> GetBranchAsync(string owner, string repo, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult(_branchHead);
+        }
+
+        public Task CreateBranchAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
         {
             Writes++;
-            Assert.Equal(exists, BranchAt is not null);
-            BranchMoved |= exists;
+            Assert.Null(_branchHead);
             BranchAt = _branchHead = sha;
             return Task.CompletedTask;
         }
 
+        public Task MoveBranchAsync(string owner, string repo, string repositoryNodeId, string from, string to, CancellationToken cancellationToken)
+        {
+            Writes++;
+            Assert.Equal((from, "R_node"), (_branchHead, repositoryNodeId));
+            BranchMoved = true;
+            BranchAt = _branchHead = to;
+            for (int i = 0; i < PullRequests.Count; i++)
+            {
+                if (PullRequests[i].Open)
+                {
+                    PullRequests[i] = PullRequests[i] with { HeadSha = to };
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<bool> IsOurCommitAsync(string owner, string repo, string sha, string parentSha, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult(_made.TryGetValue(sha, out var parent) && parent == parentSha);
+        }
+
         public Task<string> CommitAsync(string owner, string repo, string expectedHeadSha, IReadOnlyList<OnboardingChange> changes, string message, CancellationToken cancellationToken)
         {
+            if (FailCommitOnce)
+            {
+                FailCommitOnce = false;
+                throw new InvalidOperationException("GitHub answered 502");
+            }
+
             Writes++;
             Assert.Equal(_branchHead, expectedHeadSha);
             Commits.Add(changes);
             _branchHead = Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(expectedHeadSha + Commits.Count))).ToLowerInvariant();
+            _made[_branchHead] = expectedHeadSha;
             for (int i = 0; i < PullRequests.Count; i++)
             {
                 if (PullRequests[i].Open)
@@ -354,6 +478,12 @@ public class RepositoryOnboarderTests
 
         public Task<int> CreatePullRequestAsync(string owner, string repo, string baseBranch, string title, string body, CancellationToken cancellationToken)
         {
+            if (FailPullRequestOnce)
+            {
+                FailPullRequestOnce = false;
+                throw new InvalidOperationException("GitHub answered 502");
+            }
+
             Writes++;
             Assert.DoesNotContain(PullRequests, p => p.Open);
             PullRequests.Add((PullRequests.Count + 1, baseBranch, title, body, true, false, _branchHead!));
