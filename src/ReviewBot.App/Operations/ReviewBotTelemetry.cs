@@ -16,6 +16,9 @@ public static class ReviewBotTelemetry
     public static readonly Counter<long> Deliveries = Meter.CreateCounter<long>(
         "reviewbot.deliveries", "{delivery}", "Webhook deliveries, by event and HTTP status answered");
 
+    public static readonly Counter<long> WebhookRejections = Meter.CreateCounter<long>(
+        "reviewbot.webhook.rejected", "{request}", "Webhook requests and connections the door turned away, by reason");
+
     public static readonly Counter<long> Reviews = Meter.CreateCounter<long>(
         "reviewbot.reviews", "{run}", "Review runs, by outcome (Reviewed, Superseded, Skipped, Failed, Abandoned)");
 
