@@ -11,7 +11,14 @@ public sealed record WorkerOptions
     [Range(1, 64)]
     public int Concurrency { get; init; } = 4;
 
-    /// <summary>Items the in-memory queue holds before the webhook answers 503.</summary>
+    /// <summary>
+    /// Items of one installation running at once, of all kinds. Below <see cref="Concurrency"/>, so an installation
+    /// with thousands of queued items always leaves workers to the others; its further items wait their turn.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxInFlightPerInstallation { get; init; } = 2;
+
+    /// <summary>Items each lane of the in-memory queue (urgent, background) holds; when the urgent lane is full the webhook answers 503.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; init; } = 1000;
 

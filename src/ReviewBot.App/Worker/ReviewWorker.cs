@@ -12,10 +12,23 @@ namespace ReviewBot.App.Worker;
 /// Takes work from the queue with bounded concurrency. Items of one pull request run one at a time, in
 /// order, and a newer push supersedes older items that have not started (see <see cref="ReviewRunner"/>).
 /// A failed item comes back with a growing delay and is dead-lettered after the last attempt.
+/// Fair between tenants: urgent work (reviews, branch checks) is taken before background work (the queue's lanes),
+/// and one installation runs at most <see cref="WorkerOptions.MaxInFlightPerInstallation"/> items at once. An item
+/// taken while its installation is at that cap is parked here (its message still held) and run by the next worker
+/// that finishes an item of that installation; while <see cref="MaxParkedBackground"/> background items are parked,
+/// the workers take only urgent work, so another installation's review never waits behind one installation's flood.
 /// </summary>
 public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _pullRequestLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Items running per installation, and the items parked until their installation has room; under <see cref="_fairness"/>.</summary>
+    private readonly Dictionary<long, int> _inFlight = [];
+    private readonly List<IQueuedWork> _parked = [];
+    private readonly Lock _fairness = new();
+
+    /// <summary>Background items parked before the workers take only urgent work; a few per worker, so parking stays small.</summary>
+    private int MaxParkedBackground => options.Value.Concurrency * 2;
 
     /// <summary>Cancels runs in flight only when the host's shutdown timeout runs out; stopping itself just stops taking work.</summary>
     private readonly CancellationTokenSource _abortRuns = new();
@@ -30,33 +43,131 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     /// <summary>True once the loops run: readiness reports it.</summary>
     public bool IsRunning { get; private set; }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         IsRunning = true;
         var loops = Enumerable.Range(0, options.Value.Concurrency).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken));
-        return Task.WhenAll(loops);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Parked items never started: back to the queue for another replica, untouched.
+            List<IQueuedWork> parked;
+            lock (_fairness)
+            {
+                parked = [.. _parked];
+                _parked.Clear();
+            }
+
+            foreach (var work in parked)
+            {
+                await work.AbandonAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            IQueuedWork? work;
-            try
-            {
-                work = await queue.DequeueAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
+            var work = TakeParked();
             if (work is null)
             {
-                return;
+                try
+                {
+                    work = await queue.DequeueAsync(urgentOnly: ParkedBackground() >= MaxParkedBackground, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                if (work is null)
+                {
+                    return;
+                }
+
+                if (!TryEnterOrPark(work))
+                {
+                    continue;
+                }
             }
 
-            await ProcessAsync(work, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await ProcessAsync(work, stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Leave(work.Item.InstallationId);
+            }
+        }
+    }
+
+    /// <summary>Counts the item in its installation's work in flight, or parks it when the installation is at its cap.</summary>
+    private bool TryEnterOrPark(IQueuedWork work)
+    {
+        lock (_fairness)
+        {
+            long installation = work.Item.InstallationId;
+            int running = _inFlight.GetValueOrDefault(installation);
+            if (running >= options.Value.MaxInFlightPerInstallation)
+            {
+                _parked.Add(work);
+                return false;
+            }
+
+            _inFlight[installation] = running + 1;
+            return true;
+        }
+    }
+
+    /// <summary>The first parked item whose installation has room now, urgent before background, counted in as it is taken.</summary>
+    private IQueuedWork? TakeParked()
+    {
+        lock (_fairness)
+        {
+            int cap = options.Value.MaxInFlightPerInstallation;
+            int index = _parked.FindIndex(w => !w.Item.IsBackground && _inFlight.GetValueOrDefault(w.Item.InstallationId) < cap);
+            if (index < 0)
+            {
+                index = _parked.FindIndex(w => _inFlight.GetValueOrDefault(w.Item.InstallationId) < cap);
+            }
+
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var work = _parked[index];
+            _parked.RemoveAt(index);
+            _inFlight[work.Item.InstallationId] = _inFlight.GetValueOrDefault(work.Item.InstallationId) + 1;
+            return work;
+        }
+    }
+
+    private int ParkedBackground()
+    {
+        lock (_fairness)
+        {
+            return _parked.Count(w => w.Item.IsBackground);
+        }
+    }
+
+    private void Leave(long installation)
+    {
+        lock (_fairness)
+        {
+            if (_inFlight.TryGetValue(installation, out var running) && running > 1)
+            {
+                _inFlight[installation] = running - 1;
+            }
+            else
+            {
+                _inFlight.Remove(installation);
+            }
         }
     }
 
