@@ -19,6 +19,9 @@ public static class ReviewBotTelemetry
     public static readonly Counter<long> WebhookRejections = Meter.CreateCounter<long>(
         "reviewbot.webhook.rejected", "{request}", "Webhook requests and connections the door turned away, by reason");
 
+    public static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
+        "reviewbot.redeliveries", "{delivery}", "Failed webhook deliveries GitHub was asked to deliver again");
+
     public static readonly Counter<long> Reviews = Meter.CreateCounter<long>(
         "reviewbot.reviews", "{run}", "Review runs, by outcome (Reviewed, Superseded, Skipped, Failed, Abandoned)");
 
@@ -90,6 +93,7 @@ public static class ReviewBotTelemetry
         WorkKind.BranchCheck => "branch-check",
         WorkKind.Onboard => "onboard",
         WorkKind.OnboardInstallation => "onboard-installation",
+        WorkKind.Redeliver => "redelivery",
         _ => "review",
     };
 
