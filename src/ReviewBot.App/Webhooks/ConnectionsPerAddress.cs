@@ -10,7 +10,7 @@ namespace ReviewBot.App.Webhooks;
 /// </summary>
 internal sealed class ConnectionsPerAddress(int max, WebhookRejections rejections)
 {
-    private readonly Dictionary<IPAddress, int> _open = [];
+    private readonly Operations.Counts<IPAddress> _open = new();
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
     {
@@ -42,13 +42,12 @@ internal sealed class ConnectionsPerAddress(int max, WebhookRejections rejection
     {
         lock (_open)
         {
-            int open = _open.GetValueOrDefault(address);
-            if (open >= max)
+            if (_open.Of(address) >= max)
             {
                 return false;
             }
 
-            _open[address] = open + 1;
+            _open.Add(address);
             return true;
         }
     }
@@ -57,14 +56,7 @@ internal sealed class ConnectionsPerAddress(int max, WebhookRejections rejection
     {
         lock (_open)
         {
-            if (_open.TryGetValue(address, out var open) && open > 1)
-            {
-                _open[address] = open - 1;
-            }
-            else
-            {
-                _open.Remove(address);
-            }
+            _open.Remove(address);
         }
     }
 }

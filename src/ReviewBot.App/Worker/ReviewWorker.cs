@@ -23,7 +23,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _pullRequestLocks = new(StringComparer.Ordinal);
 
     /// <summary>Items running per installation, and the items parked until their installation has room; under <see cref="_fairness"/>.</summary>
-    private readonly Dictionary<long, int> _inFlight = [];
+    private readonly Counts<long> _inFlight = new();
     private readonly List<IQueuedWork> _parked = [];
     private readonly Lock _fairness = new();
 
@@ -111,15 +111,13 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     {
         lock (_fairness)
         {
-            long installation = work.Item.InstallationId;
-            int running = _inFlight.GetValueOrDefault(installation);
-            if (running >= options.Value.MaxInFlightPerInstallation)
+            if (_inFlight.Of(work.Item.InstallationId) >= options.Value.MaxInFlightPerInstallation)
             {
                 _parked.Add(work);
                 return false;
             }
 
-            _inFlight[installation] = running + 1;
+            _inFlight.Add(work.Item.InstallationId);
             return true;
         }
     }
@@ -130,10 +128,10 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         lock (_fairness)
         {
             int cap = options.Value.MaxInFlightPerInstallation;
-            int index = _parked.FindIndex(w => !w.Item.IsBackground && _inFlight.GetValueOrDefault(w.Item.InstallationId) < cap);
+            int index = _parked.FindIndex(w => !w.Item.IsBackground && _inFlight.Of(w.Item.InstallationId) < cap);
             if (index < 0)
             {
-                index = _parked.FindIndex(w => _inFlight.GetValueOrDefault(w.Item.InstallationId) < cap);
+                index = _parked.FindIndex(w => _inFlight.Of(w.Item.InstallationId) < cap);
             }
 
             if (index < 0)
@@ -143,7 +141,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
 
             var work = _parked[index];
             _parked.RemoveAt(index);
-            _inFlight[work.Item.InstallationId] = _inFlight.GetValueOrDefault(work.Item.InstallationId) + 1;
+            _inFlight.Add(work.Item.InstallationId);
             return work;
         }
     }
@@ -160,14 +158,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     {
         lock (_fairness)
         {
-            if (_inFlight.TryGetValue(installation, out var running) && running > 1)
-            {
-                _inFlight[installation] = running - 1;
-            }
-            else
-            {
-                _inFlight.Remove(installation);
-            }
+            _inFlight.Remove(installation);
         }
     }
 
