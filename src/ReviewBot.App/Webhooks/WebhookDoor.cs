@@ -60,7 +60,14 @@ internal sealed class WebhookDoor(RequestDelegate next, IOptions<WebhookOptions>
 
         if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
-            rate.MinDataRate = new MinDataRate(limits.MinBodyDataRate, limits.MinBodyDataRateGrace);
+            try
+            {
+                rate.MinDataRate = new MinDataRate(limits.MinBodyDataRate, limits.MinBodyDataRateGrace);
+            }
+            catch (NotSupportedException)
+            {
+                // A protocol that has no per-request rate: the deadline below still holds.
+            }
         }
 
         byte[]? body;

@@ -13,10 +13,12 @@ namespace ReviewBot.App.Worker;
 /// order, and a newer push supersedes older items that have not started (see <see cref="ReviewRunner"/>).
 /// A failed item comes back with a growing delay and is dead-lettered after the last attempt.
 /// Fair between tenants: urgent work (reviews, branch checks) is taken before background work (the queue's lanes),
-/// and one installation runs at most <see cref="WorkerOptions.MaxInFlightPerInstallation"/> items at once. An item
+/// and one installation runs at most <see cref="WorkerOptions.InFlightCapPerInstallation"/> items at once. An item
 /// taken while its installation is at that cap is parked here (its message still held) and run by the next worker
 /// that finishes an item of that installation; while <see cref="MaxParkedBackground"/> background items are parked,
 /// the workers take only urgent work, so another installation's review never waits behind one installation's flood.
+/// (An installation that floods urgent work parks at most <see cref="MaxParked"/> items too; then another's review
+/// waits for one of its items to end, not for the flood.)
 /// </summary>
 public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
 {
@@ -27,8 +29,14 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     private readonly List<IQueuedWork> _parked = [];
     private readonly Lock _fairness = new();
 
-    /// <summary>Background items parked before the workers take only urgent work; a few per worker, so parking stays small.</summary>
-    private int MaxParkedBackground => options.Value.Concurrency * 2;
+    /// <summary>
+    /// Items of each lane held back here at most (a few per worker, so a replica never hoards a queue other replicas
+    /// share): with this many background items parked the workers take only urgent work; with this many urgent ones, nothing.
+    /// </summary>
+    private int MaxParked => options.Value.Concurrency * 2;
+
+    /// <summary>How often a worker looks again while this replica holds back all it may.</summary>
+    private static readonly TimeSpan ParkedPoll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Cancels runs in flight only when the host's shutdown timeout runs out; stopping itself just stops taking work.</summary>
     private readonly CancellationTokenSource _abortRuns = new();
@@ -75,9 +83,17 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
             var work = TakeParked();
             if (work is null)
             {
+                var (urgent, background) = ParkedCounts();
                 try
                 {
-                    work = await queue.DequeueAsync(urgentOnly: ParkedBackground() >= MaxParkedBackground, stoppingToken).ConfigureAwait(false);
+                    if (urgent >= MaxParked)
+                    {
+                        // Enough held back here: leave the rest in the queue for other replicas, and look again shortly.
+                        await Task.Delay(ParkedPoll, stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    work = await queue.DequeueAsync(urgentOnly: background >= MaxParked, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -111,7 +127,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     {
         lock (_fairness)
         {
-            if (_inFlight.Of(work.Item.InstallationId) >= options.Value.MaxInFlightPerInstallation)
+            if (_inFlight.Of(work.Item.InstallationId) >= options.Value.InFlightCapPerInstallation)
             {
                 _parked.Add(work);
                 return false;
@@ -127,7 +143,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
     {
         lock (_fairness)
         {
-            int cap = options.Value.MaxInFlightPerInstallation;
+            int cap = options.Value.InFlightCapPerInstallation;
             int index = _parked.FindIndex(w => !w.Item.IsBackground && _inFlight.Of(w.Item.InstallationId) < cap);
             if (index < 0)
             {
@@ -146,11 +162,12 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         }
     }
 
-    private int ParkedBackground()
+    private (int Urgent, int Background) ParkedCounts()
     {
         lock (_fairness)
         {
-            return _parked.Count(w => w.Item.IsBackground);
+            int background = _parked.Count(w => w.Item.IsBackground);
+            return (_parked.Count - background, background);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class FairnessTests(AzuriteFixture azurite)
         try
         {
             // The review comes once the flood is running, so the lanes alone would not let it in: a free worker must.
-            while (log.OnboardingStarted < options.Value.MaxInFlightPerInstallation)
+            while (log.OnboardingStarted < options.Value.InFlightCapPerInstallation)
             {
                 await Task.Delay(20);
             }
@@ -67,7 +67,7 @@ public sealed class FairnessTests(AzuriteFixture azurite)
 
             Assert.True(log.ReviewStarted.Task.IsCompleted, $"the review never started; {log.OnboardingStarted} onboarding items did");
             // Started before all but the big installation's share of the workers: ordering, not wall-clock time.
-            Assert.InRange(log.OnboardingStartedBeforeReview, 0, options.Value.MaxInFlightPerInstallation);
+            Assert.InRange(log.OnboardingStartedBeforeReview, 0, options.Value.InFlightCapPerInstallation);
         }
         finally
         {

@@ -261,6 +261,8 @@ public static class LoadRun
             ["Worker:RetryDelay"] = "00:00:01",
             ["Worker:MaxAttempts"] = "10",
             ["Worker:QueueCapacity"] = "100000",
+            // The redelivery job would call GET /app/hook/deliveries, which the load's GitHub does not answer.
+            ["Redelivery:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         };
