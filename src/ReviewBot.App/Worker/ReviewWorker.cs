@@ -15,7 +15,7 @@ namespace ReviewBot.App.Worker;
 /// Fair between tenants: urgent work (reviews, branch checks) is taken before background work (the queue's lanes),
 /// and one installation runs at most <see cref="WorkerOptions.InFlightCapPerInstallation"/> items at once. An item
 /// taken while its installation is at that cap is parked here (its message still held) and run by the next worker
-/// that finishes an item of that installation; while <see cref="MaxParkedBackground"/> background items are parked,
+/// that finishes an item of that installation; while <see cref="MaxParked"/> background items are parked,
 /// the workers take only urgent work, so another installation's review never waits behind one installation's flood.
 /// (An installation that floods urgent work parks at most <see cref="MaxParked"/> items too; then another's review
 /// waits for one of its items to end, not for the flood.)
