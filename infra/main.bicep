@@ -109,6 +109,12 @@ resource workQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-
   name: queueName
 }
 
+// Background work (onboarding, redelivery): read only when the work queue is empty, so reviews go first.
+resource backgroundQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: '${queueName}-bg'
+}
+
 resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService
   name: '${queueName}-poison'
@@ -261,6 +267,15 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
               identity: identity.id
             }
           }
+          {
+            name: 'background-queue-length'
+            azureQueue: {
+              accountName: storage.name
+              queueName: '${queueName}-bg'
+              queueLength: queueMessagesPerReplica
+              identity: identity.id
+            }
+          }
         ]
       }
     }
@@ -271,6 +286,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
     queueContributor
     tableContributor
     workQueue
+    backgroundQueue
     poisonQueue
     deliveriesTable
     pullRequestsTable

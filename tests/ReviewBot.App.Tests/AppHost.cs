@@ -35,6 +35,8 @@ public sealed class AppHost : WebApplicationFactory<Program>
             ["Worker:Concurrency"] = "2",
             // Tests never reach the internet: registries are read only by the tests that point Images at a local one.
             ["Images:Resolve"] = "false",
+            // The redelivery job calls GitHub on start; only the tests of it switch it on.
+            ["Redelivery:Enabled"] = "false",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -32,6 +32,7 @@ public sealed class WebhookFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
             {
                 ["Webhook:MaxConcurrentRequests"] = Permits.ToString(),
                 ["Webhook:MaxQueuedRequests"] = Queued.ToString(),
+                ["Webhook:MaxConnectionsPerAddress"] = "0", // one address floods here: the slots are what is tested
                 ["GitHub:ApiBaseUrl"] = _github.Url + "/",
             },
             services => services.AddSingleton<IStateStore>(sp => blocked.With(ActivatorUtilities.CreateInstance<InMemoryStateStore>(sp))));

@@ -282,6 +282,51 @@ public sealed class GitHubFake : IDisposable
         };
     }
 
+    /// <summary>The path of the App's webhook deliveries (GET lists them, POST {id}/attempts redelivers one).</summary>
+    public const string HookDeliveriesPath = Api + "/app/hook/deliveries";
+
+    /// <summary>
+    /// GET /app/hook/deliveries answers <paramref name="pages"/>, newest first, paged by cursor as GitHub does (the
+    /// Link header's rel="next" carries <c>cursor</c>); POST /app/hook/deliveries/{id}/attempts answers 202.
+    /// </summary>
+    public void StubHookDeliveries(params JsonArray[] pages)
+    {
+        Server.Given(Request.Create().WithPath(HookDeliveriesPath).UsingGet()).AtPriority(NextPriority())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                string? cursor = request.Query is { } query && query.TryGetValue("cursor", out var values) ? values.FirstOrDefault() : null;
+                int page = cursor is null ? 0 : int.Parse(cursor["v1_".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                var headers = page + 1 < pages.Length
+                    ? new[] { ("Link", $"<{Url}{HookDeliveriesPath}?per_page=100&cursor=v1_{page + 1}>; rel=\"next\"") }
+                    : [];
+                return JsonResponse(200, pages[page].DeepClone(), headers);
+            }));
+        Server.Given(Request.Create().WithPath(new RegexMatcher($"^{HookDeliveriesPath}/\\d+/attempts$")).UsingPost()).AtPriority(NextPriority())
+            .RespondWith(Response.Create().WithStatusCode(202).WithHeader("Content-Type", "application/json").WithBody("{}"));
+    }
+
+    /// <summary>One attempt as GitHub's REST description shapes a "simple webhook delivery".</summary>
+    public static JsonObject HookDelivery(long id, string guid, DateTimeOffset deliveredAt, int statusCode, bool redelivery = false) => new()
+    {
+        ["id"] = id,
+        ["guid"] = guid,
+        ["delivered_at"] = deliveredAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        ["redelivery"] = redelivery,
+        ["duration"] = 0.03,
+        ["status"] = statusCode is >= 200 and < 300 ? "OK" : statusCode == 0 ? "failed to connect" : "Invalid HTTP Response: " + statusCode,
+        ["status_code"] = statusCode,
+        ["event"] = "pull_request",
+        ["action"] = "opened",
+        ["installation_id"] = InstallationId,
+        ["repository_id"] = 1296269,
+        ["throttled_at"] = null,
+    };
+
+    /// <summary>The delivery ids GitHub was asked to redeliver, in order.</summary>
+    public IReadOnlyList<long> Redeliveries =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.StartsWith(HookDeliveriesPath + "/", StringComparison.Ordinal))
+            .OrderBy(e => e.RequestMessage.DateTime).Select(e => long.Parse(e.RequestMessage.Path.Split('/')[^2], System.Globalization.CultureInfo.InvariantCulture))];
+
     public int NextPriority() => Math.Max(1, Interlocked.Decrement(ref _nextPriority));
 
     public void StubJson(string method, string path, string json, int status = 200, int priority = 40) =>

@@ -17,7 +17,7 @@ public sealed record AzureQueueOptions
     /// <summary>e.g. https://account.queue.core.windows.net</summary>
     public Uri? ServiceUri { get; init; }
 
-    /// <summary>Queue name; the poison queue is this name with <c>-poison</c>.</summary>
+    /// <summary>Queue name of urgent work; background work is in this name with <c>-bg</c>, the poison queue this name with <c>-poison</c>.</summary>
     public string Name { get; init; } = "reviewbot-work";
 
     /// <summary>How long a taken message stays hidden; renewed while its worker is alive.</summary>
@@ -33,6 +33,9 @@ public sealed record AzureQueueOptions
     public TimeSpan MaxLease { get; init; } = TimeSpan.FromMinutes(30);
 
     public string PoisonName => Name + "-poison";
+
+    /// <summary>The background lane (onboarding, redelivery): this name with <c>-bg</c>, read only when <see cref="Name"/> is empty.</summary>
+    public string BackgroundName => Name + "-bg";
 
     /// <summary>A connection string holds the account key: ToString says whether it is set, never what it is.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)

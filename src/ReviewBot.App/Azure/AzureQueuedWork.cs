@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using ReviewBot.App.Queue;
 
@@ -13,6 +14,7 @@ namespace ReviewBot.App.Azure;
 internal sealed class AzureQueuedWork : IQueuedWork
 {
     private readonly AzureStorageWorkQueue _owner;
+    private readonly QueueClient _lane;
     private readonly string _messageId;
     private readonly string _text;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -21,9 +23,11 @@ internal sealed class AzureQueuedWork : IQueuedWork
     private string _popReceipt;
     private bool _settled;
 
-    public AzureQueuedWork(AzureStorageWorkQueue owner, WorkItem item, QueueMessage message)
+    /// <param name="lane">The queue the message was received from (urgent or background).</param>
+    public AzureQueuedWork(AzureStorageWorkQueue owner, QueueClient lane, WorkItem item, QueueMessage message)
     {
         _owner = owner;
+        _lane = lane;
         Item = item;
         DequeueCount = (int)Math.Min(message.DequeueCount, int.MaxValue);
         _messageId = message.MessageId;
@@ -39,7 +43,7 @@ internal sealed class AzureQueuedWork : IQueuedWork
     public int DequeueCount { get; }
 
     public Task CompleteAsync(CancellationToken cancellationToken) =>
-        SettleAsync("completed", receipt => _owner.TryDeleteAsync(_messageId, receipt, "completed", cancellationToken), cancellationToken);
+        SettleAsync("completed", receipt => _owner.TryDeleteAsync(_lane, _messageId, receipt, "completed", cancellationToken), cancellationToken);
 
     public Task AbandonAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -48,7 +52,7 @@ internal sealed class AzureQueuedWork : IQueuedWork
         {
             try
             {
-                await _owner.Queue.UpdateMessageAsync(_messageId, receipt, (string?)null, visibility, cancellationToken).ConfigureAwait(false);
+                await _lane.UpdateMessageAsync(_messageId, receipt, (string?)null, visibility, cancellationToken).ConfigureAwait(false);
                 return true;
             }
             catch (RequestFailedException e) when (e.Status == 404)
@@ -60,7 +64,7 @@ internal sealed class AzureQueuedWork : IQueuedWork
     }
 
     public Task DeadLetterAsync(string reason, CancellationToken cancellationToken) =>
-        SettleAsync("dead-lettered", receipt => _owner.MoveToPoisonAsync(_messageId, receipt, _text, DequeueCount, reason, cancellationToken), cancellationToken);
+        SettleAsync("dead-lettered", receipt => _owner.MoveToPoisonAsync(_lane, _messageId, receipt, _text, DequeueCount, reason, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Settles the message, riding out a storage outage for a while. If storage stays away, the message is
@@ -134,7 +138,7 @@ internal sealed class AzureQueuedWork : IQueuedWork
                 await _gate.WaitAsync(stop).ConfigureAwait(false);
                 try
                 {
-                    var receipt = await _owner.Queue.UpdateMessageAsync(_messageId, _popReceipt, (string?)null, options.VisibilityTimeout, stop).ConfigureAwait(false);
+                    var receipt = await _lane.UpdateMessageAsync(_messageId, _popReceipt, (string?)null, options.VisibilityTimeout, stop).ConfigureAwait(false);
                     _popReceipt = receipt.Value.PopReceipt;
                 }
                 catch (RequestFailedException e) when (e.Status == 404)

@@ -8,7 +8,10 @@ using ReviewBot.App.Queue;
 namespace ReviewBot.App.Azure;
 
 /// <summary>
-/// Durable work queue on Azure Storage Queues, shared by any number of replicas. A taken message stays
+/// Durable work queue on Azure Storage Queues, shared by any number of replicas. Two queues, one per lane: urgent
+/// work (reviews, branch checks) in <see cref="AzureQueueOptions.Name"/>, where every message written before lanes
+/// existed still is and still reads, and background work (onboarding, redelivery) in
+/// <see cref="AzureQueueOptions.BackgroundName"/>, read only when the urgent queue is empty. A taken message stays
 /// hidden for the visibility timeout, renewed while its worker lives, and is deleted only when the worker
 /// completes it; a message handed out more than <see cref="AzureQueueOptions.MaxDequeueCount"/> times,
 /// or one that is not a work item, goes to the poison queue with the reason logged.
@@ -22,6 +25,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     private const int MaxReasonChars = 2000;
 
     private readonly QueueClient _queue;
+    private readonly QueueClient _background;
     private readonly QueueClient _poison;
     private readonly AzureQueueOptions _options;
     private readonly ILogger<AzureStorageWorkQueue> _logger;
@@ -34,11 +38,16 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _queue = service.GetQueueClient(options.Name);
+        _background = service.GetQueueClient(options.BackgroundName);
         _poison = service.GetQueueClient(options.PoisonName);
         _created = new CreateOnce(CreateQueuesAsync);
     }
 
     internal QueueClient Queue => _queue;
+
+    internal QueueClient BackgroundQueue => _background;
+
+    private QueueClient Lane(WorkItem item) => item.IsBackground ? _background : _queue;
 
     internal QueueClient PoisonQueue => _poison;
 
@@ -52,7 +61,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     {
         var text = WorkItemMessage.Serialize(item);
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await _queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
+        await Lane(item).SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sent invisible for <paramref name="delay"/> (Azure: a message's initial visibility timeout, at most 7 days): durable across restarts.</summary>
@@ -61,10 +70,12 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
         var text = WorkItemMessage.Serialize(item);
         var visibility = TimeSpan.FromTicks(Math.Clamp(delay.Ticks, 0, AzureStorageLimits.MaxVisibilityTimeout.Ticks));
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await _queue.SendMessageAsync(text, visibility, null, cancellationToken).ConfigureAwait(false);
+        await Lane(item).SendMessageAsync(text, visibility, null, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)
+    public Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken) => DequeueAsync(false, cancellationToken);
+
+    public async Task<IQueuedWork?> DequeueAsync(bool urgentOnly, CancellationToken cancellationToken)
     {
         var idle = MinPollInterval;
         try
@@ -72,11 +83,18 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
             while (true)
             {
                 QueueMessage? message = null;
+                var lane = _queue;
                 try
                 {
                     await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
                     var received = await _queue.ReceiveMessagesAsync(1, _options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
                     message = received.Value.FirstOrDefault();
+                    if (message is null && !urgentOnly)
+                    {
+                        lane = _background;
+                        received = await _background.ReceiveMessagesAsync(1, _options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+                        message = received.Value.FirstOrDefault();
+                    }
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested && AzureTransient.Is(e))
                 {
@@ -98,18 +116,18 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
                 var item = WorkItemMessage.TryDeserialize(text, out var error);
                 if (item is null)
                 {
-                    await TryMoveToPoisonAsync(message.MessageId, message.PopReceipt, text, message.DequeueCount, error!, cancellationToken).ConfigureAwait(false);
+                    await TryMoveToPoisonAsync(lane, message.MessageId, message.PopReceipt, text, message.DequeueCount, error!, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 if (message.DequeueCount > _options.MaxDequeueCount)
                 {
                     var reason = $"handed out {message.DequeueCount} times, more than Queue:MaxDequeueCount={_options.MaxDequeueCount}; its workers failed or died each time";
-                    await TryMoveToPoisonAsync(message.MessageId, message.PopReceipt, text, message.DequeueCount, reason, cancellationToken).ConfigureAwait(false);
+                    await TryMoveToPoisonAsync(lane, message.MessageId, message.PopReceipt, text, message.DequeueCount, reason, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                return new AzureQueuedWork(this, item, message);
+                return new AzureQueuedWork(this, lane, item, message);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -121,16 +139,17 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     public async Task<int> GetDepthAsync(CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var properties = await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
-        return properties.Value.ApproximateMessagesCount;
+        var urgent = await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        var background = await _background.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        return urgent.Value.ApproximateMessagesCount + background.Value.ApproximateMessagesCount;
     }
 
     /// <summary>Poisons a message found while receiving; if storage fails meanwhile, it simply comes back and is poisoned then.</summary>
-    private async Task TryMoveToPoisonAsync(string messageId, string popReceipt, string text, long dequeueCount, string reason, CancellationToken cancellationToken)
+    private async Task TryMoveToPoisonAsync(QueueClient lane, string messageId, string popReceipt, string text, long dequeueCount, string reason, CancellationToken cancellationToken)
     {
         try
         {
-            await MoveToPoisonAsync(messageId, popReceipt, text, dequeueCount, reason, cancellationToken).ConfigureAwait(false);
+            await MoveToPoisonAsync(lane, messageId, popReceipt, text, dequeueCount, reason, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && AzureTransient.Is(e))
         {
@@ -139,7 +158,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     }
 
     /// <summary>Copies the message to the poison queue, then deletes it from the work queue.</summary>
-    internal async Task<bool> MoveToPoisonAsync(string messageId, string popReceipt, string text, long dequeueCount, string reason, CancellationToken cancellationToken)
+    internal async Task<bool> MoveToPoisonAsync(QueueClient lane, string messageId, string popReceipt, string text, long dequeueCount, string reason, CancellationToken cancellationToken)
     {
         if (reason.Length > MaxReasonChars)
         {
@@ -156,15 +175,15 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
 
         await _poison.SendMessageAsync(poison, cancellationToken).ConfigureAwait(false);
         AzureQueueLog.MovedToPoison(_logger, messageId, _options.PoisonName, dequeueCount, reason);
-        return await TryDeleteAsync(messageId, popReceipt, "moved to the poison queue", cancellationToken).ConfigureAwait(false);
+        return await TryDeleteAsync(lane, messageId, popReceipt, "moved to the poison queue", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a message; false when its receipt is stale because another worker has it now.</summary>
-    internal async Task<bool> TryDeleteAsync(string messageId, string popReceipt, string operation, CancellationToken cancellationToken)
+    internal async Task<bool> TryDeleteAsync(QueueClient lane, string messageId, string popReceipt, string operation, CancellationToken cancellationToken)
     {
         try
         {
-            await _queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
+            await lane.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -179,6 +198,7 @@ public sealed class AzureStorageWorkQueue : IWorkQueue
     private async Task CreateQueuesAsync()
     {
         await _queue.CreateIfNotExistsAsync().ConfigureAwait(false);
+        await _background.CreateIfNotExistsAsync().ConfigureAwait(false);
         await _poison.CreateIfNotExistsAsync().ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ReviewBot.App.Onboarding;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
+using ReviewBot.App.Redelivery;
 using ReviewBot.App.Setup;
 using ReviewBot.App.Webhooks;
 using ReviewBot.App.Worker;
@@ -31,6 +32,7 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotQueue(configuration);
         services.AddReviewBotState(configuration);
         services.AddReviewBotOnboarding(configuration);
+        services.AddReviewBotRedelivery(configuration);
         services.AddRegistryClient(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagesOptions>>().Value.ToRegistryOptions());
         // Registries are read for the images nothing else knows, unless Images:Resolve is false.
         services.TryAddSingleton(sp => new ReviewBot.GitHub.PullRequests.PullRequestReviewer

@@ -11,7 +11,18 @@ public sealed record WorkerOptions
     [Range(1, 64)]
     public int Concurrency { get; init; } = 4;
 
-    /// <summary>Items the in-memory queue holds before the webhook answers 503.</summary>
+    /// <summary>
+    /// Items of one installation running at once, of all kinds; unset, one less than <see cref="Concurrency"/>, so an
+    /// installation with thousands of queued items always leaves a worker to the others (its further items wait their
+    /// turn) while a single-tenant service still uses nearly all its workers.
+    /// </summary>
+    [Range(1, 64)]
+    public int? MaxInFlightPerInstallation { get; init; }
+
+    /// <summary>The cap in force: <see cref="MaxInFlightPerInstallation"/>, or <see cref="Concurrency"/> - 1 (at least 1).</summary>
+    public int InFlightCapPerInstallation => MaxInFlightPerInstallation ?? Math.Max(1, Concurrency - 1);
+
+    /// <summary>Items each lane of the in-memory queue (urgent, background) holds; when the urgent lane is full the webhook answers 503.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; init; } = 1000;
 

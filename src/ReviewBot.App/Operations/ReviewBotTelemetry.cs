@@ -16,6 +16,12 @@ public static class ReviewBotTelemetry
     public static readonly Counter<long> Deliveries = Meter.CreateCounter<long>(
         "reviewbot.deliveries", "{delivery}", "Webhook deliveries, by event and HTTP status answered");
 
+    public static readonly Counter<long> WebhookRejections = Meter.CreateCounter<long>(
+        "reviewbot.webhook.rejected", "{request}", "Webhook requests and connections the door turned away, by reason");
+
+    public static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
+        "reviewbot.redeliveries", "{delivery}", "Failed webhook deliveries GitHub was asked to deliver again");
+
     public static readonly Counter<long> Reviews = Meter.CreateCounter<long>(
         "reviewbot.reviews", "{run}", "Review runs, by outcome (Reviewed, Superseded, Skipped, Failed, Abandoned)");
 
@@ -87,6 +93,7 @@ public static class ReviewBotTelemetry
         WorkKind.BranchCheck => "branch-check",
         WorkKind.Onboard => "onboard",
         WorkKind.OnboardInstallation => "onboard-installation",
+        WorkKind.Redeliver => "redelivery",
         _ => "review",
     };
 

@@ -22,11 +22,13 @@ public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, 
 
     public Task<int> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
 
-    public async Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken)
+    public Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken) => DequeueAsync(false, cancellationToken);
+
+    public async Task<IQueuedWork?> DequeueAsync(bool urgentOnly, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var work = await inner.DequeueAsync(cancellationToken).ConfigureAwait(false);
+            var work = await inner.DequeueAsync(urgentOnly, cancellationToken).ConfigureAwait(false);
             if (work is null)
             {
                 return null;

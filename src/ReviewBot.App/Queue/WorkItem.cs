@@ -26,6 +26,12 @@ public enum WorkKind
     /// the page of that list (from 1) this item queues.
     /// </summary>
     OnboardInstallation,
+
+    /// <summary>
+    /// Ask GitHub to send again the deliveries it could not deliver (<c>Redelivery:*</c>): App-wide, not an
+    /// installation's (<see cref="WorkItem.InstallationId"/> 0), one item per interval across replicas.
+    /// </summary>
+    Redeliver,
 }
 
 /// <summary>
@@ -73,6 +79,14 @@ public sealed record WorkItem(
     public DateTimeOffset? RequestedAt { get; init; }
 
     /// <summary>
+    /// Work that can wait: reviews and branch checks (someone waits for their check) go first, onboarding and
+    /// redelivery only when no review waits. Derived from the kind, so a message written before lanes existed reads
+    /// with its lane.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsBackground => Kind is WorkKind.Onboard or WorkKind.OnboardInstallation or WorkKind.Redeliver;
+
+    /// <summary>
     /// GitHub's id of the base repository (<c>repository.id</c> of the webhook): it stays when the repository is
     /// renamed or transferred, so state keyed by it survives both. Null in messages written before it existed, and
     /// for <see cref="WorkKind.OnboardInstallation"/>.
@@ -104,6 +118,7 @@ public sealed record WorkItem(
         WorkKind.Onboard => $"{repository}!onboard".ToLowerInvariant(),
         // Per page: each page is its own unit of work, so a retried page's copies are dropped, not the next page.
         WorkKind.OnboardInstallation => $"{Owner}!installation-{InstallationId}/{PullNumber}".ToLowerInvariant(),
+        WorkKind.Redeliver => "!redelivery",
         _ => $"{repository}#{PullNumber}".ToLowerInvariant(),
     };
 }
@@ -141,8 +156,14 @@ public interface IWorkQueue
     Task ScheduleAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} cannot schedule work.");
 
-    /// <summary>Waits for the next item; null when the queue is shutting down.</summary>
+    /// <summary>Waits for the next item, urgent work (<see cref="WorkItem.IsBackground"/> false) first; null when the queue is shutting down.</summary>
     Task<IQueuedWork?> DequeueAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DequeueAsync(CancellationToken)"/>, but with <paramref name="urgentOnly"/> only urgent work is
+    /// handed out (the worker holds enough background work already). A queue without lanes hands out anything.
+    /// </summary>
+    Task<IQueuedWork?> DequeueAsync(bool urgentOnly, CancellationToken cancellationToken) => DequeueAsync(cancellationToken);
 
     /// <summary>Approximate number of waiting items, for health and metrics.</summary>
     Task<int> GetDepthAsync(CancellationToken cancellationToken);

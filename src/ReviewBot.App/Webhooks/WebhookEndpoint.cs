@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Octokit.Webhooks;
-using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 
@@ -12,7 +9,7 @@ namespace ReviewBot.App.Webhooks;
 /// <summary>
 /// POST /api/github/webhooks. Our own endpoint rather than Octokit.Webhooks.AspNetCore's MapGitHubWebhooks:
 /// that one answers 200 (not 202) after the processor and deserializes the whole typed payload, where a
-/// value it does not know becomes a 500. Signature checking is still the package's validator.
+/// value it does not know becomes a 500. Signature checking (in <see cref="WebhookDoor"/>) is still the package's validator.
 /// The endpoint only validates, enqueues, records the delivery and answers; the worker does the rest.
 /// </summary>
 internal static partial class WebhookEndpoint
@@ -23,7 +20,7 @@ internal static partial class WebhookEndpoint
     /// Largest body read. GitHub caps payloads at 25 MB, but the events we act on are far smaller: a
     /// pull_request payload is bounded by GitHub's own limits (body ≤ 65,536 characters, ≤ 100 requested
     /// reviewers, ≤ 100 labels) to well under 1 MiB. Anything larger is answered 413 before it is buffered
-    /// whole, so concurrent deliveries × this cap bounds the endpoint's memory.
+    /// whole (by <see cref="WebhookDoor"/>), so bodies being read × this cap bounds the endpoint's memory.
     /// </summary>
     public const int MaxPayloadBytes = 4 * 1024 * 1024;
 
@@ -35,54 +32,21 @@ internal static partial class WebhookEndpoint
 
     public static async Task<IResult> HandleAsync(
         HttpContext context,
-        IOptions<GitHubOptions> options,
-        IOptions<WebhookOptions> webhookOptions,
         IStateStore state,
         IWorkQueue queue,
         IOptions<Onboarding.OnboardingOptions> onboarding,
         ILogger<WebhookLog> logger)
     {
-        var headers = context.Request.Headers;
-        string eventName = headers["X-GitHub-Event"].ToString();
-        string deliveryId = headers["X-GitHub-Delivery"].ToString();
-        if (!IsEventName(eventName) || !IsDeliveryId(deliveryId))
+        // The door (WebhookDoor) checked the headers, read the body and verified its signature before this request
+        // could take a slot; without its mark nothing here is trusted.
+        if (context.Features.Get<SignedWebhookBody>() is not { Body: var body })
         {
-            // Unsigned header values: never logged, and never used as keys, in file names or in metrics.
-            return Results.BadRequest("X-GitHub-Event and X-GitHub-Delivery are required and must look like GitHub's.");
-        }
-
-        if (context.Request.ContentLength > MaxPayloadBytes)
-        {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        byte[]? body;
-        using (var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
-        {
-            reading.CancelAfter(webhookOptions.Value.BodyReadTimeout);
-            try
-            {
-                body = await ReadBodyAsync(context.Request, reading.Token);
-            }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                return Results.StatusCode(StatusCodes.Status408RequestTimeout);
-            }
-        }
-
-        if (body is null)
-        {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var signature = headers["X-Hub-Signature-256"].ToString();
-        var verdict = WebhookSignatureValidator.Verify(signature, options.Value.WebhookSecret, body);
-        if (verdict != WebhookSignatureValidationResult.Valid)
-        {
-            WebhookLog.Rejected(logger, deliveryId, eventName, verdict.ToString());
             return Results.Unauthorized();
         }
 
+        var headers = context.Request.Headers;
+        string eventName = headers["X-GitHub-Event"].ToString();
+        string deliveryId = headers["X-GitHub-Delivery"].ToString();
         if (eventName == "ping")
         {
             return Results.Ok("pong");
@@ -161,29 +125,4 @@ internal static partial class WebhookEndpoint
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}\\z")]
     private static partial Regex DeliveryId();
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var rented = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(rented, cancellationToken)) > 0)
-            {
-                if (buffer.WrittenCount + read > MaxPayloadBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(rented.AsSpan(0, read));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 }

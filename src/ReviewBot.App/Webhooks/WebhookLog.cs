@@ -3,8 +3,7 @@ namespace ReviewBot.App.Webhooks;
 /// <summary>Webhook log messages. Never the signature, the secret or the payload.</summary>
 internal sealed partial class WebhookLog
 {
-    [LoggerMessage(1001, LogLevel.Warning, "Rejected delivery {DeliveryId} ({Event}): signature {Verdict}")]
-    public static partial void Rejected(ILogger logger, string deliveryId, string @event, string verdict);
+    // 1001 (a line per unsigned request) is gone: WebhookRejections logs a sampled summary instead.
 
     [LoggerMessage(1002, LogLevel.Warning, "Malformed delivery {DeliveryId} ({Event}): {Error}")]
     public static partial void Malformed(ILogger logger, string deliveryId, string @event, string error);

@@ -32,7 +32,7 @@ public sealed class GitHubAppClient
     /// A new HttpClient per use (this client lives as long as the process, and a held one would keep its handler
     /// past the factory's rotation); a fresh JWT for every request: it is cheap, and one never expires midway.
     /// </summary>
-    private GitHubHttp AppHttp => new(_clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, _time);
+    internal GitHubHttp AppHttp => new(_clients.CreateHttpClient(), async ct => new AuthenticationHeaderValue("Bearer", await CreateJwtAsync(ct).ConfigureAwait(false)), () => { }, _time);
 
     public Task<string> CreateJwtAsync(CancellationToken cancellationToken) => AppJwt.CreateAsync(_appId, _signer, _time.GetUtcNow(), cancellationToken);
 

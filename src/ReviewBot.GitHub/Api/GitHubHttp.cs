@@ -96,8 +96,12 @@ internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<A
         throw new GitHubApiException(status, message.Length > MaxMessageLength ? message[..MaxMessageLength] + "…" : message);
     }
 
-    /// <summary>The items of every page of a list (<see cref="PageSize"/> per page) up to <paramref name="maxItems"/>, following GitHub's Link header.</summary>
-    public async Task<List<TItem>> GetPagesAsync<TPage, TItem>(string path, JsonTypeInfo<TPage> pageType, Func<TPage, IEnumerable<TItem>> items, int maxItems, CancellationToken cancellationToken)
+    /// <summary>
+    /// The items of every page of a list (<see cref="PageSize"/> per page) up to <paramref name="maxItems"/>, following
+    /// GitHub's Link header (page numbers or cursors alike); <paramref name="enough"/>, when given, ends the list after
+    /// a page whose items satisfy it (a list newest first, read back to a date).
+    /// </summary>
+    public async Task<List<TItem>> GetPagesAsync<TPage, TItem>(string path, JsonTypeInfo<TPage> pageType, Func<TPage, IEnumerable<TItem>> items, int maxItems, CancellationToken cancellationToken, Func<IReadOnlyList<TItem>, bool>? enough = null)
     {
         var result = new List<TItem>();
         Uri? next = new(BaseAddress, path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"per_page={PageSize}");
@@ -107,8 +111,9 @@ internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<A
             using var response = await SendAsync(() => NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
             await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             var value = await ReadJsonAsync(response, pageType, cancellationToken).ConfigureAwait(false);
-            result.AddRange(items(value).Take(maxItems - result.Count));
-            next = NextPage(response);
+            var read = items(value).Take(maxItems - result.Count).ToList();
+            result.AddRange(read);
+            next = enough?.Invoke(read) == true ? null : NextPage(response);
         }
 
         return result;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ReviewBot.Analysis;
+using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Auth;
 using ReviewBot.GitHub.Branches;
 using ReviewBot.GitHub.Checks;
@@ -125,6 +126,30 @@ public sealed class OpenApiRequestTests : IDisposable
                 "PATCH /api/v3/pulls/7", "GET /api/v3/issues/7/comments", "POST /api/v3/issues/7/comments", "GET /api/v3/contents/.github/reviewbot.yml", "POST /api/v3/check-runs",
             },
             operations);
+    }
+
+    /// <summary>The redelivery job: the App's deliveries listed page by page (cursor from the Link header), and one redelivered.</summary>
+    [OpenApiFact]
+    public async Task Every_request_of_a_redelivery_run_fits_GitHubs_REST_description()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _github.StubHookDeliveries(
+            new JsonArray(HookDelivery(3, "a", now.AddMinutes(-1), 503), HookDelivery(2, "b", now.AddMinutes(-2), 202)),
+            new JsonArray(HookDelivery(1, "c", now.AddHours(-1), 0)));
+        var app = _github.Clients.ForApp("12345", new PemRs256Signer(RSA.Create(2048).ExportRSAPrivateKeyPem()));
+
+        var listed = await app.ListDeliveriesAsync(now.AddDays(-1), default);
+        await app.RedeliverAsync(listed[0].Id, default);
+
+        Assert.Equal([3L, 2L, 1L], listed.Select(d => d.Id));
+        Assert.Equal(503, listed[0].StatusCode);
+        var spec = OpenApiSpec.Load();
+        var problems = _github.Server.LogEntries.SelectMany(spec.Check).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(
+            ["GET " + HookDeliveriesPath, "GET " + HookDeliveriesPath, "POST " + HookDeliveriesPath + "/3/attempts"],
+            _github.Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}"));
+        Assert.Contains(_github.Server.LogEntries, e => e.RequestMessage.Query is { } query && query.TryGetValue("cursor", out var cursor) && cursor.Contains("v1_1"));
     }
 
     private static ReviewPlan Plan() => TestPlans.WithInlineComment() with

@@ -261,6 +261,11 @@ public static class LoadRun
             ["Worker:RetryDelay"] = "00:00:01",
             ["Worker:MaxAttempts"] = "10",
             ["Worker:QueueCapacity"] = "100000",
+            // One installation sends everything here: it may use every worker, so the figures stay comparable with
+            // earlier runs and "every worker busy" (the kill's cue) can happen. Fairness has its own tests.
+            ["Worker:MaxInFlightPerInstallation"] = options.WorkerConcurrency.ToString(CultureInfo.InvariantCulture),
+            // The redelivery job would call GET /app/hook/deliveries, which the load's GitHub does not answer.
+            ["Redelivery:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         };
