@@ -220,7 +220,7 @@ internal static partial class NonRootFix
 
         edits.Insert(0, new TextEdit(final.From.StartLine, final.From.StartLine, fromLine[..at] + target + fromLine[(at + written.Length)..] + document.NewLine));
         return new Fix(
-            $"Base it on {target}, the official variant that runs as {targetInfo.DefaultUser} and listens on 8080; EXPOSE moves to 8080 (map it outside with -p 80:8080).",
+            $"Base it on `{target}`, the official variant that runs as `{targetInfo.DefaultUser}` and listens on 8080; `EXPOSE` moves to 8080 (map it outside with `-p 80:8080`).",
             [.. edits]);
     }
 
@@ -495,7 +495,7 @@ internal static partial class NonRootFix
         {
             string owner = final.CreatedGroups.ContainsKey(created.Name) ? $"{created.Name}:{created.Name}" : created.Name;
             string user = options.Numeric && created.Uid is { } uid ? Numeric(uid, final.CreatedGroups.TryGetValue(created.Name, out var g) ? g.Uid ?? uid : uid) : created.Name;
-            return new Plan(user, owner, null, $"Switch to {created.Name}, the user this Dockerfile already creates, and give it the application files.");
+            return new Plan(user, owner, null, $"Switch to `{created.Name}`, the user this Dockerfile already creates, and give it the application files.");
         }
 
         // A user the base image ships (node, $APP_UID, nonroot): reuse it.
@@ -509,7 +509,7 @@ internal static partial class NonRootFix
             string user = !info.HasShell || options.Numeric
                 ? shipped.UserExpression ?? (shipped.Uid is { } u ? Numeric(u, shipped.Gid ?? u) : shipped.Name)
                 : shipped.UserText;
-            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
+            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? $"`{user}`" : $"`{user}` ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
         }
 
         // Names from the configuration go into a RUN line: only valid POSIX names do, else numeric ids.
@@ -521,12 +521,12 @@ internal static partial class NonRootFix
             string spec = Numeric(Free(info, reserved ? NonRootUid : options.Uid), Free(info, reserved ? NonRootUid : options.Gid));
             string why = info.Family == DistroFamily.Unknown
                 ? info.IsKnown
-                    ? $"the distro of {Describe(final)} is not known (declare distro: under images: in the config), so a fix cannot count on a shell or user-creation tools there"
+                    ? $"the distro of {Describe(final)} is not known (declare `distro:` under `images:` in the config), so a fix cannot count on a shell or user-creation tools there"
                     : $"ReviewBot has no data for {Describe(final)}, so a fix cannot count on a shell or user-creation tools there"
                 : !info.HasShell ? $"{Describe(final)} has no shell to create a user in"
                 : info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless ? $"{Describe(final)} has no user-creation tools we can count on"
                 : "the configured user or group name is not a valid POSIX name";
-            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {why}, and a numeric USER needs no /etc/passwd entry.");
+            return new Plan(spec, spec, null, $"Run as the numeric user `{spec}`: {why}, and a numeric `USER` needs no `/etc/passwd` entry.");
         }
 
         int chosenUid = Free(info, options.Uid);
@@ -541,10 +541,10 @@ internal static partial class NonRootFix
                 ? $"groupadd -r -g {chosenGid} {groupName} && useradd -r -u {chosenUid} -g {groupName} --no-create-home {userName}"
                 : $"groupadd -r {groupName} && useradd -r -g {groupName} --no-create-home {userName}";
         string ownerSpec = $"{userName}:{groupName}";
-        string tools = info.UserTools == UserTools.BusyBox ? "addgroup/adduser" : "groupadd/useradd";
+        string tools = info.UserTools == UserTools.BusyBox ? "`addgroup` and `adduser`" : "`groupadd` and `useradd`";
         string how = options.Numeric
-            ? $"Create the system group {groupName} and user {userName} with {tools} (as {Describe(final)} does it) and fixed ids, and run as {Numeric(chosenUid, chosenGid)}: a numeric USER lets Kubernetes runAsNonRoot verify the user."
-            : $"Create the system group {groupName} and user {userName} with {tools} (as {Describe(final)} does it), give it the application files, and run as it.";
+            ? $"Run as `{Numeric(chosenUid, chosenGid)}`, the system user `{userName}` created with {tools} as {Describe(final)} does it: a numeric `USER` lets Kubernetes `runAsNonRoot` verify the user."
+            : $"Run as `{userName}`, a system user created with {tools} as {Describe(final)} does it, and give it the application files.";
         return new Plan(options.Numeric ? Numeric(chosenUid, chosenGid) : userName, ownerSpec, create, how);
     }
 
@@ -563,7 +563,7 @@ internal static partial class NonRootFix
     }
 
     private static string Describe(Stage final) =>
-        final.RootImage is null ? "the base image" : final.RootImage.FullName + (final.RootImage.Tag is null ? "" : ":" + final.RootImage.Tag);
+        final.RootImage is null ? "the base image" : "`" + final.RootImage.FullName + (final.RootImage.Tag is null ? "" : ":" + final.RootImage.Tag) + "`";
 
     private static string IndentAt(Stage final, int index) =>
         index < final.Instructions.Length ? final.Instructions[index].Indent : final.Instructions.IsEmpty ? final.From.Indent : final.Instructions[^1].Indent;

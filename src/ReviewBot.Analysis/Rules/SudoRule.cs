@@ -68,16 +68,19 @@ public sealed partial class SudoRule : IRule
                         }
                     }
 
-                    fix = edits.Count > 0 ? new Fix("Drop sudo: this step already runs as root.", [.. edits]) : null;
+                    fix = edits.Count > 0 ? new Fix("Drop `sudo`: this step already runs as root.", [.. edits]) : null;
                 }
 
-                string what = installs ? "installs sudo" : "calls sudo";
+                string what = installs ? "installs `sudo`" : "calls `sudo`";
                 (found ??= []).Add(new Finding(
                     Descriptor,
                     Descriptor.DefaultSeverity,
                     instruction.Range,
-                    $"{instruction.Keyword} {what}: sudo gives any process in the container a way back to root. Build steps already run as root before USER; do privileged work there and drop sudo.",
-                    fix));
+                    $"this `{instruction.Keyword}` {what}, which gives any process in the container a way back to root.",
+                    fix)
+                {
+                    Advice = fix is null ? "Build steps already run as root until `USER` switches away: do the privileged work there and drop `sudo`." : null,
+                });
             }
         }
 
