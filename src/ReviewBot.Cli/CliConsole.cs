@@ -20,10 +20,10 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> O
     /// The real console. Colors only when stdout is a terminal and NO_COLOR is unset (https://no-color.org).
     /// </summary>
     /// <remarks>
-    /// On Unix the standard streams are the file descriptors themselves, never <see cref="Console.Out"/>,
+    /// On Unix a standard stream that is a terminal is its file descriptor itself, never <see cref="Console.Out"/>,
     /// <see cref="Console.Error"/>, <see cref="Console.OpenStandardOutput()"/> or <see cref="Console.WindowWidth"/>:
     /// the first write through any of those initializes the terminal and writes its terminfo <c>keypad_xmit</c>
-    /// (<c>ESC[?1h ESC=</c>) to it, which showed up in every recorded run. The width comes from <c>COLUMNS</c> for the
+    /// (<c>ESC[?1h ESC=</c>) to it, which showed up in every recorded run (see <see cref="Standard"/>). The width comes from <c>COLUMNS</c> for the
     /// same reason.
     /// </remarks>
     public static CliConsole System => new(
@@ -38,10 +38,22 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> O
         Width = ColumnsOf(Environment.GetEnvironmentVariable("COLUMNS")),
     };
 
-    /// <summary>Standard input, output or error (file descriptor 0, 1 or 2) as a plain unbuffered stream, not a console stream.</summary>
-    private static Stream Standard(int descriptor, FileAccess access) => OperatingSystem.IsWindows()
-        ? descriptor switch { 0 => Console.OpenStandardInput(), 1 => Console.OpenStandardOutput(), _ => Console.OpenStandardError() }
-        : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), access, bufferSize: 0);
+    /// <summary>
+    /// Standard input, output or error (file descriptor 0, 1 or 2). A terminal is written as a plain unbuffered stream
+    /// (a terminal cannot seek, so that is write(2) as it comes); anything else through the console's own stream,
+    /// which writes at the descriptor's shared offset: a FileStream would write a redirected file at offsets of its own
+    /// and overwrite what the shell writes to the same file after it.
+    /// </summary>
+    private static Stream Standard(int descriptor, FileAccess access)
+    {
+        bool terminal = descriptor switch { 0 => !Console.IsInputRedirected, 1 => !Console.IsOutputRedirected, _ => !Console.IsErrorRedirected };
+        if (terminal && !OperatingSystem.IsWindows())
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), access, bufferSize: 0);
+        }
+
+        return descriptor switch { 0 => Console.OpenStandardInput(), 1 => Console.OpenStandardOutput(), _ => Console.OpenStandardError() };
+    }
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 

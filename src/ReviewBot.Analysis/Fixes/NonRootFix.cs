@@ -333,8 +333,24 @@ internal static partial class NonRootFix
 
         bool rootThere = index >= final.Instructions.Length ? current.IsRoot : final.UserBefore(index).IsRoot;
         string indent = IndentAt(final, index);
-        return (rootThere ? "" : InstructionEdits.NewLine(document, indent, "USER root")) + InstructionEdits.NewLine(document, indent, "RUN " + command);
+        return (rootThere ? "" : InstructionEdits.NewLine(document, indent, "USER root")) + InstructionEdits.NewLine(document, indent, Wrapped(document, indent, "RUN " + command));
     }
+
+    /// <summary>A RUN wider than a reviewer reads, past <see cref="WrapColumn"/>, split before each <c>&amp;&amp;</c> with the document's escape character.</summary>
+    /// <remarks>Only a command without quotes: ours are names and plain paths, and a line break inside a quoted path would change it.</remarks>
+    private static string Wrapped(DockerfileDocument document, string indent, string run)
+    {
+        const string And = " && ";
+        if (indent.Length + run.Length <= WrapColumn || run.AsSpan().IndexOfAny('\'', '"') >= 0 || !run.Contains(And, StringComparison.Ordinal))
+        {
+            return run;
+        }
+
+        return string.Join($" {document.EscapeChar}{document.NewLine}{indent}    && ", run.Split(And));
+    }
+
+    /// <summary>Where a suggested RUN is wrapped: the width most Dockerfiles and review panes keep to.</summary>
+    private const int WrapColumn = 80;
 
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : first + " && " + second;
@@ -354,6 +370,7 @@ internal static partial class NonRootFix
         }
 
         var words = new List<string>();
+        var missing = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
@@ -367,10 +384,16 @@ internal static partial class NonRootFix
             if (word is not null)
             {
                 words.Add(word);
+                if (folder.Volume || (ReferenceEquals(folder.Stage, final) && folder.Index >= at))
+                {
+                    missing.Add(word);
+                }
             }
         }
 
-        return words.Count == 0 ? null : $"mkdir -p {string.Join(' ', words)} && chown {owner} {string.Join(' ', words)}";
+        // WORKDIR and RUN mkdir made their folder already; only a VOLUME's (or one made later) may not exist yet.
+        return words.Count == 0 ? null
+            : (missing.Count == 0 ? "" : $"mkdir -p {string.Join(' ', missing)} && ") + $"chown {owner} {string.Join(' ', words)}";
     }
 
     /// <summary>The known value of an ARG or ENV just before instruction <paramref name="at"/> (null when undeclared or unknown).</summary>
@@ -389,7 +412,7 @@ internal static partial class NonRootFix
     /// A folder the application may write: its expanded path, the word the Dockerfile wrote, where it wrote it,
     /// and the index of the final stage's RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).
     /// </summary>
-    private readonly record struct Folder(string Path, string Raw, Stage Stage, int Index, int MadeAt);
+    private readonly record struct Folder(string Path, string Raw, Stage Stage, int Index, int MadeAt, bool Volume);
 
     /// <summary>
     /// Folders the application writes that would stay root-owned: the final WORKDIR, VOLUME paths, and folders
@@ -424,7 +447,7 @@ internal static partial class NonRootFix
                     bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.AsSpan().IndexOfAny('"', '\'') < 0;
                     if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
-                        folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));
+                        folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1, instruction.Is("VOLUME")));
                     }
                 }
             }

@@ -126,7 +126,7 @@ public static class CheckSummary
                 .Select(x => (x.Path, x.Finding, Line: places.TryGetValue(x, out var place) ? place.Start : x.Finding.Range.Start))
                 .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Line))
             {
-                var row = $"| {Icon(finding.Severity)} | {Markdown.TableCodeSpan(path + ":" + line.ToString(CultureInfo.InvariantCulture))} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
+                var row = $"| {Icon(finding.Severity)} | {Markdown.TableCodeSpan(path)}:{line.ToString(CultureInfo.InvariantCulture)} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
                 if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > CheckRunPlan.MaxSummaryLength)
                 {
                     break;

@@ -49,7 +49,7 @@ public static class CommentText
 
     /// <summary>The why, the rule's doc and how to silence the rule, folded.</summary>
     public static string Details(Finding finding, string docsBaseUrl) =>
-        $"<details><summary>Why this matters, and how to silence it</summary>\n\n{Fingerprint.Normalize(finding.Rule.Why)}\n\n"
+        $"<details><summary>Why this matters, and how to silence it</summary>\n\n{Markdown.Prose(Fingerprint.Normalize(finding.Rule.Why))}\n\n"
         + $"Rule: [{finding.RuleId} {finding.Rule.Name}]({DocUrl(finding, docsBaseUrl)}). {Silence(finding.RuleId)}\n\n</details>";
 
     /// <summary>How to silence one rule, with its real id.</summary>
