@@ -53,6 +53,17 @@ public static class Wording
         return plain.ToString();
     }
 
+    /// <summary>
+    /// A finding as plain text that stands alone: its message without backticks, starting with a capital, then
+    /// <paramref name="then"/> (what to do, in the same voice) when given.
+    /// </summary>
+    public static string PlainSentence(Finding finding, string? then)
+    {
+        var message = Plain(finding.Message);
+        message = message.Length > 1 && char.IsLower(message[0]) ? char.ToUpperInvariant(message[0]) + message[1..] : message;
+        return then is null ? message : message + " " + Plain(then);
+    }
+
     private static int Run(string text, int start)
     {
         int end = start;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Fixes;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Scanning;
 
@@ -91,6 +92,7 @@ public class VoiceTests
         await process.WaitForExitAsync();
 
         Assert.Contains("1 Dockerfile scanned, no problems", output, StringComparison.Ordinal);
-        Assert.DoesNotContain('\e', output);
+        Assert.DoesNotContain("\e[?1h", output, StringComparison.Ordinal); // terminfo keypad_xmit, as xterm spells it
+        Assert.DoesNotContain("\e=", output, StringComparison.Ordinal);
     }
 }

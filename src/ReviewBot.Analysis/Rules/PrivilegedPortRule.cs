@@ -118,9 +118,10 @@ public sealed partial class PrivilegedPortRule : IRule
                 Descriptor.DefaultSeverity,
                 instruction.Range,
                 $"`EXPOSE {list}` {below}: {runsAs} cannot bind {them}.",
-                // Only where the image itself says what to listen on: moving EXPOSE alone documents a port nothing listens on.
-                edits.Count == 0 || listenEdits == 0 ? null : new Fix(
-                    $"Listen on {moved}, in `EXPOSE` and where the image names the port; {mapIt}",
+                edits.Count == 0 ? null : new Fix(
+                    listenEdits > 0
+                        ? $"Listen on {moved}, in `EXPOSE` and where the image names the port; {mapIt}"
+                        : $"Expose {moved}, make the application listen there too (nothing in this Dockerfile names the port), and {mapIt}",
                     [.. edits.OrderBy(e => e.StartLine)]))
             {
                 Advice = $"Make the application listen on a high port, {moved}, expose that, and {mapIt}",

@@ -57,7 +57,7 @@ public sealed class TextFormatter(bool useColor, int width = TextFormatter.Defau
             {
                 Separate();
                 output.WriteLine($"{Paint($"{file.Path}:{finding.Range.Start}", Bold)} {finding.RuleId} {Paint(SeverityName(finding.Severity), SeverityColor(finding.Severity))}: {finding.Rule.Title}");
-                WriteProse(output, Sentence(Wording.Plain(finding.Message)));
+                WriteProse(output, Wording.PlainSentence(finding, then: null));
                 bool hasFix = finding.Fix is { Edits.IsEmpty: false } && file.Text is not null;
                 if (hasFix)
                 {
@@ -142,10 +142,6 @@ public sealed class TextFormatter(bool useColor, int width = TextFormatter.Defau
         return lines;
     }
 
-    /// <summary>A message that starts a line starts with a capital.</summary>
-    private static string Sentence(string text) =>
-        text.Length > 1 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text[1..] : text;
-
     public static string SeverityName(Severity severity) => severity switch
     {
         Severity.Error => "error",
@@ -170,7 +166,7 @@ public sealed class TextFormatter(bool useColor, int width = TextFormatter.Defau
     {
         int scanned = report.Files.Count(f => f.ReadError is null || f.Text is not null);
         int withFindings = report.Files.Count(f => !f.Findings.IsEmpty || !f.Omitted.IsEmpty);
-        var text = $"{Plural(scanned, "Dockerfile")} scanned";
+        var text = scanned == 0 ? "No Dockerfile found" : $"{Plural(scanned, "Dockerfile")} scanned";
         if (withFindings == 0)
         {
             text += scanned == 0 ? "" : ", no problems";

@@ -174,21 +174,13 @@ public static class CheckSummary
                     Math.Max(1, x.Finding.Range.End),
                     Level(x.Finding.Severity),
                     AnnotationTitle(x.Finding),
-                    Utf8Truncate(PlainMessage(x.Finding), CheckRunPlan.MaxAnnotationMessageLength))),
+                    Utf8Truncate(Wording.PlainSentence(x.Finding, CommentText.WhatToDo(x.Finding)), CheckRunPlan.MaxAnnotationMessageLength))),
         .. diagnostics.Select(x => new CheckAnnotation(
             x.Path, Math.Max(1, x.Diagnostic.Line), Math.Max(1, x.Diagnostic.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Utf8Truncate(x.Diagnostic.Message, CheckRunPlan.MaxAnnotationMessageLength))),
     ];
 
     private static string Pointer(CommentPlace place) =>
         (place.HasFix ? "One-click fix in ReviewBot's " : "Explained in ReviewBot's ") + (place.Earlier ? "earlier review." : "review.");
-
-    /// <summary>The fact and what to do, as plain text.</summary>
-    private static string PlainMessage(Finding finding)
-    {
-        var message = Wording.Plain(finding.Message);
-        message = message.Length > 0 && char.IsLower(message[0]) ? char.ToUpperInvariant(message[0]) + message[1..] : message;
-        return CommentText.WhatToDo(finding) is { } advice ? message + " " + Wording.Plain(advice) : message;
-    }
 
     private static string AnnotationTitle(Finding finding) => Markdown.Truncate($"{finding.RuleId} · {finding.Rule.Title}", CheckRunPlan.MaxTitleLength);
 

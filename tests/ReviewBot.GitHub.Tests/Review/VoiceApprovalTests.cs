@@ -83,9 +83,14 @@ public class VoiceApprovalTests
         int fixes = plan.Comments.Count(c => c.Suggestion is not null);
 
         Assert.StartsWith("**2 errors block this pull request**: container runs as root in `debian-app/Dockerfile`, `web/Dockerfile`; also 3 warnings.", plan.Body, StringComparison.Ordinal);
-        Assert.Contains($" {fixes} comments carry a one-click fix;", plan.Body, StringComparison.Ordinal);
-        Assert.True(fixes < plan.Comments.Length, "the sample has a comment without a fix, so 'each' would be wrong");
-        Assert.DoesNotContain("Each suggestion", plan.Body, StringComparison.Ordinal);
+        Assert.Equal(5, fixes);
+        Assert.Contains(" All 5 comments carry a one-click fix; commit them together with *Add suggestion to batch*.", plan.Body, StringComparison.Ordinal);
+
+        // One comment without a fix: the count says so, never "each".
+        var oneWithout = ReviewPlanner.Plan([File("web/Dockerfile", Web.Replace("EXPOSE 80\n", "", StringComparison.Ordinal) + "RUN apt-get install -y sudo\n")], new ReviewPlanOptions());
+        Assert.Equal(1, oneWithout.Comments.Count(c => c.Suggestion is null));
+        Assert.Contains($" {oneWithout.Comments.Count(c => c.Suggestion is not null)} comment", oneWithout.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("All ", oneWithout.Body, StringComparison.Ordinal);
     }
 
     [Fact]
