@@ -64,7 +64,8 @@ public static class Wording
         return then is null ? message : message + " " + Plain(then);
     }
 
-    private static int Run(string text, int start)
+    /// <summary>The length of the backtick run at <paramref name="start"/>.</summary>
+    public static int Run(string text, int start)
     {
         int end = start;
         while (end < text.Length && text[end] == '`')
@@ -75,7 +76,8 @@ public static class Wording
         return end - start;
     }
 
-    private static int Closing(string text, int from, int length)
+    /// <summary>CommonMark: a code span closes at the next backtick run of exactly the opening length; -1 when none does.</summary>
+    public static int Closing(string text, int from, int length)
     {
         int i = from;
         while (i < text.Length)
