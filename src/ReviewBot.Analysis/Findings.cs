@@ -31,10 +31,17 @@ public sealed record TextEdit(int StartLine, int EndLine, string NewText)
 /// <summary>A fix: exact edits against the original text, applied together.</summary>
 public sealed record Fix(string Description, ImmutableArray<TextEdit> Edits);
 
-/// <summary>One problem a rule found. <see cref="Severity"/> may differ from the rule's default.</summary>
+/// <summary>
+/// One problem a rule found. <see cref="Severity"/> may differ from the rule's default. <see cref="Message"/> is the
+/// fact, said once: every output (review, check, CLI, SARIF) shows it after the rule's id and title, code quoted in
+/// backticks (see <see cref="Wording"/>); the rule's <c>Why</c> is shown apart, so the message does not repeat it.
+/// </summary>
 public sealed record Finding(Rules.RuleDescriptor Rule, Severity Severity, LineRange Range, string Message, Fix? Fix = null)
 {
     public string RuleId => Rule.Id;
+
+    /// <summary>What to do, in the same voice, for a finding whose fix is not offered (or needs a step the fix cannot take); null when the fix says it all.</summary>
+    public string? Advice { get; init; }
 }
 
 /// <summary>Findings of one rule left out of a result over <see cref="AnalyzerOptions.MaxFindingsPerFile"/>.</summary>

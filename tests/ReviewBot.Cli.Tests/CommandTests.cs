@@ -90,7 +90,7 @@ public class CommandTests
         var run = await Cli.RunAsync(temp.Root, "scan");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("0 files scanned: no findings\n", run.Out.Replace("\r\n", "\n"));
+        Assert.Equal("No Dockerfile found\n", run.Out.Replace("\r\n", "\n"));
     }
 
     [Theory]

@@ -16,7 +16,7 @@ public class EndToEndTests
         var run = await Cli.RunAsync(temp.Root, "scan");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Dockerfile:1: error RB001 ", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Dockerfile:1 RB001 error: Container runs as root\n", run.Out, StringComparison.Ordinal);
         Assert.Contains("+USER ", run.Out, StringComparison.Ordinal);
     }
 
@@ -26,7 +26,7 @@ public class EndToEndTests
         var run = await Cli.RunAsync(RepoRoot.Find(), "scan", "Dockerfile", "--fail-level", "notice");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("1 file scanned: no findings", run.Out, StringComparison.Ordinal);
+        Assert.Contains("1 Dockerfile scanned, no problems", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]

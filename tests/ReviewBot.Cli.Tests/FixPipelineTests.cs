@@ -198,7 +198,7 @@ public class FixPipelineTests
         var run = await Cli.RunAsync(tree.Root, "scan", "--fix");
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
-        Assert.Contains("Dockerfile: error is a symbolic link to 'a/target.txt', which leads outside", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Dockerfile error: is a symbolic link to 'a/target.txt', which leads outside", run.Out, StringComparison.Ordinal);
         Assert.Equal("FROM debian\nCMD x\n", File.ReadAllText(victim));
     }
 

@@ -34,15 +34,17 @@ public class FormatterTests
         new TextFormatter(useColor: false).Write(Report(Root), output);
         var lines = output.ToString().Split('\n');
 
-        Assert.Contains("svc/Dockerfile:1: error RB001 The container runs as root.", lines);
-        Assert.Contains("svc/Dockerfile:3: warning RB004 Port 80 needs root.", lines);
-        Assert.Contains("svc/Dockerfile:7: diagnostic unterminated heredoc", lines);
-        Assert.Contains("bad/Dockerfile: error not valid UTF-8 text", lines);
-        Assert.Contains("+USER appuser", lines);
-        Assert.Contains("-EXPOSE 80", lines);
-        Assert.Contains("+EXPOSE 8080", lines);
-        Assert.Contains("--- a/svc/Dockerfile", lines);
-        Assert.Equal("2 files scanned: 1 error, 1 warning, 0 notices in 1 file; 1 file could not be read or written", lines[^2]);
+        Assert.Contains("svc/Dockerfile:1 RB001 error: Container runs as root", lines);
+        Assert.Contains("    The container runs as root.", lines);
+        Assert.Contains("svc/Dockerfile:3 RB004 warning: Privileged port", lines);
+        Assert.Contains("    Port 80 needs root.", lines);
+        Assert.Contains("svc/Dockerfile:7 diagnostic: unterminated heredoc", lines);
+        Assert.Contains("bad/Dockerfile error: not valid UTF-8 text", lines);
+        Assert.Contains("    +USER appuser", lines);
+        Assert.Contains("    -EXPOSE 80", lines);
+        Assert.Contains("    +EXPOSE 8080", lines);
+        Assert.Contains("    --- a/svc/Dockerfile", lines);
+        Assert.Equal("2 Dockerfiles scanned, 1 with problems: 1 error, 1 warning; 1 file could not be read or written", lines[^2]);
         Assert.DoesNotContain('\e', output.ToString());
     }
 

@@ -74,7 +74,7 @@ public partial class ReviewCommandTests : IDisposable
         Assert.Contains("```diff", fileComments, StringComparison.Ordinal);
         Assert.Contains("+USER appuser", fileComments, StringComparison.Ordinal);
         Assert.Contains("## Check run `ReviewBot / non-root`: failure", run.Out, StringComparison.Ordinal);
-        Assert.Contains("**1 error, 1 warning, 0 notices in 1 Dockerfile**", run.Out, StringComparison.Ordinal);
+        Assert.Contains("**1 error, 1 warning in 1 Dockerfile: container runs as root**", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -276,7 +276,7 @@ public partial class ReviewCommandTests : IDisposable
             .Concat(plan["check"]!["annotations"]!.AsArray().Select(a => a!["path"]!.GetValue<string>()))
             .ToHashSet();
         Assert.Equal(["api/Dockerfile.api", "same/Dockerfile"], paths.Order(StringComparer.Ordinal));
-        Assert.Equal("2 errors, 1 warning, 0 notices in 2 Dockerfiles", plan["check"]!["title"]!.GetValue<string>());
+        Assert.Equal("2 errors, 1 warning in 2 Dockerfiles: container runs as root", plan["check"]!["title"]!.GetValue<string>());
 
         // The renamed file's diff is only the added line (not the whole file as new): RB004 inline, RB001 in the file comment.
         var inline = Assert.Single(plan["comments"]!.AsArray())!;

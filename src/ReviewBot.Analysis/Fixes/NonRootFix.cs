@@ -220,7 +220,7 @@ internal static partial class NonRootFix
 
         edits.Insert(0, new TextEdit(final.From.StartLine, final.From.StartLine, fromLine[..at] + target + fromLine[(at + written.Length)..] + document.NewLine));
         return new Fix(
-            $"Base it on {target}, the official variant that runs as {targetInfo.DefaultUser} and listens on 8080; EXPOSE moves to 8080 (map it outside with -p 80:8080).",
+            $"Base it on `{target}`, the official variant that runs as `{targetInfo.DefaultUser}` and listens on 8080; `EXPOSE` moves to 8080 (map it outside with `-p 80:8080`).",
             [.. edits]);
     }
 
@@ -333,8 +333,24 @@ internal static partial class NonRootFix
 
         bool rootThere = index >= final.Instructions.Length ? current.IsRoot : final.UserBefore(index).IsRoot;
         string indent = IndentAt(final, index);
-        return (rootThere ? "" : InstructionEdits.NewLine(document, indent, "USER root")) + InstructionEdits.NewLine(document, indent, "RUN " + command);
+        return (rootThere ? "" : InstructionEdits.NewLine(document, indent, "USER root")) + InstructionEdits.NewLine(document, indent, Wrapped(document, indent, "RUN " + command));
     }
+
+    /// <summary>A RUN wider than a reviewer reads, past <see cref="WrapColumn"/>, split before each <c>&amp;&amp;</c> with the document's escape character.</summary>
+    /// <remarks>Only a command without quotes: ours are names and plain paths, and a line break inside a quoted path would change it.</remarks>
+    private static string Wrapped(DockerfileDocument document, string indent, string run)
+    {
+        const string And = " && ";
+        if (indent.Length + run.Length <= WrapColumn || run.AsSpan().IndexOfAny('\'', '"') >= 0 || !run.Contains(And, StringComparison.Ordinal))
+        {
+            return run;
+        }
+
+        return string.Join($" {document.EscapeChar}{document.NewLine}{indent}    && ", run.Split(And));
+    }
+
+    /// <summary>Where a suggested RUN is wrapped: the width most Dockerfiles and review panes keep to.</summary>
+    private const int WrapColumn = 80;
 
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : first + " && " + second;
@@ -354,6 +370,7 @@ internal static partial class NonRootFix
         }
 
         var words = new List<string>();
+        var missing = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
@@ -367,10 +384,16 @@ internal static partial class NonRootFix
             if (word is not null)
             {
                 words.Add(word);
+                if (folder.Volume || (ReferenceEquals(folder.Stage, final) && folder.Index >= at))
+                {
+                    missing.Add(word);
+                }
             }
         }
 
-        return words.Count == 0 ? null : $"mkdir -p {string.Join(' ', words)} && chown {owner} {string.Join(' ', words)}";
+        // WORKDIR and RUN mkdir made their folder already; only a VOLUME's (or one made later) may not exist yet.
+        return words.Count == 0 ? null
+            : (missing.Count == 0 ? "" : $"mkdir -p {string.Join(' ', missing)} && ") + $"chown {owner} {string.Join(' ', words)}";
     }
 
     /// <summary>The known value of an ARG or ENV just before instruction <paramref name="at"/> (null when undeclared or unknown).</summary>
@@ -389,7 +412,7 @@ internal static partial class NonRootFix
     /// A folder the application may write: its expanded path, the word the Dockerfile wrote, where it wrote it,
     /// and the index of the final stage's RUN that made it (-1: made by WORKDIR/VOLUME or earlier stages).
     /// </summary>
-    private readonly record struct Folder(string Path, string Raw, Stage Stage, int Index, int MadeAt);
+    private readonly record struct Folder(string Path, string Raw, Stage Stage, int Index, int MadeAt, bool Volume);
 
     /// <summary>
     /// Folders the application writes that would stay root-owned: the final WORKDIR, VOLUME paths, and folders
@@ -424,7 +447,7 @@ internal static partial class NonRootFix
                     bool readable = instruction.Is("RUN") ? SafeText.IsPlainOrVariables(raw) : raw.AsSpan().IndexOfAny('"', '\'') < 0;
                     if (readable && path.IsResolved && text.StartsWith('/') && text.Length > 1 && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text))
                     {
-                        folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1));
+                        folders.Add(new Folder(text, raw.TrimEnd('/'), stage, i, isFinal && instruction.Is("RUN") ? i : -1, instruction.Is("VOLUME")));
                     }
                 }
             }
@@ -495,7 +518,7 @@ internal static partial class NonRootFix
         {
             string owner = final.CreatedGroups.ContainsKey(created.Name) ? $"{created.Name}:{created.Name}" : created.Name;
             string user = options.Numeric && created.Uid is { } uid ? Numeric(uid, final.CreatedGroups.TryGetValue(created.Name, out var g) ? g.Uid ?? uid : uid) : created.Name;
-            return new Plan(user, owner, null, $"Switch to {created.Name}, the user this Dockerfile already creates, and give it the application files.");
+            return new Plan(user, owner, null, $"Switch to `{created.Name}`, the user this Dockerfile already creates, and give it the application files.");
         }
 
         // A user the base image ships (node, $APP_UID, nonroot): reuse it.
@@ -509,7 +532,7 @@ internal static partial class NonRootFix
             string user = !info.HasShell || options.Numeric
                 ? shipped.UserExpression ?? (shipped.Uid is { } u ? Numeric(u, shipped.Gid ?? u) : shipped.Name)
                 : shipped.UserText;
-            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? user : $"{user} ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
+            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? $"`{user}`" : $"`{user}` ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
         }
 
         // Names from the configuration go into a RUN line: only valid POSIX names do, else numeric ids.
@@ -521,12 +544,12 @@ internal static partial class NonRootFix
             string spec = Numeric(Free(info, reserved ? NonRootUid : options.Uid), Free(info, reserved ? NonRootUid : options.Gid));
             string why = info.Family == DistroFamily.Unknown
                 ? info.IsKnown
-                    ? $"the distro of {Describe(final)} is not known (declare distro: under images: in the config), so a fix cannot count on a shell or user-creation tools there"
+                    ? $"the distro of {Describe(final)} is not known (declare `distro:` under `images:` in the config), so a fix cannot count on a shell or user-creation tools there"
                     : $"ReviewBot has no data for {Describe(final)}, so a fix cannot count on a shell or user-creation tools there"
                 : !info.HasShell ? $"{Describe(final)} has no shell to create a user in"
                 : info.UserTools == UserTools.None || info.Family is DistroFamily.Scratch or DistroFamily.Distroless ? $"{Describe(final)} has no user-creation tools we can count on"
                 : "the configured user or group name is not a valid POSIX name";
-            return new Plan(spec, spec, null, $"Run as the numeric user {spec}: {why}, and a numeric USER needs no /etc/passwd entry.");
+            return new Plan(spec, spec, null, $"Run as the numeric user `{spec}`: {why}, and a numeric `USER` needs no `/etc/passwd` entry.");
         }
 
         int chosenUid = Free(info, options.Uid);
@@ -541,10 +564,10 @@ internal static partial class NonRootFix
                 ? $"groupadd -r -g {chosenGid} {groupName} && useradd -r -u {chosenUid} -g {groupName} --no-create-home {userName}"
                 : $"groupadd -r {groupName} && useradd -r -g {groupName} --no-create-home {userName}";
         string ownerSpec = $"{userName}:{groupName}";
-        string tools = info.UserTools == UserTools.BusyBox ? "addgroup/adduser" : "groupadd/useradd";
+        string tools = info.UserTools == UserTools.BusyBox ? "`addgroup` and `adduser`" : "`groupadd` and `useradd`";
         string how = options.Numeric
-            ? $"Create the system group {groupName} and user {userName} with {tools} (as {Describe(final)} does it) and fixed ids, and run as {Numeric(chosenUid, chosenGid)}: a numeric USER lets Kubernetes runAsNonRoot verify the user."
-            : $"Create the system group {groupName} and user {userName} with {tools} (as {Describe(final)} does it), give it the application files, and run as it.";
+            ? $"Run as `{Numeric(chosenUid, chosenGid)}`, the system user `{userName}` created with {tools} as {Describe(final)} does it: a numeric `USER` lets Kubernetes `runAsNonRoot` verify the user."
+            : $"Run as `{userName}`, a system user created with {tools} as {Describe(final)} does it, and give it the application files.";
         return new Plan(options.Numeric ? Numeric(chosenUid, chosenGid) : userName, ownerSpec, create, how);
     }
 
@@ -563,7 +586,7 @@ internal static partial class NonRootFix
     }
 
     private static string Describe(Stage final) =>
-        final.RootImage is null ? "the base image" : final.RootImage.FullName + (final.RootImage.Tag is null ? "" : ":" + final.RootImage.Tag);
+        final.RootImage is null ? "the base image" : "`" + final.RootImage.FullName + (final.RootImage.Tag is null ? "" : ":" + final.RootImage.Tag) + "`";
 
     private static string IndentAt(Stage final, int index) =>
         index < final.Instructions.Length ? final.Instructions[index].Indent : final.Instructions.IsEmpty ? final.From.Indent : final.Instructions[^1].Indent;

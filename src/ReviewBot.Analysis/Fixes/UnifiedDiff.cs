@@ -73,12 +73,42 @@ public static class UnifiedDiff
             int oldStart = oldCount == 0 ? from - 1 : from;
             int newStart = newCount == 0 ? from + delta - 1 : from + delta;
             output.Add(new('@', $"@@ -{Range(oldStart, oldCount)} +{Range(newStart, newCount)} @@"));
-            output.AddRange(body);
+            output.AddRange(RemovalsFirst(body));
             delta += newCount - oldCount;
             first = last + 1;
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Each run of changed lines with its removals before its additions, as diff prints them (an insertion before a
+    /// replaced line otherwise shows its new lines above the line it replaces).
+    /// </summary>
+    private static List<DiffLine> RemovalsFirst(List<DiffLine> body)
+    {
+        var result = new List<DiffLine>(body.Count);
+        for (int i = 0; i < body.Count;)
+        {
+            if (body[i].Kind == ' ')
+            {
+                result.Add(body[i++]);
+                continue;
+            }
+
+            int end = i;
+            while (end < body.Count && body[end].Kind != ' ')
+            {
+                end++;
+            }
+
+            var run = body.GetRange(i, end - i);
+            result.AddRange(run.Where(l => l.Kind == '-'));
+            result.AddRange(run.Where(l => l.Kind != '-'));
+            i = end;
+        }
+
+        return result;
     }
 
     public static string ToText(IEnumerable<DiffLine> diff)

@@ -109,20 +109,26 @@ public sealed partial class PrivilegedPortRule : IRule
                 }
             }
 
-            string list = string.Join(", ", privileged);
-            string moved = string.Join(", ", privileged.Select(p => $"{p}→{p + PortShift}"));
+            string list = string.Join(" ", privileged);
+            string moved = string.Join(", ", privileged.Select(p => $"{p + PortShift} (from {p})"));
             string example = $"-p {privileged[0]}:{privileged[0] + PortShift}";
-            string runsAs = final.FinalUser.IsRoot ? "will run as a non-root user once it stops running as root" : $"runs as {final.FinalUser.Spec}";
+            string runsAs = final.FinalUser.IsRoot ? "once the image stops running as root, its user" : $"the image runs as `{final.FinalUser.Spec}`, which";
+            string below = privileged.Count == 1 ? $"is a port below {FirstUnprivilegedPort}" : $"names ports below {FirstUnprivilegedPort}";
+            string them = privileged.Count == 1 ? "it" : "them";
+            string mapIt = $"map it outside with `docker run {example}`, a Kubernetes Service `targetPort`, or a reverse proxy.";
             (found ??= []).Add(new Finding(
                 Descriptor,
                 Descriptor.DefaultSeverity,
                 instruction.Range,
-                $"EXPOSE {list}: the image {runsAs}, which cannot bind ports below {FirstUnprivilegedPort}. Listen on a high port inside the container ({moved}) and map it outside with `docker run {example}`, a Kubernetes Service targetPort, or a reverse proxy.",
+                $"`EXPOSE {list}` {below}: {runsAs} cannot bind {them}.",
                 edits.Count == 0 ? null : new Fix(
                     listenEdits > 0
-                        ? $"Expose and listen on {moved} (the CMD/ENTRYPOINT/ENV that name the port move too); map it outside ({example})."
-                        : $"Expose {moved}; make the application listen on the new port and map it outside ({example}).",
-                    [.. edits.OrderBy(e => e.StartLine)])));
+                        ? $"Listen on {moved}, in `EXPOSE` and where the image names the port; {mapIt}"
+                        : $"Expose {moved}, make the application listen there too (nothing in this Dockerfile names the port), and {mapIt}",
+                    [.. edits.OrderBy(e => e.StartLine)]))
+            {
+                Advice = $"Make the application listen on a high port, {moved}, expose that, and {mapIt}",
+            });
         }
 
         return (IEnumerable<Finding>?)found ?? [];

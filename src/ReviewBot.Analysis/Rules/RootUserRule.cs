@@ -64,7 +64,10 @@ public sealed class RootUserRule : IRule
         }
 
         var fix = NonRootFix.Build(context, final, user);
-        return [new Finding(Descriptor, Severity.Error, range, Describe(final, user, " A process that escapes the container as root is root on the host."), fix)];
+        return [new Finding(Descriptor, Severity.Error, range, Describe(final, user, ""), fix)
+        {
+            Advice = fix is null ? "Create an unprivileged user (or use a numeric uid) and switch to it with `USER` after the last step that needs root." : null,
+        }];
     }
 
     /// <summary>What makes the image run as root, followed by <paramref name="then"/>.</summary>
@@ -76,29 +79,29 @@ public sealed class RootUserRule : IRule
             string image = final.RootImage?.ToString() ?? final.Image.Text;
             if (final.Base.Family == DistroFamily.Windows)
             {
-                return $"The image runs as {user.User}: no USER is set, and {image} defaults to the administrator account.{then}";
+                return $"no `USER` is set, and `{image}` defaults to the administrator account `{user.User}`.{then}";
             }
 
             // Facts, not guesses: an image nothing declares, reads or lists is said to be unknown, not to run as root.
             return final.Base.IsKnown
-                ? $"The image runs as root: no USER is set in the final stage or the stages it builds on, and {image} runs as root by default.{then}"
-                : $"No USER is set in the final stage or the stages it builds on, and {Unknown(final)}{then}";
+                ? $"no `USER` in the final stage or the stages it builds on, and `{image}` runs as root by default.{then}"
+                : $"no `USER` in the final stage or the stages it builds on, and {Unknown(final)}{then}";
         }
 
         string written = user.Source!.Arguments.Trim();
         if (user.User is "root" || !user.User.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
             return written == user.Spec
-                ? $"USER {written} makes the image run as root (uid 0).{then}"
-                : $"USER {written} resolves to {user.Spec}, so the image runs as root (uid 0).{then}";
+                ? $"`USER {written}` makes the image run as root (uid 0).{then}"
+                : $"`USER {written}` resolves to `{user.Spec}`, so the image runs as root (uid 0).{then}";
         }
 
         if (user.User.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase))
         {
-            return $"USER {written} runs the image as the Windows administrator account.{then}";
+            return $"`USER {written}` runs the image as the Windows administrator account.{then}";
         }
 
-        return $"USER {written} runs as uid 0: {user.User} is created with uid 0, which is root under another name.{then}";
+        return $"`USER {written}` runs as uid 0: `{user.User}` is created with uid 0, which is root under another name.{then}";
     }
 
     /// <summary>
@@ -106,8 +109,8 @@ public sealed class RootUserRule : IRule
     /// tell ReviewBot (a sentence, ending with a full stop).
     /// </summary>
     internal static string Unknown(Stage final) => final.RootImage is { } image
-        ? $"ReviewBot has no data for {image}: it runs as root unless it sets USER; declare it under images: in the config or let ReviewBot read its registry."
-        : $"ReviewBot cannot tell which image {final.Image.Text} names (the name depends on a variable): it runs as root unless that image sets USER.";
+        ? $"ReviewBot has no data for `{image}`: it runs as root unless it sets `USER`; declare it under `images:` in the config or let ReviewBot read its registry."
+        : $"ReviewBot cannot tell which image `{final.Image.Text}` names (the name depends on a variable): it runs as root unless that image sets `USER`.";
 
     /// <summary>How the image drops root at run time, or "" when it does not (see <see cref="Rules.StepDown"/>).</summary>
     /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>

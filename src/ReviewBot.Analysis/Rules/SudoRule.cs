@@ -22,6 +22,7 @@ public sealed partial class SudoRule : IRule
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
         List<Finding>? found = null;
+        bool? callsAnywhere = null;
         var document = context.Document;
         var limit = new FindingLimit(context, Descriptor);
         foreach (var stage in context.Model.Stages)
@@ -67,21 +68,67 @@ public sealed partial class SudoRule : IRule
                         }
                     }
 
-                    fix = edits.Count > 0 ? new Fix("Drop sudo: this step already runs as root.", [.. edits]) : null;
+                    fix = edits.Count > 0 ? new Fix("Drop `sudo`: this step already runs as root.", [.. edits]) : null;
+                }
+                else if (installs && !calls && instruction.Is("RUN") && instruction.Heredocs.IsEmpty && !(callsAnywhere ??= CallsAnywhere(context)))
+                {
+                    fix = DropFromInstall(document, instruction);
                 }
 
-                string what = installs ? "installs sudo" : "calls sudo";
+                string what = installs ? "installs `sudo`" : "calls `sudo`";
                 (found ??= []).Add(new Finding(
                     Descriptor,
                     Descriptor.DefaultSeverity,
                     instruction.Range,
-                    $"{instruction.Keyword} {what}: sudo gives any process in the container a way back to root. Build steps already run as root before USER; do privileged work there and drop sudo.",
-                    fix));
+                    $"this `{instruction.Keyword}` {what}, which gives any process in the container a way back to root.",
+                    fix)
+                {
+                    Advice = fix is null ? "Build steps already run as root until `USER` switches away: do the privileged work there and drop `sudo`." : null,
+                });
             }
         }
 
         return (IEnumerable<Finding>?)found ?? [];
     }
+
+    /// <summary>Whether any instruction runs sudo: then the install is what it needs, and no fix takes it away.</summary>
+    private static bool CallsAnywhere(RuleContext context) =>
+        context.Model.Stages.Any(stage => stage.Instructions.Any(i => (i.Is("RUN") || i.Is("CMD") || i.Is("ENTRYPOINT")) && CallsSudo().IsMatch(DockerfileModel.ShellText(i))));
+
+    /// <summary>
+    /// The install lines without <c>sudo</c> among their packages, where each such line still installs another package
+    /// after it (an install of nothing fails on some package managers); null when that is not so on every such line.
+    /// </summary>
+    private static Fix? DropFromInstall(Syntax.DockerfileDocument document, Syntax.Instruction instruction)
+    {
+        var edits = new List<TextEdit>();
+        for (int line = instruction.StartLine; line <= instruction.EndLine; line++)
+        {
+            string text = document.Line(line);
+            string updated = SudoPackage().Replace(text, "${head}");
+            if (updated == text)
+            {
+                continue;
+            }
+
+            if (!InstallsSomething().IsMatch(updated) || CallsSudo().IsMatch(updated) || updated.Contains("sudo", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            edits.Add(new TextEdit(line, line, updated + document.NewLine));
+        }
+
+        return edits.Count == 0 ? null : new Fix("Do not install `sudo`: build steps already run as root.", [.. edits]);
+    }
+
+    /// <summary>The word <c>sudo</c> in the package list of an install command on one line, with the blank before it.</summary>
+    [GeneratedRegex(@"(?<head>\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|tdnf|pacman)\b[^;&|\n]*?\b(install|add|-S)\b[^;&|\n]*?)[ \t]+sudo(?![\w.=<>~*-])")]
+    private static partial Regex SudoPackage();
+
+    /// <summary>An install command followed by at least one word that is not an option: a package.</summary>
+    [GeneratedRegex(@"\b(install|add|-S)\b([ \t]+-\S+)*[ \t]+[^\s\\`&|;-]")]
+    private static partial Regex InstallsSomething();
 
     /// <summary>A package manager's install command with sudo among its packages.</summary>
     [GeneratedRegex(@"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|tdnf|pacman)\b[^;&|\n]*?\b(install|add|-S)\b[^;&|\n]*?(?<![\w.-])sudo(?![\w.-])")]

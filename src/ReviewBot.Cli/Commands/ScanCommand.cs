@@ -31,8 +31,9 @@ public static class ScanCommand
             DefaultValueFactory = _ => "error",
         }.AcceptOnlyFromAmong("error", "warning", "notice", "none");
         var configFile = new Option<FileInfo?>("--config", "-c") { Description = "Config file in the .github/reviewbot.yml format." };
+        var noDiff = new Option<bool>("--no-diff") { Description = "Text format: describe each fix without printing its diff." };
 
-        var command = new Command("scan", "Find Dockerfiles whose containers run as root, with fixes.") { paths, format, fix, failLevel, configFile };
+        var command = new Command("scan", "Find Dockerfiles whose containers run as root, with fixes.") { paths, format, fix, failLevel, configFile, noDiff };
         var images = new ImageOptions();
         images.AddTo(command);
         command.SetAction(result => Run(
@@ -42,11 +43,12 @@ public static class ScanCommand
             result.GetValue(fix),
             result.GetValue(failLevel)!,
             result.GetValue(configFile),
-            ImageOptions.Create(console, result.GetValue(images.Resolve), result.GetValue(images.Insecure) ?? [])));
+            ImageOptions.Create(console, result.GetValue(images.Resolve), result.GetValue(images.Insecure) ?? []),
+            result.GetValue(noDiff)));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] paths, string format, bool fix, string failLevel, FileInfo? configFile, ImageResolver? resolver = null)
+    private static int Run(CliConsole console, string[] paths, string format, bool fix, string failLevel, FileInfo? configFile, ImageResolver? resolver = null, bool noDiff = false)
     {
         if (fix && paths.Contains("-"))
         {
@@ -99,7 +101,7 @@ public static class ScanCommand
                 new SarifFormatter(RuleRunner.Rules).Write(report, console.Out);
                 break;
             default:
-                new TextFormatter(console.UseColor).Write(report, console.Out);
+                new TextFormatter(console.UseColor, console.Width, showDiff: !noDiff).Write(report, console.Out);
                 break;
         }
 

@@ -58,7 +58,7 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
                     finding.RuleId,
                     ruleIndex[finding.RuleId],
                     Level(finding.Severity),
-                    new SarifMessage(finding.Message),
+                    new SarifMessage(Wording.PlainSentence(finding, finding.Fix is null ? finding.Advice : null)),
                     [new SarifLocation(new SarifPhysicalLocation(location, new SarifRegion(finding.Range.Start, null, finding.Range.End, null)))],
                     new Dictionary<string, string> { [FingerprintKey] = Fingerprint(file, finding, location.Uri, occurrences) },
                     finding.Fix is { Edits.IsEmpty: false } fix && file.Text is not null ? [ToSarif(fix, file.Text, location)] : null));
@@ -184,7 +184,7 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
             replacements.Add(new SarifReplacement(new SarifRegion(startLine, startColumn, endLine, endColumn), new SarifContent(inserted)));
         }
 
-        return new SarifFix(new SarifMessage(fix.Description), [new SarifArtifactChange(location, replacements)]);
+        return new SarifFix(new SarifMessage(Wording.Plain(fix.Description)), [new SarifArtifactChange(location, replacements)]);
     }
 
     /// <summary>Where line <paramref name="line"/> starts; past the last line, the end of the text.</summary>

@@ -27,6 +27,9 @@ public static class CheckSummary
     /// <summary>Notes (config problems, unread files …) take at most this much of the summary, so the findings keep the rest.</summary>
     private const int MaxNotesLength = 16_000;
 
+    /// <summary>Where a finding's review comment sits (lines <paramref name="Start"/>..<paramref name="End"/>), whether it carries a one-click fix, and whether an earlier review posted it.</summary>
+    public sealed record CommentPlace(int Start, int End, bool HasFix, bool Earlier);
+
     /// <summary>One analyzed file's findings, for the check run.</summary>
     public sealed record FileFindings(string Path, ImmutableArray<Finding> Findings, ImmutableArray<ParseDiagnostic> Diagnostics)
     {
@@ -40,8 +43,19 @@ public static class CheckSummary
     /// <param name="omittedSeverity">The severity an omitted finding of a rule counts with; by default the rule's own.</param>
     /// <param name="subject">What the check is on; a pull request by default.</param>
     /// <param name="suppressions">The findings pragmas suppressed, listed at the end of the summary (room for them is kept when the findings' rows are cut).</param>
-    public static CheckRunPlan Build(IReadOnlyList<FileFindings> files, CheckConclusion conclusionOnError, IReadOnlyList<string> notes, Func<string, Severity>? omittedSeverity = null, CheckSubject? subject = null, IReadOnlyList<SuppressionTable.FileSuppressions>? suppressions = null)
+    /// <param name="places">Where the review's comments sit: their findings are annotated on the comment's lines, briefly.</param>
+    /// <param name="docsBaseUrl">Where rule docs live.</param>
+    public static CheckRunPlan Build(
+        IReadOnlyList<FileFindings> files,
+        CheckConclusion conclusionOnError,
+        IReadOnlyList<string> notes,
+        Func<string, Severity>? omittedSeverity = null,
+        CheckSubject? subject = null,
+        IReadOnlyList<SuppressionTable.FileSuppressions>? suppressions = null,
+        IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace>? places = null,
+        string docsBaseUrl = ReviewPlanOptions.DefaultRuleDocsBaseUrl)
     {
+        places ??= new Dictionary<(string, Finding), CommentPlace>();
         suppressions ??= [];
         omittedSeverity ??= DefaultSeverity;
         subject ??= CheckSubject.PullRequest;
@@ -58,7 +72,7 @@ public static class CheckSummary
             ? subject == CheckSubject.PullRequest ? "No Dockerfile changed" : "No Dockerfile"
             : all.Count + omittedCount == 0
                 ? $"No problems in {Plural(files.Count, "Dockerfile")}"
-                : $"{Plural(errors, "error")}, {Plural(warnings, "warning")}, {Plural(notices, "notice")} in {Plural(files.Count, "Dockerfile")}";
+                : Verdict(files, all, errors, warnings, notices);
         int suppressed = SuppressionTable.Honoured(suppressions);
         if (suppressed > 0)
         {
@@ -72,7 +86,7 @@ public static class CheckSummary
         var annotated = ranked.Take(MaxAnnotations).ToList();
         var unannotated = ranked.Skip(MaxAnnotations).Select(x => x.Finding.RuleId).ToList();
         var diagnostics = files.SelectMany(f => f.Diagnostics.Select(d => (f.Path, Diagnostic: d))).ToList();
-        var annotations = Annotations(annotated, diagnostics.Take(MaxAnnotations - annotated.Count));
+        var annotations = Annotations(annotated, diagnostics.Take(MaxAnnotations - annotated.Count), places);
         int unannotatedDiagnostics = diagnostics.Count - (annotations.Length - annotated.Count);
 
         var summary = new StringBuilder();
@@ -106,11 +120,13 @@ public static class CheckSummary
         }
         else if (all.Count > 0)
         {
-            summary.Append("| File | Line | Rule | Severity | Problem |\n|---|---|---|---|---|\n");
+            summary.Append(NextStep(all, places, subject)).Append("\n\n| | Where | Rule |\n|---|---|---|\n");
             int listed = 0;
-            foreach (var (path, finding) in all)
+            foreach (var (path, finding, line) in all
+                .Select(x => (x.Path, x.Finding, Line: places.TryGetValue(x, out var place) ? place.Start : x.Finding.Range.Start))
+                .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Line))
             {
-                var row = $"| {Markdown.TableCodeSpan(path)} | {finding.Range} | {finding.RuleId} {Markdown.TableProse(finding.Rule.Name)} | {finding.Severity.ToString().ToLowerInvariant()} | {Markdown.TableProse(finding.Message)} |\n";
+                var row = $"| {Icon(finding.Severity)} | {Markdown.TableCodeSpan(path)}:{line.ToString(CultureInfo.InvariantCulture)} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
                 if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > CheckRunPlan.MaxSummaryLength)
                 {
                     break;
@@ -141,23 +157,81 @@ public static class CheckSummary
         return new CheckRunPlan(conclusion, Markdown.Truncate(title, CheckRunPlan.MaxTitleLength), Markdown.TruncateLines(summary.ToString(), CheckRunPlan.MaxSummaryLength), annotations);
     }
 
-    /// <summary>Annotations in file order, each field within GitHub's limits.</summary>
-    private static ImmutableArray<CheckAnnotation> Annotations(List<(string Path, Finding Finding)> findings, IEnumerable<(string Path, ParseDiagnostic Diagnostic)> diagnostics) =>
+    /// <summary>
+    /// Annotations in file order, each field within GitHub's limits, in plain text (GitHub shows an annotation's
+    /// message as it is, backticks and all). A finding the review comments on is annotated on the comment's lines and
+    /// points there, rather than repeating it beside it in the diff.
+    /// </summary>
+    private static ImmutableArray<CheckAnnotation> Annotations(List<(string Path, Finding Finding)> findings, IEnumerable<(string Path, ParseDiagnostic Diagnostic)> diagnostics, IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace> places) =>
     [
         .. findings
             .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start)
-            .Select(x => new CheckAnnotation(
-                x.Path,
-                Math.Max(1, x.Finding.Range.Start),
-                Math.Max(1, x.Finding.Range.End),
-                Level(x.Finding.Severity),
-                AnnotationTitle(x.Finding),
-                Utf8Truncate(x.Finding.Message, CheckRunPlan.MaxAnnotationMessageLength))),
+            .Select(x => places.TryGetValue(x, out var place)
+                ? new CheckAnnotation(x.Path, place.Start, place.End, Level(x.Finding.Severity), AnnotationTitle(x.Finding), Pointer(place))
+                : new CheckAnnotation(
+                    x.Path,
+                    Math.Max(1, x.Finding.Range.Start),
+                    Math.Max(1, x.Finding.Range.End),
+                    Level(x.Finding.Severity),
+                    AnnotationTitle(x.Finding),
+                    Utf8Truncate(Wording.PlainSentence(x.Finding, CommentText.WhatToDo(x.Finding)), CheckRunPlan.MaxAnnotationMessageLength))),
         .. diagnostics.Select(x => new CheckAnnotation(
             x.Path, Math.Max(1, x.Diagnostic.Line), Math.Max(1, x.Diagnostic.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Utf8Truncate(x.Diagnostic.Message, CheckRunPlan.MaxAnnotationMessageLength))),
     ];
 
-    private static string AnnotationTitle(Finding finding) => Markdown.Truncate($"{finding.RuleId} {finding.Rule.Title}", CheckRunPlan.MaxTitleLength);
+    private static string Pointer(CommentPlace place) =>
+        (place.HasFix ? "One-click fix in ReviewBot's " : "Explained in ReviewBot's ") + (place.Earlier ? "earlier review." : "review.");
+
+    private static string AnnotationTitle(Finding finding) => Markdown.Truncate($"{finding.RuleId} · {finding.Rule.Title}", CheckRunPlan.MaxTitleLength);
+
+    private static string Icon(Severity severity) => severity switch
+    {
+        Severity.Error => "❌",
+        Severity.Warning => "⚠️",
+        _ => "ℹ️",
+    };
+
+    /// <summary>
+    /// The title: the counts that are not zero, the Dockerfiles they are in, and what the errors are
+    /// ("2 errors, 3 warnings in 2 Dockerfiles: container runs as root").
+    /// </summary>
+    private static string Verdict(IReadOnlyList<FileFindings> files, List<(string Path, Finding Finding)> all, int errors, int warnings, int notices)
+    {
+        var counts = new List<string>();
+        if (errors > 0)
+        {
+            counts.Add(Plural(errors, "error"));
+        }
+
+        if (warnings > 0)
+        {
+            counts.Add(Plural(warnings, "warning"));
+        }
+
+        if (notices > 0)
+        {
+            counts.Add(Plural(notices, "notice"));
+        }
+
+        int withProblems = files.Count(f => !f.Findings.IsEmpty || f.Omitted.Any(o => o.Count > 0));
+        var title = $"{string.Join(", ", counts)} in {Plural(withProblems, "Dockerfile")}";
+        var errorRules = all.Where(x => x.Finding.Severity == Severity.Error).Select(x => x.Finding.Rule).DistinctBy(r => r.Id).ToList();
+        return errorRules.Count == 0 ? title : title + ": " + string.Join(", ", errorRules.Select(CommentText.TitleInSentence));
+    }
+
+    /// <summary>What to do next: where the one-click fixes are, and the command that fixes the files locally.</summary>
+    private static string NextStep(List<(string Path, Finding Finding)> all, IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace> places, CheckSubject subject)
+    {
+        var fixable = all.Where(x => x.Finding.Fix is { Edits.IsEmpty: false }).Select(x => x.Path).Distinct(StringComparer.Ordinal).ToList();
+        string local = fixable.Count == 0
+            ? "Each problem is explained in its annotation below."
+            : $"Fix locally with {Markdown.CodeSpan("reviewbot scan --fix " + (fixable.Count <= 3 && fixable.All(IsShellWord) ? string.Join(' ', fixable) : "."))}.";
+        bool inReview = subject == CheckSubject.PullRequest && places.Values.Any(p => p.HasFix);
+        return "**Next step:** " + (inReview ? "commit the one-click fixes in ReviewBot's review, or " + char.ToLowerInvariant(local[0]) + local[1..] : local);
+    }
+
+    /// <summary>A path a shell takes as one word without quoting.</summary>
+    private static bool IsShellWord(string path) => path.Length > 0 && path[0] != '-' && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '/' or '_' or '-');
 
     public static AnnotationLevel Level(Severity severity) => severity switch
     {

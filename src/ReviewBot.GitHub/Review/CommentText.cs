@@ -3,7 +3,11 @@ using ReviewBot.Analysis;
 
 namespace ReviewBot.GitHub.Review;
 
-/// <summary>The words of our comments: what is wrong and why, the fix, the rule's doc and how to suppress it.</summary>
+/// <summary>
+/// The words of our comments, in one voice: a headline (rule id and title, then the fact), what to do (the
+/// suggestion with its one-line description, or the advice), and the why, the rule's doc and how to silence it
+/// folded in a <c>&lt;details&gt;</c> so a busy reader sees the headline and the fix first.
+/// </summary>
 public static class CommentText
 {
     /// <summary>The pragma the engine honours on the line above an instruction.</summary>
@@ -14,16 +18,14 @@ public static class CommentText
     {
         var text = new StringBuilder();
         text.Append(Headline(finding)).Append("\n\n");
-        var why = FirstSentences(finding.Rule.Why, 2);
-        if (why.Length > 0)
-        {
-            text.Append(why).Append("\n\n");
-        }
-
         if (suggestion is not null && finding.Fix is { } fix)
         {
             text.Append(Markdown.Prose(fix.Description)).Append('\n');
             text.Append(MarkdownFence.Block("suggestion", string.Join('\n', suggestion) + (suggestion.Count > 0 ? "\n" : ""))).Append('\n');
+        }
+        else if (WhatToDo(finding) is { } advice)
+        {
+            text.Append(Markdown.Prose(advice)).Append("\n\n");
         }
 
         if (note is not null)
@@ -31,35 +33,34 @@ public static class CommentText
             text.Append(note).Append("\n\n");
         }
 
-        text.Append(Footer(finding, docsBaseUrl)).Append('\n').Append(Fingerprint.Marker(fingerprint));
+        text.Append(Details(finding, docsBaseUrl)).Append('\n').Append(Fingerprint.Marker(fingerprint));
         return text.ToString();
     }
 
-    /// <summary>Bold rule id and title, the severity, and the engine's message (which quotes the Dockerfile, so it goes through <see cref="Markdown.Prose(string, int)"/>).</summary>
+    /// <summary>What to do when no suggestion is shown: the finding's advice, else its fix's description; null when it has neither.</summary>
+    public static string? WhatToDo(Finding finding) => finding.Advice ?? finding.Fix?.Description;
+
+    /// <summary>
+    /// Bold rule id and title, then the engine's message (which quotes the Dockerfile, so it goes through
+    /// <see cref="Markdown.Prose(string, int)"/>): <c>**RB001 · Container runs as root** — no `USER` …</c>.
+    /// </summary>
     public static string Headline(Finding finding) =>
-        $"**{finding.RuleId} · {finding.Rule.Title}** ({finding.Severity.ToString().ToLowerInvariant()}): {Markdown.Prose(finding.Message)}";
+        $"**{finding.RuleId} · {finding.Rule.Title}** — {Markdown.Prose(finding.Message)}";
 
-    public static string Footer(Finding finding, string docsBaseUrl) =>
-        $"<sub>[{finding.RuleId} {finding.Rule.Name}]({DocUrl(finding, docsBaseUrl)}) · Intended? Put `{SuppressionPragma(finding.RuleId)}` on the line above the instruction, or disable {finding.RuleId} under `rules:` in `.github/reviewbot.yml`.</sub>";
+    /// <summary>The why, the rule's doc and how to silence the rule, folded.</summary>
+    public static string Details(Finding finding, string docsBaseUrl) =>
+        $"<details><summary>Why this matters, and how to silence it</summary>\n\n{Markdown.Prose(Fingerprint.Normalize(finding.Rule.Why))}\n\n"
+        + $"Rule: [{finding.RuleId} {finding.Rule.Name}]({DocUrl(finding, docsBaseUrl)}). {Silence(finding.RuleId)}\n\n</details>";
 
-    public static string DocUrl(Finding finding, string docsBaseUrl) => docsBaseUrl.TrimEnd('/') + "/" + finding.Rule.DocPath;
+    /// <summary>How to silence one rule, with its real id.</summary>
+    public static string Silence(string ruleId) =>
+        $"Intended? Put `{SuppressionPragma(ruleId)}` on the line above the instruction, or disable {ruleId} under `rules:` in `.github/reviewbot.yml`.";
 
-    /// <summary>Up to <paramref name="count"/> sentences of a text, on one line.</summary>
-    public static string FirstSentences(string text, int count)
-    {
-        var flat = Fingerprint.Normalize(text);
-        int end = 0;
-        for (int found = 0; found < count; found++)
-        {
-            int next = flat.IndexOf(". ", end, StringComparison.Ordinal);
-            if (next < 0)
-            {
-                return flat;
-            }
+    public static string DocUrl(Finding finding, string docsBaseUrl) => DocUrl(finding.Rule, docsBaseUrl);
 
-            end = next + 1;
-        }
+    public static string DocUrl(Analysis.Rules.RuleDescriptor rule, string docsBaseUrl) => docsBaseUrl.TrimEnd('/') + "/" + rule.DocPath;
 
-        return flat[..end];
-    }
+    /// <summary>A rule's title inside a sentence: "container runs as root", "sudo in the image".</summary>
+    public static string TitleInSentence(Analysis.Rules.RuleDescriptor rule) =>
+        rule.Title.Length > 1 && char.IsUpper(rule.Title[0]) && char.IsLower(rule.Title[1]) ? char.ToLowerInvariant(rule.Title[0]) + rule.Title[1..] : rule.Title;
 }

@@ -145,8 +145,8 @@ public static class Markdown
                 continue;
             }
 
-            int open = RunLength(flat, i);
-            int close = FindClosingRun(flat, i + open, open);
+            int open = Analysis.Wording.Run(flat, i);
+            int close = Analysis.Wording.Closing(flat, i + open, open);
             if (close < 0)
             {
                 i += open; // an unmatched run is literal text, and the word holding it becomes a code span
@@ -306,41 +306,6 @@ public static class Markdown
 
     private static readonly SearchValues<char> PlainCharacters = SearchValues.Create(
         [.. Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(c => char.IsLetterOrDigit(c) || ".,;:!?'\"()-+=%{}…".Contains(c, StringComparison.Ordinal))]);
-
-    private static int RunLength(string text, int start)
-    {
-        int end = start;
-        while (end < text.Length && text[end] == '`')
-        {
-            end++;
-        }
-
-        return end - start;
-    }
-
-    /// <summary>CommonMark: a code span closes at the next backtick run of exactly the opening length.</summary>
-    private static int FindClosingRun(string text, int from, int length)
-    {
-        int i = from;
-        while (i < text.Length)
-        {
-            if (text[i] != '`')
-            {
-                i++;
-                continue;
-            }
-
-            int run = RunLength(text, i);
-            if (run == length)
-            {
-                return i;
-            }
-
-            i += run;
-        }
-
-        return -1;
-    }
 
     /// <summary>CommonMark strips one space from both ends of a code span's content when both have one.</summary>
     private static string StripOneSpace(string content) =>

@@ -60,6 +60,9 @@ public sealed record InlineComment(string Path, int? StartLine, int Line, string
     /// <summary>The suggestion's replacement lines, or null when the comment has no suggestion.</summary>
     public ImmutableArray<string>? Suggestion { get; init; }
 
+    /// <summary>The finding the comment speaks of, when the planner made it (for the check's annotations and the review's verdict).</summary>
+    public Finding? Finding { get; init; }
+
     public int FirstLine => StartLine ?? Line;
 }
 

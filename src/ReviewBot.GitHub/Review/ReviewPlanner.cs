@@ -31,10 +31,10 @@ public static class ReviewPlanner
         var fileComments = ImmutableArray.CreateBuilder<FileComment>();
         var fingerprints = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
 
-        int fileLevelProblems = 0;
+        var fileLevelProblems = new List<(string Path, Finding Finding)>();
         foreach (var file in files)
         {
-            fileLevelProblems += PlanFile(file, options, candidates, fileComments, fingerprints);
+            fileLevelProblems.AddRange(PlanFile(file, options, candidates, fileComments, fingerprints).Select(f => (file.Path, f)));
         }
 
         var fresh = candidates.Where(c => !options.PostedFingerprints.Contains(c.Fingerprint))
@@ -50,14 +50,36 @@ public static class ReviewPlanner
             options.Notes,
             ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId),
             options.Subject,
-            suppressions);
+            suppressions,
+            Places(candidates, inline, options.PostedFingerprints),
+            options.RuleDocsBaseUrl);
 
         var fileLevel = fileComments.ToImmutable();
-        return new ReviewPlan(options.Event, Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems, suppressions), inline, overflow, fileLevel, check, fingerprints.ToImmutable());
+        var body = Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems, suppressions, check.Conclusion);
+        return new ReviewPlan(options.Event, body, inline, overflow, fileLevel, check, fingerprints.ToImmutable());
     }
 
-    /// <returns>How many new problems go to the file comment (some may only be counted there, when they do not all fit).</returns>
-    private static int PlanFile(
+    /// <summary>
+    /// Where each finding's review comment sits, for the check's annotations: those of this review (on the comment's
+    /// lines, with or without its one-click fix) and those an earlier review posted. Overflow rows are no comment.
+    /// </summary>
+    private static Dictionary<(string Path, Finding Finding), CheckSummary.CommentPlace> Places(List<InlineComment> candidates, ImmutableArray<InlineComment> inline, IReadOnlySet<string> posted)
+    {
+        var posting = inline.Select(c => c.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        var places = new Dictionary<(string, Finding), CheckSummary.CommentPlace>();
+        foreach (var c in candidates)
+        {
+            if (c.Finding is { } finding && (posting.Contains(c.Fingerprint) || posted.Contains(c.Fingerprint)))
+            {
+                places[(c.Path, finding)] = new CheckSummary.CommentPlace(c.FirstLine, c.Line, c.Suggestion is not null, Earlier: !posting.Contains(c.Fingerprint));
+            }
+        }
+
+        return places;
+    }
+
+    /// <returns>The new problems that go to the file comment (some may only be counted there, when they do not all fit).</returns>
+    private static List<Finding> PlanFile(
         ReviewFile file,
         ReviewPlanOptions options,
         List<InlineComment> candidates,
@@ -124,7 +146,7 @@ public static class ReviewPlanner
                         finding.RuleId,
                         finding.Severity,
                         finding.Message)
-                    { Suggestion = fits ? [.. suggestion] : null });
+                    { Suggestion = fits ? [.. suggestion] : null, Finding = finding });
                 }
                 else
                 {
@@ -147,7 +169,8 @@ public static class ReviewPlanner
                     fp,
                     finding.RuleId,
                     finding.Severity,
-                    finding.Message));
+                    finding.Message)
+                { Finding = finding });
             }
             else
             {
@@ -162,7 +185,7 @@ public static class ReviewPlanner
             fileComments.Add(new FileComment(file.Path, body, shown));
         }
 
-        return fresh.Count;
+        return [.. fresh.Select(u => u.Finding)];
     }
 
     /// <summary>
@@ -235,7 +258,10 @@ public static class ReviewPlanner
     /// </summary>
     private static (string Body, ImmutableArray<string> Shown) FileCommentBody(string path, IReadOnlyList<string> lines, List<Unplaced> items, string? patchProblem, string docsBaseUrl)
     {
-        const string Intended = "\nIntended? Put `# reviewbot ignore=<rule>` on the line above the instruction, or disable the rule in `.github/reviewbot.yml`.\n";
+        var ruleIds = items.Select(i => i.Finding.RuleId).Distinct(StringComparer.Ordinal).ToList();
+        var intended = "\n" + (ruleIds.Count == 1
+            ? CommentText.Silence(ruleIds[0])
+            : $"Intended? Put {string.Join(" or ", ruleIds.Select(id => $"`{CommentText.SuppressionPragma(id)}`"))} on the line above the instruction, or disable the rule under `rules:` in `.github/reviewbot.yml`.") + "\n";
         const int Reserve = 1000; // the "and N more" line
 
         var text = new StringBuilder();
@@ -251,9 +277,9 @@ public static class ReviewPlanner
         foreach (var item in items)
         {
             var f = item.Finding;
-            var line = string.Create(CultureInfo.InvariantCulture, $"- line {f.Range}: {CommentText.Headline(f)} ([doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
+            var line = string.Create(CultureInfo.InvariantCulture, $"- line {f.Range}: {CommentText.Headline(f)} ([{f.RuleId} doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
             int marker = Fingerprint.Marker(item.Fingerprint).Length + 1;
-            if (text.Length + line.Length + markers + marker + Intended.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
+            if (text.Length + line.Length + markers + marker + intended.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
             {
                 break;
             }
@@ -273,12 +299,12 @@ public static class ReviewPlanner
         {
             var diff = UnifiedDiff.ToText(UnifiedDiff.Create(path, lines, edits));
             var block = "\nThe fix, to apply by hand:\n\n" + MarkdownFence.Block("diff", diff);
-            text.Append(text.Length + block.Length + markers + Intended.Length <= ReviewPlanOptions.MaxBodyLength
+            text.Append(text.Length + block.Length + markers + intended.Length <= ReviewPlanOptions.MaxBodyLength
                 ? block
                 : $"\nThe fix is too long to show here ({Markdown.Count(diff.Count(c => c == '\n'))} lines of diff): run `reviewbot scan --fix` on the file.\n");
         }
 
-        text.Append(Intended);
+        text.Append(intended);
         foreach (var item in shown)
         {
             text.Append(Fingerprint.Marker(item.Fingerprint)).Append('\n');
@@ -287,18 +313,25 @@ public static class ReviewPlanner
         return (text.ToString(), [.. shown.Select(i => i.Fingerprint)]);
     }
 
-    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, int fileLevelProblems, IReadOnlyList<SuppressionTable.FileSuppressions> suppressions)
+    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, List<(string Path, Finding Finding)> fileLevelProblems, IReadOnlyList<SuppressionTable.FileSuppressions> suppressions, CheckConclusion conclusion)
     {
         // The suppressions are said in every review, within a share of the body the overflow rows cannot take.
         var suppressed = SuppressionTable.Section(suppressions, CheckSubject.PullRequest);
         int reserve = 2000 + suppressed.Length; // the closing lines: "and N more", omitted counts, file comments, suppressions
 
         var text = new StringBuilder();
-        int total = inline.Length + overflow.Length + fileLevelProblems;
-        text.Append(CultureInfo.InvariantCulture, $"**ReviewBot** keeps containers from running as root: {Markdown.Count(total)} new {(total == 1 ? "problem" : "problems")} in {Markdown.Count(files.Count)} changed {(files.Count == 1 ? "Dockerfile" : "Dockerfiles")}.");
-        if (inline.Any(c => c.Suggestion is not null))
+        var problems = inline.Concat(overflow).Select(c => (c.Path, c.Severity, c.RuleId))
+            .Concat(fileLevelProblems.Select(p => (p.Path, p.Finding.Severity, p.Finding.RuleId)))
+            .ToList();
+        text.Append(Verdict(problems, conclusion));
+        int fixes = inline.Count(c => c.Suggestion is not null);
+        if (fixes == 1)
         {
-            text.Append(" Each suggestion below can be applied with one click; apply them together with **Add suggestion to batch**.");
+            text.Append(" 1 comment carries a one-click fix.");
+        }
+        else if (fixes > 1)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {(fixes == inline.Length ? fixes == 2 ? "Both comments" : "All " + Markdown.Count(fixes) + " comments" : Markdown.Count(fixes) + " comments")} carry a one-click fix; commit them together with *Add suggestion to batch*.");
         }
 
         text.Append('\n');
@@ -340,4 +373,45 @@ public static class ReviewPlanner
 
         return Markdown.TruncateLines(text.ToString(), ReviewPlanOptions.MaxBodyLength);
     }
+
+    /// <summary>
+    /// The review's first line: how many new problems, whether they block the pull request, and what the errors are:
+    /// "**1 error blocks this pull request**: container runs as root in `web/Dockerfile`; 4 warnings." No zero counts.
+    /// </summary>
+    private static string Verdict(List<(string Path, Severity Severity, string RuleId)> problems, CheckConclusion conclusion)
+    {
+        var errors = problems.Where(p => p.Severity == Severity.Error).ToList();
+        var parts = new List<string>();
+        int warnings = problems.Count(p => p.Severity == Severity.Warning), notices = problems.Count(p => p.Severity == Severity.Notice);
+        if (warnings > 0)
+        {
+            parts.Add(Plural(warnings, "warning"));
+        }
+
+        if (notices > 0)
+        {
+            parts.Add(Plural(notices, "notice"));
+        }
+
+        string others = string.Join(" and ", parts);
+        if (errors.Count == 0)
+        {
+            return problems.Count == 0 ? "No new problems." : $"{others}, nothing that blocks this pull request.";
+        }
+
+        bool blocks = conclusion == CheckConclusion.Failure;
+        string head = blocks
+            ? $"**{Plural(errors.Count, "error")} {(errors.Count == 1 ? "blocks" : "block")} this pull request**"
+            : $"**{Plural(errors.Count, "error")}** (the check does not block: `check.conclusion_on_error: neutral`)";
+        var what = errors.GroupBy(e => e.RuleId, StringComparer.Ordinal).Select(g =>
+        {
+            var rule = Analysis.Rules.RuleRunner.Find(g.Key);
+            var paths = g.Select(e => e.Path).Distinct(StringComparer.Ordinal).ToList();
+            string where = paths.Count <= 3 ? string.Join(", ", paths.Select(Markdown.CodeSpan)) : $"{Markdown.Count(paths.Count)} Dockerfiles";
+            return $"{(rule is null ? Markdown.Word(g.Key) : CommentText.TitleInSentence(rule))} in {where}";
+        });
+        return $"{head}: {string.Join("; ", what)}{(others.Length > 0 ? "; also " + others : "")}.";
+    }
+
+    private static string Plural(int count, string noun) => Markdown.Count(count) + " " + (count == 1 ? noun : noun + "s");
 }

@@ -10,6 +10,10 @@ public class HostileTextTests
 {
     private const string Create = "RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser";
 
+    /// <summary>A suggested RUN past 80 columns without quotes is wrapped before each <c>&amp;&amp;</c>; one with quotes stays one line.</summary>
+    private static string Wrapped(string run) =>
+        run.Length <= 80 || run.IndexOfAny(['\'', '"']) >= 0 ? run : run.Replace(" && ", " \\\n    && ", StringComparison.Ordinal);
+
     private static string FixedRoot(string dockerfile, AnalyzerOptions? options = null)
     {
         var finding = DockerfileAnalyzer.Analyze(dockerfile, options).Findings.Single(f => f.RuleId == "RB001");
@@ -59,7 +63,7 @@ public class HostileTextTests
     public void Workdir_paths_are_single_quoted_data(string workdir, string word)
     {
         Assert.Equal(
-            $"FROM debian:bookworm-slim\nWORKDIR {workdir}\n{Create} && mkdir -p {word} && chown appuser:appgroup {word}\nUSER appuser\nCMD x\n",
+            $"FROM debian:bookworm-slim\nWORKDIR {workdir}\n{Wrapped($"{Create} && chown appuser:appgroup {word}")}\nUSER appuser\nCMD x\n",
             FixedRoot($"FROM debian:bookworm-slim\nWORKDIR {workdir}\nCMD x\n"));
     }
 
@@ -78,7 +82,7 @@ public class HostileTextTests
     public void Workdir_continued_over_lines_is_quoted_as_one_word()
     {
         Assert.Equal(
-            $"FROM debian:bookworm-slim\nWORKDIR /srv/a\\\n;reboot\n{Create} && mkdir -p '/srv/a;reboot' && chown appuser:appgroup '/srv/a;reboot'\nUSER appuser\nCMD x\n",
+            $"FROM debian:bookworm-slim\nWORKDIR /srv/a\\\n;reboot\n{Create} && chown appuser:appgroup '/srv/a;reboot'\nUSER appuser\nCMD x\n",
             FixedRoot("FROM debian:bookworm-slim\nWORKDIR /srv/a\\\n;reboot\nCMD x\n"));
     }
 
@@ -86,7 +90,7 @@ public class HostileTextTests
     public void Variables_in_scope_stay_variables_inside_double_quotes()
     {
         Assert.Equal(
-            $"FROM debian:bookworm-slim\nENV APP_HOME=/srv/app\nWORKDIR ${{APP_HOME}}/data\n{Create} && mkdir -p \"${{APP_HOME}}/data\" && chown appuser:appgroup \"${{APP_HOME}}/data\"\nUSER appuser\nCMD x\n",
+            $"FROM debian:bookworm-slim\nENV APP_HOME=/srv/app\nWORKDIR ${{APP_HOME}}/data\n{Create} && chown appuser:appgroup \"${{APP_HOME}}/data\"\nUSER appuser\nCMD x\n",
             FixedRoot("FROM debian:bookworm-slim\nENV APP_HOME=/srv/app\nWORKDIR ${APP_HOME}/data\nCMD x\n"));
     }
 
@@ -94,7 +98,7 @@ public class HostileTextTests
     public void A_variable_whose_value_holds_shell_is_still_only_a_variable()
     {
         Assert.Equal(
-            $"FROM debian:bookworm-slim\nARG DIR=\"/srv/$(id)\"\nWORKDIR $DIR\n{Create} && mkdir -p \"${{DIR}}\" && chown appuser:appgroup \"${{DIR}}\"\nUSER appuser\nCMD x\n",
+            $"FROM debian:bookworm-slim\nARG DIR=\"/srv/$(id)\"\nWORKDIR $DIR\n{Create} && chown appuser:appgroup \"${{DIR}}\"\nUSER appuser\nCMD x\n",
             FixedRoot("FROM debian:bookworm-slim\nARG DIR=\"/srv/$(id)\"\nWORKDIR $DIR\nCMD x\n"));
     }
 
@@ -102,7 +106,7 @@ public class HostileTextTests
     public void A_variable_that_changed_before_the_run_is_written_as_its_value()
     {
         Assert.Equal(
-            $"FROM debian:bookworm-slim\nENV D=/srv/a\nWORKDIR $D\nENV D=/other\n{Create} && mkdir -p /srv/a && chown appuser:appgroup /srv/a\nUSER appuser\nCMD x\n",
+            $"FROM debian:bookworm-slim\nENV D=/srv/a\nWORKDIR $D\nENV D=/other\n{Wrapped(Create + " && chown appuser:appgroup /srv/a")}\nUSER appuser\nCMD x\n",
             FixedRoot("FROM debian:bookworm-slim\nENV D=/srv/a\nWORKDIR $D\nENV D=/other\nCMD x\n"));
     }
 

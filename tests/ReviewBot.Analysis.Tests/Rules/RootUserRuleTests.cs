@@ -9,7 +9,7 @@ public class RootUserRuleTests
     {
         var finding = Reports("RB001", "FROM debian:bookworm-slim\nCOPY app /app\nCMD [\"/app/run\"]\n", line: 1);
         Assert.Equal(Severity.Error, finding.Severity);
-        Assert.Contains("no USER", finding.Message);
+        Assert.Contains("no `USER`", finding.Message);
     }
 
     [Theory]

@@ -19,6 +19,24 @@ public class SudoRuleTests
     }
 
     [Fact]
+    public void Installing_sudo_among_other_packages_is_fixed_by_not_installing_it()
+    {
+        var text = "FROM debian:bookworm-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl sudo \\\n    && rm -rf /var/lib/apt/lists/*\n";
+        Assert.Equal(
+            "FROM debian:bookworm-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n",
+            Apply(text, Reports("RB005", text, line: 2)));
+        var alpine = "FROM alpine:3.20\nRUN apk add --no-cache sudo curl\n";
+        Assert.Equal("FROM alpine:3.20\nRUN apk add --no-cache curl\n", Apply(alpine, Reports("RB005", alpine, line: 2)));
+    }
+
+    [Theory]
+    [InlineData("FROM alpine:3.20\nRUN apk add --no-cache sudo\n")] // nothing left to install: apk add fails
+    [InlineData("FROM debian:bookworm-slim\nRUN apt-get install -y curl sudo\nCMD [\"sudo\", \"-u\", \"app\", \"/app\"]\n")] // the image runs it
+    [InlineData("FROM debian:bookworm-slim\nRUN apt-get install -y \\\n    sudo\n")] // sudo alone on its line
+    public void Installing_sudo_that_the_image_needs_or_alone_has_no_fix(string text) =>
+        Assert.Null(Reports("RB005", text, line: 2).Fix);
+
+    [Fact]
     public void Calling_sudo_as_another_user_has_no_fix()
     {
         var finding = Reports("RB005", "FROM node:20\nUSER node\nRUN sudo npm i -g x\n", line: 3);

@@ -116,8 +116,8 @@ public class ReviewPlannerTests
         Assert.Contains("RB005", file.Body);
         Assert.Contains(
             "```diff\n--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,5 @@\n FROM debian:bookworm-slim\n" +
-            "+RUN groupadd --system --gid 10001 appgroup && useradd --system --uid 10001 --gid appgroup --no-create-home appuser\n" +
-            "-COPY app /app\n+COPY --chown=appuser:appgroup app /app\n+USER appuser\n CMD [\"/app/run\"]\n```",
+            "-COPY app /app\n+RUN groupadd --system --gid 10001 appgroup && useradd --system --uid 10001 --gid appgroup --no-create-home appuser\n" +
+            "+COPY --chown=appuser:appgroup app /app\n+USER appuser\n CMD [\"/app/run\"]\n```",
             file.Body);
         Assert.All(file.Fingerprints, fp => Assert.Contains(Fingerprint.Marker(fp), file.Body));
         Assert.Equal(2, plan.Check.Annotations.Length); // and the check run still lists both
@@ -260,7 +260,7 @@ public class ReviewPlannerTests
         Assert.Equal([50, 50, 10], batches.Select(b => b.Length));
         Assert.Equal(plan.Check.Annotations, batches.SelectMany(b => b));
         Assert.All(plan.Check.Annotations, a => Assert.Equal(AnnotationLevel.Warning, a.Level));
-        Assert.Contains("| `Dockerfile` | 2 | RB005 sudo | warning | sudo |", plan.Check.Summary);
+        Assert.Contains("| ⚠️ | `Dockerfile`:2 | [RB005 · sudo in an image](", plan.Check.Summary);
     }
 
     [Fact]
