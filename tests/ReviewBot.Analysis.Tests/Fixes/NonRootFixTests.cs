@@ -26,7 +26,7 @@ public class NonRootFixTests
     public void Alpine_gets_busybox_addgroup_adduser()
     {
         Assert.Equal(
-            "FROM python:3.12-alpine\nWORKDIR /srv\nRUN addgroup -S appgroup && adduser -S -G appgroup -H -D appuser && mkdir -p /srv && chown appuser:appgroup /srv\nCOPY --chown=appuser:appgroup . .\nUSER appuser\nCMD [\"python\", \"main.py\"]\n",
+            "FROM python:3.12-alpine\nWORKDIR /srv\nRUN addgroup -S appgroup \\\n    && adduser -S -G appgroup -H -D appuser \\\n    && chown appuser:appgroup /srv\nCOPY --chown=appuser:appgroup . .\nUSER appuser\nCMD [\"python\", \"main.py\"]\n",
             Fixed("FROM python:3.12-alpine\nWORKDIR /srv\nCOPY . .\nCMD [\"python\", \"main.py\"]\n"));
     }
 
@@ -34,7 +34,7 @@ public class NonRootFixTests
     public void Node_image_reuses_the_node_user()
     {
         Assert.Equal(
-            "FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nRUN mkdir -p /app && chown node:node /app\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
+            "FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nRUN chown node:node /app\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
             Fixed("FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"));
     }
 
@@ -107,7 +107,7 @@ public class NonRootFixTests
     public void Numeric_option_creates_fixed_ids_and_a_numeric_user()
     {
         var result = Fixed("FROM debian:bookworm-slim\nCOPY app /app\nCMD x\n", new AnalyzerOptions { Numeric = true });
-        Assert.Contains("RUN groupadd -r -g 10001 appgroup && useradd -r -u 10001 -g appgroup --no-create-home appuser\n", result);
+        Assert.Contains("RUN groupadd -r -g 10001 appgroup \\\n    && useradd -r -u 10001 -g appgroup --no-create-home appuser\n", result);
         Assert.Contains("USER 10001:10001\n", result);
     }
 
@@ -156,7 +156,7 @@ public class NonRootFixTests
     public void Folders_run_mkdir_made_as_root_are_handed_to_the_user_once_they_exist()
     {
         Assert.Equal(
-            "FROM debian:bookworm-slim\nRUN mkdir -p /var/lib/counter /var/log/counter\nCOPY counter.sh /usr/local/bin/counter\nRUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p /var/lib/counter /var/log/counter && chown appuser:appgroup /var/lib/counter /var/log/counter\nUSER appuser\nCMD [\"counter\"]\n",
+            "FROM debian:bookworm-slim\nRUN mkdir -p /var/lib/counter /var/log/counter\nCOPY counter.sh /usr/local/bin/counter\nRUN groupadd -r appgroup \\\n    && useradd -r -g appgroup --no-create-home appuser \\\n    && chown appuser:appgroup /var/lib/counter /var/log/counter\nUSER appuser\nCMD [\"counter\"]\n",
             Fixed("FROM debian:bookworm-slim\nRUN mkdir -p /var/lib/counter /var/log/counter\nCOPY counter.sh /usr/local/bin/counter\nCMD [\"counter\"]\n"));
     }
 
@@ -164,7 +164,7 @@ public class NonRootFixTests
     public void Mkdir_after_the_user_is_created_is_owned_just_before_user()
     {
         Assert.Equal(
-            "FROM alpine:3.20\nRUN addgroup -S appgroup && adduser -S -G appgroup -H -D appuser && mkdir -p /data && chown appuser:appgroup /data\nCOPY --chown=appuser:appgroup app /srv/app\nRUN mkdir -p /srv/data && touch /srv/app/ready\nVOLUME /data\nRUN mkdir -p /srv/data && chown appuser:appgroup /srv/data\nUSER appuser\nCMD [\"/srv/app/run\"]\n",
+            "FROM alpine:3.20\nRUN addgroup -S appgroup \\\n    && adduser -S -G appgroup -H -D appuser \\\n    && mkdir -p /data \\\n    && chown appuser:appgroup /data\nCOPY --chown=appuser:appgroup app /srv/app\nRUN mkdir -p /srv/data && touch /srv/app/ready\nVOLUME /data\nRUN chown appuser:appgroup /srv/data\nUSER appuser\nCMD [\"/srv/app/run\"]\n",
             Fixed("FROM alpine:3.20\nCOPY app /srv/app\nRUN mkdir -p /srv/data && touch /srv/app/ready\nVOLUME /data\nCMD [\"/srv/app/run\"]\n"));
     }
 
@@ -255,7 +255,7 @@ public class NonRootFixTests
     {
         Assert.Equal(
             "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
-            + "RUN groupadd -r appgroup && useradd -r -g appgroup --no-create-home appuser && mkdir -p /app && chown appuser:appgroup /app\n"
+            + "RUN groupadd -r appgroup \\\n    && useradd -r -g appgroup --no-create-home appuser \\\n    && chown appuser:appgroup /app\n"
             + "COPY --chown=appuser:appgroup . .\nUSER appuser\nCMD [\"python\", \"app.py\"]\n",
             Fixed("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"));
     }

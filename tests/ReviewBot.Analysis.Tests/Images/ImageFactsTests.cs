@@ -25,12 +25,12 @@ public class ImageFactsTests
     public void An_unknown_image_is_said_to_be_unknown_not_root_by_default()
     {
         var finding = Reports("RB001", Golden, line: 1);
-        Assert.Contains("ReviewBot has no data for registry.acme.io/golden/python:3.12", finding.Message);
-        Assert.Contains("declare it under images:", finding.Message);
+        Assert.Contains("ReviewBot has no data for `registry.acme.io/golden/python:3.12`", finding.Message);
+        Assert.Contains("declare it under `images:`", finding.Message);
         Assert.DoesNotContain("runs as root by default", finding.Message);
         Assert.DoesNotContain("has no shell", finding.Fix!.Description);
         Assert.Contains("10001:10001", finding.Fix.Description);
-        Assert.Contains("ReviewBot has no data for registry.acme.io/golden/python:3.12", finding.Fix.Description);
+        Assert.Contains("ReviewBot has no data for `registry.acme.io/golden/python:3.12`", finding.Fix.Description);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public class PrivilegedPortRuleTests
     {
         var text = "FROM node:20\nUSER node\nEXPOSE 80 443/tcp 3000\n";
         var finding = Reports("RB004", text, line: 3);
-        Assert.Contains("-p 80:8080", finding.Message);
+        Assert.Contains("-p 80:8080", finding.Fix!.Description);
         Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 8443/tcp 3000\n", Apply(text, finding));
     }
 
