@@ -60,7 +60,7 @@ public sealed record TokenScope(long? RepositoryId, string? RepositoryName, Toke
 
     public override string ToString() =>
         $"{(RepositoryId is { } id ? $"repository {id}" : RepositoryName is { } name ? $"repository {name}" : "installation")} "
-        + $"(contents: {Permissions.Contents ?? "none"}, pull_requests: {Permissions.PullRequests ?? "none"}, checks: {Permissions.Checks ?? "none"})";
+        + $"(contents: {Permissions.Contents ?? "none"}, pull_requests: {Permissions.PullRequests ?? "none"}, checks: {Permissions.Checks ?? "none"}, packages: {Permissions.Packages ?? "none"})";
 }
 
 /// <summary>The body of POST /app/installations/{id}/access_tokens (snake_case by <c>GitHubJson</c>).</summary>
