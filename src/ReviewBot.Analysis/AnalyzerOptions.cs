@@ -58,6 +58,12 @@ public sealed record AnalyzerOptions
     public Func<string, string?>? ReadContextFile { get; init; }
 
     /// <summary>
+    /// The caller's cancellation (a review's time budget, the service shutting down), honoured while parsing and between
+    /// rules: <see cref="OperationCanceledException"/> then, never a partial result that could read as a clean file.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
     /// Characters of a build-context file the engine reads at most; a longer one counts as unreadable. It is the pull
     /// request author's file, and an entrypoint script is a few kilobytes.
     /// </summary>

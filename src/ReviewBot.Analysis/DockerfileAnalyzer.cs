@@ -28,6 +28,7 @@ public static class DockerfileAnalyzer
 {
     public static AnalysisResult Analyze(string text, AnalyzerOptions? options = null)
     {
-        return RuleRunner.Run(DockerfileDocument.Parse(text), options ?? AnalyzerOptions.Default);
+        options ??= AnalyzerOptions.Default;
+        return RuleRunner.Run(DockerfileParser.Parse(text, options.Cancellation), options);
     }
 }

@@ -502,6 +502,9 @@ public sealed class ReviewRunTests : IDisposable
         var summary = check["output"]!["summary"]!.GetValue<string>();
         Assert.Contains("`d5/Dockerfile` over the review's budget of 16 MiB of Dockerfile text (not read), so not checked", summary);
         Assert.DoesNotContain("`d4/Dockerfile` over", summary);
+        // Kept before reading, from the head tree's sizes: the fifth file's text was never downloaded.
+        Assert.Empty(_github.Requests("GET", GitHubFake.RepoPath + "/contents/d5/Dockerfile"));
+        Assert.NotEmpty(_github.Requests("GET", GitHubFake.RepoPath + "/contents/d4/Dockerfile"));
     }
 
     private static byte[] FromBase64Url(string text)

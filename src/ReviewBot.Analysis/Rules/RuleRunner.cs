@@ -32,6 +32,7 @@ public static class RuleRunner
             return new AnalysisResult(document, [NotADockerfileRule.Check(document)!]);
         }
 
+        options.Cancellation.ThrowIfCancellationRequested();
         var model = DockerfileModel.Build(document, options.Images);
         var suppressions = Suppressions.Read(document, options.Baseline, options.BaselinePragmasOnly);
         var context = new RuleContext(document, model, options) { Suppressions = suppressions };
@@ -39,6 +40,7 @@ public static class RuleRunner
         var suppressed = new List<SuppressedFinding>();
         foreach (var rule in All)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             if (options.DisabledRules.Contains(rule.Rule.Id) && !rule.Rule.CannotBeSilenced)
             {
                 continue;

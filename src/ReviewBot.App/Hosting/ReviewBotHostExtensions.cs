@@ -39,6 +39,8 @@ public static class ReviewBotHostExtensions
         {
             Images = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagesOptions>>().Value.Resolve ? sp.GetRequiredService<ImageResolver>() : null,
         });
+        // One budget of Dockerfile text for every review and branch check in flight in this process.
+        services.AddSingleton(sp => new ReviewBot.GitHub.PullRequests.TextBudget(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.MaxTextBytesInFlight));
         services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
         services.AddSingleton(sp => new ReviewBot.GitHub.Branches.BranchChecker(sp.GetRequiredService<ReviewBot.GitHub.PullRequests.PullRequestReviewer>()));
         services.AddKeyedScoped<IWorkRunner, BranchCheckRunner>(WorkKind.BranchCheck);

@@ -34,6 +34,14 @@ public sealed record WorkerOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ReviewTimeBudget { get; init; } = ReviewBot.GitHub.PullRequests.ReviewSettings.DefaultTimeBudget;
 
+    /// <summary>
+    /// Dockerfile text held by all reviews and branch checks in flight, together (each review also keeps its own
+    /// 16 MiB); a review that would pass it waits its turn before reading. At least one review's budget. The default
+    /// lets the default four workers each hold a whole review's budget, so it bites only with more workers.
+    /// </summary>
+    [Range(typeof(long), "16777216", "4294967296")]
+    public long MaxTextBytesInFlight { get; init; } = 4 * ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxReviewTextBytes;
+
     /// <summary>Delay before a failed item is tried again; doubled per attempt.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 }

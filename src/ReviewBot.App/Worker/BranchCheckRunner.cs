@@ -14,7 +14,7 @@ namespace ReviewBot.App.Worker;
 /// push to the branch supersedes an older one's check that has not started. A failed attempt has already ended
 /// the check failure (fail closed); the retry that succeeds adds a completed check on the same commit.
 /// </summary>
-public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker checker, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, ILogger<BranchCheckRunner> logger) : IWorkRunner
+public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker checker, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, TextBudget texts, ILogger<BranchCheckRunner> logger) : IWorkRunner
 {
     public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
             BotLogin = gitHub.GetBotLoginAsync,
             Packages = gitHub.PackagesAccess(item.InstallationId, item.Owner),
+            Texts = texts,
         };
         var target = new BranchTarget(item.Owner, item.Repo, item.BaseRef ?? "", item.HeadSha);
         try

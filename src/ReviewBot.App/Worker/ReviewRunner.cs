@@ -26,7 +26,7 @@ public enum RunOutcome
 /// item backs off), and the retry that succeeds creates a new completed check on the same head, which GitHub
 /// then shows and branch protection reads instead.
 /// </summary>
-public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer reviewer, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, ILogger<ReviewRunner> logger) : IWorkRunner
+public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer reviewer, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, TextBudget texts, ILogger<ReviewRunner> logger) : IWorkRunner
 {
     /// <summary>Webhooks that only announce a head; one review per head answers all of them.</summary>
     private static readonly HashSet<string> NewHeadReasons = new(StringComparer.Ordinal)
@@ -70,6 +70,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
             BotLogin = gitHub.GetBotLoginAsync,
             Packages = gitHub.PackagesAccess(item.InstallationId, item.Owner),
+            Texts = texts,
         };
         PullRequestInfo pr;
         try

@@ -134,8 +134,9 @@ public sealed class GitRepository
     /// <summary>Every path of <paramref name="commit"/>'s tree, folders too, with what git's mode says it is (a symbolic link is 120000).</summary>
     public async Task<RepositoryTree> TreeAsync(string commit, CancellationToken cancellationToken)
     {
-        // "<mode> <type> <sha>\t<path>\0" per entry; -t lists the folders as well, so a link to a folder is told from a link to nothing.
-        var result = await _git.RunCheckedAsync(["ls-tree", "-r", "-t", "-z", "--full-tree", commit], cancellationToken).ConfigureAwait(false);
+        // "<mode> <type> <sha> <size>\t<path>\0" per entry (--long: the size, "-" for a folder, so a review keeps its text
+        // budget before reading); -t lists the folders as well, so a link to a folder is told from a link to nothing.
+        var result = await _git.RunCheckedAsync(["ls-tree", "-r", "-t", "-z", "--long", "--full-tree", commit], cancellationToken).ConfigureAwait(false);
         var entries = ImmutableArray.CreateBuilder<TreeEntry>();
         foreach (var line in result.Text.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -143,7 +144,9 @@ public sealed class GitRepository
             int space = line.IndexOf(' ');
             if (tab > 0 && space > 0 && space < tab && RepositoryTree.Kind(line[..space]) is { } kind)
             {
-                entries.Add(new TreeEntry(line[(tab + 1)..], kind));
+                var fields = line[..tab].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                long? size = fields.Length == 4 && long.TryParse(fields[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+                entries.Add(new TreeEntry(line[(tab + 1)..], kind, size));
             }
         }
 

@@ -11,8 +11,8 @@ public enum TreeEntryKind
     Submodule,
 }
 
-/// <summary>One path of a commit's tree.</summary>
-public sealed record TreeEntry(string Path, TreeEntryKind Kind);
+/// <summary>One path of a commit's tree; <see cref="Size"/> in bytes for a file or link when the listing gave it.</summary>
+public sealed record TreeEntry(string Path, TreeEntryKind Kind, long? Size = null);
 
 /// <summary>
 /// Every path of one commit's tree (recursively) and what it is, so a review knows which Dockerfile is a symbolic
@@ -21,10 +21,13 @@ public sealed record TreeEntry(string Path, TreeEntryKind Kind);
 /// </summary>
 public sealed record RepositoryTree(ImmutableArray<TreeEntry> Entries, bool Truncated)
 {
-    private readonly Lazy<Dictionary<string, TreeEntryKind>> _kinds = new(() => Entries.ToDictionary(e => e.Path, e => e.Kind, StringComparer.Ordinal));
+    private readonly Lazy<Dictionary<string, TreeEntry>> _entries = new(() => Entries.ToDictionary(e => e.Path, StringComparer.Ordinal));
 
     /// <summary>What is at <paramref name="path"/>, or null when the listing has nothing there.</summary>
-    public TreeEntryKind? KindOf(string path) => _kinds.Value.TryGetValue(path, out var kind) ? kind : null;
+    public TreeEntryKind? KindOf(string path) => _entries.Value.TryGetValue(path, out var entry) ? entry.Kind : null;
+
+    /// <summary>The blob's size at <paramref name="path"/> in bytes, or null when the listing did not say (so a budget can be kept before any text is read).</summary>
+    public long? SizeOf(string path) => _entries.Value.TryGetValue(path, out var entry) ? entry.Size : null;
 
     /// <summary>Files and symbolic links, in the listing's order: what a whole-tree check reviews.</summary>
     public ChangedFiles AsChangedFiles() =>
@@ -52,7 +55,7 @@ public sealed partial class PullRequestClient
     {
         var tree = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Escape(commitSha)}?recursive=1", GitHubJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
         return new RepositoryTree(
-            [.. (tree.Tree ?? []).Where(e => !string.IsNullOrEmpty(e.Path) && RepositoryTree.Kind(e.Mode) is not null).Select(e => new TreeEntry(e.Path!, RepositoryTree.Kind(e.Mode)!.Value))],
+            [.. (tree.Tree ?? []).Where(e => !string.IsNullOrEmpty(e.Path) && RepositoryTree.Kind(e.Mode) is not null).Select(e => new TreeEntry(e.Path!, RepositoryTree.Kind(e.Mode)!.Value, e.Size))],
             tree.Truncated);
     }
 }

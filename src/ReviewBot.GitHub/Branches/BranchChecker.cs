@@ -34,9 +34,15 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
         try
         {
             var source = new BranchSource(client, target.Owner, target.Repo, target.Branch, target.CommitSha);
-            var input = await reviewer.ReadAsync(source, budget.Token, settings.Packages).ConfigureAwait(false);
-            onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
-            var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl, Subject = CheckSubject.Commit }).Check;
+            CheckRunPlan check;
+            using (var texts = settings.Texts.Open())
+            {
+                // The texts are given back once planned: the check's text is all that is left of them.
+                var input = await reviewer.ReadAsync(source, budget.Token, settings.Packages, texts).ConfigureAwait(false);
+                onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
+                check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl, Subject = CheckSubject.Commit }).Check;
+            }
+
             var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, CheckRerun.OfBranch, budget.Token).ConfigureAwait(false);
             await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, id, check, budget.Token).ConfigureAwait(false);
             return check;

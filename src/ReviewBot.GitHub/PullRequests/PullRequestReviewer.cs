@@ -54,6 +54,9 @@ public sealed record ReviewSettings
 
     /// <summary>The App's installation token for its account's own images on GitHub's container registry; null: anonymous.</summary>
     public Registry.GitHubPackagesAccess? Packages { get; init; }
+
+    /// <summary>The process's budget of Dockerfile text, shared by every review in flight (the App's); unbounded by default (one review per process).</summary>
+    public TextBudget Texts { get; init; } = TextBudget.Unlimited;
 }
 
 /// <summary>
@@ -124,6 +127,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(settings.TimeBudget);
+        using var texts = settings.Texts.Open(); // held until the review is posted: the plan reads the texts
         var onError = CheckConclusion.Failure; // until the base's config is read, and it may opt out
         try
         {
@@ -134,7 +138,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 return ReviewOutcome.Skipped($"draft pull requests are not reviewed ({source.ConfigLabel} says review.drafts: false)");
             }
 
-            var input = await ReadFilesAsync(source, config, notes, settings.Packages, budget.Token).ConfigureAwait(false);
+            var input = await ReadFilesAsync(source, config, notes, settings.Packages, texts, budget.Token).ConfigureAwait(false);
 
             return await PostAsync(client, target, input, hooks, settings, budget.Token).ConfigureAwait(false);
         }
@@ -179,10 +183,12 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// skipped), at most <see cref="MaxDockerfiles"/>, each at most <see cref="MaxFileBytes"/>, analyzed one by
     /// one so a file that makes the engine throw is reported and the rest are still reviewed.
     /// </summary>
-    public async Task<ReviewInput> ReadAsync(IPullRequestSource source, CancellationToken cancellationToken, Registry.GitHubPackagesAccess? packages = null)
+    /// <param name="texts">The share of the process's text budget the texts are taken from; the caller disposes it once done with the input. None: unbounded but for the review's own budget.</param>
+    public async Task<ReviewInput> ReadAsync(IPullRequestSource source, CancellationToken cancellationToken, Registry.GitHubPackagesAccess? packages = null, TextBudget.Lease? texts = null)
     {
         var (config, notes) = await ReadConfigAsync(source, cancellationToken).ConfigureAwait(false);
-        return await ReadFilesAsync(source, config, notes, packages, cancellationToken).ConfigureAwait(false);
+        using var unbounded = texts is null ? TextBudget.Unlimited.Open() : null;
+        return await ReadFilesAsync(source, config, notes, packages, texts ?? unbounded!, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The base's config (defaults when it has none), and notes for what in it was not understood.</summary>
@@ -213,7 +219,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         return (config, notes);
     }
 
-    private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, Registry.GitHubPackagesAccess? packages, CancellationToken cancellationToken)
+    private async Task<ReviewInput> ReadFilesAsync(IPullRequestSource source, RepositoryConfig config, ImmutableArray<string>.Builder notes, Registry.GitHubPackagesAccess? packages, TextBudget.Lease texts, CancellationToken cancellationToken)
     {
         var listed = await source.ListFilesAsync(cancellationToken).ConfigureAwait(false);
         var tree = await source.ReadHeadTreeAsync(cancellationToken).ConfigureAwait(false);
@@ -247,7 +253,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             notes.Add($"This {source.Subject.Noun} {source.Subject.Has} {selected.Count} Dockerfiles; ReviewBot checks at most {MaxDockerfiles} per {source.Subject.Noun}, so {Paths(selected.Skip(MaxDockerfiles).Select(f => f.Path))} were not checked.");
         }
 
-        var analyzerOptions = config.ToAnalyzerOptions();
+        var analyzerOptions = config.ToAnalyzerOptions() with { Cancellation = cancellationToken };
         var files = new List<ReviewFile>();
         var analyzed = new List<ChangedFile>(); // files[i] is analyzed[i]
         var reviewed = selected.Take(MaxDockerfiles).ToList();
@@ -267,13 +273,37 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         reviewed = [.. reviewed.Where(f => links.GetValueOrDefault(f.Path)?.Why is null)];
+        string Target(ChangedFile f) => links.GetValueOrDefault(f.Path)?.Target ?? f.Path;
+
+        // The budget is kept before any text is read, from the sizes the head's tree gave: a file past it is never downloaded.
+        long held = 0;
+        var overBudget = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in reviewed)
+        {
+            if (tree.SizeOf(Target(file)) is not long size || size > MaxFileBytes)
+            {
+                continue; // unknown: counted once read; too large: refused from its size by the read
+            }
+
+            if (held + size > MaxReviewTextBytes)
+            {
+                overBudget.Add(file.Path);
+                notChecked.Add((file.Path, OverBudget));
+                continue;
+            }
+
+            held += size;
+        }
+
+        reviewed = [.. reviewed.Where(f => !overBudget.Contains(f.Path))];
+        await texts.TakeAsync(held, cancellationToken).ConfigureAwait(false);
 
         // All at once: a source that can (GitHub's GraphQL) reads 50 Dockerfiles in two calls, not fifty.
-        var reads = await source.ReadHeadFilesAsync([.. reviewed.Select(f => links.GetValueOrDefault(f.Path)?.Target ?? f.Path)], MaxFileBytes, cancellationToken).ConfigureAwait(false);
-        if (reads.Count != reviewed.Count)
+        var reads = (await source.ReadHeadFilesAsync([.. reviewed.Select(Target)], MaxFileBytes, cancellationToken).ConfigureAwait(false)).ToArray();
+        if (reads.Length != reviewed.Count)
         {
             // Zip would drop the files without an answer, and a file dropped unnoticed would pass the check.
-            throw new InvalidOperationException($"Asked for {reviewed.Count} files, the source answered {reads.Count}.");
+            throw new InvalidOperationException($"Asked for {reviewed.Count} files, the source answered {reads.Length}.");
         }
 
         if (Images is not null)
@@ -283,9 +313,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             notes.AddRange(resolution.Notices);
         }
 
-        long held = 0;
-        foreach (var (file, read) in reviewed.Zip(reads))
+        for (int i = 0; i < reviewed.Count; i++)
         {
+            var (file, read) = (reviewed[i], reads[i]);
+            reads[i] = null!; // the text is the review file's from here, or nobody's
             // Between files: a review cancelled (its time budget, or shutdown) stops analyzing at once.
             cancellationToken.ThrowIfCancellationRequested();
             if (read.Status == FileReadStatus.TooLarge)
@@ -306,14 +337,19 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 continue;
             }
 
-            long bytes = read.Size ?? text.Length;
-            if (held + bytes > MaxReviewTextBytes)
+            if (tree.SizeOf(Target(file)) is not long sized || sized > MaxFileBytes)
             {
-                notChecked.Add((file.Path, $"over the review's budget of {MaxReviewTextBytes / (1024 * 1024)} MiB of Dockerfile text (not read)"));
-                continue;
-            }
+                // The tree did not give its size (cut off, or a source without sizes): counted now it is read.
+                long bytes = read.Size ?? text.Length;
+                if (held + bytes > MaxReviewTextBytes)
+                {
+                    notChecked.Add((file.Path, OverBudget));
+                    continue;
+                }
 
-            held += bytes;
+                held += bytes;
+                await texts.TakeAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
 
             AnalysisResult result;
             try
@@ -406,6 +442,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         return result;
     }
 
+    private static readonly string OverBudget = $"over the review's budget of {MaxReviewTextBytes / (1024 * 1024)} MiB of Dockerfile text (not read)";
+
     /// <summary>GitHub's status of a file the pull request adds (also the CLI's for git's A).</summary>
     private const string AddedStatus = "added";
 
@@ -490,7 +528,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         {
             // Drafts too: review.drafts spares a draft the comments, not the gate (it can be marked ready and merged at once).
             var source = new GitHubPullRequestSource(client, target with { Number = other.Number, BaseRef = other.BaseRef, BaseSha = other.BaseSha, Draft = other.Draft });
-            var input = await ReadAsync(source, cancellationToken, settings.Packages).ConfigureAwait(false);
+            using var texts = settings.Texts.Open(); // one other pull request's texts at a time, given back once judged
+            var input = await ReadAsync(source, cancellationToken, settings.Packages, texts).ConfigureAwait(false);
             var check = Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl }).Check;
             verdicts.Add(new PullRequestVerdict(other.Number, check.Conclusion, check.Title));
         }
