@@ -24,7 +24,6 @@ WORKDIR /app
 # compromised process cannot rewrite its own code.
 COPY --from=build --chown=root:root /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \
-    DOTNET_gcServer=0 \
     DOTNET_EnableDiagnostics=0
 EXPOSE 8080
 USER 1654:1654

@@ -42,9 +42,13 @@ public sealed partial class LoadGitHub : IDisposable
     /// <summary>How many answers were the injected fault.</summary>
     public int FaultsInjected => Volatile.Read(ref _faults);
 
-    public LoadGitHub(int dockerfiles, Fault fault, TimeSpan? filesLatency = null)
+    /// <param name="dockerfileBytes">Each Dockerfile padded with RUN lines to this size (GitHub then sends no patch, as for a large diff); 0: <see cref="Dockerfile"/> as it is.</param>
+    public LoadGitHub(int dockerfiles, Fault fault, TimeSpan? filesLatency = null, int dockerfileBytes = 0)
     {
         Dockerfiles = dockerfiles;
+        Text = Padded(dockerfileBytes);
+        _textBytes = Encoding.UTF8.GetBytes(Text);
+        _textLines = Text.TrimEnd('\n').Split('\n');
         Fault = fault;
         FilesLatency = filesLatency ?? TimeSpan.Zero;
         _github = new GitHubFake();
@@ -59,6 +63,30 @@ public sealed partial class LoadGitHub : IDisposable
     public string Url => _github.Url;
 
     public int Dockerfiles { get; }
+
+    /// <summary>Every changed Dockerfile's text.</summary>
+    public string Text { get; }
+
+    // Made once: split or encoded per answer, 50 files of 4 MB kept the fake busy past the App's request timeout.
+    private readonly byte[] _textBytes;
+    private readonly string[] _textLines;
+
+    private static string Padded(int bytes)
+    {
+        const string Line = "RUN apt-get install -y --no-install-recommends curl\n";
+        if (bytes <= Dockerfile.Length)
+        {
+            return Dockerfile;
+        }
+
+        var text = new StringBuilder(bytes).Append(Dockerfile);
+        while (text.Length + Line.Length <= bytes)
+        {
+            text.Append(Line);
+        }
+
+        return text.Append('#', bytes - text.Length - 1).Append('\n').ToString();
+    }
 
     public Fault Fault { get; }
 
@@ -171,7 +199,7 @@ public sealed partial class LoadGitHub : IDisposable
             var entries = new JsonArray();
             foreach (var file in Enumerable.Range(0, Dockerfiles).Select(i => i == 0 ? "Dockerfile" : $"services/s{i}/Dockerfile").Append("README.md"))
             {
-                entries.Add(new JsonObject { ["path"] = file, ["mode"] = "100644", ["type"] = "blob", ["sha"] = "bbcd538c8e72b8c175046e27cc8f907076331401" });
+                entries.Add(new JsonObject { ["path"] = file, ["mode"] = "100644", ["type"] = "blob", ["sha"] = "bbcd538c8e72b8c175046e27cc8f907076331401", ["size"] = file == "README.md" ? 6 : _textBytes.Length });
             }
 
             return Json(200, new JsonObject { ["sha"] = tree.Groups["sha"].Value, ["tree"] = entries, ["truncated"] = false });
@@ -198,7 +226,7 @@ public sealed partial class LoadGitHub : IDisposable
             {
                 StatusCode = 200,
                 Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/vnd.github.raw") },
-                BodyData = new BodyData { BodyAsString = Dockerfile, DetectedBodyType = BodyType.String },
+                BodyData = new BodyData { BodyAsBytes = _textBytes, DetectedBodyType = BodyType.Bytes },
             };
         }
 
@@ -248,7 +276,7 @@ public sealed partial class LoadGitHub : IDisposable
         var answer = GitHubFake.GraphQLBlobs(request.Body ?? "{}", expression =>
         {
             number ??= NumberFromSha(expression.Split(':', 2)[0]);
-            return Dockerfile;
+            return Text;
         });
         if (number is not int pr)
         {
@@ -304,8 +332,8 @@ public sealed partial class LoadGitHub : IDisposable
         for (var i = 0; i < Dockerfiles; i++)
         {
             var path = i == 0 ? "Dockerfile" : $"services/s{i}/Dockerfile";
-            var lines = Dockerfile.TrimEnd('\n').Split('\n');
-            files.Add(new JsonObject
+            var lines = _textLines;
+            var listed = new JsonObject
             {
                 ["sha"] = "bbcd538c8e72b8c175046e27cc8f907076331401",
                 ["filename"] = path,
@@ -313,8 +341,13 @@ public sealed partial class LoadGitHub : IDisposable
                 ["additions"] = lines.Length,
                 ["deletions"] = 0,
                 ["changes"] = lines.Length,
-                ["patch"] = $"@@ -0,0 +1,{lines.Length} @@\n" + string.Join('\n', lines.Select(l => "+" + l)),
-            });
+            };
+            if (ReferenceEquals(Text, Dockerfile))
+            {
+                listed["patch"] = $"@@ -0,0 +1,{lines.Length} @@\n" + string.Join('\n', lines.Select(l => "+" + l));
+            }
+
+            files.Add(listed);
         }
 
         files.Add(new JsonObject { ["sha"] = "0d1e", ["filename"] = "README.md", ["status"] = "modified", ["additions"] = 1, ["deletions"] = 0, ["changes"] = 1, ["patch"] = "@@ -1 +1 @@\n-old\n+new" });

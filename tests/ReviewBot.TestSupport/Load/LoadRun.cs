@@ -19,6 +19,15 @@ public sealed record LoadOptions
     public int PullRequests { get; init; } = 200;
     public int Concurrency { get; init; } = 200;
     public int Dockerfiles { get; init; } = 1;
+
+    /// <summary>Each Dockerfile's size in bytes (padded with RUN lines); 0: a five-line Dockerfile.</summary>
+    public int DockerfileBytes { get; init; }
+
+    /// <summary>Pull requests reviewed before the measured ones (JIT, connection pools, token); they count in the peak RSS.</summary>
+    public int WarmUps { get; init; } = 5;
+
+    /// <summary>The App's Worker:MaxTextBytesInFlight; null: its default.</summary>
+    public long? MaxTextBytesInFlight { get; init; }
     public Fault Fault { get; init; } = Fault.None;
     public QueueKind Queue { get; init; } = QueueKind.Memory;
     public int Instances { get; init; } = 1;
@@ -68,7 +77,7 @@ public sealed record LoadResult(
     public bool ExactlyOnce => Missing == 0 && DuplicateReviews == 0 && ChecksNotCompleted == 0;
 
     public override string ToString() => string.Join('\n',
-        $"ReviewBot load: {Options.PullRequests} pull_request deliveries at concurrency {Options.Concurrency}, {Options.Dockerfiles} Dockerfile(s) each, " +
+        $"ReviewBot load: {Options.PullRequests} pull_request deliveries at concurrency {Options.Concurrency}, {Options.Dockerfiles} Dockerfile(s) each{(Options.DockerfileBytes > 0 ? $" of {Options.DockerfileBytes:N0} bytes" : "")}, " +
         $"queue {Options.Queue}, {Options.Instances} instance(s), fault {Options.Fault} ({FaultsInjected} injected){(Options.RestartAzurite ? ", Azurite restarted mid-run" : "")}{(Options.KillInstance ? ", one instance SIGKILLed mid-run" : "")}",
         $"  ack latency            p50 {AckP50Ms:F1} ms   p99 {AckP99Ms:F1} ms   (non-2xx acks: {FailedAcks}, redelivered until accepted)",
         $"  webhook -> review      p50 {EndToEndP50Ms:F0} ms   p99 {EndToEndP99Ms:F0} ms",
@@ -86,8 +95,6 @@ public static class LoadRun
 {
     public const string WebhookSecret = "load-webhook-secret-91c2";
 
-    private const int WarmUpPullRequests = 5;
-
     /// <summary>How long Azurite stays down in the restart run; the App's storage retries ride out about 8 s.</summary>
     private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(2);
     private const int WarmUpBase = 90000;
@@ -95,7 +102,7 @@ public static class LoadRun
     public static async Task<LoadResult> RunAsync(LoadOptions options, TextWriter log)
     {
         var wall = Stopwatch.StartNew();
-        using var github = new LoadGitHub(options.Dockerfiles, options.Fault, options.FilesLatency);
+        using var github = new LoadGitHub(options.Dockerfiles, options.Fault, options.FilesLatency, options.DockerfileBytes);
         AzuriteProcess? azurite = null;
         var instances = new List<AppProcess>();
         try
@@ -118,9 +125,9 @@ public static class LoadRun
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { Timeout = TimeSpan.FromSeconds(30) };
 
             // Warm-up (JIT, connection pools, token): not measured.
-            await Task.WhenAll(Enumerable.Range(WarmUpBase + 1, WarmUpPullRequests).Select(n =>
+            await Task.WhenAll(Enumerable.Range(WarmUpBase + 1, options.WarmUps).Select(n =>
                 SendUntilAcceptedAsync(deliveries, http, instances, n, Guid.NewGuid().ToString(), null)));
-            await WaitForReviewsAsync(github, Enumerable.Range(WarmUpBase + 1, WarmUpPullRequests), TimeSpan.FromSeconds(60));
+            await WaitForReviewsAsync(github, Enumerable.Range(WarmUpBase + 1, options.WarmUps), TimeSpan.FromSeconds(60));
             log.WriteLine("warm-up done");
             foreach (var call in github.UnexpectedCalls)
             {
@@ -209,8 +216,8 @@ public static class LoadRun
                 Percentile(acks, 0.99),
                 Percentile(endToEnd, 0.50),
                 Percentile(endToEnd, 0.99),
-                stats.Average(s => s.Calls) + (double)github.ConfigReads / (options.PullRequests + WarmUpPullRequests),
-                stats.Max(s => s.Calls) + (int)Math.Round((double)github.ConfigReads / (options.PullRequests + WarmUpPullRequests)),
+                stats.Average(s => s.Calls) + (double)github.ConfigReads / (options.PullRequests + options.WarmUps),
+                stats.Max(s => s.Calls) + (int)Math.Round((double)github.ConfigReads / (options.PullRequests + options.WarmUps)),
                 github.TokenCalls,
                 github.AppCalls,
                 redeliveryCalls,
@@ -269,6 +276,11 @@ public static class LoadRun
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         };
+        if (options.MaxTextBytesInFlight is long texts)
+        {
+            settings["Worker:MaxTextBytesInFlight"] = texts.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (azurite is not null)
         {
             var name = "load" + Guid.NewGuid().ToString("N")[..10];
