@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
+using ReviewBot.Analysis.Syntax;
 using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.Configuration;
 using ReviewBot.GitHub.Diff;
@@ -24,6 +25,27 @@ public static class ReviewPlanner
     }
 
     private sealed record Unplaced(Finding Finding, string Fingerprint, bool WithFix, string Reason);
+
+    /// <summary>
+    /// A document's lines made one at a time, as a suggestion or a diff reads them: all of a 4 MB file's lines as
+    /// strings were 8 MB more per file, held by the document until the review was posted.
+    /// </summary>
+    private sealed class LinesOf(DockerfileDocument document) : IReadOnlyList<string>
+    {
+        public string this[int index] => document.Line(index + 1);
+
+        public int Count => document.LineCount;
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (int line = 1; line <= document.LineCount; line++)
+            {
+                yield return document.Line(line);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     public static ReviewPlan Plan(IReadOnlyList<ReviewFile> files, ReviewPlanOptions options)
     {
@@ -87,7 +109,7 @@ public static class ReviewPlanner
         ImmutableHashSet<string>.Builder fingerprints)
     {
         var document = file.Analysis.Document;
-        var lines = document.Lines;
+        var lines = new LinesOf(document);
         FilePatch patch;
         string? patchProblem = null;
         try
@@ -124,7 +146,7 @@ public static class ReviewPlanner
 
             if (fixUsable)
             {
-                if (TryPlace(edits, patch, lines.Length) is { } span && !placedSpans.Any(s => s.Overlaps(span)))
+                if (TryPlace(edits, patch, lines.Count) is { } span && !placedSpans.Any(s => s.Overlaps(span)))
                 {
                     takenEdits.AddRange(edits);
                     placedSpans.Add(span);
