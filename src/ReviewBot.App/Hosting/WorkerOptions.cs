@@ -37,9 +37,9 @@ public sealed record WorkerOptions
     /// <summary>
     /// Dockerfile text held by all reviews and branch checks in flight, together (each review also keeps its own
     /// 16 MiB); a review that would pass it waits its turn before reading. At least one review's budget. A review
-    /// holds about 11 MB of memory per MiB of text until it is posted (the text, its parsed instructions, its lines):
-    /// 24 MiB keeps the process under 400 MB with six reviews of 50 files of 4 MB arriving at once (296 MB measured,
-    /// 759 MB at 64 MiB; tools/ReviewBot.Load/README.md), while small reviews still pass a large one.
+    /// holds about 9 MB of memory per MiB of text until it is posted (the text and its parsed instructions): 24 MiB
+    /// keeps the process under 400 MB with six reviews of 50 files of 4 MB arriving at once (256 MB measured; 759 MB
+    /// at 64 MiB; tools/ReviewBot.Load/README.md), while small reviews still pass a large one.
     /// </summary>
     [Range(typeof(long), "16777216", "4294967296")]
     public long MaxTextBytesInFlight { get; init; } = 24L * 1024 * 1024;
