@@ -28,8 +28,8 @@ public sealed class GitPullRequestSource(GitRepository repository, ReviewRange r
     public Task<FileRead> ReadHeadFileAsync(string path, long maxBytes, CancellationToken cancellationToken) =>
         ReadAsync(range.Head, path, maxBytes, cancellationToken);
 
-    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
-        IPullRequestSource.OneByOneAsync(paths, path => ReadAsync(range.Base, path, maxBytes, cancellationToken));
+    public async Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, long maxTotalBytes, CancellationToken cancellationToken) =>
+        IPullRequestSource.WithinTotal(await IPullRequestSource.OneByOneAsync(paths, path => ReadAsync(range.Base, path, maxBytes, cancellationToken)).ConfigureAwait(false), maxTotalBytes);
 
     public async Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken)
     {

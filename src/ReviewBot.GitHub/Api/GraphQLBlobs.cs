@@ -34,7 +34,16 @@ public sealed partial class PullRequestClient
     /// <see cref="FileReadStatus.NotText"/>; a text GitHub's GraphQL cuts short is read through REST
     /// (<see cref="ReadFileAsync"/>). Paths travel as variables, never inside the query.
     /// </summary>
-    public async Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, IReadOnlyList<string> paths, string revision, long maxBytes, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, IReadOnlyList<string> paths, string revision, long maxBytes, CancellationToken cancellationToken) =>
+        ReadFilesAsync(owner, repo, paths, revision, maxBytes, long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadFilesAsync(string, string, IReadOnlyList{string}, string, long, CancellationToken)"/>, holding at
+    /// most <paramref name="maxTotalBytes"/> of text: files are taken in the order asked while their sizes fit, and the
+    /// rest are <see cref="FileReadStatus.TooLarge"/> from their size, their text never read through REST (GraphQL's
+    /// first answer carries at most <see cref="MaxTextBytesPerQuery"/> of it).
+    /// </summary>
+    public async Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, IReadOnlyList<string> paths, string revision, long maxBytes, long maxTotalBytes, CancellationToken cancellationToken)
     {
         if (paths.Count == 0)
         {
@@ -42,6 +51,7 @@ public sealed partial class PullRequestClient
         }
 
         var reads = new FileRead?[paths.Count];
+        var sizes = new BlobNode?[paths.Count];
         List<List<int>> textBatches;
         if (paths.Count * GraphQLTextLimitBytes <= MaxTextBytesPerQuery)
         {
@@ -51,7 +61,6 @@ public sealed partial class PullRequestClient
         }
         else
         {
-            var sizes = new BlobNode?[paths.Count];
             for (int start = 0; start < paths.Count; start += MaxBlobsPerQuery)
             {
                 var chunk = Enumerable.Range(start, Math.Min(MaxBlobsPerQuery, paths.Count - start)).ToList();
@@ -63,6 +72,7 @@ public sealed partial class PullRequestClient
                 }
             }
 
+            Admit(reads, sizes, maxTotalBytes);
             textBatches = [.. TextBatches([.. Enumerable.Range(0, paths.Count).Where(i => reads[i] is null)], i => sizes[i]!.ByteSize!.Value)];
         }
 
@@ -72,6 +82,7 @@ public sealed partial class PullRequestClient
             for (int j = 0; j < batch.Count; j++)
             {
                 var blob = answer.GetValueOrDefault(Alias(j));
+                sizes[batch[j]] ??= blob;
                 reads[batch[j]] = Unreadable(blob, maxBytes) ?? blob switch
                 {
                     { IsTruncated: false, Text: { } text } when Encoding.UTF8.GetByteCount(text) <= maxBytes => new FileRead(FileReadStatus.Read, text, Encoding.UTF8.GetByteCount(text)),
@@ -80,12 +91,43 @@ public sealed partial class PullRequestClient
             }
         }
 
+        Admit(reads, sizes, maxTotalBytes);
         for (int i = 0; i < paths.Count; i++)
         {
             reads[i] ??= await ReadFileAsync(owner, repo, paths[i], revision, maxBytes, cancellationToken).ConfigureAwait(false);
         }
 
         return reads!;
+    }
+
+    /// <summary>
+    /// Keeps the total: in the order asked, a file still to be read or read whole counts its size, and past the total it
+    /// is <see cref="FileReadStatus.TooLarge"/> (its text, if GraphQL sent it, dropped). Safe to run again: a file it
+    /// refused stays refused, one it admitted counts again the same way.
+    /// </summary>
+    private static void Admit(FileRead?[] reads, BlobNode?[] sizes, long maxTotalBytes)
+    {
+        if (maxTotalBytes == long.MaxValue)
+        {
+            return;
+        }
+
+        long used = 0;
+        for (int i = 0; i < reads.Length; i++)
+        {
+            if (reads[i] is not (null or { Status: FileReadStatus.Read }) || sizes[i]?.ByteSize is not long size)
+            {
+                continue;
+            }
+
+            if (used + size > maxTotalBytes)
+            {
+                reads[i] = new FileRead(FileReadStatus.TooLarge, null, size);
+                continue;
+            }
+
+            used += size;
+        }
     }
 
     /// <summary>Why a path's text is not to be read (nothing there, not a file, binary, over the cap); null when it is.</summary>

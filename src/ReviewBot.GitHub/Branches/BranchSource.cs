@@ -36,6 +36,6 @@ public sealed class BranchSource(PullRequestClient client, string owner, string 
         client.ReadFileAsync(owner, repo, configPath, commitSha, maxBytes, cancellationToken);
 
     /// <summary>A branch's commit is its own base: its pragmas are the branch's, none added by a change.</summary>
-    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
-        ReadHeadFilesAsync(paths, maxBytes, cancellationToken);
+    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, long maxTotalBytes, CancellationToken cancellationToken) =>
+        client.ReadFilesAsync(owner, repo, paths, commitSha, maxBytes, maxTotalBytes, cancellationToken);
 }

@@ -392,7 +392,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     {
         var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToList();
         var inBase = suppressing.Where(i => changed[i].Status != AddedStatus).ToList();
-        var reads = inBase.Count == 0 ? [] : await source.ReadBaseFilesAsync([.. inBase.Select(i => changed[i].PreviousPath ?? changed[i].Path)], MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        var reads = inBase.Count == 0 ? [] : await source.ReadBaseFilesAsync([.. inBase.Select(i => changed[i].PreviousPath ?? changed[i].Path)], MaxFileBytes, MaxReviewTextBytes, cancellationToken).ConfigureAwait(false);
         if (reads.Count != inBase.Count)
         {
             throw new InvalidOperationException($"Asked for {inBase.Count} base files, the source answered {reads.Count}.");

@@ -50,9 +50,27 @@ public interface IPullRequestSource
     /// <summary>
     /// The files at the base commit (the commit the config is read at), in the order asked;
     /// <see cref="FileReadStatus.Missing"/> for a path the base does not have. Their suppression pragmas are the ones
-    /// the pull request did not add.
+    /// the pull request did not add. At most <paramref name="maxTotalBytes"/> of text together: past it, in the order
+    /// asked, a file is <see cref="FileReadStatus.TooLarge"/> (a source that knows sizes first never reads its text).
     /// </summary>
-    Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken);
+    Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, long maxTotalBytes, CancellationToken cancellationToken);
+
+    /// <summary>Reads already made, kept within <paramref name="maxTotalBytes"/> in the order asked (see <see cref="ReadBaseFilesAsync"/>).</summary>
+    static IReadOnlyList<FileRead> WithinTotal(IReadOnlyList<FileRead> reads, long maxTotalBytes)
+    {
+        long used = 0;
+        return [.. reads.Select(read =>
+        {
+            if (read is not { Status: FileReadStatus.Read, Text: { } text })
+            {
+                return read;
+            }
+
+            long size = read.Size ?? text.Length;
+            used += size;
+            return used <= maxTotalBytes ? read : new FileRead(FileReadStatus.TooLarge, null, size);
+        })];
+    }
 
     /// <summary>
     /// The head commit's tree with each path's kind: which changed Dockerfile is a symbolic link (its blob is the
@@ -96,8 +114,8 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
     public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) =>
         client.ReadFileAsync(target.Owner, target.Repo, configPath, BaseSha, maxBytes, cancellationToken);
 
-    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
-        client.ReadFilesAsync(target.Owner, target.Repo, paths, BaseSha, maxBytes, cancellationToken);
+    public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, long maxTotalBytes, CancellationToken cancellationToken) =>
+        client.ReadFilesAsync(target.Owner, target.Repo, paths, BaseSha, maxBytes, maxTotalBytes, cancellationToken);
 
     /// <summary>Without it there is nothing to pin the config and the file list to, and a review without them must not pass.</summary>
     private string BaseSha => target.BaseSha.Length > 0 ? target.BaseSha : throw new InvalidOperationException($"Pull request #{target.Number} has no base SHA to read its config and changes at.");

@@ -53,6 +53,25 @@ public sealed class ReadFilesTests : IDisposable
         Assert.Equal(20, textQuery.Paths.Count);
     }
 
+    [Theory]
+    [InlineData(5)] // one call: texts cut short by GraphQL, the rest through REST
+    [InlineData(12)] // sizes first, then texts
+    public async Task Past_a_total_the_files_are_refused_from_their_sizes_in_the_order_asked_and_never_read_whole(int count)
+    {
+        // Files of 600 KB (GraphQL cuts each at 512,000 bytes, so each is read whole through REST) against a total of 2 MB.
+        var files = Enumerable.Range(0, count).ToDictionary(i => $"s{i:00}/Dockerfile", _ => "FROM alpine\n" + new string('#', 600_000));
+        Serve(files);
+        foreach (var (path, text) in files)
+        {
+            _github.StubContent(path, HeadSha, text);
+        }
+
+        var reads = await _github.Client().ReadFilesAsync(Owner, Repo, [.. files.Keys], HeadSha, Cap, maxTotalBytes: 2_000_000, default);
+
+        Assert.Equal([.. Enumerable.Repeat(FileReadStatus.Read, 3), .. Enumerable.Repeat(FileReadStatus.TooLarge, count - 3)], reads.Select(r => r.Status));
+        Assert.Equal(3, _github.Server.LogEntries.Count(e => e.RequestMessage.Path.Contains("/contents/", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task A_few_files_over_the_cap_are_refused_from_the_size_in_the_same_answer()
     {

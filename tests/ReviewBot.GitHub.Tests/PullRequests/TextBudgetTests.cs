@@ -136,7 +136,7 @@ public sealed class TextBudgetTests
 
         public Task<FileRead> ReadConfigAsync(long maxBytes, CancellationToken cancellationToken) => Task.FromResult(new FileRead(FileReadStatus.Missing, null, null));
 
-        public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<FileRead>> ReadBaseFilesAsync(IReadOnlyList<string> paths, long maxBytes, long maxTotalBytes, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<FileRead>>([.. paths.Select(_ => new FileRead(FileReadStatus.Missing, null, null))]);
 
         public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
