@@ -40,7 +40,7 @@ public sealed class ReviewSuppressionTests : IDisposable
     [Fact]
     public async Task With_check_suppressions_base_a_pragma_the_branch_adds_is_ignored_and_the_review_fails()
     {
-        Branch(Root, Suppressed, "check:\n  suppressions: base\n");
+        Branch(Root, Suppressed, "check:\n  suppressions: base\n  fail_on: all\n");
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");
 
@@ -62,8 +62,8 @@ public sealed class ReviewSuppressionTests : IDisposable
     [Fact]
     public async Task The_config_in_the_branch_cannot_switch_base_only_off()
     {
-        Branch(Root, Suppressed, "check:\n  suppressions: base\n");
-        _repo.Write(".github/reviewbot.yml", "check:\n  suppressions: any\n");
+        Branch(Root, Suppressed, "check:\n  suppressions: base\n  fail_on: all\n");
+        _repo.Write(".github/reviewbot.yml", "check:\n  suppressions: any\n  fail_on: all\n");
         _repo.Commit("weaken the gate");
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");

@@ -240,7 +240,8 @@ public static class CheckSummary
             counts.Add(Plural(notices, "notice"));
         }
 
-        int withProblems = files.Count(f => !f.Findings.IsEmpty || f.Omitted.Any(o => o.Count > 0));
+        var withFindings = all.Select(x => x.Path).ToHashSet(StringComparer.Ordinal);
+        int withProblems = files.Count(f => withFindings.Contains(f.Path) || f.Omitted.Any(o => o.Count > 0));
         var title = $"{string.Join(", ", counts)} in {Plural(withProblems, "Dockerfile")}";
         var errorRules = all.Where(x => x.Finding.Severity == Severity.Error).Select(x => x.Finding.Rule).DistinctBy(r => r.Id).ToList();
         return errorRules.Count == 0 ? title : title + ": " + string.Join(", ", errorRules.Select(CommentText.TitleInSentence));
