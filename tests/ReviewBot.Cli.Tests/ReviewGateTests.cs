@@ -13,27 +13,12 @@ public sealed class ReviewGateTests : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    /// <summary>main has <paramref name="baseText"/> (and the config, when given); the feature branch changes it to <paramref name="headText"/>.</summary>
-    private void Branch(string baseText, string headText, string? config = null)
-    {
-        _repo.Write("Dockerfile", baseText);
-        if (config is not null)
-        {
-            _repo.Write(".github/reviewbot.yml", config);
-        }
-
-        _repo.Commit("base");
-        _repo.Git("checkout", "-q", "-b", "feature");
-        _repo.Write("Dockerfile", headText);
-        _repo.Commit("change");
-    }
-
     private static string Edited(string text) => text.Replace("RUN apt-get update", "RUN apt-get update && apt-get install -y curl", StringComparison.Ordinal);
 
     [Fact]
     public async Task Editing_an_unrelated_line_of_a_root_Dockerfile_passes_and_says_the_problem_was_already_there()
     {
-        Branch(Root, Edited(Root));
+        _repo.Branch(Root, Edited(Root));
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");
 
@@ -50,7 +35,7 @@ public sealed class ReviewGateTests : IDisposable
     [Fact]
     public async Task Removing_the_USER_fails()
     {
-        Branch(NonRoot, Root);
+        _repo.Branch(NonRoot, Root);
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");
 
@@ -61,7 +46,7 @@ public sealed class ReviewGateTests : IDisposable
     [Fact]
     public async Task With_check_fail_on_all_the_old_problem_fails_and_the_branch_cannot_switch_it()
     {
-        Branch(Root, Edited(Root), "check:\n  fail_on: all\n");
+        _repo.Branch(Root, Edited(Root), "check:\n  fail_on: all\n");
         _repo.Write(".github/reviewbot.yml", "check:\n  fail_on: new\n");
         _repo.Commit("loosen the gate");
 
