@@ -119,6 +119,17 @@ public sealed class GateOnNewTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Dockerfile_copied_from_an_old_root_one_is_a_new_image_so_its_problems_are_new()
+    {
+        var file = Scenario.File("services/new/Dockerfile", "copied", RunPatch, previous: "services/old/Dockerfile");
+
+        var check = await ReviewAsync(file, "services/new/Dockerfile", RootEdited, Root, basePath: "services/old/Dockerfile");
+
+        Assert.Equal("failure", Conclusion(check));
+        Assert.Equal("failure", RootAnnotation(check)["annotation_level"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_new_Dockerfile_has_no_base_so_its_problems_are_new()
     {
         var check = await ReviewAsync(Scenario.File("web/Dockerfile", "added", Scenario.AddedPatch(Root)), "web/Dockerfile", Root, null);

@@ -358,8 +358,9 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     {
         bool gate = config.FailOn == FailOn.New && source.Subject == CheckSubject.PullRequest;
         var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToHashSet();
-        var gated = Enumerable.Range(0, files.Count).Where(i => gate && changed[i].Status is not (AddedStatus or UnchangedStatus) && !links.ContainsKey(changed[i].Path)).ToHashSet();
-        var inBase = Enumerable.Range(0, files.Count).Where(i => gated.Contains(i) || suppressing.Contains(i) && changed[i].Status != AddedStatus).ToList();
+        var gated = Enumerable.Range(0, files.Count).Where(i => gate && HasBaseVersion(changed[i]) && !links.ContainsKey(changed[i].Path)).ToHashSet();
+        // A copy's pragmas are not its source's either: they count as added, like a new file's.
+        var inBase = Enumerable.Range(0, files.Count).Where(i => gated.Contains(i) || suppressing.Contains(i) && changed[i].Status is not (AddedStatus or CopiedStatus)).ToList();
         if (inBase.Count == 0 && suppressing.Count == 0)
         {
             return files;
@@ -439,6 +440,17 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         return result;
     }
+
+    /// <summary>
+    /// Whether the base commit has this file's earlier version, by GitHub's status: modified (or "changed", its mode only),
+    /// or renamed (read under its old name). Anything else has none whose findings it may inherit, fail closed: an added
+    /// file, a copied one (a new image built from a copy of an old Dockerfile is a new way to run as root), one judged
+    /// unchanged, or a status GitHub adds later.
+    /// </summary>
+    private static bool HasBaseVersion(ChangedFile file) => file.Status is "modified" or "changed" or "renamed";
+
+    /// <summary>GitHub's status of a file the pull request adds as a copy of another (also the CLI's for git's C).</summary>
+    private const string CopiedStatus = "copied";
 
     /// <summary>GitHub's status of a file the pull request adds (also the CLI's for git's A).</summary>
     private const string AddedStatus = "added";
