@@ -10,25 +10,10 @@ public sealed class ReviewSuppressionTests : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    /// <summary>main has <paramref name="baseText"/> (and the config, when given); the feature branch changes it to <paramref name="headText"/>.</summary>
-    private void Branch(string baseText, string headText, string? config = null)
-    {
-        _repo.Write("Dockerfile", baseText);
-        if (config is not null)
-        {
-            _repo.Write(".github/reviewbot.yml", config);
-        }
-
-        _repo.Commit("base");
-        _repo.Git("checkout", "-q", "-b", "feature");
-        _repo.Write("Dockerfile", headText);
-        _repo.Commit("suppress");
-    }
-
     [Fact]
     public async Task A_pragma_the_branch_adds_passes_by_default_and_is_listed_as_added()
     {
-        Branch(Root, Suppressed);
+        _repo.Branch(Root, Suppressed);
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");
 
@@ -40,7 +25,7 @@ public sealed class ReviewSuppressionTests : IDisposable
     [Fact]
     public async Task With_check_suppressions_base_a_pragma_the_branch_adds_is_ignored_and_the_review_fails()
     {
-        Branch(Root, Suppressed, "check:\n  suppressions: base\n");
+        _repo.Branch(Root, Suppressed, "check:\n  suppressions: base\n  fail_on: all\n");
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");
 
@@ -51,7 +36,7 @@ public sealed class ReviewSuppressionTests : IDisposable
     [Fact]
     public async Task With_check_suppressions_base_a_pragma_main_already_had_still_counts()
     {
-        Branch(Suppressed, Suppressed.Replace("CMD", "EXPOSE 8080\nCMD", StringComparison.Ordinal), "check:\n  suppressions: base\n");
+        _repo.Branch(Suppressed, Suppressed.Replace("CMD", "EXPOSE 8080\nCMD", StringComparison.Ordinal), "check:\n  suppressions: base\n");
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");
 
@@ -62,8 +47,8 @@ public sealed class ReviewSuppressionTests : IDisposable
     [Fact]
     public async Task The_config_in_the_branch_cannot_switch_base_only_off()
     {
-        Branch(Root, Suppressed, "check:\n  suppressions: base\n");
-        _repo.Write(".github/reviewbot.yml", "check:\n  suppressions: any\n");
+        _repo.Branch(Root, Suppressed, "check:\n  suppressions: base\n  fail_on: all\n");
+        _repo.Write(".github/reviewbot.yml", "check:\n  suppressions: any\n  fail_on: all\n");
         _repo.Commit("weaken the gate");
 
         var run = await Cli.RunAsync(_repo.Root, "review", "--base", "main");

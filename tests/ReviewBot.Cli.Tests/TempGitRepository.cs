@@ -27,6 +27,24 @@ public sealed class TempGitRepository : IDisposable
         return Git("rev-parse", "HEAD").Trim();
     }
 
+    /// <summary>
+    /// main has a <c>Dockerfile</c> of <paramref name="baseText"/> (and <c>.github/reviewbot.yml</c> of <paramref name="config"/>,
+    /// when given); the branch <c>feature</c>, checked out, changes it to <paramref name="headText"/>.
+    /// </summary>
+    public void Branch(string baseText, string headText, string? config = null)
+    {
+        Write("Dockerfile", baseText);
+        if (config is not null)
+        {
+            Write(".github/reviewbot.yml", config);
+        }
+
+        Commit("base");
+        Git("checkout", "-q", "-b", "feature");
+        Write("Dockerfile", headText);
+        Commit("change");
+    }
+
     public string Git(params string[] arguments)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -47,12 +47,13 @@ public sealed class GitPullRequestSource(GitRepository repository, ReviewRange r
     public Task<RepositoryTree> ReadHeadTreeAsync(CancellationToken cancellationToken) =>
         repository.TreeAsync(range.Head, cancellationToken);
 
-    /// <summary>git's one-letter status in GitHub's words (only "removed" matters to the review).</summary>
+    /// <summary>git's one-letter status in GitHub's words ("copied" is a new file: its findings are never the copy source's).</summary>
     private static string GitHubStatus(char status) => status switch
     {
         'D' => "removed",
         'A' => "added",
         'R' => "renamed",
+        'C' => "copied",
         _ => "modified",
     };
 

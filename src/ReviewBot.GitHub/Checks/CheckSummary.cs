@@ -35,6 +35,9 @@ public static class CheckSummary
     {
         /// <summary>Findings the engine's per-file cap left out, counted per rule.</summary>
         public ImmutableArray<OmittedFindings> Omitted { get; init; } = [];
+
+        /// <summary>Findings already there before the pull request (<c>check.fail_on: new</c>): listed and annotated as notices, never failing the check.</summary>
+        public ImmutableHashSet<Finding> PreExisting { get; init; } = [];
     }
 
     /// <param name="files">The analyzed files.</param>
@@ -60,9 +63,13 @@ public static class CheckSummary
         omittedSeverity ??= DefaultSeverity;
         subject ??= CheckSubject.PullRequest;
         var all = files.SelectMany(f => f.Findings.Select(x => (f.Path, Finding: x))).OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start).ToList();
+        var preExisting = files.SelectMany(f => f.PreExisting.Select(x => (f.Path, Finding: x))).ToHashSet();
+        bool IsOld((string Path, Finding Finding) x) => preExisting.Contains(x);
+        var old = all.Where(IsOld).ToList();
         var omitted = files.SelectMany(f => f.Omitted).Where(o => o.Count > 0).ToList();
         int omittedCount = omitted.Sum(o => o.Count);
-        int Count(Severity severity) => all.Count(x => x.Finding.Severity == severity) + omitted.Where(o => omittedSeverity(o.RuleId) == severity).Sum(o => o.Count);
+        // What the check judges: the new findings, and those the engine only counted (they cannot be compared with the base).
+        int Count(Severity severity) => all.Count(x => x.Finding.Severity == severity && !IsOld(x)) + omitted.Where(o => omittedSeverity(o.RuleId) == severity).Sum(o => o.Count);
         int errors = Count(Severity.Error);
         int warnings = Count(Severity.Warning);
         int notices = Count(Severity.Notice);
@@ -72,7 +79,14 @@ public static class CheckSummary
             ? subject == CheckSubject.PullRequest ? "No Dockerfile changed" : "No Dockerfile"
             : all.Count + omittedCount == 0
                 ? $"No problems in {Plural(files.Count, "Dockerfile")}"
-                : Verdict(files, all, errors, warnings, notices);
+                : errors + warnings + notices == 0
+                    ? $"No new problems in {Plural(files.Count, "Dockerfile")}"
+                    : Verdict(files, [.. all.Where(x => !IsOld(x))], errors, warnings, notices);
+        if (old.Count > 0)
+        {
+            title += $" ({Markdown.Count(old.Count)} already there)";
+        }
+
         int suppressed = SuppressionTable.Honoured(suppressions);
         if (suppressed > 0)
         {
@@ -86,7 +100,7 @@ public static class CheckSummary
         var annotated = ranked.Take(MaxAnnotations).ToList();
         var unannotated = ranked.Skip(MaxAnnotations).Select(x => x.Finding.RuleId).ToList();
         var diagnostics = files.SelectMany(f => f.Diagnostics.Select(d => (f.Path, Diagnostic: d))).ToList();
-        var annotations = Annotations(annotated, diagnostics.Take(MaxAnnotations - annotated.Count), places);
+        var annotations = Annotations(annotated, diagnostics.Take(MaxAnnotations - annotated.Count), places, preExisting);
         int unannotatedDiagnostics = diagnostics.Count - (annotations.Length - annotated.Count);
 
         var summary = new StringBuilder();
@@ -120,13 +134,19 @@ public static class CheckSummary
         }
         else if (all.Count > 0)
         {
-            summary.Append(NextStep(all, places, subject)).Append("\n\n| | Where | Rule |\n|---|---|---|\n");
+            summary.Append(NextStep(all, places, subject));
+            if (old.Count > 0)
+            {
+                summary.Append(CultureInfo.InvariantCulture, $"\n\n{(old.Count == 1 ? "1 problem was" : Markdown.Count(old.Count) + " problems were")} already there before this {subject.Noun} (not blocking with `check.fail_on: new`): they are marked *already there* below and annotated as notices.");
+            }
+
+            summary.Append("\n\n| | Where | Rule |\n|---|---|---|\n");
             int listed = 0;
             foreach (var (path, finding, line) in all
                 .Select(x => (x.Path, x.Finding, Line: places.TryGetValue(x, out var place) ? place.Start : x.Finding.Range.Start))
                 .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Line))
             {
-                var row = $"| {Icon(finding.Severity)} | {Markdown.TableCodeSpan(path)}:{line.ToString(CultureInfo.InvariantCulture)} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
+                var row = $"| {Icon(finding.Severity)} | {Markdown.TableCodeSpan(path)}:{line.ToString(CultureInfo.InvariantCulture)}{(IsOld((path, finding)) ? " (already there)" : "")} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
                 if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > CheckRunPlan.MaxSummaryLength)
                 {
                     break;
@@ -162,22 +182,29 @@ public static class CheckSummary
     /// message as it is, backticks and all). A finding the review comments on is annotated on the comment's lines and
     /// points there, rather than repeating it beside it in the diff.
     /// </summary>
-    private static ImmutableArray<CheckAnnotation> Annotations(List<(string Path, Finding Finding)> findings, IEnumerable<(string Path, ParseDiagnostic Diagnostic)> diagnostics, IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace> places) =>
+    private static ImmutableArray<CheckAnnotation> Annotations(List<(string Path, Finding Finding)> findings, IEnumerable<(string Path, ParseDiagnostic Diagnostic)> diagnostics, IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace> places, HashSet<(string Path, Finding Finding)> preExisting) =>
     [
         .. findings
             .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Finding.Range.Start)
             .Select(x => places.TryGetValue(x, out var place)
-                ? new CheckAnnotation(x.Path, place.Start, place.End, Level(x.Finding.Severity), AnnotationTitle(x.Finding), Pointer(place))
+                ? new CheckAnnotation(x.Path, place.Start, place.End, Level(x, preExisting), AnnotationTitle(x.Finding), Pointer(place))
                 : new CheckAnnotation(
                     x.Path,
                     Math.Max(1, x.Finding.Range.Start),
                     Math.Max(1, x.Finding.Range.End),
-                    Level(x.Finding.Severity),
+                    Level(x, preExisting),
                     AnnotationTitle(x.Finding),
-                    Utf8Truncate(Wording.PlainSentence(x.Finding, CommentText.WhatToDo(x.Finding)), CheckRunPlan.MaxAnnotationMessageLength))),
+                    Utf8Truncate((preExisting.Contains(x) ? AlreadyThere : "") + Wording.PlainSentence(x.Finding, CommentText.WhatToDo(x.Finding)), CheckRunPlan.MaxAnnotationMessageLength))),
         .. diagnostics.Select(x => new CheckAnnotation(
             x.Path, Math.Max(1, x.Diagnostic.Line), Math.Max(1, x.Diagnostic.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Utf8Truncate(x.Diagnostic.Message, CheckRunPlan.MaxAnnotationMessageLength))),
     ];
+
+    /// <summary>What a finding the base commit already had is told first, so it reads as a notice that does not block.</summary>
+    public const string AlreadyThere = "Already there before this pull request (not blocking with check.fail_on: new). ";
+
+    /// <summary>A finding's annotation level: a notice when it was already there, whatever its severity, so only new problems read as failures.</summary>
+    private static AnnotationLevel Level((string Path, Finding Finding) x, HashSet<(string Path, Finding Finding)> preExisting) =>
+        preExisting.Contains(x) ? AnnotationLevel.Notice : Level(x.Finding.Severity);
 
     private static string Pointer(CommentPlace place) =>
         (place.HasFix ? "One-click fix in ReviewBot's " : "Explained in ReviewBot's ") + (place.Earlier ? "earlier review." : "review.");
@@ -213,7 +240,8 @@ public static class CheckSummary
             counts.Add(Plural(notices, "notice"));
         }
 
-        int withProblems = files.Count(f => !f.Findings.IsEmpty || f.Omitted.Any(o => o.Count > 0));
+        var withFindings = all.Select(x => x.Path).ToHashSet(StringComparer.Ordinal);
+        int withProblems = files.Count(f => withFindings.Contains(f.Path) || f.Omitted.Any(o => o.Count > 0));
         var title = $"{string.Join(", ", counts)} in {Plural(withProblems, "Dockerfile")}";
         var errorRules = all.Where(x => x.Finding.Severity == Severity.Error).Select(x => x.Finding.Rule).DistinctBy(r => r.Id).ToList();
         return errorRules.Count == 0 ? title : title + ": " + string.Join(", ", errorRules.Select(CommentText.TitleInSentence));

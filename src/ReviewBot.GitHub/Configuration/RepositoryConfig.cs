@@ -28,6 +28,16 @@ public enum SuppressionPolicy
     Base,
 }
 
+/// <summary>Which findings fail a pull request's check (<c>check.fail_on</c>).</summary>
+public enum FailOn
+{
+    /// <summary>Only those the pull request introduces or makes worse than the same file at the base commit; older ones are listed, not blocking.</summary>
+    New,
+
+    /// <summary>Every finding in the Dockerfiles the pull request changes, old or new.</summary>
+    All,
+}
+
 /// <summary>
 /// A repository's <c>.github/reviewbot.yml</c> (also <c>reviewbot scan --config FILE</c>).
 /// Build it with <see cref="Parse"/>; <see cref="Default"/> is what a repository without a file gets.
@@ -85,6 +95,13 @@ public sealed record RepositoryConfig
     /// branch's version of the file already has, so a pull request cannot silence its own gate. Read from the base only.
     /// </summary>
     public SuppressionPolicy Suppressions { get; init; } = SuppressionPolicy.Any;
+
+    /// <summary>
+    /// Which findings fail a pull request's check (<c>check.fail_on</c>): by default only those it introduces or makes
+    /// worse (old debt is the onboarding pull request's and the default branch's check's), or all of them. Read from the
+    /// base only, so a pull request cannot loosen its own gate; the default branch's check always counts every finding.
+    /// </summary>
+    public FailOn FailOn { get; init; } = FailOn.New;
 
     /// <summary>
     /// Whether the App may open its one onboarding pull request ("Run containers as a non-root user") in this

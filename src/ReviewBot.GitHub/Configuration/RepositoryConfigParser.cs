@@ -228,9 +228,13 @@ internal static partial class RepositoryConfigParser
 
     private static RepositoryConfig ParseCheck(Context context, YamlNode node, RepositoryConfig config)
     {
-        foreach (var (key, value) in context.Entries(node, "check", ["conclusion_on_error", "on_error", "suppressions"]))
+        foreach (var (key, value) in context.Entries(node, "check", ["conclusion_on_error", "on_error", "suppressions", "fail_on"]))
         {
-            if (key == "suppressions")
+            if (key == "fail_on")
+            {
+                config = context.Enum(value, "check.fail_on", [("new", FailOn.New), ("all", FailOn.All)]) is { } failOn ? config with { FailOn = failOn } : config;
+            }
+            else if (key == "suppressions")
             {
                 config = context.Enum(value, "check.suppressions", [("any", SuppressionPolicy.Any), ("base", SuppressionPolicy.Base)]) is { } policy ? config with { Suppressions = policy } : config;
             }

@@ -369,10 +369,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             analyzed.Add(file);
         }
 
-        if (files.Any(f => !f.Analysis.Suppressed.IsEmpty))
-        {
-            files = await CompareSuppressionsAsync(source, config, analyzerOptions, files, analyzed, notes, notChecked, cancellationToken).ConfigureAwait(false);
-        }
+        files = await CompareWithBaseAsync(source, config, analyzerOptions, files, analyzed, links, notes, notChecked, cancellationToken).ConfigureAwait(false);
 
         foreach (var group in notChecked.GroupBy(n => n.Why, StringComparer.Ordinal))
         {
@@ -383,15 +380,28 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     }
 
     /// <summary>
-    /// The files with suppressions, analyzed again against the pragmas of their base version (read only for these):
-    /// each suppression then says whether the pull request added its pragma, and with <c>check.suppressions: base</c>
-    /// one it added is ignored, so its finding counts. A file the pull request adds has no base version; a renamed one
-    /// is read under its old name; one whose base version cannot be read has all its pragmas counted as added.
+    /// The files compared with their version at the base commit, read once for both uses (a renamed file under its old
+    /// name; a file the pull request adds has none). Files with suppressions are analyzed again against the base's
+    /// pragmas: each suppression then says whether the pull request added its pragma, and with
+    /// <c>check.suppressions: base</c> one it added is ignored, so its finding counts. With <c>check.fail_on: new</c> (a
+    /// pull request only: a branch's commit is its own base), the base version is analyzed too and the findings it
+    /// already had are marked <see cref="ReviewFile.PreExisting"/>. Fail closed: a base version that cannot be read or
+    /// analyzed has all its pragmas counted as added and all the head's findings as new; so do a symbolic link (its
+    /// base blob is a path, not a Dockerfile) and a Dockerfile judged only because a changed compose file or
+    /// devcontainer.json names it (the pull request changes what runs it).
     /// </summary>
-    private async Task<List<ReviewFile>> CompareSuppressionsAsync(IPullRequestSource source, RepositoryConfig config, AnalyzerOptions analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
+    private async Task<List<ReviewFile>> CompareWithBaseAsync(IPullRequestSource source, RepositoryConfig config, AnalyzerOptions analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, IReadOnlyDictionary<string, LinkResolution> links, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
     {
-        var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToList();
-        var inBase = suppressing.Where(i => changed[i].Status != AddedStatus).ToList();
+        bool gate = config.FailOn == FailOn.New && source.Subject == CheckSubject.PullRequest;
+        var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToHashSet();
+        var gated = Enumerable.Range(0, files.Count).Where(i => gate && HasBaseVersion(changed[i]) && !links.ContainsKey(changed[i].Path)).ToHashSet();
+        // A copy's pragmas are not its source's either: they count as added, like a new file's.
+        var inBase = Enumerable.Range(0, files.Count).Where(i => gated.Contains(i) || suppressing.Contains(i) && changed[i].Status is not (AddedStatus or CopiedStatus)).ToList();
+        if (inBase.Count == 0 && suppressing.Count == 0)
+        {
+            return files;
+        }
+
         var reads = inBase.Count == 0 ? [] : await source.ReadBaseFilesAsync([.. inBase.Select(i => changed[i].PreviousPath ?? changed[i].Path)], MaxFileBytes, MaxReviewTextBytes, cancellationToken).ConfigureAwait(false);
         if (reads.Count != inBase.Count)
         {
@@ -399,50 +409,86 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         var baseReads = inBase.Zip(reads).ToDictionary(x => x.First, x => x.Second);
-        var unreadBase = new List<string>();
+        var unreadPragmas = new List<string>();
+        var unreadFindings = new List<string>();
+        var unanalyzedBase = new List<string>();
         var result = new List<ReviewFile>(files.Count);
         for (int i = 0; i < files.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var file = files[i];
-            if (!suppressing.Contains(i))
+            var read = baseReads.GetValueOrDefault(i);
+            if (read is { Text: null, Status: not FileReadStatus.Missing } && suppressing.Contains(i))
             {
-                result.Add(file);
-                continue;
+                unreadPragmas.Add(file.Path);
             }
 
-            var baseline = PragmaBaseline.Empty;
-            if (baseReads.TryGetValue(i, out var read))
+            if (read is { Text: null, Status: not FileReadStatus.Missing } && gated.Contains(i))
             {
-                if (read.Text is { } baseText)
+                unreadFindings.Add(file.Path);
+            }
+
+            if (suppressing.Contains(i))
+            {
+                var baseline = read?.Text is { } pragmaText ? PragmaBaseline.Of(pragmaText) : PragmaBaseline.Empty;
+                try
                 {
-                    baseline = PragmaBaseline.Of(baseText);
+                    var analysis = _analyze(file.Text, analyzerOptions with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
+                    file = file with { Analysis = analysis with { Findings = config.Apply(analysis.Findings) } };
                 }
-                else if (read.Status != FileReadStatus.Missing)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    unreadBase.Add(file.Path);
+                    notChecked.Add((file.Path, "could not be analyzed (an internal error of ReviewBot)"));
+                    continue;
                 }
             }
 
-            try
+            if (gated.Contains(i) && read?.Text is { } baseText)
             {
-                var analysis = _analyze(file.Text, analyzerOptions with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
-                result.Add(file with { Analysis = analysis with { Findings = config.Apply(analysis.Findings) } });
+                try
+                {
+                    var analysis = _analyze(baseText, analyzerOptions);
+                    file = file with { PreExisting = PreExisting.Of(file.Path, file.Analysis, analysis with { Findings = config.Apply(analysis.Findings) }) };
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    unanalyzedBase.Add(file.Path);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                notChecked.Add((file.Path, "could not be analyzed (an internal error of ReviewBot)"));
-            }
+
+            result.Add(file);
         }
 
-        if (unreadBase.Count > 0)
+        if (unreadPragmas.Count > 0)
         {
-            notes.Add($"The base version of {Paths(unreadBase)} could not be read (too large, or not a text file), so every suppression pragma in it counts as added by this {source.Subject.Noun}.");
+            notes.Add($"The base version of {Paths(unreadPragmas)} could not be read (too large, or not a text file), so every suppression pragma in it counts as added by this {source.Subject.Noun}.");
+        }
+
+        if (unreadFindings.Count > 0)
+        {
+            notes.Add($"The base version of {Paths(unreadFindings)} could not be read (too large, or not a text file), so every problem in it counts as new to this {source.Subject.Noun}.");
+        }
+
+        if (unanalyzedBase.Count > 0)
+        {
+            notes.Add($"The base version of {Paths(unanalyzedBase)} could not be analyzed (an internal error of ReviewBot), so every problem in it counts as new to this {source.Subject.Noun}.");
         }
 
         return result;
     }
 
     private static readonly string OverBudget = $"over the review's budget of {MaxReviewTextBytes / (1024 * 1024)} MiB of Dockerfile text (not read)";
+
+    /// <summary>
+    /// Whether the base commit has this file's earlier version, by GitHub's status: modified (or "changed", its mode only),
+    /// or renamed (read under its old name). Anything else has none whose findings it may inherit, fail closed: an added
+    /// file, a copied one (a new image built from a copy of an old Dockerfile is a new way to run as root), one judged
+    /// unchanged, or a status GitHub adds later.
+    /// </summary>
+    private static bool HasBaseVersion(ChangedFile file) => file.Status is "modified" or "changed" or "renamed";
+
+    /// <summary>GitHub's status of a file the pull request adds as a copy of another (also the CLI's for git's C).</summary>
+    private const string CopiedStatus = "copied";
 
     /// <summary>GitHub's status of a file the pull request adds (also the CLI's for git's A).</summary>
     private const string AddedStatus = "added";

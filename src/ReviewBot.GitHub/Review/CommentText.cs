@@ -13,10 +13,19 @@ public static class CommentText
     /// <summary>The pragma the engine honours on the line above an instruction.</summary>
     public static string SuppressionPragma(string ruleId) => $"# reviewbot ignore={ruleId}";
 
+    /// <summary>How a comment on a problem the base commit already had begins: it does not block, but its fix is offered while the author is in the file.</summary>
+    public const string AlreadyThereLabel = "*Already there before this pull request* (not blocking with `check.fail_on: new`):";
+
     /// <param name="note">Markdown of ours, shown after the fix (anything quoted in it is already made safe).</param>
-    public static string Inline(Finding finding, IReadOnlyList<string>? suggestion, string fingerprint, string docsBaseUrl, string? note = null)
+    /// <param name="preExisting">The base commit's version of the file already had this problem: the comment says so first.</param>
+    public static string Inline(Finding finding, IReadOnlyList<string>? suggestion, string fingerprint, string docsBaseUrl, string? note = null, bool preExisting = false)
     {
         var text = new StringBuilder();
+        if (preExisting)
+        {
+            text.Append(AlreadyThereLabel).Append(' ');
+        }
+
         text.Append(Headline(finding)).Append("\n\n");
         if (suggestion is not null && finding.Fix is { } fix)
         {

@@ -6,7 +6,14 @@ using ReviewBot.GitHub.Configuration;
 namespace ReviewBot.GitHub.Review;
 
 /// <summary>One changed file to review: its text at the head commit, the engine's result and GitHub's patch (null when GitHub sent none).</summary>
-public sealed record ReviewFile(string Path, string Text, AnalysisResult Analysis, string? Patch);
+public sealed record ReviewFile(string Path, string Text, AnalysisResult Analysis, string? Patch)
+{
+    /// <summary>
+    /// The findings the base commit's version of the file already had (<c>check.fail_on: new</c>, see
+    /// <see cref="Review.PreExisting"/>): still commented on, labelled, but they do not fail the check. Empty: every finding counts.
+    /// </summary>
+    public ImmutableHashSet<Finding> PreExisting { get; init; } = [];
+}
 
 /// <summary>What the planner needs besides the files. Built from the repository config by the caller.</summary>
 public sealed record ReviewPlanOptions
@@ -62,6 +69,9 @@ public sealed record InlineComment(string Path, int? StartLine, int Line, string
 
     /// <summary>The finding the comment speaks of, when the planner made it (for the check's annotations and the review's verdict).</summary>
     public Finding? Finding { get; init; }
+
+    /// <summary>The base commit already had this problem (<c>check.fail_on: new</c>): labelled so, and not blocking.</summary>
+    public bool PreExisting { get; init; }
 
     public int FirstLine => StartLine ?? Line;
 }

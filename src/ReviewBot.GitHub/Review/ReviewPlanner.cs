@@ -24,7 +24,7 @@ public static class ReviewPlanner
         public bool Overlaps(Span other) => Start <= other.End && other.Start <= End;
     }
 
-    private sealed record Unplaced(Finding Finding, string Fingerprint, bool WithFix, string Reason);
+    private sealed record Unplaced(Finding Finding, string Fingerprint, bool WithFix, string Reason, bool PreExisting);
 
     /// <summary>
     /// A document's lines made one at a time, as a suggestion or a diff reads them: all of a 4 MB file's lines as
@@ -53,7 +53,7 @@ public static class ReviewPlanner
         var fileComments = ImmutableArray.CreateBuilder<FileComment>();
         var fingerprints = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
 
-        var fileLevelProblems = new List<(string Path, Finding Finding)>();
+        var fileLevelProblems = new List<(string Path, Unplaced Problem)>();
         foreach (var file in files)
         {
             fileLevelProblems.AddRange(PlanFile(file, options, candidates, fileComments, fingerprints).Select(f => (file.Path, f)));
@@ -67,7 +67,7 @@ public static class ReviewPlanner
 
         var suppressions = SuppressionTable.Of(files).ToList();
         var check = CheckSummary.Build(
-            [.. files.Select(f => new CheckSummary.FileFindings(f.Path, f.Analysis.Findings, f.Analysis.Diagnostics) { Omitted = f.Analysis.Omitted })],
+            [.. files.Select(f => new CheckSummary.FileFindings(f.Path, f.Analysis.Findings, f.Analysis.Diagnostics) { Omitted = f.Analysis.Omitted, PreExisting = f.PreExisting })],
             options.ConclusionOnError,
             options.Notes,
             ruleId => options.SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : CheckSummary.DefaultSeverity(ruleId),
@@ -101,7 +101,7 @@ public static class ReviewPlanner
     }
 
     /// <returns>The new problems that go to the file comment (some may only be counted there, when they do not all fit).</returns>
-    private static List<Finding> PlanFile(
+    private static List<Unplaced> PlanFile(
         ReviewFile file,
         ReviewPlanOptions options,
         List<InlineComment> candidates,
@@ -141,6 +141,7 @@ public static class ReviewPlanner
             }
 
             fingerprints.Add(fp);
+            bool old = file.PreExisting.Contains(finding);
             var edits = finding.Fix?.Edits ?? [];
             bool fixUsable = !edits.IsEmpty && FixApplier.Combine([new Fix("", [.. takenEdits]), finding.Fix!]).Length == takenEdits.Count + edits.Length;
 
@@ -151,12 +152,12 @@ public static class ReviewPlanner
                     takenEdits.AddRange(edits);
                     placedSpans.Add(span);
                     var suggestion = SuggestionText.Build(lines, span.Start, span.End, edits);
-                    var body = CommentText.Inline(finding, suggestion, fp, options.RuleDocsBaseUrl);
+                    var body = CommentText.Inline(finding, suggestion, fp, options.RuleDocsBaseUrl, preExisting: old);
                     bool fits = body.Length <= ReviewPlanOptions.MaxBodyLength;
                     if (!fits)
                     {
                         // A suggestion must hold the exact lines or nothing: a cut one would break the file on "Commit suggestion".
-                        body = CommentText.Inline(finding, null, fp, options.RuleDocsBaseUrl, TooLongForSuggestion(suggestion));
+                        body = CommentText.Inline(finding, null, fp, options.RuleDocsBaseUrl, TooLongForSuggestion(suggestion), old);
                     }
 
                     candidates.Add(new InlineComment(
@@ -168,12 +169,12 @@ public static class ReviewPlanner
                         finding.RuleId,
                         finding.Severity,
                         finding.Message)
-                    { Suggestion = fits ? [.. suggestion] : null, Finding = finding });
+                    { Suggestion = fits ? [.. suggestion] : null, Finding = finding, PreExisting = old });
                 }
                 else
                 {
                     takenEdits.AddRange(edits);
-                    unplaced.Add(new Unplaced(finding, fp, true, "the lines the fix changes are not all inside one hunk of this pull request's diff"));
+                    unplaced.Add(new Unplaced(finding, fp, true, "the lines the fix changes are not all inside one hunk of this pull request's diff", old));
                 }
 
                 continue;
@@ -187,16 +188,16 @@ public static class ReviewPlanner
                     file.Path,
                     range.Start == range.End ? null : range.Start,
                     range.End,
-                    CommentText.Inline(finding, null, fp, options.RuleDocsBaseUrl, note),
+                    CommentText.Inline(finding, null, fp, options.RuleDocsBaseUrl, note, old),
                     fp,
                     finding.RuleId,
                     finding.Severity,
                     finding.Message)
-                { Finding = finding });
+                { Finding = finding, PreExisting = old });
             }
             else
             {
-                unplaced.Add(new Unplaced(finding, fp, false, "the line is outside this pull request's diff"));
+                unplaced.Add(new Unplaced(finding, fp, false, "the line is outside this pull request's diff", old));
             }
         }
 
@@ -207,7 +208,7 @@ public static class ReviewPlanner
             fileComments.Add(new FileComment(file.Path, body, shown));
         }
 
-        return [.. fresh.Select(u => u.Finding)];
+        return fresh;
     }
 
     /// <summary>
@@ -299,7 +300,7 @@ public static class ReviewPlanner
         foreach (var item in items)
         {
             var f = item.Finding;
-            var line = string.Create(CultureInfo.InvariantCulture, $"- line {f.Range}: {CommentText.Headline(f)} ([{f.RuleId} doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
+            var line = string.Create(CultureInfo.InvariantCulture, $"- line {f.Range}: {(item.PreExisting ? CommentText.AlreadyThereLabel + " " : "")}{CommentText.Headline(f)} ([{f.RuleId} doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
             int marker = Fingerprint.Marker(item.Fingerprint).Length + 1;
             if (text.Length + line.Length + markers + marker + intended.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
             {
@@ -335,15 +336,15 @@ public static class ReviewPlanner
         return (text.ToString(), [.. shown.Select(i => i.Fingerprint)]);
     }
 
-    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, List<(string Path, Finding Finding)> fileLevelProblems, IReadOnlyList<SuppressionTable.FileSuppressions> suppressions, CheckConclusion conclusion)
+    private static string Body(IReadOnlyList<ReviewFile> files, int maxInline, ImmutableArray<InlineComment> inline, ImmutableArray<InlineComment> overflow, ImmutableArray<FileComment> fileComments, List<(string Path, Unplaced Problem)> fileLevelProblems, IReadOnlyList<SuppressionTable.FileSuppressions> suppressions, CheckConclusion conclusion)
     {
         // The suppressions are said in every review, within a share of the body the overflow rows cannot take.
         var suppressed = SuppressionTable.Section(suppressions, CheckSubject.PullRequest);
         int reserve = 2000 + suppressed.Length; // the closing lines: "and N more", omitted counts, file comments, suppressions
 
         var text = new StringBuilder();
-        var problems = inline.Concat(overflow).Select(c => (c.Path, c.Severity, c.RuleId))
-            .Concat(fileLevelProblems.Select(p => (p.Path, p.Finding.Severity, p.Finding.RuleId)))
+        var problems = inline.Concat(overflow).Select(c => (c.Path, c.Severity, c.RuleId, c.PreExisting))
+            .Concat(fileLevelProblems.Select(p => (p.Path, p.Problem.Finding.Severity, p.Problem.Finding.RuleId, p.Problem.PreExisting)))
             .ToList();
         text.Append(Verdict(problems, conclusion));
         int fixes = inline.Count(c => c.Suggestion is not null);
@@ -400,8 +401,12 @@ public static class ReviewPlanner
     /// The review's first line: how many new problems, whether they block the pull request, and what the errors are:
     /// "**1 error blocks this pull request**: container runs as root in `web/Dockerfile`; 4 warnings." No zero counts.
     /// </summary>
-    private static string Verdict(List<(string Path, Severity Severity, string RuleId)> problems, CheckConclusion conclusion)
+    private static string Verdict(List<(string Path, Severity Severity, string RuleId, bool PreExisting)> all, CheckConclusion conclusion)
     {
+        // Problems the base commit already had are said apart: they do not block (check.fail_on: new).
+        int old = all.Count(p => p.PreExisting);
+        string already = old == 0 ? "" : $" {(old == 1 ? "1 problem was" : Markdown.Count(old) + " problems were")} already there before this pull request (not blocking with `check.fail_on: new`); {(old == 1 ? "its comment is" : "their comments are")} labelled *already there*.";
+        var problems = all.Where(p => !p.PreExisting).ToList();
         var errors = problems.Where(p => p.Severity == Severity.Error).ToList();
         var parts = new List<string>();
         int warnings = problems.Count(p => p.Severity == Severity.Warning), notices = problems.Count(p => p.Severity == Severity.Notice);
@@ -418,7 +423,7 @@ public static class ReviewPlanner
         string others = string.Join(" and ", parts);
         if (errors.Count == 0)
         {
-            return problems.Count == 0 ? "No new problems." : $"{others}, nothing that blocks this pull request.";
+            return (problems.Count == 0 ? "No new problems." : $"{others}, nothing that blocks this pull request.") + already;
         }
 
         bool blocks = conclusion == CheckConclusion.Failure;
@@ -432,7 +437,7 @@ public static class ReviewPlanner
             string where = paths.Count <= 3 ? string.Join(", ", paths.Select(Markdown.CodeSpan)) : $"{Markdown.Count(paths.Count)} Dockerfiles";
             return $"{(rule is null ? Markdown.Word(g.Key) : CommentText.TitleInSentence(rule))} in {where}";
         });
-        return $"{head}: {string.Join("; ", what)}{(others.Length > 0 ? "; also " + others : "")}.";
+        return $"{head}: {string.Join("; ", what)}{(others.Length > 0 ? "; also " + others : "")}.{already}";
     }
 
     private static string Plural(int count, string noun) => Markdown.Count(count) + " " + (count == 1 ? noun : noun + "s");

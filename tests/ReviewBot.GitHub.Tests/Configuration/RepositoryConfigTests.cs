@@ -27,6 +27,7 @@ public class RepositoryConfigTests
           conclusion_on_error: failure
           on_error: failure
           suppressions: any
+          fail_on: new
         """;
 
     private static RuleDescriptor Rule(string id, Severity severity) => new(id, severity, "t", "n", "w", "e", "f");
@@ -62,6 +63,21 @@ public class RepositoryConfigTests
         Assert.Equal(ErrorConclusion.Neutral, result.Config.OnError);
         Assert.Equal(ErrorConclusion.Failure, result.Config.ConclusionOnError);
         Assert.Contains(RepositoryConfig.Parse("check: { on_error: success }").Errors, e => e.Contains("check.on_error: 'success' is not valid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Check_fail_on_is_new_by_default_and_all_when_the_config_says_so()
+    {
+        Assert.Equal(FailOn.New, RepositoryConfig.Default.FailOn);
+
+        var result = RepositoryConfig.Parse("check:\n  fail_on: all\n");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(FailOn.All, result.Config.FailOn);
+        var bad = RepositoryConfig.Parse("check:\n  fail_on: changed\n");
+        Assert.Equal(FailOn.New, bad.Config.FailOn);
+        Assert.Contains(bad.Errors, e => e.Contains("line 2: check.fail_on: 'changed' is not valid (expected new or all)", StringComparison.Ordinal));
+        Assert.Equal(FailOn.All, RepositoryConfig.ParseMerged("check: { fail_on: all }", "check: { on_error: neutral }").Config.FailOn);
     }
 
     [Fact]
