@@ -52,6 +52,15 @@ public sealed class RootUserRule : IRule
 
         var user = final.FinalUser;
         var range = user.Source?.Range ?? final.From.Range;
+        if (OnPurpose(context, final) is var (why, trusted))
+        {
+            // Never a USER fix: it would break the image. Only a file the change did not write makes it a notice.
+            return [new Finding(Descriptor, trusted ? Severity.Notice : Severity.Error, range, Describe(final, user, why))
+            {
+                Advice = trusted ? null : $"If root is really expected here, merge `{context.Options.RootExpected!.Source}` first: a change cannot excuse its own Dockerfile from this check.",
+            }];
+        }
+
         string stepDown = StepDown(context, final);
         if (stepDown.Length > 0)
         {
@@ -111,6 +120,36 @@ public sealed class RootUserRule : IRule
     internal static string Unknown(Stage final) => final.RootImage is { } image
         ? $"ReviewBot has no data for `{image}`: it runs as root unless it sets `USER`; declare it under `images:` in the config or let ReviewBot read its registry."
         : $"ReviewBot cannot tell which image `{final.Image.Text}` names (the name depends on a variable): it runs as root unless that image sets `USER`.";
+
+    /// <summary>
+    /// Why the image starts as root on purpose and no USER fix may be offered (a sentence after the description, starting
+    /// with a space), and whether a file the change did not write says so; null when nothing does. The Dockerfile's own
+    /// Docker socket comes first: the author of the file under review cannot use it to excuse anything else.
+    /// </summary>
+    internal static (string Why, bool Trusted)? OnPurpose(RuleContext context, Stage final)
+    {
+        string socket = DockerSocket.Find(final, context.Options.ReadContextFile);
+        if (socket.Length > 0)
+        {
+            return ($" It {socket}. {SocketTail}", true);
+        }
+
+        return context.Options.RootExpected switch
+        {
+            { Reason: RootExpectedReason.DockerAction, Trusted: true } action =>
+                ($" It is the image of the Docker container action `{action.Source}`: GitHub's runner starts it as root with the workspace mounted and owned by root, and GitHub's documentation for Docker container actions says not to set `USER` (see actions/checkout#956), so root is expected here and no fix switches the user.", true),
+            { Reason: RootExpectedReason.DockerAction } action =>
+                ($" `{action.Source}`, which this change adds or rewrites, makes it the image of a Docker container action, which GitHub starts as root: no fix switches the user, but an `action.yml` counts only once it is on the base branch, so this stays an error.", false),
+            { } mount => ($" `{mount.Source}` mounts the Docker socket into it, so it talks to the host's Docker daemon. {SocketTail}", mount.Trusted),
+            null => null,
+        };
+    }
+
+    private const string SocketTail = "The socket belongs to root (or to the host's `docker` group, whose id differs from host to host), so root is expected here and no fix switches the user; a non-root user needs that group (`--group-add`) or a rootless daemon.";
+
+    /// <summary>Whether a root image keeps root on purpose (it steps down at run time, or must start as root): no fix will make it non-root.</summary>
+    internal static bool KeepsRoot(RuleContext context, Stage final) =>
+        final.FinalUser.IsRoot && (StepDown(context, final).Length > 0 || OnPurpose(context, final) is not null);
 
     /// <summary>How the image drops root at run time, or "" when it does not (see <see cref="Rules.StepDown"/>).</summary>
     /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>
