@@ -267,6 +267,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         reviewed = [.. reviewed.Where(f => links.GetValueOrDefault(f.Path)?.Why is null)];
+        var actionImages = await DockerfileSelection.ReadActionImagesAsync(source, tree, reviewed.Select(f => links.GetValueOrDefault(f.Path)?.Target ?? f.Path).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
         // All at once: a source that can (GitHub's GraphQL) reads 50 Dockerfiles in two calls, not fifty.
         var reads = await source.ReadHeadFilesAsync([.. reviewed.Select(f => links.GetValueOrDefault(f.Path)?.Target ?? f.Path)], MaxFileBytes, cancellationToken).ConfigureAwait(false);
@@ -318,7 +319,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             AnalysisResult result;
             try
             {
-                result = _analyze(text, analyzerOptions);
+                result = _analyze(text, OptionsFor(file.Path));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -335,7 +336,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         if (files.Any(f => !f.Analysis.Suppressed.IsEmpty))
         {
-            files = await CompareSuppressionsAsync(source, config, analyzerOptions, files, analyzed, notes, notChecked, cancellationToken).ConfigureAwait(false);
+            files = await CompareSuppressionsAsync(source, config, OptionsFor, files, analyzed, notes, notChecked, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var group in notChecked.GroupBy(n => n.Why, StringComparer.Ordinal))
@@ -344,6 +345,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         return new ReviewInput(config, files, notes.ToImmutable(), complete && notChecked.Count == 0);
+
+        // A Docker container action's image is judged knowing it (a link by its target's path).
+        AnalyzerOptions OptionsFor(string path) =>
+            analyzerOptions with { RootExpected = actionImages.GetValueOrDefault(links.GetValueOrDefault(path)?.Target ?? path) };
     }
 
     /// <summary>
@@ -352,7 +357,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// one it added is ignored, so its finding counts. A file the pull request adds has no base version; a renamed one
     /// is read under its old name; one whose base version cannot be read has all its pragmas counted as added.
     /// </summary>
-    private async Task<List<ReviewFile>> CompareSuppressionsAsync(IPullRequestSource source, RepositoryConfig config, AnalyzerOptions analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
+    private async Task<List<ReviewFile>> CompareSuppressionsAsync(IPullRequestSource source, RepositoryConfig config, Func<string, AnalyzerOptions> analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
     {
         var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToList();
         var inBase = suppressing.Where(i => changed[i].Status != AddedStatus).ToList();
@@ -389,7 +394,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
             try
             {
-                var analysis = _analyze(file.Text, analyzerOptions with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
+                var analysis = _analyze(file.Text, analyzerOptions(file.Path) with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
                 result.Add(file with { Analysis = analysis with { Findings = config.Apply(analysis.Findings) } });
             }
             catch (Exception e) when (e is not OperationCanceledException)
