@@ -75,6 +75,21 @@ public sealed record AnalyzerOptions
     /// </summary>
     public ImageFacts Images { get; init; } = ImageFacts.None;
 
+    /// <summary>
+    /// Why this image must start as root, as another file of the repository says (a Docker container action's
+    /// <c>action.yml</c>, a Compose file mounting the Docker socket); null when nothing does. RB001 then reports a
+    /// notice that says why, and no fix switches the user. The Dockerfile's own signs (a Docker socket <c>VOLUME</c>,
+    /// a step-down entrypoint) the engine finds itself.
+    /// </summary>
+    public RootExpected? RootExpected { get; init; }
+
+    /// <summary>
+    /// Write the non-root fix for OpenShift's arbitrary user ids: files owned by group 0 (<c>--chown=user:0</c>), the
+    /// application's folders made group-writable (<c>chgrp -R 0</c>, <c>chmod -R g=u</c>), the user in group 0 and a
+    /// HOME that group 0 can write, so the image runs under any uid OpenShift picks.
+    /// </summary>
+    public bool OpenShift { get; init; }
+
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);
 }

@@ -32,6 +32,12 @@ internal static partial class NonRootFix
     {
         var document = context.Document;
         var plan = Choose(context, final);
+        string? home = null;
+        if (context.Options.OpenShift && plan.Owner is not null)
+        {
+            (plan, home) = ForOpenShift(plan, final);
+        }
+
         var instructions = final.Instructions;
         var edits = ImmutableArray.CreateBuilder<TextEdit>();
 
@@ -96,8 +102,20 @@ internal static partial class NonRootFix
         //    writes (WORKDIR, VOLUME, folders RUN mkdir made as root) are handed over once they exist.
         int prepareIndex = firstChowned >= 0 && firstChowned < userIndex ? firstChowned : userIndex;
         var folders = plan.Owner is not null && final.Base.HasShell ? FoldersToOwn(context, final) : [];
+        if (home is not null)
+        {
+            // Made with the user, after every folder of the image: it may not exist yet.
+            folders.Add(new Folder(home, home, final, 0, int.MaxValue - 1, Volume: true));
+        }
+
         string? early = Own(final, prepareIndex, folders, plan.Owner, madeBefore: prepareIndex);
         string? late = Own(final, userIndex, folders, plan.Owner, madeFrom: prepareIndex);
+        if (context.Options.OpenShift)
+        {
+            // Last, once every folder exists and the application's files are copied in.
+            late = Join(late, GroupWritable(final, userIndex, folders));
+        }
+
         string? prepareCommand = Join(plan.Create, early);
         string? userCommand = late;
         if (prepareIndex == userIndex)
@@ -113,6 +131,11 @@ internal static partial class NonRootFix
         if (rootArg is { } arg)
         {
             edits.Add(arg.Edit(plan.User));
+        }
+
+        if (home is not null)
+        {
+            userLine = InstructionEdits.NewLine(document, IndentAt(final, userIndex), "ENV HOME=" + home) + userLine;
         }
 
         string userText = Run(document, final, userIndex, userCommand, current) + userLine;
@@ -379,9 +402,7 @@ internal static partial class NonRootFix
                 continue;
             }
 
-            string? word = SafeText.QuotePath(folder.Raw, folder.Path, name =>
-                ValueAt(final, at, name) is { } there && folder.Stage.ExpandAt(folder.Index, "${" + name + "}").Text == there);
-            if (word is not null)
+            if (Word(final, at, folder) is { } word)
             {
                 words.Add(word);
                 if (folder.Volume || (ReferenceEquals(folder.Stage, final) && folder.Index >= at))
@@ -394,6 +415,38 @@ internal static partial class NonRootFix
         // WORKDIR and RUN mkdir made their folder already; only a VOLUME's (or one made later) may not exist yet.
         return words.Count == 0 ? null
             : (missing.Count == 0 ? "" : $"mkdir -p {string.Join(' ', missing)} && ") + $"chown {owner} {string.Join(' ', words)}";
+    }
+
+    /// <summary>The folder's path as one quoted shell word in a RUN before instruction <paramref name="at"/>, or null when it cannot be quoted safely.</summary>
+    private static string? Word(Stage final, int at, Folder folder) =>
+        SafeText.QuotePath(folder.Raw, folder.Path, name =>
+            ValueAt(final, at, name) is { } there && folder.Stage.ExpandAt(folder.Index, "${" + name + "}").Text == there);
+
+    /// <summary>
+    /// OpenShift's image guidelines: the folders the application writes belong to group 0 and the group may do what the
+    /// owner may (<c>chgrp -R 0</c>, <c>chmod -R g=u</c>), since the container runs as an arbitrary uid in group 0.
+    /// </summary>
+    private static string? GroupWritable(Stage final, int at, List<Folder> folders)
+    {
+        var words = folders.Select(f => Word(final, at, f)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return words.Count == 0 ? null : $"chgrp -R 0 {string.Join(' ', words)} && chmod -R g=u {string.Join(' ', words)}";
+    }
+
+    /// <summary>
+    /// The plan for OpenShift, which runs the image as an arbitrary uid whose group is 0: the files go to group 0
+    /// (<c>--chown=user:0</c>), a numeric USER keeps gid 0, and HOME is a folder the fix makes group-writable (the
+    /// arbitrary uid has no passwd entry, so its HOME would be <c>/</c>); null when there is no shell to make it.
+    /// </summary>
+    private static (Plan Plan, string? Home) ForOpenShift(Plan plan, Stage final)
+    {
+        var (ownerUser, _) = DockerfileModel.SplitSpec(plan.Owner!);
+        var (user, group) = DockerfileModel.SplitSpec(plan.User);
+        string runAs = group is not null && int.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? user + ":0" : plan.User;
+        string? home = final.Base.HasShell ? "/home/" + (SafeText.IsValidName(ownerUser) && !ownerUser.All(char.IsAsciiDigit) ? ownerUser : "app") : null;
+        string how = plan.How + (home is null
+            ? " For OpenShift's arbitrary user ids its files belong to group 0."
+            : $" For OpenShift's arbitrary user ids its files and folders belong to group 0, which may write them as the user can, and HOME is `{home}`.");
+        return (plan with { User = runAs, Owner = ownerUser + ":0", How = how }, home);
     }
 
     /// <summary>The known value of an ARG or ENV just before instruction <paramref name="at"/> (null when undeclared or unknown).</summary>
@@ -556,7 +609,11 @@ internal static partial class NonRootFix
         int chosenGid = Free(info, options.Gid);
         string userName = options.UserName;
         string groupName = options.GroupName;
-        string create = info.UserTools == UserTools.BusyBox
+        string create = options.OpenShift
+            ? info.UserTools == UserTools.BusyBox
+                ? $"adduser -S{(options.Numeric ? $" -u {chosenUid}" : "")} -G root -H -D {userName}"
+                : $"useradd -r{(options.Numeric ? $" -u {chosenUid}" : "")} -g 0 --no-create-home {userName}"
+            : info.UserTools == UserTools.BusyBox
             ? options.Numeric
                 ? $"addgroup -S -g {chosenGid} {groupName} && adduser -S -u {chosenUid} -G {groupName} -H -D {userName}"
                 : $"addgroup -S {groupName} && adduser -S -G {groupName} -H -D {userName}"

@@ -34,6 +34,8 @@ public sealed class CopyWithoutChownRule : IRule
 
         char escape = context.Document.EscapeChar;
         string owner = user.Group is not null || !final.CreatedGroups.ContainsKey(user.User) ? user.Spec : $"{user.User}:{user.User}";
+        // OpenShift runs an arbitrary uid in group 0: the group is what lets it write (fix.openshift).
+        owner = context.Options.OpenShift ? DockerfileModel.SplitSpec(owner).User + ":0" : owner;
         var (ownerUser, ownerGroup) = DockerfileModel.SplitSpec(owner);
         var limit = new FindingLimit(context, Descriptor);
         for (int i = 0; i < final.Instructions.Length; i++)

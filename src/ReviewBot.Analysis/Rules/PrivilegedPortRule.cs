@@ -31,7 +31,7 @@ public sealed partial class PrivilegedPortRule : IRule
         List<Finding>? found = null;
         var final = context.Model.FinalStage;
         if (final is null || final.Base.Family == DistroFamily.Windows
-            || (final.FinalUser.IsRoot && RootUserRule.StepDown(context, final).Length > 0))
+            || RootUserRule.KeepsRoot(context, final))
         {
             return [];
         }

@@ -32,6 +32,12 @@ public sealed class RootUserRule : IRule
 
             The entrypoint script: when the image starts with a script the Dockerfile writes itself (`COPY <<EOF /entrypoint.sh`, `RUN cat > /entrypoint.sh <<EOF`, `RUN printf '…' > /entrypoint.sh`), its commands are read the same way, and a script that runs `exec "$@"` runs the `CMD` next. A script copied from the build context is read when the caller can read it: `reviewbot scan` reads it from the Dockerfile's folder (never through `..` or a symbolic link, at most 1 MiB). A script that is read is the whole answer: if it never runs a step-down tool, installing one does not help.
 
+            Images that must start as root get a **notice** and no fix at all, since a `USER` would break them:
+            - **A Docker container action's image.** An `action.yml` or `action.yaml` anywhere in the repository with `runs.using: docker` and `runs.image` naming this Dockerfile (`Dockerfile`, or a path relative to the action's folder; a `docker://` image is not built from the repository). GitHub's runner starts the image as root with the workspace mounted and owned by root, and GitHub's documentation for Docker container actions says not to set `USER` (actions/checkout#956; Checkov reverted its non-root Dockerfile for this, checkov#1503). In a pull request review the `action.yml` counts only when the base commit's version names the same Dockerfile: one the pull request adds, or points at another Dockerfile, holds the fix back but leaves the error, so a pull request cannot excuse its own Dockerfile from the check. `reviewbot scan` reads the `action.yml` files of the folders it walks (an action's own folder, or a folder above its Dockerfile) and the one beside a Dockerfile named on the command line.
+            - **A Docker socket user.** `/var/run/docker.sock` or `/run/docker.sock` declared as a `VOLUME`, named in the command the container starts with (`-H unix:///var/run/docker.sock`, `DOCKER_HOST=…`), or by a command of its entrypoint script (read as above; a comment does not count). The socket belongs to root or to the host's `docker` group, whose id differs from host to host.
+
+            RB004 is not reported for an image that keeps root this way or steps down: no fix will make it non-root.
+
             When the script cannot be read (the official images' `docker-entrypoint.sh` in a pull request review), installing gosu or su-exec is taken as the evidence, because those tools do nothing else: a package manager's install of the package (`apt-get install gosu`, `apk add 'su-exec>=0.2'`), a download or copy to a file of that name (`wget -O /usr/local/bin/gosu`, `COPY --from=tianon/gosu /gosu /usr/local/bin/`), or running it while building (`gosu nobody true`). That counts only when the image starts with a script (a file the Dockerfile copies, or named `*.sh` or `*entrypoint*`), not a program such as `redis-server`. A base image whose own entrypoint steps down (postgres, redis, mysql, mongo, rabbitmq …) keeps the notice while the Dockerfile keeps that entrypoint.
             """,
     };
@@ -52,6 +58,15 @@ public sealed class RootUserRule : IRule
 
         var user = final.FinalUser;
         var range = user.Source?.Range ?? final.From.Range;
+        if (OnPurpose(context, final) is var (why, trusted))
+        {
+            // Never a USER fix: it would break the image. Only a file the change did not write makes it a notice.
+            return [new Finding(Descriptor, trusted ? Severity.Notice : Severity.Error, range, Describe(final, user, why))
+            {
+                Advice = trusted ? null : $"If root is really expected here, merge `{context.Options.RootExpected!.Source}` first: a change cannot excuse its own Dockerfile from this check.",
+            }];
+        }
+
         string stepDown = StepDown(context, final);
         if (stepDown.Length > 0)
         {
@@ -111,6 +126,36 @@ public sealed class RootUserRule : IRule
     internal static string Unknown(Stage final) => final.RootImage is { } image
         ? $"ReviewBot has no data for `{image}`: it runs as root unless it sets `USER`; declare it under `images:` in the config or let ReviewBot read its registry."
         : $"ReviewBot cannot tell which image `{final.Image.Text}` names (the name depends on a variable): it runs as root unless that image sets `USER`.";
+
+    /// <summary>
+    /// Why the image starts as root on purpose and no USER fix may be offered (a sentence after the description, starting
+    /// with a space), and whether a file the change did not write says so; null when nothing does. The Dockerfile's own
+    /// Docker socket comes first: the author of the file under review cannot use it to excuse anything else.
+    /// </summary>
+    internal static (string Why, bool Trusted)? OnPurpose(RuleContext context, Stage final)
+    {
+        string socket = DockerSocket.Find(final, context.Options.ReadContextFile);
+        if (socket.Length > 0)
+        {
+            return ($" It {socket}. {SocketTail}", true);
+        }
+
+        return context.Options.RootExpected switch
+        {
+            { Reason: RootExpectedReason.DockerAction, Trusted: true } action =>
+                ($" It is the image of the Docker container action `{action.Source}`: GitHub's runner starts it as root with the workspace mounted and owned by root, and GitHub's documentation for Docker container actions says not to set `USER` (see actions/checkout#956), so root is expected here and no fix switches the user.", true),
+            { Reason: RootExpectedReason.DockerAction } action =>
+                ($" `{action.Source}`, which this change adds or rewrites, makes it the image of a Docker container action, which GitHub starts as root: no fix switches the user, but an `action.yml` counts only once it is on the base branch, so this stays an error.", false),
+            { } mount => ($" `{mount.Source}` mounts the Docker socket into it, so it talks to the host's Docker daemon. {SocketTail}", mount.Trusted),
+            null => null,
+        };
+    }
+
+    private const string SocketTail = "The socket belongs to root (or to the host's `docker` group, whose id differs from host to host), so root is expected here and no fix switches the user; a non-root user needs that group (`--group-add`) or a rootless daemon.";
+
+    /// <summary>Whether a root image keeps root on purpose (it steps down at run time, or must start as root): no fix will make it non-root.</summary>
+    internal static bool KeepsRoot(RuleContext context, Stage final) =>
+        final.FinalUser.IsRoot && (StepDown(context, final).Length > 0 || OnPurpose(context, final) is not null);
 
     /// <summary>How the image drops root at run time, or "" when it does not (see <see cref="Rules.StepDown"/>).</summary>
     /// <remarks>Worked out once per model: RB004 asks too, for every image that runs as root.</remarks>

@@ -54,14 +54,7 @@ internal static class StepDown
     /// <summary>How the image drops root at run time, in words that follow "It", or "" when it does not.</summary>
     public static string Find(Stage final, Func<string, string?>? readContextFile)
     {
-        var (entrypoint, cmd) = StartInstructions(final);
-        var argv = new List<string>();
-        AddCommand(argv, entrypoint);
-        if (entrypoint is null || entrypoint.IsJsonForm)
-        {
-            AddCommand(argv, cmd);
-        }
-
+        var (entrypoint, argv) = StartCommand(final);
         var outcome = Command(argv, 0, 0);
         if (outcome.Tool is not null)
         {
@@ -73,8 +66,7 @@ internal static class StepDown
         if (program is not null)
         {
             var script = FindScript(final, program);
-            string? text = script?.Text
-                ?? (script?.ContextSource is { } source && readContextFile?.Invoke(source) is { Length: <= AnalyzerOptions.MaxContextFileChars } read ? read : null);
+            string? text = ScriptText(script, readContextFile);
             if (text is not null && ShellScript.Commands(text) is { } commands)
             {
                 // The script is read: what it runs is the answer, whatever the Dockerfile installs.
@@ -109,6 +101,35 @@ internal static class StepDown
             ? $"uses the start-up of {final.RootImage?.Repository}, which begins as root and switches to an unprivileged user"
             : "";
     }
+
+    /// <summary>
+    /// The words the container starts with (ENTRYPOINT, then an exec-form CMD) and the text of the script they start,
+    /// when the Dockerfile writes it or the caller can read it (null otherwise), read as <see cref="Find"/> reads them.
+    /// </summary>
+    public static (List<string> Words, string? Script) Start(Stage final, Func<string, string?>? readContextFile)
+    {
+        var (_, argv) = StartCommand(final);
+        return (argv, Command(argv, 0, 0).Program is { } program ? ScriptText(FindScript(final, program), readContextFile) : null);
+    }
+
+    /// <summary>The ENTRYPOINT the container starts with, and its words followed by the CMD's where the CMD is its arguments.</summary>
+    private static (Instruction? Entrypoint, List<string> Argv) StartCommand(Stage final)
+    {
+        var (entrypoint, cmd) = StartInstructions(final);
+        var argv = new List<string>();
+        AddCommand(argv, entrypoint);
+        if (entrypoint is null || entrypoint.IsJsonForm)
+        {
+            AddCommand(argv, cmd);
+        }
+
+        return (entrypoint, argv);
+    }
+
+    /// <summary>A script file's text: written by the Dockerfile, or read from the build context by the caller within the engine's size limit.</summary>
+    private static string? ScriptText(ScriptFile? script, Func<string, string?>? readContextFile) =>
+        script?.Text
+        ?? (script?.ContextSource is { } source && readContextFile?.Invoke(source) is { Length: <= AnalyzerOptions.MaxContextFileChars } read ? read : null);
 
     /// <summary>
     /// The ENTRYPOINT and CMD the container starts with: the last of each in the chain, nearest stage first. An ENTRYPOINT

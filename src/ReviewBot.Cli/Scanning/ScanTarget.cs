@@ -8,7 +8,9 @@ namespace ReviewBot.Cli.Scanning;
 /// <param name="Root">The tree it was found in: the folder walked; for a named file, the current folder when the path as
 /// written lies in it, else the file's own folder as written. The only place --fix may write, judged by real paths
 /// (<see cref="AtomicFile.Replace"/>): links in the tree's own path are the user's, links below it the repository's.</param>
-public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null, string? Root = null)
+/// <param name="RootExpected">Why the image must start as root, as a file beside it says (a Docker container action's
+/// <c>action.yml</c> in a folder the walk read before the Dockerfile's, or the same folder); null when none does.</param>
+public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null, string? Root = null, RootExpected? RootExpected = null)
 {
     public bool IsStandardInput => FullPath is null && Error is null;
 
@@ -43,7 +45,9 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
                 {
                     var folder = Path.GetDirectoryName(full)!;
                     var root = (folder + Path.DirectorySeparatorChar).StartsWith(Path.TrimEndingDirectorySeparator(currentDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? currentDirectory : folder;
-                    yield return new ScanTarget(Display(full, currentDirectory), full, Root: root);
+                    var actions = new ActionImages();
+                    ReadActions([Path.Join(folder, "action.yml"), Path.Join(folder, "action.yaml")], folder, actions);
+                    yield return new ScanTarget(Display(full, currentDirectory), full, Root: root, RootExpected: Action(actions, full));
                 }
             }
             else if (Directory.Exists(full))
@@ -74,6 +78,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
         var pending = new Stack<string>();
         pending.Push(root);
         var buildFiles = new List<string>();
+        var actionImages = new ActionImages();
         var files = new List<string>();
         var folders = new List<string>();
         while (pending.TryPop(out var folder))
@@ -113,12 +118,13 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
             }
 
             files.Sort(StringComparer.Ordinal);
+            ReadActions(files, root, actionImages);
             foreach (var file in files)
             {
                 var relative = RelativeInside(root, file) ?? Path.GetRelativePath(root, file);
                 if (config.IsIncluded(relative) && seen.Add(file))
                 {
-                    yield return Found(file, root, currentDirectory);
+                    yield return Found(file, root, currentDirectory) with { RootExpected = Action(actionImages, file) };
                 }
                 else if (DockerfileReferences.IsBuildFile(relative.Replace('\\', '/')) && !config.IsExcluded(relative))
                 {
@@ -139,8 +145,55 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
 
         foreach (var target in Named(buildFiles, root, currentDirectory, config, seen))
         {
-            yield return target;
+            yield return target.FullPath is { } full ? target with { RootExpected = Action(actionImages, full) } : target;
         }
+    }
+
+    /// <summary>
+    /// The Dockerfiles that the Docker container actions among a folder's <paramref name="files"/> are built from (full
+    /// paths), with each action file's path from <paramref name="root"/>: read before the folder's files are given out,
+    /// so an action's own Dockerfile (beside it, or below it) is known as one when the walk reaches it. At most
+    /// <see cref="DockerActions.MaxFiles"/> per walk, each within <see cref="DockerActions.MaxFileBytes"/>; one that
+    /// cannot be read names nothing, and its Dockerfile keeps its findings.
+    /// </summary>
+    private static void ReadActions(List<string> files, string root, ActionImages actionImages)
+    {
+        foreach (var file in files)
+        {
+            if (!DockerActions.IsActionFile(file) || actionImages.Read++ >= DockerActions.MaxFiles)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!File.Exists(file) || new FileInfo(file).Length > DockerActions.MaxFileBytes)
+                {
+                    continue;
+                }
+
+                var relative = (RelativeInside(root, file) ?? Path.GetRelativePath(root, file)).Replace('\\', '/');
+                if (DockerActions.Dockerfile(relative, File.ReadAllText(file)) is { } dockerfile)
+                {
+                    actionImages.Images.TryAdd(Path.GetFullPath(Path.Join(root, dockerfile)), relative);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Unread: the Dockerfile is judged as any other.
+            }
+        }
+    }
+
+    private static RootExpected? Action(ActionImages actionImages, string file) =>
+        actionImages.Images.TryGetValue(file, out var action) ? new RootExpected(RootExpectedReason.DockerAction, action) : null;
+
+    /// <summary>A walk's Docker container actions: each image's full path with its action file, and how many action files were read.</summary>
+    private sealed class ActionImages
+    {
+        public Dictionary<string, string> Images { get; } = new(StringComparer.Ordinal);
+
+        public int Read { get; set; }
     }
 
     /// <summary>

@@ -420,7 +420,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
     /// <summary>Analyzes a file's text; the engine may read the entrypoint script it copies from beside it (<see cref="ContextFile"/>).</summary>
     private AnalysisResult Run(ScanTarget target, string text) =>
-        analyze(text, target.FullPath is { } path ? _options with { ReadContextFile = ContextFile.Reader(path) } : _options);
+        analyze(text, target.FullPath is { } path ? _options with { ReadContextFile = ContextFile.Reader(path), RootExpected = target.RootExpected } : _options);
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
         new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };

@@ -154,6 +154,6 @@ public static class DockerfileReferences
     private static bool IsUnresolvable(string value) =>
         value.Contains("://", StringComparison.Ordinal) || value.StartsWith("git@", StringComparison.Ordinal) || value.Contains('$');
 
-    private static string? Scalar(YamlNode node, string key) =>
+    internal static string? Scalar(YamlNode node, string key) =>
         node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { } text } ? text : null;
 }

@@ -69,6 +69,9 @@ public sealed record RepositoryConfig
     /// <summary>Add <c>--chown</c> to application COPY/ADD.</summary>
     public bool FixChown { get; init; } = AnalyzerOptions.Default.Chown;
 
+    /// <summary><c>fix.openshift</c>: fixes that run under OpenShift's arbitrary uid in group 0 (see <see cref="AnalyzerOptions.OpenShift"/>).</summary>
+    public bool FixOpenShift { get; init; } = AnalyzerOptions.Default.OpenShift;
+
     /// <summary>Extra globs (relative to the repository root) whose files are Dockerfiles.</summary>
     public ImmutableArray<PathGlob> Include { get; init; } = [];
 
@@ -136,6 +139,7 @@ public sealed record RepositoryConfig
         Gid = FixGid,
         Numeric = FixNumeric,
         Chown = FixChown,
+        OpenShift = FixOpenShift,
         DisabledRules = DisabledRules,
     };
 

@@ -186,7 +186,7 @@ internal static partial class RepositoryConfigParser
 
     private static RepositoryConfig ParseFix(Context context, YamlNode node, RepositoryConfig config)
     {
-        foreach (var (key, value) in context.Entries(node, "fix", ["user", "group", "uid", "gid", "numeric", "chown"]))
+        foreach (var (key, value) in context.Entries(node, "fix", ["user", "group", "uid", "gid", "numeric", "chown", "openshift"]))
         {
             var path = "fix." + key;
             config = key switch
@@ -196,6 +196,7 @@ internal static partial class RepositoryConfigParser
                 "uid" => context.Id(value, path) is { } uid ? config with { FixUid = uid } : config,
                 "gid" => context.Id(value, path) is { } gid ? config with { FixGid = gid } : config,
                 "numeric" => context.Bool(value, path) is { } numeric ? config with { FixNumeric = numeric } : config,
+                "openshift" => context.Bool(value, path) is { } openShift ? config with { FixOpenShift = openShift } : config,
                 _ => context.Bool(value, path) is { } chown ? config with { FixChown = chown } : config,
             };
         }

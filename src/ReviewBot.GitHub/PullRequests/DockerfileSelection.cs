@@ -1,3 +1,4 @@
+using ReviewBot.Analysis;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Configuration;
 using ReviewBot.GitHub.Review;
@@ -78,6 +79,49 @@ public static class DockerfileSelection
 
         return (namedBy, complete);
     }
+
+    /// <summary>
+    /// Which of <paramref name="dockerfiles"/> Docker container actions of the repository are built from: the head's
+    /// <c>action.yml</c>/<c>action.yaml</c> files (at most <see cref="DockerActions.MaxFiles"/>, each at most
+    /// <see cref="DockerActions.MaxFileBytes"/>) name them, and the fact is <see cref="RootExpected.Trusted"/> only when
+    /// the same action file at the base commit names the same Dockerfile. Fail closed: a pull request that adds an
+    /// action.yml naming its web application's Dockerfile (or points an existing one at it) gets no USER fix for it,
+    /// but its RB001 error stays until that action.yml is on the base branch, so it cannot excuse its own Dockerfile.
+    /// An action file that cannot be read, or a tree cut short, names nothing: its Dockerfile keeps its error.
+    /// </summary>
+    public static async Task<Dictionary<string, RootExpected>> ReadActionImagesAsync(IPullRequestSource source, RepositoryTree tree, IReadOnlyCollection<string> dockerfiles, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, RootExpected>(StringComparer.Ordinal);
+        var actionFiles = tree.Entries
+            .Where(e => e.Kind == TreeEntryKind.File && DockerActions.IsActionFile(e.Path))
+            .Select(e => e.Path)
+            .Order(StringComparer.Ordinal)
+            .Take(DockerActions.MaxFiles)
+            .ToList();
+        if (actionFiles.Count == 0 || dockerfiles.Count == 0)
+        {
+            return found;
+        }
+
+        var head = DockerActions.Images(Texts(actionFiles, await source.ReadHeadFilesAsync(actionFiles, DockerActions.MaxFileBytes, cancellationToken).ConfigureAwait(false)));
+        var named = head.Where(h => dockerfiles.Contains(h.Key)).ToList();
+        if (named.Count == 0)
+        {
+            return found;
+        }
+
+        var baseFiles = named.Select(n => n.Value).Distinct(StringComparer.Ordinal).ToList();
+        var atBase = DockerActions.Images(Texts(baseFiles, await source.ReadBaseFilesAsync(baseFiles, DockerActions.MaxFileBytes, cancellationToken).ConfigureAwait(false)));
+        foreach (var (dockerfile, action) in named)
+        {
+            found[dockerfile] = new RootExpected(RootExpectedReason.DockerAction, action) { Trusted = atBase.ContainsKey(dockerfile) };
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<(string Path, string Text)> Texts(List<string> paths, IReadOnlyList<FileRead> reads) =>
+        paths.Zip(reads).Where(x => x.Second.Text is not null).Select(x => (x.First, x.Second.Text!));
 
     /// <summary>
     /// For each of <paramref name="paths"/> that the tree says is a symbolic link: the file it leads to, resolved from

@@ -297,6 +297,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         reviewed = [.. reviewed.Where(f => !overBudget.Contains(f.Path))];
         await texts.TakeAsync(held, cancellationToken).ConfigureAwait(false);
+        var actionImages = await DockerfileSelection.ReadActionImagesAsync(source, tree, reviewed.Select(Target).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
         // All at once: a source that can (GitHub's GraphQL) reads 50 Dockerfiles in two calls, not fifty.
         var reads = (await source.ReadHeadFilesAsync([.. reviewed.Select(Target)], MaxFileBytes, cancellationToken).ConfigureAwait(false)).ToArray();
@@ -354,7 +355,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             AnalysisResult result;
             try
             {
-                result = _analyze(text, analyzerOptions);
+                result = _analyze(text, OptionsFor(file.Path));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -369,7 +370,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             analyzed.Add(file);
         }
 
-        files = await CompareWithBaseAsync(source, config, analyzerOptions, files, analyzed, links, notes, notChecked, cancellationToken).ConfigureAwait(false);
+        files = await CompareWithBaseAsync(source, config, OptionsFor, files, analyzed, links, notes, notChecked, cancellationToken).ConfigureAwait(false);
 
         foreach (var group in notChecked.GroupBy(n => n.Why, StringComparer.Ordinal))
         {
@@ -377,6 +378,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         return new ReviewInput(config, files, notes.ToImmutable(), complete && notChecked.Count == 0);
+
+        // A Docker container action's image is judged knowing it (a link by its target's path).
+        AnalyzerOptions OptionsFor(string path) =>
+            analyzerOptions with { RootExpected = actionImages.GetValueOrDefault(links.GetValueOrDefault(path)?.Target ?? path) };
     }
 
     /// <summary>
@@ -390,7 +395,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// base blob is a path, not a Dockerfile) and a Dockerfile judged only because a changed compose file or
     /// devcontainer.json names it (the pull request changes what runs it).
     /// </summary>
-    private async Task<List<ReviewFile>> CompareWithBaseAsync(IPullRequestSource source, RepositoryConfig config, AnalyzerOptions analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, IReadOnlyDictionary<string, LinkResolution> links, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
+    private async Task<List<ReviewFile>> CompareWithBaseAsync(IPullRequestSource source, RepositoryConfig config, Func<string, AnalyzerOptions> analyzerOptions, List<ReviewFile> files, List<ChangedFile> changed, IReadOnlyDictionary<string, LinkResolution> links, ImmutableArray<string>.Builder notes, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
     {
         bool gate = config.FailOn == FailOn.New && source.Subject == CheckSubject.PullRequest;
         var suppressing = Enumerable.Range(0, files.Count).Where(i => !files[i].Analysis.Suppressed.IsEmpty).ToHashSet();
@@ -433,7 +438,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 var baseline = read?.Text is { } pragmaText ? PragmaBaseline.Of(pragmaText) : PragmaBaseline.Empty;
                 try
                 {
-                    var analysis = _analyze(file.Text, analyzerOptions with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
+                    var analysis = _analyze(file.Text, analyzerOptions(file.Path) with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
                     file = file with { Analysis = analysis with { Findings = config.Apply(analysis.Findings) } };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -447,7 +452,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             {
                 try
                 {
-                    var analysis = _analyze(baseText, analyzerOptions);
+                    var analysis = _analyze(baseText, analyzerOptions(file.Path));
                     file = file with { PreExisting = PreExisting.Of(file.Path, file.Analysis, analysis with { Findings = config.Apply(analysis.Findings) }) };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

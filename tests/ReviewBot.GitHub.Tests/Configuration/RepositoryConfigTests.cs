@@ -153,6 +153,7 @@ public class RepositoryConfigTests
     [InlineData("fix:\n  user: root\n", "line 2", "'root' would keep")]
     [InlineData("fix:\n  group: Admins\n", "line 2", "fix.group: 'Admins' is not a valid name")]
     [InlineData("fix:\n  numeric: maybe\n", "line 2", "fix.numeric: 'maybe' is not valid (expected true or false)")]
+    [InlineData("fix:\n  openshift: yes please\n", "line 2", "fix.openshift: 'yes please' is not valid (expected true or false)")]
     [InlineData("fix:\n  chown: [true]\n", "line 2", "fix.chown must be true or false")]
     [InlineData("rules:\n  severity: { RB004: fatal }\n", "line 2", "rules.severity.RB004: 'fatal' is not valid (expected error or warning or notice)")]
     [InlineData("rules:\n  severity: [RB004]\n", "line 2", "rules.severity must be a mapping")]
@@ -282,5 +283,15 @@ public class RepositoryConfigTests
         var finding = Assert.Single(DockerfileAnalyzer.Analyze("docker/spec").Findings);
         var forced = RepositoryConfig.Default with { DisabledRules = ["RB007"], SeverityOverrides = System.Collections.Immutable.ImmutableDictionary<string, Severity>.Empty.Add("RB007", Severity.Notice) };
         Assert.Equal(Severity.Error, Assert.Single(forced.Apply([finding])).Severity);
+    }
+
+    [Fact]
+    public void Fix_openshift_reaches_the_engine_and_is_off_by_default()
+    {
+        var result = RepositoryConfig.Parse("fix:\n  openshift: true\n");
+
+        Assert.Empty(result.Errors);
+        Assert.True(result.Config.ToAnalyzerOptions().OpenShift);
+        Assert.False(RepositoryConfig.Default.ToAnalyzerOptions().OpenShift);
     }
 }
