@@ -111,7 +111,7 @@ public static class DockerfileSelection
         }
 
         var baseFiles = named.Select(n => n.Value).Distinct(StringComparer.Ordinal).ToList();
-        var atBase = DockerActions.Images(Texts(baseFiles, await source.ReadBaseFilesAsync(baseFiles, DockerActions.MaxFileBytes, cancellationToken).ConfigureAwait(false)));
+        var atBase = DockerActions.Images(Texts(baseFiles, await source.ReadBaseFilesAsync(baseFiles, DockerActions.MaxFileBytes, DockerActions.MaxFiles * DockerActions.MaxFileBytes, cancellationToken).ConfigureAwait(false)));
         foreach (var (dockerfile, action) in named)
         {
             found[dockerfile] = new RootExpected(RootExpectedReason.DockerAction, action) { Trusted = atBase.ContainsKey(dockerfile) };
