@@ -53,7 +53,8 @@ public static class OnboardingPlanner
     public static bool MayEdit(string path) =>
         DockerfileNames.IsDockerfile(path) && !path.StartsWith(".github/", StringComparison.OrdinalIgnoreCase);
 
-    public static OnboardingPlan Plan(IEnumerable<OnboardingFile> files, RepositoryConfig config)
+    /// <param name="actionImages">Dockerfiles that the default branch's Docker container actions are built from (Dockerfile → action file): they start as root on purpose, and a USER fix would break the action.</param>
+    public static OnboardingPlan Plan(IEnumerable<OnboardingFile> files, RepositoryConfig config, IReadOnlyDictionary<string, string>? actionImages = null)
     {
         var options = config.ToAnalyzerOptions();
         var changes = ImmutableArray.CreateBuilder<OnboardingChange>();
@@ -71,7 +72,11 @@ public static class OnboardingPlanner
                 continue;
             }
 
-            var findings = config.Apply(DockerfileAnalyzer.Analyze(file.Text, options).Findings).Where(f => f.Fix is not null).ToList();
+            // The default branch's own action files: trusted, as a review trusts the base's.
+            var fileOptions = actionImages?.GetValueOrDefault(file.Path) is { } action
+                ? options with { RootExpected = new RootExpected(RootExpectedReason.DockerAction, action) { Trusted = true } }
+                : options;
+            var findings = config.Apply(DockerfileAnalyzer.Analyze(file.Text, fileOptions).Findings).Where(f => f.Fix is not null).ToList();
             var edits = FixApplier.Combine(findings.Select(f => f.Fix!));
             if (edits.IsEmpty)
             {

@@ -154,7 +154,11 @@ public static partial class RepositoryOnboarder
         // One read for the config and the Dockerfiles by name (within the caps: a file over them is never fetched).
         var named = tree.Files.Where(f => ReviewBot.Analysis.DockerfileNames.IsDockerfile(f.Path) && f.Size <= PullRequestReviewer.MaxFileBytes)
             .OrderBy(f => f.Path, StringComparer.Ordinal).Take(PullRequestReviewer.MaxDockerfiles).Select(f => f.Path);
-        var texts = await github.ReadTextsAsync(owner, repo, head, [RepositoryConfig.RepositoryPath, .. named], cancellationToken).ConfigureAwait(false);
+        // Docker container actions' files, in the same read: the images they are built from start as root on purpose.
+        var actionFiles = tree.Files.Where(f => DockerActions.IsActionFile(f.Path) && f.Size <= DockerActions.MaxFileBytes)
+            .OrderBy(f => f.Path, StringComparer.Ordinal).Take(DockerActions.MaxFiles).Select(f => f.Path).ToList();
+        var texts = await github.ReadTextsAsync(owner, repo, head, [RepositoryConfig.RepositoryPath, .. named, .. actionFiles], cancellationToken).ConfigureAwait(false);
+        var actionImages = DockerActions.Images(actionFiles.Where(texts.ContainsKey).Select(path => (path, texts[path])));
         var configText = texts.GetValueOrDefault(RepositoryConfig.RepositoryPath);
         var config = configText is null ? RepositoryConfig.Default : RepositoryConfig.Parse(configText).Config;
         if (!config.Onboarding)
@@ -181,7 +185,7 @@ public static partial class RepositoryOnboarder
             files.Add(new OnboardingFile("(rest of the repository)", null, "GitHub cut the tree listing off; Dockerfiles beyond it were not checked"));
         }
 
-        var plan = OnboardingPlanner.Plan(files, config);
+        var plan = OnboardingPlanner.Plan(files, config, actionImages);
         var ours = (await github.ListOurPullRequestsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
             .Where(p => p.Body.StartsWith(OnboardingPlan.Marker, StringComparison.Ordinal)).ToList();
         if (!plan.HasChanges)

@@ -28,6 +28,26 @@ public class RepositoryOnboarderTests
     }
 
     [Fact]
+    public async Task A_docker_container_actions_image_is_left_as_root_and_the_rest_is_fixed()
+    {
+        // GitHub's docs for Docker container actions: no USER (the workspace is mounted root-owned); a fix would break the action.
+        var github = new FakeGitHub
+        {
+            Files =
+            {
+                ["action.yml"] = "name: lint\nruns:\n  using: docker\n  image: Dockerfile\n",
+                ["Dockerfile"] = Root,
+                ["web/Dockerfile"] = Root,
+            },
+        };
+
+        var result = await Onboard(github);
+
+        Assert.Equal(OnboardingOutcome.Opened, result.Outcome);
+        Assert.Equal(["web/Dockerfile"], Assert.Single(github.Commits).Select(c => c.Path));
+    }
+
+    [Fact]
     public async Task Only_files_named_like_a_Dockerfile_outside_github_are_edited_whatever_the_config_includes()
     {
         var github = new FakeGitHub
