@@ -40,7 +40,8 @@ public sealed class CopyWithoutChownRule : IRule
         {
             var instruction = final.Instructions[i];
             if (instruction.GetFlag("chown") is not null || !InstructionEdits.CopiesApplicationFiles(final, i, escape)
-                || ApplicationFiles.IsBuildInput(final, i) || ApplicationFiles.IsCodeOnly(final, i) || ApplicationFiles.CoveredBy(final, i, escape) is not null)
+                || ApplicationFiles.IsBuildInput(final, i) || ApplicationFiles.IsCodeOnly(final, i) || ApplicationFiles.IsProgram(final, i, escape)
+                || ApplicationFiles.CoveredBy(final, i, escape) is not null)
             {
                 continue;
             }
