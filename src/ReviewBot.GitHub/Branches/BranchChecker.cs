@@ -36,7 +36,12 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
             var source = new BranchSource(client, target.Owner, target.Repo, target.Branch, target.CommitSha);
             var input = await reviewer.ReadAsync(source, budget.Token, settings.Packages).ConfigureAwait(false);
             onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
-            var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl, Subject = CheckSubject.Commit }).Check;
+            var check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with
+            {
+                RuleDocsBaseUrl = settings.RuleDocsBaseUrl,
+                Subject = CheckSubject.Commit,
+                Links = new SourceLinks(settings.WebUrl, target.Owner, target.Repo, target.CommitSha),
+            }).Check;
             var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, CheckRerun.OfBranch, budget.Token).ConfigureAwait(false);
             await client.AddRemainingAnnotationsAsync(target.Owner, target.Repo, id, check, budget.Token).ConfigureAwait(false);
             return check;
