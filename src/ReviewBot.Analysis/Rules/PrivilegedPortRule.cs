@@ -120,19 +120,19 @@ public sealed partial class PrivilegedPortRule : IRule
             // What a suggestion cannot do: for a port nothing in the Dockerfile names, where the application listens is
             // set in its code or configuration, and EXPOSE follows that change.
             string elsewhere = unnamed.Count == 0 ? "" :
-                $"Nothing in this Dockerfile sets the port the application listens on{(edits.Count == 0 ? "" : " for " + string.Join(", ", unnamed))}: "
-                + $"make it listen on {Moved(unnamed)} in its own configuration, then change `EXPOSE` to match";
+                $"no `--port`, `--bind` or `PORT` setting in this Dockerfile names {(unnamed.Count == 1 ? "the port" : "the ports")}{(edits.Count == 0 ? "" : " " + string.Join(", ", unnamed))}: "
+                + $"make the application listen on {Moved(unnamed)}, then change `EXPOSE` to match";
             (found ??= []).Add(new Finding(
                 Descriptor,
                 Descriptor.DefaultSeverity,
                 instruction.Range,
                 $"`EXPOSE {list}` {below}: {runsAs} cannot bind {them}.",
                 edits.Count == 0 ? null : new Fix(
-                    $"Listen on {Moved(named)}, in `EXPOSE` and where the image names the port; {mapIt}" + (unnamed.Count == 0 ? "" : $" {elsewhere}."),
+                    $"Listen on {Moved(named)}, in `EXPOSE` and where the image names the port; {mapIt}" + (unnamed.Count == 0 ? "" : $" But {elsewhere}."),
                     [.. edits.OrderBy(e => e.StartLine)]))
             {
                 Advice = edits.Count > 0 ? null
-                    : unnamed.Count > 0 ? $"{elsewhere}, and {mapIt}"
+                    : unnamed.Count > 0 ? $"{char.ToUpperInvariant(elsewhere[0])}{elsewhere[1..]}, and {mapIt}"
                     : $"Listen on {Moved(named)} where the image names the port (an earlier `EXPOSE`'s fix moves it), expose that, and {mapIt}",
             });
         }

@@ -20,7 +20,7 @@ public class PrivilegedPortRuleTests
         // Moving EXPOSE alone would make the Dockerfile say 8080 while the application still listens on 80.
         var finding = Reports("RB004", "FROM node:20\nUSER node\nEXPOSE 80 443/tcp 3000\nCMD [\"node\", \"server.js\"]\n", line: 3);
         Assert.Null(finding.Fix);
-        Assert.Contains("Nothing in this Dockerfile sets the port the application listens on", finding.Advice);
+        Assert.StartsWith("No `--port`, `--bind` or `PORT` setting in this Dockerfile names the ports: make the application listen on", finding.Advice);
         Assert.Contains("8080 (from 80), 8443 (from 443)", finding.Advice);
         Assert.Contains("`docker run -p 80:8080`", finding.Advice);
     }
@@ -31,7 +31,7 @@ public class PrivilegedPortRuleTests
         var text = "FROM python:3.12-slim\nUSER 10001\nEXPOSE 80 443\nCMD gunicorn -b 0.0.0.0:80 app:app\n";
         var finding = Reports("RB004", text, line: 3);
         Assert.Equal("FROM python:3.12-slim\nUSER 10001\nEXPOSE 8080 443\nCMD gunicorn -b 0.0.0.0:8080 app:app\n", Apply(text, finding));
-        Assert.Contains("for 443: make it listen on 8443 (from 443)", finding.Fix!.Description);
+        Assert.Contains("But no `--port`, `--bind` or `PORT` setting in this Dockerfile names the port 443: make the application listen on 8443 (from 443)", finding.Fix!.Description);
     }
 
     [Fact]
