@@ -15,7 +15,7 @@ public sealed partial class PrivilegedPortRule : IRule
         "privileged-port",
         Why: "Ports below 1024 are privileged: a non-root process cannot bind them without extra capabilities, so a non-root image that listens on 80 fails to start. That is no reason to run as root: listen on a high port inside the container and map it outside.",
         Example: "FROM nginxinc/nginx-unprivileged\nEXPOSE 80",
-        FixText: "Expose a high port (80 becomes 8080, 443 becomes 8443, any other port p becomes p + 8000), make the application listen there, and map it outside with -p 80:8080, a Kubernetes Service port 80 with targetPort 8080, or a reverse proxy.");
+        FixText: "Make the application listen on a high port (80 becomes 8080, 443 becomes 8443, any other port p becomes p + 8000), expose that, and map it outside with `docker run -p 80:8080`, a Kubernetes Service port 80 with `targetPort: 8080`, or a reverse proxy. The suggestion moves `EXPOSE` only together with the setting in this Dockerfile that makes the application listen there (`--port 80`, `--bind 0.0.0.0:80`, `PORT=80`); where none names the port, the advice says what to change and no suggestion is offered, since an `EXPOSE` moved alone would make the Dockerfile lie.");
 
     /// <summary>Ports below this need root or CAP_NET_BIND_SERVICE (Linux: net.ipv4.ip_unprivileged_port_start defaults to 1024).</summary>
     public const int FirstUnprivilegedPort = 1024;
