@@ -73,12 +73,16 @@ internal sealed class StageFiles
     private string? MakeDestination(int index, char escape)
     {
         string? destination = InstructionEdits.Destination(_stage.Instructions[index]);
-        if (destination is null)
-        {
-            return null;
-        }
+        return destination is null ? null : Absolute(index, destination, escape);
+    }
 
-        var expansion = _stage.ExpandAt(index, destination, escape);
+    /// <summary>
+    /// <paramref name="path"/> as written in instruction <paramref name="index"/>, expanded and made absolute against the
+    /// WORKDIR in force there, normalized; null when a variable cannot be resolved or the path is unknown.
+    /// </summary>
+    private string? Absolute(int index, string path, char escape)
+    {
+        var expansion = _stage.ExpandAt(index, path, escape);
         if (!expansion.IsResolved)
         {
             return null;
@@ -133,25 +137,7 @@ internal sealed class StageFiles
         string? first = instruction.IsJsonForm
             ? instruction.JsonArguments.Length > 0 ? instruction.JsonArguments[0] : null
             : instruction.Arguments.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        if (first is null || !first.Contains('/'))
-        {
-            return null;
-        }
-
-        var expansion = _stage.ExpandAt(at, first, escape);
-        if (!expansion.IsResolved)
-        {
-            return null;
-        }
-
-        string text = expansion.Text;
-        if (text.StartsWith('/'))
-        {
-            return Bounded(ApplicationFiles.Normalize(text), paid: false);
-        }
-
-        string? workdir = WorkdirBefore(at, escape);
-        return workdir is null ? null : Bounded(ApplicationFiles.Normalize(workdir.TrimEnd('/') + "/" + text), paid: true);
+        return first is null || !first.Contains('/') ? null : Absolute(at, first, escape);
     }
 
     /// <summary>See <see cref="ApplicationFiles.CoveredBy"/>: answered for every instruction of the stage in one backward pass.</summary>
