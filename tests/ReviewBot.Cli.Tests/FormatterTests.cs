@@ -78,6 +78,20 @@ public class FormatterTests
     }
 
     [Fact]
+    public void Json_carries_the_message_as_plain_text_and_the_advice_beside_the_markdown()
+    {
+        var finding = new Finding(Rules.Rb004, Severity.Warning, new LineRange(3, 3), "`EXPOSE 80` is a port below 1024.") { Advice = "Make the application listen on 8080, then change `EXPOSE` to match." };
+        var output = new StringWriter();
+        JsonFormatter.Write(new ScanReport([new FileReport("Dockerfile", Path.Combine(Root, "Dockerfile"), "FROM a\n", [finding], [])], Root), output);
+        using var json = JsonDocument.Parse(output.ToString());
+        var written = json.RootElement.GetProperty("files")[0].GetProperty("findings")[0];
+
+        Assert.Equal("`EXPOSE 80` is a port below 1024.", written.GetProperty("message").GetString());
+        Assert.Equal("EXPOSE 80 is a port below 1024.", written.GetProperty("messageText").GetString());
+        Assert.Equal("Make the application listen on 8080, then change `EXPOSE` to match.", written.GetProperty("advice").GetString());
+    }
+
+    [Fact]
     public void Json_has_the_contract_shape()
     {
         var output = new StringWriter();
@@ -96,6 +110,7 @@ public class FormatterTests
         Assert.Equal(1, finding.GetProperty("startLine").GetInt32());
         Assert.Equal(1, finding.GetProperty("endLine").GetInt32());
         Assert.Equal("The container runs as root.", finding.GetProperty("message").GetString());
+        Assert.False(finding.TryGetProperty("advice", out _));
         var fix = finding.GetProperty("fix");
         Assert.Equal("fix RB001", fix.GetProperty("description").GetString());
         var insertion = fix.GetProperty("edits")[1];

@@ -20,7 +20,10 @@ public partial class ReviewCommandTests : IDisposable
 
         """;
 
-    /// <summary>The branch adds EXPOSE 80 at line 8: RB004 sits in the diff, RB001's fix lies partly outside it.</summary>
+    /// <summary>
+    /// The branch adds EXPOSE 80 at line 8 and the CMD's --port 80 at line 9: RB004 (which moves the two together) sits
+    /// in the diff, RB001's fix lies partly outside it.
+    /// </summary>
     public const string HeadDockerfile = """
         FROM debian:bookworm-slim
         RUN apt-get update
@@ -30,7 +33,7 @@ public partial class ReviewCommandTests : IDisposable
         RUN make install
         RUN echo done
         EXPOSE 80
-        CMD ["/app/run"]
+        CMD ["/app/run", "--port", "80"]
 
         """;
 
@@ -73,8 +76,8 @@ public partial class ReviewCommandTests : IDisposable
         Assert.Equal(ExitCodes.Findings, run.ExitCode);
         Assert.Contains("no --base given: comparing HEAD with", run.Error, StringComparison.Ordinal);
         Assert.Contains("its merge-base with main", run.Error, StringComparison.Ordinal);
-        Assert.Contains("## Inline comments (1)\n\n### Dockerfile:8\n", run.Out, StringComparison.Ordinal);
-        Assert.Contains("```suggestion\nEXPOSE 8080\n```", run.Out, StringComparison.Ordinal);
+        Assert.Contains("## Inline comments (1)\n\n### Dockerfile:8-9\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("```suggestion\nEXPOSE 8080\nCMD [\"/app/run\", \"--port\", \"8080\"]\n```", run.Out, StringComparison.Ordinal);
         var fileComments = run.Out[run.Out.IndexOf("## File comments (1)", StringComparison.Ordinal)..run.Out.IndexOf("## Check run", StringComparison.Ordinal)];
         Assert.Contains("### Dockerfile\n", fileComments, StringComparison.Ordinal);
         Assert.Contains("RB001", fileComments, StringComparison.Ordinal);
@@ -111,11 +114,9 @@ public partial class ReviewCommandTests : IDisposable
             Assert.Contains("```suggestion\n", comment["body"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
-        var single = comments[0];
-        Assert.Equal(8, single["line"]!.GetValue<int>());
-        Assert.Null(single["start_line"]);
-        Assert.Null(single["start_side"]);
-        Assert.Equal("RB004", single["rule_id"]!.GetValue<string>());
+        var port = comments[0];
+        Assert.Equal((8, 9), (port["start_line"]!.GetValue<int>(), port["line"]!.GetValue<int>()));
+        Assert.Equal("RB004", port["rule_id"]!.GetValue<string>());
 
         var multi = comments[1];
         Assert.Equal("RB001", multi["rule_id"]!.GetValue<string>());
@@ -286,9 +287,9 @@ public partial class ReviewCommandTests : IDisposable
         // Both files ran as root at the base under their old paths (check.fail_on: new compares a renamed file with its old path).
         Assert.Equal("1 warning in 1 Dockerfile (2 already there)", plan["check"]!["title"]!.GetValue<string>());
 
-        // The renamed file's diff is only the added line (not the whole file as new): RB004 inline, RB001 in the file comment.
+        // The renamed file's diff is only the changed lines (not the whole file as new): RB004 inline, RB001 in the file comment.
         var inline = Assert.Single(plan["comments"]!.AsArray())!;
-        Assert.Equal(("api/Dockerfile.api", 8), (inline["path"]!.GetValue<string>(), inline["line"]!.GetValue<int>()));
+        Assert.Equal(("api/Dockerfile.api", 8, 9), (inline["path"]!.GetValue<string>(), inline["start_line"]!.GetValue<int>(), inline["line"]!.GetValue<int>()));
 
         // A pure rename has an empty diff: everything is in its file comment, and it is not mistaken for a file GitHub sent no diff for.
         var moved = plan["file_comments"]!.AsArray().Single(c => c!["path"]!.GetValue<string>() == "same/Dockerfile")!["body"]!.GetValue<string>();

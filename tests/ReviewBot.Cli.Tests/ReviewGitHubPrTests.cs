@@ -54,10 +54,9 @@ public sealed class ReviewGitHubPrTests : IDisposable
         var comments = review["comments"]!.AsArray().Select(c => c!).ToList();
         Assert.Equal(2, comments.Count);
         var single = comments.Single(c => c["path"]!.GetValue<string>() == "Dockerfile");
-        Assert.Equal(8, single["line"]!.GetValue<int>());
+        Assert.Equal((8, 9), (single["start_line"]!.GetValue<int>(), single["line"]!.GetValue<int>()));
         Assert.Equal("RIGHT", single["side"]!.GetValue<string>());
-        Assert.Null(single["start_line"]);
-        Assert.Contains("```suggestion\nEXPOSE 8080\n```", single["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("```suggestion\nEXPOSE 8080\nCMD [\"/app/run\", \"--port\", \"8080\"]\n```", single["body"]!.GetValue<string>(), StringComparison.Ordinal);
         var multi = comments.Single(c => c["path"]!.GetValue<string>() == "svc/Dockerfile");
         Assert.Equal((3, 4, "RIGHT", "RIGHT"), (multi["start_line"]!.GetValue<int>(), multi["line"]!.GetValue<int>(), multi["start_side"]!.GetValue<string>(), multi["side"]!.GetValue<string>()));
 
@@ -137,7 +136,7 @@ public sealed class ReviewGitHubPrTests : IDisposable
 
         // The next push takes the suggestion for EXPOSE; RB001 stays.
         _repo.Git("checkout", "-q", "feature");
-        _repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile.Replace("EXPOSE 80", "EXPOSE 8080", StringComparison.Ordinal));
+        _repo.Write("Dockerfile", ReviewCommandTests.HeadDockerfile.Replace("EXPOSE 80", "EXPOSE 8080", StringComparison.Ordinal).Replace("\"80\"]", "\"8080\"]", StringComparison.Ordinal));
         var fixedSha = _repo.Commit("take the EXPOSE suggestion");
         var payload = JsonNode.Parse(File.ReadAllText(_eventPath))!;
         payload["pull_request"]!["head"]!["sha"] = fixedSha;

@@ -59,6 +59,48 @@ internal static class ApplicationFiles
         return AllSources(instruction, static s => IsScript(s));
     }
 
+    /// <summary>
+    /// The COPY copies one file, the program the image runs (its ENTRYPOINT, or its CMD): the process only executes it,
+    /// so it needs no <c>--chown</c>, and left root-owned a compromised process cannot rewrite it. A static binary on
+    /// distroless or scratch needs nothing but <c>USER</c>.
+    /// </summary>
+    public static bool IsProgram(Stage stage, int index, char escape)
+    {
+        var instruction = stage.Instructions[index];
+        if (!instruction.Is("COPY") || instruction.Heredocs.Length > 0)
+        {
+            return false;
+        }
+
+        var files = StageFiles.Of(stage);
+        string? program = files.Program(escape);
+        string? destination = files.Destination(index, escape);
+        string? written = InstructionEdits.Destination(instruction);
+        string? source = OnlySource(instruction);
+        if (program is null || destination is null || written is null || source is null
+            || source.EndsWith('/') || source.AsSpan().IndexOfAny("*?[$") >= 0)
+        {
+            return false;
+        }
+
+        // COPY server /app/ (or . in WORKDIR /app) puts the file at /app/server.
+        bool intoFolder = written.EndsWith('/') || written == "." || written.EndsWith("/.", StringComparison.Ordinal);
+        string target = intoFolder ? Normalize(destination + "/" + Path.GetFileName(source)) : destination;
+        return target == program;
+    }
+
+    /// <summary>The COPY's one source, quotes trimmed; null when it has several or none.</summary>
+    private static string? OnlySource(Syntax.Instruction instruction)
+    {
+        if (instruction.IsJsonForm)
+        {
+            return instruction.JsonArguments.Length == 2 ? instruction.JsonArguments[0].Trim('"', '\'') : null;
+        }
+
+        var words = instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 2 ? words[0].Trim('"', '\'') : null;
+    }
+
     private static bool IsScript(ReadOnlySpan<char> source)
     {
         foreach (var ending in ScriptEndings)

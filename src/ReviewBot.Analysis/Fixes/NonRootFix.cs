@@ -26,7 +26,12 @@ internal static partial class NonRootFix
     private static readonly HashSet<string> RuntimeOnly = new(StringComparer.Ordinal) { "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL" };
 
     /// <summary>Who the image will run as after the fix.</summary>
-    internal sealed record Plan(string User, string? Owner, string? Create, string How);
+    /// <param name="How">The fix's description; with <paramref name="GivesFiles"/>, without its end, which says whether files are handed over.</param>
+    internal sealed record Plan(string User, string? Owner, string? Create, string How, bool GivesFiles = false)
+    {
+        /// <summary>The description, saying "and give it the application files" only when the fix does.</summary>
+        public string Description(bool gave) => !GivesFiles ? How : How + (gave ? ", and give it the application files." : ".");
+    }
 
     public static Fix Build(RuleContext context, Stage final, EffectiveUser current)
     {
@@ -63,7 +68,7 @@ internal static partial class NonRootFix
                 string? destination = ApplicationFiles.AbsoluteDestination(final, i, escape);
                 bool rootOwned = owner is null || DockerfileModel.IsRootName(DockerfileModel.SplitSpec(owner).User, final.CreatedUsers);
                 bool covered = destination is not null && StageFiles.FirstOver(ownedLookup, destination) >= 0;
-                bool chown = rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i);
+                bool chown = rootOwned && !covered && !ApplicationFiles.IsBuildInput(final, i) && !ApplicationFiles.IsProgram(final, i, escape);
                 if (chown)
                 {
                     chowned.Add(i);
@@ -161,7 +166,7 @@ internal static partial class NonRootFix
             edits.Add(InstructionEdits.InsertBefore(instructions[prepareIndex].StartLine, prepareText));
         }
 
-        return new Fix(plan.How, edits.ToImmutable());
+        return new Fix(plan.Description(firstChowned >= 0 || early is not null || late is not null), edits.ToImmutable());
     }
 
     /// <summary>The first runtime-only instruction from <paramref name="from"/> on, or the end of the stage.</summary>
@@ -571,7 +576,7 @@ internal static partial class NonRootFix
         {
             string owner = final.CreatedGroups.ContainsKey(created.Name) ? $"{created.Name}:{created.Name}" : created.Name;
             string user = options.Numeric && created.Uid is { } uid ? Numeric(uid, final.CreatedGroups.TryGetValue(created.Name, out var g) ? g.Uid ?? uid : uid) : created.Name;
-            return new Plan(user, owner, null, $"Switch to `{created.Name}`, the user this Dockerfile already creates, and give it the application files.");
+            return new Plan(user, owner, null, $"Switch to `{created.Name}`, the user this Dockerfile already creates", GivesFiles: true);
         }
 
         // A user the base image ships (node, $APP_UID, nonroot): reuse it.
@@ -585,7 +590,7 @@ internal static partial class NonRootFix
             string user = !info.HasShell || options.Numeric
                 ? shipped.UserExpression ?? (shipped.Uid is { } u ? Numeric(u, shipped.Gid ?? u) : shipped.Name)
                 : shipped.UserText;
-            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? $"`{user}`" : $"`{user}` ({shipped.Name})")}, the non-root user {Describe(final)} already ships, and give it the application files.");
+            return new Plan(user, owner, null, $"Run as {(user == shipped.Name ? $"`{user}`" : $"`{user}` ({shipped.Name})")}, the non-root user {Describe(final)} already ships", GivesFiles: true);
         }
 
         // Names from the configuration go into a RUN line: only valid POSIX names do, else numeric ids.
@@ -624,8 +629,8 @@ internal static partial class NonRootFix
         string tools = info.UserTools == UserTools.BusyBox ? "`addgroup` and `adduser`" : "`groupadd` and `useradd`";
         string how = options.Numeric
             ? $"Run as `{Numeric(chosenUid, chosenGid)}`, the system user `{userName}` created with {tools} as {Describe(final)} does it: a numeric `USER` lets Kubernetes `runAsNonRoot` verify the user."
-            : $"Run as `{userName}`, a system user created with {tools} as {Describe(final)} does it, and give it the application files.";
-        return new Plan(options.Numeric ? Numeric(chosenUid, chosenGid) : userName, ownerSpec, create, how);
+            : $"Run as `{userName}`, a system user created with {tools} as {Describe(final)} does it";
+        return new Plan(options.Numeric ? Numeric(chosenUid, chosenGid) : userName, ownerSpec, create, how, GivesFiles: !options.Numeric);
     }
 
     private static string Numeric(int uid, int gid) => string.Create(CultureInfo.InvariantCulture, $"{uid}:{gid}");

@@ -28,6 +28,8 @@ internal sealed class StageFiles
     private bool[]? _destinationKnown;
     private int[]? _coveredBy;
     private int _lastRun = -2;
+    private string? _program;
+    private bool _programKnown;
 
     private StageFiles(Stage stage) => _stage = stage;
 
@@ -71,12 +73,16 @@ internal sealed class StageFiles
     private string? MakeDestination(int index, char escape)
     {
         string? destination = InstructionEdits.Destination(_stage.Instructions[index]);
-        if (destination is null)
-        {
-            return null;
-        }
+        return destination is null ? null : Absolute(index, destination, escape);
+    }
 
-        var expansion = _stage.ExpandAt(index, destination, escape);
+    /// <summary>
+    /// <paramref name="path"/> as written in instruction <paramref name="index"/>, expanded and made absolute against the
+    /// WORKDIR in force there, normalized; null when a variable cannot be resolved or the path is unknown.
+    /// </summary>
+    private string? Absolute(int index, string path, char escape)
+    {
+        var expansion = _stage.ExpandAt(index, path, escape);
         if (!expansion.IsResolved)
         {
             return null;
@@ -90,6 +96,48 @@ internal sealed class StageFiles
 
         string? workdir = WorkdirBefore(index, escape);
         return workdir is null ? null : Bounded(ApplicationFiles.Normalize(workdir.TrimEnd('/') + "/" + text), paid: true);
+    }
+
+    /// <summary>
+    /// The absolute path of the program the stage runs: the first word of its last ENTRYPOINT, or of its last CMD when it
+    /// has none, resolved against the WORKDIR in force there; null when it is not a path (a name looked up in PATH, a
+    /// shell form that starts with a variable) or cannot be known.
+    /// </summary>
+    public string? Program(char escape)
+    {
+        if (!_programKnown)
+        {
+            _program = MakeProgram(escape);
+            _programKnown = true;
+        }
+
+        return _program;
+    }
+
+    private string? MakeProgram(char escape)
+    {
+        var instructions = _stage.Instructions;
+        int at = -1;
+        for (int i = instructions.Length - 1; i >= 0 && at < 0; i--)
+        {
+            at = instructions[i].Is("ENTRYPOINT") ? i : -1;
+        }
+
+        for (int i = instructions.Length - 1; i >= 0 && at < 0; i--)
+        {
+            at = instructions[i].Is("CMD") ? i : -1;
+        }
+
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var instruction = instructions[at];
+        string? first = instruction.IsJsonForm
+            ? instruction.JsonArguments.Length > 0 ? instruction.JsonArguments[0] : null
+            : instruction.Arguments.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return first is null || !first.Contains('/') ? null : Absolute(at, first, escape);
     }
 
     /// <summary>See <see cref="ApplicationFiles.CoveredBy"/>: answered for every instruction of the stage in one backward pass.</summary>

@@ -15,9 +15,9 @@ public sealed class CopyWithoutChownRule : IRule
         Severity.Notice,
         "Application files are owned by root",
         "copy-without-chown",
-        Why: "COPY and ADD always create files owned by root, whatever USER says. When the image runs as a non-root user, the application can read those files but not write them: logs, caches, uploads and generated files fail with \"permission denied\", and people then switch the image back to root. Not reported: files copied only for a build step (a requirements.txt or package.json before the install), files a later COPY --chown copies over the same place, and code the process runs but never writes (build output COPY --from another stage, entrypoint scripts): root-owned code is what a compromised process cannot rewrite.",
+        Why: "`COPY` and `ADD` always create files owned by root, whatever `USER` says. When the image runs as a non-root user, the application can read those files but not write them: logs, caches, uploads and generated files fail with \"permission denied\", and people then switch the image back to root. Not reported: files copied only for a build step (a `requirements.txt` or `package.json` before the install), files a later `COPY --chown` copies over the same place, and code the process runs but never writes (build output `COPY --from` another stage, entrypoint scripts, the one file its `ENTRYPOINT` or `CMD` runs): root-owned code is what a compromised process cannot rewrite.",
         Example: "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]",
-        FixText: "Add --chown=user:group to the COPY/ADD of the application's files, once the user exists: a COPY before the user is created cannot name it, so give the files to the user on a COPY after its creation (or create the user earlier).");
+        FixText: "Add `--chown=user:group` to the `COPY` or `ADD` of the application's files, once the user exists: a `COPY` before the user is created cannot name it, so give the files to the user on a `COPY` after its creation (or create the user earlier).");
 
     public RuleDescriptor Rule => Descriptor;
 
@@ -42,7 +42,8 @@ public sealed class CopyWithoutChownRule : IRule
         {
             var instruction = final.Instructions[i];
             if (instruction.GetFlag("chown") is not null || !InstructionEdits.CopiesApplicationFiles(final, i, escape)
-                || ApplicationFiles.IsBuildInput(final, i) || ApplicationFiles.IsCodeOnly(final, i) || ApplicationFiles.CoveredBy(final, i, escape) is not null)
+                || ApplicationFiles.IsBuildInput(final, i) || ApplicationFiles.IsCodeOnly(final, i) || ApplicationFiles.IsProgram(final, i, escape)
+                || ApplicationFiles.CoveredBy(final, i, escape) is not null)
             {
                 continue;
             }

@@ -13,9 +13,9 @@ public sealed class NotADockerfileRule : IRule
         Severity.Error,
         "Not a Dockerfile",
         "not-a-dockerfile",
-        Why: "A file named or used as a Dockerfile that has no FROM instruction builds no image, so ReviewBot cannot tell which user anything runs as. Passing it would let any text under a Dockerfile name (a symbolic link's target path, a template, an empty file) through the gate unread.",
+        Why: "A file named or used as a Dockerfile that has no `FROM` instruction builds no image, so ReviewBot cannot tell which user anything runs as. Passing it would let any text under a Dockerfile name (a symbolic link's target path, a template, an empty file) through the gate unread.",
         Example: "docker/spec",
-        FixText: "Make the file a Dockerfile that starts FROM a base image, or give it a name that is not a Dockerfile name (and remove it from any compose file or devcontainer.json that builds it).")
+        FixText: "Make the file a Dockerfile that starts `FROM` a base image, or give it a name that is not a Dockerfile name (and remove it from any compose file or `devcontainer.json` that builds it).")
     {
         CannotBeSilenced = true,
     };

@@ -15,7 +15,7 @@ public sealed partial class PrivilegedPortRule : IRule
         "privileged-port",
         Why: "Ports below 1024 are privileged: a non-root process cannot bind them without extra capabilities, so a non-root image that listens on 80 fails to start. That is no reason to run as root: listen on a high port inside the container and map it outside.",
         Example: "FROM nginxinc/nginx-unprivileged\nEXPOSE 80",
-        FixText: "Expose a high port (80 becomes 8080, 443 becomes 8443, any other port p becomes p + 8000), make the application listen there, and map it outside with -p 80:8080, a Kubernetes Service port 80 with targetPort 8080, or a reverse proxy.");
+        FixText: "Make the application listen on a high port (80 becomes 8080, 443 becomes 8443, any other port p becomes p + 8000), expose that, and map it outside with `docker run -p 80:8080`, a Kubernetes Service port 80 with `targetPort: 8080`, or a reverse proxy. The suggestion moves `EXPOSE` only together with the setting in this Dockerfile that makes the application listen there (`--port 80`, `--bind 0.0.0.0:80`, `PORT=80`); where none names the port, the advice says what to change and no suggestion is offered, since an `EXPOSE` moved alone would make the Dockerfile lie.");
 
     /// <summary>Ports below this need root or CAP_NET_BIND_SERVICE (Linux: net.ipv4.ip_unprivileged_port_start defaults to 1024).</summary>
     public const int FirstUnprivilegedPort = 1024;
@@ -83,56 +83,65 @@ public sealed partial class PrivilegedPortRule : IRule
             }
 
             List<int> privileged = [.. ports];
-            var edits = MoveExposedPorts(document, instruction).ToList();
 
-            // Where the image itself says what to listen on (CMD/ENTRYPOINT --bind 0.0.0.0:80, ENV PORT=80), move that too:
-            // once per port, with the first EXPOSE that names it, so 20,000 EXPOSE lines cannot each rewrite every ENV.
+            // A port moves only together with the setting that makes the application listen there (CMD/ENTRYPOINT
+            // --bind 0.0.0.0:80, ENV PORT=80): an EXPOSE moved alone would make the Dockerfile lie about the port the
+            // application listens on. Each port's listen lines are rewritten once, with the first EXPOSE that names it,
+            // so 20,000 EXPOSE lines cannot each rewrite every ENV.
             listen ??= ListenLines(final, document);
+            List<int> named = [.. privileged.Where(listen.ContainsKey)];
+            List<int> unnamed = [.. privileged.Where(p => !listen.ContainsKey(p))];
+            var edits = named.Count == 0 ? [] : MoveExposedPorts(document, instruction, named).ToList();
             var lines = new SortedSet<int>();
-            foreach (int port in privileged)
+            foreach (int port in named)
             {
-                if ((claimed ??= []).Add(port) && listen.TryGetValue(port, out var naming))
+                if ((claimed ??= []).Add(port))
                 {
-                    lines.UnionWith(naming);
+                    lines.UnionWith(listen[port]);
                 }
             }
 
-            int listenEdits = 0;
             foreach (int line in lines)
             {
                 string text = document.Line(line);
-                string updated = MoveListenPorts(text, privileged);
+                string updated = MoveListenPorts(text, named);
                 if (updated != text)
                 {
                     edits.Add(new TextEdit(line, line, updated + document.NewLine));
-                    listenEdits++;
                 }
             }
 
             string list = string.Join(" ", privileged);
-            string moved = string.Join(", ", privileged.Select(p => $"{p + PortShift} (from {p})"));
             string example = $"-p {privileged[0]}:{privileged[0] + PortShift}";
             string runsAs = final.FinalUser.IsRoot ? "once the image stops running as root, its user" : $"the image runs as `{final.FinalUser.Spec}`, which";
             string below = privileged.Count == 1 ? $"is a port below {FirstUnprivilegedPort}" : $"names ports below {FirstUnprivilegedPort}";
             string them = privileged.Count == 1 ? "it" : "them";
             string mapIt = $"map it outside with `docker run {example}`, a Kubernetes Service `targetPort`, or a reverse proxy.";
+            // What a suggestion cannot do: for a port nothing in the Dockerfile names, where the application listens is
+            // set in its code or configuration, and EXPOSE follows that change.
+            string elsewhere = unnamed.Count == 0 ? "" :
+                $"no `--port`, `--bind` or `PORT` setting in this Dockerfile names {(unnamed.Count == 1 ? "the port" : "the ports")}{(edits.Count == 0 ? "" : " " + string.Join(", ", unnamed))}: "
+                + $"make the application listen on {Moved(unnamed)}, then change `EXPOSE` to match";
             (found ??= []).Add(new Finding(
                 Descriptor,
                 Descriptor.DefaultSeverity,
                 instruction.Range,
                 $"`EXPOSE {list}` {below}: {runsAs} cannot bind {them}.",
                 edits.Count == 0 ? null : new Fix(
-                    listenEdits > 0
-                        ? $"Listen on {moved}, in `EXPOSE` and where the image names the port; {mapIt}"
-                        : $"Expose {moved}, make the application listen there too (nothing in this Dockerfile names the port), and {mapIt}",
+                    $"Listen on {Moved(named)}, in `EXPOSE` and where the image names the port; {mapIt}" + (unnamed.Count == 0 ? "" : $" But {elsewhere}."),
                     [.. edits.OrderBy(e => e.StartLine)]))
             {
-                Advice = $"Make the application listen on a high port, {moved}, expose that, and {mapIt}",
+                Advice = edits.Count > 0 ? null
+                    : unnamed.Count > 0 ? $"{char.ToUpperInvariant(elsewhere[0])}{elsewhere[1..]}, and {mapIt}"
+                    : $"Listen on {Moved(named)} where the image names the port (an earlier `EXPOSE`'s fix moves it), expose that, and {mapIt}",
             });
         }
 
         return (IEnumerable<Finding>?)found ?? [];
     }
+
+    /// <summary>"8080 (from 80), 8443 (from 443)".</summary>
+    private static string Moved(List<int> ports) => string.Join(", ", ports.Select(p => $"{p + PortShift} (from {p})"));
 
     /// <summary>The line with each listen setting of one of <paramref name="privileged"/> moved up by <see cref="PortShift"/>.</summary>
     /// <remarks>
@@ -189,14 +198,15 @@ public sealed partial class PrivilegedPortRule : IRule
         line.Contains(':') || line.Contains("PORT", StringComparison.Ordinal) || line.Contains("-port", StringComparison.Ordinal)
         || line.Contains("--listen", StringComparison.Ordinal);
 
-    /// <summary>The edits that move an EXPOSE's literal privileged ports up by <see cref="PortShift"/> (80 → 8080).</summary>
-    internal static IEnumerable<TextEdit> MoveExposedPorts(Syntax.DockerfileDocument document, Syntax.Instruction instruction)
+    /// <summary>The edits that move an EXPOSE's literal privileged ports (those in <paramref name="only"/>, or all) up by <see cref="PortShift"/> (80 → 8080).</summary>
+    internal static IEnumerable<TextEdit> MoveExposedPorts(Syntax.DockerfileDocument document, Syntax.Instruction instruction, IReadOnlyCollection<int>? only = null)
     {
         for (int line = instruction.StartLine; line <= instruction.EndLine; line++)
         {
             string text = document.Line(line);
             string updated = LiteralPort().Replace(text, m =>
                 int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < FirstUnprivilegedPort
+                    && (only is null || only.Contains(p))
                     ? (p + PortShift).ToString(CultureInfo.InvariantCulture)
                     : m.Value);
             if (updated != text)
@@ -206,8 +216,8 @@ public sealed partial class PrivilegedPortRule : IRule
         }
     }
 
-    /// <summary>A listen address or port setting: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>PORT=80</c>.</summary>
-    [GeneratedRegex(@"(?<before>(?<=(0\.0\.0\.0|\[::\]|localhost|127\.0\.0\.1|\*|[\s""'=])):|(--port|--http-port|--listen|\w*PORT)[= ]""?)(?<port>\d{1,5})(?![\d.])", RegexOptions.CultureInvariant)]
+    /// <summary>A listen address or port setting: <c>0.0.0.0:80</c>, <c>--port 80</c>, <c>"--port", "80"</c> (exec form), <c>PORT=80</c>.</summary>
+    [GeneratedRegex(@"(?<before>(?<=(0\.0\.0\.0|\[::\]|localhost|127\.0\.0\.1|\*|[\s""'=])):|(--port|--http-port|--listen|\w*PORT)(""\s*,\s*""|[= ]""?))(?<port>\d{1,5})(?![\d.])", RegexOptions.CultureInvariant)]
     private static partial Regex ListenPort();
 
     /// <summary>A port number written as a whole word, before an optional /tcp or /udp (ranges and variables are left alone).</summary>

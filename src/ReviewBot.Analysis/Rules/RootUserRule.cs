@@ -13,9 +13,9 @@ public sealed class RootUserRule : IRule
         Severity.Error,
         "Container runs as root",
         "root-user",
-        Why: "A process that runs as root in a container is root on the host the moment it escapes (a kernel or runtime bug, a mounted socket, a privileged flag), and inside the container it can rewrite any file the application depends on. Running as an unprivileged user limits the damage. USER adds no layer and costs nothing.",
+        Why: "A process that runs as root in a container is root on the host the moment it escapes (a kernel or runtime bug, a mounted socket, a privileged flag), and inside the container it can rewrite any file the application depends on. Running as an unprivileged user limits the damage. `USER` adds no layer and costs nothing.",
         Example: "FROM debian:bookworm-slim\nCOPY app /app\nCMD [\"/app/run\"]",
-        FixText: "Create a non-root group and user the way the base image's distro does it (groupadd/useradd on Debian, Ubuntu and RHEL; addgroup/adduser on Alpine and BusyBox), or reuse the user the image already ships (node, $APP_UID, nonroot), or a numeric USER where there is no shell (scratch, distroless); give it the application files with COPY --chown; and switch with USER after the last step that needs root.",
+        FixText: "Create a non-root group and user the way the base image's distro does it (`groupadd` and `useradd` on Debian, Ubuntu and RHEL; `addgroup` and `adduser` on Alpine and BusyBox), or reuse the user the image already ships (`node`, `$APP_UID`, `nonroot`), or a numeric `USER` where there is no shell (scratch, distroless); give it the files it writes with `COPY --chown` (the program it only runs stays root-owned); and switch with `USER` after the last step that needs root.",
         "DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002")
     {
         Details = """

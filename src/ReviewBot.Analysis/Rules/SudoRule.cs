@@ -11,9 +11,9 @@ public sealed partial class SudoRule : IRule
         Severity.Warning,
         "sudo in the image",
         "sudo",
-        Why: "sudo in a container gives any process that gets in a way back to root, and it is never needed at build time: RUN already runs as root until USER switches away. It also behaves unpredictably without a TTY and a PAM setup.",
+        Why: "`sudo` in a container gives any process that gets in a way back to root, and it is never needed at build time: `RUN` already runs as root until `USER` switches away. It also behaves unpredictably without a TTY and a PAM setup.",
         Example: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y sudo",
-        FixText: "Do the privileged steps before USER switches to the non-root user, and do not install sudo. Where a step really must change user at run time, use gosu or su-exec.",
+        FixText: "Do the privileged steps before `USER` switches to the non-root user, and do not install `sudo`. Where a step really must change user at run time, use `gosu` or `su-exec`.",
         "DL3004");
 
     public RuleDescriptor Rule => Descriptor;

@@ -12,9 +12,9 @@ public sealed class UnknownUserRule : IRule
         Severity.Warning,
         "USER names a user that does not exist",
         "unknown-user",
-        Why: "Docker resolves a USER name through the image's /etc/passwd when the container starts (and when a later RUN executes). A name that nothing creates and the base image does not ship fails with \"unable to find user\": the build or the container breaks.",
+        Why: "Docker resolves a `USER` name through the image's `/etc/passwd` when the container starts (and when a later `RUN` executes). A name that nothing creates and the base image does not ship fails with \"unable to find user\": the build or the container breaks.",
         Example: "FROM debian:bookworm-slim\nUSER app\nCMD [\"/app/run\"]",
-        FixText: "Create the user before the USER line, the way the base image's distro does it, or use a numeric uid:gid.");
+        FixText: "Create the user before the `USER` line, the way the base image's distro does it, or use a numeric `uid:gid`.");
 
     public RuleDescriptor Rule => Descriptor;
 

@@ -11,9 +11,9 @@ public sealed class UnresolvedUserRule : IRule
         Severity.Notice,
         "USER depends on an unknown value",
         "unresolved-user",
-        Why: "When USER comes from a build argument with no default, the user the image runs as is decided outside the Dockerfile. Left empty, or set to 0, the image runs as root, and nothing in the repository shows it.",
+        Why: "When `USER` comes from a build argument with no default, the user the image runs as is decided outside the Dockerfile. Left empty, or set to 0, the image runs as root, and nothing in the repository shows it.",
         Example: "FROM debian:bookworm-slim\nARG APP_USER\nUSER $APP_USER",
-        FixText: "Give the argument a non-root default (ARG APP_USER=10001) so the image is non-root unless someone deliberately says otherwise.");
+        FixText: "Give the argument a non-root default (`ARG APP_USER=10001`) so the image is non-root unless someone deliberately says otherwise.");
 
     public RuleDescriptor Rule => Descriptor;
 

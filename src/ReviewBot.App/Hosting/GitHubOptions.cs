@@ -41,6 +41,9 @@ public sealed record GitHubOptions
     /// <summary>One GitHub request taking longer than this is abandoned and retried.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>GitHub's web address (github.com, or a GitHub Enterprise Server's), for the check's links to files at a commit.</summary>
+    public Uri WebUrl { get; init; } = new(ReviewBot.GitHub.Checks.SourceLinks.DefaultWebUrl);
+
     /// <summary>Base URL of the rule docs linked from comments.</summary>
     public string RuleDocsBaseUrl { get; init; } = ReviewBot.GitHub.Review.ReviewPlanOptions.DefaultRuleDocsBaseUrl;
 
@@ -50,7 +53,7 @@ public sealed record GitHubOptions
         builder.Append($"AppId = {AppId}, PrivateKey = {Redact.Secret(PrivateKey)}, PrivateKeyPath = {PrivateKeyPath}, ")
             .Append($"SigningKeyUri = {SigningKeyUri}, PrivateKeySecretUri = {PrivateKeySecretUri}, WebhookSecret = {Redact.Secret(WebhookSecret)}, ")
             .Append($"ApiBaseUrl = {ApiBaseUrl}, MaxAttempts = {MaxAttempts}, RetryBaseDelay = {RetryBaseDelay}, MaxRetryWait = {MaxRetryWait}, ")
-            .Append($"RequestTimeout = {RequestTimeout}, RuleDocsBaseUrl = {RuleDocsBaseUrl}");
+            .Append($"RequestTimeout = {RequestTimeout}, RuleDocsBaseUrl = {RuleDocsBaseUrl}, WebUrl = {WebUrl}");
         return true;
     }
 }

@@ -29,6 +29,7 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
         {
             TimeBudget = workerOptions.Value.ReviewTimeBudget,
             RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
+            WebUrl = options.Value.WebUrl.ToString(),
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
             BotLogin = gitHub.GetBotLoginAsync,
             Packages = gitHub.PackagesAccess(item.InstallationId, item.Owner),

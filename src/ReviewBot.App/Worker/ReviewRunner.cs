@@ -66,6 +66,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         {
             TimeBudget = workerOptions.Value.ReviewTimeBudget,
             RuleDocsBaseUrl = options.Value.RuleDocsBaseUrl,
+            WebUrl = options.Value.WebUrl.ToString(),
             NewPullRequest = item.Reason == Opened && attempt == 1,
             RetriedAutomatically = attempt < workerOptions.Value.MaxAttempts,
             BotLogin = gitHub.GetBotLoginAsync,

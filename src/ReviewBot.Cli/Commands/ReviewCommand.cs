@@ -5,6 +5,7 @@ using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Review;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 
@@ -137,7 +138,11 @@ public static class ReviewCommand
             ReviewOutcome outcome;
             try
             {
-                outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings { BotLogin = _ => Task.FromResult(PreviousComments.ActionsBotLogin) }, cancellationToken);
+                outcome = await reviewer.ReviewAsync(client, target, source, new ActionHooks(console.Error), new ReviewSettings
+                {
+                    BotLogin = _ => Task.FromResult(PreviousComments.ActionsBotLogin),
+                    WebUrl = console.GetEnvironmentVariable(ActionsEnvironment.ServerUrlVariable) is { Length: > 0 } server ? server : SourceLinks.DefaultWebUrl,
+                }, cancellationToken);
             }
             catch (Exception e) when (e is GitHubApiException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {

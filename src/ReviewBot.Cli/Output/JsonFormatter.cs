@@ -7,7 +7,10 @@ namespace ReviewBot.Cli.Output;
 
 /// <summary>
 /// The JSON shape, version 1. Edit lines refer to the file as it was analyzed (after --fix, the
-/// rewritten file). Extra fields beyond the contract: per file <c>diagnostics</c>, <c>error</c>, <c>fixedEdits</c>, <c>omitted</c>.
+/// rewritten file). Extra fields beyond the contract: per file <c>diagnostics</c>, <c>error</c>, <c>fixedEdits</c>, <c>omitted</c>;
+/// per finding <c>messageText</c> (the message as plain text, the way the terminal, annotations and SARIF show it) and
+/// <c>advice</c> (what to do where no fix says it). <c>message</c>, <c>advice</c> and a fix's <c>description</c> quote code in
+/// backticks, as Markdown.
 /// </summary>
 /// <remarks>
 /// Written field by field with a <see cref="Utf8JsonWriter"/> (not a serializer over records): a report can then be
@@ -43,6 +46,12 @@ public static class JsonFormatter
             json.WriteNumber("startLine", finding.Range.Start);
             json.WriteNumber("endLine", finding.Range.End);
             json.WriteString("message", finding.Message);
+            json.WriteString("messageText", Analysis.Wording.PlainSentence(finding, null));
+            if (finding.Advice is { } advice)
+            {
+                json.WriteString("advice", advice);
+            }
+
             if (finding.Fix is { } fix)
             {
                 json.WriteStartObject("fix");

@@ -112,7 +112,7 @@ public sealed class SarifFormatter(IReadOnlyList<RuleDescriptor> catalog)
         rule.Id,
         ToPascalCase(rule.Name),
         new SarifMessage(rule.Title),
-        new SarifMessage(rule.Why.Trim()),
+        new SarifMessage(Wording.Plain(rule.Why.Trim())),
         new SarifHelp(RuleDoc.Markdown(rule), RuleDoc.Markdown(rule)),
         HelpUri(rule),
         new SarifConfiguration(Level(rule.DefaultSeverity)),

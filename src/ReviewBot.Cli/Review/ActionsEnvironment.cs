@@ -14,6 +14,9 @@ public sealed record ActionsEnvironment(string Token, string Owner, string Repo,
     public const string EventPathVariable = "GITHUB_EVENT_PATH";
     public const string ApiUrlVariable = "GITHUB_API_URL";
 
+    /// <summary>GitHub's web address (https://github.com, or a GitHub Enterprise Server's), for links to files at a commit.</summary>
+    public const string ServerUrlVariable = "GITHUB_SERVER_URL";
+
     /// <summary>"true" on every GitHub Actions runner: then what reviewbot prints is guarded (<see cref="Output.WorkflowCommandGuard"/>).</summary>
     public const string ActionsVariable = "GITHUB_ACTIONS";
 

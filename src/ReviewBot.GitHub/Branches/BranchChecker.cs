@@ -40,7 +40,12 @@ public sealed class BranchChecker(PullRequestReviewer reviewer)
                 // The texts are given back once planned: the check's text is all that is left of them.
                 var input = await reviewer.ReadAsync(source, budget.Token, settings.Packages, texts).ConfigureAwait(false);
                 onError = input.Config.OnError == ErrorConclusion.Neutral ? CheckConclusion.Neutral : CheckConclusion.Failure;
-                check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with { RuleDocsBaseUrl = settings.RuleDocsBaseUrl, Subject = CheckSubject.Commit }).Check;
+                check = PullRequestReviewer.Plan(input, ReviewPlanOptions.From(input.Config) with
+                {
+                    RuleDocsBaseUrl = settings.RuleDocsBaseUrl,
+                    Subject = CheckSubject.Commit,
+                    Links = new SourceLinks(settings.WebUrl, target.Owner, target.Repo, target.CommitSha),
+                }).Check;
             }
 
             var id = await client.CreateCheckRunAsync(target.Owner, target.Repo, target.CommitSha, check, CheckRerun.OfBranch, budget.Token).ConfigureAwait(false);

@@ -48,6 +48,7 @@ public static class CheckSummary
     /// <param name="suppressions">The findings pragmas suppressed, listed at the end of the summary (room for them is kept when the findings' rows are cut).</param>
     /// <param name="places">Where the review's comments sit: their findings are annotated on the comment's lines, briefly.</param>
     /// <param name="docsBaseUrl">Where rule docs live.</param>
+    /// <param name="links">Where each row's <c>file:line</c> links to (the file at the judged commit); null: not linked.</param>
     public static CheckRunPlan Build(
         IReadOnlyList<FileFindings> files,
         CheckConclusion conclusionOnError,
@@ -56,7 +57,8 @@ public static class CheckSummary
         CheckSubject? subject = null,
         IReadOnlyList<SuppressionTable.FileSuppressions>? suppressions = null,
         IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace>? places = null,
-        string docsBaseUrl = ReviewPlanOptions.DefaultRuleDocsBaseUrl)
+        string docsBaseUrl = ReviewPlanOptions.DefaultRuleDocsBaseUrl,
+        SourceLinks? links = null)
     {
         places ??= new Dictionary<(string, Finding), CommentPlace>();
         suppressions ??= [];
@@ -146,7 +148,13 @@ public static class CheckSummary
                 .Select(x => (x.Path, x.Finding, Line: places.TryGetValue(x, out var place) ? place.Start : x.Finding.Range.Start))
                 .OrderBy(x => x.Path, StringComparer.Ordinal).ThenBy(x => x.Line))
             {
-                var row = $"| {Icon(finding.Severity)} | {Markdown.TableCodeSpan(path)}:{line.ToString(CultureInfo.InvariantCulture)}{(IsOld((path, finding)) ? " (already there)" : "")} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
+                string where = $"{Markdown.TableCodeSpan(path)}:{line.ToString(CultureInfo.InvariantCulture)}";
+                if (links is not null)
+                {
+                    where = $"[{where}]({links.Line(path, line)})";
+                }
+
+                var row = $"| {Icon(finding.Severity)} | {where}{(IsOld((path, finding)) ? " (already there)" : "")} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
                 if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > CheckRunPlan.MaxSummaryLength)
                 {
                     break;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Immutable;
 using System.Text;
 using ReviewBot.Analysis;
@@ -12,7 +13,23 @@ namespace ReviewBot.GitHub.Onboarding;
 public sealed record OnboardingFile(string Path, string? Text, string? SkippedReason = null);
 
 /// <summary>One file the onboarding commit rewrites, and what changed in it (rule ids, fix descriptions).</summary>
-public sealed record OnboardingChange(string Path, string NewText, ImmutableArray<string> RuleIds, ImmutableArray<string> Descriptions);
+public sealed record OnboardingChange(string Path, string NewText, ImmutableArray<string> RuleIds, ImmutableArray<string> Descriptions)
+{
+    /// <summary>Who the final stage runs as before and after the commit (<c>USER</c>'s words, or root by the base image's default).</summary>
+    public string RunsAs { get; init; } = "root";
+
+    /// <inheritdoc cref="RunsAs"/>
+    public string NowRunsAs { get; init; } = "";
+
+    /// <summary>Privileged ports the commit moved (80 → 8080): whatever reaches the container must follow.</summary>
+    public ImmutableArray<(int From, int To)> MovedPorts { get; init; } = [];
+
+    /// <summary>The rules whose fixes the commit applies.</summary>
+    public ImmutableArray<Analysis.Rules.RuleDescriptor> Rules { get; init; } = [];
+}
+
+/// <summary>A problem the onboarding commit leaves as it is (no fix exists, or it needs a decision), with its file.</summary>
+public sealed record OnboardingLeftAlone(string Path, Finding Finding);
 
 /// <summary>
 /// The one onboarding pull request for a repository, built without I/O: every file's fixes as one commit,
@@ -21,6 +38,9 @@ public sealed record OnboardingChange(string Path, string NewText, ImmutableArra
 /// </summary>
 public sealed record OnboardingPlan(ImmutableArray<OnboardingChange> Changes, ImmutableArray<OnboardingFile> Skipped, string Body)
 {
+    /// <summary>What the commit does not fix, in the files it reads: said in the body so a reviewer knows what remains.</summary>
+    public ImmutableArray<OnboardingLeftAlone> LeftAlone { get; init; } = [];
+
     public const string Title = "Run containers as a non-root user";
 
     /// <summary>The branch the pull request comes from; one per repository, so there is never a second one.</summary>
@@ -53,12 +73,14 @@ public static class OnboardingPlanner
     public static bool MayEdit(string path) =>
         DockerfileNames.IsDockerfile(path) && !path.StartsWith(".github/", StringComparison.OrdinalIgnoreCase);
 
+    /// <param name="docsBaseUrl">Where rule docs live; rule names in the body link there.</param>
     /// <param name="actionImages">Dockerfiles that the default branch's Docker container actions are built from (Dockerfile → action file): they start as root on purpose, and a USER fix would break the action.</param>
-    public static OnboardingPlan Plan(IEnumerable<OnboardingFile> files, RepositoryConfig config, IReadOnlyDictionary<string, string>? actionImages = null)
+    public static OnboardingPlan Plan(IEnumerable<OnboardingFile> files, RepositoryConfig config, string docsBaseUrl = ReviewPlanOptions.DefaultRuleDocsBaseUrl, IReadOnlyDictionary<string, string>? actionImages = null)
     {
         var options = config.ToAnalyzerOptions();
         var changes = ImmutableArray.CreateBuilder<OnboardingChange>();
         var skipped = ImmutableArray.CreateBuilder<OnboardingFile>();
+        var leftAlone = ImmutableArray.CreateBuilder<OnboardingLeftAlone>();
         foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             if (file.Text is null)
@@ -76,79 +98,165 @@ public static class OnboardingPlanner
             var fileOptions = actionImages?.GetValueOrDefault(file.Path) is { } action
                 ? options with { RootExpected = new RootExpected(RootExpectedReason.DockerAction, action) { Trusted = true } }
                 : options;
-            var findings = config.Apply(DockerfileAnalyzer.Analyze(file.Text, fileOptions).Findings).Where(f => f.Fix is not null).ToList();
+            var all = config.Apply(DockerfileAnalyzer.Analyze(file.Text, fileOptions).Findings);
+            var findings = all.Where(f => f.Fix is not null).ToList();
             var edits = FixApplier.Combine(findings.Select(f => f.Fix!));
-            if (edits.IsEmpty)
-            {
-                continue;
-            }
+            var fixedText = edits.IsEmpty ? file.Text : FixApplier.Apply(file.Text, edits);
 
-            var fixedText = FixApplier.Apply(file.Text, edits);
+            // What remains is read from the fixed text itself: a finding without a fix, or one the fix cannot settle.
+            var after = fixedText == file.Text ? all : config.Apply(DockerfileAnalyzer.Analyze(fixedText, options).Findings);
+            leftAlone.AddRange(after.Select(f => new OnboardingLeftAlone(file.Path, f)));
             if (fixedText == file.Text)
             {
                 continue;
             }
 
+            var before = FinalStage(file.Text, options);
+            var now = FinalStage(fixedText, options);
             changes.Add(new OnboardingChange(
                 file.Path,
                 fixedText,
                 [.. findings.Select(f => f.RuleId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                [.. findings.Select(f => f.Fix!.Description).Distinct(StringComparer.Ordinal)]));
+                [.. findings.Select(f => f.Fix!.Description).Distinct(StringComparer.Ordinal)])
+            {
+                RunsAs = before?.FinalUser.Spec is { Length: > 0 } was ? was : "root",
+                NowRunsAs = now?.FinalUser.Spec ?? "",
+                MovedPorts = [.. MovedPorts(before, now)],
+                Rules = [.. findings.Select(f => f.Rule).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal)],
+            });
         }
 
         var built = changes.ToImmutable();
         var skippedFiles = skipped.ToImmutable();
-        return new OnboardingPlan(built, skippedFiles, built.IsEmpty ? "" : Body(built, skippedFiles));
+        var left = leftAlone.ToImmutable();
+        return new OnboardingPlan(built, skippedFiles, built.IsEmpty ? "" : Body(built, skippedFiles, left, docsBaseUrl)) { LeftAlone = left };
     }
 
-    private static string Body(ImmutableArray<OnboardingChange> changes, ImmutableArray<OnboardingFile> skipped)
+    private static Analysis.Model.Stage? FinalStage(string text, AnalyzerOptions options) =>
+        Analysis.Model.DockerfileModel.Build(Analysis.Syntax.DockerfileDocument.Parse(text), options.Images).FinalStage;
+
+    /// <summary>The privileged ports the final stage exposed before and no longer does, each with the port it exposes instead.</summary>
+    private static IEnumerable<(int From, int To)> MovedPorts(Analysis.Model.Stage? before, Analysis.Model.Stage? now)
+    {
+        var was = ExposedPorts(before);
+        var then = ExposedPorts(now);
+        return was.Where(p => p < Analysis.Rules.PrivilegedPortRule.FirstUnprivilegedPort && !then.Contains(p) && then.Contains(p + Analysis.Rules.PrivilegedPortRule.PortShift))
+            .Select(p => (p, p + Analysis.Rules.PrivilegedPortRule.PortShift));
+    }
+
+    /// <summary>The literal ports a stage's EXPOSE instructions name (<c>80</c>, <c>443/tcp</c>); variables and ranges are not read.</summary>
+    private static SortedSet<int> ExposedPorts(Analysis.Model.Stage? stage)
+    {
+        var ports = new SortedSet<int>();
+        foreach (var instruction in stage?.Instructions.Where(i => i.Is("EXPOSE")) ?? [])
+        {
+            foreach (var word in instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                int slash = word.IndexOf('/', StringComparison.Ordinal);
+                if (int.TryParse(slash < 0 ? word : word[..slash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port))
+                {
+                    ports.Add(port);
+                }
+            }
+        }
+
+        return ports;
+    }
+
+    private static string RuleLink(Analysis.Rules.RuleDescriptor rule, string docsBaseUrl) =>
+        $"[{rule.Id} · {Markdown.TableProse(rule.Title)}]({CommentText.DocUrl(rule, docsBaseUrl)})";
+
+    private static string Body(ImmutableArray<OnboardingChange> changes, ImmutableArray<OnboardingFile> skipped, ImmutableArray<OnboardingLeftAlone> leftAlone, string docsBaseUrl)
     {
         var body = new StringBuilder();
         body.Append(OnboardingPlan.Marker).Append('\n');
-        body.Append("ReviewBot found containers that run as **root** on the default branch. This pull request makes each image ")
-            .Append("end as an unprivileged user, with every fix in one commit. Close it to decline: it will not be opened again ")
-            .Append("for the same findings, and `onboarding: false` in `.github/reviewbot.yml` turns it off for this repository.\n\n");
+        var moved = changes.Where(c => !c.MovedPorts.IsEmpty).ToList();
+        body.Append(changes.Length == 1 ? "1 Dockerfile runs its container as root" : $"{Markdown.Count(changes.Length)} Dockerfiles run their containers as root")
+            .Append(" on the default branch; this pull request makes each image end as an unprivileged user, in one commit")
+            .Append(moved.Count > 0 ? ", and moves the ports an unprivileged user cannot bind.\n\n" : ".\n\n");
 
-        body.Append("**Changes**\n\n");
+        body.Append("### What changes\n\n| File | Runs as | Now runs as | Also changed |\n|---|---|---|---|\n");
         foreach (var change in changes.Take(MaxFilesDescribed))
         {
-            body.Append("**").Append(Markdown.CodeSpan(change.Path)).Append("**\n\n");
-            body.Append("Rules: ").Append(string.Join(", ", change.RuleIds.Select(Markdown.Word))).Append("\n\n");
-            foreach (var description in change.Descriptions)
+            var also = new List<string>();
+            if (!change.MovedPorts.IsEmpty)
             {
-                body.Append("- ").Append(Markdown.Prose(description)).Append('\n');
+                also.Add("port " + string.Join(", ", change.MovedPorts.Select(p => $"{p.From} → {p.To}")));
             }
 
-            body.Append('\n');
+            also.AddRange(change.Rules.Where(r => r.Id != Analysis.Rules.RootUserRule.Descriptor.Id).Select(r => RuleLink(r, docsBaseUrl)));
+            body.Append("| ").Append(Markdown.TableCodeSpan(change.Path))
+                .Append(" | ").Append(Markdown.TableCodeSpan(change.RunsAs))
+                .Append(" | ").Append(change.NowRunsAs.Length == 0 ? "unknown" : Markdown.TableCodeSpan(change.NowRunsAs))
+                .Append(" | ").Append(also.Count == 0 ? "—" : string.Join("; ", also)).Append(" |\n");
         }
 
         if (changes.Length > MaxFilesDescribed)
         {
-            body.Append("…and ").Append(Markdown.Count(changes.Length - MaxFilesDescribed)).Append(" more files, changed the same way (see the commit).\n\n");
+            body.Append("\n…and ").Append(Markdown.Count(changes.Length - MaxFilesDescribed)).Append(" more files, changed the same way (see the commit).\n");
         }
 
-        if (!skipped.IsEmpty)
+        body.Append("\nEach fix follows ").Append(RuleLink(Analysis.Rules.RootUserRule.Descriptor, docsBaseUrl)).Append(": the user is created the way the base image's distro does it, or the one it ships is reused.\n\n");
+
+        if (moved.Count > 0)
         {
-            body.Append("**Not checked**\n\n");
+            var first = moved[0].MovedPorts[0];
+            body.Append("> [!WARNING]\n> **Ports move.** ")
+                .Append(string.Join("; ", moved.Take(MaxFilesDescribed).Select(c => $"{Markdown.CodeSpan(c.Path)} now listens on {string.Join(", ", c.MovedPorts.Select(p => $"{p.To} instead of {p.From}"))}")))
+                .Append(moved.Count > MaxFilesDescribed ? $"; and {Markdown.Count(moved.Count - MaxFilesDescribed)} more files" : "")
+                .Append(".\n> Update whatever sends traffic to them before merging: ")
+                .Append(CultureInfo.InvariantCulture, $"`docker run -p {first.From}:{first.To}`, compose `ports: [\"{first.From}:{first.To}\"]`, a Kubernetes Service `targetPort: {first.To}`, health checks and reverse proxies.\n\n");
+        }
+
+        if (!leftAlone.IsEmpty || !skipped.IsEmpty)
+        {
+            body.Append("### Not fixed here\n\n");
+            foreach (var item in leftAlone.Take(MaxFilesDescribed))
+            {
+                var finding = item.Finding;
+                body.Append("- ").Append(Markdown.CodeSpan(item.Path)).Append(CultureInfo.InvariantCulture, $" line {finding.Range.Start}: ")
+                    .Append(RuleLink(finding.Rule, docsBaseUrl)).Append(" — ").Append(Markdown.Prose(finding.Message));
+                if (CommentText.WhatToDo(finding) is { } advice)
+                {
+                    body.Append(' ').Append(Markdown.Prose(advice));
+                }
+
+                body.Append('\n');
+            }
+
+            if (leftAlone.Length > MaxFilesDescribed)
+            {
+                body.Append("- …and ").Append(Markdown.Count(leftAlone.Length - MaxFilesDescribed)).Append(" more problems: `reviewbot scan` lists them.\n");
+            }
+
             foreach (var file in skipped.Take(MaxFilesDescribed))
             {
-                body.Append("- ").Append(Markdown.CodeSpan(file.Path)).Append(": ").Append(Markdown.Prose(file.SkippedReason ?? "not read")).Append('\n');
+                body.Append("- ").Append(Markdown.CodeSpan(file.Path)).Append(": not checked, ").Append(Markdown.Prose(file.SkippedReason ?? "not read")).Append('\n');
             }
 
             if (skipped.Length > MaxFilesDescribed)
             {
-                body.Append("- …and ").Append(Markdown.Count(skipped.Length - MaxFilesDescribed)).Append(" more.\n");
+                body.Append("- …and ").Append(Markdown.Count(skipped.Length - MaxFilesDescribed)).Append(" more not checked.\n");
             }
 
             body.Append('\n');
         }
 
-        body.Append("**Before merging, check**\n\n")
-            .Append("- Each image builds: `docker build .` for every changed Dockerfile.\n")
-            .Append("- The container runs as the new user: `docker run --rm --entrypoint id IMAGE` shows a uid other than 0.\n")
-            .Append("- What the application writes (caches, uploads, pid files, mounted volumes) belongs to that user.\n")
-            .Append("- Ports below 1024 are not bound inside the container (an unprivileged user cannot); map them outside instead.\n")
-            .Append("- Kubernetes manifests with `runAsUser` or `fsGroup` still agree with the image's user.\n");
+        body.Append("### Before merging\n\n")
+            .Append("- [ ] Each image builds: `docker build` for every changed Dockerfile.\n")
+            .Append("- [ ] The container runs as the new user: `docker run --rm --entrypoint id IMAGE` shows a uid other than 0.\n")
+            .Append("- [ ] What the application writes (caches, uploads, pid files, mounted volumes) belongs to that user.\n");
+        if (moved.Count > 0)
+        {
+            body.Append("- [ ] Port mappings (`-p`, compose `ports:`, Kubernetes `targetPort`) point at the new ports.\n");
+        }
+
+        body.Append("- [ ] Kubernetes manifests with `runAsUser` or `fsGroup` still agree with the image's user.\n\n");
+
+        body.Append("### If you close this pull request\n\n")
+            .Append("Closing it without merging declines these fixes: ReviewBot does not open it again while the default branch needs the same fixes, ")
+            .Append("and opens a new one only when a later change needs different ones. `onboarding: false` in `.github/reviewbot.yml` turns onboarding off for this repository. ")
+            .Append("Either way, ReviewBot's check still reviews every pull request that changes a Dockerfile.\n");
 
         return Markdown.TruncateLines(body.ToString(), MaxBodyLength - StateLineRoom);
     }

@@ -185,7 +185,7 @@ public static partial class RepositoryOnboarder
             files.Add(new OnboardingFile("(rest of the repository)", null, "GitHub cut the tree listing off; Dockerfiles beyond it were not checked"));
         }
 
-        var plan = OnboardingPlanner.Plan(files, config, actionImages);
+        var plan = OnboardingPlanner.Plan(files, config, actionImages: actionImages);
         var ours = (await github.ListOurPullRequestsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
             .Where(p => p.Body.StartsWith(OnboardingPlan.Marker, StringComparison.Ordinal)).ToList();
         if (!plan.HasChanges)

@@ -40,6 +40,9 @@ public sealed record ReviewSettings
 
     public string RuleDocsBaseUrl { get; init; } = ReviewPlanOptions.DefaultRuleDocsBaseUrl;
 
+    /// <summary>GitHub's web address, for links to files at the reviewed commit.</summary>
+    public string WebUrl { get; init; } = SourceLinks.DefaultWebUrl;
+
     /// <summary>True on the first try of a newly opened pull request: it has no comments of ours to list.</summary>
     public bool NewPullRequest { get; init; }
 
@@ -524,7 +527,12 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             return ReviewOutcome.Superseded;
         }
 
-        var planOptions = ReviewPlanOptions.From(input.Config) with { PostedFingerprints = recalled.Fingerprints, RuleDocsBaseUrl = settings.RuleDocsBaseUrl };
+        var planOptions = ReviewPlanOptions.From(input.Config) with
+        {
+            PostedFingerprints = recalled.Fingerprints,
+            RuleDocsBaseUrl = settings.RuleDocsBaseUrl,
+            Links = new SourceLinks(settings.WebUrl, target.Owner, target.Repo, target.HeadSha),
+        };
         var plan = Plan(input, planOptions);
 
         // Our comments are listed only when they can tell something the caller's memory does not.

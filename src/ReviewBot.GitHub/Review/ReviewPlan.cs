@@ -43,6 +43,9 @@ public sealed record ReviewPlanOptions
 
     public int MaxInlineComments { get; init; } = MaxInlineCommentsPerReview;
 
+    /// <summary>Where the check's rows link a file and line to (the head commit); null: not linked (a local review).</summary>
+    public SourceLinks? Links { get; init; }
+
     /// <summary>What the check speaks of: a pull request, or a commit of the default branch.</summary>
     public Checks.CheckSubject Subject { get; init; } = Checks.CheckSubject.PullRequest;
 

@@ -74,7 +74,8 @@ public static class ReviewPlanner
             options.Subject,
             suppressions,
             Places(candidates, inline, options.PostedFingerprints),
-            options.RuleDocsBaseUrl);
+            options.RuleDocsBaseUrl,
+            options.Links);
 
         var fileLevel = fileComments.ToImmutable();
         var body = Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems, suppressions, check.Conclusion);

@@ -49,17 +49,42 @@ public class NonRootFixTests
     [Fact]
     public void Scratch_gets_a_numeric_user_and_never_a_run()
     {
+        // The static binary the image runs is only executed: USER alone suffices, and it stays root-owned.
         Assert.Equal(
-            "FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --chown=65532:65532 --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
+            "FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
             Fixed("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"));
     }
 
     [Fact]
     public void Distroless_gets_nonroot_and_never_a_run()
     {
-        var result = Fixed("FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT [\"/app\"]\n");
-        Assert.DoesNotContain("RUN", result);
-        Assert.Contains("USER 65532:65532\n", result);
+        var finding = Reports("RB001", "FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT [\"/app\"]\n", line: 1);
+        Assert.Equal("FROM gcr.io/distroless/static-debian12\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n", Apply("FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT [\"/app\"]\n", finding));
+        Assert.DoesNotContain("application files", finding.Fix!.Description);
+    }
+
+    [Theory]
+    [InlineData("WORKDIR /app\nCOPY --from=build /out/server .\nENTRYPOINT [\"./server\"]\n", "COPY --from=build /out/server .\n")]
+    [InlineData("COPY --from=build /out/server /app/\nCMD [\"/app/server\", \"--serve\"]\n", "COPY --from=build /out/server /app/\n")]
+    [InlineData("COPY [\"server\", \"/server\"]\nENTRYPOINT /server\n", "COPY [\"server\", \"/server\"]\n")]
+    public void The_program_the_image_runs_needs_no_chown(string stage, string copy)
+    {
+        var text = "FROM golang:1.22 AS build\nRUN go build -o /out/server .\nFROM gcr.io/distroless/static-debian12\n" + stage;
+        var fixedText = Fixed(text);
+        Assert.Contains(copy, fixedText);
+        Assert.DoesNotContain("--chown", fixedText);
+        Assert.Contains("USER 65532:65532\n", fixedText);
+        Assert.DoesNotContain(DockerfileAnalyzer.Analyze(fixedText).Findings, f => f.RuleId is "RB001" or "RB003");
+    }
+
+    [Theory]
+    [InlineData("COPY --from=build /out/ /app/\nENTRYPOINT [\"/app/server\"]\n")] // a folder: it may hold data the app writes
+    [InlineData("COPY --from=build /out/server /app/server\nCOPY data/ /app/data/\nENTRYPOINT [\"/app/server\"]\n")] // the data, not the program
+    public void Files_the_application_may_write_still_get_chown(string stage)
+    {
+        var fixedText = Fixed("FROM golang:1.22 AS build\nRUN go build -o /out/server .\nFROM gcr.io/distroless/static-debian12\n" + stage);
+        Assert.Contains("--chown=65532:65532", fixedText);
+        Assert.DoesNotContain("--chown=65532:65532 --from=build /out/server", fixedText);
     }
 
     [Fact]
@@ -89,7 +114,7 @@ public class NonRootFixTests
     [Fact]
     public void Ubi_minimal_without_shadow_utils_gets_a_numeric_user()
     {
-        var result = Fixed("FROM registry.access.redhat.com/ubi9/ubi-minimal\nCOPY app /app\nCMD [\"/app\"]\n");
+        var result = Fixed("FROM registry.access.redhat.com/ubi9/ubi-minimal\nCOPY app /app\nCMD [\"/app/run\"]\n");
         Assert.DoesNotContain("useradd", result);
         Assert.Contains("USER 10001:10001\n", result);
         Assert.Contains("COPY --chown=10001:10001 app /app", result);

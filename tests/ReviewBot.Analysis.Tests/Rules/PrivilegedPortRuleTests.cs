@@ -5,12 +5,33 @@ namespace ReviewBot.Analysis.Tests.Rules;
 public class PrivilegedPortRuleTests
 {
     [Fact]
-    public void Port_80_in_a_non_root_image_moves_to_8080()
+    public void Port_80_in_a_non_root_image_moves_to_8080_with_the_command_that_listens_there()
     {
-        var text = "FROM node:20\nUSER node\nEXPOSE 80 443/tcp 3000\n";
-        var finding = Reports("RB004", text, line: 3);
+        var text = "FROM node:20\nENV HTTPS_PORT=443\nUSER node\nEXPOSE 80 443/tcp 3000\nCMD [\"node\", \"server.js\", \"--port\", \"80\"]\n";
+        var finding = Reports("RB004", text, line: 4);
         Assert.Contains("-p 80:8080", finding.Fix!.Description);
-        Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 8443/tcp 3000\n", Apply(text, finding));
+        Assert.Null(finding.Advice);
+        Assert.Equal("FROM node:20\nENV HTTPS_PORT=8443\nUSER node\nEXPOSE 8080 8443/tcp 3000\nCMD [\"node\", \"server.js\", \"--port\", \"8080\"]\n", Apply(text, finding));
+    }
+
+    [Fact]
+    public void Port_nothing_in_the_dockerfile_names_gets_advice_without_a_suggestion()
+    {
+        // Moving EXPOSE alone would make the Dockerfile say 8080 while the application still listens on 80.
+        var finding = Reports("RB004", "FROM node:20\nUSER node\nEXPOSE 80 443/tcp 3000\nCMD [\"node\", \"server.js\"]\n", line: 3);
+        Assert.Null(finding.Fix);
+        Assert.StartsWith("No `--port`, `--bind` or `PORT` setting in this Dockerfile names the ports: make the application listen on", finding.Advice);
+        Assert.Contains("8080 (from 80), 8443 (from 443)", finding.Advice);
+        Assert.Contains("`docker run -p 80:8080`", finding.Advice);
+    }
+
+    [Fact]
+    public void Only_the_ports_the_dockerfile_names_move_and_the_rest_are_advised()
+    {
+        var text = "FROM python:3.12-slim\nUSER 10001\nEXPOSE 80 443\nCMD gunicorn -b 0.0.0.0:80 app:app\n";
+        var finding = Reports("RB004", text, line: 3);
+        Assert.Equal("FROM python:3.12-slim\nUSER 10001\nEXPOSE 8080 443\nCMD gunicorn -b 0.0.0.0:8080 app:app\n", Apply(text, finding));
+        Assert.Contains("But no `--port`, `--bind` or `PORT` setting in this Dockerfile names the port 443: make the application listen on 8443 (from 443)", finding.Fix!.Description);
     }
 
     [Fact]
@@ -42,8 +63,8 @@ public class PrivilegedPortRuleTests
     [Fact]
     public void Multi_line_expose_is_fixed_line_by_line()
     {
-        var text = "FROM node:20\nUSER node\nEXPOSE 80 \\\n  443\n";
-        Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 \\\n  8443\n", Apply(text, Reports("RB004", text, line: 3)));
+        var text = "FROM node:20\nUSER node\nEXPOSE 80 \\\n  443\nENV PORT=80 TLS_PORT=443\n";
+        Assert.Equal("FROM node:20\nUSER node\nEXPOSE 8080 \\\n  8443\nENV PORT=8080 TLS_PORT=8443\n", Apply(text, Reports("RB004", text, line: 3)));
     }
 
     [Fact]
@@ -59,12 +80,13 @@ public class PrivilegedPortRuleTests
     public void Outgoing_urls_are_not_listen_addresses()
     {
         var text = "FROM node:20\nUSER node\nENV UPSTREAM=http://api.internal:80/v1\nEXPOSE 80\n";
-        Assert.Contains("http://api.internal:80/v1", Apply(text, Reports("RB004", text, line: 4)));
+        Assert.Null(Reports("RB004", text, line: 4).Fix);
     }
 
     [Theory]
     [InlineData("CMD app --port 80", "CMD app --port 8080")]
     [InlineData("CMD app --http-port=80", "CMD app --http-port=8080")]
+    [InlineData("CMD [\"app\", \"--port\", \"80\"]", "CMD [\"app\", \"--port\", \"8080\"]")]
     [InlineData("CMD app --listen 80", "CMD app --listen 8080")]
     [InlineData("ENV HTTP_PORT 80", "ENV HTTP_PORT 8080")]
     [InlineData("ENTRYPOINT [\"app\", \"-b\", \"[::]:80\"]", "ENTRYPOINT [\"app\", \"-b\", \"[::]:8080\"]")]

@@ -24,6 +24,22 @@ public class RuleDocTests
         Assert.Equal(expected, File.ReadAllText(path));
     }
 
+    /// <summary>
+    /// One voice: a descriptor's why and fix quote instructions, commands, flags and paths as code, so Markdown shows them
+    /// as code and plain outputs can drop the backticks (an instruction keyword outside a code span reads as prose).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Why_and_fix_quote_instructions_and_commands_as_code(string id)
+    {
+        var rule = RuleRunner.Find(id)!;
+        foreach (var text in new[] { rule.Why, rule.FixText })
+        {
+            var prose = System.Text.RegularExpressions.Regex.Replace(text, "`[^`]*`", "");
+            Assert.DoesNotMatch(@"\b(FROM|RUN|COPY|ADD|USER|EXPOSE|CMD|ENTRYPOINT|ARG|ENV|WORKDIR)\b|--\w|/etc/|\bsudo\b|\buseradd\b|\bgroupadd\b", prose);
+        }
+    }
+
     [Fact]
     public void Rule_ids_are_the_contract()
     {

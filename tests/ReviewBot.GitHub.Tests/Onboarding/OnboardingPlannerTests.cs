@@ -2,6 +2,7 @@ using ReviewBot.Analysis;
 using ReviewBot.GitHub.Configuration;
 using ReviewBot.GitHub.Onboarding;
 using ReviewBot.GitHub.Tests.Review;
+using ReviewBot.TestSupport;
 
 namespace ReviewBot.GitHub.Tests.Onboarding;
 
@@ -51,8 +52,62 @@ public class OnboardingPlannerTests
         var plan = OnboardingPlanner.Plan([new("Dockerfile", Root), new("big/Dockerfile", null, "over 4 MiB")], RepositoryConfig.Default);
 
         Assert.Equal("big/Dockerfile", Assert.Single(plan.Skipped).Path);
-        Assert.Contains("**Not checked**", plan.Body, StringComparison.Ordinal);
-        Assert.Contains("`big/Dockerfile`", plan.Body, StringComparison.Ordinal);
+        Assert.Contains("### Not fixed here", plan.Body, StringComparison.Ordinal);
+        Assert.Contains("- `big/Dockerfile`: not checked, over 4 MiB", plan.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>A Debian app whose fix also moves its port and drops an installed sudo, a web app, a sudo the fix cannot drop, an unread file.</summary>
+    private static OnboardingPlan SamplePlan()
+    {
+        var debian = File.ReadAllText(Path.Combine(RepoRoot.Find(), "samples", "debian-app", "Dockerfile")).ReplaceLineEndings("\n");
+        const string Tools = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y sudo\nRUN sudo -u nobody true\nCOPY app /app\nCMD [\"/app/run\"]\n";
+        return OnboardingPlanner.Plan(
+            [new("debian-app/Dockerfile", debian), new("web/Dockerfile", Root), new("tools/Dockerfile", Tools), new("vendor/Dockerfile", null, "over 4 MiB")],
+            RepositoryConfig.Default);
+    }
+
+    [Fact]
+    public void The_onboarding_body_reads_as_approved() =>
+        Approval.Verify("ReviewBot.GitHub.Tests", "onboarding.body.md", SamplePlan().Body);
+
+    [Fact]
+    public void The_body_has_a_summary_a_table_of_users_real_headings_and_a_checklist()
+    {
+        var body = SamplePlan().Body;
+
+        Assert.StartsWith(OnboardingPlan.Marker + "\n3 Dockerfiles run their containers as root on the default branch;", body, StringComparison.Ordinal);
+        Assert.Contains("| File | Runs as | Now runs as | Also changed |", body, StringComparison.Ordinal);
+        Assert.Contains("| `web/Dockerfile` | `root` | `appuser` | — |", body, StringComparison.Ordinal);
+        Assert.Matches(@"\| `debian-app/Dockerfile` \| `root` \| `appuser` \| port 80 → 8080; \[RB004 · Privileged port in a non-root image\]\(https://[^)]+/RB004\.md\); \[RB005 · sudo in the image\]", body);
+        Assert.DoesNotMatch(@"(?m)^\*\*[^*]+\*\*$", body); // no bold line standing in for a heading
+        Assert.Contains("### Before merging\n\n- [ ] ", body, StringComparison.Ordinal);
+        Assert.Contains("### If you close this pull request", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rules: RB", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_moved_port_is_a_warning_with_what_to_update()
+    {
+        var body = SamplePlan().Body;
+
+        Assert.Contains("> [!WARNING]\n> **Ports move.** `debian-app/Dockerfile` now listens on 8080 instead of 80.", body, StringComparison.Ordinal);
+        Assert.Contains("`docker run -p 80:8080`, compose `ports: [\"80:8080\"]`, a Kubernetes Service `targetPort: 8080`", body, StringComparison.Ordinal);
+        Assert.Contains("- [ ] Port mappings", body, StringComparison.Ordinal);
+
+        var quiet = OnboardingPlanner.Plan([new("Dockerfile", Root)], RepositoryConfig.Default).Body;
+        Assert.DoesNotContain("[!WARNING]", quiet, StringComparison.Ordinal);
+        Assert.DoesNotContain("Port mappings", quiet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_the_commit_leaves_alone_is_said_with_its_rule()
+    {
+        var plan = SamplePlan();
+
+        // tools/Dockerfile calls sudo, so the install is not dropped either: the user is fixed, sudo is said to remain.
+        Assert.Equal([("tools/Dockerfile", "RB005", 2), ("tools/Dockerfile", "RB005", 3)], plan.LeftAlone.Select(l => (l.Path, l.Finding.RuleId, l.Finding.Range.Start)));
+        Assert.Contains("- `tools/Dockerfile` line 2: [RB005 · sudo in the image](", plan.Body, StringComparison.Ordinal);
+        Assert.Contains("- `tools/Dockerfile` line 3: [RB005 · sudo in the image](", plan.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,6 +74,7 @@ internal static partial class MarkdownChecker
         prose = prose.Replace("<sub>", "", StringComparison.Ordinal).Replace("</sub>", "", StringComparison.Ordinal);
         prose = prose.Replace(OwnDetails, "", StringComparison.Ordinal).Replace("</details>", "", StringComparison.Ordinal);
         prose = BlockQuote().Replace(prose, "");
+        prose = OwnHeading().Replace(prose, "").Replace("[!WARNING]", "", StringComparison.Ordinal);
         foreach (var bad in new[] { "@", "<", ">", "](", "![", "http", "www.", "`", "&", "\\", "#", "GH-" })
         {
             Assert.False(prose.Contains(bad, StringComparison.OrdinalIgnoreCase), $"prose holds '{bad}':\n{prose}");
@@ -171,4 +172,8 @@ internal static partial class MarkdownChecker
 
     [GeneratedRegex(@"^> ", RegexOptions.Multiline)]
     private static partial Regex BlockQuote();
+
+    /// <summary>Our headings: a few plain words, nothing quoted from the input.</summary>
+    [GeneratedRegex(@"^#{2,3} [A-Za-z ]+$", RegexOptions.Multiline)]
+    private static partial Regex OwnHeading();
 }

@@ -31,12 +31,15 @@ public class VoiceApprovalTests
         return $"@@ -0,0 +1,{lines.Length} @@\n" + string.Concat(lines.Select(l => "+" + l + "\n"));
     }
 
+    /// <summary>The head commit the check's rows link to.</summary>
+    private static readonly SourceLinks Links = new(SourceLinks.DefaultWebUrl, "octo-org", "shop", "3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b");
+
     private static ReviewFile File(string path, string text) => new(path, text, DockerfileAnalyzer.Analyze(text), NewFilePatch(text));
 
     private static ReviewPlan SamplePlan()
     {
         var debian = System.IO.File.ReadAllText(Path.Combine(RepoRoot.Find(), "samples", "debian-app", "Dockerfile")).ReplaceLineEndings("\n");
-        return ReviewPlanner.Plan([File("debian-app/Dockerfile", debian), File("web/Dockerfile", Web)], new ReviewPlanOptions());
+        return ReviewPlanner.Plan([File("debian-app/Dockerfile", debian), File("web/Dockerfile", Web)], new ReviewPlanOptions { Links = Links });
     }
 
     /// <summary>The review as the pull request shows it: the body, then each comment under the lines it sits on.</summary>
@@ -83,8 +86,8 @@ public class VoiceApprovalTests
         int fixes = plan.Comments.Count(c => c.Suggestion is not null);
 
         Assert.StartsWith("**2 errors block this pull request**: container runs as root in `debian-app/Dockerfile`, `web/Dockerfile`; also 3 warnings.", plan.Body, StringComparison.Ordinal);
-        Assert.Equal(5, fixes);
-        Assert.Contains(" All 5 comments carry a one-click fix; commit them together with *Add suggestion to batch*.", plan.Body, StringComparison.Ordinal);
+        Assert.Equal(4, fixes); // web/Dockerfile's port is a bare argument of its CMD: advice, no suggestion
+        Assert.Contains(" 4 comments carry a one-click fix; commit them together with *Add suggestion to batch*.", plan.Body, StringComparison.Ordinal);
 
         // One comment without a fix: the count says so, never "each".
         var oneWithout = ReviewPlanner.Plan([File("web/Dockerfile", Web.Replace("EXPOSE 80\n", "", StringComparison.Ordinal) + "RUN apt-get install -y sudo\n")], new ReviewPlanOptions());
@@ -124,6 +127,39 @@ public class VoiceApprovalTests
         }
 
         Assert.All(plan.Check.Annotations, a => Assert.DoesNotContain('`', a.Message + a.Title));
+    }
+
+    [Fact]
+    public void Each_row_links_its_file_and_line_at_the_head_commit_and_its_rule_to_the_doc()
+    {
+        var summary = SamplePlan().Check.Summary;
+
+        Assert.Contains("| ❌ | [`web/Dockerfile`:5](https://github.com/octo-org/shop/blob/3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b/web/Dockerfile#L5) | [RB001 · Container runs as root](https://github.com/reviewbot/reviewbot/blob/main/docs/rules/RB001.md) |", summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a b/Dockerfile", "a%20b/Dockerfile")]
+    [InlineData("x)](javascript:alert(1))/Dockerfile", "x%29%5D%28javascript%3Aalert%281%29%29/Dockerfile")]
+    [InlineData("p|q/<img src=x>/Dockerfile", "p%7Cq/%3Cimg%20src%3Dx%3E/Dockerfile")]
+    [InlineData("d/#L1?x/Dockerfile", "d/%23L1%3Fx/Dockerfile")]
+    [InlineData("ü/Dockerfile", "%C3%BC/Dockerfile")]
+    public void A_hostile_path_cannot_leave_its_link_or_split_the_row(string path, string encoded)
+    {
+        var text = "FROM debian:bookworm-slim\nCMD [\"/app\"]\n";
+        var summary = ReviewPlanner.Plan([new ReviewFile(path, text, DockerfileAnalyzer.Analyze(text), null)], new ReviewPlanOptions { Links = Links }).Check.Summary;
+
+        var row = summary.Split('\n').Single(l => l.StartsWith("| ❌ |", StringComparison.Ordinal));
+        Assert.Contains($"](https://github.com/octo-org/shop/blob/{Links.Sha}/{encoded}#L", row, StringComparison.Ordinal);
+        // Four cell borders: no | of the path splits the row (the code span escapes it, the link encodes it).
+        Assert.Equal(4, row.Replace("\\|", "", StringComparison.Ordinal).Count(c => c == '|'));
+    }
+
+    [Fact]
+    public void A_local_review_without_a_commit_to_link_names_the_file_without_a_link()
+    {
+        var text = "FROM debian:bookworm-slim\nCMD [\"/app\"]\n";
+        var summary = ReviewPlanner.Plan([new ReviewFile("Dockerfile", text, DockerfileAnalyzer.Analyze(text), null)], new ReviewPlanOptions()).Check.Summary;
+        Assert.Contains("| ❌ | `Dockerfile`:1 | [RB001", summary, StringComparison.Ordinal);
     }
 
     [Fact]
