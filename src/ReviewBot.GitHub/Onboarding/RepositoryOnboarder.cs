@@ -158,7 +158,7 @@ public static partial class RepositoryOnboarder
         var actionFiles = tree.Files.Where(f => DockerActions.IsActionFile(f.Path) && f.Size <= DockerActions.MaxFileBytes)
             .OrderBy(f => f.Path, StringComparer.Ordinal).Take(DockerActions.MaxFiles).Select(f => f.Path).ToList();
         var texts = await github.ReadTextsAsync(owner, repo, head, [RepositoryConfig.RepositoryPath, .. named, .. actionFiles], cancellationToken).ConfigureAwait(false);
-        var actionImages = DockerActions.Images(actionFiles.Where(texts.ContainsKey).Select(path => (path, texts[path])));
+        var actionImages = DockerActions.Images(actionFiles.Where(path => texts.GetValueOrDefault(path) is not null).Select(path => (path, texts[path]!)));
         var configText = texts.GetValueOrDefault(RepositoryConfig.RepositoryPath);
         var config = configText is null ? RepositoryConfig.Default : RepositoryConfig.Parse(configText).Config;
         if (!config.Onboarding)
