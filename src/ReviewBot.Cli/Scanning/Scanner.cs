@@ -428,8 +428,16 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return ManifestAnalyzer.Analyze(kind, text, c => ManifestLinks.DockerfileOf(relative, c, config) is { } dockerfile && ContextFile.Read(root, dockerfile) is { } built ? new BuiltImage(dockerfile, built) : null, _options);
         }
 
-        return analyze(text, target.FullPath is { } path ? _options with { ReadContextFile = ContextFile.Reader(path) } : _options);
+        if (target.FullPath is not { } path)
+        {
+            return analyze(text, _options);
+        }
+
+        var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path) : [];
+        return analyze(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts });
     }
+
+    private readonly ComposeMounts _mounts = new();
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
         new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };

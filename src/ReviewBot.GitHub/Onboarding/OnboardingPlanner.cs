@@ -142,6 +142,7 @@ public static class OnboardingPlanner
             .Append("- Each image builds: `docker build .` for every changed Dockerfile.\n")
             .Append("- The container runs as the new user: `docker run --rm --entrypoint id IMAGE` shows a uid other than 0.\n")
             .Append("- What the application writes (caches, uploads, pid files, mounted volumes) belongs to that user.\n")
+            .Append("- Volumes the old root image already wrote keep root's ownership: run once `docker run --rm -u 0 -v VOLUME:/path IMAGE chown -R UID:GID /path` for each (the new user's ids), or give the pod an init container that runs that `chown` as root.\n")
             .Append("- Ports below 1024 are not bound inside the container (an unprivileged user cannot); map them outside instead.\n")
             .Append("- Kubernetes manifests with `runAsUser` or `fsGroup` still agree with the image's user.\n");
 
