@@ -90,6 +90,13 @@ public sealed record AnalyzerOptions
     /// </summary>
     public bool OpenShift { get; init; }
 
+    /// <summary>
+    /// Paths inside the container that the repository's Compose files and Kubernetes manifests mount volumes on for this
+    /// Dockerfile's image (resolved by the caller, which reads them). The non-root fix creates them owned by the new user,
+    /// as it does a VOLUME's, so a fresh volume mounted there starts writable.
+    /// </summary>
+    public ImmutableArray<string> MountPaths { get; init; } = [];
+
     /// <summary>Rule ids that do not run.</summary>
     public ImmutableHashSet<string> DisabledRules { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.OrdinalIgnoreCase);
 }

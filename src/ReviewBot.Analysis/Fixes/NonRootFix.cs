@@ -166,7 +166,24 @@ internal static partial class NonRootFix
             edits.Add(InstructionEdits.InsertBefore(instructions[prepareIndex].StartLine, prepareText));
         }
 
-        return new Fix(plan.Description(firstChowned >= 0 || early is not null || late is not null), edits.ToImmutable());
+        return new Fix(plan.Description(firstChowned >= 0 || early is not null || late is not null) + VolumeNote(folders, plan.Owner), edits.ToImmutable());
+    }
+
+    /// <summary>
+    /// What the fix cannot do: a volume the old root image already wrote keeps root's ownership, since the image's
+    /// <c>chown</c> only reaches a volume when it is first created. Said where the fix hands over a volume's path, with
+    /// the one command to run once (in the new image, whose user names resolve) and Kubernetes' way.
+    /// </summary>
+    private static string VolumeNote(List<Folder> folders, string? owner)
+    {
+        var volume = folders.FirstOrDefault(f => f.Volume);
+        if (volume.Path is null || owner is null)
+        {
+            return "";
+        }
+
+        string path = SafeText.QuotePath(volume.Path, volume.Path, _ => false) ?? volume.Path;
+        return $" Volumes the old root image already wrote keep root's ownership: run once `docker run --rm -u 0 -v VOLUME:{path} IMAGE chown -R {owner} {path}` for each, or give the pod an init container that runs that `chown` as root.";
     }
 
     /// <summary>The first runtime-only instruction from <paramref name="from"/> on, or the end of the stage.</summary>
@@ -511,8 +528,22 @@ internal static partial class NonRootFix
             }
         }
 
+        // The paths the repository's Compose and Kubernetes files mount volumes on in this image: a fresh volume copies
+        // the folder's owner, so the folder must exist and be the new user's, as a VOLUME's is.
+        foreach (var mount in context.Options.MountPaths.Take(MaxMountPaths))
+        {
+            string text = mount.TrimEnd('/');
+            if (text.StartsWith('/') && text.Length > 1 && !text.Contains('$') && !InstructionEdits.IsSystemPath(text + "/") && !IsTemporary(text) && !folders.Any(f => f.Path == text))
+            {
+                folders.Add(new Folder(text, text, final, final.Instructions.Length, -1, Volume: true));
+            }
+        }
+
         return folders;
     }
+
+    /// <summary>Mount paths handed over per image; a service mounts a handful, and each costs the suggested RUN a word.</summary>
+    private const int MaxMountPaths = 20;
 
     /// <summary>Temporary folders are writable by everyone already.</summary>
     private static bool IsTemporary(string path) =>

@@ -31,6 +31,9 @@ public sealed record RuleDescriptor(
     /// <summary>How the rule decides where that is not obvious, as markdown paragraphs for its doc; null when there is nothing to add.</summary>
     public string? Details { get; init; }
 
+    /// <summary>The language of <see cref="Example"/>'s fence: a Dockerfile, or a manifest's YAML.</summary>
+    public string ExampleLanguage { get; init; } = "dockerfile";
+
     /// <summary>Path of the rule's doc inside the repository.</summary>
     public string DocPath => $"docs/rules/{Id}.md";
 }

@@ -11,7 +11,7 @@ public static class RuleDoc
         text.Append("# ").Append(rule.Id).Append(' ').Append(rule.Name).Append(": ").Append(rule.Title).Append("\n\n");
         text.Append("Severity: **").Append(rule.DefaultSeverity.ToString().ToLowerInvariant()).Append("**\n\n");
         text.Append("## Why\n\n").Append(rule.Why).Append("\n\n");
-        text.Append("## Example\n\n```dockerfile\n").Append(rule.Example).Append("\n```\n\n");
+        text.Append("## Example\n\n```").Append(rule.ExampleLanguage).Append('\n').Append(rule.Example).Append("\n```\n\n");
         if (rule.Details is { } details)
         {
             text.Append("## How it decides\n\n").Append(details).Append("\n\n");
@@ -22,6 +22,12 @@ public static class RuleDoc
         if (rule.CannotBeSilenced)
         {
             text.Append("This rule cannot be suppressed: no comment in the file, and no `rules.disable` or `rules.severity` in `.github/reviewbot.yml`, turns it off. The file's own author could write any of them, and the gate would pass a file nobody checked.\n");
+            return text.ToString();
+        }
+
+        if (rule.ExampleLanguage != "dockerfile")
+        {
+            text.Append("A manifest holds no ReviewBot pragmas: `rules: { disable: [").Append(rule.Id).Append("] }` or `rules: { severity: { ").Append(rule.Id).Append(": notice } }` in the base branch's `.github/reviewbot.yml` turns it off or down.\n");
             return text.ToString();
         }
 

@@ -19,7 +19,8 @@ public static class RuleRunner
     ];
 
     /// <summary>Every rule, in id order.</summary>
-    public static ImmutableArray<RuleDescriptor> Rules { get; } = [.. All.Select(r => r.Rule).OrderBy(r => r.Id, StringComparer.Ordinal)];
+    /// <remarks>RB008 reads manifests, not Dockerfiles: <see cref="Manifests.ManifestAnalyzer"/> runs it.</remarks>
+    public static ImmutableArray<RuleDescriptor> Rules { get; } = [.. All.Select(r => r.Rule).Append(ManifestUserRule.Descriptor).OrderBy(r => r.Id, StringComparer.Ordinal)];
 
     public static RuleDescriptor? Find(string id) =>
         Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Name, id, StringComparison.OrdinalIgnoreCase));

@@ -97,4 +97,15 @@ public sealed class DockerfileDocument
 
     /// <summary>Parses any text; never throws. Problems become <see cref="Diagnostics"/>.</summary>
     public static DockerfileDocument Parse(string text) => DockerfileParser.Parse(text);
+
+    /// <summary>
+    /// A text that is not a Dockerfile (a Compose file, a Kubernetes manifest) as lines only, no instructions: its
+    /// findings are placed, fingerprinted and fixed by line through the same outputs as a Dockerfile's.
+    /// </summary>
+    public static DockerfileDocument PlainText(string text)
+    {
+        bool hasBom = text.Length > 0 && text[0] == '\uFEFF';
+        var lines = LineIndex.Split(text, hasBom ? 1 : 0, out string newLine);
+        return new DockerfileDocument(text, lines, newLine, '\\', hasBom, [], [], [], []);
+    }
 }

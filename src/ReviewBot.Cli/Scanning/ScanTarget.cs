@@ -1,6 +1,8 @@
 using System.IO.Enumeration;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Manifests;
 using ReviewBot.GitHub.Configuration;
+using ReviewBot.GitHub.PullRequests;
 
 namespace ReviewBot.Cli.Scanning;
 
@@ -13,6 +15,12 @@ namespace ReviewBot.Cli.Scanning;
 public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Error = null, string? Root = null, RootExpected? RootExpected = null)
 {
     public bool IsStandardInput => FullPath is null && Error is null;
+
+    /// <summary>Set for a Compose file, Kubernetes manifest or Helm values, which RB008 judges instead of the Dockerfile rules.</summary>
+    public ManifestKind? Manifest { get; init; }
+
+    /// <summary>The path from <see cref="Root"/>, / separated: what a manifest's <c>build:</c> and the config's paths are relative to.</summary>
+    public string? RelativePath => FullPath is null || Root is null ? null : Path.GetRelativePath(Root, FullPath).Replace('\\', '/');
 
     /// <summary>
     /// Expands PATH arguments: files are taken as named (whatever their name), folders are searched recursively
@@ -47,7 +55,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
                     var root = (folder + Path.DirectorySeparatorChar).StartsWith(Path.TrimEndingDirectorySeparator(currentDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? currentDirectory : folder;
                     var actions = new ActionImages();
                     ReadActions([Path.Join(folder, "action.yml"), Path.Join(folder, "action.yaml")], folder, actions);
-                    yield return new ScanTarget(Display(full, currentDirectory), full, Root: root, RootExpected: Action(actions, full));
+                    yield return new ScanTarget(Display(full, currentDirectory), full, Root: root, RootExpected: Action(actions, full)) { Manifest = NamedManifest(full) };
                 }
             }
             else if (Directory.Exists(full))
@@ -79,6 +87,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
         pending.Push(root);
         var buildFiles = new List<string>();
         var actionImages = new ActionImages();
+        var manifests = new List<(string Path, ManifestKind Kind)>();
         var files = new List<string>();
         var folders = new List<string>();
         while (pending.TryPop(out var folder))
@@ -126,9 +135,18 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
                 {
                     yield return Found(file, root, currentDirectory) with { RootExpected = Action(actionImages, file) };
                 }
-                else if (DockerfileReferences.IsBuildFile(relative.Replace('\\', '/')) && !config.IsExcluded(relative))
+                else if (!config.IsExcluded(relative))
                 {
-                    buildFiles.Add(file);
+                    var inTree = relative.Replace('\\', '/');
+                    if (DockerfileReferences.IsBuildFile(inTree))
+                    {
+                        buildFiles.Add(file);
+                    }
+
+                    if (ManifestNames.Kind(inTree, p => File.Exists(Path.Join(root, p))) is { } kind)
+                    {
+                        manifests.Add((file, kind));
+                    }
                 }
             }
 
@@ -146,6 +164,59 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
         foreach (var target in Named(buildFiles, root, currentDirectory, config, seen))
         {
             yield return target.FullPath is { } full ? target with { RootExpected = Action(actionImages, full) } : target;
+        }
+
+        foreach (var target in Manifests(manifests, root, currentDirectory, seen))
+        {
+            yield return target;
+        }
+    }
+
+    /// <summary>The kind of manifest a file named on the command line is, by its name (a Chart.yaml beside it makes values.yaml Helm's).</summary>
+    private static ManifestKind? NamedManifest(string full)
+    {
+        var name = Path.GetFileName(full);
+        if (DockerfileNames.IsDockerfile(name))
+        {
+            return null;
+        }
+
+        var folder = Path.GetDirectoryName(full)!;
+        return ManifestNames.Kind(name, p => File.Exists(Path.Join(folder, p)));
+    }
+
+    /// <summary>
+    /// The YAML files the walk found that run containers (RB008), after the Dockerfiles: read once here to tell, within
+    /// <see cref="ManifestSelection.MaxFiles"/> files and <see cref="ManifestReader.MaxChars"/> each. Any YAML file may be
+    /// a Kubernetes manifest, so one that is not valid YAML or runs nothing is no target; a Compose file that cannot be
+    /// read is already an error of <see cref="Named"/>; one over the reader's bounds is an error here.
+    /// </summary>
+    private static IEnumerable<ScanTarget> Manifests(List<(string Path, ManifestKind Kind)> manifests, string root, string currentDirectory, HashSet<string> seen)
+    {
+        if (manifests.Count > ManifestSelection.MaxFiles)
+        {
+            yield return new ScanTarget(Display(root, currentDirectory), root, $"has {manifests.Count} YAML files that may be manifests; reviewbot reads at most {ManifestSelection.MaxFiles}, so RB008 did not read the rest");
+            manifests = manifests[..ManifestSelection.MaxFiles];
+        }
+
+        foreach (var (path, kind) in manifests)
+        {
+            var (text, _) = ReadBuildFile(path);
+            if (text is null || !seen.Add(path))
+            {
+                continue;
+            }
+
+            var manifest = ManifestReader.Read(kind, text);
+            var display = Display(path, currentDirectory);
+            if (manifest.Error is { } error && kind != ManifestKind.Compose && !error.StartsWith("is not valid YAML", StringComparison.Ordinal))
+            {
+                yield return new ScanTarget(display, path, $"{error}, so RB008 did not read it");
+            }
+            else if (manifest.Error is null && !manifest.Containers.IsEmpty)
+            {
+                yield return new ScanTarget(display, path, Root: root) { Manifest = kind };
+            }
         }
     }
 

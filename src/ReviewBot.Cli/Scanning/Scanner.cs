@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Runtime.ExceptionServices;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
+using ReviewBot.Analysis.Manifests;
 using ReviewBot.GitHub.Configuration;
 
 namespace ReviewBot.Cli.Scanning;
@@ -419,8 +420,24 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     }
 
     /// <summary>Analyzes a file's text; the engine may read the entrypoint script it copies from beside it (<see cref="ContextFile"/>).</summary>
-    private AnalysisResult Run(ScanTarget target, string text) =>
-        analyze(text, target.FullPath is { } path ? _options with { ReadContextFile = ContextFile.Reader(path), RootExpected = target.RootExpected } : _options);
+    private AnalysisResult Run(ScanTarget target, string text)
+    {
+        if (target is { Manifest: { } kind, Root: { } root, RelativePath: { } relative })
+        {
+            // RB008: the Dockerfiles a manifest's containers are built from are read from the tree walked, never outside it.
+            return ManifestAnalyzer.Analyze(kind, text, c => ManifestLinks.DockerfileOf(relative, c, config) is { } dockerfile && ContextFile.Read(root, dockerfile) is { } built ? new BuiltImage(dockerfile, built) : null, _options);
+        }
+
+        if (target.FullPath is not { } path)
+        {
+            return analyze(text, _options);
+        }
+
+        var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path) : [];
+        return analyze(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts, RootExpected = target.RootExpected });
+    }
+
+    private readonly ComposeMounts _mounts = new();
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
         new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ReviewBot.Analysis.Manifests;
 
 namespace ReviewBot.GitHub.Configuration;
 
@@ -40,12 +39,7 @@ public static class DockerfileReferences
     /// </summary>
     public static bool IsBuildFile(string path) => IsCompose(path) || IsDevcontainer(path);
 
-    private static bool IsCompose(string path)
-    {
-        var name = path[(path.LastIndexOf('/') + 1)..];
-        bool yaml = name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".yaml", StringComparison.Ordinal);
-        return yaml && (name.StartsWith("docker-compose", StringComparison.Ordinal) || name.StartsWith("compose.", StringComparison.Ordinal));
-    }
+    private static bool IsCompose(string path) => ManifestNames.IsCompose(path);
 
     private static bool IsDevcontainer(string path)
     {
@@ -68,54 +62,49 @@ public static class DockerfileReferences
         return new BuildFileResult([.. named.Distinct(StringComparer.Ordinal)], error);
     }
 
+    /// <summary>The Compose reader is the manifests' own (<see cref="ManifestReader"/>): one reader, one set of bounds.</summary>
     private static string? ReadCompose(string folder, string text, List<string> named)
     {
-        YamlStream stream = [];
-        try
+        var manifest = ManifestReader.Read(ManifestKind.Compose, text);
+        foreach (var service in manifest.Containers)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            return $"is not valid YAML (line {e.Start.Line})";
-        }
-
-        foreach (var document in stream.Documents)
-        {
-            if (document.RootNode is not YamlMappingNode root || !root.Children.TryGetValue(new YamlScalarNode("services"), out var services) || services is not YamlMappingNode serviceMap)
+            if (named.Count > MaxDockerfilesPerFile)
             {
-                continue;
+                return null;
             }
 
-            foreach (var service in serviceMap.Children.Values)
+            if (Resolve(folder, service.Build) is { } path)
             {
-                if (named.Count > MaxDockerfilesPerFile)
-                {
-                    return null;
-                }
-
-                if (service is not YamlMappingNode serviceFields || !serviceFields.Children.TryGetValue(new YamlScalarNode("build"), out var build))
-                {
-                    continue;
-                }
-
-                // build: ./dir is the context, with its Dockerfile; build: {context, dockerfile} may name another file.
-                string? context = build is YamlScalarNode { Value: { } shortForm } ? shortForm : Scalar(build, "context") ?? ".";
-                string dockerfile = Scalar(build, "dockerfile") ?? "Dockerfile";
-                if (context is null || IsUnresolvable(context) || IsUnresolvable(dockerfile) || Scalar(build, "dockerfile_inline") is not null)
-                {
-                    continue;
-                }
-
-                if (RepositoryPaths.ResolveFolder(folder, context.Replace('\\', '/')) is { } contextPath
-                    && RepositoryPaths.Resolve(contextPath, dockerfile.Replace('\\', '/')) is { } path)
-                {
-                    named.Add(path);
-                }
+                named.Add(path);
             }
         }
 
-        return null;
+        return manifest.Error;
+    }
+
+    /// <summary>
+    /// The repository path of the Dockerfile a Compose service's <c>build:</c> names from the compose file's
+    /// <paramref name="folder"/>: <c>build: ./dir</c> is the context with its <c>Dockerfile</c>, <c>build: {context,
+    /// dockerfile}</c> may name another file; null for an inline Dockerfile, a remote context, a value only the
+    /// environment decides, or a path out of the repository.
+    /// </summary>
+    public static string? Resolve(string folder, ComposeBuild? build)
+    {
+        if (build is null || build.Inline)
+        {
+            return null;
+        }
+
+        string context = build.Context ?? ".";
+        string dockerfile = build.Dockerfile ?? "Dockerfile";
+        if (IsUnresolvable(context) || IsUnresolvable(dockerfile))
+        {
+            return null;
+        }
+
+        return RepositoryPaths.ResolveFolder(folder, context.Replace('\\', '/')) is { } contextPath
+            ? RepositoryPaths.Resolve(contextPath, dockerfile.Replace('\\', '/'))
+            : null;
     }
 
     private static string? ReadDevcontainer(string folder, string text, List<string> named)

@@ -118,6 +118,12 @@ public sealed record RepositoryConfig
     /// </summary>
     public ImmutableArray<ImageDeclaration> Images { get; init; } = [];
 
+    /// <summary>
+    /// <c>built_images</c>: the image each listed Dockerfile builds, so a Kubernetes manifest or Helm values that run
+    /// that image (tag and digest aside) are judged against that Dockerfile's USER (RB008). Compose's <c>build:</c> needs none.
+    /// </summary>
+    public ImmutableArray<BuiltImageDeclaration> BuiltImages { get; init; } = [];
+
     /// <summary>Parses the YAML text. Never throws: problems become <see cref="RepositoryConfigResult.Errors"/> and the setting keeps its default.</summary>
     public static RepositoryConfigResult Parse(string yaml) => RepositoryConfigParser.Parse(yaml);
 
@@ -179,3 +185,6 @@ public sealed record RepositoryConfigResult(RepositoryConfig Config, ImmutableAr
 {
     public bool IsValid => Errors.IsEmpty;
 }
+
+/// <summary>A Dockerfile of the repository (its path from the root) and the image name manifests run it as.</summary>
+public sealed record BuiltImageDeclaration(string Dockerfile, string Image);

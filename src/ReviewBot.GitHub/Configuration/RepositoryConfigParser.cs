@@ -23,7 +23,7 @@ internal static partial class RepositoryConfigParser
     private static partial Regex RuleIdRegex();
 
     /// <summary>The top-level keys, in the order errors name them.</summary>
-    private static readonly string[] Sections = ["rules", "fix", "paths", "review", "check", "onboarding", "images"];
+    private static readonly string[] Sections = ["rules", "fix", "paths", "review", "check", "onboarding", "images", "built_images"];
 
     public static RepositoryConfigResult Parse(string yaml)
     {
@@ -146,6 +146,7 @@ internal static partial class RepositoryConfigParser
                 "review" => ParseReview(context, value, config),
                 "onboarding" => context.Bool(value, "onboarding") is { } onboarding ? config with { Onboarding = onboarding } : config,
                 "images" => config with { Images = config.Images.AddRange(ParseImages(context, value)) },
+                "built_images" => config with { BuiltImages = ParseBuiltImages(context, value) },
                 _ => ParseCheck(context, value, config),
             };
         }
@@ -329,6 +330,59 @@ internal static partial class RepositoryConfigParser
         }
 
         return declarations;
+    }
+
+    /// <summary><c>built_images: [{ dockerfile, image }]</c>: which image a Dockerfile of the repository builds, for RB008.</summary>
+    private static ImmutableArray<BuiltImageDeclaration> ParseBuiltImages(Context context, YamlNode node)
+    {
+        if (IsNull(node))
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            context.Fail(node, "built_images must be a list of { dockerfile, image } entries");
+            return [];
+        }
+
+        var built = ImmutableArray.CreateBuilder<BuiltImageDeclaration>();
+        foreach (var item in sequence.Children)
+        {
+            string? dockerfile = null, image = null;
+            int errorsBefore = context.ErrorCount;
+            foreach (var (key, value) in context.Entries(item, "built_images[]", ["dockerfile", "image"]))
+            {
+                if (key == "dockerfile")
+                {
+                    dockerfile = context.Text(value, "built_images[].dockerfile", "the Dockerfile's path from the repository's root");
+                    if (dockerfile is not null && RepositoryPaths.Resolve("", dockerfile.Trim()) is null)
+                    {
+                        context.Fail(value, $"built_images[].dockerfile: '{dockerfile}' is not a path inside the repository");
+                    }
+                }
+                else
+                {
+                    image = context.Text(value, "built_images[].image", "the image's name as manifests write it, such as ghcr.io/acme/api");
+                    if (image is not null && !ImageGlobRegex().IsMatch(image.Trim()))
+                    {
+                        context.Fail(value, $"built_images[].image: '{image}' is not an image name (registry/repository, no tag or digest)");
+                    }
+                }
+            }
+
+            if (item is YamlMappingNode && (dockerfile is null || image is null))
+            {
+                context.Fail(item, "built_images[]: each entry needs dockerfile and image");
+            }
+
+            if (context.ErrorCount == errorsBefore && dockerfile is not null && image is not null)
+            {
+                built.Add(new BuiltImageDeclaration(RepositoryPaths.Resolve("", dockerfile.Trim())!, image.Trim()));
+            }
+        }
+
+        return built.ToImmutable();
     }
 
     private static bool IsNull(YamlNode node) =>

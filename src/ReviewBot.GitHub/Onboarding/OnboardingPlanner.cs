@@ -245,7 +245,8 @@ public static class OnboardingPlanner
         body.Append("### Before merging\n\n")
             .Append("- [ ] Each image builds: `docker build` for every changed Dockerfile.\n")
             .Append("- [ ] The container runs as the new user: `docker run --rm --entrypoint id IMAGE` shows a uid other than 0.\n")
-            .Append("- [ ] What the application writes (caches, uploads, pid files, mounted volumes) belongs to that user.\n");
+            .Append("- [ ] What the application writes (caches, uploads, pid files, mounted volumes) belongs to that user.\n")
+            .Append("- [ ] Volumes the old root image already wrote keep root's ownership: run once `docker run --rm -u 0 -v VOLUME:/path IMAGE chown -R UID:GID /path` for each (the new user's ids), or give the pod an init container that runs that `chown` as root.\n");
         if (moved.Count > 0)
         {
             body.Append("- [ ] Port mappings (`-p`, compose `ports:`, Kubernetes `targetPort`) point at the new ports.\n");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
+using ReviewBot.Analysis.Manifests;
 using ReviewBot.Registry;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Checks;
@@ -243,6 +244,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             .OrderBy(n => n.Key, StringComparer.Ordinal)
             .Select(n => new ChangedFile(n.Key, UnchangedStatus, null, null)));
         var notChecked = new List<(string Path, string Why)>();
+
+        // Read before the Dockerfiles: what they mount into an image is a fact its fix needs (RB008 judges them after).
+        var changedPaths = listed.Files.Where(f => !f.IsRemoved).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var manifests = await ManifestSelection.ReadAsync(source, tree, config, changedPaths, notes, notChecked, cancellationToken).ConfigureAwait(false);
         bool complete = !listed.Truncated && !tree.Truncated && buildFilesRead && selected.Count <= MaxDockerfiles;
         if (listed.Truncated)
         {
@@ -317,6 +322,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             notes.AddRange(resolution.Notices);
         }
 
+        var dockerfileTexts = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < reviewed.Count; i++)
         {
             var (file, read) = (reviewed[i], reads[i]);
@@ -355,6 +361,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 await texts.TakeAsync(bytes, cancellationToken).ConfigureAwait(false);
             }
 
+            dockerfileTexts[Target(file)] = text;
+
             AnalysisResult result;
             try
             {
@@ -375,6 +383,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         files = await CompareWithBaseAsync(source, config, OptionsFor, files, analyzed, links, notes, notChecked, cancellationToken).ConfigureAwait(false);
 
+        files.AddRange(await ReviewManifestsAsync(source, config, analyzerOptions, listed, changedPaths, manifests, dockerfileTexts, notChecked, cancellationToken).ConfigureAwait(false));
+
         foreach (var group in notChecked.GroupBy(n => n.Why, StringComparer.Ordinal))
         {
             notes.Add($"{Paths(group.Select(g => g.Path))} {group.Key}, so not checked.");
@@ -383,8 +393,57 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         return new ReviewInput(config, files, notes.ToImmutable(), complete && notChecked.Count == 0);
 
         // A Docker container action's image is judged knowing it (a link by its target's path).
-        AnalyzerOptions OptionsFor(string path) =>
-            analyzerOptions with { RootExpected = actionImages.GetValueOrDefault(links.GetValueOrDefault(path)?.Target ?? path) };
+        // And with the paths the repository's manifests mount into it, which its fix hands to the new user.
+        AnalyzerOptions OptionsFor(string path)
+        {
+            string built = links.GetValueOrDefault(path)?.Target ?? path;
+            return analyzerOptions with { RootExpected = actionImages.GetValueOrDefault(built), MountPaths = manifests.MountPathsOf(built) };
+        }
+    }
+
+    /// <summary>
+    /// RB008 on the manifests the pull request changes, and on those that run an image a reviewed Dockerfile builds (a
+    /// change of its USER concerns them, changed or not: their findings then go on the file). The Dockerfiles they link
+    /// to and this review did not read are read at the head, within <see cref="MaxFileBytes"/> each.
+    /// </summary>
+    private async Task<List<ReviewFile>> ReviewManifestsAsync(IPullRequestSource source, RepositoryConfig config, AnalyzerOptions analyzerOptions, ChangedFiles listed, IReadOnlySet<string> changedPaths, ManifestSet manifests, Dictionary<string, string> dockerfileTexts, List<(string Path, string Why)> notChecked, CancellationToken cancellationToken)
+    {
+        var reviewed = dockerfileTexts.Keys.ToHashSet(StringComparer.Ordinal);
+        var judged = manifests.Files.Where(m => changedPaths.Contains(m.Path) || m.Dockerfiles.Any(d => d is not null && reviewed.Contains(d))).ToList();
+        var unread = judged.SelectMany(m => m.Dockerfiles).OfType<string>().Where(d => !dockerfileTexts.ContainsKey(d)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (unread.Count > 0)
+        {
+            var reads = await source.ReadHeadFilesAsync(unread, MaxFileBytes, cancellationToken).ConfigureAwait(false);
+            foreach (var (path, read) in unread.Zip(reads))
+            {
+                if (read.Text is { } text)
+                {
+                    dockerfileTexts[path] = text;
+                }
+            }
+        }
+
+        var files = new List<ReviewFile>();
+        foreach (var manifest in judged)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AnalysisResult result;
+            try
+            {
+                result = ManifestAnalyzer.Analyze(manifest.Manifest, manifest.Text, c => manifest.DockerfileOf(c) is { } d && dockerfileTexts.TryGetValue(d, out var t) ? new BuiltImage(d, t) : null, analyzerOptions);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                notChecked.Add((manifest.Path, "could not be analyzed (an internal error of ReviewBot)"));
+                continue;
+            }
+
+            var changed = listed.Files.FirstOrDefault(f => f.Path == manifest.Path && !f.IsRemoved);
+            var patch = changed is null ? null : await source.PatchAsync(changed, cancellationToken).ConfigureAwait(false);
+            files.Add(new ReviewFile(manifest.Path, manifest.Text, result with { Findings = config.Apply(result.Findings) }, patch));
+        }
+
+        return files;
     }
 
     /// <summary>

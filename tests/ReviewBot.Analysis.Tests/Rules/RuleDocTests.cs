@@ -44,7 +44,7 @@ public class RuleDocTests
     public void Rule_ids_are_the_contract()
     {
         Assert.Equal(
-            ["RB001 root-user", "RB002 unknown-user", "RB003 copy-without-chown", "RB004 privileged-port", "RB005 sudo", "RB006 unresolved-user", "RB007 not-a-dockerfile"],
+            ["RB001 root-user", "RB002 unknown-user", "RB003 copy-without-chown", "RB004 privileged-port", "RB005 sudo", "RB006 unresolved-user", "RB007 not-a-dockerfile", "RB008 manifest-user"],
             RuleRunner.Rules.Select(r => $"{r.Id} {r.Name}"));
     }
 }

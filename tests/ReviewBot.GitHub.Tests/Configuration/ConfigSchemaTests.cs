@@ -21,7 +21,7 @@ public partial class ConfigSchemaTests
 
     private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(SchemaPath));
 
-    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding", "images"];
+    private static readonly string[] ConfigSections = ["rules", "fix", "paths", "review", "check", "onboarding", "images", "built_images"];
 
     [Fact]
     public void The_schema_and_the_parser_know_the_same_keys()
@@ -96,6 +96,9 @@ public partial class ConfigSchemaTests
     [InlineData("images: [ { match: x, user: app, distro: plan9 } ]")]
     [InlineData("images: [ { match: x, user: 'a b' } ]")]
     [InlineData("images: { match: x, user: app }")]
+    [InlineData("built_images: [ { image: ghcr.io/acme/api } ]")]
+    [InlineData("built_images: [ { dockerfile: Dockerfile, image: 'ghcr.io/acme/api tag' } ]")]
+    [InlineData("built_images: { dockerfile: Dockerfile, image: api }")]
     public void A_config_the_parser_refuses_the_schema_refuses(string yaml)
     {
         Assert.NotEmpty(RepositoryConfig.Parse(yaml).Errors);

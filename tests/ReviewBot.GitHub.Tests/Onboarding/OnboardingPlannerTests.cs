@@ -37,6 +37,17 @@ public class OnboardingPlannerTests
     }
 
     [Fact]
+    public void The_body_says_plainly_that_volumes_the_root_image_wrote_keep_root_ownership()
+    {
+        // Issue 22 item 3: an image with a VOLUME gets it handed to the new user, but data already in a volume is not.
+        var plan = OnboardingPlanner.Plan([new("Dockerfile", Root.Replace("COPY . .\n", "COPY . .\nVOLUME /app/data\n", StringComparison.Ordinal))], RepositoryConfig.Default);
+
+        Assert.Contains("keep root's ownership", Assert.Single(Assert.Single(plan.Changes).Descriptions), StringComparison.Ordinal);
+        Assert.Contains("chown -R", plan.Body, StringComparison.Ordinal);
+        Assert.Contains("init container", plan.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_fix_uses_the_repositorys_configured_user()
     {
         var config = RepositoryConfig.Parse("fix: { user: web, group: web }").Config;
