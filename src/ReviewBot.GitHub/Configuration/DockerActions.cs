@@ -30,20 +30,17 @@ public static class DockerActions
             return null;
         }
 
-        YamlStream stream = [];
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException)
+        // Through the manifests' bounded reader: depth, aliases and documents are capped before YamlDotNet builds its
+        // tree, which recurses once per level (64 KiB of '[' would overflow the stack and end the process).
+        if (ReviewBot.Analysis.Manifests.ManifestReader.Load(text) is not { Stream: { } stream })
         {
             return null;
         }
 
         if (stream.Documents is not [{ RootNode: YamlMappingNode root }]
             || !root.Children.TryGetValue(new YamlScalarNode("runs"), out var runs)
-            || !string.Equals(DockerfileReferences.Scalar(runs, "using"), "docker", StringComparison.OrdinalIgnoreCase)
-            || DockerfileReferences.Scalar(runs, "image") is not { } image)
+            || !string.Equals(Scalar(runs, "using"), "docker", StringComparison.OrdinalIgnoreCase)
+            || Scalar(runs, "image") is not { } image)
         {
             return null;
         }
@@ -75,4 +72,7 @@ public static class DockerActions
 
         return images;
     }
+
+    private static string? Scalar(YamlNode node, string key) =>
+        node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { } text } ? text : null;
 }

@@ -142,7 +142,4 @@ public static class DockerfileReferences
     /// <summary>A remote context (a Git URL) or a value only the environment decides (<c>${VAR}</c>): no repository path.</summary>
     private static bool IsUnresolvable(string value) =>
         value.Contains("://", StringComparison.Ordinal) || value.StartsWith("git@", StringComparison.Ordinal) || value.Contains('$');
-
-    internal static string? Scalar(YamlNode node, string key) =>
-        node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { } text } ? text : null;
 }

@@ -27,6 +27,17 @@ public class DockerActionsTests
     public void Anything_else_names_nothing(string path, string text) =>
         Assert.Null(DockerActions.Dockerfile(path, text));
 
+    [Theory]
+    [InlineData('[', ']')]
+    [InlineData('{', '}')]
+    public void A_deeply_nested_action_yml_names_nothing_and_never_overflows_the_stack(char open, char close)
+    {
+        // 60,000 levels within the 64 KiB bound: YamlDotNet's tree recurses once per level, and a stack overflow ends the process.
+        var text = "runs:\n  using: docker\n  image: Dockerfile\nx: " + new string(open, 30_000) + new string(close, 30_000) + "\n";
+
+        Assert.Null(DockerActions.Dockerfile("action.yml", text));
+    }
+
     [Fact]
     public void An_action_yml_over_the_size_bound_names_nothing()
     {
