@@ -134,7 +134,7 @@ public sealed class RootUserRule : IRule
     /// </summary>
     internal static (string Why, bool Trusted)? OnPurpose(RuleContext context, Stage final)
     {
-        string socket = DockerSocket.Find(final, context.Options.ReadContextFile);
+        string socket = final.DockerSocket ??= DockerSocket.Find(final, context.Options.ReadContextFile);
         if (socket.Length > 0)
         {
             return ($" It {socket}. {SocketTail}", true);
