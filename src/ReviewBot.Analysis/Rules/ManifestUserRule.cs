@@ -17,9 +17,9 @@ public static partial class ManifestUserRule
         Severity.Error,
         "Manifest and Dockerfile disagree on the user",
         "manifest-user",
-        Why: "The user a container runs as is decided last by what runs it. `runAsUser: 0`, `privileged: true` or Compose's `user: root` run it as root whatever the Dockerfile's USER says, and no Dockerfile linter sees them. A `runAsUser` other than the image's own uid leaves every file the image gave its user unwritable (permission denied at run time, never at build time), and Kubernetes' `runAsNonRoot: true` cannot verify a USER given by name: the pod does not start.",
+        Why: "The user a container runs as is decided last by what runs it. `runAsUser: 0`, `privileged: true` or Compose's `user: root` run it as root whatever the Dockerfile's `USER` says, and no Dockerfile linter sees them. A `runAsUser` other than the image's own uid leaves every file the image gave its user unwritable (permission denied at run time, never at build time), and Kubernetes' `runAsNonRoot: true` cannot verify a `USER` given by name: the pod does not start.",
         Example: "# compose.yaml\nservices:\n  web:\n    build: .\n    user: root",
-        FixText: "Remove the setting that runs the container as root. Where the repository builds the image (Compose `build:`, or `built_images` in .github/reviewbot.yml), set `runAsUser`/`user` to the Dockerfile's numeric USER (the suggestion does), and write USER as a uid (`USER 10001:10001`; `fix.numeric: true` makes ReviewBot's fixes do so) so `runAsNonRoot` can verify it.")
+        FixText: "Remove the setting that runs the container as root. Where the repository builds the image (Compose `build:`, or `built_images` in `.github/reviewbot.yml`), set `runAsUser`/`user` to the Dockerfile's numeric `USER` (the suggestion does), and write `USER` as a uid (`USER 10001:10001`; `fix.numeric: true` makes ReviewBot's fixes do so) so `runAsNonRoot` can verify it.")
     {
         ExampleLanguage = "yaml",
         Details = """
@@ -27,7 +27,7 @@ public static partial class ManifestUserRule
 
             Anywhere: `runAsUser: 0`, `privileged: true`, `allowPrivilegeEscalation: true` in a container that runs as root, and Compose `user: root`/`0`/`0:0` are errors on the manifest's line.
 
-            Where the repository builds the image the manifest runs (a Compose service's `build:`, or an `built_images` entry of `.github/reviewbot.yml` whose `image` is the manifest's image without its tag), also: a `runAsUser`/`user` other than the Dockerfile's USER (a warning, with the Dockerfile's uid as the suggestion), and `runAsNonRoot: true` with no `runAsUser` over a USER given by name (an error: the kubelet refuses to start it).
+            Where the repository builds the image the manifest runs (a Compose service's `build:`, or a `built_images` entry of `.github/reviewbot.yml` whose `image` is the manifest's image without its tag), also: a `runAsUser`/`user` other than the Dockerfile's `USER` (a warning, with the Dockerfile's uid as the suggestion), and `runAsNonRoot: true` with no `runAsUser` over a `USER` given by name (an error: the kubelet refuses to start it).
             """,
     };
 
@@ -79,7 +79,7 @@ public static partial class ManifestUserRule
         if (container.RunAsUser is { Value: 0 } rootUid)
         {
             Add(findings, flagged, rootUid.Line, Severity.Error,
-                $"`runAsUser: 0` runs {name} as root, whatever its image's USER says.",
+                $"`runAsUser: 0` runs {name} as root, whatever its image's `USER` says.",
                 image is { Uid: > 0 } ? Replace(lines, rootUid.Line, RunAsUserLine(), image.Uid.Value.ToString(CultureInfo.InvariantCulture), $"Run it as the image's own uid {image.Uid}.") : null,
                 "Remove `runAsUser: 0`, or set it to the uid of the image's USER.");
         }
@@ -97,7 +97,7 @@ public static partial class ManifestUserRule
             if (who is "root" or "0")
             {
                 Add(findings, flagged, user.Line, Severity.Error,
-                    $"`user: {Quote(user.Value)}` runs {name} as root, whatever its image's USER says.",
+                    $"`user: {Quote(user.Value)}` runs {name} as root, whatever its image's `USER` says.",
                     image is { User.IsRoot: false } ? Delete(lines, user.Line, ComposeUserLine(), $"Remove it: the image's own `USER {Quote(image.User.Spec)}` applies.") : null,
                     "Remove `user:`, or set it to the image's non-root user.");
             }
@@ -132,7 +132,7 @@ public static partial class ManifestUserRule
             Add(findings, flagged, nonRoot.Line, Severity.Error,
                 $"`runAsNonRoot: true` over {builtBy}: Kubernetes cannot verify a user given by name, and the pod does not start (container has runAsNonRoot and image has non-numeric user).",
                 image.Uid is > 0 ? InsertRunAsUser(lines, nonRoot.Line, image.Uid.Value) : null,
-                $"Write the Dockerfile's USER as a uid (`USER 10001:10001`; `fix.numeric: true` makes ReviewBot's fixes do so), or set `runAsUser` here to the uid of `{Quote(image.User.User)}`.");
+                $"Write the Dockerfile's `USER` as a uid (`USER 10001:10001`; `fix.numeric: true` makes ReviewBot's fixes do so), or set `runAsUser` here to the uid of `{Quote(image.User.User)}`.");
         }
     }
 
