@@ -6,6 +6,24 @@ namespace ReviewBot.Cli.Tests;
 public class ManifestScanTests
 {
     [Fact]
+    public async Task Scan_hands_the_paths_a_compose_file_above_mounts_to_the_new_user_and_ignores_other_folders_compose_files()
+    {
+        // The walk tells the fix which folders hold Compose files: the one above the Dockerfile counts, a sibling's does not.
+        using var temp = new TempFolder();
+        temp.Write("compose.yaml", "services:\n  api:\n    build: ./services/api\n    volumes:\n      - data:/var/lib/api\nvolumes:\n  data: {}\n");
+        temp.Write("services/api/Dockerfile", "FROM debian:bookworm-slim\nCOPY app /srv/app\nCMD [\"/srv/app/run\"]\n");
+        temp.Write("services/web/Dockerfile", "FROM debian:bookworm-slim\nCOPY app /srv/app\nCMD [\"/srv/app/run\"]\n");
+        temp.Write("services/web/compose.yaml", "services:\n  api:\n    build: ../api\n    volumes:\n      - /var/cache/other\n");
+
+        Assert.Equal(0, (await Cli.RunAsync(temp.Root, "scan", "--fix")).ExitCode);
+
+        var api = File.ReadAllText(Path.Combine(temp.Root, "services/api/Dockerfile"));
+        Assert.Contains("/var/lib/api", api, StringComparison.Ordinal);
+        Assert.DoesNotContain("/var/lib/api", File.ReadAllText(Path.Combine(temp.Root, "services/web/Dockerfile")), StringComparison.Ordinal);
+        Assert.DoesNotContain("/var/cache/other", api, StringComparison.Ordinal); // a sibling folder's compose file is not above it
+    }
+
+    [Fact]
     public async Task Scan_reports_RB008_on_compose_and_kubernetes_lines_in_json_and_sarif()
     {
         using var temp = new TempFolder();

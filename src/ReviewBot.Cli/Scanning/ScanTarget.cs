@@ -19,6 +19,13 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
     /// <summary>Set for a Compose file, Kubernetes manifest or Helm values, which RB008 judges instead of the Dockerfile rules.</summary>
     public ManifestKind? Manifest { get; init; }
 
+    /// <summary>
+    /// The folders of the walked tree (relative, '/'-separated, "" for its root) that hold a Compose file, as the walk
+    /// listed them: filled before a folder's files are yielded, so a Dockerfile's folder and those above it are known.
+    /// Null for a file named on the command line: its folders were not listed.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool>? ComposeFolders { get; init; }
+
     /// <summary>The path from <see cref="Root"/>, / separated: what a manifest's <c>build:</c> and the config's paths are relative to.</summary>
     public string? RelativePath => FullPath is null || Root is null ? null : Path.GetRelativePath(Root, FullPath).Replace('\\', '/');
 
@@ -88,6 +95,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
         var buildFiles = new List<string>();
         var actionImages = new ActionImages();
         var manifests = new List<(string Path, ManifestKind Kind)>();
+        var composeFolders = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var files = new List<string>();
         var folders = new List<string>();
         while (pending.TryPop(out var folder))
@@ -128,12 +136,18 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
 
             files.Sort(StringComparer.Ordinal);
             ReadActions(files, root, actionImages);
+            if (files.Exists(f => ManifestNames.IsCompose(Path.GetFileName(f))))
+            {
+                // Known before this folder's Dockerfiles are yielded: their fixes read its Compose files' mounts.
+                composeFolders[folder == root ? "" : (RelativeInside(root, folder) ?? Path.GetRelativePath(root, folder)).Replace('\\', '/')] = true;
+            }
+
             foreach (var file in files)
             {
                 var relative = RelativeInside(root, file) ?? Path.GetRelativePath(root, file);
                 if (config.IsIncluded(relative) && seen.Add(file))
                 {
-                    yield return Found(file, root, currentDirectory) with { RootExpected = Action(actionImages, file) };
+                    yield return Found(file, root, currentDirectory) with { RootExpected = Action(actionImages, file), ComposeFolders = composeFolders };
                 }
                 else if (!config.IsExcluded(relative))
                 {

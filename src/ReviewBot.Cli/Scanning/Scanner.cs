@@ -433,7 +433,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return analyze(text, _options);
         }
 
-        var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path) : [];
+        var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path, target.ComposeFolders) : [];
         return analyze(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts, RootExpected = target.RootExpected });
     }
 
