@@ -118,6 +118,9 @@ public sealed class Stage
     /// <summary>How this stage, as the image, drops root at run time ("" when it does not); null until a rule asks.</summary>
     internal string? StepDown { get; set; }
 
+    /// <summary>What this stage, as the image, starts with and the script it runs; null until a rule asks.</summary>
+    internal Rules.StepDown.StartUp? StartUp { get; set; }
+
     /// <summary>How the image uses the Docker socket, worked out once (RB001 and RB004 both ask); null until asked.</summary>
     internal string? DockerSocket { get; set; }
 

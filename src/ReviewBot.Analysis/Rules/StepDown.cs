@@ -49,12 +49,12 @@ internal static class StepDown
     }
 
     /// <summary>A file the Dockerfile puts at the entrypoint's path: its text when the Dockerfile writes it, else the build-context source it copies.</summary>
-    private sealed record ScriptFile(string? Text, string? ContextSource);
+    internal sealed record ScriptFile(string? Text, string? ContextSource);
 
     /// <summary>How the image drops root at run time, in words that follow "It", or "" when it does not.</summary>
     public static string Find(Stage final, Func<string, string?>? readContextFile)
     {
-        var (entrypoint, argv) = StartCommand(final);
+        var (entrypoint, argv, script, text) = Begin(final, readContextFile);
         var outcome = Command(argv, 0, 0);
         if (outcome.Tool is not null)
         {
@@ -65,8 +65,6 @@ internal static class StepDown
         bool callsBaseEntrypoint = entrypoint is null || (program is not null && IsEntrypointName(program));
         if (program is not null)
         {
-            var script = FindScript(final, program);
-            string? text = ScriptText(script, readContextFile);
             if (text is not null && ShellScript.Commands(text) is { } commands)
             {
                 // The script is read: what it runs is the answer, whatever the Dockerfile installs.
@@ -108,8 +106,27 @@ internal static class StepDown
     /// </summary>
     public static (List<string> Words, string? Script) Start(Stage final, Func<string, string?>? readContextFile)
     {
-        var (_, argv) = StartCommand(final);
-        return (argv, Command(argv, 0, 0).Program is { } program ? ScriptText(FindScript(final, program), readContextFile) : null);
+        var start = Begin(final, readContextFile);
+        return (start.Argv, start.ScriptText);
+    }
+
+    /// <summary>What the container starts with and the script it runs, worked out once per stage.</summary>
+    internal sealed record StartUp(Instruction? Entrypoint, List<string> Argv, ScriptFile? Script, string? ScriptText);
+
+    /// <summary>
+    /// The stage's <see cref="StartUp"/>, made on first use: RB001's step-down and Docker socket questions both need it,
+    /// and asking twice read the entrypoint script from the build context twice.
+    /// </summary>
+    private static StartUp Begin(Stage final, Func<string, string?>? readContextFile)
+    {
+        if (final.StartUp is { } known)
+        {
+            return known;
+        }
+
+        var (entrypoint, argv) = StartCommand(final);
+        var script = Command(argv, 0, 0).Program is { } program ? FindScript(final, program) : null;
+        return final.StartUp = new StartUp(entrypoint, argv, script, ScriptText(script, readContextFile));
     }
 
     /// <summary>The ENTRYPOINT the container starts with, and its words followed by the CMD's where the CMD is its arguments.</summary>
