@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>
 /// The Dockerfiles that Docker container actions of the repository are built from: an <c>action.yml</c> (or

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using ReviewBot.Analysis.Manifests;
 
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>What a build file named: the Dockerfiles (repository paths), or why it could not be read.</summary>
 public sealed record BuildFileResult(ImmutableArray<string> Dockerfiles, string? Error)

@@ -1,6 +1,6 @@
 using ReviewBot.Analysis.Manifests;
 
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>
 /// Which Dockerfile of the repository builds the image a manifest's container runs: a Compose service's <c>build:</c>
@@ -8,6 +8,9 @@ namespace ReviewBot.GitHub.Configuration;
 /// </summary>
 public static class ManifestLinks
 {
+    /// <summary>Manifests read per review or scan (RB008); a repository of rendered manifests has a few dozen.</summary>
+    public const int MaxManifests = 200;
+
     /// <summary>The Dockerfile's repository path, or null when the repository is not known to build that image.</summary>
     public static string? DockerfileOf(string manifestPath, ManifestContainer container, RepositoryConfig config)
     {

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>
 /// A path glob anchored at the repository root: <c>*</c> matches within one path segment, <c>?</c> one

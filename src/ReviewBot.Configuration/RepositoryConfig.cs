@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Images;
 
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>What the review posts as its event.</summary>
 public enum ReviewEvent

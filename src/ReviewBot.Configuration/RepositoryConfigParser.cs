@@ -7,7 +7,7 @@ using ReviewBot.Analysis.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>
 /// Reads the config through YamlDotNet's node model so every error can name its line, every unknown

@@ -1,4 +1,4 @@
-namespace ReviewBot.GitHub.Configuration;
+namespace ReviewBot.Configuration;
 
 /// <summary>Paths inside a repository, / separated, relative to its root, as git and GitHub write them.</summary>
 public static class RepositoryPaths

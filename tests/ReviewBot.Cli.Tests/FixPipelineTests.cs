@@ -1,6 +1,6 @@
 using ReviewBot.Analysis;
 using ReviewBot.Cli.Scanning;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.Cli.Tests;
 

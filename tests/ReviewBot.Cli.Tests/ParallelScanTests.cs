@@ -4,7 +4,7 @@ using ReviewBot.Analysis.Rules;
 using ReviewBot.Cli.Commands;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Scanning;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.Cli.Tests;
 

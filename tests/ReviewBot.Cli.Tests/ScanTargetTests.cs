@@ -1,5 +1,5 @@
 using ReviewBot.Cli.Scanning;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.Cli.Tests;
 

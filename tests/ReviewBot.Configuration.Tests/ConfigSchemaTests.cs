@@ -4,9 +4,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 using ReviewBot.Analysis.Rules;
-using ReviewBot.GitHub.Configuration;
 
-namespace ReviewBot.GitHub.Tests.Configuration;
+namespace ReviewBot.Configuration.Tests;
 
 /// <summary>
 /// schema/reviewbot.schema.json (what editors validate .github/reviewbot.yml with) and the config parser (what

@@ -1,6 +1,5 @@
-using ReviewBot.GitHub.Configuration;
 
-namespace ReviewBot.GitHub.Tests.Configuration;
+namespace ReviewBot.Configuration.Tests;
 
 /// <summary>Which Dockerfile an action.yml builds (issue 22 item 2): bounded, and anything unclear names nothing.</summary>
 public class DockerActionsTests

@@ -1,8 +1,7 @@
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Images;
-using ReviewBot.GitHub.Configuration;
 
-namespace ReviewBot.GitHub.Tests.Configuration;
+namespace ReviewBot.Configuration.Tests;
 
 /// <summary>The config's images: (what an organisation's own base images run as) and the organisation's .github config under each repository's.</summary>
 public class ImagesConfigTests

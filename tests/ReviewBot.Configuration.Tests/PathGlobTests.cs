@@ -1,6 +1,5 @@
-using ReviewBot.GitHub.Configuration;
 
-namespace ReviewBot.GitHub.Tests.Configuration;
+namespace ReviewBot.Configuration.Tests;
 
 public class PathGlobTests
 {

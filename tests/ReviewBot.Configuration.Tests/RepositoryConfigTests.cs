@@ -1,8 +1,7 @@
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Rules;
-using ReviewBot.GitHub.Configuration;
 
-namespace ReviewBot.GitHub.Tests.Configuration;
+namespace ReviewBot.Configuration.Tests;
 
 public class RepositoryConfigTests
 {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace ReviewBot.GitHub.Tests.Configuration;
+namespace ReviewBot.Configuration.Tests;
 
 /// <summary>
 /// YAML as an editor's schema validator sees it (yaml-language-server: YAML 1.2 core schema): plain scalars

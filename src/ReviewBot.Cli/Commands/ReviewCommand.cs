@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Review;
 using ReviewBot.GitHub.Api;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.Checks;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;

@@ -4,7 +4,7 @@ using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Rules;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Scanning;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.Registry;
 
 namespace ReviewBot.Cli.Commands;

@@ -55,7 +55,7 @@ public static class ReviewMarkdown
 
     /// <summary>GitHub's spelling of the review event.</summary>
     public static string ReviewEventName(ReviewPlan plan) =>
-        plan.Event == GitHub.Configuration.ReviewEvent.RequestChanges ? "REQUEST_CHANGES" : "COMMENT";
+        plan.Event == ReviewBot.Configuration.ReviewEvent.RequestChanges ? "REQUEST_CHANGES" : "COMMENT";
 
     /// <summary>GitHub's spelling of a check conclusion.</summary>
     public static string ConclusionName(CheckConclusion conclusion) => conclusion switch

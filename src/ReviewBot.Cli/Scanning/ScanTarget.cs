@@ -1,8 +1,7 @@
 using System.IO.Enumeration;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Manifests;
-using ReviewBot.GitHub.Configuration;
-using ReviewBot.GitHub.PullRequests;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.Cli.Scanning;
 
@@ -201,16 +200,16 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
 
     /// <summary>
     /// The YAML files the walk found that run containers (RB008), after the Dockerfiles: read once here to tell, within
-    /// <see cref="ManifestSelection.MaxFiles"/> files and <see cref="ManifestReader.MaxChars"/> each. Any YAML file may be
+    /// <see cref="ManifestLinks.MaxManifests"/> files and <see cref="ManifestReader.MaxChars"/> each. Any YAML file may be
     /// a Kubernetes manifest, so one that is not valid YAML or runs nothing is no target; a Compose file that cannot be
     /// read is already an error of <see cref="Named"/>; one over the reader's bounds is an error here.
     /// </summary>
     private static IEnumerable<ScanTarget> Manifests(List<(string Path, ManifestKind Kind)> manifests, string root, string currentDirectory, HashSet<string> seen)
     {
-        if (manifests.Count > ManifestSelection.MaxFiles)
+        if (manifests.Count > ManifestLinks.MaxManifests)
         {
-            yield return new ScanTarget(Display(root, currentDirectory), root, $"has {manifests.Count} YAML files that may be manifests; reviewbot reads at most {ManifestSelection.MaxFiles}, so RB008 did not read the rest");
-            manifests = manifests[..ManifestSelection.MaxFiles];
+            yield return new ScanTarget(Display(root, currentDirectory), root, $"has {manifests.Count} YAML files that may be manifests; reviewbot reads at most {ManifestLinks.MaxManifests}, so RB008 did not read the rest");
+            manifests = manifests[..ManifestLinks.MaxManifests];
         }
 
         foreach (var (path, kind) in manifests)

@@ -4,7 +4,7 @@ using System.Runtime.ExceptionServices;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.Analysis.Manifests;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.Cli.Scanning;
 

@@ -1,6 +1,6 @@
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Checks;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Text;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;
 

@@ -1,6 +1,6 @@
 using ReviewBot.Analysis;
 using ReviewBot.GitHub.Api;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.GitHub.PullRequests;

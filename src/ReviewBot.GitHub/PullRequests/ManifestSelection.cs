@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis.Manifests;
 using ReviewBot.GitHub.Api;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.GitHub.PullRequests;
 
@@ -35,9 +35,6 @@ public sealed record ManifestSet(IReadOnlyList<ManifestFile> Files)
 /// </summary>
 public static class ManifestSelection
 {
-    /// <summary>Manifests read per review; a repository of rendered manifests has a few dozen.</summary>
-    public const int MaxFiles = 200;
-
     /// <summary>Manifest text one review holds, all files together.</summary>
     public const long MaxTotalBytes = 8L * 1024 * 1024;
 
@@ -51,16 +48,16 @@ public static class ManifestSelection
             .OrderBy(p => changed.Contains(p) ? 0 : 1)
             .ThenBy(p => p, StringComparer.Ordinal)
             .ToList();
-        if (candidates.Count > MaxFiles)
+        if (candidates.Count > ManifestLinks.MaxManifests)
         {
-            var left = candidates.Skip(MaxFiles).ToList();
-            notes.Add($"The repository has {candidates.Count} Compose files and Kubernetes manifests to read; ReviewBot reads at most {MaxFiles}, so RB008 did not read {PullRequestReviewer.Paths(left)}.");
+            var left = candidates.Skip(ManifestLinks.MaxManifests).ToList();
+            notes.Add($"The repository has {candidates.Count} Compose files and Kubernetes manifests to read; ReviewBot reads at most {ManifestLinks.MaxManifests}, so RB008 did not read {PullRequestReviewer.Paths(left)}.");
             foreach (var path in left.Where(changed.Contains))
             {
-                notChecked.Add((path, $"past the {MaxFiles} manifests a review reads"));
+                notChecked.Add((path, $"past the {ManifestLinks.MaxManifests} manifests a review reads"));
             }
 
-            candidates = candidates[..MaxFiles];
+            candidates = candidates[..ManifestLinks.MaxManifests];
         }
 
         if (candidates.Count == 0)

@@ -4,7 +4,7 @@ using ReviewBot.Analysis.Manifests;
 using ReviewBot.Registry;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Checks;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.GitHub.PullRequests;

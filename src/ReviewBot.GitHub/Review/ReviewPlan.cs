@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using ReviewBot.Analysis;
 using ReviewBot.GitHub.Checks;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 
 namespace ReviewBot.GitHub.Review;
 

@@ -5,7 +5,7 @@ using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.Analysis.Syntax;
 using ReviewBot.GitHub.Checks;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.Diff;
 
 namespace ReviewBot.GitHub.Review;

@@ -8,7 +8,7 @@ using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Auth;
 using ReviewBot.GitHub.Branches;
 using ReviewBot.GitHub.Checks;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.Onboarding;
 using ReviewBot.GitHub.PullRequests;
 using ReviewBot.GitHub.Review;

@@ -98,7 +98,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
     [InlineData("copycat[bot]", "Bot", "closed")] // would read as ours, declined for the same fixes: never offered
     public async Task A_pull_request_by_anyone_but_our_App_with_our_marker_neither_stops_nor_steers_onboarding(string login, string type, string state)
     {
-        var plan = OnboardingPlanner.Plan([new OnboardingFile("Dockerfile", Root)], ReviewBot.GitHub.Configuration.RepositoryConfig.Default);
+        var plan = OnboardingPlanner.Plan([new OnboardingFile("Dockerfile", Root)], ReviewBot.Configuration.RepositoryConfig.Default);
         string copied = OnboardingPlan.Marker + "\n<!-- reviewbot:onboarding-state base=" + Head + " commit=" + Commit + " findings=" + RepositoryOnboarder.FindingsId(plan) + " -->\nbody";
         Repository("root", Root, pulls: new JsonArray(Pull(3, state, copied, Commit, login, type)).ToJsonString());
         _fake.StubJson("POST", "/api/v3/repos/o/root/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);

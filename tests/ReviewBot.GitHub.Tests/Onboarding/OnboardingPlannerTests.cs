@@ -1,5 +1,5 @@
 using ReviewBot.Analysis;
-using ReviewBot.GitHub.Configuration;
+using ReviewBot.Configuration;
 using ReviewBot.GitHub.Onboarding;
 using ReviewBot.GitHub.Tests.Review;
 using ReviewBot.TestSupport;
