@@ -599,7 +599,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         if (!settings.NewPullRequest && (recalled.LastReviewedSha is null || !recalled.Fingerprints.All(plan.Fingerprints.Contains)))
         {
             string botLogin = await settings.BotLogin(cancellationToken).ConfigureAwait(false);
-            previous = await PreviousComments.ReadAsync(client, target.Owner, target.Repo, target.Number, botLogin, cancellationToken).ConfigureAwait(false);
+            previous = PreviousComments.From(await client.ListReviewCommentsAsync(target.Owner, target.Repo, target.Number, cancellationToken).ConfigureAwait(false), botLogin);
             plan = Plan(input, planOptions with { PostedFingerprints = previous.Fingerprints.Concat(recalled.Fingerprints).ToHashSet(StringComparer.Ordinal) });
         }
 
@@ -609,7 +609,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         // "Fixed in" only when every Dockerfile was checked: one left out still has its problems.
         if (previous is not null && input.Complete)
         {
-            await previous.AnswerFixedAsync(client, target.Owner, target.Repo, target.Number, plan, target.HeadSha, cancellationToken).ConfigureAwait(false);
+            foreach (var id in previous.FixedComments(plan).ToList())
+            {
+                await client.ReplyAsync(target.Owner, target.Repo, target.Number, id, PreviousComments.FixedReply(target.HeadSha), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var onPullRequest = recalled.Fingerprints.Concat(posted.Fingerprints).Concat(previous?.Fingerprints ?? Enumerable.Empty<string>()).ToHashSet(StringComparer.Ordinal);

@@ -7,7 +7,8 @@ namespace ReviewBot.GitHub.Review;
 /// and the "Fixed in &lt;sha&gt;" answers for those whose problem is gone. Shared by the App and the Action.
 /// Only comments written by our own bot account count as ours (the App's <c>{slug}[bot]</c>, or
 /// <c>github-actions[bot]</c> for the Action): a person, or any other bot, pasting a fingerprint marker into a
-/// comment cannot silence a finding, and their "Fixed in" reply does not stop ours.
+/// comment cannot silence a finding, and their "Fixed in" reply does not stop ours. Pure: the use case
+/// (<c>PullRequests/PullRequestReviewer</c>) lists the comments and posts the replies.
 /// </summary>
 public sealed class PreviousComments
 {
@@ -40,22 +41,12 @@ public sealed class PreviousComments
         return new(comments, c => string.Equals(c.UserLogin, botLogin, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Lists the pull request's review comments and keeps those <paramref name="botLogin"/> wrote.</summary>
-    public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, string botLogin, CancellationToken cancellationToken) =>
-        From(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), botLogin);
-
     /// <summary>Ids of our comments none of whose problems <paramref name="plan"/> still has, and that we have not answered yet.</summary>
     public IEnumerable<long> FixedComments(ReviewPlan plan) => _ours
         .Where(comment => !Fingerprint.Parse(comment.Body).Any(plan.Fingerprints.Contains)
             && !_all.Any(reply => reply.InReplyToId == comment.Id && _isOurs(reply) && reply.Body.StartsWith(FixedPrefix, StringComparison.Ordinal)))
         .Select(comment => comment.Id);
 
-    /// <summary>Each of <see cref="FixedComments"/> gets one "Fixed in &lt;sha&gt;" reply.</summary>
-    public async Task AnswerFixedAsync(PullRequestClient client, string owner, string repo, int number, ReviewPlan plan, string headSha, CancellationToken cancellationToken)
-    {
-        foreach (var id in FixedComments(plan).ToList())
-        {
-            await client.ReplyAsync(owner, repo, number, id, $"{FixedPrefix}{headSha}.", cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>The one "Fixed in &lt;sha&gt;" reply each of <see cref="FixedComments"/> gets.</summary>
+    public static string FixedReply(string headSha) => $"{FixedPrefix}{headSha}.";
 }
