@@ -149,6 +149,18 @@ public sealed record RepositoryConfig
         DisabledRules = DisabledRules,
     };
 
+    /// <summary>
+    /// The one way every caller (a review, a scan, onboarding) analyzes a text under this config: <paramref name="options"/>
+    /// are <see cref="ToAnalyzerOptions"/> with the caller's facts about the file added, and the findings returned are
+    /// those the repository wants (<see cref="Apply"/>). <paramref name="analyze"/>: the engine's front door for the
+    /// file's kind (a manifest's, or a test's), the Dockerfile analyzer by default.
+    /// </summary>
+    public AnalysisResult AnalyzeWithConfig(string text, AnalyzerOptions options, Func<string, AnalyzerOptions, AnalysisResult>? analyze = null)
+    {
+        var result = (analyze ?? DockerfileAnalyzer.Analyze)(text, options);
+        return result with { Findings = Apply(result.Findings) };
+    }
+
     /// <summary>The finding's severity after the repository's override for its rule, if any.</summary>
     public Severity ApplySeverity(Finding finding) =>
         !finding.Rule.CannotBeSilenced && SeverityOverrides.TryGetValue(finding.RuleId, out var severity) ? severity : finding.Severity;

@@ -3,9 +3,55 @@ using System.Text;
 
 namespace ReviewBot.Analysis.Fixes;
 
+/// <summary>
+/// A text with every fix applied (<see cref="FixApplier.FixAll"/>): what the analysis found in it then, the edits made,
+/// and the findings whose fixes were offered in a pass that changed the text.
+/// </summary>
+public sealed record FixedText(string Text, AnalysisResult Result, int EditCount, ImmutableArray<Finding> Fixed);
+
 /// <summary>Applies line edits against an original text.</summary>
 public static class FixApplier
 {
+    /// <summary>
+    /// Fix passes per text: fixes that overlap one already applied are dropped by <see cref="Combine"/> and offered
+    /// again by the next analysis. Bounded so two rules can never ping-pong forever.
+    /// </summary>
+    public const int MaxPasses = 3;
+
+    /// <summary>
+    /// Applies every fix <paramref name="result"/> (the analysis of <paramref name="text"/>) offers, then those the
+    /// analysis of the fixed text offers, up to <see cref="MaxPasses"/> times: the one way `reviewbot scan --fix`
+    /// and onboarding fix a file. <paramref name="analyze"/> analyzes a text as <paramref name="result"/> was.
+    /// </summary>
+    public static FixedText FixAll(string text, AnalysisResult result, Func<string, AnalysisResult> analyze)
+    {
+        var fixedText = text;
+        int editCount = 0;
+        var fixedFindings = ImmutableArray.CreateBuilder<Finding>();
+        for (int pass = 0; pass < MaxPasses; pass++)
+        {
+            var withFix = result.Findings.Where(f => f.Fix is not null).ToList();
+            var edits = Combine(withFix.Select(f => f.Fix!));
+            if (edits.IsEmpty)
+            {
+                break;
+            }
+
+            var next = Apply(fixedText, edits);
+            if (next == fixedText)
+            {
+                break;
+            }
+
+            fixedText = next;
+            editCount += edits.Length;
+            fixedFindings.AddRange(withFix);
+            result = analyze(fixedText);
+        }
+
+        return new FixedText(fixedText, result, editCount, fixedFindings.ToImmutable());
+    }
+
     /// <summary>
     /// Orders the edits of several fixes and drops any edit that overlaps one already taken,
     /// so the result can always be applied. Fixes are taken in the order given.

@@ -16,12 +16,6 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     {
     }
 
-    /// <summary>
-    /// Fix passes per file: fixes that overlap one already applied are dropped by <see cref="FixApplier.Combine"/>
-    /// and offered again by the next analysis. Bounded so two rules can never ping-pong forever.
-    /// </summary>
-    private const int MaxFixPasses = 3;
-
     private readonly AnalyzerOptions _options = config.ToAnalyzerOptions();
 
     /// <summary>Base-image facts resolved before the scan (<c>--resolve-images</c>), over the config's own; null: the config's.</summary>
@@ -380,27 +374,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return Report(target, text, result);
         }
 
-        var fixedText = text;
-        int editCount = 0;
-        for (int pass = 0; pass < MaxFixPasses; pass++)
-        {
-            var edits = FixApplier.Combine(result.Findings.Select(f => f.Fix).OfType<Fix>());
-            if (edits.IsEmpty)
-            {
-                break;
-            }
-
-            var next = FixApplier.Apply(fixedText, edits);
-            if (next == fixedText)
-            {
-                break;
-            }
-
-            fixedText = next;
-            editCount += edits.Length;
-            result = Run(target, fixedText);
-        }
-
+        (var fixedText, result, int editCount, _) = FixApplier.FixAll(text, result, fixedText => Run(target, fixedText));
         if (editCount == 0)
         {
             return Report(target, text, result);
@@ -419,28 +393,28 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         return Report(target, fixedText, result) with { FixedEdits = editCount };
     }
 
-    /// <summary>Analyzes a file's text; the engine may read the entrypoint script it copies from beside it (<see cref="ContextFile"/>).</summary>
+    /// <summary>Analyzes a file's text under the config; the engine may read the entrypoint script it copies from beside it (<see cref="ContextFile"/>).</summary>
     private AnalysisResult Run(ScanTarget target, string text)
     {
         if (target is { Manifest: { } kind, Root: { } root, RelativePath: { } relative })
         {
             // RB008: the Dockerfiles a manifest's containers are built from are read from the tree walked, never outside it.
-            return ManifestAnalyzer.Analyze(kind, text, c => ManifestLinks.DockerfileOf(relative, c, config) is { } dockerfile && ContextFile.Read(root, dockerfile) is { } built ? new BuiltImage(dockerfile, built) : null, _options);
+            return config.AnalyzeWithConfig(text, _options, (manifestText, options) => ManifestAnalyzer.Analyze(kind, manifestText, c => ManifestLinks.DockerfileOf(relative, c, config) is { } dockerfile && ContextFile.Read(root, dockerfile) is { } built ? new BuiltImage(dockerfile, built) : null, options));
         }
 
         if (target.FullPath is not { } path)
         {
-            return analyze(text, _options);
+            return config.AnalyzeWithConfig(text, _options, analyze);
         }
 
         var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path, target.ComposeFolders) : [];
-        return analyze(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts, RootExpected = target.RootExpected });
+        return config.AnalyzeWithConfig(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts, RootExpected = target.RootExpected }, analyze);
     }
 
     private readonly ComposeMounts _mounts = new();
 
     private FileReport Report(ScanTarget target, string text, AnalysisResult result) =>
-        new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(config.Apply(result.Findings)), result.Diagnostics) { Omitted = result.Omitted };
+        new(target.DisplayPath, target.FullPath, KeepText ? text : null, Order(result.Findings), result.Diagnostics) { Omitted = result.Omitted };
 
     /// <summary>By line, then rule. Most files have no finding or one: they skip the sort and its allocations.</summary>
     private static ImmutableArray<Finding> Order(ImmutableArray<Finding> findings) =>

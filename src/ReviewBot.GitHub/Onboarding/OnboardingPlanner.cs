@@ -98,14 +98,11 @@ public static class OnboardingPlanner
             var fileOptions = actionImages?.GetValueOrDefault(file.Path) is { } action
                 ? options with { RootExpected = new RootExpected(RootExpectedReason.DockerAction, action) { Trusted = true } }
                 : options;
-            var all = config.Apply(DockerfileAnalyzer.Analyze(file.Text, fileOptions).Findings);
-            var findings = all.Where(f => f.Fix is not null).ToList();
-            var edits = FixApplier.Combine(findings.Select(f => f.Fix!));
-            var fixedText = edits.IsEmpty ? file.Text : FixApplier.Apply(file.Text, edits);
+            // Fixed as `reviewbot scan --fix` fixes it: a fix dropped for overlapping another is offered again on the fixed text.
+            var (fixedText, after, _, findings) = FixApplier.FixAll(file.Text, config.AnalyzeWithConfig(file.Text, fileOptions), text => config.AnalyzeWithConfig(text, fileOptions));
 
             // What remains is read from the fixed text itself: a finding without a fix, or one the fix cannot settle.
-            var after = fixedText == file.Text ? all : config.Apply(DockerfileAnalyzer.Analyze(fixedText, options).Findings);
-            leftAlone.AddRange(after.Select(f => new OnboardingLeftAlone(file.Path, f)));
+            leftAlone.AddRange(after.Findings.Select(f => new OnboardingLeftAlone(file.Path, f)));
             if (fixedText == file.Text)
             {
                 continue;

@@ -366,7 +366,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             AnalysisResult result;
             try
             {
-                result = _analyze(text, OptionsFor(file.Path));
+                result = config.AnalyzeWithConfig(text, OptionsFor(file.Path), _analyze);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -377,7 +377,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
             // A link's diff is of its target path, and an unchanged Dockerfile has none: their findings go on the file, not on lines.
             var patch = links.ContainsKey(file.Path) || file.Status == UnchangedStatus ? null : await source.PatchAsync(file, cancellationToken).ConfigureAwait(false);
-            files.Add(new ReviewFile(file.Path, text, result with { Findings = config.Apply(result.Findings) }, patch));
+            files.Add(new ReviewFile(file.Path, text, result, patch));
             analyzed.Add(file);
         }
 
@@ -430,7 +430,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             AnalysisResult result;
             try
             {
-                result = ManifestAnalyzer.Analyze(manifest.Manifest, manifest.Text, c => manifest.DockerfileOf(c) is { } d && dockerfileTexts.TryGetValue(d, out var t) ? new BuiltImage(d, t) : null, analyzerOptions);
+                result = config.AnalyzeWithConfig(manifest.Text, analyzerOptions, (manifestText, options) => ManifestAnalyzer.Analyze(manifest.Manifest, manifestText, c => manifest.DockerfileOf(c) is { } d && dockerfileTexts.TryGetValue(d, out var t) ? new BuiltImage(d, t) : null, options));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -440,7 +440,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
             var changed = listed.Files.FirstOrDefault(f => f.Path == manifest.Path && !f.IsRemoved);
             var patch = changed is null ? null : await source.PatchAsync(changed, cancellationToken).ConfigureAwait(false);
-            files.Add(new ReviewFile(manifest.Path, manifest.Text, result with { Findings = config.Apply(result.Findings) }, patch));
+            files.Add(new ReviewFile(manifest.Path, manifest.Text, result, patch));
         }
 
         return files;
@@ -500,8 +500,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
                 var baseline = read?.Text is { } pragmaText ? PragmaBaseline.Of(pragmaText) : PragmaBaseline.Empty;
                 try
                 {
-                    var analysis = _analyze(file.Text, analyzerOptions(file.Path) with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base });
-                    file = file with { Analysis = analysis with { Findings = config.Apply(analysis.Findings) } };
+                    file = file with { Analysis = config.AnalyzeWithConfig(file.Text, analyzerOptions(file.Path) with { Baseline = baseline, BaselinePragmasOnly = config.Suppressions == SuppressionPolicy.Base }, _analyze) };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -514,8 +513,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             {
                 try
                 {
-                    var analysis = _analyze(baseText, analyzerOptions(file.Path));
-                    file = file with { PreExisting = PreExisting.Of(file.Path, file.Analysis, analysis with { Findings = config.Apply(analysis.Findings) }) };
+                    file = file with { PreExisting = PreExisting.Of(file.Path, file.Analysis, config.AnalyzeWithConfig(baseText, analyzerOptions(file.Path), _analyze)) };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -122,6 +122,22 @@ public class OnboardingPlannerTests
     }
 
     [Fact]
+    public void A_docker_actions_fixed_dockerfile_is_judged_as_the_action_it_builds_after_the_fix_too()
+    {
+        // The action's image starts as root on purpose. Onboarding drops its sudo (RB005's fix) and then read the fixed
+        // text as if no action built it: "runs as root" (RB001) was left alone as an error, asking for the USER that
+        // would break the action, where the same file without sudo gets the notice that it is the action's image.
+        const string Action = "FROM ubuntu:22.04\nRUN sudo apt-get update\nENTRYPOINT [\"/entrypoint.sh\"]\n";
+
+        var plan = OnboardingPlanner.Plan([new("Dockerfile", Action)], RepositoryConfig.Default, actionImages: new Dictionary<string, string> { ["Dockerfile"] = "action.yml" });
+
+        Assert.DoesNotContain("sudo", Assert.Single(plan.Changes).NewText, StringComparison.Ordinal);
+        var left = Assert.Single(plan.LeftAlone).Finding;
+        Assert.Equal(("RB001", Severity.Notice), (left.RuleId, left.Severity));
+        Assert.Contains("`action.yml`", left.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hostile_paths_stay_in_code_spans_and_the_body_fits_GitHubs_limit()
     {
         var files = Enumerable.Range(0, 400)
