@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace ReviewBot.TestSupport.Load;
+namespace ReviewBot.TestSupport;
 
 /// <summary>
 /// A real Azurite (npm package <c>azurite</c>, installed by <c>npm ci</c> at the repo root) on loopback

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace ReviewBot.TestSupport.Load;
+namespace ReviewBot.Load;
 
 /// <summary>
 /// The real App (ReviewBot.App.dll next to this assembly) as a child process on a loopback port: its

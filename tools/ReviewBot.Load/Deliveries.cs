@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace ReviewBot.TestSupport.Load;
+namespace ReviewBot.Load;
 
 /// <summary>
 /// Real pull_request "opened" deliveries: GitHub's own example payload (npm @octokit/webhooks-examples,

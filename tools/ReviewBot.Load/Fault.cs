@@ -1,4 +1,4 @@
-namespace ReviewBot.TestSupport.Load;
+namespace ReviewBot.Load;
 
 /// <summary>How the fake GitHub misbehaves: each fault hits every pull request's first try of one call.</summary>
 public enum Fault

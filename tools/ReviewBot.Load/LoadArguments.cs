@@ -1,5 +1,4 @@
 using System.Globalization;
-using ReviewBot.TestSupport.Load;
 
 namespace ReviewBot.Load;
 

@@ -13,7 +13,7 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace ReviewBot.TestSupport.Load;
+namespace ReviewBot.Load;
 
 /// <summary>
 /// The load run's GitHub: the shared <see cref="GitHubFake"/> answering, through one callback above all its other

@@ -5,7 +5,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace ReviewBot.TestSupport.Load;
+namespace ReviewBot.Load;
 
 public enum QueueKind
 {

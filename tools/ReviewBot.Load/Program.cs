@@ -1,5 +1,3 @@
-using ReviewBot.TestSupport.Load;
-
 namespace ReviewBot.Load;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ReviewBot.TestSupport.Load;
-
 namespace ReviewBot.App.Tests.Azure;
 
 /// <summary>One Azurite shared by the tests of a collection; each test uses its own queue and table names.</summary>

@@ -1,4 +1,4 @@
-using ReviewBot.TestSupport.Load;
+using ReviewBot.Load;
 using Xunit.Abstractions;
 
 namespace ReviewBot.App.Tests.Production;
