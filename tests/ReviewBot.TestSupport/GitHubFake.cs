@@ -166,7 +166,7 @@ public sealed class GitHubFake : IDisposable
 
     public GitHubClients Clients => Services.GetRequiredService<GitHubClients>();
 
-    public PullRequestClient Client(ITokenSource? tokens = null) => Clients.ForToken(tokens ?? new StaticTokenSource("ghs_test"));
+    public GitHubInstallationClient Client(ITokenSource? tokens = null) => Clients.ForToken(tokens ?? new StaticTokenSource("ghs_test"));
 
     /// <summary>POST /app/installations/{id}/access_tokens answers <paramref name="token"/>, valid one hour, with app-manifest.yml's permissions and <paramref name="extraPermissions"/>.</summary>
     public void StubToken(string token = "ghs_token1", int priority = 50, params (string Name, string Level)[] extraPermissions) =>

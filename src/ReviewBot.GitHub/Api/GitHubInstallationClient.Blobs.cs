@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace ReviewBot.GitHub.Api;
 
 /// <summary>Many files at one revision in a fixed number of GraphQL calls, instead of one REST read per file.</summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
     /// <summary>
     /// Our bound on files per GraphQL query (GitHub allows 500,000 nodes a query; a Blob with its fields is a

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace ReviewBot.GitHub.Api;
 
 /// <summary>GitHub's GraphQL API on the same token, pooled HttpClient and pipeline as the REST calls.</summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
     /// <summary>GitHub's message list is quoted in ours; it is kept short.</summary>
     private const int MaxGraphQLMessageLength = 500;

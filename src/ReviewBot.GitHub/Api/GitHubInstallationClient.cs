@@ -28,7 +28,7 @@ public sealed record CheckRunInfo(long Id, string Status, string? Conclusion, st
 /// <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registers. Reads are retried by its pipeline; a
 /// create (review, comment, reply, check run) whose outcome is uncertain is read back before it is sent again.
 /// </summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
     /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
     public const int PageSize = GitHubHttp.PageSize;
@@ -61,7 +61,7 @@ public sealed partial class PullRequestClient
 
     /// <param name="http">From <see cref="GitHubClients"/> (IHttpClientFactory), with the API root as its base address.</param>
     /// <param name="rateLimits">The credential's budget, shared by every client of the same installation; a new one when null.</param>
-    public PullRequestClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time, RateLimitBudget? rateLimits = null)
+    public GitHubInstallationClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time, RateLimitBudget? rateLimits = null)
     {
         RateLimits = rateLimits ?? new RateLimitBudget(time);
         _http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time, RateLimits);

@@ -17,7 +17,7 @@ namespace ReviewBot.GitHub.Onboarding;
 /// </summary>
 /// <param name="client">The installation's client.</param>
 /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
-public sealed class GitHubOnboardingClient(PullRequestClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
+public sealed class GitHubOnboardingClient(GitHubInstallationClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
 {
     /// <summary>Texts fetched per GraphQL query: GitHub limits a query's nodes; 50 blobs is far under it and matches the Dockerfile cap.</summary>
     public const int MaxTextsPerQuery = 51;

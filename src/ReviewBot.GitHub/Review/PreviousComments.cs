@@ -41,7 +41,7 @@ public sealed class PreviousComments
     }
 
     /// <summary>Lists the pull request's review comments and keeps those <paramref name="botLogin"/> wrote.</summary>
-    public static async Task<PreviousComments> ReadAsync(PullRequestClient client, string owner, string repo, int number, string botLogin, CancellationToken cancellationToken) =>
+    public static async Task<PreviousComments> ReadAsync(GitHubInstallationClient client, string owner, string repo, int number, string botLogin, CancellationToken cancellationToken) =>
         From(await client.ListReviewCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false), botLogin);
 
     /// <summary>Ids of our comments none of whose problems <paramref name="plan"/> still has, and that we have not answered yet.</summary>
@@ -51,7 +51,7 @@ public sealed class PreviousComments
         .Select(comment => comment.Id);
 
     /// <summary>Each of <see cref="FixedComments"/> gets one "Fixed in &lt;sha&gt;" reply.</summary>
-    public async Task AnswerFixedAsync(PullRequestClient client, string owner, string repo, int number, ReviewPlan plan, string headSha, CancellationToken cancellationToken)
+    public async Task AnswerFixedAsync(GitHubInstallationClient client, string owner, string repo, int number, ReviewPlan plan, string headSha, CancellationToken cancellationToken)
     {
         foreach (var id in FixedComments(plan).ToList())
         {

@@ -132,8 +132,8 @@ public sealed class OnboardingFanOutTests
         {
             Assert.Equal(Installation, installationId);
             Pages.Enqueue(page);
-            var names = Enumerable.Range((page - 1) * InstallationRepositories.PageSize, InstallationRepositories.PageSize).Where(i => i < Repositories).Select(i => $"acme/repo-{i:D4}").ToList();
-            return Task.FromResult(new InstallationRepositoryPage(names, page * InstallationRepositories.PageSize < Repositories));
+            var names = Enumerable.Range((page - 1) * GitHubInstallationClient.PageSize, GitHubInstallationClient.PageSize).Where(i => i < Repositories).Select(i => $"acme/repo-{i:D4}").ToList();
+            return Task.FromResult(new InstallationRepositoryPage(names, page * GitHubInstallationClient.PageSize < Repositories));
         }
     }
 
