@@ -42,7 +42,7 @@ public sealed partial class GitHubInstallationClient
         {
             if (errors.Any(e => e.Type == "RATE_LIMITED"))
             {
-                throw new GitHubRateLimitedException(GitHubRateLimit.RateLimitReset(response, _time) ?? RetryPolicy.SecondaryRateLimitDefaultWait, (int)response.StatusCode);
+                throw new GitHubRateLimitedException(GitHubRateLimit.RateLimitReset(response, _time) ?? GitHubLimits.SecondaryRateLimitWait, (int)response.StatusCode);
             }
 
             var message = string.Join("; ", errors.Take(5).Select(e => $"{e.Type ?? "ERROR"}: {e.Message}"));

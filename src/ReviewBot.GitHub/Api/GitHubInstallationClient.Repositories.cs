@@ -17,10 +17,10 @@ public sealed partial class GitHubInstallationClient
     public async Task<InstallationRepositoryPage> ListRepositoriesPageAsync(int page, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
-        var answer = await _http.SendAsync(HttpMethod.Get, $"installation/repositories?per_page={PageSize}&page={page}", InstallationJson.Default.InstallationRepositoriesResponse, cancellationToken).ConfigureAwait(false);
+        var answer = await _http.SendAsync(HttpMethod.Get, $"installation/repositories?per_page={GitHubLimits.PageSize}&page={page}", InstallationJson.Default.InstallationRepositoriesResponse, cancellationToken).ConfigureAwait(false);
         var names = answer.Repositories.Select(r => r.FullName).ToList();
         // total_count says whether a later page holds more; an empty page ends the list whatever the count says.
-        return new InstallationRepositoryPage(names, names.Count > 0 && (long)page * PageSize < answer.TotalCount, [.. answer.Repositories.Select(r => r.Id)]);
+        return new InstallationRepositoryPage(names, names.Count > 0 && (long)page * GitHubLimits.PageSize < answer.TotalCount, [.. answer.Repositories.Select(r => r.Id)]);
     }
 }
 
