@@ -30,8 +30,9 @@ public static class GitHubApiServiceCollectionExtensions
     public static readonly ProductInfoHeaderValue UserAgent = new("ReviewBot", "1.0");
 
     /// <summary>
-    /// GitHub's rule for base URLs (Octokit's too): github.com means https://api.github.com/, any other host is GitHub
-    /// Enterprise Server (or a fake) and gets the /api/v3/ prefix.
+    /// The one base-URL rule, for every call the App and the CLI make: github.com (or api.github.com) means
+    /// https://api.github.com/; any other host is GitHub Enterprise Server (or a fake), whose REST API GitHub serves at
+    /// <c>https://HOSTNAME/api/v3/</c> (GitHub Enterprise Server docs, "Getting started with the REST API").
     /// </summary>
     public static Uri ApiRoot(Uri baseUrl) =>
         baseUrl.Host is "github.com" or "api.github.com"
