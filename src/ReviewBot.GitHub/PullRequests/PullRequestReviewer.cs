@@ -252,7 +252,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         if (listed.Truncated)
         {
             notes.Add(source.Subject == CheckSubject.PullRequest
-                ? $"GitHub lists at most {GitHubInstallationClient.MaxComparedFiles} changed files of a comparison of two commits, and this pull request reached that; Dockerfiles beyond those were not checked."
+                ? $"GitHub lists at most {GitHubLimits.ComparedFiles} changed files of a comparison of two commits, and this pull request reached that; Dockerfiles beyond those were not checked."
                 : $"GitHub cut this {source.Subject.Noun}'s tree listing off; Dockerfiles beyond it were not checked.");
         }
 
@@ -575,7 +575,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var check = plan.Check;
         var conclusion = check.Conclusion == CheckConclusion.Failure ? CheckConclusion.Failure : OnError(input.Config);
         var title = "Not every Dockerfile was checked; " + check.Title;
-        return plan with { Check = check with { Conclusion = conclusion, Title = title.Length <= CheckRunPlan.MaxTitleLength ? title : title[..(CheckRunPlan.MaxTitleLength - 1)] + "…" } };
+        return plan with { Check = check with { Conclusion = conclusion, Title = title.Length <= GitHubLimits.CheckRunTitleLength ? title : title[..(GitHubLimits.CheckRunTitleLength - 1)] + "…" } };
     }
 
     private async Task<ReviewOutcome> PostAsync(GitHubInstallationClient client, PullRequestTarget target, ReviewInput input, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
@@ -702,23 +702,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     internal static string Paths(IEnumerable<string> paths)
     {
         var list = paths.ToList();
-        var named = string.Join(", ", list.Take(MaxPathsNamed).Select(CodeSpan));
+        var named = string.Join(", ", list.Take(MaxPathsNamed).Select(Markdown.CodeSpan));
         return list.Count > MaxPathsNamed ? $"{named} and {list.Count - MaxPathsNamed} more" : named;
-    }
-
-    /// <summary>Text as an inline code span whose fence is longer than any backtick run in it, on one line.</summary>
-    private static string CodeSpan(string text)
-    {
-        text = text.ReplaceLineEndings(" ");
-        int longest = 0, run = 0;
-        foreach (char c in text)
-        {
-            run = c == '`' ? run + 1 : 0;
-            longest = Math.Max(longest, run);
-        }
-
-        var fence = new string('`', longest + 1);
-        return text.StartsWith('`') || text.EndsWith('`') ? $"{fence} {text} {fence}" : fence + text + fence;
     }
 }
 
