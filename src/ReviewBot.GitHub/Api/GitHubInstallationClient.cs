@@ -45,9 +45,6 @@ public sealed partial class GitHubInstallationClient
     /// </summary>
     public const int MaxOpenPullRequests = 1000;
 
-    /// <summary>The cap of <see cref="GetFileTextAsync"/>; callers with a budget use <see cref="ReadFileAsync"/>.</summary>
-    public const long DefaultMaxFileBytes = 10L * 1024 * 1024;
-
     private readonly GitHubHttp _http;
     private readonly RetryPolicy _policy;
     private readonly TimeProvider _time;
@@ -158,18 +155,6 @@ public sealed partial class GitHubInstallationClient
         return bytes is null
             ? new FileRead(FileReadStatus.TooLarge, null, null)
             : new FileRead(FileReadStatus.Read, DecodeText(bytes), bytes.Length);
-    }
-
-    /// <summary>A file's text (see <see cref="ReadFileAsync"/>, up to <see cref="DefaultMaxFileBytes"/>); null when absent.</summary>
-    public async Task<string?> GetFileTextAsync(string owner, string repo, string path, string reference, CancellationToken cancellationToken)
-    {
-        var read = await ReadFileAsync(owner, repo, path, reference, DefaultMaxFileBytes, cancellationToken).ConfigureAwait(false);
-        return read.Status switch
-        {
-            FileReadStatus.Read => read.Text,
-            FileReadStatus.Missing => null,
-            _ => throw new GitHubApiException(200, $"{path} at {reference} is over {DefaultMaxFileBytes} bytes."),
-        };
     }
 
     /// <summary>Every review comment on the pull request (ours and everyone's), oldest first.</summary>
