@@ -8,13 +8,13 @@ using static ReviewBot.GitHub.Api.GitHubInstallationClient;
 namespace ReviewBot.GitHub.Onboarding;
 
 /// <summary>
-/// <see cref="IOnboardingGitHub"/> over the installation's <see cref="GitHubInstallationClient"/>. Reads: the repository,
-/// its default branch's ref, the tree and texts through <see cref="Branches.BranchSource"/> (as the branch check reads
-/// them), our pull requests, our branch's ref and (to recognise a write of ours whose answer was lost) a commit. Writes: the branch (POST git/refs, which never
-/// overwrites, or a compare-and-swap updateRefs mutation; never a forced PATCH), one createCommitOnBranch mutation
-/// with expectedHeadOid (GitHub makes and signs the commit for the App, so it shows as verified), the pull request
-/// (POST, or PATCH its body); closing a stale one:
-/// our comments read back, a comment (unless a retried close posted it already), PATCH state closed, DELETE our branch's ref.
+/// <see cref="IOnboardingGitHub"/> over the installation's <see cref="GitHubInstallationClient"/>. Reads: the
+/// repository, its default branch's ref, the tree and texts through <see cref="Branches.BranchSource"/> (as the branch
+/// check reads them), our pull requests, our branch's ref and (to recognise a write of ours whose answer was lost) a
+/// commit. Writes: the branch (POST git/refs, which never overwrites, or a compare-and-swap updateRefs mutation; never
+/// a forced PATCH), one createCommitOnBranch mutation with expectedHeadOid (GitHub makes and signs the commit for the
+/// App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one: our comments read
+/// back, a comment (unless a retried close posted it already), PATCH state closed, DELETE our branch's ref.
 /// </summary>
 /// <param name="client">The installation's client.</param>
 /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
