@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewBot.Analysis;
 using ReviewBot.Analysis.Fixes;
+using ReviewBot.GitHub;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.PullRequests;
 
@@ -430,7 +431,7 @@ public sealed class ReviewRunTests : IDisposable
     [Fact]
     public async Task A_comparison_github_cut_at_300_files_does_not_pass()
     {
-        var files = Enumerable.Range(1, PullRequestClient.MaxComparedFiles - 1).Select(i => Scenario.File($"docs/page{i}.md", "added", "@@ -0,0 +1 @@\n+a"))
+        var files = Enumerable.Range(1, GitHubLimits.ComparedFiles - 1).Select(i => Scenario.File($"docs/page{i}.md", "added", "@@ -0,0 +1 @@\n+a"))
             .Append(Scenario.File("Dockerfile", "added", Scenario.AddedPatch(CleanDockerfile)));
         _github.StubFiles([.. files]);
         _github.StubContent("Dockerfile", GitHubFake.HeadSha, CleanDockerfile);

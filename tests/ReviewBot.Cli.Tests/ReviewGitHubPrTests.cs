@@ -7,7 +7,7 @@ using static ReviewBot.TestSupport.GitHubFake;
 
 namespace ReviewBot.Cli.Tests;
 
-/// <summary><c>reviewbot review --github-pr</c> against WireMock.Net playing GitHub's API (Octokit adds /api/v3/ to a non-github.com URL).</summary>
+/// <summary><c>reviewbot review --github-pr</c> against WireMock.Net playing GitHub's API (our client, like GitHub Enterprise Server, puts the REST API under /api/v3/ on any host but github.com).</summary>
 public sealed class ReviewGitHubPrTests : IDisposable
 {
     private const string Token = "ghs_secret_token_value_1234";

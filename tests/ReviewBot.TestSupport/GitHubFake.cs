@@ -19,8 +19,8 @@ namespace ReviewBot.TestSupport;
 /// <summary>
 /// WireMock.Net playing GitHub on loopback for one repository and pull request (the @octokit/webhooks-examples
 /// one), and the real <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registration pointed at it on a
-/// clock that records every wait asked of it. Octokit prefixes /api/v3/ to any base URL that is not github.com, so
-/// every stub lives under it. Out of the box it answers what a review of that pull request needs (the App's token and
+/// clock that records every wait asked of it. Any base URL but github.com is GitHub Enterprise Server's shape, whose
+/// REST API is under /api/v3/ (<see cref="GitHubApiServiceCollectionExtensions.ApiRoot"/>), so every stub lives under it. Out of the box it answers what a review of that pull request needs (the App's token and
 /// slug, the pull request, no config, no earlier comments, the writes, GraphQL Blob reads of <see cref="StubContent"/>)
 /// at <see cref="DefaultsPriority"/>, which any stub a test adds overrides.
 /// </summary>
@@ -166,7 +166,7 @@ public sealed class GitHubFake : IDisposable
 
     public GitHubClients Clients => Services.GetRequiredService<GitHubClients>();
 
-    public PullRequestClient Client(ITokenSource? tokens = null) => Clients.ForToken(tokens ?? new StaticTokenSource("ghs_test"));
+    public GitHubInstallationClient Client(ITokenSource? tokens = null) => Clients.ForToken(tokens ?? new StaticTokenSource("ghs_test"));
 
     /// <summary>POST /app/installations/{id}/access_tokens answers <paramref name="token"/>, valid one hour, with app-manifest.yml's permissions and <paramref name="extraPermissions"/>.</summary>
     public void StubToken(string token = "ghs_token1", int priority = 50, params (string Name, string Level)[] extraPermissions) =>

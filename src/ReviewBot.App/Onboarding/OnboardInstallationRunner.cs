@@ -101,5 +101,5 @@ public sealed partial class OnboardInstallationRunner(
 internal sealed class GitHubInstallationRepositoryLister(GitHubAppClient app) : IInstallationRepositoryLister
 {
     public Task<InstallationRepositoryPage> ListPageAsync(long installationId, int page, CancellationToken cancellationToken) =>
-        app.ForInstallation(installationId, ReviewBot.GitHub.Auth.TokenScope.Installation).ListPageAsync(page, cancellationToken);
+        app.ForInstallation(installationId, ReviewBot.GitHub.Auth.TokenScope.Installation).ListRepositoriesPageAsync(page, cancellationToken);
 }

@@ -1,32 +1,27 @@
 using Microsoft.Extensions.Options;
+using ReviewBot.GitHub;
 
 namespace ReviewBot.App.Onboarding;
 
 /// <summary>How much of an installation's content-creating budget onboarding may spend.</summary>
 public sealed record OnboardingPacingOptions
 {
-    /// <summary>GitHub's secondary rate limit: at most 80 content-creating requests a minute (docs.github.com, "Rate limits for the REST API").</summary>
-    public const int GitHubWritesPerMinute = 80;
-
-    /// <summary>GitHub's secondary rate limit: at most 500 content-creating requests an hour.</summary>
-    public const int GitHubWritesPerHour = 500;
-
     /// <summary>Onboarding's share per minute; the rest stays for reviews of pull requests on the same installation.</summary>
-    public int WritesPerMinute { get; init; } = GitHubWritesPerMinute / 2;
+    public int WritesPerMinute { get; init; } = GitHubLimits.ContentCreatingRequestsPerMinute / 2;
 
     /// <summary>Onboarding's share per hour.</summary>
-    public int WritesPerHour { get; init; } = GitHubWritesPerHour / 2;
+    public int WritesPerHour { get; init; } = GitHubLimits.ContentCreatingRequestsPerHour / 2;
 
     internal IEnumerable<string> Validate()
     {
-        if (WritesPerMinute is < 1 or > GitHubWritesPerMinute)
+        if (WritesPerMinute is < 1 or > GitHubLimits.ContentCreatingRequestsPerMinute)
         {
-            yield return $"Onboarding:WritesPerMinute must be 1..{GitHubWritesPerMinute} (GitHub's secondary limit).";
+            yield return $"Onboarding:WritesPerMinute must be 1..{GitHubLimits.ContentCreatingRequestsPerMinute} (GitHub's secondary limit).";
         }
 
-        if (WritesPerHour is < 1 or > GitHubWritesPerHour)
+        if (WritesPerHour is < 1 or > GitHubLimits.ContentCreatingRequestsPerHour)
         {
-            yield return $"Onboarding:WritesPerHour must be 1..{GitHubWritesPerHour} (GitHub's secondary limit).";
+            yield return $"Onboarding:WritesPerHour must be 1..{GitHubLimits.ContentCreatingRequestsPerHour} (GitHub's secondary limit).";
         }
     }
 }

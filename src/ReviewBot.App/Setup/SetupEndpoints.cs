@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ReviewBot.App.Hosting;
+using ReviewBot.GitHub.Api;
 
 namespace ReviewBot.App.Setup;
 
@@ -107,7 +108,7 @@ public static class SetupEndpoints
         using var request = new HttpRequestMessage(HttpMethod.Post, ApiUri(gitHub.Value.ApiBaseUrl, $"app-manifests/{code}/conversions"));
         request.Headers.Accept.ParseAdd("application/vnd.github+json");
         request.Headers.UserAgent.ParseAdd("ReviewBot-Setup");
-        request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
+        request.Headers.Add("X-GitHub-Api-Version", GitHubApiServiceCollectionExtensions.ApiVersion);
         using var response = await clients.CreateClient(nameof(SetupEndpoints)).SendAsync(request, context.RequestAborted);
         if (!response.IsSuccessStatusCode)
         {
@@ -167,17 +168,8 @@ public static class SetupEndpoints
             : null;
     }
 
-    /// <summary>Octokit's rule, so both reach the same place: hosts other than api.github.com get <c>api/v3/</c> (GitHub Enterprise Server).</summary>
-    internal static Uri ApiUri(Uri apiBaseUrl, string relative)
-    {
-        var root = apiBaseUrl.ToString().TrimEnd('/') + "/";
-        if (!apiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase) && !root.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase))
-        {
-            root += "api/v3/";
-        }
-
-        return new Uri(root + relative);
-    }
+    /// <summary>An address of GitHub's REST API under the one base-URL rule the App's client follows (<see cref="GitHubApiServiceCollectionExtensions.ApiRoot"/>).</summary>
+    internal static Uri ApiUri(Uri apiBaseUrl, string relative) => new(GitHubApiServiceCollectionExtensions.ApiRoot(apiBaseUrl), relative);
 
     private static string FindManifest(string path, IWebHostEnvironment environment)
     {

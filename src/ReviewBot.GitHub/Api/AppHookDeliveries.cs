@@ -22,7 +22,7 @@ public sealed record HookDelivery(long Id, string Guid, DateTimeOffset Delivered
 public static class AppHookDeliveries
 {
     /// <summary>Our bound on one listing: 100 pages of 100 attempts.</summary>
-    public const int MaxDeliveries = GitHubHttp.MaxPages * GitHubHttp.PageSize;
+    public const int MaxDeliveries = GitHubHttp.MaxPages * GitHubLimits.PageSize;
 
     /// <summary>The attempts made since <paramref name="since"/> (and the rest of the page that reached back past it), newest first.</summary>
     public static async Task<IReadOnlyList<HookDelivery>> ListDeliveriesAsync(this GitHubAppClient app, DateTimeOffset since, CancellationToken cancellationToken)

@@ -30,8 +30,9 @@ public static class GitHubApiServiceCollectionExtensions
     public static readonly ProductInfoHeaderValue UserAgent = new("ReviewBot", "1.0");
 
     /// <summary>
-    /// GitHub's rule for base URLs (Octokit's too): github.com means https://api.github.com/, any other host is GitHub
-    /// Enterprise Server (or a fake) and gets the /api/v3/ prefix.
+    /// The one base-URL rule, for every call the App and the CLI make: github.com (or api.github.com) means
+    /// https://api.github.com/; any other host is GitHub Enterprise Server (or a fake), whose REST API GitHub serves at
+    /// <c>https://HOSTNAME/api/v3/</c> (GitHub Enterprise Server docs, "Getting started with the REST API").
     /// </summary>
     public static Uri ApiRoot(Uri baseUrl) =>
         baseUrl.Host is "github.com" or "api.github.com"
@@ -118,7 +119,7 @@ public sealed class GitHubClients(IHttpClientFactory factory, GitHubApiOptions o
     public TimeProvider Time => time;
 
     /// <summary>A client acting with a fixed token, such as GitHub Actions' GITHUB_TOKEN.</summary>
-    public PullRequestClient ForToken(ITokenSource tokens) => new(CreateHttpClient(), tokens, options.Retry, time);
+    public GitHubInstallationClient ForToken(ITokenSource tokens) => new(CreateHttpClient(), tokens, options.Retry, time);
 
     /// <summary>The GitHub App's client (JWT for /app calls, installation tokens for the rest).</summary>
     public GitHubAppClient ForApp(string appId, Auth.IRs256Signer signer) => new(this, appId, signer);
@@ -152,7 +153,7 @@ internal static class GitHubRequest
     /// Whether the request may be sent again after a 5xx or no answer: GET and HEAD; requests flagged
     /// <see cref="SafeToRepeat"/> (a check run's PATCH without annotations sets the same status and output again).
     /// Creating a review, a comment, a reply or a check run, or adding annotations (GitHub appends them), may have
-    /// happened: those are read back by <see cref="PullRequestClient"/> instead.
+    /// happened: those are read back by <see cref="GitHubInstallationClient"/> instead.
     /// </summary>
     public static bool IsSafeToRepeat(HttpRequestMessage? request) =>
         request is not null

@@ -40,7 +40,7 @@ public sealed class GitHubAppClient
     /// A client acting as the installation on a token no wider than <paramref name="scope"/> (one repository, the
     /// job's permissions), from the cache (refreshed once on 401), watching the installation's shared rate limits.
     /// </summary>
-    public PullRequestClient ForInstallation(long installationId, TokenScope scope) =>
+    public GitHubInstallationClient ForInstallation(long installationId, TokenScope scope) =>
         new(_clients.CreateHttpClient(), new InstallationTokenSource(Tokens, installationId, scope), _clients.Policy, _time, _rateLimits.For(installationId));
 
     /// <summary>

@@ -15,9 +15,6 @@ namespace ReviewBot.GitHub.Api;
 /// </summary>
 internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<AuthenticationHeaderValue>> credentials, Action invalidate, TimeProvider time, RateLimitBudget? budget = null)
 {
-    /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
-    public const int PageSize = 100;
-
     /// <summary>Our bound on pages of one list (10,000 items), so a list that never ends cannot keep a run busy.</summary>
     public const int MaxPages = 100;
 
@@ -97,14 +94,14 @@ internal sealed class GitHubHttp(HttpClient http, Func<CancellationToken, Task<A
     }
 
     /// <summary>
-    /// The items of every page of a list (<see cref="PageSize"/> per page) up to <paramref name="maxItems"/>, following
+    /// The items of every page of a list (<see cref="GitHubLimits.PageSize"/> per page) up to <paramref name="maxItems"/>, following
     /// GitHub's Link header (page numbers or cursors alike); <paramref name="enough"/>, when given, ends the list after
     /// a page whose items satisfy it (a list newest first, read back to a date).
     /// </summary>
     public async Task<List<TItem>> GetPagesAsync<TPage, TItem>(string path, JsonTypeInfo<TPage> pageType, Func<TPage, IEnumerable<TItem>> items, int maxItems, CancellationToken cancellationToken, Func<IReadOnlyList<TItem>, bool>? enough = null)
     {
         var result = new List<TItem>();
-        Uri? next = new(BaseAddress, path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"per_page={PageSize}");
+        Uri? next = new(BaseAddress, path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"per_page={GitHubLimits.PageSize}");
         for (int page = 0; next is not null && page < MaxPages && result.Count < maxItems; page++)
         {
             var uri = next;

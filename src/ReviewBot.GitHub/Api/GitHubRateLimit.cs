@@ -19,7 +19,7 @@ internal static class GitHubRateLimit
     {
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            return RetryAfter(response, time) ?? RateLimitReset(response, time) ?? RetryPolicy.SecondaryRateLimitDefaultWait;
+            return RetryAfter(response, time) ?? RateLimitReset(response, time) ?? GitHubLimits.SecondaryRateLimitWait;
         }
 
         if (response.StatusCode != HttpStatusCode.Forbidden)
@@ -34,11 +34,11 @@ internal static class GitHubRateLimit
 
         if (response.Headers.TryGetValues("x-ratelimit-remaining", out var remaining) && remaining.FirstOrDefault() == "0")
         {
-            return RateLimitReset(response, time) ?? RetryPolicy.SecondaryRateLimitDefaultWait;
+            return RateLimitReset(response, time) ?? GitHubLimits.SecondaryRateLimitWait;
         }
 
         return (await ErrorBodyAsync(response, cancellationToken).ConfigureAwait(false)).Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase)
-            ? RetryPolicy.SecondaryRateLimitDefaultWait
+            ? GitHubLimits.SecondaryRateLimitWait
             : null;
     }
 

@@ -18,9 +18,6 @@ public sealed class RateLimitBudget(TimeProvider time)
     /// </summary>
     public const double ReserveShare = 0.10;
 
-    /// <summary>GitHub: an installation's primary limit, when an answer does not say (x-ratelimit-limit missing).</summary>
-    public const int DefaultLimit = 5_000;
-
     public const string Core = "core";
 
     public const string GraphQL = "graphql";
@@ -85,7 +82,7 @@ public sealed class RateLimitBudget(TimeProvider time)
         }
 
         var reset = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(epoch, 0, DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
-        var limit = Header(response, "x-ratelimit-limit") is { } l and > 0 and <= int.MaxValue ? (int)l : DefaultLimit;
+        var limit = Header(response, "x-ratelimit-limit") is { } l and > 0 and <= int.MaxValue ? (int)l : GitHubLimits.InstallationRequestsPerHour;
         var observed = new Observation(limit, (int)Math.Min(remaining, int.MaxValue), reset);
         var resource = response.Headers.TryGetValues("x-ratelimit-resource", out var names) && names.FirstOrDefault() is { Length: > 0 and <= 64 } name
             ? name

@@ -17,9 +17,6 @@ public sealed record RetryPolicy
     /// <summary>The longest one call may take across all its attempts and waits.</summary>
     public TimeSpan CallTimeout => (AttemptTimeout + MaxWait + (BaseDelay * Math.Pow(2, MaxAttempts))) * MaxAttempts;
 
-    /// <summary>GitHub: when a secondary rate limit has no Retry-After, wait at least one minute.</summary>
-    public static readonly TimeSpan SecondaryRateLimitDefaultWait = TimeSpan.FromMinutes(1);
-
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1 after a failure: exponential, with ±20 % jitter.</summary>
     public TimeSpan Backoff(int attempt) => BaseDelay * Math.Pow(2, attempt - 1) * (0.8 + (Random.Shared.NextDouble() * 0.4));
 }

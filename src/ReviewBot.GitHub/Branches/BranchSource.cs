@@ -8,7 +8,7 @@ namespace ReviewBot.GitHub.Branches;
 /// GraphQL batches at that commit, and the config read from that commit too (the branch's own config, as it
 /// stands there). There is no diff, so no patches.
 /// </summary>
-public sealed class BranchSource(PullRequestClient client, string owner, string repo, string branch, string commitSha, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
+public sealed class BranchSource(GitHubInstallationClient client, string owner, string repo, string branch, string commitSha, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
 {
     public string ConfigLabel => $"`{configPath}` on {branch}";
 

@@ -27,18 +27,6 @@ public sealed record CheckRunPlan(CheckConclusion Conclusion, string Title, stri
     /// <summary>The check's name: branch protection requires it by this exact name.</summary>
     public const string Name = "ReviewBot / non-root";
 
-    /// <summary>GitHub: check runs take at most 50 annotations per create/update request; more are sent in further updates.</summary>
-    public const int MaxAnnotationsPerRequest = 50;
-
-    /// <summary>GitHub: a check run's output.summary is limited to 65535 characters.</summary>
-    public const int MaxSummaryLength = 65535;
-
-    /// <summary>GitHub: a check run's output.title and an annotation's title are limited to 255 characters.</summary>
-    public const int MaxTitleLength = 255;
-
-    /// <summary>GitHub: an annotation's message is limited to 64 KB.</summary>
-    public const int MaxAnnotationMessageLength = 64 * 1024;
-
     /// <summary>The annotations in request-sized batches: the first goes with the create/complete call, the rest as updates.</summary>
-    public IEnumerable<ImmutableArray<CheckAnnotation>> AnnotationBatches() => Annotations.Chunk(MaxAnnotationsPerRequest).Select(ImmutableArray.Create);
+    public IEnumerable<ImmutableArray<CheckAnnotation>> AnnotationBatches() => Annotations.Chunk(GitHubLimits.AnnotationsPerRequest).Select(ImmutableArray.Create);
 }

@@ -15,7 +15,7 @@ namespace ReviewBot.GitHub.Checks;
 public static class CheckSummary
 {
     /// <summary>
-    /// At most this many annotations per check run. Each 50 take one request (<see cref="CheckRunPlan.MaxAnnotationsPerRequest"/>)
+    /// At most this many annotations per check run. Each 50 take one request (<see cref="GitHubLimits.AnnotationsPerRequest"/>)
     /// and GitHub allows about 80 content-creating requests a minute and 500 an hour, so 20 requests is the most
     /// one review should spend on them; the rest are counted in the summary.
     /// </summary>
@@ -155,7 +155,7 @@ public static class CheckSummary
                 }
 
                 var row = $"| {Icon(finding.Severity)} | {where}{(IsOld((path, finding)) ? " (already there)" : "")} | [{finding.RuleId} · {Markdown.TableProse(finding.Rule.Title)}]({CommentText.DocUrl(finding, docsBaseUrl)}) |\n";
-                if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > CheckRunPlan.MaxSummaryLength)
+                if (summary.Length + row.Length + SummaryReserve + suppressionSection.Length > GitHubLimits.CheckRunSummaryLength)
                 {
                     break;
                 }
@@ -166,7 +166,7 @@ public static class CheckSummary
 
             if (listed < all.Count)
             {
-                summary.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(all.Count - listed)} more (GitHub limits a check summary to {Markdown.Count(CheckRunPlan.MaxSummaryLength)} characters): {Markdown.Tally(all.Skip(listed).Select(x => x.Finding.RuleId))}.\n");
+                summary.Append(CultureInfo.InvariantCulture, $"\nAnd {Markdown.Count(all.Count - listed)} more (GitHub limits a check summary to {Markdown.Count(GitHubLimits.CheckRunSummaryLength)} characters): {Markdown.Tally(all.Skip(listed).Select(x => x.Finding.RuleId))}.\n");
             }
         }
 
@@ -182,7 +182,7 @@ public static class CheckSummary
         }
 
         summary.Append(suppressionSection);
-        return new CheckRunPlan(conclusion, Markdown.Truncate(title, CheckRunPlan.MaxTitleLength), Markdown.TruncateLines(summary.ToString(), CheckRunPlan.MaxSummaryLength), annotations);
+        return new CheckRunPlan(conclusion, Markdown.Truncate(title, GitHubLimits.CheckRunTitleLength), Markdown.TruncateLines(summary.ToString(), GitHubLimits.CheckRunSummaryLength), annotations);
     }
 
     /// <summary>
@@ -202,9 +202,9 @@ public static class CheckSummary
                     Math.Max(1, x.Finding.Range.End),
                     Level(x, preExisting),
                     AnnotationTitle(x.Finding),
-                    Utf8Truncate((preExisting.Contains(x) ? AlreadyThere : "") + Wording.PlainSentence(x.Finding, CommentText.WhatToDo(x.Finding)), CheckRunPlan.MaxAnnotationMessageLength))),
+                    Utf8Truncate((preExisting.Contains(x) ? AlreadyThere : "") + Wording.PlainSentence(x.Finding, CommentText.WhatToDo(x.Finding)), GitHubLimits.AnnotationMessageLength))),
         .. diagnostics.Select(x => new CheckAnnotation(
-            x.Path, Math.Max(1, x.Diagnostic.Line), Math.Max(1, x.Diagnostic.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Utf8Truncate(x.Diagnostic.Message, CheckRunPlan.MaxAnnotationMessageLength))),
+            x.Path, Math.Max(1, x.Diagnostic.Line), Math.Max(1, x.Diagnostic.Line), AnnotationLevel.Warning, "Dockerfile could not be read fully", Utf8Truncate(x.Diagnostic.Message, GitHubLimits.AnnotationMessageLength))),
     ];
 
     /// <summary>What a finding the base commit already had is told first, so it reads as a notice that does not block.</summary>
@@ -217,7 +217,7 @@ public static class CheckSummary
     private static string Pointer(CommentPlace place) =>
         (place.HasFix ? "One-click fix in ReviewBot's " : "Explained in ReviewBot's ") + (place.Earlier ? "earlier review." : "review.");
 
-    private static string AnnotationTitle(Finding finding) => Markdown.Truncate($"{finding.RuleId} · {finding.Rule.Title}", CheckRunPlan.MaxTitleLength);
+    private static string AnnotationTitle(Finding finding) => Markdown.Truncate($"{finding.RuleId} · {finding.Rule.Title}", GitHubLimits.CheckRunTitleLength);
 
     private static string Icon(Severity severity) => severity switch
     {

@@ -51,8 +51,8 @@ public static class CommitVerdict
         return plan with
         {
             Conclusion = conclusion,
-            Title = Markdown.Truncate(title, CheckRunPlan.MaxTitleLength),
-            Summary = Markdown.TruncateLines(summary.ToString(), CheckRunPlan.MaxSummaryLength),
+            Title = Markdown.Truncate(title, GitHubLimits.CheckRunTitleLength),
+            Summary = Markdown.TruncateLines(summary.ToString(), GitHubLimits.CheckRunSummaryLength),
         };
     }
 

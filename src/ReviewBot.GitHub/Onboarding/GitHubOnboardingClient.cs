@@ -3,25 +3,23 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ReviewBot.GitHub.Api;
+using static ReviewBot.GitHub.Api.GitHubInstallationClient;
 
 namespace ReviewBot.GitHub.Onboarding;
 
 /// <summary>
-/// <see cref="IOnboardingGitHub"/> over GitHub's REST and GraphQL APIs for one installation. Reads: the repository,
-/// its default branch's ref, one recursive tree, one GraphQL query for every text, our pull requests, our branch's ref
-/// and (to recognise a write of ours whose answer was lost) a commit. Writes: the branch (POST git/refs, which never
-/// overwrites, or a compare-and-swap updateRefs mutation; never a forced PATCH), one createCommitOnBranch mutation
-/// with expectedHeadOid (GitHub makes and signs the commit for the App, so it shows as verified), the pull request
-/// (POST, or PATCH its body); closing a stale one:
-/// our comments read back, a comment (unless a retried close posted it already), PATCH state closed, DELETE our branch's ref.
+/// <see cref="IOnboardingGitHub"/> over the installation's <see cref="GitHubInstallationClient"/>. Reads: the
+/// repository, its default branch's ref, the tree and texts through <see cref="Branches.BranchSource"/> (as the branch
+/// check reads them), our pull requests, our branch's ref and (to recognise a write of ours whose answer was lost) a
+/// commit. Writes: the branch (POST git/refs, which never overwrites, or a compare-and-swap updateRefs mutation; never
+/// a forced PATCH), one createCommitOnBranch mutation with expectedHeadOid (GitHub makes and signs the commit for the
+/// App, so it shows as verified), the pull request (POST, or PATCH its body); closing a stale one: our comments read
+/// back, a comment (unless a retried close posted it already), PATCH state closed, DELETE our branch's ref.
 /// </summary>
 /// <param name="client">The installation's client.</param>
 /// <param name="botLogin">Our App's login, <c>{slug}[bot]</c> (<see cref="GitHubAppClient.GetBotLoginAsync"/>, asked once per process).</param>
-public sealed class GitHubOnboardingClient(PullRequestClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
+public sealed class GitHubOnboardingClient(GitHubInstallationClient client, Func<CancellationToken, Task<string>> botLogin) : IOnboardingGitHub
 {
-    /// <summary>Texts fetched per GraphQL query: GitHub limits a query's nodes; 50 blobs is far under it and matches the Dockerfile cap.</summary>
-    public const int MaxTextsPerQuery = 51;
-
     private static readonly string BranchRef = "heads/" + OnboardingPlan.Branch;
 
     /// <summary>Ends our comment saying why a stale pull request is closed, so a retried close finds it.</summary>
@@ -41,7 +39,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         }
 
         // An empty repository has no ref: GitHub answers 409 ("Git Repository is empty") or 404.
-        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/heads/{Path(facts.DefaultBranch)}");
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/heads/{Segments(facts.DefaultBranch)}");
         using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
         {
@@ -53,52 +51,19 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         return new RepositoryFacts(facts.DefaultBranch, reference.Object.Sha, false, false, facts.NodeId);
     }
 
-    public async Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
-    {
-        var tree = await Http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/git/trees/{Uri.EscapeDataString(sha)}?recursive=1", OnboardingJson.Default.TreeResponse, cancellationToken).ConfigureAwait(false);
-        return new TreeListing([.. tree.Tree.Where(e => e.Type == "blob" && e.Path is not null).Select(e => new TreeFile(e.Path!, e.Size ?? 0))], tree.Truncated);
-    }
+    public Task<RepositoryTree> ReadTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken) =>
+        At(owner, repo, sha).ReadHeadTreeAsync(cancellationToken);
 
-    public async Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken)
-    {
-        var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(MaxTextsPerQuery))
-        {
-            // Paths travel as variables ("sha:path" expressions), never in the query text.
-            var query = new StringBuilder("query($owner: String!, $name: String!");
-            var variables = new JsonObject { ["owner"] = owner, ["name"] = repo };
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                query.Append($", $e{i}: String!");
-                variables[$"e{i}"] = $"{sha}:{chunk[i]}";
-            }
-
-            query.Append(") { repository(owner: $owner, name: $name) {");
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                query.Append($" f{i}: object(expression: $e{i}) {{ ... on Blob {{ text isBinary isTruncated }} }}");
-            }
-
-            query.Append(" } }");
-            var data = await client.GraphQLAsync(query.ToString(), variables, OnboardingJson.Default.GraphQLResponseRepositoryData, cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                var blob = data.Repository?[$"f{i}"];
-                bool readable = blob is JsonObject o && o["isBinary"]?.GetValue<bool>() != true && o["isTruncated"]?.GetValue<bool>() != true;
-                texts[chunk[i]] = readable ? blob!["text"]?.GetValue<string>() : null;
-            }
-        }
-
-        return texts;
-    }
+    public Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+        At(owner, repo, sha).ReadHeadFilesAsync(paths, maxBytes, cancellationToken);
 
     public async Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken)
     {
         var pulls = await Http.GetPagesAsync(
-            $"{Repo(owner, repo)}/pulls?state=all&head={Uri.EscapeDataString(owner + ":" + OnboardingPlan.Branch)}&sort=created&direction=desc",
+            $"{Repo(owner, repo)}/pulls?state=all&head={Escape(owner + ":" + OnboardingPlan.Branch)}&sort=created&direction=desc",
             OnboardingJson.Default.ListPullResponse,
             page => page,
-            GitHubHttp.PageSize,
+            GitHubLimits.PageSize,
             cancellationToken).ConfigureAwait(false);
         // Only pull requests our App opened are ours: anyone (another bot included) may copy our marker into a body
         // to stop onboarding or steer it. GitHub logins are case-insensitive, and "[bot]" cannot end a person's login.
@@ -110,7 +75,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
 
     public async Task<string?> GetBranchAsync(string owner, string repo, CancellationToken cancellationToken)
     {
-        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/{Path(BranchRef)}");
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/ref/{Segments(BranchRef)}");
         using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -142,7 +107,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
 
     public async Task<bool> IsOurCommitAsync(string owner, string repo, string sha, string parentSha, CancellationToken cancellationToken)
     {
-        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/commits/{Uri.EscapeDataString(sha)}");
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/commits/{Escape(sha)}");
         using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Get, uri, null), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
         {
@@ -196,7 +161,7 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
         }
 
         await Http.SendAsync(HttpMethod.Patch, $"{Repo(owner, repo)}/pulls/{number}", new ClosePullRequest("closed", body), OnboardingJson.Default.ClosePullRequest, OnboardingJson.Default.PullNumberResponse, cancellationToken).ConfigureAwait(false);
-        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/refs/{Path(BranchRef)}");
+        var uri = new Uri(Http.BaseAddress, $"{Repo(owner, repo)}/git/refs/{Segments(BranchRef)}");
         using var response = await Http.SendAsync(() => GitHubHttp.NewRequest(HttpMethod.Delete, uri, null), cancellationToken).ConfigureAwait(false);
         // Gone already (404, or 422 "Reference does not exist") is what we wanted.
         if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity))
@@ -210,10 +175,8 @@ public sealed class GitHubOnboardingClient(PullRequestClient client, Func<Cancel
     /// <summary>Written by our App: GitHub logins are case-insensitive.</summary>
     private static bool IsOurs(PullUser? user, string login) => string.Equals(user?.Login, login, StringComparison.OrdinalIgnoreCase);
 
-    private static string Repo(string owner, string repo) => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
-
-    /// <summary>A ref name as path segments (a branch may hold '/').</summary>
-    private static string Path(string refName) => string.Join('/', refName.Split('/').Select(Uri.EscapeDataString));
+    /// <summary>The default branch's commit, read as the branch check reads a branch.</summary>
+    private Branches.BranchSource At(string owner, string repo, string sha) => new(client, owner, repo, "the default branch", sha);
 }
 
 internal sealed record RepoResponse(string DefaultBranch, bool Archived, bool Fork, string? NodeId = null);
@@ -221,10 +184,6 @@ internal sealed record RepoResponse(string DefaultBranch, bool Archived, bool Fo
 internal sealed record GitObject(string Sha);
 
 internal sealed record GitRefResponse(string Ref, GitObject Object);
-
-internal sealed record TreeEntry(string? Path, string? Type, long? Size);
-
-internal sealed record TreeResponse(IReadOnlyList<TreeEntry> Tree, bool Truncated);
 
 internal sealed record PullHead(string? Sha);
 
@@ -256,8 +215,6 @@ internal sealed record IdResponse(long Id);
 
 internal sealed record CommentResponse(string? Body, PullUser? User);
 
-internal sealed record RepositoryData([property: JsonPropertyName("repository")] JsonObject? Repository);
-
 internal sealed record CommitOid([property: JsonPropertyName("oid")] string? Oid);
 
 internal sealed record CreatedCommit([property: JsonPropertyName("commit")] CommitOid? Commit);
@@ -267,7 +224,6 @@ internal sealed record CommitData([property: JsonPropertyName("createCommitOnBra
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RepoResponse))]
 [JsonSerializable(typeof(GitRefResponse))]
-[JsonSerializable(typeof(TreeResponse))]
 [JsonSerializable(typeof(List<PullResponse>), TypeInfoPropertyName = "ListPullResponse")]
 [JsonSerializable(typeof(PullNumberResponse))]
 [JsonSerializable(typeof(CreateRefRequest))]
@@ -279,6 +235,5 @@ internal sealed record CommitData([property: JsonPropertyName("createCommitOnBra
 [JsonSerializable(typeof(CommentRequest))]
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(List<CommentResponse>), TypeInfoPropertyName = "ListCommentResponse")]
-[JsonSerializable(typeof(GraphQLResponse<RepositoryData>), TypeInfoPropertyName = "GraphQLResponseRepositoryData")]
 [JsonSerializable(typeof(GraphQLResponse<CommitData>), TypeInfoPropertyName = "GraphQLResponseCommitData")]
 internal sealed partial class OnboardingJson : JsonSerializerContext;

@@ -57,13 +57,10 @@ public sealed record OnboardingPlan(ImmutableArray<OnboardingChange> Changes, Im
 /// <summary>Applies the engine's fixes to a repository's Dockerfiles and writes the onboarding pull request's body.</summary>
 public static class OnboardingPlanner
 {
-    /// <summary>GitHub: a pull request body is at most 65,536 characters.</summary>
-    public const int MaxBodyLength = 65_536;
-
     /// <summary>Room kept for the state line <see cref="RepositoryOnboarder"/> adds under the marker (two SHAs and an id).</summary>
     public const int StateLineRoom = 256;
 
-    /// <summary>Files the body names one by one; the rest are counted (the body must fit <see cref="MaxBodyLength"/>).</summary>
+    /// <summary>Files the body names one by one; the rest are counted (the body must fit <see cref="GitHubLimits.BodyLength"/>).</summary>
     public const int MaxFilesDescribed = PullRequestReviewer.MaxPathsNamed;
 
     /// <summary>
@@ -256,6 +253,6 @@ public static class OnboardingPlanner
             .Append("and opens a new one only when a later change needs different ones. `onboarding: false` in `.github/reviewbot.yml` turns onboarding off for this repository. ")
             .Append("Either way, ReviewBot's check still reviews every pull request that changes a Dockerfile.\n");
 
-        return Markdown.TruncateLines(body.ToString(), MaxBodyLength - StateLineRoom);
+        return Markdown.TruncateLines(body.ToString(), GitHubLimits.BodyLength - StateLineRoom);
     }
 }

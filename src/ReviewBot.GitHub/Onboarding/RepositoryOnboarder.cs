@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using ReviewBot.Configuration;
+using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.PullRequests;
 
 namespace ReviewBot.GitHub.Onboarding;
@@ -12,12 +13,6 @@ namespace ReviewBot.GitHub.Onboarding;
 /// </summary>
 public sealed record RepositoryFacts(string DefaultBranch, string? HeadSha, bool Archived, bool Fork, string? NodeId = null);
 
-/// <summary>A blob of the default branch's tree.</summary>
-public sealed record TreeFile(string Path, long Size);
-
-/// <summary>The tree's blobs; <see cref="Truncated"/> when GitHub cut the recursive listing off (it then holds only part).</summary>
-public sealed record TreeListing(IReadOnlyList<TreeFile> Files, bool Truncated);
-
 /// <summary>A pull request from our branch, open or closed, with its head and body (where our marker says which findings it fixed).</summary>
 public sealed record OnboardingPullRequest(int Number, bool Open, bool Merged, string HeadSha, string Body);
 
@@ -26,11 +21,14 @@ public interface IOnboardingGitHub
 {
     Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken);
 
-    /// <summary>One recursive tree listing of the commit.</summary>
-    Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken);
+    /// <summary>One recursive tree listing of the commit, as the branch check lists it (<see cref="Branches.BranchSource"/>).</summary>
+    Task<RepositoryTree> ReadTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken);
 
-    /// <summary>The texts of the paths at the commit, in as few calls as GitHub allows; null for a path that is absent.</summary>
-    Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken);
+    /// <summary>
+    /// The paths at the commit, in the order asked, read as the branch check reads them (<see cref="Branches.BranchSource"/>):
+    /// in as few calls as GitHub allows, each within <paramref name="maxBytes"/>.
+    /// </summary>
+    Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>Pull requests opened by our App (its exact login) from <see cref="OnboardingPlan.Branch"/> in this repository, any state, newest first (anyone else's, another bot's too, are never ours).</summary>
     Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken);
@@ -150,14 +148,16 @@ public static partial class RepositoryOnboarder
             return new(OnboardingOutcome.Skipped, $"{head} is onboarded by another work item");
         }
 
-        var tree = await github.ListTreeAsync(owner, repo, head, cancellationToken).ConfigureAwait(false);
+        var tree = await github.ReadTreeAsync(owner, repo, head, cancellationToken).ConfigureAwait(false);
+        // Git's blobs: files, and links as the listing has always named them.
+        var blobs = tree.Entries.Where(e => e.Kind is TreeEntryKind.File or TreeEntryKind.Link).Select(e => (e.Path, Size: e.Size ?? 0)).ToList();
         // One read for the config and the Dockerfiles by name (within the caps: a file over them is never fetched).
-        var named = tree.Files.Where(f => ReviewBot.Analysis.DockerfileNames.IsDockerfile(f.Path) && f.Size <= PullRequestReviewer.MaxFileBytes)
+        var named = blobs.Where(f => ReviewBot.Analysis.DockerfileNames.IsDockerfile(f.Path) && f.Size <= PullRequestReviewer.MaxFileBytes)
             .OrderBy(f => f.Path, StringComparer.Ordinal).Take(PullRequestReviewer.MaxDockerfiles).Select(f => f.Path);
         // Docker container actions' files, in the same read: the images they are built from start as root on purpose.
-        var actionFiles = tree.Files.Where(f => DockerActions.IsActionFile(f.Path) && f.Size <= DockerActions.MaxFileBytes)
+        var actionFiles = blobs.Where(f => DockerActions.IsActionFile(f.Path) && f.Size <= DockerActions.MaxFileBytes)
             .OrderBy(f => f.Path, StringComparer.Ordinal).Take(DockerActions.MaxFiles).Select(f => f.Path).ToList();
-        var texts = await github.ReadTextsAsync(owner, repo, head, [RepositoryConfig.RepositoryPath, .. named, .. actionFiles], cancellationToken).ConfigureAwait(false);
+        var texts = await ReadTextsAsync(github, owner, repo, head, [RepositoryConfig.RepositoryPath, .. named, .. actionFiles], cancellationToken).ConfigureAwait(false);
         var actionImages = DockerActions.Images(actionFiles.Where(path => texts.GetValueOrDefault(path) is not null).Select(path => (path, texts[path]!)));
         var configText = texts.GetValueOrDefault(RepositoryConfig.RepositoryPath);
         var config = configText is null ? RepositoryConfig.Default : RepositoryConfig.Parse(configText).Config;
@@ -168,12 +168,14 @@ public static partial class RepositoryOnboarder
 
         // Files the config adds by glob were not in the first read: one more read for them.
         // Whatever the config includes, onboarding edits only Dockerfiles by name, and nothing under .github/ (workflows).
-        var dockerfiles = tree.Files.Where(f => config.IsIncluded(f.Path) && OnboardingPlanner.MayEdit(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var dockerfiles = blobs.Where(f => config.IsIncluded(f.Path) && OnboardingPlanner.MayEdit(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         var extra = dockerfiles.Take(PullRequestReviewer.MaxDockerfiles).Where(f => f.Size <= PullRequestReviewer.MaxFileBytes && !texts.ContainsKey(f.Path)).Select(f => f.Path).ToList();
         if (extra.Count > 0)
         {
-            var more = await github.ReadTextsAsync(owner, repo, head, extra, cancellationToken).ConfigureAwait(false);
-            texts = texts.Concat(more).GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+            foreach (var (path, text) in await ReadTextsAsync(github, owner, repo, head, extra, cancellationToken).ConfigureAwait(false))
+            {
+                texts[path] = text;
+            }
         }
 
         var files = dockerfiles.Select((f, i) =>
@@ -274,6 +276,18 @@ public static partial class RepositoryOnboarder
         var commit = made ?? await github.CommitAsync(owner, repo, head, plan.Changes, OnboardingPlan.CommitMessage, cancellationToken).ConfigureAwait(false);
         int number = await github.CreatePullRequestAsync(owner, repo, facts.DefaultBranch, OnboardingPlan.Title, BodyWithState(plan, head, commit, findings), cancellationToken).ConfigureAwait(false);
         return new(OnboardingOutcome.Opened, $"#{number} opened", PullRequest: number);
+    }
+
+    /// <summary>
+    /// The texts of <paramref name="paths"/>, each read once within <see cref="PullRequestReviewer.MaxFileBytes"/> by the
+    /// one blob reader (a text past GitHub's GraphQL limit comes whole through REST); null for a path that is absent,
+    /// not text, or over the cap.
+    /// </summary>
+    private static async Task<Dictionary<string, string?>> ReadTextsAsync(IOnboardingGitHub github, string owner, string repo, string head, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var distinct = paths.Distinct(StringComparer.Ordinal).ToList();
+        var reads = await github.ReadFilesAsync(owner, repo, head, distinct, PullRequestReviewer.MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        return distinct.Zip(reads).ToDictionary(p => p.First, p => p.Second.Status == FileReadStatus.Read ? p.Second.Text : null, StringComparer.Ordinal);
     }
 
     private static string NodeId(RepositoryFacts facts) =>

@@ -127,7 +127,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// <see cref="TimeoutException"/> when it ran over <see cref="ReviewSettings.TimeBudget"/>; the caller logs
     /// the details and may try again, and a later successful review replaces the failed check on this head.
     /// </summary>
-    public async Task<ReviewOutcome> ReviewAsync(PullRequestClient client, PullRequestTarget target, IPullRequestSource source, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
+    public async Task<ReviewOutcome> ReviewAsync(GitHubInstallationClient client, PullRequestTarget target, IPullRequestSource source, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(settings.TimeBudget);
@@ -169,7 +169,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// generic reason. For callers that fail before <see cref="ReviewAsync"/> could start (reading the pull request).
     /// </summary>
     /// <param name="subject">What the check is on; a pull request by default.</param>
-    public static async Task FailCheckAsync(PullRequestClient client, PullRequestTarget target, Exception error, CheckConclusion conclusion, ReviewSettings settings, ReviewHooks hooks, CheckSubject? subject = null)
+    public static async Task FailCheckAsync(GitHubInstallationClient client, PullRequestTarget target, Exception error, CheckConclusion conclusion, ReviewSettings settings, ReviewHooks hooks, CheckSubject? subject = null)
     {
         try
         {
@@ -252,7 +252,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         if (listed.Truncated)
         {
             notes.Add(source.Subject == CheckSubject.PullRequest
-                ? $"GitHub lists at most {PullRequestClient.MaxComparedFiles} changed files of a comparison of two commits, and this pull request reached that; Dockerfiles beyond those were not checked."
+                ? $"GitHub lists at most {GitHubLimits.ComparedFiles} changed files of a comparison of two commits, and this pull request reached that; Dockerfiles beyond those were not checked."
                 : $"GitHub cut this {source.Subject.Noun}'s tree listing off; Dockerfiles beyond it were not checked.");
         }
 
@@ -573,10 +573,10 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         var check = plan.Check;
         var conclusion = check.Conclusion == CheckConclusion.Failure ? CheckConclusion.Failure : OnError(input.Config);
         var title = "Not every Dockerfile was checked; " + check.Title;
-        return plan with { Check = check with { Conclusion = conclusion, Title = title.Length <= CheckRunPlan.MaxTitleLength ? title : title[..(CheckRunPlan.MaxTitleLength - 1)] + "…" } };
+        return plan with { Check = check with { Conclusion = conclusion, Title = title.Length <= GitHubLimits.CheckRunTitleLength ? title : title[..(GitHubLimits.CheckRunTitleLength - 1)] + "…" } };
     }
 
-    private async Task<ReviewOutcome> PostAsync(PullRequestClient client, PullRequestTarget target, ReviewInput input, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
+    private async Task<ReviewOutcome> PostAsync(GitHubInstallationClient client, PullRequestTarget target, ReviewInput input, ReviewHooks hooks, ReviewSettings settings, CancellationToken cancellationToken)
     {
         var recalled = await hooks.RecallAsync(cancellationToken).ConfigureAwait(false);
         if (recalled.Superseded)
@@ -638,7 +638,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// else the worst verdict over all of them (<see cref="CommitVerdict"/>), each judged against its own base and
     /// config as a review of it would (nothing is posted on them). A failure to judge one throws, and the review fails closed.
     /// </summary>
-    private async Task<CheckRunPlan> CommitCheckAsync(PullRequestClient client, PullRequestTarget target, CheckRunPlan own, ReviewSettings settings, CancellationToken cancellationToken)
+    private async Task<CheckRunPlan> CommitCheckAsync(GitHubInstallationClient client, PullRequestTarget target, CheckRunPlan own, ReviewSettings settings, CancellationToken cancellationToken)
     {
         var (pullRequests, complete) = await client.ListOpenPullRequestsAtHeadAsync(target.Owner, target.Repo, target.HeadSha, target.Number, cancellationToken).ConfigureAwait(false);
         var others = pullRequests.Where(p => p.Number != target.Number).OrderBy(p => p.Number).ToList();
@@ -703,23 +703,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     internal static string Paths(IEnumerable<string> paths)
     {
         var list = paths.ToList();
-        var named = string.Join(", ", list.Take(MaxPathsNamed).Select(CodeSpan));
+        var named = string.Join(", ", list.Take(MaxPathsNamed).Select(Markdown.CodeSpan));
         return list.Count > MaxPathsNamed ? $"{named} and {list.Count - MaxPathsNamed} more" : named;
-    }
-
-    /// <summary>Text as an inline code span whose fence is longer than any backtick run in it, on one line.</summary>
-    private static string CodeSpan(string text)
-    {
-        text = text.ReplaceLineEndings(" ");
-        int longest = 0, run = 0;
-        foreach (char c in text)
-        {
-            run = c == '`' ? run + 1 : 0;
-            longest = Math.Max(longest, run);
-        }
-
-        var fence = new string('`', longest + 1);
-        return text.StartsWith('`') || text.EndsWith('`') ? $"{fence} {text} {fence}" : fence + text + fence;
     }
 }
 

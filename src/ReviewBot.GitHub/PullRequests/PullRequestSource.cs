@@ -92,7 +92,7 @@ public interface IPullRequestSource
 /// texts; not one call per file), and the config at the base SHA. Never the pull request's current file list, nor a
 /// branch name: either may have moved since the work was asked for, and a name may also be a tag's.
 /// </summary>
-public sealed class GitHubPullRequestSource(PullRequestClient client, PullRequestTarget target, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
+public sealed class GitHubPullRequestSource(GitHubInstallationClient client, PullRequestTarget target, string configPath = Configuration.RepositoryConfig.RepositoryPath) : IPullRequestSource
 {
     /// <summary>Names the commit it was read at, not only the branch: the branch may have moved on since.</summary>
     public string ConfigLabel => $"`{configPath}` on {target.BaseRef} at {target.BaseSha[..Math.Min(ShortSha, target.BaseSha.Length)]}";
@@ -154,5 +154,5 @@ public sealed class GitHubPullRequestSource(PullRequestClient client, PullReques
     /// <c>contents: read</c>): the review's token reaches only the reviewed repository. Null: the review's client
     /// (a fixed token, as in the Action).
     /// </summary>
-    public PullRequestClient? OrganisationClient { get; init; }
+    public GitHubInstallationClient? OrganisationClient { get; init; }
 }

@@ -8,7 +8,7 @@ namespace ReviewBot.GitHub.Review;
 /// <summary>
 /// When GitHub refuses a review's inline comments (422), their content moves into the file-level comments.
 /// Each merged body keeps our rules: its fingerprint markers are the last lines (where
-/// <see cref="Fingerprint.Parse"/> reads them), it fits <see cref="ReviewPlanOptions.MaxBodyLength"/>, and what
+/// <see cref="Fingerprint.Parse"/> reads them), it fits <see cref="GitHubLimits.BodyLength"/>, and what
 /// does not fit is counted, its fingerprints not claimed, so a later run comments on it.
 /// </summary>
 public static partial class InlineFallback
@@ -40,7 +40,7 @@ public static partial class InlineFallback
             {
                 var part = Part(comment);
                 int marker = Fingerprint.Marker(comment.Fingerprint).Length + 1;
-                if (left.Count > 0 || body.Length + part.Length + tail.Length + markers + marker + Reserve > ReviewPlanOptions.MaxBodyLength)
+                if (left.Count > 0 || body.Length + part.Length + tail.Length + markers + marker + Reserve > GitHubLimits.BodyLength)
                 {
                     left.Add(comment.RuleId);
                     continue;
@@ -53,7 +53,7 @@ public static partial class InlineFallback
 
             if (left.Count > 0)
             {
-                body.Append(CultureInfo.InvariantCulture, $"And {Markdown.Count(left.Count)} more (a comment holds at most {Markdown.Count(ReviewPlanOptions.MaxBodyLength)} characters; a later run comments on them): {Markdown.Tally(left)}.\n\n");
+                body.Append(CultureInfo.InvariantCulture, $"And {Markdown.Count(left.Count)} more (a comment holds at most {Markdown.Count(GitHubLimits.BodyLength)} characters; a later run comments on them): {Markdown.Tally(left)}.\n\n");
             }
 
             ImmutableArray<string> fingerprints = [.. moved, .. tailFingerprints];

@@ -21,9 +21,6 @@ public sealed record ReviewPlanOptions
     /// <summary>GitHub: a review should carry at most 30 inline comments; the rest are summarized in the review body.</summary>
     public const int MaxInlineCommentsPerReview = 30;
 
-    /// <summary>GitHub: a review body and each review comment body take at most 65,536 characters; longer is refused (422).</summary>
-    public const int MaxBodyLength = 65_536;
-
     public ReviewEvent Event { get; init; } = ReviewEvent.Comment;
 
     /// <summary>Conclusion when an error-level finding remains (config <c>check.conclusion_on_error</c>).</summary>

@@ -154,7 +154,7 @@ public static class ReviewPlanner
                     placedSpans.Add(span);
                     var suggestion = SuggestionText.Build(lines, span.Start, span.End, edits);
                     var body = CommentText.Inline(finding, suggestion, fp, options.RuleDocsBaseUrl, preExisting: old);
-                    bool fits = body.Length <= ReviewPlanOptions.MaxBodyLength;
+                    bool fits = body.Length <= GitHubLimits.BodyLength;
                     if (!fits)
                     {
                         // A suggestion must hold the exact lines or nothing: a cut one would break the file on "Commit suggestion".
@@ -273,10 +273,10 @@ public static class ReviewPlanner
 
     private static string TooLongForSuggestion(IReadOnlyList<string> suggestion) =>
         $"The suggested change ({Markdown.Count(suggestion.Count)} lines, {Markdown.Count(suggestion.Sum(l => l.Length + 1))} characters) is too long for a review comment "
-        + $"(GitHub takes at most {Markdown.Count(ReviewPlanOptions.MaxBodyLength)}), so it is not offered as a suggestion: run `reviewbot scan --fix` on the file, or apply the fix by hand.";
+        + $"(GitHub takes at most {Markdown.Count(GitHubLimits.BodyLength)}), so it is not offered as a suggestion: run `reviewbot scan --fix` on the file, or apply the fix by hand.";
 
     /// <summary>
-    /// The file comment, within <see cref="ReviewPlanOptions.MaxBodyLength"/>: the problems that fit, each with its
+    /// The file comment, within <see cref="GitHubLimits.BodyLength"/>: the problems that fit, each with its
     /// marker, "and N more" for the rest (their fingerprints are not claimed, so a later run comments on them),
     /// and the combined fix of those shown as a diff when that fits too.
     /// </summary>
@@ -303,7 +303,7 @@ public static class ReviewPlanner
             var f = item.Finding;
             var line = string.Create(CultureInfo.InvariantCulture, $"- line {f.Range}: {(item.PreExisting ? CommentText.AlreadyThereLabel + " " : "")}{CommentText.Headline(f)} ([{f.RuleId} doc]({CommentText.DocUrl(f, docsBaseUrl)}); {item.Reason})\n");
             int marker = Fingerprint.Marker(item.Fingerprint).Length + 1;
-            if (text.Length + line.Length + markers + marker + intended.Length + Reserve > ReviewPlanOptions.MaxBodyLength)
+            if (text.Length + line.Length + markers + marker + intended.Length + Reserve > GitHubLimits.BodyLength)
             {
                 break;
             }
@@ -315,7 +315,7 @@ public static class ReviewPlanner
 
         if (shown.Count < items.Count)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- and {Markdown.Count(items.Count - shown.Count)} more (a comment holds at most {Markdown.Count(ReviewPlanOptions.MaxBodyLength)} characters; a later run comments on them): {Markdown.Tally(items.Skip(shown.Count).Select(i => i.Finding.RuleId))}\n");
+            text.Append(CultureInfo.InvariantCulture, $"- and {Markdown.Count(items.Count - shown.Count)} more (a comment holds at most {Markdown.Count(GitHubLimits.BodyLength)} characters; a later run comments on them): {Markdown.Tally(items.Skip(shown.Count).Select(i => i.Finding.RuleId))}\n");
         }
 
         var edits = FixApplier.Combine(shown.Where(i => i.WithFix).Select(i => i.Finding.Fix!));
@@ -323,7 +323,7 @@ public static class ReviewPlanner
         {
             var diff = UnifiedDiff.ToText(UnifiedDiff.Create(path, lines, edits));
             var block = "\nThe fix, to apply by hand:\n\n" + MarkdownFence.Block("diff", diff);
-            text.Append(text.Length + block.Length + markers + intended.Length <= ReviewPlanOptions.MaxBodyLength
+            text.Append(text.Length + block.Length + markers + intended.Length <= GitHubLimits.BodyLength
                 ? block
                 : $"\nThe fix is too long to show here ({Markdown.Count(diff.Count(c => c == '\n'))} lines of diff): run `reviewbot scan --fix` on the file.\n");
         }
@@ -367,7 +367,7 @@ public static class ReviewPlanner
             foreach (var c in overflow)
             {
                 var row = string.Create(CultureInfo.InvariantCulture, $"| {Markdown.TableCodeSpan(c.Path)} | {c.Line} | {c.RuleId} | {Markdown.TableProse(c.Message)} |\n");
-                if (text.Length + row.Length + reserve > ReviewPlanOptions.MaxBodyLength)
+                if (text.Length + row.Length + reserve > GitHubLimits.BodyLength)
                 {
                     break;
                 }
@@ -395,7 +395,7 @@ public static class ReviewPlanner
 
         text.Append(suppressed);
 
-        return Markdown.TruncateLines(text.ToString(), ReviewPlanOptions.MaxBodyLength);
+        return Markdown.TruncateLines(text.ToString(), GitHubLimits.BodyLength);
     }
 
     /// <summary>

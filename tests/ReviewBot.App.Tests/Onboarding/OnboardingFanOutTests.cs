@@ -7,6 +7,7 @@ using ReviewBot.App.Onboarding;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.App.Worker;
+using ReviewBot.GitHub;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Onboarding;
 
@@ -132,8 +133,8 @@ public sealed class OnboardingFanOutTests
         {
             Assert.Equal(Installation, installationId);
             Pages.Enqueue(page);
-            var names = Enumerable.Range((page - 1) * InstallationRepositories.PageSize, InstallationRepositories.PageSize).Where(i => i < Repositories).Select(i => $"acme/repo-{i:D4}").ToList();
-            return Task.FromResult(new InstallationRepositoryPage(names, page * InstallationRepositories.PageSize < Repositories));
+            var names = Enumerable.Range((page - 1) * GitHubLimits.PageSize, GitHubLimits.PageSize).Where(i => i < Repositories).Select(i => $"acme/repo-{i:D4}").ToList();
+            return Task.FromResult(new InstallationRepositoryPage(names, page * GitHubLimits.PageSize < Repositories));
         }
     }
 
@@ -161,13 +162,13 @@ public sealed class OnboardingFanOutTests
             return Task.FromResult(new RepositoryFacts("main", Head, false, false));
         }
 
-        public Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken) => Task.FromResult(new TreeListing([new TreeFile("Dockerfile", 40)], false));
+        public Task<RepositoryTree> ReadTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken) => Task.FromResult(new RepositoryTree([new TreeEntry("Dockerfile", TreeEntryKind.File, 40)], false));
 
-        public Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken)
         {
             bool root = int.Parse(repo["repo-".Length..]) % 10 == 0;
             var dockerfile = root ? "FROM python:3.12-slim\nCOPY . /app\n" : "FROM python:3.12-slim\nUSER 10001\n";
-            return Task.FromResult<IReadOnlyDictionary<string, string?>>(paths.ToDictionary(p => p, p => p == "Dockerfile" ? dockerfile : null));
+            return Task.FromResult<IReadOnlyList<FileRead>>([.. paths.Select(p => p == "Dockerfile" ? new FileRead(FileReadStatus.Read, dockerfile, null) : new FileRead(FileReadStatus.Missing, null, null))]);
         }
 
         public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OnboardingPullRequest>>([]);

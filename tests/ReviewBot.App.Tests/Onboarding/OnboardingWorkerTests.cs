@@ -6,6 +6,7 @@ using ReviewBot.App.Onboarding;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.App.Worker;
+using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Onboarding;
 
 namespace ReviewBot.App.Tests.Onboarding;
@@ -135,10 +136,10 @@ public sealed class OnboardingWorkerTests
 
         public Task<RepositoryFacts> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult(new RepositoryFacts("main", Head, false, false));
 
-        public Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken) => Task.FromResult(new TreeListing([new TreeFile("Dockerfile", 40)], false));
+        public Task<RepositoryTree> ReadTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken) => Task.FromResult(new RepositoryTree([new TreeEntry("Dockerfile", TreeEntryKind.File, 40)], false));
 
-        public Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<string, string?>>(paths.ToDictionary(p => p, p => p == "Dockerfile" ? "FROM python:3.12-slim\nCOPY . /app\n" : null));
+        public Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<FileRead>>([.. paths.Select(p => p == "Dockerfile" ? new FileRead(FileReadStatus.Read, "FROM python:3.12-slim\nCOPY . /app\n", null) : new FileRead(FileReadStatus.Missing, null, null))]);
 
         public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OnboardingPullRequest>>([]);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ReviewBot.App.Onboarding;
 using ReviewBot.App.State;
+using ReviewBot.GitHub;
 
 namespace ReviewBot.App.Tests.Onboarding;
 
@@ -10,7 +11,7 @@ public class WritePacerTests
     private const int WritesPerRepository = 3;
 
     [Theory]
-    [InlineData(OnboardingPacingOptions.GitHubWritesPerMinute, OnboardingPacingOptions.GitHubWritesPerHour)]
+    [InlineData(GitHubLimits.ContentCreatingRequestsPerMinute, GitHubLimits.ContentCreatingRequestsPerHour)]
     [InlineData(40, 250)]
     public async Task Five_hundred_repositories_finish_under_GitHubs_secondary_limits_each_once(int perMinute, int perHour)
     {

@@ -178,11 +178,12 @@ public sealed class SetupPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(url + "/setup")).StatusCode);
     }
 
-    [Fact]
-    public void Api_address_follows_octokit_for_enterprise_hosts()
-    {
-        Assert.Equal("https://api.github.com/app-manifests/x/conversions", SetupEndpoints.ApiUri(new Uri("https://api.github.com/"), "app-manifests/x/conversions").ToString());
-        Assert.Equal("https://ghe.example.com/api/v3/app-manifests/x/conversions", SetupEndpoints.ApiUri(new Uri("https://ghe.example.com/"), "app-manifests/x/conversions").ToString());
-        Assert.Equal("https://ghe.example.com/api/v3/app-manifests/x/conversions", SetupEndpoints.ApiUri(new Uri("https://ghe.example.com/api/v3"), "app-manifests/x/conversions").ToString());
-    }
+    /// <summary>The manifest conversion goes where every other call of the App goes (the client's one base-URL rule).</summary>
+    [Theory]
+    [InlineData("https://api.github.com/", "https://api.github.com/app-manifests/x/conversions")]
+    [InlineData("https://github.com/", "https://api.github.com/app-manifests/x/conversions")]
+    [InlineData("https://ghe.example.com/", "https://ghe.example.com/api/v3/app-manifests/x/conversions")]
+    [InlineData("https://ghe.example.com/api/v3", "https://ghe.example.com/api/v3/app-manifests/x/conversions")]
+    public void Api_address_is_the_clients_for_github_com_and_enterprise_hosts(string baseUrl, string expected) =>
+        Assert.Equal(expected, SetupEndpoints.ApiUri(new Uri(baseUrl), "app-manifests/x/conversions").ToString());
 }

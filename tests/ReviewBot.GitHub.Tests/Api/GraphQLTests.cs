@@ -46,9 +46,9 @@ public sealed class GraphQLTests : IDisposable
     public void GitHub_com_has_its_GraphQL_endpoint_at_the_API_root()
     {
         var root = GitHubApiServiceCollectionExtensions.ApiRoot(new Uri("https://github.com/"));
-        Assert.Equal("https://api.github.com/graphql", new Uri(root, PullRequestClient.GraphQLPath).ToString());
+        Assert.Equal("https://api.github.com/graphql", new Uri(root, GitHubInstallationClient.GraphQLPath).ToString());
         var ghes = GitHubApiServiceCollectionExtensions.ApiRoot(new Uri("https://ghe.example.com/"));
-        Assert.Equal("https://ghe.example.com/api/graphql", new Uri(ghes, PullRequestClient.GraphQLPath).ToString());
+        Assert.Equal("https://ghe.example.com/api/graphql", new Uri(ghes, GitHubInstallationClient.GraphQLPath).ToString());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class InstallationRepositoriesTests : IDisposable
         var pages = new List<InstallationRepositoryPage>();
         for (int page = 1; pages.Count == 0 || pages[^1].More; page++)
         {
-            pages.Add(await client.ListPageAsync(page, default));
+            pages.Add(await client.ListRepositoriesPageAsync(page, default));
         }
 
         Assert.Equal([100, 100, 50], pages.Select(p => p.FullNames.Count));
@@ -48,7 +48,7 @@ public sealed class InstallationRepositoriesTests : IDisposable
         _github.StubJson("POST", "/api/v3/app/installations/7/access_tokens", """{"token":"ghs_inst7","expires_at":"2099-01-01T00:00:00Z"}""", 201);
         _github.StubJson("GET", "/api/v3/installation/repositories", """{"total_count":1000,"repositories":[]}""");
 
-        var page = await _github.Clients.ForApp("12345", new PemRs256Signer(RSA.Create(2048).ExportRSAPrivateKeyPem())).ForInstallation(7, TokenScope.Installation).ListPageAsync(4, default);
+        var page = await _github.Clients.ForApp("12345", new PemRs256Signer(RSA.Create(2048).ExportRSAPrivateKeyPem())).ForInstallation(7, TokenScope.Installation).ListRepositoriesPageAsync(4, default);
 
         Assert.Equal((0, false), (page.FullNames.Count, page.More));
     }

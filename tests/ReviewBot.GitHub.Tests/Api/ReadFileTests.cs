@@ -46,7 +46,6 @@ public sealed class ReadFileTests
         var read = await github.Client().ReadFileAsync(Owner, Repo, "svc/Dockerfile", HeadSha, 1000, default);
 
         Assert.Equal(FileReadStatus.Missing, read.Status);
-        Assert.Null(await github.Client().GetFileTextAsync(Owner, Repo, "svc/Dockerfile", HeadSha, default));
     }
 
     [Theory]
@@ -61,7 +60,6 @@ public sealed class ReadFileTests
             .RespondWith(contentType is null ? response : response.WithHeader("Content-Type", contentType));
 
         await Assert.ThrowsAsync<GitHubApiException>(() => github.Client().ReadFileAsync(Owner, Repo, "svc/Dockerfile", HeadSha, 1000, default));
-        await Assert.ThrowsAsync<GitHubApiException>(() => github.Client().GetFileTextAsync(Owner, Repo, "svc/Dockerfile", HeadSha, default));
     }
 
     [Fact]

@@ -134,6 +134,6 @@ public sealed class ReadFilesTests : IDisposable
         Assert.All(reads, r => Assert.Equal(FileReadStatus.Read, r.Status));
         var textQueries = graphQL.Queries.Where(q => q.Query.Contains("text", StringComparison.Ordinal)).ToList();
         Assert.True(textQueries.Count >= 2);
-        Assert.All(textQueries, q => Assert.True(q.Paths.Sum(p => (long)files[p].Length) <= PullRequestClient.MaxTextBytesPerQuery));
+        Assert.All(textQueries, q => Assert.True(q.Paths.Sum(p => (long)files[p].Length) <= GitHubInstallationClient.MaxTextBytesPerQuery));
     }
 }

@@ -93,7 +93,7 @@ public sealed class RetryTests : IDisposable
         await _github.Client().GetPullRequestAsync(Owner, Repo, Number, default);
 
         Assert.Equal(2, _github.Requests("GET", PullPath).Count);
-        Assert.Contains(RetryPolicy.SecondaryRateLimitDefaultWait, _github.Time.DueTimes);
+        Assert.Contains(GitHubLimits.SecondaryRateLimitWait, _github.Time.DueTimes);
     }
 
     [Fact]

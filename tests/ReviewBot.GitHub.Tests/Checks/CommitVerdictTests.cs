@@ -45,11 +45,11 @@ public sealed class CommitVerdictTests
     [Fact]
     public void The_combined_summary_stays_within_GitHubs_limit()
     {
-        var own = Own(CheckConclusion.Failure, new string('x', 80) + "\n" + string.Concat(Enumerable.Repeat(new string('y', 99) + "\n", CheckRunPlan.MaxSummaryLength / 100)));
+        var own = Own(CheckConclusion.Failure, new string('x', 80) + "\n" + string.Concat(Enumerable.Repeat(new string('y', 99) + "\n", GitHubLimits.CheckRunSummaryLength / 100)));
 
         var check = CommitVerdict.Combine(2, own, [new PullRequestVerdict(7, CheckConclusion.Success, "No Dockerfile changed")], 0);
 
-        Assert.True(check.Summary.Length <= CheckRunPlan.MaxSummaryLength, $"{check.Summary.Length}");
+        Assert.True(check.Summary.Length <= GitHubLimits.CheckRunSummaryLength, $"{check.Summary.Length}");
         Assert.StartsWith("This commit is the head of 2 open pull requests.", check.Summary, StringComparison.Ordinal);
     }
 }

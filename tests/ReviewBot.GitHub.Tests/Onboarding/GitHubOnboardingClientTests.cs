@@ -65,7 +65,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         _fake.StubJson("GET", "/api/v3/repos/o/root/pulls", new JsonArray(Pull(12, "closed", body, Commit)).ToJsonString(), priority: 1);
         string moved = new('b', 40);
         _fake.StubJson("GET", "/api/v3/repos/o/root/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{moved}}}"}}""", priority: 1);
-        _fake.StubJson("GET", $"/api/v3/repos/o/root/git/trees/{moved}", $$$"""{"sha":"{{{moved}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Root.Length}}}}]}""");
+        _fake.StubJson("GET", $"/api/v3/repos/o/root/git/trees/{moved}", $$$"""{"sha":"{{{moved}}}","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":{{{Root.Length}}}}]}""");
 
         var again = await RepositoryOnboarder.OnboardAsync(github, "o", "root", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
 
@@ -80,7 +80,7 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Repository("second", Clean, pulls: "[]");
         _fake.Server.Given(Request.Create().WithPath("/api/v3/repos/o/first/git/trees/" + Head).UsingGet()).AtPriority(1)
             .RespondWith(RateLimitBudgetTests.WithBudget(Response.Create().WithHeader("Content-Type", "application/json")
-                .WithBody($$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{Clean.Length}}}}]}"""), remaining: 499));
+                .WithBody($$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":{{{Clean.Length}}}}]}"""), remaining: 499));
         var github = new GitHubOnboardingClient(_fake.Client(), BotLogin);
 
         var first = await RepositoryOnboarder.OnboardAsync(github, "o", "first", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
@@ -175,6 +175,33 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         Assert.Equal(ours, await new GitHubOnboardingClient(_fake.Client(), BotLogin).IsOurCommitAsync("o", "r", sha, Head, default));
     }
 
+    [Fact]
+    public async Task A_Dockerfile_past_GraphQLs_text_limit_is_read_whole_through_REST_and_fixed_like_any_other()
+    {
+        // GitHub's GraphQL cuts a blob's text at 512,000 bytes (isTruncated); the branch check reads such a file
+        // through REST's raw contents, and onboarding reads through the same reader: the file is fixed, not skipped.
+        string big = Root + "# " + new string('x', 600_000) + "\n";
+        string repo = GitHubFake.RepoPath;
+        _fake.StubContent("Dockerfile", Head, big);
+        _fake.StubJson("GET", repo, """{"default_branch":"main","archived":false,"fork":false,"node_id":"R_1"}""");
+        _fake.StubJson("GET", repo + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{Head}}}"}}""");
+        _fake.StubJson("GET", repo + "/pulls", "[]");
+        _fake.StubJson("GET", repo + "/git/ref/heads/reviewbot/non-root", """{"message":"Not Found"}""", 404);
+        _fake.StubJson("POST", repo + "/git/refs", $$$"""{"ref":"refs/heads/reviewbot/non-root","object":{"sha":"{{{Head}}}"}}""", 201);
+        _fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher("*createCommitOnBranch*")))
+            .AtPriority(1).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("{\"data\":{\"createCommitOnBranch\":{\"commit\":{\"oid\":\"" + Commit + "\"}}}}"));
+        _fake.StubJson("POST", repo + "/pulls", """{"number":12}""", 201);
+
+        var result = await RepositoryOnboarder.OnboardAsync(new GitHubOnboardingClient(_fake.Client(), BotLogin), GitHubFake.Owner, GitHubFake.Repo, _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+
+        Assert.Equal((OnboardingOutcome.Opened, (int?)12), (result.Outcome, result.PullRequest));
+        Assert.Single(_fake.Requests("GET", repo + "/contents/Dockerfile"));
+        var commit = GitHubFake.Json(Assert.Single(_fake.Server.LogEntries, e => e.RequestMessage.Body?.Contains("createCommitOnBranch", StringComparison.Ordinal) == true))["variables"]!["input"]!;
+        var added = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(commit["fileChanges"]!["additions"]![0]!["contents"]!.GetValue<string>()));
+        Assert.Contains(new string('x', 600_000), added, StringComparison.Ordinal);
+        Assert.Contains("USER ", added, StringComparison.Ordinal);
+    }
+
     private int Writes() => _fake.Server.LogEntries.Count(e => e.RequestMessage.Method is "POST" or "PATCH" && (e.RequestMessage.Path != "/api/graphql" || e.RequestMessage.Body!.Contains("mutation", StringComparison.Ordinal)));
 
     /// <summary>Our App's login as GET /app makes it; GitHub's logins are case-insensitive.</summary>
@@ -195,8 +222,8 @@ public sealed class GitHubOnboardingClientTests : IDisposable
         string path = $"/api/v3/repos/o/{name}";
         _fake.StubJson("GET", path, """{"default_branch":"main","archived":false,"fork":false}""");
         _fake.StubJson("GET", path + "/git/ref/heads/main", $$$"""{"ref":"refs/heads/main","object":{"sha":"{{{Head}}}"}}""");
-        _fake.StubJson("GET", path + $"/git/trees/{Head}", $$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","type":"blob","size":{{{dockerfile.Length}}}},{"path":"src","type":"tree"}]}""");
-        var data = new JsonObject { ["data"] = new JsonObject { ["repository"] = new JsonObject { ["f0"] = null, ["f1"] = new JsonObject { ["text"] = dockerfile, ["isBinary"] = false, ["isTruncated"] = false } } } };
+        _fake.StubJson("GET", path + $"/git/trees/{Head}", $$$"""{"sha":"{{{Head}}}","truncated":false,"tree":[{"path":"Dockerfile","mode":"100644","type":"blob","size":{{{dockerfile.Length}}}},{"path":"src","mode":"040000","type":"tree"}]}""");
+        var data = new JsonObject { ["data"] = new JsonObject { ["repository"] = new JsonObject { ["f0"] = null, ["f1"] = new JsonObject { ["__typename"] = "Blob", ["byteSize"] = dockerfile.Length, ["text"] = dockerfile, ["isBinary"] = false, ["isTruncated"] = false } } } };
         _fake.Server.Given(Request.Create().WithPath("/api/graphql").UsingPost().WithBody(new WildcardMatcher($"*\"name\":\"{name}\"*")))
             .AtPriority(10).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(data.ToJsonString()));
         _fake.StubJson("GET", path + "/pulls", pulls);

@@ -147,7 +147,7 @@ public class OnboardingPlannerTests
         var plan = OnboardingPlanner.Plan(files, RepositoryConfig.Default);
 
         Assert.Equal(400, plan.Changes.Length);
-        Assert.True(plan.Body.Length <= OnboardingPlanner.MaxBodyLength);
+        Assert.True(plan.Body.Length <= GitHubLimits.BodyLength);
         MarkdownChecker.AssertSafe(plan.Body[OnboardingPlan.Marker.Length..]);
         Assert.Contains("more files", plan.Body, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Onboarding;
 
 namespace ReviewBot.GitHub.Tests.Onboarding;
@@ -410,17 +411,20 @@ public class RepositoryOnboarderTests
             return Task.FromResult(new RepositoryFacts(DefaultBranch, Head, Archived, Fork, "R_node"));
         }
 
-        public Task<TreeListing> ListTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
+        public Task<RepositoryTree> ReadTreeAsync(string owner, string repo, string sha, CancellationToken cancellationToken)
         {
             Reads++;
-            return Task.FromResult(new TreeListing([.. Files.Select(f => new TreeFile(f.Key, Sizes.GetValueOrDefault(f.Key, f.Value.Length)))], false));
+            return Task.FromResult(new RepositoryTree([.. Files.Select(f => new TreeEntry(f.Key, TreeEntryKind.File, Sizes.GetValueOrDefault(f.Key, f.Value.Length)))], false));
         }
 
-        public Task<IReadOnlyDictionary<string, string?>> ReadTextsAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<FileRead>> ReadFilesAsync(string owner, string repo, string sha, IReadOnlyList<string> paths, long maxBytes, CancellationToken cancellationToken)
         {
             Reads++;
             TextsRead.AddRange(paths);
-            return Task.FromResult<IReadOnlyDictionary<string, string?>>(paths.ToDictionary(p => p, p => Unreadable.Contains(p) ? null : Files.GetValueOrDefault(p)));
+            return Task.FromResult<IReadOnlyList<FileRead>>([.. paths.Select(p =>
+                Unreadable.Contains(p) ? new FileRead(FileReadStatus.NotText, null, null)
+                : Files.GetValueOrDefault(p) is { } text ? new FileRead(FileReadStatus.Read, text, text.Length)
+                : new FileRead(FileReadStatus.Missing, null, null))]);
         }
 
         public Task<IReadOnlyList<OnboardingPullRequest>> ListOurPullRequestsAsync(string owner, string repo, CancellationToken cancellationToken)

@@ -25,12 +25,12 @@ public class CorpusOutputTests
                 string[] markdowns = [plan.Body, .. plan.Comments.Select(c => c.Body), .. plan.FileComments.Select(f => f.Body)];
                 foreach (var markdown in markdowns)
                 {
-                    Assert.InRange(markdown.Length, 1, ReviewPlanOptions.MaxBodyLength);
+                    Assert.InRange(markdown.Length, 1, GitHubLimits.BodyLength);
                     MarkdownChecker.AssertSafe(markdown);
                     bodies++;
                 }
 
-                Assert.InRange(plan.Check.Summary.Length, 1, CheckRunPlan.MaxSummaryLength);
+                Assert.InRange(plan.Check.Summary.Length, 1, GitHubLimits.CheckRunSummaryLength);
                 MarkdownChecker.AssertSafe(plan.Check.Summary);
                 Assert.All(plan.Comments, c => Assert.Equal([c.Fingerprint], Fingerprint.Parse(c.Body)));
                 Assert.All(plan.FileComments, f => Assert.Equal(f.Fingerprints, Fingerprint.Parse(f.Body)));

@@ -108,6 +108,19 @@ public class HostileTextTests
         }
     }
 
+    /// <summary>The paths a check's notes name go through the same code span as every other text of the author's.</summary>
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    [InlineData(" spaced ")] // one space each side: CommonMark strips it unless the span is padded
+    [InlineData("bidi\u202Eoverride")] // a right-to-left override would make the shown path lie
+    public void Paths_named_in_a_checks_notes_are_shown_exactly_and_render_nothing(string path)
+    {
+        var markdown = ReviewBot.GitHub.PullRequests.PullRequestReviewer.Paths([path, "Dockerfile"]);
+
+        MarkdownChecker.AssertSafe(markdown);
+        Assert.Equal([Markdown.Flat(path), "Dockerfile"], MarkdownChecker.Parse(markdown).Spans);
+    }
+
     [Theory]
     [MemberData(nameof(Hostile))]
     public void A_suggestion_holds_exactly_the_replacement_lines(string hostile)

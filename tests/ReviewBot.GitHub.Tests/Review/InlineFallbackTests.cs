@@ -50,7 +50,7 @@ public class InlineFallbackTests
 
         var file = Assert.Single(InlineFallback.ToFileComments(plan.Comments, plan.FileComments));
 
-        Assert.InRange(file.Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
+        Assert.InRange(file.Body.Length, 1, GitHubLimits.BodyLength);
         Assert.Equal(file.Fingerprints, Fingerprint.Parse(file.Body));
         var more = Regex.Match(file.Body, @"And ([\d,]+) more .*: RB005 × ([\d,]+)\.");
         Assert.True(more.Success, file.Body[^500..]);

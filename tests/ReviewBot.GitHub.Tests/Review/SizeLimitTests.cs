@@ -45,7 +45,7 @@ public partial class SizeLimitTests
         var plan = ReviewPlanner.Plan([new ReviewFile("Dockerfile", text, Result(text, findings), null)], new ReviewPlanOptions());
 
         var file = Assert.Single(plan.FileComments);
-        Assert.InRange(file.Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
+        Assert.InRange(file.Body.Length, 1, GitHubLimits.BodyLength);
         MarkdownChecker.AssertSafe(file.Body);
         int listed = file.Body.Split('\n').Count(l => l.StartsWith("- line ", StringComparison.Ordinal));
         int more = More(file.Body, @"- and ([\d,]+) more .*: RB005 × ([\d,]+)\n");
@@ -64,16 +64,16 @@ public partial class SizeLimitTests
         var plan = ReviewPlanner.Plan([new ReviewFile("Dockerfile", text, Result(text, findings), NewFilePatch(text))], new ReviewPlanOptions());
 
         Assert.Equal(ReviewPlanOptions.MaxInlineCommentsPerReview, plan.Comments.Length);
-        Assert.InRange(plan.Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
+        Assert.InRange(plan.Body.Length, 1, GitHubLimits.BodyLength);
         MarkdownChecker.AssertSafe(plan.Body);
         int rows = plan.Body.Split('\n').Count(l => l.StartsWith("| `Dockerfile` |", StringComparison.Ordinal));
         Assert.Equal(plan.Overflow.Length, rows + More(plan.Body, @"And ([\d,]+) more: RB005 × [\d,]+\."));
 
-        Assert.InRange(plan.Check.Summary.Length, 1, CheckRunPlan.MaxSummaryLength);
+        Assert.InRange(plan.Check.Summary.Length, 1, GitHubLimits.CheckRunSummaryLength);
         MarkdownChecker.AssertSafe(plan.Check.Summary);
         int summaryRows = plan.Check.Summary.Split('\n').Count(l => l.StartsWith("| ⚠️ | `Dockerfile`:", StringComparison.Ordinal));
         Assert.Equal(Findings, summaryRows + More(plan.Check.Summary, @"And ([\d,]+) more \(GitHub limits.*\): RB005 × [\d,]+\."));
-        Assert.All(plan.Comments, c => Assert.InRange(c.Body.Length, 1, ReviewPlanOptions.MaxBodyLength));
+        Assert.All(plan.Comments, c => Assert.InRange(c.Body.Length, 1, GitHubLimits.BodyLength));
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public partial class SizeLimitTests
         Assert.Equal(100, plan.Check.Annotations.Count(a => a.Level == AnnotationLevel.Failure));
         Assert.Equal(Findings - CheckSummary.MaxAnnotations, More(plan.Check.Summary, @"\n([\d,]+) more are not annotated .*: RB005 × ([\d,]+)\."));
         Assert.Contains("RB005 × 2,000.", plan.Check.Summary, StringComparison.Ordinal);
-        Assert.All(plan.Check.AnnotationBatches(), b => Assert.InRange(b.Length, 1, CheckRunPlan.MaxAnnotationsPerRequest));
-        Assert.Equal(CheckSummary.MaxAnnotations / CheckRunPlan.MaxAnnotationsPerRequest, plan.Check.AnnotationBatches().Count());
+        Assert.All(plan.Check.AnnotationBatches(), b => Assert.InRange(b.Length, 1, GitHubLimits.AnnotationsPerRequest));
+        Assert.Equal(CheckSummary.MaxAnnotations / GitHubLimits.AnnotationsPerRequest, plan.Check.AnnotationBatches().Count());
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public partial class SizeLimitTests
         var comment = Assert.Single(ReviewPlanner.Plan([new ReviewFile("Dockerfile", text, Result(text, finding), NewFilePatch(text))], new ReviewPlanOptions()).Comments);
 
         Assert.Null(comment.Suggestion);
-        Assert.InRange(comment.Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
+        Assert.InRange(comment.Body.Length, 1, GitHubLimits.BodyLength);
         Assert.DoesNotContain("```suggestion", comment.Body, StringComparison.Ordinal);
         Assert.Contains("too long for a review comment", comment.Body, StringComparison.Ordinal);
         Assert.Equal([comment.Fingerprint], Fingerprint.Parse(comment.Body));
@@ -130,13 +130,13 @@ public partial class SizeLimitTests
         var inline = ReviewPlanner.Plan([new ReviewFile("Dockerfile", text, Result(text, finding), NewFilePatch(text))], new ReviewPlanOptions());
         var fileLevel = ReviewPlanner.Plan([new ReviewFile("Dockerfile", text, Result(text, finding), null)], new ReviewPlanOptions());
 
-        Assert.InRange(plan.Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
-        Assert.InRange(Assert.Single(inline.Comments).Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
-        Assert.InRange(Assert.Single(fileLevel.FileComments).Body.Length, 1, ReviewPlanOptions.MaxBodyLength);
-        Assert.InRange(plan.Check.Summary.Length, 1, CheckRunPlan.MaxSummaryLength);
+        Assert.InRange(plan.Body.Length, 1, GitHubLimits.BodyLength);
+        Assert.InRange(Assert.Single(inline.Comments).Body.Length, 1, GitHubLimits.BodyLength);
+        Assert.InRange(Assert.Single(fileLevel.FileComments).Body.Length, 1, GitHubLimits.BodyLength);
+        Assert.InRange(plan.Check.Summary.Length, 1, GitHubLimits.CheckRunSummaryLength);
         var annotation = Assert.Single(plan.Check.Annotations);
-        Assert.InRange(Encoding.UTF8.GetByteCount(annotation.Message), 1, CheckRunPlan.MaxAnnotationMessageLength);
-        Assert.InRange(annotation.Title.Length, 1, CheckRunPlan.MaxTitleLength);
+        Assert.InRange(Encoding.UTF8.GetByteCount(annotation.Message), 1, GitHubLimits.AnnotationMessageLength);
+        Assert.InRange(annotation.Title.Length, 1, GitHubLimits.CheckRunTitleLength);
     }
 
     [Fact]

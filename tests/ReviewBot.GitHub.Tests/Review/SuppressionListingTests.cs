@@ -85,7 +85,7 @@ public sealed class SuppressionListingTests
 
         Assert.Equal(SuppressionTable.MaxRows, plan.Check.Summary.Split('\n').Count(l => l.StartsWith("| `Dockerfile` |", StringComparison.Ordinal)));
         Assert.Contains("And 40 more suppressed: RB005 × 40.", plan.Check.Summary);
-        Assert.True(plan.Check.Summary.Length <= CheckRunPlan.MaxSummaryLength);
-        Assert.True(plan.Body.Length <= ReviewPlanOptions.MaxBodyLength);
+        Assert.True(plan.Check.Summary.Length <= GitHubLimits.CheckRunSummaryLength);
+        Assert.True(plan.Body.Length <= GitHubLimits.BodyLength);
     }
 }

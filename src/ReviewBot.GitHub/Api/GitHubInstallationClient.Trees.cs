@@ -45,7 +45,7 @@ public sealed record RepositoryTree(ImmutableArray<TreeEntry> Entries, bool Trun
 }
 
 /// <summary>Every path of a commit's tree: for links, build files, and checks that cover a whole branch rather than a diff.</summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
     /// <summary>
     /// The tree at <paramref name="commitSha"/>, in one call: GET /repos/{o}/{r}/git/trees/{sha}?recursive=1 (a commit

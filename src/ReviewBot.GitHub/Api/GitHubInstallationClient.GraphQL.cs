@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace ReviewBot.GitHub.Api;
 
 /// <summary>GitHub's GraphQL API on the same token, pooled HttpClient and pipeline as the REST calls.</summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
     /// <summary>GitHub's message list is quoted in ours; it is kept short.</summary>
     private const int MaxGraphQLMessageLength = 500;
@@ -42,7 +42,7 @@ public sealed partial class PullRequestClient
         {
             if (errors.Any(e => e.Type == "RATE_LIMITED"))
             {
-                throw new GitHubRateLimitedException(GitHubRateLimit.RateLimitReset(response, _time) ?? RetryPolicy.SecondaryRateLimitDefaultWait, (int)response.StatusCode);
+                throw new GitHubRateLimitedException(GitHubRateLimit.RateLimitReset(response, _time) ?? GitHubLimits.SecondaryRateLimitWait, (int)response.StatusCode);
             }
 
             var message = string.Join("; ", errors.Take(5).Select(e => $"{e.Type ?? "ERROR"}: {e.Message}"));

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace ReviewBot.GitHub.Api;
 
 /// <summary>Many files at one revision in a fixed number of GraphQL calls, instead of one REST read per file.</summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
     /// <summary>
     /// Our bound on files per GraphQL query (GitHub allows 500,000 nodes a query; a Blob with its fields is a
@@ -19,12 +19,6 @@ public sealed partial class PullRequestClient
     /// 4 MiB of text stays under it whatever the text is.
     /// </summary>
     public const long MaxTextBytesPerQuery = 4L * 1024 * 1024;
-
-    /// <summary>
-    /// GitHub cuts a Blob's GraphQL <c>text</c> at 512,000 bytes and sets <c>isTruncated</c>; such a file is read
-    /// whole through REST's raw contents instead.
-    /// </summary>
-    public const long GraphQLTextLimitBytes = 512_000;
 
     /// <summary>
     /// The files at <paramref name="revision"/> (a commit SHA, or a branch), in the order asked: up to 8 files in one
@@ -53,10 +47,10 @@ public sealed partial class PullRequestClient
         var reads = new FileRead?[paths.Count];
         var sizes = new BlobNode?[paths.Count];
         List<List<int>> textBatches;
-        if (paths.Count * GraphQLTextLimitBytes <= MaxTextBytesPerQuery)
+        if (paths.Count * GitHubLimits.GraphQLBlobTextBytes <= MaxTextBytesPerQuery)
         {
-            // So few files that their texts, each cut by GitHub at GraphQLTextLimitBytes, fit one answer whatever
-            // their size: one call, sizes and texts together.
+            // So few files that their texts, each cut by GitHub at GitHubLimits.GraphQLBlobTextBytes, fit one answer
+            // whatever their size: one call, sizes and texts together.
             textBatches = [[.. Enumerable.Range(0, paths.Count)]];
         }
         else
@@ -147,8 +141,8 @@ public sealed partial class PullRequestClient
         long bytes = 0;
         foreach (int i in files)
         {
-            // GitHub sends at most GraphQLTextLimitBytes of a blob's text; a longer one is read through REST anyway.
-            long cost = Math.Min(size(i), GraphQLTextLimitBytes);
+            // GitHub sends at most GitHubLimits.GraphQLBlobTextBytes of a blob's text; a longer one is read through REST anyway.
+            long cost = Math.Min(size(i), GitHubLimits.GraphQLBlobTextBytes);
             if (batch.Count > 0 && (batch.Count == MaxBlobsPerQuery || bytes + cost > MaxTextBytesPerQuery))
             {
                 yield return batch;

@@ -24,22 +24,15 @@ public sealed record FileRead(FileReadStatus Status, string? Text, long? Size);
 public sealed record CheckRunInfo(long Id, string Status, string? Conclusion, string? ExternalId);
 
 /// <summary>
-/// Everything a review run asks of GitHub for one repository, on one token source, over the pooled HttpClient that
-/// <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registers. Reads are retried by its pipeline; a
+/// The one GitHub client of an installation (or of a fixed token, in the Action): what reviews, branch checks and
+/// onboarding ask of GitHub, on one token source, over the pooled HttpClient that
+/// <see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/> registers. Its partial files hold the tree listing
+/// (<c>.Trees</c>), the blob reader (<c>.Blobs</c>: GraphQL, REST above GitHub's GraphQL text limit), GraphQL
+/// (<c>.GraphQL</c>) and the installation's repositories (<c>.Repositories</c>). Reads are retried by its pipeline; a
 /// create (review, comment, reply, check run) whose outcome is uncertain is read back before it is sent again.
 /// </summary>
-public sealed partial class PullRequestClient
+public sealed partial class GitHubInstallationClient
 {
-    /// <summary>GitHub: list endpoints return at most 100 items per page.</summary>
-    public const int PageSize = GitHubHttp.PageSize;
-
-    /// <summary>
-    /// GitHub's REST description of "compare two commits": with a paging parameter, "the list of changed files is only
-    /// shown on the first page of results, and it includes up to 300 changed files for the entire comparison". A list
-    /// this long may have been cut off.
-    /// </summary>
-    public const int MaxComparedFiles = 300;
-
     /// <summary>
     /// Pull requests a commit is associated with that are read, at most: a head commit is in the pull requests built on
     /// it too, rarely more than a few. Past it, the list may be cut off, and a check whose siblings are unknown cannot pass.
@@ -52,16 +45,13 @@ public sealed partial class PullRequestClient
     /// </summary>
     public const int MaxOpenPullRequests = 1000;
 
-    /// <summary>The cap of <see cref="GetFileTextAsync"/>; callers with a budget use <see cref="ReadFileAsync"/>.</summary>
-    public const long DefaultMaxFileBytes = 10L * 1024 * 1024;
-
     private readonly GitHubHttp _http;
     private readonly RetryPolicy _policy;
     private readonly TimeProvider _time;
 
     /// <param name="http">From <see cref="GitHubClients"/> (IHttpClientFactory), with the API root as its base address.</param>
     /// <param name="rateLimits">The credential's budget, shared by every client of the same installation; a new one when null.</param>
-    public PullRequestClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time, RateLimitBudget? rateLimits = null)
+    public GitHubInstallationClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeProvider time, RateLimitBudget? rateLimits = null)
     {
         RateLimits = rateLimits ?? new RateLimitBudget(time);
         _http = new GitHubHttp(http, async ct => new AuthenticationHeaderValue("Token", await tokens.GetTokenAsync(ct).ConfigureAwait(false)), tokens.Invalidate, time, RateLimits);
@@ -72,7 +62,7 @@ public sealed partial class PullRequestClient
     /// <summary>The primary rate limits GitHub last reported for this client's credential (see <see cref="RateLimitBudget.BackgroundWait"/>).</summary>
     public RateLimitBudget RateLimits { get; }
 
-    /// <summary>This client's credential and pipeline, for the calls other parts make with it (onboarding, the installation's repositories).</summary>
+    /// <summary>This client's credential and pipeline, for the calls onboarding makes with it (<see cref="Onboarding.GitHubOnboardingClient"/>).</summary>
     internal GitHubHttp Http => _http;
 
     public async Task<PullRequestInfo> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken)
@@ -87,7 +77,7 @@ public sealed partial class PullRequestClient
     /// The files changed from the merge base of <paramref name="baseSha"/> and <paramref name="headSha"/> to the head
     /// (GitHub's three-dot comparison, the same diff a pull request shows), with their patches: exactly that pair of
     /// commits, whatever the pull request's branches point at by now. <see cref="ChangedFiles.Truncated"/> when the list
-    /// reached <see cref="MaxComparedFiles"/>.
+    /// reached <see cref="GitHubLimits.ComparedFiles"/>.
     /// </summary>
     public async Task<ChangedFiles> CompareFilesAsync(string owner, string repo, string baseSha, string headSha, CancellationToken cancellationToken)
     {
@@ -95,7 +85,7 @@ public sealed partial class PullRequestClient
         var compare = await _http.SendAsync(HttpMethod.Get, $"{Repo(owner, repo)}/compare/{Escape(baseSha)}...{Escape(headSha)}?per_page=1", GitHubJson.Default.CompareResponse, cancellationToken).ConfigureAwait(false);
         var files = compare.Files ?? throw new GitHubApiException(200, $"GitHub's comparison of {baseSha}...{headSha} has no list of files.");
         var result = files.Select(f => new ChangedFile(f.Filename, f.Status, f.Patch, f.PreviousFilename)).ToList();
-        return new ChangedFiles(result, result.Count >= MaxComparedFiles);
+        return new ChangedFiles(result, result.Count >= GitHubLimits.ComparedFiles);
     }
 
     /// <summary>
@@ -134,7 +124,7 @@ public sealed partial class PullRequestClient
     /// </summary>
     public async Task<FileRead> ReadFileAsync(string owner, string repo, string path, string reference, long maxBytes, CancellationToken cancellationToken)
     {
-        var uri = new Uri(_http.BaseAddress, $"{Repo(owner, repo)}/contents/{string.Join('/', path.Split('/').Select(Escape))}?ref={Escape(reference)}");
+        var uri = new Uri(_http.BaseAddress, $"{Repo(owner, repo)}/contents/{Segments(path)}?ref={Escape(reference)}");
         using var response = await _http.SendAsync(
             () =>
             {
@@ -167,18 +157,6 @@ public sealed partial class PullRequestClient
             : new FileRead(FileReadStatus.Read, DecodeText(bytes), bytes.Length);
     }
 
-    /// <summary>A file's text (see <see cref="ReadFileAsync"/>, up to <see cref="DefaultMaxFileBytes"/>); null when absent.</summary>
-    public async Task<string?> GetFileTextAsync(string owner, string repo, string path, string reference, CancellationToken cancellationToken)
-    {
-        var read = await ReadFileAsync(owner, repo, path, reference, DefaultMaxFileBytes, cancellationToken).ConfigureAwait(false);
-        return read.Status switch
-        {
-            FileReadStatus.Read => read.Text,
-            FileReadStatus.Missing => null,
-            _ => throw new GitHubApiException(200, $"{path} at {reference} is over {DefaultMaxFileBytes} bytes."),
-        };
-    }
-
     /// <summary>Every review comment on the pull request (ours and everyone's), oldest first.</summary>
     public async Task<IReadOnlyList<ExistingComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
         [.. (await ListReviewCommentResponsesAsync(owner, repo, number, cancellationToken).ConfigureAwait(false))
@@ -191,7 +169,7 @@ public sealed partial class PullRequestClient
             $"{Repo(owner, repo)}/commits/{Escape(headSha)}/check-runs?check_name={Escape(checkName)}&filter=all",
             GitHubJson.Default.CheckRunListResponse,
             page => page.CheckRuns,
-            GitHubHttp.MaxPages * PageSize,
+            GitHubHttp.MaxPages * GitHubLimits.PageSize,
             cancellationToken).ConfigureAwait(false);
         return [.. runs.Where(r => r.Name is null || r.Name == checkName).Select(r => new CheckRunInfo(r.Id, r.Status, r.Conclusion, r.ExternalId))];
     }
@@ -322,7 +300,7 @@ public sealed partial class PullRequestClient
                         ?.PullRequestReviewId;
                 }
 
-                var reviews = await _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/reviews", GitHubJson.Default.ListReviewResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken).ConfigureAwait(false);
+                var reviews = await _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/reviews", GitHubJson.Default.ListReviewResponse, page => page, GitHubHttp.MaxPages * GitHubLimits.PageSize, cancellationToken).ConfigureAwait(false);
                 return reviews.FirstOrDefault(r => r.CommitId == headSha && r.Body == body && IsBot(r.User))?.Id;
             },
             cancellationToken).ConfigureAwait(false);
@@ -355,7 +333,7 @@ public sealed partial class PullRequestClient
     }
 
     private Task<List<ReviewCommentResponse>> ListReviewCommentResponsesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/comments", GitHubJson.Default.ListReviewCommentResponse, page => page, GitHubHttp.MaxPages * PageSize, cancellationToken);
+        _http.GetPagesAsync($"{Repo(owner, repo)}/pulls/{number}/comments", GitHubJson.Default.ListReviewCommentResponse, page => page, GitHubHttp.MaxPages * GitHubLimits.PageSize, cancellationToken);
 
     /// <summary>Ours are written by a bot account (the App's, or github-actions[bot]); a person's copy of our marker is not.</summary>
     private static bool IsBot(UserResponse? user) => string.Equals(user?.Type, "Bot", StringComparison.OrdinalIgnoreCase);
@@ -403,9 +381,13 @@ public sealed partial class PullRequestClient
         }
     }
 
-    private static string Repo(string owner, string repo) => $"repos/{Escape(owner)}/{Escape(repo)}";
+    /// <summary>The one URL helper: a repository's REST path, owner and name escaped.</summary>
+    internal static string Repo(string owner, string repo) => $"repos/{Escape(owner)}/{Escape(repo)}";
 
-    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+    /// <summary>A path or ref name as URL path segments, each escaped (a file path or a branch may hold '/').</summary>
+    internal static string Segments(string path) => string.Join('/', path.Split('/').Select(Escape));
+
+    internal static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     private static List<System.Collections.Immutable.ImmutableArray<CheckAnnotation>> Batches(CheckRunPlan plan)
     {
