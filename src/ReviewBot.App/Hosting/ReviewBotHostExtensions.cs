@@ -44,8 +44,8 @@ public static class ReviewBotHostExtensions
         services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
         services.AddSingleton(sp => new ReviewBot.GitHub.Branches.BranchChecker(sp.GetRequiredService<ReviewBot.GitHub.PullRequests.PullRequestReviewer>()));
         services.AddKeyedScoped<IWorkRunner, BranchCheckRunner>(WorkKind.BranchCheck);
-        services.AddSingleton<ReviewWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
+        services.AddSingleton<QueueWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.AddReviewBotProduction();
         return builder;
@@ -80,7 +80,7 @@ public static class ReviewBotHostExtensions
         && string.IsNullOrWhiteSpace(configuration["GitHub:WebhookSecret"]);
 
     /// <summary>Ready when the worker runs and the queue answers.</summary>
-    private sealed class ReadinessCheck(ReviewWorker worker, IWorkQueue queue) : IHealthCheck
+    private sealed class ReadinessCheck(QueueWorker worker, IWorkQueue queue) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

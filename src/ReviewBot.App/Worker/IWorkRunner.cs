@@ -4,7 +4,7 @@ namespace ReviewBot.App.Worker;
 
 /// <summary>
 /// Runs one kind of work item. Registered as a keyed scoped service under its <see cref="WorkKind"/>
-/// (<c>services.AddKeyedScoped&lt;IWorkRunner, T&gt;(WorkKind.X)</c>); <see cref="ReviewWorker"/> gives each
+/// (<c>services.AddKeyedScoped&lt;IWorkRunner, T&gt;(WorkKind.X)</c>); <see cref="QueueWorker"/> gives each
 /// item to its kind's runner and handles retries, dead-lettering and ordering for all kinds alike.
 /// </summary>
 public interface IWorkRunner

@@ -66,7 +66,7 @@ public sealed class AzureScheduleTests(AzuriteFixture azurite)
         // The App before the restart: its worker runs the item, the write budget is spent, a continuation is scheduled.
         var deferred = new Deferring(Delay);
         var services = new ServiceCollection().AddKeyedScoped<IWorkRunner>(WorkKind.Onboard, (_, _) => deferred).BuildServiceProvider();
-        var worker = new ReviewWorker(before, services, Microsoft.Extensions.Options.Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<ReviewWorker>.Instance);
+        var worker = new QueueWorker(before, services, Microsoft.Extensions.Options.Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<QueueWorker>.Instance);
         await worker.StartAsync(default);
         await deferred.Ran.Task.WaitAsync(Patience);
         await Task.Delay(500); // the continuation is sent and the message completed right after the run

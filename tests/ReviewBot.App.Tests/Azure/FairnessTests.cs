@@ -51,7 +51,7 @@ public sealed class FairnessTests(AzuriteFixture azurite)
             .AddKeyedScoped<IWorkRunner, RecordingReview>(WorkKind.Review)
             .BuildServiceProvider();
         var options = Options.Create(new WorkerOptions { Concurrency = 4 });
-        var worker = new ReviewWorker(queue, services, options, NullLogger<ReviewWorker>.Instance);
+        var worker = new QueueWorker(queue, services, options, NullLogger<QueueWorker>.Instance);
         await worker.StartAsync(default);
         try
         {

@@ -79,7 +79,7 @@ public sealed class OnboardingFanOutTests
         var services = new ServiceCollection();
         services.AddKeyedScoped<IWorkRunner>(WorkKind.OnboardInstallation, (_, _) => new OnboardInstallationRunner(lister, queue, enabled, NullLogger<OnboardInstallationRunner>.Instance));
         services.AddKeyedScoped<IWorkRunner>(WorkKind.Onboard, (_, _) => new OnboardingRunner(new Factory(github), pacer, state, enabled, NullLogger<OnboardingRunner>.Instance));
-        var worker = new ReviewWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 2, RetryDelay = TimeSpan.FromMilliseconds(10) }), NullLogger<ReviewWorker>.Instance);
+        var worker = new QueueWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 2, RetryDelay = TimeSpan.FromMilliseconds(10) }), NullLogger<QueueWorker>.Instance);
 
         await queue.EnqueueAsync(fanOut, default);
         await worker.StartAsync(default);

@@ -21,7 +21,7 @@ public sealed class OnboardingWorkerTests
         var queue = new OneWorkQueue(work);
         var services = new ServiceCollection();
         services.AddKeyedScoped<IWorkRunner>(WorkKind.Onboard, (_, _) => new Deferring(TimeSpan.FromMinutes(7)));
-        var worker = new ReviewWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<ReviewWorker>.Instance);
+        var worker = new QueueWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<QueueWorker>.Instance);
 
         await worker.StartAsync(default);
         var outcome = await work.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));

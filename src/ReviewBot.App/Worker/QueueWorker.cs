@@ -19,7 +19,7 @@ namespace ReviewBot.App.Worker;
 /// (An installation that floods urgent work parks at most <see cref="MaxParked"/> items too; then another's review
 /// waits for one of its items to end, not for the flood.)
 /// </summary>
-public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
+public sealed class QueueWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<QueueWorker> logger) : BackgroundService
 {
     private readonly KeyedGates _pullRequestGates = new();
 
