@@ -1,34 +1,18 @@
-namespace ReviewBot.App.Worker;
+namespace ReviewBot.GitHub;
 
 /// <summary>
-/// Thrown by a runner whose work must wait (onboarding's write budget is spent). The worker schedules a
-/// continuation of the item in the queue, visible after <see cref="Delay"/>, and completes this message: waiting is
-/// not a failure, and a fresh message's attempts start again, so a long wait never reaches the dead-letter limit
-/// (Azure moves a message handed out more than Queue:MaxDequeueCount times to the poison queue). The wait is in
-/// the queue (durable with Azure Storage), never in memory.
+/// The one "come back later" signal of every layer: work that must wait (the installation's API budget is down to the
+/// reserve kept for reviews, onboarding's write budget is spent) stops before it reads or writes what it waits for and
+/// throws this. It is not a failure: the App's worker schedules a continuation of the item in its queue, visible after
+/// <see cref="RetryAfter"/>, and completes the message, so a fresh message's attempts start again and a long wait never
+/// reaches the dead-letter limit. The wait is in the queue (durable with Azure Storage), never in memory.
 /// </summary>
-public sealed class WorkDeferredException(TimeSpan delay, string reason) : Exception(reason)
+public sealed class WorkDeferredException(TimeSpan retryAfter, string reason) : Exception(reason)
 {
-    /// <summary>Separates a delivery id from its continuation number; GitHub's delivery ids never hold it.</summary>
-    private const char ContinuationMark = '~';
+    /// <summary>How long until what the work waits for is renewed.</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter;
 
-    public TimeSpan Delay { get; } = delay;
-
-    /// <summary>
-    /// The delivery id of the next continuation: each gets its own, so the deduplicating queue takes it as new work,
-    /// while two copies of the same continuation (a crash between scheduling and completing) are still one.
-    /// </summary>
-    public static string NextDeliveryId(string deliveryId)
-    {
-        int mark = deliveryId.LastIndexOf(ContinuationMark);
-        int next = mark >= 0 && int.TryParse(deliveryId.AsSpan(mark + 1), out var n) ? n + 1 : 1;
-        return $"{OriginalDeliveryId(deliveryId)}{ContinuationMark}{next}";
-    }
-
-    /// <summary>The webhook's delivery id behind a continuation (itself for the first message).</summary>
-    public static string OriginalDeliveryId(string deliveryId)
-    {
-        int mark = deliveryId.IndexOf(ContinuationMark, StringComparison.Ordinal);
-        return mark >= 0 ? deliveryId[..mark] : deliveryId;
-    }
+    /// <summary>The installation's API budget is down to the reserve kept for pull request reviews until GitHub renews it.</summary>
+    public static WorkDeferredException ForApiBudget(TimeSpan renewed) =>
+        new(renewed, "the installation's API budget is down to the reserve kept for pull request reviews");
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.App.Worker;
+using ReviewBot.GitHub;
 using ReviewBot.GitHub.Onboarding;
 
 namespace ReviewBot.App.Onboarding;
@@ -14,7 +15,7 @@ public interface IOnboardingGitHubFactory
 }
 
 /// <summary>
-/// Runs an <see cref="WorkKind.Onboard"/> item: claims the repository at its default branch's head (so it is done
+/// Runs an <see cref="OnboardWork"/> item: claims the repository at its default branch's head (so it is done
 /// once across deliveries and replicas), reserves the writes from the shared pacer, and when the budget is spent
 /// puts the item back in the queue until the window frees (<see cref="WorkDeferredException"/>).
 /// </summary>
@@ -23,9 +24,9 @@ public sealed partial class OnboardingRunner(
     WritePacer pacer,
     IStateStore state,
     IOptions<OnboardingOptions> options,
-    ILogger<OnboardingRunner> logger) : IWorkRunner
+    ILogger<OnboardingRunner> logger) : IWorkRunner<OnboardWork>
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(OnboardWork item, int attempt, CancellationToken cancellationToken)
     {
         string repository = $"{item.Owner}/{item.Repo}";
         if (!options.Value.Enabled)
@@ -36,33 +37,40 @@ public sealed partial class OnboardingRunner(
             return RunOutcome.Skipped;
         }
 
-        var result = await RepositoryOnboarder.OnboardAsync(
-            gitHub.ForRepository(item.InstallationId, item.RepositoryId, item.Repo),
-            item.Owner,
-            item.Repo,
-            // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
-            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{item.RepositoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? repository}@{sha}".ToLowerInvariant(), WorkDeferredException.OriginalDeliveryId(item.DeliveryId), cancellationToken),
-            async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
-            cancellationToken).ConfigureAwait(false);
+        OnboardingResult result;
+        try
+        {
+            result = await RepositoryOnboarder.OnboardAsync(
+                gitHub.ForRepository(item.InstallationId, item.RepositoryId, item.Repo),
+                item.Owner,
+                item.Repo,
+                // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
+                sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{item.RepositoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? repository}@{sha}".ToLowerInvariant(), item.DeliveryId, cancellationToken),
+                async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkDeferredException deferred)
+        {
+            // The worker puts the item back in the queue until the window frees; said here, where the repository is known.
+            OnboardingTelemetry.Waiting.Add(1);
+            Waiting(logger, repository, deferred.Message, deferred.RetryAfter);
+            throw;
+        }
 
         switch (result.Outcome)
         {
-            case OnboardingOutcome.Waiting:
-                OnboardingTelemetry.Waiting.Add(1);
-                Waiting(logger, repository, result.Reason, result.RetryAfter);
-                throw new WorkDeferredException(result.RetryAfter, result.Reason);
             case OnboardingOutcome.Opened or OnboardingOutcome.Refreshed:
                 OnboardingTelemetry.Scanned.Add(1);
                 OnboardingTelemetry.PullRequestsOpened.Add(1, new KeyValuePair<string, object?>("action", result.Outcome.ToString()));
                 Done(logger, repository, result.Outcome.ToString(), result.Reason);
-                return RunOutcome.Reviewed;
+                return RunOutcome.Onboarded;
             case OnboardingOutcome.BranchNotOurs:
                 // Someone else's branch (or the default branch) by our name: never moved, never committed to.
                 OnboardingTelemetry.RecordSkipped("branch-not-ours");
                 BranchNotOurs(logger, repository, result.Reason);
                 return RunOutcome.Skipped;
-            case OnboardingOutcome.Skipped:
-                OnboardingTelemetry.RecordSkipped(result.Reason.StartsWith("onboarding: false", StringComparison.Ordinal) ? "config" : "repository");
+            case OnboardingOutcome.Skipped or OnboardingOutcome.OptedOut:
+                OnboardingTelemetry.RecordSkipped(result.Outcome == OnboardingOutcome.OptedOut ? "config" : "repository");
                 Skipped(logger, repository, result.Reason);
                 return RunOutcome.Skipped;
             default:

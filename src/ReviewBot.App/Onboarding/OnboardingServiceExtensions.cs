@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReviewBot.App.Worker;
 
 namespace ReviewBot.App.Onboarding;
 
@@ -14,9 +15,9 @@ internal static class OnboardingServiceExtensions
         services.TryAddSingleton<IWriteBudgetStore, InMemoryWriteBudgetStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WritePacer>();
-        services.AddKeyedScoped<Worker.IWorkRunner, OnboardingRunner>(Queue.WorkKind.Onboard);
+        services.AddWorkRunner<Queue.OnboardWork, OnboardingRunner>();
         services.TryAddSingleton<IOnboardingGitHubFactory, GitHubOnboardingFactory>();
-        services.AddKeyedScoped<Worker.IWorkRunner, OnboardInstallationRunner>(Queue.WorkKind.OnboardInstallation);
+        services.AddWorkRunner<Queue.InstallationPageWork, OnboardInstallationRunner>();
         services.TryAddSingleton<IInstallationRepositoryLister, GitHubInstallationRepositoryLister>();
         return services;
     }

@@ -14,7 +14,7 @@ public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, 
     /// <summary>How long a message whose claim could not be checked (storage down) stays away before it is tried again.</summary>
     public static readonly TimeSpan ClaimRetryDelay = TimeSpan.FromSeconds(5);
 
-    public static string WorkKey(WorkItem item) => $"{item.DeliveryId}|{item.PullRequestKey}";
+    public static string WorkKey(WorkItem item) => $"{item.Occurrence}|{item.Key}";
 
     public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => inner.EnqueueAsync(item, cancellationToken);
 
@@ -53,7 +53,7 @@ public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, 
                 return work;
             }
 
-            QueueLog.DroppedCopy(logger, work.MessageId, work.Item.DeliveryId, work.Item.PullRequestKey);
+            QueueLog.DroppedCopy(logger, work.MessageId, work.Item.Occurrence, work.Item.Key);
             await work.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }

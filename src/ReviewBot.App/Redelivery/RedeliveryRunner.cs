@@ -25,7 +25,7 @@ public sealed class RedeliveryClaims
 }
 
 /// <summary>
-/// Runs a <see cref="WorkKind.Redeliver"/> item, as GitHub's docs describe: lists the App's deliveries of the last
+/// Runs a <see cref="RedeliveryWork"/> item, as GitHub's docs describe: lists the App's deliveries of the last
 /// <see cref="RedeliveryOptions.Lookback"/>, and for each event (GUID) none of whose attempts succeeded asks GitHub
 /// once to deliver it again. An event is claimed in the shared state store first, so two replicas never ask for the
 /// same one; an event already redelivered (by us or by hand) is never asked for again; what we refused ourselves
@@ -37,9 +37,9 @@ public sealed partial class RedeliveryRunner(
     RedeliveryClaims claims,
     IOptions<RedeliveryOptions> options,
     TimeProvider time,
-    ILogger<RedeliveryRunner> logger) : IWorkRunner
+    ILogger<RedeliveryRunner> logger) : IWorkRunner<RedeliveryWork>
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(RedeliveryWork item, int attempt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.Enabled)
@@ -84,7 +84,7 @@ public sealed partial class RedeliveryRunner(
 
         Ran(logger, listed.Count, failedEvents, asked);
         ReviewBot.App.Operations.ReviewBotTelemetry.Redeliveries.Add(asked);
-        return asked > 0 ? RunOutcome.Reviewed : RunOutcome.Skipped;
+        return asked > 0 ? RunOutcome.Redelivered : RunOutcome.Skipped;
     }
 
     /// <summary>No answer (0), a server error, or busy: worth sending again. Any other refusal was ours and would be again.</summary>
