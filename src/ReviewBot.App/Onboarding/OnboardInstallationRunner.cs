@@ -20,7 +20,7 @@ public interface IInstallationRepositoryLister
 /// after a crash halfway) queues only copies, which the <see cref="DeduplicatingWorkQueue"/> drops: no repository is
 /// onboarded twice for one delivery, and a page is never more than 100 messages of work in one run.
 /// </summary>
-public sealed partial class OnboardInstallationRunner(
+public sealed class OnboardInstallationRunner(
     IInstallationRepositoryLister lister,
     IWorkQueue queue,
     IOptions<OnboardingOptions> options,
@@ -31,7 +31,7 @@ public sealed partial class OnboardInstallationRunner(
         if (!options.Value.Enabled)
         {
             OnboardingTelemetry.RecordSkipped("off");
-            Off(logger, item.Account);
+            OnboardingLog.Off(logger, item.Account);
             return RunOutcome.Skipped;
         }
 
@@ -62,7 +62,7 @@ public sealed partial class OnboardInstallationRunner(
             catch (FormatException)
             {
                 OnboardingTelemetry.RecordSkipped("name");
-                NotAName(logger, item.Account, item.Page);
+                OnboardingLog.NotAName(logger, item.Account, item.Page);
                 continue;
             }
 
@@ -80,21 +80,12 @@ public sealed partial class OnboardInstallationRunner(
             await queue.EnqueueAsync(item with { Page = item.Page + 1 }, cancellationToken).ConfigureAwait(false);
         }
 
-        Queued(logger, item.Account, item.Page, queued, more);
+        OnboardingLog.Queued(logger, item.Account, item.Page, queued, more);
         return RunOutcome.Queued;
     }
 
     /// <summary>Our bound on pages (10,000 repositories), so a list that never ends cannot queue forever.</summary>
     public const int MaxPages = 100;
-
-    [LoggerMessage(2111, LogLevel.Information, "Onboarding {Account}: page {Page} queued {Count} repositories; more to come: {More}")]
-    private static partial void Queued(ILogger logger, string account, int page, int count, bool more);
-
-    [LoggerMessage(2112, LogLevel.Information, "Onboarding {Account}: onboarding is off; nothing queued")]
-    private static partial void Off(ILogger logger, string account);
-
-    [LoggerMessage(2113, LogLevel.Warning, "Onboarding {Account}: page {Page} named a repository that is not a GitHub name; skipped")]
-    private static partial void NotAName(ILogger logger, string account, int page);
 }
 
 /// <summary>The installation's repositories over the App's pooled client, on the installation's token.</summary>

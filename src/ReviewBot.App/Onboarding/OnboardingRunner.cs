@@ -19,7 +19,7 @@ public interface IOnboardingGitHubFactory
 /// once across deliveries and replicas), reserves the writes from the shared pacer, and when the budget is spent
 /// puts the item back in the queue until the window frees (<see cref="WorkDeferredException"/>).
 /// </summary>
-public sealed partial class OnboardingRunner(
+public sealed class OnboardingRunner(
     IOnboardingGitHubFactory gitHub,
     WritePacer pacer,
     IStateStore state,
@@ -33,7 +33,7 @@ public sealed partial class OnboardingRunner(
         {
             // Switched off after the item was queued.
             OnboardingTelemetry.RecordSkipped("off");
-            Skipped(logger, repository, "onboarding is off");
+            OnboardingLog.Skipped(logger, repository, "onboarding is off");
             return RunOutcome.Skipped;
         }
 
@@ -53,7 +53,7 @@ public sealed partial class OnboardingRunner(
         {
             // The worker puts the item back in the queue until the window frees; said here, where the repository is known.
             OnboardingTelemetry.Waiting.Add(1);
-            Waiting(logger, repository, deferred.Message, deferred.RetryAfter);
+            OnboardingLog.Waiting(logger, repository, deferred.Message, deferred.RetryAfter);
             throw;
         }
 
@@ -62,35 +62,23 @@ public sealed partial class OnboardingRunner(
             case OnboardingOutcome.Opened or OnboardingOutcome.Refreshed:
                 OnboardingTelemetry.Scanned.Add(1);
                 OnboardingTelemetry.PullRequestsOpened.Add(1, new KeyValuePair<string, object?>("action", result.Outcome.ToString()));
-                Done(logger, repository, result.Outcome.ToString(), result.Reason);
+                OnboardingLog.Done(logger, repository, result.Outcome.ToString(), result.Reason);
                 return RunOutcome.Onboarded;
             case OnboardingOutcome.BranchNotOurs:
                 // Someone else's branch (or the default branch) by our name: never moved, never committed to.
                 OnboardingTelemetry.RecordSkipped("branch-not-ours");
-                BranchNotOurs(logger, repository, result.Reason);
+                OnboardingLog.BranchNotOurs(logger, repository, result.Reason);
                 return RunOutcome.Skipped;
             case OnboardingOutcome.Skipped or OnboardingOutcome.OptedOut:
                 OnboardingTelemetry.RecordSkipped(result.Outcome == OnboardingOutcome.OptedOut ? "config" : "repository");
-                Skipped(logger, repository, result.Reason);
+                OnboardingLog.Skipped(logger, repository, result.Reason);
                 return RunOutcome.Skipped;
             default:
                 OnboardingTelemetry.Scanned.Add(1);
-                Done(logger, repository, result.Outcome.ToString(), result.Reason);
+                OnboardingLog.Done(logger, repository, result.Outcome.ToString(), result.Reason);
                 return RunOutcome.Skipped;
         }
     }
-
-    [LoggerMessage(2101, LogLevel.Information, "Onboarding {Repository}: {Outcome}, {Reason}")]
-    private static partial void Done(ILogger logger, string repository, string outcome, string reason);
-
-    [LoggerMessage(2102, LogLevel.Information, "Onboarding {Repository}: skipped, {Reason}")]
-    private static partial void Skipped(ILogger logger, string repository, string reason);
-
-    [LoggerMessage(2104, LogLevel.Warning, "Onboarding {Repository}: stopped, {Reason}")]
-    private static partial void BranchNotOurs(ILogger logger, string repository, string reason);
-
-    [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: {Reason}; back in the queue for {Delay}")]
-    private static partial void Waiting(ILogger logger, string repository, string reason, TimeSpan delay);
 }
 
 /// <summary>Onboarding's GitHub calls on the installation's token, over the App's pooled client.</summary>

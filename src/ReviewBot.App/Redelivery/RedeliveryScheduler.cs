@@ -8,7 +8,7 @@ namespace ReviewBot.App.Redelivery;
 /// work (reviews go first). Every replica queues it, under the same id for the same interval, so the
 /// <see cref="DeduplicatingWorkQueue"/> lets one copy run and drops the others.
 /// </summary>
-public sealed partial class RedeliveryScheduler(IWorkQueue queue, IOptions<RedeliveryOptions> options, TimeProvider time, ILogger<RedeliveryScheduler> logger) : BackgroundService
+public sealed class RedeliveryScheduler(IWorkQueue queue, IOptions<RedeliveryOptions> options, TimeProvider time, ILogger<RedeliveryScheduler> logger) : BackgroundService
 {
     /// <summary>The item of the interval that holds <paramref name="now"/>.</summary>
     public static RedeliveryWork ItemFor(DateTimeOffset now, TimeSpan interval) =>
@@ -26,12 +26,9 @@ public sealed partial class RedeliveryScheduler(IWorkQueue queue, IOptions<Redel
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                NotQueued(logger, e.GetType().Name, interval);
+                RedeliveryLog.NotQueued(logger, e.GetType().Name, interval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
-
-    [LoggerMessage(2201, LogLevel.Warning, "Redelivery: the run could not be queued ({Error}); tried again in {Interval}")]
-    private static partial void NotQueued(ILogger logger, string error, TimeSpan interval);
 }
