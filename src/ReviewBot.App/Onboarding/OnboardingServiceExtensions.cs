@@ -9,8 +9,8 @@ internal static class OnboardingServiceExtensions
     /// <summary>The onboarding switch and its pacing, validated at start; the write budget in memory unless a shared store replaces it.</summary>
     public static IServiceCollection AddReviewBotOnboarding(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OnboardingOptions>().Bind(configuration.GetSection(OnboardingOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<OnboardingPacingOptions>().Bind(configuration.GetSection(OnboardingOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<OnboardingOptions>().Bind(configuration.GetSection(OnboardingOptions.Section)).ValidateOnStart();
+        services.AddOptions<OnboardingPacingOptions>().Bind(configuration.GetSection(OnboardingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OnboardingPacingOptions>, PacingValidator>();
         services.TryAddSingleton<IWriteBudgetStore, InMemoryWriteBudgetStore>();
         services.TryAddSingleton(TimeProvider.System);
