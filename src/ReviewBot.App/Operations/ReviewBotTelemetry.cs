@@ -23,7 +23,7 @@ public static class ReviewBotTelemetry
         "reviewbot.redeliveries", "{delivery}", "Failed webhook deliveries GitHub was asked to deliver again");
 
     public static readonly Counter<long> Reviews = Meter.CreateCounter<long>(
-        "reviewbot.reviews", "{run}", "Review runs, by outcome (Reviewed, Superseded, Skipped, Failed, Abandoned)");
+        "reviewbot.reviews", "{run}", "Runs of work items, by outcome (Reviewed, Checked, Onboarded, Queued, Redelivered, Superseded, Skipped, Deferred, Failed, Abandoned)");
 
     public static readonly Histogram<double> ReviewDuration = Meter.CreateHistogram<double>(
         "reviewbot.review.duration", "s", "Time of one review run, from dequeue to the check run completed");

@@ -76,7 +76,7 @@ public abstract record HeadWork(string DeliveryId, long InstallationId, string O
     public override bool IsBackground => false;
 }
 
-/// <summary>A dequeued item. Complete it once the review is delivered; otherwise it comes back.</summary>
+/// <summary>A dequeued item. Complete it once its work is done; otherwise it comes back.</summary>
 public interface IQueuedWork
 {
     WorkItem Item { get; }

@@ -24,10 +24,10 @@ namespace ReviewBot.App.Worker;
 /// </summary>
 public sealed class QueueWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<QueueWorker> logger) : BackgroundService
 {
-    private readonly KeyedGates _pullRequestGates = new();
+    private readonly KeyedGates _keyGates = new();
 
-    /// <summary>Per pull request gates held or waited for now (none once the work is done).</summary>
-    internal int PullRequestGates => _pullRequestGates.Count;
+    /// <summary>Gates per <see cref="WorkItem.Key"/> held or waited for now (none once the work is done).</summary>
+    internal int KeyGates => _keyGates.Count;
 
     /// <summary>Items running per installation, and the items parked until their installation has room; under <see cref="_fairness"/>.</summary>
     private readonly Counts<long> _inFlight = new();
@@ -194,7 +194,7 @@ public sealed class QueueWorker(IWorkQueue queue, IServiceProvider services, IOp
         IDisposable gate;
         try
         {
-            gate = await _pullRequestGates.EnterAsync(item.Key, stoppingToken).ConfigureAwait(false);
+            gate = await _keyGates.EnterAsync(item.Key, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
