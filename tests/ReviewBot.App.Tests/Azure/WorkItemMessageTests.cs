@@ -27,6 +27,9 @@ public sealed class WorkItemMessageTests
     /// <summary>The oldest format: no kind, no base, no ids (every message was a review).</summary>
     private const string OldestReview = """{"deliveryId":"d-1","installationId":1,"owner":"Codertocat","repo":"Hello-World","pullNumber":2,"headSha":"abc","reason":"pull_request.opened"}""";
 
+    /// <summary>One old message of each kind.</summary>
+    public static TheoryData<string> OldMessages => [OldReview, OldBranchCheck, OldOnboardContinuation, OldInstallationPage, OldRedelivery];
+
     private static T Read<T>(string text)
         where T : WorkItem
     {
@@ -96,11 +99,7 @@ public sealed class WorkItemMessageTests
 
     /// <summary>The key an old message was ordered, claimed and stored under is the key its item has now.</summary>
     [Theory]
-    [InlineData(OldReview)]
-    [InlineData(OldBranchCheck)]
-    [InlineData(OldOnboardContinuation)]
-    [InlineData(OldInstallationPage)]
-    [InlineData(OldRedelivery)]
+    [MemberData(nameof(OldMessages))]
     public void Every_old_message_keeps_its_key(string old)
     {
         string key = System.Text.Json.JsonDocument.Parse(old).RootElement.GetProperty("pullRequestKey").GetString()!;
@@ -110,11 +109,7 @@ public sealed class WorkItemMessageTests
 
     /// <summary>What this version writes is the old format field for field (less the key, which nobody read back): an older replica reads it.</summary>
     [Theory]
-    [InlineData(OldReview)]
-    [InlineData(OldBranchCheck)]
-    [InlineData(OldOnboardContinuation)]
-    [InlineData(OldInstallationPage)]
-    [InlineData(OldRedelivery)]
+    [MemberData(nameof(OldMessages))]
     public void Every_kind_is_written_in_the_old_format(string old)
     {
         string withoutKey = old[..old.IndexOf(",\"pullRequestKey\"", StringComparison.Ordinal)] + "}";
