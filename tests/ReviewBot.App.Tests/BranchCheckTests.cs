@@ -126,7 +126,7 @@ public sealed class BranchCheckTests : IDisposable
         await host.PostWebhookAsync("push", AppHost.Payload("push"));
         var (item, delay) = await scheduled.Next.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal((WorkKind.BranchCheck, Commit), (item.Kind, item.HeadSha));
+        Assert.Equal(Commit, Assert.IsType<BranchCheckWork>(item).HeadSha);
         Assert.InRange(delay, TimeSpan.FromMinutes(28), TimeSpan.FromMinutes(31));
         Assert.Equal(calls, _github.Server.LogEntries.Count()); // nothing read, no failed check written
     }
@@ -187,9 +187,9 @@ public sealed class BranchCheckTests : IDisposable
     [Fact]
     public void A_push_to_the_default_branch_is_a_branch_check_of_its_commit()
     {
-        var item = Assert.Single(WebhookRouter.Route("push", "d-1", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work);
+        var item = Assert.IsType<BranchCheckWork>(Assert.Single(WebhookRouter.Route("push", "d-1", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work));
 
-        Assert.Equal((WorkKind.BranchCheck, Commit, "master", 1L), (item.Kind, item.HeadSha, item.BaseRef, item.InstallationId));
+        Assert.Equal((Commit, "master", 1L), (item.HeadSha, item.Branch, item.InstallationId));
     }
 
     [Fact]
@@ -201,6 +201,6 @@ public sealed class BranchCheckTests : IDisposable
 
         Assert.Equal(("master", Commit), (scope["Branch"], scope["CommitSha"]));
         Assert.DoesNotContain("PullRequest", scope.Keys);
-        Assert.Equal("branch-check", ReviewBot.App.Operations.ReviewBotTelemetry.SpanName(item.Kind));
+        Assert.Equal("branch-check", ReviewBot.App.Operations.ReviewBotTelemetry.SpanName(item));
     }
 }

@@ -9,7 +9,7 @@ namespace ReviewBot.App.Tests;
 /// <summary>One review per unit of work however many copies are queued; a retried message still runs.</summary>
 public sealed class DeduplicatingWorkQueueTests
 {
-    private static readonly WorkItem Item = new("d-1", 1, "octo", "repo", 7, new string('a', 40), "check_suite.rerequested");
+    private static readonly ReviewWork Item = new("d-1", 1, "octo", "repo", 7, new string('a', 40), "check_suite.rerequested");
 
     private static (DeduplicatingWorkQueue Queue, InMemoryWorkQueue Inner) Create(IStateStore? state = null)
     {
@@ -54,8 +54,8 @@ public sealed class DeduplicatingWorkQueueTests
         await queue.EnqueueAsync(Item, default);
         await queue.EnqueueAsync(Item with { PullNumber = 8 }, default);
 
-        Assert.Equal(7, (await TakeAsync(queue))!.Item.PullNumber);
-        Assert.Equal(8, (await TakeAsync(queue))!.Item.PullNumber);
+        Assert.Equal(7, ((ReviewWork)(await TakeAsync(queue))!.Item).PullNumber);
+        Assert.Equal(8, ((ReviewWork)(await TakeAsync(queue))!.Item).PullNumber);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RedeliveryTests : IDisposable
         return new RedeliveryRunner(new GitHubHookDeliveries(app), state, new RedeliveryClaims(), Options.Create(new RedeliveryOptions()), TimeProvider.System, NullLogger<RedeliveryRunner>.Instance);
     }
 
-    private static WorkItem Run => RedeliveryScheduler.ItemFor(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+    private static RedeliveryWork Run => RedeliveryScheduler.ItemFor(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
 
     [Fact]
     public async Task Each_event_that_never_got_through_is_redelivered_once_across_two_replicas_and_never_again()

@@ -11,17 +11,17 @@ public sealed class StateKeyTests
     private static readonly string Old = new('a', 40);
     private static readonly string New = new('b', 40);
 
-    private static WorkItem Item(string owner, string repo, string head, string reason = "pull_request.synchronize", long? id = 42) =>
+    private static ReviewWork Item(string owner, string repo, string head, string reason = "pull_request.synchronize", long? id = 42) =>
         new("d1", 1, owner, repo, 7, head, reason) { RepositoryId = id };
 
     [Fact]
     public void Keys_are_by_repository_id_so_a_rename_or_transfer_keeps_them()
     {
-        Assert.Equal(Item("octo", "repo", Old).PullRequestKey, Item("someone-else", "renamed", Old).PullRequestKey);
-        Assert.Equal("repo-42#7", Item("octo", "repo", Old).PullRequestKey);
-        Assert.Equal("repo-42@main", (Item("octo", "repo", Old) with { Kind = WorkKind.BranchCheck, BaseRef = "main", PullNumber = 0 }).PullRequestKey);
-        Assert.Equal("repo-42!onboard", (Item("octo", "repo", "") with { Kind = WorkKind.Onboard, PullNumber = 0 }).PullRequestKey);
-        Assert.Equal("octo/repo#7", Item("Octo", "Repo", Old, id: null).PullRequestKey); // a message from before ids
+        Assert.Equal(Item("octo", "repo", Old).Key, Item("someone-else", "renamed", Old).Key);
+        Assert.Equal("repo-42#7", Item("octo", "repo", Old).Key);
+        Assert.Equal("repo-42@main", new BranchCheckWork("d1", 1, "octo", "repo", "main", Old, "push") { RepositoryId = 42 }.Key);
+        Assert.Equal("repo-42!onboard", new OnboardWork("d1", 1, "octo", "repo", "installation.created") { RepositoryId = 42 }.Key);
+        Assert.Equal("octo/repo#7", Item("Octo", "Repo", Old, id: null).Key); // a message from before ids
     }
 
     [Fact]
@@ -29,13 +29,13 @@ public sealed class StateKeyTests
     {
         var store = new InMemoryStateStore(TimeProvider.System);
         var item = Item("octo", "repo", Old);
-        Assert.True(await store.TrySavePullRequestAsync(item.LegacyPullRequestKey, new PullRequestState(Old, Old, ["fp1"]), default));
+        Assert.True(await store.TrySavePullRequestAsync(item.LegacyKey, new PullRequestState(Old, Old, ["fp1"]), default));
 
         var read = await PullRequestStates.GetAsync(store, item, default);
         await PullRequestStates.UpdateAsync(store, item, s => s with { Fingerprints = s.Fingerprints.Add("fp2") }, default);
 
         Assert.Equal((Old, Old), (read?.LatestRequestedSha, read?.LastReviewedSha));
-        var moved = await store.GetPullRequestAsync(item.PullRequestKey, default);
+        var moved = await store.GetPullRequestAsync(item.Key, default);
         Assert.Equal(["fp1", "fp2"], moved!.Fingerprints.Order(StringComparer.Ordinal));
     }
 

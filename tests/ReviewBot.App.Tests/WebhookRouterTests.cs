@@ -14,7 +14,7 @@ public sealed class WebhookRouterTests
         var payload = AppHost.Payload("pull_request.opened");
         payload["pull_request"]!["draft"] = true;
 
-        var item = Assert.Single(WebhookRouter.Route("pull_request", "d-1", JsonSerializer.SerializeToElement(payload)).Work);
+        var item = Assert.IsType<ReviewWork>(Assert.Single(WebhookRouter.Route("pull_request", "d-1", JsonSerializer.SerializeToElement(payload)).Work));
 
         Assert.Equal((GitHubFake.BaseRef, true, GitHubFake.HeadSha), (item.BaseRef, item.Draft, item.HeadSha));
         Assert.Equal(GitHubFake.BaseSha, item.BaseSha); // the base commit: the config and the changes are read there, not at the branch
@@ -33,9 +33,9 @@ public sealed class WebhookRouterTests
     public void Pull_request_and_push_events_say_when_the_head_was_asked_for()
     {
         // GitHub's own payloads: updated_at is ISO 8601, a push's repository.pushed_at is Unix seconds.
-        var review = Assert.Single(WebhookRouter.Route("pull_request", "d-3", JsonSerializer.SerializeToElement(AppHost.Payload("pull_request.synchronize"))).Work);
-        var push = Assert.Single(WebhookRouter.Route("push", "d-4", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work);
-        var rerun = Assert.Single(WebhookRouter.Route("check_suite", "d-5", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work);
+        var review = Assert.IsType<ReviewWork>(Assert.Single(WebhookRouter.Route("pull_request", "d-3", JsonSerializer.SerializeToElement(AppHost.Payload("pull_request.synchronize"))).Work));
+        var push = Assert.IsType<BranchCheckWork>(Assert.Single(WebhookRouter.Route("push", "d-4", JsonSerializer.SerializeToElement(AppHost.Payload("push"))).Work));
+        var rerun = Assert.IsType<ReviewWork>(Assert.Single(WebhookRouter.Route("check_suite", "d-5", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work));
 
         Assert.Equal(DateTimeOffset.Parse("2019-05-15T15:20:33Z", System.Globalization.CultureInfo.InvariantCulture), review.RequestedAt);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1557933657), push.RequestedAt);
@@ -45,7 +45,7 @@ public sealed class WebhookRouterTests
     [Fact]
     public void A_check_suite_event_leaves_them_unknown()
     {
-        var item = Assert.Single(WebhookRouter.Route("check_suite", "d-2", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work);
+        var item = Assert.IsType<ReviewWork>(Assert.Single(WebhookRouter.Route("check_suite", "d-2", JsonSerializer.SerializeToElement(AppHost.Payload("check_suite.rerequested"))).Work));
 
         Assert.Null(item.BaseRef);
         Assert.Null(item.BaseSha);
@@ -54,9 +54,9 @@ public sealed class WebhookRouterTests
 
     /// <summary>GitHub's real check_run.rerequested names no pull request (a fork's, or a branch check): our external_id says what to run.</summary>
     [Theory]
-    [InlineData("pr", 42, WorkKind.Review)]
-    [InlineData("branch", 0, WorkKind.BranchCheck)]
-    public void A_rerun_of_our_check_that_names_no_pull_request_runs_what_its_external_id_says(string of, int number, WorkKind kind)
+    [InlineData("pr", 42)]
+    [InlineData("branch", 0)]
+    public void A_rerun_of_our_check_that_names_no_pull_request_runs_what_its_external_id_says(string of, int number)
     {
         var payload = AppHost.Payload("check_run.rerequested");
         payload["check_run"]!["name"] = CheckRunPlan.Name;
@@ -65,8 +65,17 @@ public sealed class WebhookRouterTests
 
         var item = Assert.Single(WebhookRouter.Route("check_run", "d-3", JsonSerializer.SerializeToElement(payload)).Work);
 
-        Assert.Equal((kind, number, payload["check_run"]!["head_sha"]!.GetValue<string>()), (item.Kind, item.PullNumber, item.HeadSha));
-        Assert.Equal(kind == WorkKind.BranchCheck ? payload["repository"]!["default_branch"]!.GetValue<string>() : null, item.BaseRef);
+        string head = payload["check_run"]!["head_sha"]!.GetValue<string>();
+        if (of == "pr")
+        {
+            var review = Assert.IsType<ReviewWork>(item);
+            Assert.Equal((number, head, null), (review.PullNumber, review.HeadSha, review.BaseRef));
+        }
+        else
+        {
+            var check = Assert.IsType<BranchCheckWork>(item);
+            Assert.Equal((payload["repository"]!["default_branch"]!.GetValue<string>(), head), (check.Branch, check.HeadSha));
+        }
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace ReviewBot.App.Azure;
 /// </summary>
 public sealed record AzureQueueOptions
 {
-    public const string SectionName = "Queue";
+    public const string Section = "Queue";
 
     /// <summary>Value of <c>Queue:Provider</c> that selects this queue.</summary>
     public const string ProviderName = "AzureStorage";

@@ -15,16 +15,16 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>True when <c>Queue:Provider</c> asks for Azure Storage Queues.</summary>
     public static bool UsesAzureStorageQueue(this IConfiguration configuration) =>
-        string.Equals(configuration[$"{AzureQueueOptions.SectionName}:Provider"], AzureQueueOptions.ProviderName, StringComparison.OrdinalIgnoreCase);
+        string.Equals(configuration[$"{AzureQueueOptions.Section}:Provider"], AzureQueueOptions.ProviderName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when <c>State:Provider</c> asks for Azure Table Storage.</summary>
     public static bool UsesAzureTableState(this IConfiguration configuration) =>
-        string.Equals(configuration[$"{AzureTableStateOptions.SectionName}:Provider"], AzureTableStateOptions.ProviderName, StringComparison.OrdinalIgnoreCase);
+        string.Equals(configuration[$"{AzureTableStateOptions.Section}:Provider"], AzureTableStateOptions.ProviderName, StringComparison.OrdinalIgnoreCase);
 
     public static IServiceCollection AddAzureStorageWorkQueue(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AzureQueueOptions>()
-            .Bind(configuration.GetSection(AzureQueueOptions.SectionName))
+            .Bind(configuration.GetSection(AzureQueueOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AzureQueueOptions>>(new ProblemsValidator<AzureQueueOptions>(o => o.Validate()));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
@@ -46,7 +46,7 @@ public static class AzureStorageServiceCollectionExtensions
     public static IServiceCollection AddAzureTableState(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AzureTableStateOptions>()
-            .Bind(configuration.GetSection(AzureTableStateOptions.SectionName))
+            .Bind(configuration.GetSection(AzureTableStateOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AzureTableStateOptions>>(new ProblemsValidator<AzureTableStateOptions>(o => o.Validate()));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());

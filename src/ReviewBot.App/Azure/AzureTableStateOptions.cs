@@ -6,7 +6,7 @@ namespace ReviewBot.App.Azure;
 /// </summary>
 public sealed record AzureTableStateOptions
 {
-    public const string SectionName = "State";
+    public const string Section = "State";
 
     /// <summary>Value of <c>State:Provider</c> that selects this store.</summary>
     public const string ProviderName = "AzureTables";

@@ -7,8 +7,6 @@ using ReviewBot.App.Redelivery;
 using ReviewBot.App.Setup;
 using ReviewBot.App.Webhooks;
 using ReviewBot.App.Worker;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using ReviewBot.Registry;
 
 namespace ReviewBot.App.Hosting;
 
@@ -33,19 +31,7 @@ public static class ReviewBotHostExtensions
         services.AddReviewBotState(configuration);
         services.AddReviewBotOnboarding(configuration);
         services.AddReviewBotRedelivery(configuration);
-        services.AddRegistryClient(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagesOptions>>().Value.ToRegistryOptions());
-        // Registries are read for the images nothing else knows, unless Images:Resolve is false.
-        services.TryAddSingleton(sp => new ReviewBot.GitHub.PullRequests.PullRequestReviewer
-        {
-            Images = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagesOptions>>().Value.Resolve ? sp.GetRequiredService<ImageResolver>() : null,
-        });
-        // One budget of Dockerfile text for every review and branch check in flight in this process.
-        services.AddSingleton(sp => new ReviewBot.GitHub.PullRequests.TextBudget(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.MaxTextBytesInFlight));
-        services.AddKeyedScoped<IWorkRunner, ReviewRunner>(WorkKind.Review);
-        services.AddSingleton(sp => new ReviewBot.GitHub.Branches.BranchChecker(sp.GetRequiredService<ReviewBot.GitHub.PullRequests.PullRequestReviewer>()));
-        services.AddKeyedScoped<IWorkRunner, BranchCheckRunner>(WorkKind.BranchCheck);
-        services.AddSingleton<ReviewWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
+        services.AddReviewBotWorker();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.AddReviewBotProduction();
         return builder;
@@ -80,7 +66,7 @@ public static class ReviewBotHostExtensions
         && string.IsNullOrWhiteSpace(configuration["GitHub:WebhookSecret"]);
 
     /// <summary>Ready when the worker runs and the queue answers.</summary>
-    private sealed class ReadinessCheck(ReviewWorker worker, IWorkQueue queue) : IHealthCheck
+    private sealed class ReadinessCheck(QueueWorker worker, IWorkQueue queue) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

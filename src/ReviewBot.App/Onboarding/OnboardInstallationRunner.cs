@@ -14,24 +14,24 @@ public interface IInstallationRepositoryLister
 }
 
 /// <summary>
-/// Runs an <see cref="WorkKind.OnboardInstallation"/> item: queues one <see cref="WorkKind.Onboard"/> item per
+/// Runs an <see cref="InstallationPageWork"/> item: queues one <see cref="OnboardWork"/> item per
 /// repository of one page (the repositories the item carries, or a page of GET /installation/repositories), then the
 /// item for the next page. Every item it queues carries the webhook's delivery id, so running a page again (a retry
 /// after a crash halfway) queues only copies, which the <see cref="DeduplicatingWorkQueue"/> drops: no repository is
 /// onboarded twice for one delivery, and a page is never more than 100 messages of work in one run.
 /// </summary>
-public sealed partial class OnboardInstallationRunner(
+public sealed class OnboardInstallationRunner(
     IInstallationRepositoryLister lister,
     IWorkQueue queue,
     IOptions<OnboardingOptions> options,
-    ILogger<OnboardInstallationRunner> logger) : IWorkRunner
+    ILogger<OnboardInstallationRunner> logger) : IWorkRunner<InstallationPageWork>
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(InstallationPageWork item, int attempt, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
             OnboardingTelemetry.RecordSkipped("off");
-            Off(logger, item.Owner);
+            OnboardingLog.Off(logger, item.Account);
             return RunOutcome.Skipped;
         }
 
@@ -44,7 +44,7 @@ public sealed partial class OnboardInstallationRunner(
         }
         else
         {
-            var page = await lister.ListPageAsync(item.InstallationId, item.PullNumber, cancellationToken).ConfigureAwait(false);
+            var page = await lister.ListPageAsync(item.InstallationId, item.Page, cancellationToken).ConfigureAwait(false);
             (names, more, ids) = (page.FullNames, page.More, page.Ids);
         }
 
@@ -62,11 +62,11 @@ public sealed partial class OnboardInstallationRunner(
             catch (FormatException)
             {
                 OnboardingTelemetry.RecordSkipped("name");
-                NotAName(logger, item.Owner, item.PullNumber);
+                OnboardingLog.NotAName(logger, item.Account, item.Page);
                 continue;
             }
 
-            await queue.EnqueueAsync(new WorkItem(item.DeliveryId, item.InstallationId, parts[0], parts[1], 0, "", item.Reason, Kind: WorkKind.Onboard)
+            await queue.EnqueueAsync(new OnboardWork(item.DeliveryId, item.InstallationId, parts[0], parts[1], item.Reason)
             {
                 // By id when known (tokens and keys follow it); else by name, as before.
                 RepositoryId = ids?.Count == names.Count && ids[i] > 0 ? ids[i] : null,
@@ -75,26 +75,17 @@ public sealed partial class OnboardInstallationRunner(
         }
 
         OnboardingTelemetry.Queued.Add(queued);
-        if (more && item.PullNumber < MaxPages)
+        if (more && item.Page < MaxPages)
         {
-            await queue.EnqueueAsync(item with { PullNumber = item.PullNumber + 1 }, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(item with { Page = item.Page + 1 }, cancellationToken).ConfigureAwait(false);
         }
 
-        Queued(logger, item.Owner, item.PullNumber, queued, more);
-        return RunOutcome.Reviewed;
+        OnboardingLog.Queued(logger, item.Account, item.Page, queued, more);
+        return RunOutcome.Queued;
     }
 
     /// <summary>Our bound on pages (10,000 repositories), so a list that never ends cannot queue forever.</summary>
     public const int MaxPages = 100;
-
-    [LoggerMessage(2111, LogLevel.Information, "Onboarding {Account}: page {Page} queued {Count} repositories; more to come: {More}")]
-    private static partial void Queued(ILogger logger, string account, int page, int count, bool more);
-
-    [LoggerMessage(2112, LogLevel.Information, "Onboarding {Account}: onboarding is off; nothing queued")]
-    private static partial void Off(ILogger logger, string account);
-
-    [LoggerMessage(2113, LogLevel.Warning, "Onboarding {Account}: page {Page} named a repository that is not a GitHub name; skipped")]
-    private static partial void NotAName(ILogger logger, string account, int page);
 }
 
 /// <summary>The installation's repositories over the App's pooled client, on the installation's token.</summary>

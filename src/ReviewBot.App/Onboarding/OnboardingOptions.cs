@@ -7,7 +7,7 @@ namespace ReviewBot.App.Onboarding;
 /// </summary>
 public sealed record OnboardingOptions
 {
-    public const string SectionName = "Onboarding";
+    public const string Section = "Onboarding";
 
     public bool Enabled { get; init; }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 using ReviewBot.App.Worker;
+using ReviewBot.GitHub;
 using ReviewBot.GitHub.Onboarding;
 
 namespace ReviewBot.App.Onboarding;
@@ -14,75 +15,70 @@ public interface IOnboardingGitHubFactory
 }
 
 /// <summary>
-/// Runs an <see cref="WorkKind.Onboard"/> item: claims the repository at its default branch's head (so it is done
+/// Runs an <see cref="OnboardWork"/> item: claims the repository at its default branch's head (so it is done
 /// once across deliveries and replicas), reserves the writes from the shared pacer, and when the budget is spent
 /// puts the item back in the queue until the window frees (<see cref="WorkDeferredException"/>).
 /// </summary>
-public sealed partial class OnboardingRunner(
+public sealed class OnboardingRunner(
     IOnboardingGitHubFactory gitHub,
     WritePacer pacer,
     IStateStore state,
     IOptions<OnboardingOptions> options,
-    ILogger<OnboardingRunner> logger) : IWorkRunner
+    ILogger<OnboardingRunner> logger) : IWorkRunner<OnboardWork>
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(OnboardWork item, int attempt, CancellationToken cancellationToken)
     {
         string repository = $"{item.Owner}/{item.Repo}";
         if (!options.Value.Enabled)
         {
             // Switched off after the item was queued.
             OnboardingTelemetry.RecordSkipped("off");
-            Skipped(logger, repository, "onboarding is off");
+            OnboardingLog.Skipped(logger, repository, "onboarding is off");
             return RunOutcome.Skipped;
         }
 
-        var result = await RepositoryOnboarder.OnboardAsync(
-            gitHub.ForRepository(item.InstallationId, item.RepositoryId, item.Repo),
-            item.Owner,
-            item.Repo,
-            // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
-            sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{item.RepositoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? repository}@{sha}".ToLowerInvariant(), WorkDeferredException.OriginalDeliveryId(item.DeliveryId), cancellationToken),
-            async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
-            cancellationToken).ConfigureAwait(false);
+        OnboardingResult result;
+        try
+        {
+            result = await RepositoryOnboarder.OnboardAsync(
+                gitHub.ForRepository(item.InstallationId, item.RepositoryId, item.Repo),
+                item.Owner,
+                item.Repo,
+                // The webhook's delivery is the claimant: its retries and continuations pass, another delivery for the same head does not.
+                sha => state.TryClaimWorkAsync($"onboard:{item.InstallationId}/{item.RepositoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? repository}@{sha}".ToLowerInvariant(), item.DeliveryId, cancellationToken),
+                async writes => await pacer.TryReserveAsync(item.InstallationId, writes, cancellationToken).ConfigureAwait(false) is { Granted: false } refused ? refused.RetryAfter : null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkDeferredException deferred)
+        {
+            // The worker puts the item back in the queue until the window frees; said here, where the repository is known.
+            OnboardingTelemetry.Waiting.Add(1);
+            OnboardingLog.Waiting(logger, repository, deferred.Message, deferred.RetryAfter);
+            throw;
+        }
 
         switch (result.Outcome)
         {
-            case OnboardingOutcome.Waiting:
-                OnboardingTelemetry.Waiting.Add(1);
-                Waiting(logger, repository, result.Reason, result.RetryAfter);
-                throw new WorkDeferredException(result.RetryAfter, result.Reason);
             case OnboardingOutcome.Opened or OnboardingOutcome.Refreshed:
                 OnboardingTelemetry.Scanned.Add(1);
                 OnboardingTelemetry.PullRequestsOpened.Add(1, new KeyValuePair<string, object?>("action", result.Outcome.ToString()));
-                Done(logger, repository, result.Outcome.ToString(), result.Reason);
-                return RunOutcome.Reviewed;
+                OnboardingLog.Done(logger, repository, result.Outcome.ToString(), result.Reason);
+                return RunOutcome.Onboarded;
             case OnboardingOutcome.BranchNotOurs:
                 // Someone else's branch (or the default branch) by our name: never moved, never committed to.
                 OnboardingTelemetry.RecordSkipped("branch-not-ours");
-                BranchNotOurs(logger, repository, result.Reason);
+                OnboardingLog.BranchNotOurs(logger, repository, result.Reason);
                 return RunOutcome.Skipped;
-            case OnboardingOutcome.Skipped:
-                OnboardingTelemetry.RecordSkipped(result.Reason.StartsWith("onboarding: false", StringComparison.Ordinal) ? "config" : "repository");
-                Skipped(logger, repository, result.Reason);
+            case OnboardingOutcome.Skipped or OnboardingOutcome.OptedOut:
+                OnboardingTelemetry.RecordSkipped(result.Outcome == OnboardingOutcome.OptedOut ? "config" : "repository");
+                OnboardingLog.Skipped(logger, repository, result.Reason);
                 return RunOutcome.Skipped;
             default:
                 OnboardingTelemetry.Scanned.Add(1);
-                Done(logger, repository, result.Outcome.ToString(), result.Reason);
+                OnboardingLog.Done(logger, repository, result.Outcome.ToString(), result.Reason);
                 return RunOutcome.Skipped;
         }
     }
-
-    [LoggerMessage(2101, LogLevel.Information, "Onboarding {Repository}: {Outcome}, {Reason}")]
-    private static partial void Done(ILogger logger, string repository, string outcome, string reason);
-
-    [LoggerMessage(2102, LogLevel.Information, "Onboarding {Repository}: skipped, {Reason}")]
-    private static partial void Skipped(ILogger logger, string repository, string reason);
-
-    [LoggerMessage(2104, LogLevel.Warning, "Onboarding {Repository}: stopped, {Reason}")]
-    private static partial void BranchNotOurs(ILogger logger, string repository, string reason);
-
-    [LoggerMessage(2103, LogLevel.Information, "Onboarding {Repository}: {Reason}; back in the queue for {Delay}")]
-    private static partial void Waiting(ILogger logger, string repository, string reason, TimeSpan delay);
 }
 
 /// <summary>Onboarding's GitHub calls on the installation's token, over the App's pooled client.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReviewBot.App.Worker;
 
 namespace ReviewBot.App.Onboarding;
 
@@ -8,15 +9,15 @@ internal static class OnboardingServiceExtensions
     /// <summary>The onboarding switch and its pacing, validated at start; the write budget in memory unless a shared store replaces it.</summary>
     public static IServiceCollection AddReviewBotOnboarding(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OnboardingOptions>().Bind(configuration.GetSection(OnboardingOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<OnboardingPacingOptions>().Bind(configuration.GetSection(OnboardingOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<OnboardingOptions>().Bind(configuration.GetSection(OnboardingOptions.Section)).ValidateOnStart();
+        services.AddOptions<OnboardingPacingOptions>().Bind(configuration.GetSection(OnboardingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OnboardingPacingOptions>, PacingValidator>();
         services.TryAddSingleton<IWriteBudgetStore, InMemoryWriteBudgetStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WritePacer>();
-        services.AddKeyedScoped<Worker.IWorkRunner, OnboardingRunner>(Queue.WorkKind.Onboard);
+        services.AddWorkRunner<Queue.OnboardWork, OnboardingRunner>();
         services.TryAddSingleton<IOnboardingGitHubFactory, GitHubOnboardingFactory>();
-        services.AddKeyedScoped<Worker.IWorkRunner, OnboardInstallationRunner>(Queue.WorkKind.OnboardInstallation);
+        services.AddWorkRunner<Queue.InstallationPageWork, OnboardInstallationRunner>();
         services.TryAddSingleton<IInstallationRepositoryLister, GitHubInstallationRepositoryLister>();
         return services;
     }

@@ -23,7 +23,7 @@ public static class ReviewBotTelemetry
         "reviewbot.redeliveries", "{delivery}", "Failed webhook deliveries GitHub was asked to deliver again");
 
     public static readonly Counter<long> Reviews = Meter.CreateCounter<long>(
-        "reviewbot.reviews", "{run}", "Review runs, by outcome (Reviewed, Superseded, Skipped, Failed, Abandoned)");
+        "reviewbot.reviews", "{run}", "Runs of work items, by outcome (Reviewed, Checked, Onboarded, Queued, Redelivered, Superseded, Skipped, Deferred, Failed, Abandoned)");
 
     public static readonly Histogram<double> ReviewDuration = Meter.CreateHistogram<double>(
         "reviewbot.review.duration", "s", "Time of one review run, from dequeue to the check run completed");
@@ -44,23 +44,29 @@ public static class ReviewBotTelemetry
     public static Dictionary<string, object?> Scope(WorkItem item)
     {
         var scope = new Dictionary<string, object?>(StringComparer.Ordinal) { ["DeliveryId"] = item.DeliveryId };
-        if (item.Kind == WorkKind.OnboardInstallation)
+        switch (item)
         {
-            scope["Account"] = item.Owner;
-            scope["Page"] = item.PullNumber;
-            return scope;
+            case InstallationPageWork page:
+                scope["Account"] = page.Account;
+                scope["Page"] = page.Page;
+                return scope;
+            case RepositoryWork repository:
+                scope["Repository"] = $"{repository.Owner}/{repository.Repo}";
+                break;
+            default:
+                scope["Repository"] = "app/";
+                break;
         }
 
-        scope["Repository"] = $"{item.Owner}/{item.Repo}";
-        switch (item.Kind)
+        switch (item)
         {
-            case WorkKind.Review:
-                scope["PullRequest"] = item.PullNumber;
-                scope["HeadSha"] = item.HeadSha;
+            case ReviewWork review:
+                scope["PullRequest"] = review.PullNumber;
+                scope["HeadSha"] = review.HeadSha;
                 break;
-            case WorkKind.BranchCheck:
-                scope["Branch"] = item.BaseRef;
-                scope["CommitSha"] = item.HeadSha;
+            case BranchCheckWork check:
+                scope["Branch"] = check.Branch;
+                scope["CommitSha"] = check.HeadSha;
                 break;
         }
 
@@ -70,17 +76,22 @@ public static class ReviewBotTelemetry
     /// <summary>Starts the trace span of one work item's run, named for its kind ("review", "branch-check", …).</summary>
     public static Activity? StartReview(WorkItem item, int attempt)
     {
-        var activity = Source.StartActivity(SpanName(item.Kind), ActivityKind.Consumer);
+        var activity = Source.StartActivity(SpanName(item), ActivityKind.Consumer);
         activity?.SetTag("github.delivery", item.DeliveryId)
-            .SetTag("github.repository", $"{item.Owner}/{item.Repo}")
+            .SetTag("github.repository", item switch
+            {
+                RepositoryWork repository => $"{repository.Owner}/{repository.Repo}",
+                InstallationPageWork page => $"{page.Account}/",
+                _ => "app/",
+            })
             .SetTag("reviewbot.attempt", attempt);
-        switch (item.Kind)
+        switch (item)
         {
-            case WorkKind.Review:
-                activity?.SetTag("github.pull_request", item.PullNumber);
+            case ReviewWork review:
+                activity?.SetTag("github.pull_request", review.PullNumber);
                 break;
-            case WorkKind.BranchCheck:
-                activity?.SetTag("github.branch", item.BaseRef).SetTag("github.commit", item.HeadSha);
+            case BranchCheckWork check:
+                activity?.SetTag("github.branch", check.Branch).SetTag("github.commit", check.HeadSha);
                 break;
         }
 
@@ -88,12 +99,12 @@ public static class ReviewBotTelemetry
     }
 
     /// <summary>The span name per kind: a branch check is about a commit, never a pull request.</summary>
-    public static string SpanName(WorkKind kind) => kind switch
+    public static string SpanName(WorkItem item) => item switch
     {
-        WorkKind.BranchCheck => "branch-check",
-        WorkKind.Onboard => "onboard",
-        WorkKind.OnboardInstallation => "onboard-installation",
-        WorkKind.Redeliver => "redelivery",
+        BranchCheckWork => "branch-check",
+        OnboardWork => "onboard",
+        InstallationPageWork => "onboard-installation",
+        RedeliveryWork => "redelivery",
         _ => "review",
     };
 

@@ -3,10 +3,10 @@ using ReviewBot.App.State;
 namespace ReviewBot.App.Queue;
 
 /// <summary>
-/// Hands each unit of work (one delivery, one pull request) to exactly one queue message. The webhook records
+/// Hands each unit of work (one delivery's continuation, one <see cref="WorkItem.Key"/>) to exactly one queue message. The webhook records
 /// a delivery only after its work is queued, so a crash in between lets GitHub's redelivery queue a second
 /// copy; the first message to be taken claims the work in the state store and every other copy is dropped
-/// here, before a review runs. A message handed out again (a retry, or after its worker died) keeps its id
+/// here, before it runs. A message handed out again (a retry, or after its worker died) keeps its id
 /// and its claim, so retries still run.
 /// </summary>
 public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, ILogger<DeduplicatingWorkQueue> logger) : IWorkQueue
@@ -14,7 +14,7 @@ public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, 
     /// <summary>How long a message whose claim could not be checked (storage down) stays away before it is tried again.</summary>
     public static readonly TimeSpan ClaimRetryDelay = TimeSpan.FromSeconds(5);
 
-    public static string WorkKey(WorkItem item) => $"{item.DeliveryId}|{item.PullRequestKey}";
+    public static string WorkKey(WorkItem item) => $"{item.Occurrence}|{item.Key}";
 
     public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => inner.EnqueueAsync(item, cancellationToken);
 
@@ -53,7 +53,7 @@ public sealed class DeduplicatingWorkQueue(IWorkQueue inner, IStateStore state, 
                 return work;
             }
 
-            QueueLog.DroppedCopy(logger, work.MessageId, work.Item.DeliveryId, work.Item.PullRequestKey);
+            QueueLog.DroppedCopy(logger, work.MessageId, work.Item.Occurrence, work.Item.Key);
             await work.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -2,74 +2,69 @@ using System.Text.Json.Serialization;
 
 namespace ReviewBot.App.Queue;
 
-/// <summary>What a work item asks for; the worker hands it to the <c>IWorkRunner</c> registered for its kind.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<WorkKind>))]
-public enum WorkKind
+/// <summary>
+/// A small unit of work, one type per kind (<see cref="ReviewWork"/>, <see cref="BranchCheckWork"/>,
+/// <see cref="OnboardWork"/>, <see cref="InstallationPageWork"/>, <see cref="RedeliveryWork"/>); the worker hands
+/// each to the runner registered for its type. Never the whole payload (Azure Storage Queue messages are capped at
+/// 64 KB); <c>Azure/WorkItemMessage</c> writes them in the one flat format queue messages have always had.
+/// </summary>
+/// <param name="DeliveryId">X-GitHub-Delivery of the webhook that asked for it (or the id a scheduler gives it).</param>
+/// <param name="InstallationId">The App installation that may act on the repository (0 for App-wide work).</param>
+/// <param name="Reason">What triggered it (pull_request.opened, check_run.rerequested …), for logs.</param>
+public abstract record WorkItem(string DeliveryId, long InstallationId, string Reason)
 {
-    /// <summary>Review a pull request at a head (what every message written before kinds existed meant).</summary>
-    Review,
-
-    /// <summary>The check run on a commit pushed to the default branch (<see cref="WorkItem.BaseRef"/> names the branch).</summary>
-    BranchCheck,
+    /// <summary>Separates a delivery id from its continuation number where both are one string; GitHub's delivery ids never hold it.</summary>
+    public const char ContinuationMark = '~';
 
     /// <summary>
-    /// Onboard a repository newly selected for the App: its default branch is read when the item runs
-    /// (<see cref="WorkItem.HeadSha"/> is empty, <see cref="WorkItem.PullNumber"/> 0).
+    /// How many times this work was deferred and continued (<c>WorkDeferredException</c>): 0 for the webhook's own
+    /// item. Each continuation is new work to the deduplicating queue, while two copies of one continuation (a crash
+    /// between scheduling and completing) are still one.
     /// </summary>
-    Onboard,
+    public int Continuation { get; init; }
+
+    /// <summary>The delivery and continuation as one id (<c>{delivery}~{n}</c>, the delivery alone for the first): what claims and queue messages name.</summary>
+    [JsonIgnore]
+    public string Occurrence => Continuation == 0 ? DeliveryId : $"{DeliveryId}{ContinuationMark}{Continuation}";
 
     /// <summary>
-    /// Fan an installation event out into one <see cref="Onboard"/> item per repository, in the worker rather than in
-    /// the webhook request (GitHub gives a delivery 10 s; an organisation has hundreds of repositories).
-    /// <see cref="WorkItem.Owner"/> is the installation's account; <see cref="WorkItem.Repositories"/> the repositories
-    /// the payload named, or null to list the installation's repositories, <see cref="WorkItem.PullNumber"/> being
-    /// the page of that list (from 1) this item queues.
+    /// Key that orders work and keys its state: work with the same key runs one at a time, in order (per pull request,
+    /// per branch, per repository's onboarding, per installation page).
     /// </summary>
-    OnboardInstallation,
+    public abstract string Key { get; }
 
     /// <summary>
-    /// Ask GitHub to send again the deliveries it could not deliver (<c>Redelivery:*</c>): App-wide, not an
-    /// installation's (<see cref="WorkItem.InstallationId"/> 0), one item per interval across replicas.
+    /// Work that can wait: reviews and branch checks (someone waits for their check) go first, onboarding and
+    /// redelivery only when no review waits.
     /// </summary>
-    Redeliver,
+    [JsonIgnore]
+    public virtual bool IsBackground => true;
 }
 
-/// <summary>
-/// A small unit of work: which pull request to review at which head, or which branch commit to check. Never the
-/// whole payload (Azure Storage Queue messages are capped at 64 KB).
-/// </summary>
-/// <param name="DeliveryId">X-GitHub-Delivery of the webhook that asked for it.</param>
-/// <param name="InstallationId">The App installation that may act on the repository.</param>
-/// <param name="Owner">Base repository owner.</param>
-/// <param name="Repo">Base repository name.</param>
-/// <param name="PullNumber">Pull request number (0 for a branch check).</param>
-/// <param name="HeadSha">Head commit to review or check.</param>
-/// <param name="Reason">What triggered it (pull_request.opened, check_run.rerequested …), for logs.</param>
-/// <param name="BaseRef">Base branch, when the webhook payload had it (pull_request events); with
-/// <paramref name="Draft"/> it spares the run a GET of the pull request. Optional and trailing, so queue
-/// messages written before it existed still read.</param>
-/// <param name="Draft">Whether the pull request is a draft, when the webhook payload had it.</param>
-/// <param name="Kind">What to do; absent from older messages, which were all reviews. For
-/// <see cref="WorkKind.BranchCheck"/>, <paramref name="BaseRef"/> is the branch pushed to.</param>
-/// <param name="Repositories">For <see cref="WorkKind.OnboardInstallation"/>: "owner/name" of the repositories to
-/// onboard, when the payload named few enough to carry (see <c>WebhookRouter.MaxCarriedRepositories</c>).</param>
-/// <param name="BaseSha">The base branch's commit the pull request was at when the webhook was sent (pull_request
-/// events): with <paramref name="HeadSha"/> it is the pair of commits the review judges (the config at it, the
-/// changes from its merge base with the head). Without it the run reads the pull request. Optional and trailing,
-/// so older messages still read.</param>
-public sealed record WorkItem(
-    string DeliveryId,
-    long InstallationId,
-    string Owner,
-    string Repo,
-    int PullNumber,
-    string HeadSha,
-    string Reason,
-    string? BaseRef = null,
-    bool? Draft = null,
-    WorkKind Kind = WorkKind.Review,
-    IReadOnlyList<string>? Repositories = null,
-    string? BaseSha = null)
+/// <summary>Work on one repository, named by owner and name and, when the item has it, by GitHub's id.</summary>
+public abstract record RepositoryWork(string DeliveryId, long InstallationId, string Owner, string Repo, string Reason)
+    : WorkItem(DeliveryId, InstallationId, Reason)
+{
+    /// <summary>
+    /// GitHub's id of the repository (<c>repository.id</c> of the webhook): it stays when the repository is renamed
+    /// or transferred, so state keyed by it survives both. Null in messages written before it existed.
+    /// </summary>
+    public long? RepositoryId { get; init; }
+
+    /// <summary>By repository id when the item has it (names change: a renamed repository must not get a second review), else <see cref="LegacyKey"/>.</summary>
+    public sealed override string Key => RepositoryId is { } id ? KeyOf($"repo-{id}") : LegacyKey;
+
+    /// <summary>The key by "owner/name" that state was saved under before items carried the repository id: still read.</summary>
+    public string LegacyKey => KeyOf($"{Owner}/{Repo}");
+
+    /// <summary>This kind's key within the repository named <paramref name="repository"/>.</summary>
+    protected abstract string KeyOf(string repository);
+}
+
+/// <summary>Work on one commit someone waits for (a review, a branch check): the newest asked for supersedes older ones.</summary>
+/// <param name="HeadSha">The commit to review or check.</param>
+public abstract record HeadWork(string DeliveryId, long InstallationId, string Owner, string Repo, string HeadSha, string Reason)
+    : RepositoryWork(DeliveryId, InstallationId, Owner, Repo, Reason)
 {
     /// <summary>
     /// When GitHub says the head was asked for (a pull request's <c>updated_at</c>, a push's <c>pushed_at</c>), or
@@ -78,52 +73,10 @@ public sealed record WorkItem(
     /// </summary>
     public DateTimeOffset? RequestedAt { get; init; }
 
-    /// <summary>
-    /// Work that can wait: reviews and branch checks (someone waits for their check) go first, onboarding and
-    /// redelivery only when no review waits. Derived from the kind, so a message written before lanes existed reads
-    /// with its lane.
-    /// </summary>
-    [JsonIgnore]
-    public bool IsBackground => Kind is WorkKind.Onboard or WorkKind.OnboardInstallation or WorkKind.Redeliver;
-
-    /// <summary>
-    /// GitHub's id of the base repository (<c>repository.id</c> of the webhook): it stays when the repository is
-    /// renamed or transferred, so state keyed by it survives both. Null in messages written before it existed, and
-    /// for <see cref="WorkKind.OnboardInstallation"/>.
-    /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? RepositoryId { get; init; }
-
-    /// <summary>
-    /// For <see cref="WorkKind.OnboardInstallation"/>: the ids of <see cref="Repositories"/>, in the same order, when
-    /// the payload had them (0 for one it did not). Null in older messages.
-    /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<long>? RepositoryIds { get; init; }
-
-    /// <summary>
-    /// Key that orders work and keys its state: per pull request, or per branch for branch checks (a newer push to
-    /// the branch supersedes the older one's check that has not started). By repository id when the item has it
-    /// (names change: a renamed repository must not get a second review), else <see cref="LegacyPullRequestKey"/>.
-    /// </summary>
-    public string PullRequestKey => RepositoryId is { } id ? KeyOf($"repo-{id}") : LegacyPullRequestKey;
-
-    /// <summary>The key by "owner/name" that state was saved under before items carried the repository id: still read.</summary>
-    [JsonIgnore]
-    public string LegacyPullRequestKey => KeyOf($"{Owner}/{Repo}");
-
-    private string KeyOf(string repository) => Kind switch
-    {
-        WorkKind.BranchCheck => $"{repository}@{BaseRef}".ToLowerInvariant(),
-        WorkKind.Onboard => $"{repository}!onboard".ToLowerInvariant(),
-        // Per page: each page is its own unit of work, so a retried page's copies are dropped, not the next page.
-        WorkKind.OnboardInstallation => $"{Owner}!installation-{InstallationId}/{PullNumber}".ToLowerInvariant(),
-        WorkKind.Redeliver => "!redelivery",
-        _ => $"{repository}#{PullNumber}".ToLowerInvariant(),
-    };
+    public override bool IsBackground => false;
 }
 
-/// <summary>A dequeued item. Complete it once the review is delivered; otherwise it comes back.</summary>
+/// <summary>A dequeued item. Complete it once its work is done; otherwise it comes back.</summary>
 public interface IQueuedWork
 {
     WorkItem Item { get; }

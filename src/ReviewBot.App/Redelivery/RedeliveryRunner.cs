@@ -25,21 +25,21 @@ public sealed class RedeliveryClaims
 }
 
 /// <summary>
-/// Runs a <see cref="WorkKind.Redeliver"/> item, as GitHub's docs describe: lists the App's deliveries of the last
+/// Runs a <see cref="RedeliveryWork"/> item, as GitHub's docs describe: lists the App's deliveries of the last
 /// <see cref="RedeliveryOptions.Lookback"/>, and for each event (GUID) none of whose attempts succeeded asks GitHub
 /// once to deliver it again. An event is claimed in the shared state store first, so two replicas never ask for the
 /// same one; an event already redelivered (by us or by hand) is never asked for again; what we refused ourselves
 /// (a bad signature, a malformed payload: 4xx other than 408 and 429) would only be refused again, so it is left.
 /// </summary>
-public sealed partial class RedeliveryRunner(
+public sealed class RedeliveryRunner(
     IHookDeliveries deliveries,
     IStateStore state,
     RedeliveryClaims claims,
     IOptions<RedeliveryOptions> options,
     TimeProvider time,
-    ILogger<RedeliveryRunner> logger) : IWorkRunner
+    ILogger<RedeliveryRunner> logger) : IWorkRunner<RedeliveryWork>
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(RedeliveryWork item, int attempt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.Enabled)
@@ -73,31 +73,22 @@ public sealed partial class RedeliveryRunner(
                 await deliveries.RedeliverAsync(latest.Id, cancellationToken).ConfigureAwait(false);
                 claims.Redelivered[attempts.Key] = true;
                 asked++;
-                Redelivered(logger, attempts.Key, latest.Event ?? "", latest.StatusCode);
+                RedeliveryLog.Redelivered(logger, attempts.Key, latest.Event ?? "", latest.StatusCode);
             }
             catch (GitHubApiException e)
             {
                 // Our claim stays: this process tries again on its next run; another replica does not.
-                NotRedelivered(logger, attempts.Key, e.StatusCode);
+                RedeliveryLog.NotRedelivered(logger, attempts.Key, e.StatusCode);
             }
         }
 
-        Ran(logger, listed.Count, failedEvents, asked);
+        RedeliveryLog.Ran(logger, listed.Count, failedEvents, asked);
         ReviewBot.App.Operations.ReviewBotTelemetry.Redeliveries.Add(asked);
-        return asked > 0 ? RunOutcome.Reviewed : RunOutcome.Skipped;
+        return asked > 0 ? RunOutcome.Redelivered : RunOutcome.Skipped;
     }
 
     /// <summary>No answer (0), a server error, or busy: worth sending again. Any other refusal was ours and would be again.</summary>
     private static bool WorthAgain(int status) => status is 0 or >= 500 or 408 or 429;
-
-    [LoggerMessage(2211, LogLevel.Information, "Redelivery: asked GitHub to deliver {Guid} ({Event}) again; its last attempt got {Status}")]
-    private static partial void Redelivered(ILogger logger, string guid, string @event, int status);
-
-    [LoggerMessage(2212, LogLevel.Warning, "Redelivery: GitHub refused to redeliver {Guid} ({Status}); tried again on this replica's next run")]
-    private static partial void NotRedelivered(ILogger logger, string guid, int status);
-
-    [LoggerMessage(2213, LogLevel.Information, "Redelivery: {Attempts} delivery attempts listed, {Failed} events never delivered, {Asked} redeliveries asked for")]
-    private static partial void Ran(ILogger logger, int attempts, int failed, int asked);
 }
 
 /// <summary>The deliveries over the App's pooled client, with the App's JWT.</summary>

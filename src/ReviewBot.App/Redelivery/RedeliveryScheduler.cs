@@ -4,15 +4,15 @@ using ReviewBot.App.Queue;
 namespace ReviewBot.App.Redelivery;
 
 /// <summary>
-/// Once per <see cref="RedeliveryOptions.Interval"/>, queues one <see cref="WorkKind.Redeliver"/> item as background
+/// Once per <see cref="RedeliveryOptions.Interval"/>, queues one <see cref="RedeliveryWork"/> item as background
 /// work (reviews go first). Every replica queues it, under the same id for the same interval, so the
 /// <see cref="DeduplicatingWorkQueue"/> lets one copy run and drops the others.
 /// </summary>
-public sealed partial class RedeliveryScheduler(IWorkQueue queue, IOptions<RedeliveryOptions> options, TimeProvider time, ILogger<RedeliveryScheduler> logger) : BackgroundService
+public sealed class RedeliveryScheduler(IWorkQueue queue, IOptions<RedeliveryOptions> options, TimeProvider time, ILogger<RedeliveryScheduler> logger) : BackgroundService
 {
     /// <summary>The item of the interval that holds <paramref name="now"/>.</summary>
-    public static WorkItem ItemFor(DateTimeOffset now, TimeSpan interval) =>
-        new($"redelivery-{now.UtcTicks / interval.Ticks}", 0, "app", "", 0, "", "redelivery", Kind: WorkKind.Redeliver);
+    public static RedeliveryWork ItemFor(DateTimeOffset now, TimeSpan interval) =>
+        new($"redelivery-{now.UtcTicks / interval.Ticks}", "redelivery");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,12 +26,9 @@ public sealed partial class RedeliveryScheduler(IWorkQueue queue, IOptions<Redel
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                NotQueued(logger, e.GetType().Name, interval);
+                RedeliveryLog.NotQueued(logger, e.GetType().Name, interval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
-
-    [LoggerMessage(2201, LogLevel.Warning, "Redelivery: the run could not be queued ({Error}); tried again in {Interval}")]
-    private static partial void NotQueued(ILogger logger, string error, TimeSpan interval);
 }

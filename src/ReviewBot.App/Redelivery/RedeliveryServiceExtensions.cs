@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReviewBot.App.Worker;
 
 namespace ReviewBot.App.Redelivery;
 
@@ -12,7 +13,7 @@ internal static class RedeliveryServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedeliveryClaims>();
         services.TryAddSingleton<IHookDeliveries, GitHubHookDeliveries>();
-        services.AddKeyedScoped<Worker.IWorkRunner, RedeliveryRunner>(Queue.WorkKind.Redeliver);
+        services.AddWorkRunner<Queue.RedeliveryWork, RedeliveryRunner>();
         if (configuration.GetValue(RedeliveryOptions.Section + ":" + nameof(RedeliveryOptions.Enabled), true))
         {
             services.AddHostedService<RedeliveryScheduler>();

@@ -12,8 +12,8 @@ public static class KeyVaultServiceCollectionExtensions
 {
     /// <summary>True when the configuration puts the App key in Key Vault.</summary>
     public static bool UsesKeyVaultSigning(this IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[$"{KeyVaultSigningOptions.SectionName}:{nameof(KeyVaultSigningOptions.SigningKeyUri)}"]) ||
-        !string.IsNullOrWhiteSpace(configuration[$"{KeyVaultSigningOptions.SectionName}:{nameof(KeyVaultSigningOptions.PrivateKeySecretUri)}"]);
+        !string.IsNullOrWhiteSpace(configuration[$"{KeyVaultSigningOptions.Section}:{nameof(KeyVaultSigningOptions.SigningKeyUri)}"]) ||
+        !string.IsNullOrWhiteSpace(configuration[$"{KeyVaultSigningOptions.Section}:{nameof(KeyVaultSigningOptions.PrivateKeySecretUri)}"]);
 
     /// <summary>
     /// Registers the <see cref="IRs256Signer"/> that uses the Key Vault key or secret named in configuration,
@@ -23,7 +23,7 @@ public static class KeyVaultServiceCollectionExtensions
     public static IServiceCollection AddKeyVaultSigning(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<KeyVaultSigningOptions>()
-            .Bind(configuration.GetSection(KeyVaultSigningOptions.SectionName))
+            .Bind(configuration.GetSection(KeyVaultSigningOptions.Section))
             .Validate(o => o.IsConfigured, "GitHub:SigningKeyUri or GitHub:PrivateKeySecretUri is required to use Key Vault.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<KeyVaultSigningOptions>>(new KeyVaultOptionsValidator());

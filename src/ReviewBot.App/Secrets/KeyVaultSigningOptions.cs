@@ -7,7 +7,7 @@ namespace ReviewBot.App.Secrets;
 /// </summary>
 public sealed record KeyVaultSigningOptions
 {
-    public const string SectionName = "GitHub";
+    public const string Section = "GitHub";
 
     /// <summary>e.g. https://myvault.vault.azure.net/secrets/github-app-key (optionally /version).</summary>
     public Uri? PrivateKeySecretUri { get; init; }

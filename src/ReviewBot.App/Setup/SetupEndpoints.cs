@@ -22,8 +22,8 @@ public static class SetupEndpoints
 
     public static IServiceCollection AddReviewBotSetup(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SetupOptions>().Bind(configuration.GetSection(SetupOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<Onboarding.OnboardingOptions>().Bind(configuration.GetSection(Onboarding.OnboardingOptions.SectionName));
+        services.AddOptions<SetupOptions>().Bind(configuration.GetSection(SetupOptions.Section)).ValidateOnStart();
+        services.AddOptions<Onboarding.OnboardingOptions>().Bind(configuration.GetSection(Onboarding.OnboardingOptions.Section));
 
         // Only GitHub:ApiBaseUrl is used here (the manifest conversion); the App's own settings do not exist yet.
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section));

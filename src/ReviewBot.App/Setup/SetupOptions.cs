@@ -3,7 +3,7 @@ namespace ReviewBot.App.Setup;
 /// <summary>The one-click App registration page (section <c>Setup</c>). Off unless enabled.</summary>
 public sealed record SetupOptions
 {
-    public const string SectionName = "Setup";
+    public const string Section = "Setup";
 
     /// <summary>Serve /setup while the App does not exist yet (no GitHub:AppId, no GitHub:WebhookSecret); once it does, /setup is 404 whatever this says.</summary>
     public bool Enabled { get; init; }

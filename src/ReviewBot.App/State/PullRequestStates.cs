@@ -19,10 +19,10 @@ internal static class PullRequestStates
     /// GitHub says it was asked for before the one recorded (a failed delivery GitHub makes again minutes later).
     /// Without that, the late copy would supersede the newer head's review, and the newest commit would get no check.
     /// </summary>
-    public static Task RequestAsync(IStateStore store, WorkItem item, CancellationToken cancellationToken) =>
+    public static Task RequestAsync(IStateStore store, HeadWork item, CancellationToken cancellationToken) =>
         UpdateAsync(store, item, s => Request(s, item), cancellationToken);
 
-    internal static PullRequestState Request(PullRequestState state, WorkItem item)
+    internal static PullRequestState Request(PullRequestState state, HeadWork item)
     {
         if (item.RequestedAt is { } at && state.LatestRequestedAt is { } latest && at < latest)
         {
@@ -40,29 +40,29 @@ internal static class PullRequestStates
     }
 
     /// <summary>The item's state: under its key, else under its key by name from before ids (read-only: no ETag, so a save creates the new key).</summary>
-    public static async Task<PullRequestState?> GetAsync(IStateStore store, WorkItem item, CancellationToken cancellationToken)
+    public static async Task<PullRequestState?> GetAsync(IStateStore store, HeadWork item, CancellationToken cancellationToken)
     {
-        var state = await store.GetPullRequestAsync(item.PullRequestKey, cancellationToken).ConfigureAwait(false);
-        if (state is not null || item.LegacyPullRequestKey == item.PullRequestKey)
+        var state = await store.GetPullRequestAsync(item.Key, cancellationToken).ConfigureAwait(false);
+        if (state is not null || item.LegacyKey == item.Key)
         {
             return state;
         }
 
-        return await store.GetPullRequestAsync(item.LegacyPullRequestKey, cancellationToken).ConfigureAwait(false) is { } legacy ? legacy with { ETag = null } : null;
+        return await store.GetPullRequestAsync(item.LegacyKey, cancellationToken).ConfigureAwait(false) is { } legacy ? legacy with { ETag = null } : null;
     }
 
-    public static async Task<PullRequestState> UpdateAsync(IStateStore store, WorkItem item, Func<PullRequestState, PullRequestState> change, CancellationToken cancellationToken)
+    public static async Task<PullRequestState> UpdateAsync(IStateStore store, HeadWork item, Func<PullRequestState, PullRequestState> change, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < MaxConflicts; attempt++)
         {
             var current = await GetAsync(store, item, cancellationToken).ConfigureAwait(false) ?? Empty;
             var next = change(current) with { ETag = current.ETag };
-            if (await store.TrySavePullRequestAsync(item.PullRequestKey, next, cancellationToken).ConfigureAwait(false))
+            if (await store.TrySavePullRequestAsync(item.Key, next, cancellationToken).ConfigureAwait(false))
             {
                 return next;
             }
         }
 
-        throw new InvalidOperationException($"The state of {item.PullRequestKey} kept changing under us; giving up after {MaxConflicts} tries.");
+        throw new InvalidOperationException($"The state of {item.Key} kept changing under us; giving up after {MaxConflicts} tries.");
     }
 }

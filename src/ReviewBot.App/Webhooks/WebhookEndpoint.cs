@@ -82,9 +82,9 @@ internal static partial class WebhookEndpoint
         {
             // The newest head asked for supersedes older reviews and branch checks; onboarding reads the default
             // branch when it runs, so its items have no head to record (and a delivery spares the store's round trip).
-            if (item.Kind is WorkKind.Review or WorkKind.BranchCheck)
+            if (item is HeadWork head)
             {
-                await PullRequestStates.RequestAsync(state, item, context.RequestAborted);
+                await PullRequestStates.RequestAsync(state, head, context.RequestAborted);
             }
 
             try
@@ -98,7 +98,7 @@ internal static partial class WebhookEndpoint
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
 
-            WebhookLog.Enqueued(logger, deliveryId, item.PullRequestKey, item.HeadSha, item.Reason);
+            WebhookLog.Enqueued(logger, deliveryId, item.Key, (item as HeadWork)?.HeadSha ?? "", item.Reason);
         }
 
         try

@@ -22,4 +22,7 @@ internal sealed partial class WebhookLog
 
     [LoggerMessage(1007, LogLevel.Warning, "Delivery {DeliveryId}: its work is queued but the delivery could not be recorded ({Reason}); a redelivery's copy of the work will be dropped by the worker")]
     public static partial void NotRecorded(ILogger logger, string deliveryId, string reason);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Webhook door: turned away {Count} request(s) ({Reason}) since {Since:O}; at most one such line a minute, the metric reviewbot.webhook.rejected counts each")]
+    public static partial void Rejections(ILogger logger, long count, string reason, DateTimeOffset since);
 }

@@ -33,7 +33,7 @@ internal enum RejectionReason
 /// most once a minute per reason, never a line per request: anyone can send requests, and a line each would let
 /// them fill the log (2,000 unsigned requests were 2,000 warnings of ~1.2 KB).
 /// </summary>
-internal sealed partial class WebhookRejections(TimeProvider time, ILogger<WebhookRejections> logger)
+internal sealed class WebhookRejections(TimeProvider time, ILogger<WebhookRejections> logger)
 {
     /// <summary>At most one summary line per reason in this period.</summary>
     public static readonly TimeSpan LogPeriod = TimeSpan.FromMinutes(1);
@@ -60,7 +60,7 @@ internal sealed partial class WebhookRejections(TimeProvider time, ILogger<Webho
             tally.LastLogged = now;
         }
 
-        Summary(logger, count, Tag(reason), since);
+        WebhookLog.Rejections(logger, count, Tag(reason), since);
     }
 
     /// <summary>The metric tag and log word for a reason: kebab-case, from a closed set.</summary>
@@ -80,7 +80,4 @@ internal sealed partial class WebhookRejections(TimeProvider time, ILogger<Webho
         public long Count;
         public DateTimeOffset? LastLogged;
     }
-
-    [LoggerMessage(1010, LogLevel.Warning, "Webhook door: turned away {Count} request(s) ({Reason}) since {Since:O}; at most one such line a minute, the metric reviewbot.webhook.rejected counts each")]
-    private static partial void Summary(ILogger logger, long count, string reason, DateTimeOffset since);
 }

@@ -51,7 +51,7 @@ public static partial class WebhookRouter
         var decision = FromRepository(eventName, action, deliveryId, installationId, repository, payload);
         // Every item names its repository by id too: state and tokens follow the id, which a rename or transfer keeps.
         return Long(repository, "id") is not long repositoryId ? decision
-            : repositoryId > 0 ? decision with { Work = [.. decision.Work.Select(w => w with { RepositoryId = repositoryId })] }
+            : repositoryId > 0 ? decision with { Work = [.. decision.Work.Select(w => w is RepositoryWork r ? r with { RepositoryId = repositoryId } : w)] }
             : throw new FormatException("The repository id is not positive.");
     }
 
@@ -85,7 +85,7 @@ public static partial class WebhookRouter
                 string? baseRef = pr.TryGetProperty("base", out var @base) ? Ref(Str(@base, "ref")) : null;
                 string? baseSha = Str(@base, "sha") is { } sha ? Sha(sha) : null;
                 bool? draft = pr.TryGetProperty("draft", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : null;
-                return new([new WorkItem(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft, BaseSha: baseSha) { RequestedAt = Time(pr, "updated_at") }], null);
+                return new([new ReviewWork(deliveryId, installationId, owner, repo, number, head, reason, baseRef, draft, baseSha) { RequestedAt = Time(pr, "updated_at") }], null);
 
             case "check_run" when action == "rerequested":
                 var run = payload.GetProperty("check_run");
@@ -110,14 +110,14 @@ public static partial class WebhookRouter
     }
 
     /// <summary>
-    /// Repositories an <see cref="WorkKind.OnboardInstallation"/> item carries from an installation_repositories.added
+    /// Repositories an <see cref="InstallationPageWork"/> item carries from an installation_repositories.added
     /// payload: one page of GitHub's list. Full names are at most 140 characters (39 for a login, 100 for a name), so
     /// 100 of them take about 15 KB of the 64 KiB an Azure queue message holds. Longer lists are read from GitHub.
     /// </summary>
     public const int MaxCarriedRepositories = 100;
 
     /// <summary>
-    /// installation.created and installation_repositories.added become ONE <see cref="WorkKind.OnboardInstallation"/>
+    /// installation.created and installation_repositories.added become ONE <see cref="InstallationPageWork"/>
     /// item, whatever the number of repositories: the worker fans it out, page by page, so the delivery is answered in
     /// time. installation.created lists the installation's repositories from GitHub (that also covers
     /// <c>repository_selection: all</c>); .added carries the repositories it added when they fit in a message. An
@@ -169,7 +169,7 @@ public static partial class WebhookRouter
 
         // Carried only when the payload's list is the whole answer and fits; otherwise the worker reads it from GitHub.
         IReadOnlyList<string>? carried = !listAll && named.Count <= MaxCarriedRepositories ? named : null;
-        return new([new WorkItem(deliveryId, installationId, account, "", 1, "", reason, Kind: WorkKind.OnboardInstallation, Repositories: carried) { RepositoryIds = carried is null ? null : ids }], null);
+        return new([new InstallationPageWork(deliveryId, installationId, account, 1, reason, carried) { RepositoryIds = carried is null ? null : ids }], null);
     }
 
     /// <summary>
@@ -195,7 +195,7 @@ public static partial class WebhookRouter
             foreach (var pr in prs.EnumerateArray())
             {
                 string? sha = pr.TryGetProperty("head", out var head) ? Str(head, "sha") : null;
-                items.Add(new WorkItem(deliveryId, installationId, owner, repo, Number(pr.GetProperty("number").GetInt32()), Sha(sha ?? headSha ?? "", allowEmpty: true), reason));
+                items.Add(new ReviewWork(deliveryId, installationId, owner, repo, Number(pr.GetProperty("number").GetInt32()), Sha(sha ?? headSha ?? "", allowEmpty: true), reason));
             }
         }
 
@@ -213,9 +213,9 @@ public static partial class WebhookRouter
         switch (CheckRerun.Parse(Str(run, "external_id")))
         {
             case { PullRequest: int number }:
-                return new([new WorkItem(deliveryId, installationId, owner, repo, Number(number), head, reason)], null);
+                return new([new ReviewWork(deliveryId, installationId, owner, repo, Number(number), head, reason)], null);
             case { Branch: true } when Ref(Str(repository, "default_branch")) is { } defaultBranch:
-                return new([new WorkItem(deliveryId, installationId, owner, repo, 0, head, reason, defaultBranch, Kind: WorkKind.BranchCheck)], null);
+                return new([new BranchCheckWork(deliveryId, installationId, owner, repo, defaultBranch, head, reason)], null);
             default:
                 return null;
         }
@@ -244,7 +244,7 @@ public static partial class WebhookRouter
         }
 
         string after = Sha(Str(payload, "after"));
-        return new([new WorkItem(deliveryId, installationId, owner, repo, 0, after, "push", defaultBranch, Kind: WorkKind.BranchCheck) { RequestedAt = Time(repository, "pushed_at") }], null);
+        return new([new BranchCheckWork(deliveryId, installationId, owner, repo, defaultBranch, after, "push") { RequestedAt = Time(repository, "pushed_at") }], null);
     }
 
     private const string BranchPrefix = "refs/heads/";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReviewBot.App.Hosting;
 using ReviewBot.App.Queue;
 using ReviewBot.App.State;
+using ReviewBot.GitHub;
 using ReviewBot.GitHub.Api;
 using ReviewBot.GitHub.Auth;
 using ReviewBot.GitHub.Branches;
@@ -14,14 +15,14 @@ namespace ReviewBot.App.Worker;
 /// push to the branch supersedes an older one's check that has not started. A failed attempt has already ended
 /// the check failure (fail closed); the retry that succeeds adds a completed check on the same commit.
 /// </summary>
-public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker checker, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, TextBudget texts, ILogger<BranchCheckRunner> logger) : IWorkRunner
+public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker checker, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, TextBudget texts, ILogger<BranchCheckRunner> logger) : IWorkRunner<BranchCheckWork>
 {
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(BranchCheckWork item, int attempt, CancellationToken cancellationToken)
     {
         var known = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
-            BranchCheckLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+            BranchCheckLog.Superseded(logger, item.Key, item.HeadSha, latest);
             return RunOutcome.Superseded;
         }
 
@@ -35,43 +36,24 @@ public sealed class BranchCheckRunner(GitHubAppClient gitHub, BranchChecker chec
             Packages = gitHub.PackagesAccess(item.InstallationId, item.Owner),
             Texts = texts,
         };
-        var target = new BranchTarget(item.Owner, item.Repo, item.BaseRef ?? "", item.HeadSha);
+        var target = new BranchTarget(item.Owner, item.Repo, item.Branch, item.HeadSha);
         try
         {
             var check = await checker.CheckAsync(gitHub.ForInstallation(item.InstallationId, TokenScope.BranchCheck(item.RepositoryId, item.Repo)), target, settings, new Hooks(item, logger), cancellationToken).ConfigureAwait(false);
-            BranchCheckLog.Checked(logger, item.PullRequestKey, item.HeadSha, check.Annotations.Length, check.Conclusion.ToString());
-            return RunOutcome.Reviewed;
+            BranchCheckLog.Checked(logger, item.Key, item.HeadSha, check.Annotations.Length, check.Conclusion.ToString());
+            return RunOutcome.Checked;
         }
-        catch (BackgroundWorkWaitingException waiting)
+        // Deferred (the API budget is at the reviews' reserve) is no failure: nothing was read or written, and the
+        // worker puts the check back in the queue until GitHub renews the budget.
+        catch (Exception e) when (e is not WorkDeferredException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
-            // Nothing was read or written: wait in the queue for GitHub to renew the budget, without spending an attempt.
-            throw new WorkDeferredException(waiting.RetryAfter, waiting.Message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            BranchCheckLog.Failed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
+            BranchCheckLog.Failed(logger, item.Key, item.HeadSha, e.GetType().Name, e);
             throw;
         }
     }
 
-    private sealed class Hooks(WorkItem item, ILogger logger) : ReviewHooks
+    private sealed class Hooks(BranchCheckWork item, ILogger logger) : ReviewHooks
     {
-        public override void CheckNotClosed(Exception exception) => BranchCheckLog.CheckNotClosed(logger, item.PullRequestKey, item.HeadSha, exception);
+        public override void CheckNotClosed(Exception exception) => BranchCheckLog.CheckNotClosed(logger, item.Key, item.HeadSha, exception);
     }
-}
-
-/// <summary>Branch check log messages: a branch and a commit, never a pull request (a push has none).</summary>
-internal static partial class BranchCheckLog
-{
-    [LoggerMessage(2201, LogLevel.Information, "{Branch} at {CommitSha}: branch check {Conclusion} with {Annotations} annotations")]
-    public static partial void Checked(ILogger logger, string branch, string commitSha, int annotations, string conclusion);
-
-    [LoggerMessage(2202, LogLevel.Information, "{Branch}: commit {CommitSha} superseded by a newer push, {LatestSha}; not checked")]
-    public static partial void Superseded(ILogger logger, string branch, string commitSha, string latestSha);
-
-    [LoggerMessage(2203, LogLevel.Error, "{Branch} at {CommitSha}: branch check failed ({Error})")]
-    public static partial void Failed(ILogger logger, string branch, string commitSha, string error, Exception exception);
-
-    [LoggerMessage(2204, LogLevel.Error, "{Branch} at {CommitSha}: the branch check run could not be closed")]
-    public static partial void CheckNotClosed(ILogger logger, string branch, string commitSha, Exception exception);
 }

@@ -10,14 +10,6 @@ using ReviewBot.GitHub.Review;
 
 namespace ReviewBot.App.Worker;
 
-/// <summary>How one run ended.</summary>
-public enum RunOutcome
-{
-    Reviewed,
-    Superseded,
-    Skipped,
-}
-
 /// <summary>
 /// One work item: what is superseded or already reviewed is skipped, and the rest is
 /// <see cref="PullRequestReviewer"/>'s, with the state store as its memory. Safe to repeat: comments already
@@ -26,7 +18,7 @@ public enum RunOutcome
 /// item backs off), and the retry that succeeds creates a new completed check on the same head, which GitHub
 /// then shows and branch protection reads instead.
 /// </summary>
-public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer reviewer, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, TextBudget texts, ILogger<ReviewRunner> logger) : IWorkRunner
+public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer reviewer, IStateStore state, IOptions<GitHubOptions> options, IOptions<WorkerOptions> workerOptions, TextBudget texts, ILogger<ReviewRunner> logger) : IWorkRunner<ReviewWork>
 {
     /// <summary>Webhooks that only announce a head; one review per head answers all of them.</summary>
     private static readonly HashSet<string> NewHeadReasons = new(StringComparer.Ordinal)
@@ -40,12 +32,12 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
     /// <param name="item">What to review.</param>
     /// <param name="attempt">How many times the item has been handed out, this time included.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(ReviewWork item, int attempt, CancellationToken cancellationToken)
     {
         var known = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
         if (known?.LatestRequestedSha is { } latest && latest != item.HeadSha)
         {
-            WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+            WorkerLog.Superseded(logger, item.Key, item.HeadSha, latest);
             return RunOutcome.Superseded;
         }
 
@@ -53,7 +45,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         // that head reviewed and costs nothing. Re-requests, a changed base and retries always run.
         if (attempt == 1 && known?.LastReviewedSha == item.HeadSha && NewHeadReasons.Contains(item.Reason))
         {
-            WorkerLog.Skipped(logger, item.PullRequestKey, $"{item.HeadSha} is reviewed already ({item.Reason})");
+            WorkerLog.Skipped(logger, item.Key, $"{item.HeadSha} is reviewed already ({item.Reason})");
             return RunOutcome.Skipped;
         }
 
@@ -83,7 +75,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         catch (Exception e) when (item.HeadSha.Length > 0 && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             // Fail closed here too: without the pull request there is no base config, so no opt-out either.
-            WorkerLog.RunFailed(logger, item.PullRequestKey, item.HeadSha, e.GetType().Name, e);
+            WorkerLog.RunFailed(logger, item.Key, item.HeadSha, e.GetType().Name, e);
             var unknown = new PullRequestTarget(item.Owner, item.Repo, item.PullNumber, item.HeadSha, "", "", false);
             await PullRequestReviewer.FailCheckAsync(client, unknown, e, ReviewBot.GitHub.Checks.CheckConclusion.Failure, settings, new StateHooks(state, item, logger)).ConfigureAwait(false);
             throw;
@@ -91,13 +83,13 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
 
         if (pr.State != "open")
         {
-            WorkerLog.Skipped(logger, item.PullRequestKey, "the pull request is closed");
+            WorkerLog.Skipped(logger, item.Key, "the pull request is closed");
             return RunOutcome.Skipped;
         }
 
         if (item.HeadSha.Length > 0 && pr.HeadSha != item.HeadSha)
         {
-            WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, pr.HeadSha);
+            WorkerLog.Superseded(logger, item.Key, item.HeadSha, pr.HeadSha);
             return RunOutcome.Superseded;
         }
 
@@ -108,7 +100,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             switch (outcome.Status)
             {
                 case ReviewStatus.Skipped:
-                    WorkerLog.Skipped(logger, item.PullRequestKey, outcome.Reason!);
+                    WorkerLog.Skipped(logger, item.Key, outcome.Reason!);
                     return RunOutcome.Skipped;
                 case ReviewStatus.Superseded:
                     return RunOutcome.Superseded;
@@ -119,13 +111,13 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The check is failed already (or neutral, when the base opts out); the details stay here.
-            WorkerLog.RunFailed(logger, item.PullRequestKey, pr.HeadSha, e.GetType().Name, e);
+            WorkerLog.RunFailed(logger, item.Key, pr.HeadSha, e.GetType().Name, e);
             throw;
         }
     }
 
     /// <summary>The state store, as the use case's memory: superseded heads, remembered fingerprints, and telemetry.</summary>
-    private sealed class StateHooks(IStateStore state, WorkItem item, ILogger logger) : ReviewHooks
+    private sealed class StateHooks(IStateStore state, ReviewWork item, ILogger logger) : ReviewHooks
     {
         public override async Task<Recalled> RecallAsync(CancellationToken cancellationToken)
         {
@@ -133,7 +125,7 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
             var stored = await PullRequestStates.GetAsync(state, item, cancellationToken).ConfigureAwait(false);
             if (stored?.LatestRequestedSha is { } latest && latest != item.HeadSha)
             {
-                WorkerLog.Superseded(logger, item.PullRequestKey, item.HeadSha, latest);
+                WorkerLog.Superseded(logger, item.Key, item.HeadSha, latest);
                 return new Recalled(true, null, ImmutableHashSet<string>.Empty);
             }
 
@@ -150,9 +142,9 @@ public sealed class ReviewRunner(GitHubAppClient gitHub, PullRequestReviewer rev
         public override void Planned(ReviewPlan plan, int findings)
         {
             Operations.ReviewBotTelemetry.Findings.Add(findings);
-            WorkerLog.Reviewed(logger, item.PullRequestKey, item.HeadSha, plan.Comments.Length, plan.FileComments.Length, plan.Check.Conclusion.ToString());
+            WorkerLog.Reviewed(logger, item.Key, item.HeadSha, plan.Comments.Length, plan.FileComments.Length, plan.Check.Conclusion.ToString());
         }
 
-        public override void CheckNotClosed(Exception exception) => WorkerLog.CheckNotClosed(logger, item.PullRequestKey, exception);
+        public override void CheckNotClosed(Exception exception) => WorkerLog.CheckNotClosed(logger, item.Key, exception);
     }
 }

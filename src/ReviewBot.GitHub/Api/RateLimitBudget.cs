@@ -147,14 +147,3 @@ public sealed class InstallationBudgets(TimeProvider time)
         return _budgets.GetOrAdd(installationId, _ => new RateLimitBudget(time));
     }
 }
-
-/// <summary>
-/// Background work stopped before reading anything because the installation's budget is down to the reserve kept
-/// for reviews (<see cref="RateLimitBudget.BackgroundWait"/>). Not a failure: the host puts the work back in its queue
-/// for <see cref="RetryAfter"/> without counting an attempt.
-/// </summary>
-public sealed class BackgroundWorkWaitingException(TimeSpan retryAfter)
-    : Exception($"The installation's API budget is down to the reserve kept for pull request reviews: back in {retryAfter.TotalSeconds:0} s.")
-{
-    public TimeSpan RetryAfter { get; } = retryAfter;
-}

@@ -20,12 +20,12 @@ public sealed record BranchTarget(string Owner, string Repo, string Branch, stri
 public sealed class BranchChecker(PullRequestReviewer reviewer)
 {
     /// <summary>Checks and posts the check run; throws (after writing the failed check) when the check could not finish.</summary>
-    /// <exception cref="BackgroundWorkWaitingException">Before anything is read or written, when the installation's API budget is down to the reserve kept for pull request reviews: the check is background work, and comes back when GitHub renews the budget.</exception>
+    /// <exception cref="WorkDeferredException">Before anything is read or written, when the installation's API budget is down to the reserve kept for pull request reviews: the check is background work, and comes back when GitHub renews the budget.</exception>
     public async Task<CheckRunPlan> CheckAsync(GitHubInstallationClient client, BranchTarget target, ReviewSettings settings, ReviewHooks hooks, CancellationToken cancellationToken)
     {
         if (client.RateLimits.BackgroundWait() is { } renewed)
         {
-            throw new BackgroundWorkWaitingException(renewed);
+            throw WorkDeferredException.ForApiBudget(renewed);
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

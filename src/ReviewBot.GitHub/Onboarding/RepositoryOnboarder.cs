@@ -81,7 +81,9 @@ public enum OnboardingOutcome
     LeftAlone,
     Declined,
     Skipped,
-    Waiting,
+
+    /// <summary>The repository's <c>.github/reviewbot.yml</c> says <c>onboarding: false</c>.</summary>
+    OptedOut,
 
     /// <summary>Our open pull request was closed (and its branch deleted): the default branch has nothing left to fix.</summary>
     Closed,
@@ -93,8 +95,8 @@ public enum OnboardingOutcome
     BranchNotOurs,
 }
 
-/// <summary>The outcome, why (for the log), and for <see cref="OnboardingOutcome.Waiting"/> when to come back.</summary>
-public sealed record OnboardingResult(OnboardingOutcome Outcome, string Reason, TimeSpan RetryAfter = default, int? PullRequest = null);
+/// <summary>The outcome, why (for the log), and the pull request it concerns.</summary>
+public sealed record OnboardingResult(OnboardingOutcome Outcome, string Reason, int? PullRequest = null);
 
 /// <summary>
 /// Onboards one repository: reads its default branch (facts, one tree listing, the Dockerfiles' and config's text),
@@ -102,7 +104,7 @@ public sealed record OnboardingResult(OnboardingOutcome Outcome, string Reason, 
 /// when the default branch moved and the branch holds only our commit, or leaves it when a person pushed to it; it is
 /// closed, and our branch deleted, when the fixes reached the default branch some other way. A pull request closed
 /// unmerged (by a person) is never recreated for the same fixes. Writes are reserved before they start
-/// (<paramref name="reserveWrites"/>), so a full budget ends the run as <see cref="OnboardingOutcome.Waiting"/>
+/// (<paramref name="reserveWrites"/>), so a full budget ends the run with <see cref="WorkDeferredException"/>
 /// before anything is written; so does an installation whose API budget is down to the reviews' reserve
 /// (<see cref="IOnboardingGitHub.BackgroundWait"/>), before anything is read.
 /// </summary>
@@ -114,9 +116,14 @@ public static partial class RepositoryOnboarder
     /// <summary>Content-creating requests of closing a stale pull request: the comment that says why, the close, deleting our branch.</summary>
     public const int WritesToClose = 3;
 
+    /// <summary>Why a run waits when the pacer refuses its writes (the log says it).</summary>
+    private const string WriteBudgetSpent = "write budget spent";
+
     /// <summary>Put under the marker of a pull request we closed ourselves: that was no person declining its fixes.</summary>
     public const string ClosedMarker = "<!-- reviewbot:onboarding-closed -->";
 
+    /// <exception cref="WorkDeferredException">Before anything is written: the installation's API budget is down to the
+    /// reviews' reserve, or <paramref name="reserveWrites"/> refused the writes; the work comes back after the wait.</exception>
     public static async Task<OnboardingResult> OnboardAsync(
         IOnboardingGitHub github,
         string owner,
@@ -128,7 +135,7 @@ public static partial class RepositoryOnboarder
         // Reads watch the installation's rate limit: below the reserve kept for reviews, nothing starts until it is renewed.
         if (github.BackgroundWait() is { } renewed)
         {
-            return new(OnboardingOutcome.Waiting, "the installation's API budget is down to the reserve kept for pull request reviews", renewed);
+            throw WorkDeferredException.ForApiBudget(renewed);
         }
 
         var facts = await github.GetRepositoryAsync(owner, repo, cancellationToken).ConfigureAwait(false);
@@ -163,7 +170,7 @@ public static partial class RepositoryOnboarder
         var config = configText is null ? RepositoryConfig.Default : RepositoryConfig.Parse(configText).Config;
         if (!config.Onboarding)
         {
-            return new(OnboardingOutcome.Skipped, "onboarding: false in .github/reviewbot.yml");
+            return new(OnboardingOutcome.OptedOut, "onboarding: false in .github/reviewbot.yml");
         }
 
         // Files the config adds by glob were not in the first read: one more read for them.
@@ -220,7 +227,7 @@ public static partial class RepositoryOnboarder
 
             if (await reserveWrites(WritesPerRepository).ConfigureAwait(false) is { } wait)
             {
-                return new(OnboardingOutcome.Waiting, "write budget spent", wait);
+                throw new WorkDeferredException(wait, WriteBudgetSpent);
             }
 
             if (!moved && done is null)
@@ -261,7 +268,7 @@ public static partial class RepositoryOnboarder
 
         if (await reserveWrites(WritesPerRepository).ConfigureAwait(false) is { } later)
         {
-            return new(OnboardingOutcome.Waiting, "write budget spent", later);
+            throw new WorkDeferredException(later, WriteBudgetSpent);
         }
 
         if (branch is null)
@@ -317,7 +324,7 @@ public static partial class RepositoryOnboarder
 
         if (await reserveWrites(WritesToClose).ConfigureAwait(false) is { } wait)
         {
-            return new(OnboardingOutcome.Waiting, "write budget spent", wait);
+            throw new WorkDeferredException(wait, WriteBudgetSpent);
         }
 
         string comment = $"Closing: nothing on the default branch runs as root any more (as of {head}), so these fixes are not needed. "

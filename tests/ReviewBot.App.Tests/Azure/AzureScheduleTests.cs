@@ -21,7 +21,7 @@ public sealed class AzureScheduleTests(AzuriteFixture azurite)
 
     private readonly CapturedLogs _logs = new();
 
-    private static WorkItem Onboard(string delivery) => new(delivery, 42, "octo-org", "hello-world", 0, "", "installation.created", Kind: WorkKind.Onboard);
+    private static OnboardWork Onboard(string delivery) => new(delivery, 42, "octo-org", "hello-world", "installation.created");
 
     /// <summary>A new client each time, as a new process would make: nothing is shared but the Azurite queue.</summary>
     private AzureStorageWorkQueue NewQueue(string name) =>
@@ -65,8 +65,8 @@ public sealed class AzureScheduleTests(AzuriteFixture azurite)
 
         // The App before the restart: its worker runs the item, the write budget is spent, a continuation is scheduled.
         var deferred = new Deferring(Delay);
-        var services = new ServiceCollection().AddKeyedScoped<IWorkRunner>(WorkKind.Onboard, (_, _) => deferred).BuildServiceProvider();
-        var worker = new ReviewWorker(before, services, Microsoft.Extensions.Options.Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<ReviewWorker>.Instance);
+        var services = new ServiceCollection().AddKeyedScoped<IWorkRunner>(typeof(OnboardWork), (_, _) => deferred).BuildServiceProvider();
+        var worker = new QueueWorker(before, services, Microsoft.Extensions.Options.Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<QueueWorker>.Instance);
         await worker.StartAsync(default);
         await deferred.Ran.Task.WaitAsync(Patience);
         await Task.Delay(500); // the continuation is sent and the message completed right after the run
@@ -75,7 +75,8 @@ public sealed class AzureScheduleTests(AzuriteFixture azurite)
         // After the restart: a new client over the same queue. The first message is gone; the continuation comes after its delay.
         var after = NewQueue(name);
         var work = await TryTakeAsync(after, Patience) ?? throw new TimeoutException("the deferred item was lost");
-        Assert.Equal(("delivery-1~1", WorkKind.Onboard, "octo-org/hello-world", 1), (work.Item.DeliveryId, work.Item.Kind, $"{work.Item.Owner}/{work.Item.Repo}", work.DequeueCount));
+        var continuation = Assert.IsType<OnboardWork>(work.Item);
+        Assert.Equal(("delivery-1", 1, "octo-org/hello-world", 1), (continuation.DeliveryId, continuation.Continuation, $"{continuation.Owner}/{continuation.Repo}", work.DequeueCount));
         await work.CompleteAsync(default);
         Assert.Null(await TryTakeAsync(after, TimeSpan.FromSeconds(2)));
     }
@@ -87,7 +88,7 @@ public sealed class AzureScheduleTests(AzuriteFixture azurite)
         public Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
         {
             Ran.TrySetResult();
-            throw new WorkDeferredException(delay, "write budget spent");
+            throw new ReviewBot.GitHub.WorkDeferredException(delay, "write budget spent");
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class AzureStorageWorkQueueTests(AzuriteFixture azurite)
 
     private readonly CapturedLogs _logs = new();
 
-    private static WorkItem Item(int number = 7, string? delivery = null) =>
+    private static ReviewWork Item(int number = 7, string? delivery = null) =>
         new(delivery ?? Guid.NewGuid().ToString(), 42, "octo-org", "hello-world", number, new string('a', 40), "pull_request.opened");
 
     private AzureStorageWorkQueue NewQueue(AzureQueueOptions options) =>
@@ -210,7 +210,7 @@ public sealed class AzureStorageWorkQueueTests(AzuriteFixture azurite)
         }
 
         await Task.WhenAll(DrainAsync(NewQueue(options)), DrainAsync(NewQueue(options)));
-        Assert.Equal(items.OrderBy(i => i.PullNumber), taken.OrderBy(i => i.PullNumber));
+        Assert.Equal(items.OrderBy(i => i.PullNumber), taken.Cast<ReviewWork>().OrderBy(i => i.PullNumber));
     }
 
     [Fact]

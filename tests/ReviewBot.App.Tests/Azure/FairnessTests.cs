@@ -27,9 +27,9 @@ public sealed class FairnessTests(AzuriteFixture azurite)
             : new AzureStorageWorkQueue(new QueueServiceClient(azurite.ConnectionString), new AzureQueueOptions { ConnectionString = "unused", Name = name, MaxPollInterval = TimeSpan.FromMilliseconds(100) }, NullLogger<AzureStorageWorkQueue>.Instance);
     }
 
-    private static WorkItem Onboard(int i) => new($"install-{Big}", Big, "big-org", $"repo-{i}", 0, "", "installation.created", Kind: WorkKind.Onboard);
+    private static OnboardWork Onboard(int i) => new($"install-{Big}", Big, "big-org", $"repo-{i}", "installation.created");
 
-    private static WorkItem Review() => new("pr-delivery", Other, "small-org", "app", 7, new string('a', 40), "pull_request.opened");
+    private static ReviewWork Review() => new("pr-delivery", Other, "small-org", "app", 7, new string('a', 40), "pull_request.opened");
 
     /// <summary>10,000 in memory; fewer on Azurite, where each message is a round trip (the lanes work the same whatever the count).</summary>
     [Theory]
@@ -47,11 +47,11 @@ public sealed class FairnessTests(AzuriteFixture azurite)
         var log = new Recorder();
         var services = new ServiceCollection()
             .AddSingleton(log)
-            .AddKeyedScoped<IWorkRunner, BlockingOnboarding>(WorkKind.Onboard)
-            .AddKeyedScoped<IWorkRunner, RecordingReview>(WorkKind.Review)
+            .AddWorkRunner<OnboardWork, BlockingOnboarding>()
+            .AddWorkRunner<ReviewWork, RecordingReview>()
             .BuildServiceProvider();
         var options = Options.Create(new WorkerOptions { Concurrency = 4 });
-        var worker = new ReviewWorker(queue, services, options, NullLogger<ReviewWorker>.Instance);
+        var worker = new QueueWorker(queue, services, options, NullLogger<QueueWorker>.Instance);
         await worker.StartAsync(default);
         try
         {
@@ -88,18 +88,18 @@ public sealed class FairnessTests(AzuriteFixture azurite)
 
         await queue.EnqueueAsync(Review(), default);
         // An older version wrote every kind to the one queue: its background message is still handed out.
-        var old = Onboard(99);
-        await new QueueClient(azurite.ConnectionString, name).SendMessageAsync(JsonSerializer.Serialize(old, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        const string Old = """{"deliveryId":"install-1","installationId":1,"owner":"big-org","repo":"repo-99","pullNumber":0,"headSha":"","reason":"installation.created","kind":"Onboard","pullRequestKey":"big-org/repo-99!onboard"}""";
+        await new QueueClient(azurite.ConnectionString, name).SendMessageAsync(Old);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var first = await queue.DequeueAsync(timeout.Token);
         var second = await queue.DequeueAsync(timeout.Token);
-        Assert.Equal(WorkKind.Review, first!.Item.Kind);
-        Assert.Equal(old.Repo, second!.Item.Repo);
+        Assert.IsType<ReviewWork>(first!.Item);
+        Assert.Equal("repo-99", Assert.IsType<OnboardWork>(second!.Item).Repo);
 
         using var brief = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         Assert.Null(await queue.DequeueAsync(urgentOnly: true, brief.Token)); // background work waits while urgent work is asked for
-        Assert.Equal(WorkKind.Onboard, (await queue.DequeueAsync(timeout.Token))!.Item.Kind);
+        Assert.IsType<OnboardWork>((await queue.DequeueAsync(timeout.Token))!.Item);
     }
 
     private sealed class Recorder
@@ -123,19 +123,19 @@ public sealed class FairnessTests(AzuriteFixture azurite)
         }
     }
 
-    private sealed class BlockingOnboarding(Recorder log) : IWorkRunner
+    private sealed class BlockingOnboarding(Recorder log) : IWorkRunner<OnboardWork>
     {
-        public async Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+        public async Task<RunOutcome> RunAsync(OnboardWork item, int attempt, CancellationToken cancellationToken)
         {
             log.Onboarding();
             await log.Release.Task.WaitAsync(cancellationToken);
-            return RunOutcome.Reviewed;
+            return RunOutcome.Onboarded;
         }
     }
 
-    private sealed class RecordingReview(Recorder log) : IWorkRunner
+    private sealed class RecordingReview(Recorder log) : IWorkRunner<ReviewWork>
     {
-        public Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken)
+        public Task<RunOutcome> RunAsync(ReviewWork item, int attempt, CancellationToken cancellationToken)
         {
             log.Review();
             return Task.FromResult(RunOutcome.Reviewed);

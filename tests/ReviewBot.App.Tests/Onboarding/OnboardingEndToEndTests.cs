@@ -179,9 +179,9 @@ public sealed class OnboardingEndToEndTests : IDisposable
         var response = await host.PostWebhookAsync("installation", created);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var item = Assert.Single(counted.Enqueued);
-        Assert.Equal((WorkKind.OnboardInstallation, (IReadOnlyList<string>?)null), (item.Kind, item.Repositories));
-        Assert.Null(await host.Services.GetRequiredService<ReviewBot.App.State.IStateStore>().GetPullRequestAsync(item.PullRequestKey, default)); // no head to record
+        var item = Assert.IsType<InstallationPageWork>(Assert.Single(counted.Enqueued));
+        Assert.Null(item.Repositories);
+        Assert.Null(await host.Services.GetRequiredService<ReviewBot.App.State.IStateStore>().GetPullRequestAsync(item.Key, default)); // no head to record
     }
 
     /// <summary>The App's in-memory queue, recording what is enqueued.</summary>

@@ -27,7 +27,7 @@ public sealed class OnboardingFanOutTests
     {
         var inner = new InMemoryWorkQueue(Options.Create(new WorkerOptions()), TimeProvider.System);
         var crashing = new CrashingQueue(inner, crashAtEnqueue: 1 + 101 + 51); // the fan-out item, page 1 (100 and page 2's item), then page 2's 51st repository
-        var outcome = await RunAsync(crashing, new WorkItem("delivery-1", Installation, "acme", "", 1, "", "installation.created", Kind: WorkKind.OnboardInstallation));
+        var outcome = await RunAsync(crashing, new InstallationPageWork("delivery-1", Installation, "acme", 1, "installation.created"));
 
         Assert.True(crashing.Crashed);
         Assert.Equal(Repositories, outcome.Github.RepositoryReads.Count);
@@ -35,8 +35,8 @@ public sealed class OnboardingFanOutTests
         Assert.Equal(Repositories / 10, outcome.Github.PullRequestsOpened.Count);
         Assert.All(outcome.Github.PullRequestsOpened, r => Assert.Equal(1, r.Value));
         // The second run of page 2 queued its first 50 repositories again (and page 3 once): those copies were dropped.
-        Assert.Equal(Repositories + 50, crashing.Enqueued.Count(i => i.Kind == WorkKind.Onboard));
-        Assert.Equal([1, 2, 3], crashing.Enqueued.Where(i => i.Kind == WorkKind.OnboardInstallation).Select(i => i.PullNumber).Order());
+        Assert.Equal(Repositories + 50, crashing.Enqueued.Count(i => i is OnboardWork));
+        Assert.Equal([1, 2, 3], crashing.Enqueued.OfType<InstallationPageWork>().Select(i => i.Page).Order());
         Assert.Equal([1, 2, 2, 3], outcome.Pages.Order());
     }
 
@@ -45,7 +45,7 @@ public sealed class OnboardingFanOutTests
     {
         var inner = new InMemoryWorkQueue(Options.Create(new WorkerOptions()), TimeProvider.System);
         var counting = new CrashingQueue(inner, crashAtEnqueue: int.MaxValue);
-        var outcome = await RunAsync(counting, new WorkItem("delivery-2", Installation, "acme", "", 1, "", "installation_repositories.added", Kind: WorkKind.OnboardInstallation, Repositories: ["acme/repo-0003", "acme/repo-0010"]));
+        var outcome = await RunAsync(counting, new InstallationPageWork("delivery-2", Installation, "acme", 1, "installation_repositories.added", ["acme/repo-0003", "acme/repo-0010"]));
 
         Assert.Equal(["acme/repo-0003", "acme/repo-0010"], outcome.Github.RepositoryReads.Keys.Order());
         Assert.Empty(outcome.Pages);
@@ -57,10 +57,11 @@ public sealed class OnboardingFanOutTests
         var queue = new CrashingQueue(new InMemoryWorkQueue(Options.Create(new WorkerOptions()), TimeProvider.System), crashAtEnqueue: int.MaxValue);
         var runner = new OnboardInstallationRunner(new FixedLister(["acme/ok", "acme/<img>", "../x", "acme/fine"]), queue, Options.Create(new OnboardingOptions { Enabled = true }), NullLogger<OnboardInstallationRunner>.Instance);
 
-        await runner.RunAsync(new WorkItem("delivery-3", Installation, "acme", "", 1, "", "installation.created", Kind: WorkKind.OnboardInstallation), 1, default);
+        await runner.RunAsync(new InstallationPageWork("delivery-3", Installation, "acme", 1, "installation.created"), 1, default);
 
-        Assert.Equal(["acme/ok", "acme/fine"], queue.Enqueued.Select(i => $"{i.Owner}/{i.Repo}"));
-        Assert.All(queue.Enqueued, i => Assert.Equal((WorkKind.Onboard, "delivery-3", Installation), (i.Kind, i.DeliveryId, i.InstallationId)));
+        var queued = queue.Enqueued.Select(Assert.IsType<OnboardWork>).ToList();
+        Assert.Equal(["acme/ok", "acme/fine"], queued.Select(i => $"{i.Owner}/{i.Repo}"));
+        Assert.All(queued, i => Assert.Equal(("delivery-3", Installation), (i.DeliveryId, i.InstallationId)));
     }
 
     private sealed class FixedLister(IReadOnlyList<string> names) : IInstallationRepositoryLister
@@ -69,7 +70,7 @@ public sealed class OnboardingFanOutTests
             Task.FromResult(new InstallationRepositoryPage(names, false));
     }
 
-    private static async Task<(CountingGitHub Github, ConcurrentQueue<int> Pages)> RunAsync(CrashingQueue storage, WorkItem fanOut)
+    private static async Task<(CountingGitHub Github, ConcurrentQueue<int> Pages)> RunAsync(CrashingQueue storage, InstallationPageWork fanOut)
     {
         var state = new InMemoryStateStore(TimeProvider.System);
         var queue = new DeduplicatingWorkQueue(storage, state, NullLogger<DeduplicatingWorkQueue>.Instance);
@@ -78,9 +79,9 @@ public sealed class OnboardingFanOutTests
         var enabled = Options.Create(new OnboardingOptions { Enabled = true });
         var pacer = new WritePacer(new InMemoryWriteBudgetStore(), Options.Create(new OnboardingPacingOptions { WritesPerMinute = 80, WritesPerHour = 500 }), TimeProvider.System);
         var services = new ServiceCollection();
-        services.AddKeyedScoped<IWorkRunner>(WorkKind.OnboardInstallation, (_, _) => new OnboardInstallationRunner(lister, queue, enabled, NullLogger<OnboardInstallationRunner>.Instance));
-        services.AddKeyedScoped<IWorkRunner>(WorkKind.Onboard, (_, _) => new OnboardingRunner(new Factory(github), pacer, state, enabled, NullLogger<OnboardingRunner>.Instance));
-        var worker = new ReviewWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 2, RetryDelay = TimeSpan.FromMilliseconds(10) }), NullLogger<ReviewWorker>.Instance);
+        services.AddKeyedScoped<IWorkRunner>(typeof(InstallationPageWork), (_, _) => new OnboardInstallationRunner(lister, queue, enabled, NullLogger<OnboardInstallationRunner>.Instance));
+        services.AddKeyedScoped<IWorkRunner>(typeof(OnboardWork), (_, _) => new OnboardingRunner(new Factory(github), pacer, state, enabled, NullLogger<OnboardingRunner>.Instance));
+        var worker = new QueueWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 2, RetryDelay = TimeSpan.FromMilliseconds(10) }), NullLogger<QueueWorker>.Instance);
 
         await queue.EnqueueAsync(fanOut, default);
         await worker.StartAsync(default);

@@ -23,9 +23,9 @@ public sealed class OnboardingRouterTests
             payload["repositories"]!.AsArray().Add(new JsonObject { ["full_name"] = $"Codertocat/repo-{i}", ["name"] = $"repo-{i}" });
         }
 
-        var item = Assert.Single(Route("installation", payload).Work);
+        var item = Assert.IsType<InstallationPageWork>(Assert.Single(Route("installation", payload).Work));
 
-        Assert.Equal((WorkKind.OnboardInstallation, payload["installation"]!["id"]!.GetValue<long>(), "Codertocat", 1), (item.Kind, item.InstallationId, item.Owner, item.PullNumber));
+        Assert.Equal((payload["installation"]!["id"]!.GetValue<long>(), "Codertocat", 1), (item.InstallationId, item.Account, item.Page));
         Assert.Null(item.Repositories); // read from GET /installation/repositories, page by page
     }
 
@@ -36,17 +36,17 @@ public sealed class OnboardingRouterTests
         payload["installation"]!["repository_selection"] = "all";
         payload["repositories"] = new JsonArray();
 
-        var item = Assert.Single(Route("installation", payload).Work);
+        var item = Assert.IsType<InstallationPageWork>(Assert.Single(Route("installation", payload).Work));
 
-        Assert.Equal((WorkKind.OnboardInstallation, (IReadOnlyList<string>?)null), (item.Kind, item.Repositories));
+        Assert.Null(item.Repositories);
     }
 
     [Fact]
     public void Repositories_added_to_an_installation_are_carried_in_one_item()
     {
-        var item = Assert.Single(Route("installation_repositories", Example("installation_repositories", "added")).Work);
+        var item = Assert.IsType<InstallationPageWork>(Assert.Single(Route("installation_repositories", Example("installation_repositories", "added")).Work));
 
-        Assert.Equal((WorkKind.OnboardInstallation, "Codertocat", "installation_repositories.added"), (item.Kind, item.Owner, item.Reason));
+        Assert.Equal(("Codertocat", "installation_repositories.added"), (item.Account, item.Reason));
         Assert.Equal(["Codertocat/Space"], item.Repositories!);
     }
 
@@ -60,7 +60,7 @@ public sealed class OnboardingRouterTests
             added.Add(new JsonObject { ["full_name"] = $"Codertocat/repo-{i}", ["name"] = $"repo-{i}" });
         }
 
-        var item = Assert.Single(Route("installation_repositories", payload).Work);
+        var item = Assert.IsType<InstallationPageWork>(Assert.Single(Route("installation_repositories", payload).Work));
 
         Assert.Null(item.Repositories);
     }
@@ -69,11 +69,11 @@ public sealed class OnboardingRouterTests
     public void The_largest_carried_list_fits_an_azure_queue_message()
     {
         var names = Enumerable.Range(0, WebhookRouter.MaxCarriedRepositories).Select(i => new string('o', 39) + "/" + new string('r', 96) + i.ToString("D4")).ToList();
-        var item = new WorkItem(Guid.NewGuid().ToString(), long.MaxValue, new string('o', 39), "", 1, "", "installation_repositories.added", Kind: WorkKind.OnboardInstallation, Repositories: names);
+        var item = new InstallationPageWork(Guid.NewGuid().ToString(), long.MaxValue, new string('o', 39), 1, "installation_repositories.added", names);
 
         var text = ReviewBot.App.Azure.WorkItemMessage.Serialize(item);
 
-        Assert.Equal(names, ReviewBot.App.Azure.WorkItemMessage.TryDeserialize(text, out _)!.Repositories!);
+        Assert.Equal(names, Assert.IsType<InstallationPageWork>(ReviewBot.App.Azure.WorkItemMessage.TryDeserialize(text, out _)).Repositories!);
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(text) < 64 * 1024 / 2, $"{text.Length} bytes");
     }
 

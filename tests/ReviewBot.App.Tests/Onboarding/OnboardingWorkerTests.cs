@@ -13,16 +13,16 @@ namespace ReviewBot.App.Tests.Onboarding;
 
 public sealed class OnboardingWorkerTests
 {
-    private static readonly WorkItem Item = new("d-1", 9, "o", "r", 0, "", "installation.created", Kind: WorkKind.Onboard);
+    private static readonly OnboardWork Item = new("d-1", 9, "o", "r", "installation.created");
 
     [Fact]
     public async Task Waiting_for_the_budget_schedules_a_continuation_for_the_delay_and_never_dead_letters_it()
     {
-        var work = new OneWork(Item with { DeliveryId = "d-1~4" }, dequeueCount: new WorkerOptions().MaxAttempts);
+        var work = new OneWork(Item with { Continuation = 4 }, dequeueCount: new WorkerOptions().MaxAttempts);
         var queue = new OneWorkQueue(work);
         var services = new ServiceCollection();
-        services.AddKeyedScoped<IWorkRunner>(WorkKind.Onboard, (_, _) => new Deferring(TimeSpan.FromMinutes(7)));
-        var worker = new ReviewWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<ReviewWorker>.Instance);
+        services.AddKeyedScoped<IWorkRunner>(typeof(OnboardWork), (_, _) => new Deferring(TimeSpan.FromMinutes(7)));
+        var worker = new QueueWorker(queue, services.BuildServiceProvider(), Options.Create(new WorkerOptions { Concurrency = 1 }), NullLogger<QueueWorker>.Instance);
 
         await worker.StartAsync(default);
         var outcome = await work.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -30,17 +30,16 @@ public sealed class OnboardingWorkerTests
 
         Assert.Equal("completed", outcome);
         var (item, delay) = Assert.Single(queue.Scheduled);
-        Assert.Equal(("d-1~5", TimeSpan.FromMinutes(7)), (item.DeliveryId, delay));
-        Assert.Equal("d-1", WorkDeferredException.OriginalDeliveryId(item.DeliveryId));
+        Assert.Equal(("d-1", 5, TimeSpan.FromMinutes(7)), (item.DeliveryId, item.Continuation, delay));
+        Assert.IsType<OnboardWork>(item);
     }
 
     [Fact]
-    public void Continuations_get_their_own_delivery_ids_that_lead_back_to_the_webhooks()
+    public void Continuations_are_new_work_to_the_deduplicating_queue_and_keep_the_webhooks_delivery()
     {
-        Assert.Equal("abc~1", WorkDeferredException.NextDeliveryId("abc"));
-        Assert.Equal("abc~2", WorkDeferredException.NextDeliveryId("abc~1"));
-        Assert.Equal("abc", WorkDeferredException.OriginalDeliveryId("abc~2"));
-        Assert.Equal("abc", WorkDeferredException.OriginalDeliveryId("abc"));
+        Assert.Equal(["abc", "abc~1", "abc~2"], new[] { 0, 1, 2 }.Select(n => (Item with { DeliveryId = "abc", Continuation = n }).Occurrence));
+        Assert.NotEqual(DeduplicatingWorkQueue.WorkKey(Item), DeduplicatingWorkQueue.WorkKey(Item with { Continuation = 1 }));
+        Assert.Equal(DeduplicatingWorkQueue.WorkKey(Item with { Continuation = 1 }), DeduplicatingWorkQueue.WorkKey(Item with { Continuation = 1 }));
     }
 
     [Fact]
@@ -50,9 +49,9 @@ public sealed class OnboardingWorkerTests
         var pacer = new WritePacer(new InMemoryWriteBudgetStore(), Options.Create(new OnboardingPacingOptions { WritesPerMinute = 3, WritesPerHour = 100 }), clock);
         var runner = new OnboardingRunner(new Factory(), pacer, new InMemoryStateStore(clock), Options.Create(new OnboardingOptions { Enabled = true }), NullLogger<OnboardingRunner>.Instance);
 
-        Assert.Equal(RunOutcome.Reviewed, await runner.RunAsync(Item, 1, default));
-        var deferred = await Assert.ThrowsAsync<WorkDeferredException>(() => runner.RunAsync(Item with { Repo = "s", DeliveryId = "d-2" }, 1, default));
-        Assert.InRange(deferred.Delay, TimeSpan.FromSeconds(59), TimeSpan.FromSeconds(61));
+        Assert.Equal(RunOutcome.Onboarded, await runner.RunAsync(Item, 1, default));
+        var deferred = await Assert.ThrowsAsync<ReviewBot.GitHub.WorkDeferredException>(() => runner.RunAsync(Item with { Repo = "s", DeliveryId = "d-2" }, 1, default));
+        Assert.InRange(deferred.RetryAfter, TimeSpan.FromSeconds(59), TimeSpan.FromSeconds(61));
         Assert.Equal(RunOutcome.Skipped, await runner.RunAsync(Item with { DeliveryId = "d-3" }, 1, default)); // the same repository and head, another delivery
     }
 
@@ -72,7 +71,7 @@ public sealed class OnboardingWorkerTests
 
     private sealed class Deferring(TimeSpan delay) : IWorkRunner
     {
-        public Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken) => throw new WorkDeferredException(delay, "budget");
+        public Task<RunOutcome> RunAsync(WorkItem item, int attempt, CancellationToken cancellationToken) => throw new ReviewBot.GitHub.WorkDeferredException(delay, "budget");
     }
 
     private sealed class OneWork(WorkItem item, int dequeueCount) : IQueuedWork

@@ -2,40 +2,31 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReviewBot.App.Tests.Azure;
 
 namespace ReviewBot.App.Tests.Production;
 
-/// <summary>The real app on a loopback Kestrel port, configured in memory, its logs captured.</summary>
-public sealed class TestApp : WebApplicationFactory<Program>
+/// <summary>The shared <see cref="AppHost"/> as operators run it: production mode, on a loopback Kestrel port, its logs captured.</summary>
+public sealed class TestApp : AppHost
 {
     public const string WebhookSecret = "test-webhook-secret-5b1f";
 
-    private readonly Dictionary<string, string?> _settings;
-    private readonly Action<IServiceCollection>? _services;
-
     public TestApp(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+        : this(RSA.Create(2048), settings, services)
     {
-        _services = services;
-        using var key = RSA.Create(2048);
-        _settings = new Dictionary<string, string?>
+    }
+
+    private TestApp(RSA key, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+        : base("Production", key, new()
         {
             ["GitHub:AppId"] = "4242",
             ["GitHub:WebhookSecret"] = WebhookSecret,
+            // PKCS#8 here, PKCS#1 in the other host: the App reads both.
             ["GitHub:PrivateKey"] = key.ExportPkcs8PrivateKeyPem(),
-            // The redelivery job calls GitHub on start; only the tests of it switch it on.
-            ["Redelivery:Enabled"] = "false",
-        };
-        foreach (var (name, value) in settings)
-        {
-            _settings[name] = value;
-        }
-
+        }, settings, services)
+    {
         UseKestrel(0);
     }
 
@@ -51,21 +42,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
-
-        // Settings read while services are registered (first-run mode, providers) must be there before
-        // Program's builder runs: the app configuration above only arrives at Build.
-        foreach (var (name, value) in _settings)
-        {
-            builder.UseSetting(name, value);
-        }
-
-        if (_services is not null)
-        {
-            builder.ConfigureTestServices(_services);
-        }
-
+        base.ConfigureWebHost(builder);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         builder.UseUrls("http://127.0.0.1:0");
     }

@@ -133,7 +133,7 @@ public sealed class RateLimitBudgetTests : IDisposable
         await client.GetPullRequestAsync(Owner, Repo, Number, default);
         int before = _github.Server.LogEntries.Count();
 
-        var refused = await Assert.ThrowsAsync<BackgroundWorkWaitingException>(() => new BranchChecker(new PullRequestReviewer())
+        var refused = await Assert.ThrowsAsync<WorkDeferredException>(() => new BranchChecker(new PullRequestReviewer())
             .CheckAsync(client, new BranchTarget(Owner, Repo, "main", HeadSha), new ReviewSettings { BotLogin = _ => Task.FromResult("reviewbot[bot]") }, ReviewHooks.None, default));
 
         Assert.InRange(refused.RetryAfter, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));

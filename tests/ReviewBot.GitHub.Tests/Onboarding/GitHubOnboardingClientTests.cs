@@ -85,10 +85,9 @@ public sealed class GitHubOnboardingClientTests : IDisposable
 
         var first = await RepositoryOnboarder.OnboardAsync(github, "o", "first", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
         int calls = _fake.Server.LogEntries.Count();
-        var second = await RepositoryOnboarder.OnboardAsync(github, "o", "second", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+        var second = await Assert.ThrowsAsync<WorkDeferredException>(() => RepositoryOnboarder.OnboardAsync(github, "o", "second", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default));
 
         Assert.Equal(OnboardingOutcome.NothingToFix, first.Outcome);
-        Assert.Equal(OnboardingOutcome.Waiting, second.Outcome);
         Assert.InRange(second.RetryAfter, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
         Assert.Equal(calls, _fake.Server.LogEntries.Count());
     }

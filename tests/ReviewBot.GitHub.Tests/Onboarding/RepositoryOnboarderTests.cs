@@ -279,9 +279,9 @@ public class RepositoryOnboarderTests
         github.Head = Moved;
         int writes = github.Writes;
 
-        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), n => Task.FromResult<TimeSpan?>(n == RepositoryOnboarder.WritesToClose ? TimeSpan.FromSeconds(42) : null), default);
+        var deferred = await Assert.ThrowsAsync<WorkDeferredException>(() => RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), n => Task.FromResult<TimeSpan?>(n == RepositoryOnboarder.WritesToClose ? TimeSpan.FromSeconds(42) : null), default));
 
-        Assert.Equal((OnboardingOutcome.Waiting, TimeSpan.FromSeconds(42)), (result.Outcome, result.RetryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(42), deferred.RetryAfter);
         Assert.Equal(writes, github.Writes);
         Assert.True(github.PullRequests[0].Open);
     }
@@ -310,8 +310,7 @@ public class RepositoryOnboarderTests
 
         var result = await Onboard(github);
 
-        Assert.Equal(OnboardingOutcome.Skipped, result.Outcome);
-        Assert.Contains("onboarding: false", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(OnboardingOutcome.OptedOut, result.Outcome);
         Assert.Equal(0, github.Writes);
     }
 
@@ -320,9 +319,9 @@ public class RepositoryOnboarderTests
     {
         var github = new FakeGitHub { Files = { ["Dockerfile"] = Root }, ReadBudgetWait = TimeSpan.FromMinutes(12) };
 
-        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default);
+        var deferred = await Assert.ThrowsAsync<WorkDeferredException>(() => RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(null), default));
 
-        Assert.Equal((OnboardingOutcome.Waiting, TimeSpan.FromMinutes(12)), (result.Outcome, result.RetryAfter));
+        Assert.Equal(TimeSpan.FromMinutes(12), deferred.RetryAfter);
         Assert.Equal((0, 0), (github.Reads, github.Writes));
     }
 
@@ -331,9 +330,9 @@ public class RepositoryOnboarderTests
     {
         var github = new FakeGitHub { Files = { ["Dockerfile"] = Root } };
 
-        var result = await RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(TimeSpan.FromSeconds(42)), default);
+        var deferred = await Assert.ThrowsAsync<WorkDeferredException>(() => RepositoryOnboarder.OnboardAsync(github, "o", "r", _ => Task.FromResult(true), _ => Task.FromResult<TimeSpan?>(TimeSpan.FromSeconds(42)), default));
 
-        Assert.Equal((OnboardingOutcome.Waiting, TimeSpan.FromSeconds(42)), (result.Outcome, result.RetryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(42), deferred.RetryAfter);
         Assert.Equal(0, github.Writes);
     }
 

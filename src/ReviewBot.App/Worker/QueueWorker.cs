@@ -3,13 +3,16 @@ using Microsoft.Extensions.Options;
 using ReviewBot.App.Hosting;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
+using ReviewBot.GitHub;
 using ReviewBot.GitHub.Api;
 
 namespace ReviewBot.App.Worker;
 
 /// <summary>
-/// Takes work from the queue with bounded concurrency. Items of one pull request run one at a time, in
-/// order, and a newer push supersedes older items that have not started (see <see cref="ReviewRunner"/>).
+/// Takes work from the queue with bounded concurrency and gives each item to the runner registered for its type
+/// (<see cref="IWorkRunner{TWork}"/>). Items with one <see cref="WorkItem.Key"/> run one at a time, in order, and a
+/// newer push supersedes older items that have not started (see <see cref="ReviewRunner"/>). Work that must wait
+/// (<see cref="WorkDeferredException"/>) comes back as a continuation scheduled in the queue.
 /// A failed item comes back with a growing delay and is dead-lettered after the last attempt.
 /// Fair between tenants: urgent work (reviews, branch checks) is taken before background work (the queue's lanes),
 /// and one installation runs at most <see cref="WorkerOptions.InFlightCapPerInstallation"/> items at once. An item
@@ -19,12 +22,12 @@ namespace ReviewBot.App.Worker;
 /// (An installation that floods urgent work parks at most <see cref="MaxParked"/> items too; then another's review
 /// waits for one of its items to end, not for the flood.)
 /// </summary>
-public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<ReviewWorker> logger) : BackgroundService
+public sealed class QueueWorker(IWorkQueue queue, IServiceProvider services, IOptions<WorkerOptions> options, ILogger<QueueWorker> logger) : BackgroundService
 {
-    private readonly KeyedGates _pullRequestGates = new();
+    private readonly KeyedGates _keyGates = new();
 
-    /// <summary>Per pull request gates held or waited for now (none once the work is done).</summary>
-    internal int PullRequestGates => _pullRequestGates.Count;
+    /// <summary>Gates per <see cref="WorkItem.Key"/> held or waited for now (none once the work is done).</summary>
+    internal int KeyGates => _keyGates.Count;
 
     /// <summary>Items running per installation, and the items parked until their installation has room; under <see cref="_fairness"/>.</summary>
     private readonly Counts<long> _inFlight = new();
@@ -191,7 +194,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         IDisposable gate;
         try
         {
-            gate = await _pullRequestGates.EnterAsync(item.PullRequestKey, stoppingToken).ConfigureAwait(false);
+            gate = await _keyGates.EnterAsync(item.Key, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -204,10 +207,10 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
         try
         {
             using var scope = services.CreateScope();
-            // Each kind has its runner (keyed by kind); a kind this version does not run fails, and is dead-lettered
-            // after the last attempt rather than dropped.
-            var runner = scope.ServiceProvider.GetKeyedService<IWorkRunner>(item.Kind)
-                ?? throw new InvalidOperationException($"No runner is registered for {item.Kind} work.");
+            // Each type of work has its runner; a type this version does not run fails, and is dead-lettered after the
+            // last attempt rather than dropped.
+            var runner = scope.ServiceProvider.RunnerFor(item)
+                ?? throw new InvalidOperationException($"No runner is registered for {item.GetType().Name}.");
             var outcome = await runner.RunAsync(item, work.DequeueCount, runToken).ConfigureAwait(false);
             await work.CompleteAsync(runToken).ConfigureAwait(false);
             ReviewBotTelemetry.RecordRun(outcome.ToString(), Stopwatch.GetElapsedTime(started));
@@ -217,13 +220,13 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
             // Waiting for a budget is not a failure: a continuation waits in the queue and this message is done.
             try
             {
-                await queue.ScheduleAsync(item with { DeliveryId = WorkDeferredException.NextDeliveryId(item.DeliveryId) }, e.Delay, CancellationToken.None).ConfigureAwait(false);
+                await queue.ScheduleAsync(item with { Continuation = item.Continuation + 1 }, e.RetryAfter, CancellationToken.None).ConfigureAwait(false);
                 await work.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception scheduling) when (scheduling is not OperationCanceledException)
             {
                 // The same message comes back after the delay instead (its attempts keep counting).
-                await work.AbandonAsync(e.Delay, CancellationToken.None).ConfigureAwait(false);
+                await work.AbandonAsync(e.RetryAfter, CancellationToken.None).ConfigureAwait(false);
             }
 
             ReviewBotTelemetry.RecordRun("Deferred", Stopwatch.GetElapsedTime(started));
@@ -239,7 +242,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             if (work.DequeueCount >= options.Value.MaxAttempts)
             {
-                WorkerLog.DeadLettered(logger, item.PullRequestKey, work.DequeueCount);
+                WorkerLog.DeadLettered(logger, item.Key, work.DequeueCount);
                 await work.DeadLetterAsync($"{e.GetType().Name}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
             }
             else
@@ -247,7 +250,7 @@ public sealed class ReviewWorker(IWorkQueue queue, IServiceProvider services, IO
                 var delay = e is GitHubRateLimitedException limited
                     ? limited.RetryAfter
                     : options.Value.RetryDelay * Math.Pow(2, work.DequeueCount - 1);
-                WorkerLog.Retrying(logger, item.PullRequestKey, work.DequeueCount, delay);
+                WorkerLog.Retrying(logger, item.Key, work.DequeueCount, delay);
                 await work.AbandonAsync(delay, CancellationToken.None).ConfigureAwait(false);
             }
         }
