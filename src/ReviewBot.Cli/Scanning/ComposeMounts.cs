@@ -18,6 +18,13 @@ internal sealed class ComposeMounts
     /// <param name="composeFolders">The folders the walk saw Compose files in; null: look in every folder (a file named on the command line).</param>
     public ImmutableArray<string> Of(string root, string dockerfile, ConcurrentDictionary<string, bool>? composeFolders = null)
     {
+        if (composeFolders is { IsEmpty: true })
+        {
+            // The walk lists a folder before its files and folders below it: no Compose file above this Dockerfile
+            // yet means none at all. Most trees (the corpus) have none: no path arithmetic per Dockerfile.
+            return [];
+        }
+
         string relative = Path.GetRelativePath(root, dockerfile).Replace('\\', '/');
         if (relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {

@@ -312,26 +312,32 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             try
             {
                 using var handle = File.OpenHandle(target.FullPath!, FileMode.Open, FileAccess.Read, FileShare.Read);
-                // Unbuffered: reads go straight into the pooled buffer, positioned for a file and in turn for a pipe.
-                using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-                int read;
-                while ((read = stream.Read(buffer.AsSpan(length))) > 0)
+                FileStream? pipe = null;
+                try
                 {
-                    length += read;
-                    if (length == buffer.Length)
+                    int read;
+                    while ((read = ReadAt(handle, ref pipe, buffer.AsSpan(length), length)) > 0)
                     {
-                        // As File.ReadAllBytes: no array holds more, so a longer file is its own error, not the scan's end
-                        // (doubling past 1 GiB overflowed and stopped every file's scan).
-                        if (length == Array.MaxLength)
+                        length += read;
+                        if (length == buffer.Length)
                         {
-                            throw new IOException($"the file is longer than {Array.MaxLength:N0} bytes");
-                        }
+                            // As File.ReadAllBytes: no array holds more, so a longer file is its own error, not the scan's end
+                            // (doubling past 1 GiB overflowed and stopped every file's scan).
+                            if (length == Array.MaxLength)
+                            {
+                                throw new IOException($"the file is longer than {Array.MaxLength:N0} bytes");
+                            }
 
-                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * length, Array.MaxLength));
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
+                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * length, Array.MaxLength));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
                     }
+                }
+                finally
+                {
+                    pipe?.Dispose();
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
@@ -345,6 +351,28 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Reads straight into <paramref name="into"/>: a file by offset (a FileStream would first ask the file's position,
+    /// an lseek per file), a pipe (<c>reviewbot scan &lt;(…)</c>), which has no offsets and which RandomAccess refuses
+    /// before reading anything, through an unbuffered stream from then on.
+    /// </summary>
+    private static int ReadAt(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ref FileStream? pipe, Span<byte> into, long offset)
+    {
+        if (pipe is null)
+        {
+            try
+            {
+                return RandomAccess.Read(handle, into, offset);
+            }
+            catch (NotSupportedException)
+            {
+                pipe = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            }
+        }
+
+        return pipe.Read(into);
     }
 
     private FileReport Analyze(ScanTarget target, ReadOnlySpan<byte> bytes)
