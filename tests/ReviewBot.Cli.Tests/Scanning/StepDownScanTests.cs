@@ -1,0 +1,84 @@
+namespace ReviewBot.Cli.Tests.Scanning;
+
+/// <summary>`reviewbot scan` fails an image that runs as root unless it really drops root when it starts.</summary>
+public class StepDownScanTests
+{
+    private const string EntrypointScript = "COPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"srv\"]\n";
+
+    [Fact]
+    public async Task A_step_down_tool_only_named_in_an_echo_fails_the_scan()
+    {
+        using var temp = new TempFolder();
+        temp.Write("Dockerfile", "FROM debian:bookworm-slim\nRUN echo gosu > /dev/null\n" + EntrypointScript);
+
+        var run = await Cli.RunAsync(temp.Root, "scan");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_real_step_down_passes_the_scan_with_a_notice()
+    {
+        using var temp = new TempFolder();
+        temp.Write("Dockerfile", "FROM debian:bookworm-slim\nRUN useradd app\nENTRYPOINT [\"tini\", \"--\", \"gosu\", \"app\", \"srv\"]\n");
+
+        var run = await Cli.RunAsync(temp.Root, "scan");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("drops root with gosu", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_entrypoint_script_beside_the_dockerfile_is_read()
+    {
+        using var temp = new TempFolder();
+        temp.Write("steps/Dockerfile", "FROM debian:bookworm-slim\n" + EntrypointScript);
+        temp.Write("steps/docker-entrypoint.sh", "#!/bin/sh\nset -e\nif [ \"$(id -u)\" = 0 ]; then\n  exec gosu app \"$0\" \"$@\"\nfi\nexec \"$@\"\n");
+        // gosu is installed, but the script beside the Dockerfile never calls it.
+        temp.Write("installs/Dockerfile", "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\n" + EntrypointScript);
+        temp.Write("installs/docker-entrypoint.sh", "#!/bin/sh\n# gosu app \"$@\" was here\nexec \"$@\"\n");
+
+        var steps = await Cli.RunAsync(temp.Root, "scan", "steps/Dockerfile");
+        var installs = await Cli.RunAsync(temp.Root, "scan", "installs/Dockerfile");
+
+        Assert.Equal(0, steps.ExitCode);
+        Assert.Contains("in its entrypoint script docker-entrypoint.sh", steps.Out, StringComparison.Ordinal);
+        Assert.Equal(1, installs.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_script_outside_the_dockerfiles_folder_or_behind_a_link_is_not_read()
+    {
+        using var temp = new TempFolder();
+        string outside = temp.Write("elsewhere/entrypoint.sh", "#!/bin/sh\nexec gosu app \"$@\"\n");
+        temp.Write("up/app/Dockerfile", "FROM debian:bookworm-slim\nCOPY ../../elsewhere/entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n");
+        temp.Write("linked/Dockerfile", "FROM debian:bookworm-slim\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n");
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "linked", "entrypoint.sh"), outside);
+
+        Assert.Equal(1, (await Cli.RunAsync(temp.Root, "scan", "up/app/Dockerfile")).ExitCode);
+        Assert.Equal(1, (await Cli.RunAsync(temp.Root, "scan", "linked/Dockerfile")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_script_in_a_folder_of_the_context_is_read_but_not_through_a_folder_link()
+    {
+        using var temp = new TempFolder();
+        const string Script = "#!/bin/sh\nexec gosu app \"$@\"\n";
+        const string Dockerfile = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\nCOPY scripts/run/entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n";
+        temp.Write("nested/Dockerfile", Dockerfile);
+        temp.Write("nested/scripts/run/entrypoint.sh", Script);
+        temp.Write("elsewhere/run/entrypoint.sh", Script);
+        temp.Write("folder-link/Dockerfile", Dockerfile);
+        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "folder-link", "scripts"), Path.Combine(temp.Root, "elsewhere"));
+
+        // JSON: the text report wraps its prose to the terminal's width.
+        var nested = await Cli.RunAsync(temp.Root, "scan", "nested/Dockerfile", "--format", "json");
+        var linked = await Cli.RunAsync(temp.Root, "scan", "folder-link/Dockerfile", "--format", "json");
+
+        Assert.Contains("in its entrypoint script", nested.Out, StringComparison.Ordinal);
+        // Not read: the step-down is only presumed from the installed tool, and said to be.
+        Assert.DoesNotContain("in its entrypoint script", linked.Out, StringComparison.Ordinal);
+        Assert.Contains("a script ReviewBot cannot read", linked.Out, StringComparison.Ordinal);
+    }
+}
