@@ -5,6 +5,7 @@ using ReviewBot.App.Operations;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Redelivery;
 using ReviewBot.App.Setup;
+using ReviewBot.App.State;
 using ReviewBot.App.Webhooks;
 using ReviewBot.App.Worker;
 

@@ -193,7 +193,7 @@ public sealed class WebhookTests : IDisposable
 
     /// <summary>The App with a <see cref="GatedQueue"/>: its worker takes nothing until <paramref name="open"/> completes.</summary>
     private AppHost GatedApp(Task open) => new(_github, services: s => s.AddKeyedSingleton<IWorkQueue>(
-        ReviewBot.App.Hosting.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), open)));
+        ReviewBot.App.Queue.QueueServiceExtensions.StorageKey, (p, _) => new GatedQueue(ActivatorUtilities.CreateInstance<InMemoryWorkQueue>(p), open)));
 
     /// <summary>A queue whose worker side waits for the test, so "before the worker gets to it" is a fact, not a race.</summary>
     private sealed class GatedQueue(IWorkQueue inner, Task open) : IWorkQueue

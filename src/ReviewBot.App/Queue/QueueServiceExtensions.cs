@@ -1,10 +1,9 @@
 using ReviewBot.App.Azure;
-using ReviewBot.App.Queue;
 using ReviewBot.App.State;
 
-namespace ReviewBot.App.Hosting;
+namespace ReviewBot.App.Queue;
 
-/// <summary>Provider selection for the queue and the state store, in one place to extend (Azure Storage when scaled out).</summary>
+/// <summary>Provider selection for the work queue (Azure Storage when scaled out).</summary>
 public static class QueueServiceExtensions
 {
     /// <summary>Key of the queue itself, under the <see cref="DeduplicatingWorkQueue"/> that everything else sees as <see cref="IWorkQueue"/>.</summary>
@@ -27,18 +26,6 @@ public static class QueueServiceExtensions
 
         services.AddSingleton<IWorkQueue>(sp => new DeduplicatingWorkQueue(
             sp.GetRequiredKeyedService<IWorkQueue>(StorageKey), sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<ILogger<DeduplicatingWorkQueue>>()));
-        return services;
-    }
-
-    /// <summary>Delivery ids and pull request state. Embedded: this process's memory; <c>State:Provider=AzureTables</c>: Azure Table Storage.</summary>
-    public static IServiceCollection AddReviewBotState(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (configuration.UsesAzureTableState())
-        {
-            return services.AddAzureTableState(configuration);
-        }
-
-        services.AddSingleton<IStateStore, InMemoryStateStore>();
         return services;
     }
 }
