@@ -8,9 +8,13 @@
 FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 ARG TARGETARCH
 WORKDIR /src
-# Restore first, from the project files alone, so source edits reuse the cached packages.
+# Restore first, from the project files alone, so source edits reuse the cached packages. Every project the App
+# references is listed (tests/ReviewBot.App.Tests/Production/ContainerImageTests.cs checks it): one left out has no
+# assets file, and the publish below fails.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/ReviewBot.Analysis/ReviewBot.Analysis.csproj src/ReviewBot.Analysis/
+COPY src/ReviewBot.Configuration/ReviewBot.Configuration.csproj src/ReviewBot.Configuration/
+COPY src/ReviewBot.Registry/ReviewBot.Registry.csproj src/ReviewBot.Registry/
 COPY src/ReviewBot.GitHub/ReviewBot.GitHub.csproj src/ReviewBot.GitHub/
 COPY src/ReviewBot.App/ReviewBot.App.csproj src/ReviewBot.App/
 RUN dotnet restore src/ReviewBot.App/ReviewBot.App.csproj -a "$TARGETARCH"
