@@ -485,7 +485,7 @@ internal static class StepDown
         for (int i = 0; i < words.Count - 1; i++)
         {
             string source = words[i];
-            if (IsAt(destination, ShellScript.Basename(source), program))
+            if (IsAt(destination, ShellScript.BasenameSpan(source), program))
             {
                 bool readable = fromContext && !source.Contains("://", StringComparison.Ordinal) && source.IndexOfAny(['*', '?', '[', '$']) < 0;
                 found = new ScriptFile(null, readable ? source : null);
@@ -496,16 +496,20 @@ internal static class StepDown
     }
 
     /// <summary>Whether a file of that name copied to <paramref name="destination"/> lands at the program's path.</summary>
-    private static bool IsAt(string destination, string fileName, string program)
+    /// <remarks>Compared in place: it is asked for every source of every COPY that mentions the program's name.</remarks>
+    private static bool IsAt(string destination, ReadOnlySpan<char> fileName, string program)
     {
-        string directoryTarget = destination.TrimEnd('/') + "/" + fileName;
         if (program.StartsWith('/'))
         {
-            return destination == program || directoryTarget == program;
+            // The destination itself, or a file of that name in it (destination/fileName).
+            var folder = destination.AsSpan().TrimEnd('/');
+            return destination == program
+                || (program.Length == folder.Length + 1 + fileName.Length && program.AsSpan().StartsWith(folder)
+                    && program[folder.Length] == '/' && program.AsSpan(folder.Length + 1).SequenceEqual(fileName));
         }
 
-        string name = ShellScript.Basename(program);
-        return ShellScript.Basename(destination) == name || fileName == name;
+        var name = ShellScript.BasenameSpan(program);
+        return ShellScript.BasenameSpan(destination).SequenceEqual(name) || fileName.SequenceEqual(name);
     }
 
     /// <summary>

@@ -165,8 +165,26 @@ internal sealed partial class Suppressions
     /// "checkov:". The letters tested ("gnore", "ov:") have no case variants beyond ASCII's, unlike i, k and s (İ, K
     /// for Kelvin, ſ), so an ordinal case-insensitive search finds every comment the case-insensitive expressions match.
     /// </summary>
-    internal static bool MayBePragma(ReadOnlySpan<char> comment) =>
-        comment.Contains("gnore", StringComparison.OrdinalIgnoreCase) || comment.Contains("ov:", StringComparison.OrdinalIgnoreCase);
+    /// <remarks>
+    /// Both words hold an "o", and only "o" and "O" are "o" ignoring case: one vectorised search for it, then a look
+    /// around each one. Two case-insensitive searches (scalar code) per comment were 1.8% of a corpus scan's CPU.
+    /// </remarks>
+    internal static bool MayBePragma(ReadOnlySpan<char> comment)
+    {
+        for (int i = comment.IndexOfAny('o', 'O'); i >= 0;)
+        {
+            if ((i >= 2 && i + 3 <= comment.Length && comment.Slice(i - 2, 5).Equals("gnore", StringComparison.OrdinalIgnoreCase))
+                || (i + 3 <= comment.Length && comment.Slice(i, 3).Equals("ov:", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+
+            int next = comment[(i + 1)..].IndexOfAny('o', 'O');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
+    }
 
     private static (List<string> Ids, bool FileWide) Parse(string comment)
     {
