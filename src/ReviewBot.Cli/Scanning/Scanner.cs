@@ -76,6 +76,17 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             foreach (var target in targets)
             {
                 work.Add(new Slot(target) { Report = target.IsStandardInput ? ScanStandardInput(target, openStandardInput) : null });
+                // The walk lists folders far faster than their files are analyzed. Left to run ahead, it held every target
+                // of a large tree at once (and the collector copied them from generation to generation); held to a short
+                // backlog, the walking thread analyzes in between, and memory no longer grows with the tree.
+                while (work.TryTakeBeyond(MaxBacklog * MaxParallelism, out var slot) && Analyze(work, slot))
+                {
+                }
+
+                if (work.Failure is not null)
+                {
+                    break;
+                }
             }
         }
         finally
@@ -95,21 +106,31 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         return new ScanReport([.. work.Slots.Select(s => s.Report!)], currentDirectory);
     }
 
+    /// <summary>Targets listed and not yet taken, per thread, past which the walking thread analyzes rather than walks on.</summary>
+    private const int MaxBacklog = 8;
+
     private void Analyze(WorkList work)
+    {
+        while (work.TryTake(out var slot) && Analyze(work, slot))
+        {
+        }
+    }
+
+    /// <summary>Scans one taken slot; false when the scan failed and every thread should stop.</summary>
+    private bool Analyze(WorkList work, Slot slot)
     {
         try
         {
-            while (work.TryTake(out var slot))
-            {
-                slot.Report ??= ScanTarget(slot.Target);
-                Interlocked.Increment(ref _scanned);
-                Publish(work);
-            }
+            slot.Report ??= ScanTarget(slot.Target);
+            Interlocked.Increment(ref _scanned);
+            Publish(work);
+            return true;
         }
         catch (Exception ex)
         {
             // Only what the per-file handlers let through (out of memory): stop every thread and rethrow on the caller's.
             work.Fail(ExceptionDispatchInfo.Capture(ex));
+            return false;
         }
     }
 
@@ -228,6 +249,22 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
                 }
 
                 return _slots[_published++];
+            }
+        }
+
+        /// <summary>Takes the next slot only when more than <paramref name="backlog"/> are waiting; never waits.</summary>
+        public bool TryTakeBeyond(int backlog, out Slot slot)
+        {
+            lock (_slots)
+            {
+                if (_slots.Count - _next <= backlog || Failure is not null)
+                {
+                    slot = null!;
+                    return false;
+                }
+
+                slot = _slots[_next++];
+                return true;
             }
         }
 

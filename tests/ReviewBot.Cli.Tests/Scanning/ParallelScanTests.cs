@@ -369,6 +369,34 @@ public class ParallelScanTests
     }
 
     [Fact]
+    public void The_walk_stays_a_short_backlog_ahead_of_the_analysis()
+    {
+        // A walk that lists far faster than files are analyzed: each target it listed is kept until analyzed, so a walk
+        // left to run ahead held the whole tree's targets at once (memory in proportion to the tree).
+        using var temp = new TempFolder();
+        var file = temp.Write("Dockerfile", "FROM alpine:3.20\nUSER 1000\n");
+        int listed = 0, analyzed = 0, mostAhead = 0;
+        IEnumerable<ScanTarget> Walk()
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                Interlocked.Increment(ref listed);
+                yield return new ScanTarget($"f{i}/Dockerfile", file, Root: temp.Root);
+            }
+        }
+
+        var report = new Scanner(RepositoryConfig.Default, fix: false, (text, options) =>
+        {
+            InterlockedMax(ref mostAhead, Volatile.Read(ref listed) - Interlocked.Increment(ref analyzed));
+            return DockerfileAnalyzer.Analyze(text, options);
+        })
+        { MaxParallelism = 2 }.Scan(Walk(), () => Stream.Null, temp.Root);
+
+        Assert.Equal(1000, report.Files.Length);
+        Assert.InRange(mostAhead, 0, 40);
+    }
+
+    [Fact]
     public void Parallelism_below_one_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Scanner(RepositoryConfig.Default, false) { MaxParallelism = 0 });
