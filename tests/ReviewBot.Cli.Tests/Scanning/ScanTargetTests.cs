@@ -65,6 +65,27 @@ public class ScanTargetTests
         Assert.Equal("no such file or folder", targets[1].Error);
     }
 
+    [Theory]
+    [InlineData("", new[] { "Dockerfile", "sub/Dockerfile", "zeta/Dockerfile" })]
+    [InlineData("sub", new[] { "{root}/Dockerfile", "Dockerfile", "{root}/zeta/Dockerfile" })]
+    [InlineData("beside", new[] { "{root}/tree/Dockerfile", "{root}/tree/sub/Dockerfile", "{root}/tree/zeta/Dockerfile" })]
+    public void A_walked_folder_shows_each_file_as_the_current_folder_sees_it(string currentFolder, string[] expected)
+    {
+        using var temp = new TempFolder();
+        var tree = currentFolder == "beside" ? "tree/" : "";
+        foreach (var path in new[] { "Dockerfile", "sub/Dockerfile", "zeta/Dockerfile" })
+        {
+            temp.Write(tree + path, "FROM scratch\n");
+        }
+
+        var current = Path.Combine(temp.Root, currentFolder);
+        Directory.CreateDirectory(current);
+
+        var targets = ScanTarget.Expand([Path.Combine(temp.Root, tree)], current, RepositoryConfig.Default);
+
+        Assert.Equal(expected.Select(e => e.Replace("{root}", temp.Root)), targets.Select(t => t.DisplayPath));
+    }
+
     [Fact]
     public void Paths_outside_the_current_folder_are_shown_absolute()
     {
