@@ -8,13 +8,43 @@ namespace ReviewBot.Cli;
 /// <summary>Builds the <c>reviewbot</c> command tree and runs it.</summary>
 public static class CliApp
 {
-    public static RootCommand CreateRootCommand(CliConsole console) =>
-        new("ReviewBot: find Dockerfiles whose containers run as root, and fix them.")
+    private const string Description = "ReviewBot: find Dockerfiles whose containers run as root, and fix them.";
+
+    public static RootCommand CreateRootCommand(CliConsole console) => Commands(console, new RootCommand(Description));
+
+    /// <summary>The root command's subcommands, added to <paramref name="root"/>.</summary>
+    private static T Commands<T>(CliConsole console, T root)
+        where T : Command
+    {
+        root.Subcommands.Add(ScanCommand.Create(console));
+        root.Subcommands.Add(ReviewCommand.Create(console));
+        root.Subcommands.Add(RulesCommand.Create(console, RuleRunner.Rules));
+        return root;
+    }
+
+    /// <summary>
+    /// The command line parsed. First without what <see cref="RootCommand"/> adds (<c>--help</c>, <c>--version</c>,
+    /// directives), whose descriptions are System.CommandLine's resources: their first read sets up reflection over its
+    /// assembly, about 3 ms and a third of every run's start-up. When an argument could be one of those, or the command
+    /// line does not parse without them, it is parsed again with them, so help, version and every error read as before.
+    /// </summary>
+    private static ParseResult Parse(string[] args, CliConsole console)
+    {
+        if (!args.Any(MayNeedRootCommand))
         {
-            ScanCommand.Create(console),
-            ReviewCommand.Create(console),
-            RulesCommand.Create(console, RuleRunner.Rules),
-        };
+            var lean = Commands(console, new Command("reviewbot", Description)).Parse(args);
+            if (lean.Errors.Count == 0)
+            {
+                return lean;
+            }
+        }
+
+        return CreateRootCommand(console).Parse(args);
+    }
+
+    /// <summary>An argument only the root command reads: help, version, a directive, or a response file (which may hold either).</summary>
+    private static bool MayNeedRootCommand(string argument) =>
+        argument is "--help" or "-h" or "/h" or "-?" or "/?" or "--version" || argument.StartsWith('[') || argument.StartsWith('@');
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
@@ -36,7 +66,7 @@ public static class CliApp
 
     private static async Task<int> RunCoreAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
     {
-        var parseResult = CreateRootCommand(console).Parse(args);
+        var parseResult = Parse(args, console);
         if (parseResult.Errors.Count > 0)
         {
             // System.CommandLine exits with 1 on parse errors; 1 means "findings" here, so usage errors are reported as 2.

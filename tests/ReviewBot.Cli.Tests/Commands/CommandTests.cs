@@ -16,6 +16,7 @@ public class CommandTests
     [InlineData("lint")]
     [InlineData("scan", "--fix", "-")]
     [InlineData("scan", "--config")]
+    [InlineData("scan", "--config", "--help")]
     public async Task Usage_errors_exit_2_with_a_message_on_stderr(params string[] args)
     {
         using var temp = new TempFolder();
@@ -24,6 +25,64 @@ public class CommandTests
 
         Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
         Assert.StartsWith("reviewbot: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("scan", "--help")]
+    [InlineData("scan", "-?")]
+    [InlineData("scan", "--format", "json", "/h")]
+    public async Task Help_is_shown_wherever_it_is_asked_for(params string[] args)
+    {
+        using var temp = new TempFolder();
+
+        var run = await Cli.RunAsync(temp.Root, args);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Show help and usage information", run.Out, StringComparison.Ordinal);
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public async Task Help_after_an_option_is_never_taken_as_its_value()
+    {
+        // System.CommandLine reads --help as the help option wherever it stands, so --config has no value: a usage error,
+        // even when a file named --help exists.
+        using var temp = new TempFolder();
+        temp.Write("--help", "version: 1\n");
+        temp.Write("Dockerfile", "FROM alpine:3.20\n");
+
+        var run = await Cli.RunAsync(temp.Root, "scan", "--config", "--help");
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.StartsWith("reviewbot: ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Dockerfile", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_is_printed()
+    {
+        using var temp = new TempFolder();
+
+        var run = await Cli.RunAsync(temp.Root, "--version");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"^\d+\.\d+", run.Out);
+    }
+
+    [Fact]
+    public async Task A_response_file_is_read_with_help_in_it()
+    {
+        using var temp = new TempFolder();
+        var arguments = temp.Write("args.rsp", "scan\n--help\n");
+
+        var run = await Cli.RunAsync(temp.Root, "@" + arguments);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Find Dockerfiles whose containers run as root", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
