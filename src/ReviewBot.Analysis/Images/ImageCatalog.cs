@@ -11,51 +11,83 @@ namespace ReviewBot.Analysis.Images;
 /// Within each step the data file's order decides. Problems in the data are collected in <see cref="Problems"/>
 /// (a test keeps that list empty) instead of thrown, so a lookup never fails at run time.
 /// </summary>
-internal sealed class ImageCatalog
+internal sealed partial class ImageCatalog
 {
     private readonly ImmutableArray<(string From, string To)> _aliases;
+
+    /// <summary>Entries grouped by exact repository, each group in match order; <see cref="_repositoryRange"/> finds a repository's group.</summary>
+    private readonly ImmutableArray<CatalogEntry> _byRepository;
+
     /// <summary>
-    /// Entries by exact repository. A plain dictionary, not a frozen one: freezing analyses every key to speed up
-    /// lookups, and a scan looks up each distinct image once (<see cref="_matches"/> remembers the rest), so the
-    /// analysis cost every start-up more than it saved.
+    /// Where a repository's group lies in <see cref="_byRepository"/> ((0, 0): none). The built-in catalog answers with
+    /// a compiled <c>switch</c>, so no table is hashed at start-up; a loaded one with a dictionary.
     /// </summary>
-    private readonly Dictionary<string, ImmutableArray<CatalogEntry>> _byRepository;
+    private readonly Func<string, (int Start, int Length)> _repositoryRange;
     private readonly ImmutableArray<(string Pattern, CatalogEntry Entry)> _byPattern;
     private readonly ImmutableArray<CatalogEntry> _guesses;
 
+    /// <summary>Each family's defaults, indexed by <see cref="DistroFamily"/>; null where the data file gives none.</summary>
+    private readonly ImmutableArray<BaseImageInfo?> _families;
+
+    /// <summary>
+    /// Takes the data already resolved and indexed, in match order: <see cref="Load"/> builds them with
+    /// <see cref="IndexByRepository"/> and <see cref="IndexByPattern"/>; the built-in catalog has them compiled in.
+    /// </summary>
     private ImageCatalog(
         ImmutableArray<(string, string)> aliases,
         ImmutableArray<CatalogEntry> entries,
         ImmutableArray<CatalogEntry> guesses,
-        ImmutableDictionary<DistroFamily, BaseImageInfo> families,
-        ImmutableArray<string> problems)
+        ImmutableArray<BaseImageInfo?> families,
+        ImmutableArray<string> problems,
+        ImmutableArray<CatalogEntry> byRepository,
+        Func<string, (int Start, int Length)> repositoryRange,
+        ImmutableArray<(string Pattern, CatalogEntry Entry)> byPattern)
     {
         _families = families;
         _aliases = aliases;
         _guesses = guesses;
         Entries = entries;
-        _byRepository = entries
-            .SelectMany(e => e.Repositories.Select(r => (Repository: r, Entry: e)))
-            .GroupBy(x => x.Repository, StringComparer.Ordinal)
-            .ToDictionary(
-                g => g.Key,
-                g => g.Select(x => x.Entry).OrderBy(e => e.Tags.IsEmpty ? 1 : 0).ThenBy(e => e.Order).ToImmutableArray(),
-                StringComparer.Ordinal);
-        _byPattern = [.. entries
-            .SelectMany(e => e.Patterns.Select(p => (Pattern: p, Entry: e)))
-            .OrderByDescending(x => Glob.LiteralLength(x.Pattern))
-            .ThenBy(x => x.Entry.Tags.IsEmpty ? 1 : 0)
-            .ThenBy(x => x.Entry.Order)];
+        DataProblems = problems;
+        _byRepository = byRepository;
+        _repositoryRange = repositoryRange;
+        _byPattern = byPattern;
         // Checking every example resolves to its entry is for the data file's tests, not every scan's start-up.
         _problems = new Lazy<ImmutableArray<string>>(() => problems.AddRange(CheckExamples(entries.AddRange(guesses))));
     }
 
+    /// <summary>
+    /// Entries by exact repository: each repository's entries with a tag condition first, then in file order.
+    /// Ranges index the flat list, in the order repositories first appear.
+    /// </summary>
+    internal static (ImmutableArray<CatalogEntry> Entries, ImmutableArray<(string Repository, int Start, int Length)> Ranges) IndexByRepository(ImmutableArray<CatalogEntry> entries)
+    {
+        var flat = ImmutableArray.CreateBuilder<CatalogEntry>();
+        var ranges = ImmutableArray.CreateBuilder<(string, int, int)>();
+        foreach (var group in entries
+            .SelectMany(e => e.Repositories.Select(r => (Repository: r, Entry: e)))
+            .GroupBy(x => x.Repository, StringComparer.Ordinal))
+        {
+            int start = flat.Count;
+            flat.AddRange(group.Select(x => x.Entry).OrderBy(e => e.Tags.IsEmpty ? 1 : 0).ThenBy(e => e.Order));
+            ranges.Add((group.Key, start, flat.Count - start));
+        }
+
+        return (flat.ToImmutable(), ranges.ToImmutable());
+    }
+
+    /// <summary>Every entry's patterns, more literal characters first, then with a tag condition, then in file order.</summary>
+    internal static ImmutableArray<(string Pattern, CatalogEntry Entry)> IndexByPattern(ImmutableArray<CatalogEntry> entries) =>
+    [.. entries
+        .SelectMany(e => e.Patterns.Select(p => (Pattern: p, Entry: e)))
+        .OrderByDescending(x => Glob.LiteralLength(x.Pattern))
+        .ThenBy(x => x.Entry.Tags.IsEmpty ? 1 : 0)
+        .ThenBy(x => x.Entry.Order)];
+
     private readonly Lazy<ImmutableArray<string>> _problems;
 
-    private readonly ImmutableDictionary<DistroFamily, BaseImageInfo> _families;
-
     /// <summary>The family's defaults from the data file; <see cref="UnknownInfo"/> for Unknown or a family without defaults.</summary>
-    public BaseImageInfo FamilyDefaults(DistroFamily family) => _families.TryGetValue(family, out var info) ? info : UnknownInfo;
+    public BaseImageInfo FamilyDefaults(DistroFamily family) =>
+        (uint)family < (uint)_families.Length && _families[(int)family] is { } info ? info : UnknownInfo;
 
     /// <summary>Entries (not guesses), in file order.</summary>
     public ImmutableArray<CatalogEntry> Entries { get; }
@@ -65,6 +97,25 @@ internal sealed class ImageCatalog
 
     /// <summary>Everything wrong with the data, one clear sentence each; empty when the file is well-formed.</summary>
     public ImmutableArray<string> Problems => _problems.Value;
+
+    /// <summary>What resolving the data file found wrong (<see cref="Problems"/> adds the examples' check), for the generated catalog.</summary>
+    internal ImmutableArray<string> DataProblems { get; }
+
+    /// <summary>The data file's aliases, lower-cased, in file order.</summary>
+    internal ImmutableArray<(string From, string To)> Aliases => _aliases;
+
+    /// <summary>Each family's defaults, indexed by <see cref="DistroFamily"/>; null where the data file gives none.</summary>
+    internal ImmutableArray<BaseImageInfo?> Families => _families;
+
+    /// <summary>The entries an exact repository name matches, in match order.</summary>
+    internal ReadOnlySpan<CatalogEntry> EntriesOf(string repository)
+    {
+        var (start, length) = _repositoryRange(repository);
+        return _byRepository.AsSpan(start, length);
+    }
+
+    /// <summary>The name patterns in match order (for the tests).</summary>
+    internal ImmutableArray<(string Pattern, CatalogEntry Entry)> Patterns => _byPattern;
 
     /// <summary>The image's registry/repository with the data file's aliases applied (e.g. <c>amd64/alpine</c> → <c>alpine</c>).</summary>
     public string CanonicalName(ImageReference image)
@@ -126,14 +177,11 @@ internal sealed class ImageCatalog
 
     private CatalogEntry? Match(string name, string? tag)
     {
-        if (_byRepository.TryGetValue(name, out var exact))
+        foreach (var entry in EntriesOf(name))
         {
-            foreach (var entry in exact)
+            if (entry.TagMatches(tag))
             {
-                if (entry.TagMatches(tag))
-                {
-                    return entry;
-                }
+                return entry;
             }
         }
 
@@ -196,7 +244,28 @@ internal sealed class ImageCatalog
         }
 
         var resolved = ImageDataResolver.Resolve(data);
-        return new ImageCatalog(resolved.Aliases, resolved.Entries, resolved.Guesses, resolved.Families, resolved.Problems);
+        var families = new BaseImageInfo?[resolved.Families.IsEmpty ? 0 : (int)resolved.Families.Keys.Max() + 1];
+        foreach (var (family, info) in resolved.Families)
+        {
+            families[(int)family] = info;
+        }
+
+        var (byRepository, ranges) = IndexByRepository(resolved.Entries);
+        var rangeOf = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        foreach (var (repository, start, length) in ranges)
+        {
+            rangeOf.Add(repository, (start, length));
+        }
+
+        return new ImageCatalog(
+            resolved.Aliases,
+            resolved.Entries,
+            resolved.Guesses,
+            [.. families],
+            resolved.Problems,
+            byRepository,
+            name => rangeOf.GetValueOrDefault(name),
+            IndexByPattern(resolved.Entries));
     }
 
     private IEnumerable<string> CheckExamples(ImmutableArray<CatalogEntry> all)
