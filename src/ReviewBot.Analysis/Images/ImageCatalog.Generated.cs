@@ -14,126 +14,146 @@ namespace ReviewBot.Analysis.Images;
 internal sealed partial class ImageCatalog
 {
     /// <summary>The catalog of images.json, as <see cref="Load"/> reads it: nothing is parsed, resolved or sorted here.</summary>
-    public static ImageCatalog BuiltIn()
-    {
-        // Users are records and never change, so an equal user (or list of users) is one shared instance.
-        var u0 = new ShippedUser("daemon", 1, 1);
-        var u1 = new ShippedUser("bin", 2, 2);
-        var u2 = new ShippedUser("sys", 3, 3);
-        var u3 = new ShippedUser("www-data", 33, 33);
-        var u4 = new ShippedUser("nobody", 65534, 65534);
-        var u5 = new ShippedUser("ubuntu", 1000, 1000);
-        var u6 = new ShippedUser("bin", 1, 1);
-        var u7 = new ShippedUser("daemon", 2, 2);
-        var u8 = new ShippedUser("node", 1000, 1000);
-        var u9 = new ShippedUser("ContainerUser", null, null);
-        var u10 = new ShippedUser("ContainerAdministrator", null, null);
-        var u11 = new ShippedUser("www-data", 82, 82);
-        var u12 = new ShippedUser("gradle", 1000, 1000);
-        var u13 = new ShippedUser("nginx", 101, 101);
-        var u14 = new ShippedUser("haproxy", 99, 99);
-        var u15 = new ShippedUser("memcache", 11211, 11211);
-        var u16 = new ShippedUser("postgres", 70, 70);
-        var u17 = new ShippedUser("postgres", 999, 999);
-        var u18 = new ShippedUser("redis", 999, 1000);
-        var u19 = new ShippedUser("redis", 999, 999);
-        var u20 = new ShippedUser("mysql", 999, 999);
-        var u21 = new ShippedUser("mysql", null, null);
-        var u22 = new ShippedUser("mongodb", 999, 999);
-        var u23 = new ShippedUser("rabbitmq", 100, 101);
-        var u24 = new ShippedUser("rabbitmq", 999, 999);
-        var u25 = new ShippedUser("cassandra", 999, 999);
-        var u26 = new ShippedUser("redmine", 999, 999);
-        var u27 = new ShippedUser("elasticsearch", null, null);
-        var u28 = new ShippedUser("elasticsearch", 1000, 1000);
-        var u29 = new ShippedUser("kibana", 1000, 1000);
-        var u30 = new ShippedUser("logstash", 1000, 1000);
-        var u31 = new ShippedUser("solr", 8983, 8983);
-        var u32 = new ShippedUser("sonarqube", 1000, 1000);
-        var u33 = new ShippedUser("rootless", 1000, 1000);
-        var u34 = new ShippedUser("vault", null, null);
-        var u35 = new ShippedUser("consul", null, null);
-        var u36 = new ShippedUser("jenkins", 1000, 1000);
-        var u37 = new ShippedUser("grafana", 472, 0);
-        var u38 = new ShippedUser("1001", 1001, 0);
-        var u39 = new ShippedUser("jovyan", 1000, 100);
-        var u40 = new ShippedUser("seluser", 1200, 1201);
-        var u41 = new ShippedUser("keycloak", 1000, 0);
-        var u42 = new ShippedUser("nexus", 200, 200);
-        var u43 = new ShippedUser("curl_user", null, null);
-        var u44 = new ShippedUser("mssql", 10001, 0);
-        var u45 = new ShippedUser("app", 1654, 1654, "$APP_UID");
-        var u46 = new ShippedUser("app", 101, 101);
-        var u47 = new ShippedUser("nonroot", 65532, 65532);
-        var u48 = new ShippedUser("nonroot", 65532, 65532, "65532");
-        var u49 = new ShippedUser("jboss", 185, 0);
-        var u50 = new ShippedUser("default", 1001, 0);
-        var u51 = new ShippedUser("nobody", 99, 99);
-        ImmutableArray<ShippedUser> users0 = [u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users1 = [u5, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users2 = [u6, u7, u4];
-        ImmutableArray<ShippedUser> users3 = [u4];
-        ImmutableArray<ShippedUser> users4 = [u8, u6, u7, u4];
-        ImmutableArray<ShippedUser> users5 = [u8, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users6 = [u9, u10];
-        ImmutableArray<ShippedUser> users7 = [u11, u6, u7, u4];
-        ImmutableArray<ShippedUser> users8 = [u12, u6, u7, u4];
-        ImmutableArray<ShippedUser> users9 = [u12, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users10 = [u13, u6, u7, u4];
-        ImmutableArray<ShippedUser> users11 = [u13, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users12 = [u14, u6, u7, u4];
-        ImmutableArray<ShippedUser> users13 = [u14, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users14 = [u15, u6, u7, u4];
-        ImmutableArray<ShippedUser> users15 = [u15, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users16 = [u16, u6, u7, u4];
-        ImmutableArray<ShippedUser> users17 = [u17, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users18 = [u18, u6, u7, u4];
-        ImmutableArray<ShippedUser> users19 = [u19, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users20 = [u20, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users21 = [u20, u6, u7, u4];
-        ImmutableArray<ShippedUser> users22 = [u21, u6, u7, u4];
-        ImmutableArray<ShippedUser> users23 = [u22, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users24 = [u23, u6, u7, u4];
-        ImmutableArray<ShippedUser> users25 = [u24, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users26 = [u25, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users27 = [u26, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users28 = [u27, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users29 = [u28, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users30 = [u29, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users31 = [u30, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users32 = [u31, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users33 = [u32, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users34 = [u33, u6, u7, u4];
-        ImmutableArray<ShippedUser> users35 = [u34, u35, u6, u7, u4];
-        ImmutableArray<ShippedUser> users36 = [u36, u6, u7, u4];
-        ImmutableArray<ShippedUser> users37 = [u36, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users38 = [u37, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users39 = [u37, u6, u7, u4];
-        ImmutableArray<ShippedUser> users40 = [u38, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users41 = [u39, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users42 = [u40, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users43 = [u41];
-        ImmutableArray<ShippedUser> users44 = [u42, u4];
-        ImmutableArray<ShippedUser> users45 = [u43, u6, u7, u4];
-        ImmutableArray<ShippedUser> users46 = [u44, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users47 = [u45];
-        ImmutableArray<ShippedUser> users48 = [u46];
-        ImmutableArray<ShippedUser> users49 = [u45, u6, u7, u4];
-        ImmutableArray<ShippedUser> users50 = [u45, u5, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users51 = [u45, u0, u1, u2, u3, u4];
-        ImmutableArray<ShippedUser> users52 = [u47, u4];
-        ImmutableArray<ShippedUser> users53 = [u48];
-        ImmutableArray<ShippedUser> users54 = [u49, u4];
-        ImmutableArray<ShippedUser> users55 = [u50, u6, u7, u4];
-        ImmutableArray<ShippedUser> users56 = [u51, u6, u7];
-        ImmutableArray<ShippedUser> users57 = [u47];
-        var e0 = new CatalogEntry(
-            "scratch",
-            0,
-            ["scratch"],
-            [],
-            [],
-            ["scratch"],
+    public static ImageCatalog BuiltIn() => new(
+        aliases: [("amd64/", ""), ("arm32v5/", ""), ("arm32v6/", ""), ("arm32v7/", ""), ("arm64v8/", ""), ("i386/", ""), ("ppc64le/", ""), ("s390x/", ""), ("riscv64/", ""), ("mips64le/", ""), ("winamd64/", ""), ("public.ecr.aws/docker/library/", ""), ("mirror.gcr.io/library/", ""), ("mirror.gcr.io/", ""), ("registry.hub.docker.com/library/", ""), ("registry.hub.docker.com/", ""), ("ubuntu.azurecr.io/", ""), ("microsoft/windowsservercore", "mcr.microsoft.com/windows/servercore"), ("microsoft/nanoserver", "mcr.microsoft.com/windows/nanoserver"), ("microsoft/dotnet", "mcr.microsoft.com/dotnet/core/sdk"), ("mcr.microsoft.com/azurelinux-beta/", "mcr.microsoft.com/azurelinux/"), ("registry.redhat.io/", "registry.access.redhat.com/"), ("redhat/", "registry.access.redhat.com/"), ("registry.fedoraproject.org/fedora", "fedora"), ("quay.io/prometheus/", "prom/"), ("bitnamilegacy/", "bitnami/"), ("bitnamisecure/", "bitnami/"), ("chainguard/", "cgr.dev/chainguard/")],
+        entryCount: 159,
+        guessCount: 15,
+        make: BuiltInEntry,
+        families:
+        [
+            null,
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family debian",
+                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family ubuntu",
+                Note = "Ubuntu: useradd/groupadd are in every image.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family alpine",
+                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Busybox,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family busybox",
+                Note = "BusyBox: sh and the adduser/addgroup applets; no package manager.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Rhel,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family rhel",
+                Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.UbiMinimal,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family ubi-minimal",
+                Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.UbiMicro,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = [],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family ubi-micro",
+                Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.AmazonLinux,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = [],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family amazonlinux",
+                Note = "Amazon Linux (yum/dnf).",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.AzureLinux,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = [],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family azurelinux",
+                Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Wolfi,
+                DefaultUser = "root",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = [new ShippedUser("nonroot", 65532, 65532, "65532")],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family wolfi",
+                Note = "Wolfi/Chainguard: most images have no shell and run as uid 65532 (named nonroot, or after the software, e.g. maven); the -dev variants add a BusyBox shell and apk.",
+            },
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "root",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = [],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family distroless",
+                Note = "Distroless: no shell and no package manager, so a fix can never RUN; only USER with a user the image ships or a number.",
+            },
             new BaseImageInfo
             {
                 Family = DistroFamily.Scratch,
@@ -141,3011 +161,35 @@ internal sealed partial class ImageCatalog
                 HasShell = false,
                 UserTools = UserTools.None,
                 ShippedUsers = [],
-                IsKnown = true,
+                IsKnown = false,
                 IsGuessed = false,
-                Source = "scratch",
+                Source = "family scratch",
                 Note = "scratch is empty: no shell, no /etc/passwd, runs as uid 0 unless USER is set; only a numeric USER works.",
-            });
-        var e1 = new CatalogEntry(
-            "debian",
-            1,
-            ["debian"],
-            [],
-            [],
-            ["debian", "debian:bookworm-slim", "debian:12", "amd64/debian:trixie-slim"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "debian",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e2 = new CatalogEntry(
-            "ubuntu-24.04+",
-            2,
-            ["ubuntu"],
-            [],
-            [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], []), new TagCondition("latest", ["latest"], []), new TagCondition("rolling", ["rolling"], []), new TagCondition("devel", ["devel"], []), new TagCondition(">=24.04", [], [(">=", [24, 4])])],
-            ["ubuntu", "ubuntu:24.04", "ubuntu:noble", "ubuntu:26.04", "ubuntu.azurecr.io/ubuntu:noble", "ubuntu:resolute-20260101"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users1,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubuntu-24.04+",
-                Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
-            });
-        var e3 = new CatalogEntry(
-            "ubuntu",
-            3,
-            ["ubuntu"],
-            [],
-            [],
-            ["ubuntu:22.04", "ubuntu:jammy", "ubuntu:bionic", "ubuntu:18.04", "ubuntu:xenial"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubuntu",
-                Note = "Ubuntu before 24.04 ships no non-root login user.",
-            });
-        var e4 = new CatalogEntry(
-            "buildpack-deps-ubuntu-24.04+",
-            4,
-            ["buildpack-deps"],
-            [],
-            [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], [])],
-            ["buildpack-deps:noble-curl", "arm64v8/buildpack-deps:resolute-curl"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users1,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "buildpack-deps-ubuntu-24.04+",
-                Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
-            });
-        var e5 = new CatalogEntry(
-            "buildpack-deps-ubuntu",
-            5,
-            ["buildpack-deps"],
-            [],
-            [new TagCondition("trusty*", ["trusty*"], []), new TagCondition("xenial*", ["xenial*"], []), new TagCondition("bionic*", ["bionic*"], []), new TagCondition("cosmic*", ["cosmic*"], []), new TagCondition("disco*", ["disco*"], []), new TagCondition("eoan*", ["eoan*"], []), new TagCondition("focal*", ["focal*"], []), new TagCondition("groovy*", ["groovy*"], []), new TagCondition("hirsute*", ["hirsute*"], []), new TagCondition("impish*", ["impish*"], []), new TagCondition("jammy*", ["jammy*"], []), new TagCondition("kinetic*", ["kinetic*"], []), new TagCondition("lunar*", ["lunar*"], []), new TagCondition("mantic*", ["mantic*"], [])],
-            ["buildpack-deps:jammy-curl", "arm32v7/buildpack-deps:jammy-curl", "buildpack-deps:bionic-scm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "buildpack-deps-ubuntu",
-                Note = "Ubuntu before 24.04 ships no non-root login user.",
-            });
-        var e6 = new CatalogEntry(
-            "buildpack-deps",
-            6,
-            ["buildpack-deps"],
-            [],
-            [],
-            ["buildpack-deps", "buildpack-deps:bookworm-scm", "buildpack-deps:stretch"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "buildpack-deps",
-                Note = "buildpack-deps: Debian (or Ubuntu by codename tag) with curl, scm tools or build tools.",
-            });
-        var e7 = new CatalogEntry(
-            "alpine",
-            7,
-            ["alpine"],
-            [],
-            [],
-            ["alpine", "alpine:3.20", "arm64v8/alpine:3.24"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e8 = new CatalogEntry(
-            "busybox",
-            8,
-            ["busybox"],
-            [],
-            [],
-            ["busybox", "busybox:1.36-musl", "busybox:glibc"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Busybox,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "busybox",
-                Note = "BusyBox: sh and the adduser/addgroup applets; no package manager.",
-            });
-        var e9 = new CatalogEntry(
-            "node-alpine",
-            9,
-            ["node"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["node:20-alpine", "node:alpine", "node:22-alpine3.20"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users4,
-                PreferredUser = u8,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "node-alpine",
-                Note = "Node.js on Alpine: ships user 'node' (uid/gid 1000), BusyBox adduser/addgroup.",
-            });
-        var e10 = new CatalogEntry(
-            "node",
-            10,
-            ["node"],
-            [],
-            [],
-            ["node", "node:20", "node:20-slim", "node:18-bullseye", "node:lts-bookworm-slim"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users5,
-                PreferredUser = u8,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "node",
-                Note = "Node.js on Debian (full, -slim, -bookworm, -bullseye…): ships user 'node' (uid/gid 1000) but runs as root; switch with USER node.",
-            });
-        var e11 = new CatalogEntry(
-            "python-alpine",
-            11,
-            ["python"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["python:3.12-alpine", "python:alpine3.20"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "python-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e12 = new CatalogEntry(
-            "python-windowsservercore",
-            12,
-            ["python"],
-            [],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-            ["python:3.12-windowsservercore-ltsc2022"],
+            },
             new BaseImageInfo
             {
                 Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "python-windowsservercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e13 = new CatalogEntry(
-            "python-nanoserver",
-            13,
-            ["python"],
-            [],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["python:3.12-nanoserver-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "python-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e14 = new CatalogEntry(
-            "python",
-            14,
-            ["python"],
-            [],
-            [],
-            ["python", "python:3.12", "python:3.12-slim", "python:3.11-slim-bookworm", "python:2.7"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "python",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e15 = new CatalogEntry(
-            "golang-alpine",
-            15,
-            ["golang"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["golang:1.22-alpine", "golang:1.12-alpine3.9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "golang-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e16 = new CatalogEntry(
-            "golang-windowsservercore",
-            16,
-            ["golang"],
-            [],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-            ["golang:1.22-windowsservercore-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "golang-windowsservercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e17 = new CatalogEntry(
-            "golang-nanoserver",
-            17,
-            ["golang"],
-            [],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["golang:1.22-nanoserver-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "golang-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e18 = new CatalogEntry(
-            "golang",
-            18,
-            ["golang"],
-            [],
-            [],
-            ["golang", "golang:1.22", "golang:1.22-bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "golang",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e19 = new CatalogEntry(
-            "rust-alpine",
-            19,
-            ["rust"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["rust:1-alpine", "rust:1.80-alpine3.20"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "rust-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e20 = new CatalogEntry(
-            "rust",
-            20,
-            ["rust"],
-            [],
-            [],
-            ["rust", "rust:1.80-slim-bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "rust",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e21 = new CatalogEntry(
-            "ruby-alpine",
-            21,
-            ["ruby"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["ruby:3.3-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ruby-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e22 = new CatalogEntry(
-            "ruby",
-            22,
-            ["ruby"],
-            [],
-            [],
-            ["ruby", "ruby:3.3-slim", "ruby:2.6-slim-stretch"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ruby",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e23 = new CatalogEntry(
-            "perl",
-            23,
-            ["perl"],
-            [],
-            [],
-            ["perl:5.28-slim", "perl"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "perl",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e24 = new CatalogEntry(
-            "gcc",
-            24,
-            ["gcc"],
-            [],
-            [],
-            ["gcc:14"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gcc",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e25 = new CatalogEntry(
-            "erlang-alpine",
-            25,
-            ["erlang", "elixir"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["erlang:27-alpine", "elixir:1.17-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "erlang-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e26 = new CatalogEntry(
-            "erlang",
-            26,
-            ["erlang", "elixir", "haskell"],
-            [],
-            [],
-            ["erlang:27", "elixir:1.17-slim", "haskell:9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "erlang",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e27 = new CatalogEntry(
-            "swift",
-            27,
-            ["swift"],
-            [],
-            [],
-            ["swift:5.10"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "swift",
-                Note = "Swift images are Ubuntu-based by default (also -amazonlinux2 and -rhel-ubi9 tags, which this entry does not tell apart).",
-            });
-        var e28 = new CatalogEntry(
-            "php-alpine",
-            28,
-            ["php"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["php:8.3-fpm-alpine", "php:7.3-alpine", "php:8-cli-alpine3.20"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users7,
-                PreferredUser = u11,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "php-alpine",
-                Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
-            });
-        var e29 = new CatalogEntry(
-            "php",
-            29,
-            ["php"],
-            [],
-            [],
-            ["php", "php:8.3-apache", "php:7.1-fpm", "php:8.2-cli-bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                PreferredUser = u3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "php",
-                Note = "PHP on Debian (cli, apache, fpm): runs as root; Apache and php-fpm workers run as www-data (33). Running the whole image as www-data needs a port above 1024 for Apache.",
-            });
-        var e30 = new CatalogEntry(
-            "wordpress-alpine",
-            30,
-            ["wordpress"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["wordpress:fpm-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users7,
-                PreferredUser = u11,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "wordpress-alpine",
-                Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
-            });
-        var e31 = new CatalogEntry(
-            "wordpress",
-            31,
-            ["wordpress", "drupal", "nextcloud"],
-            [],
-            [],
-            ["wordpress", "wordpress:6-apache", "drupal:10", "nextcloud:29"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                PreferredUser = u3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "wordpress",
-                Note = "PHP application image on Debian (Apache or fpm): runs as root, web workers as www-data (33).",
-            });
-        var e32 = new CatalogEntry(
-            "openjdk-alpine",
-            32,
-            ["openjdk"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["openjdk:8-jdk-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "openjdk-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e33 = new CatalogEntry(
-            "openjdk-windowsservercore",
-            33,
-            ["openjdk"],
-            [],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-            ["openjdk:17-windowsservercore-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "openjdk-windowsservercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e34 = new CatalogEntry(
-            "openjdk-nanoserver",
-            34,
-            ["openjdk"],
-            [],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["openjdk:17-nanoserver-1809"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "openjdk-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e35 = new CatalogEntry(
-            "openjdk-debian",
-            35,
-            ["openjdk"],
-            [],
-            [new TagCondition("*slim*", ["*slim*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("<17", [], [("<", [17])])],
-            ["openjdk:8-jdk", "openjdk:11-jdk-slim", "openjdk:17-slim-bullseye"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "openjdk-debian",
-                Note = "openjdk (deprecated) Debian tags: up to 16, and the -slim/-bullseye… tags of later versions.",
-            });
-        var e36 = new CatalogEntry(
-            "openjdk-oraclelinux",
-            36,
-            ["openjdk"],
-            [],
-            [],
-            ["openjdk:17", "openjdk:21-jdk-oraclelinux8", "openjdk"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "openjdk-oraclelinux",
-                Note = "openjdk (deprecated) 17 and later without a Debian tag are Oracle Linux 8 slim (microdnf). Fairly but not fully sure that shadow-utils is present there.",
-            });
-        var e37 = new CatalogEntry(
-            "eclipse-temurin-alpine",
-            37,
-            ["eclipse-temurin"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["eclipse-temurin:21-jre-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "eclipse-temurin-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e38 = new CatalogEntry(
-            "eclipse-temurin-ubi",
-            38,
-            ["eclipse-temurin"],
-            [],
-            [new TagCondition("*ubi*", ["*ubi*"], [])],
-            ["eclipse-temurin:21-jdk-ubi9-minimal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
                 DefaultUser = "root",
                 HasShell = true,
                 UserTools = UserTools.None,
-                ShippedUsers = users3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "eclipse-temurin-ubi",
-                Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
-            });
-        var e39 = new CatalogEntry(
-            "eclipse-temurin-windowsservercore",
-            39,
-            ["eclipse-temurin"],
-            [],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-            ["eclipse-temurin:21-jdk-windowsservercore-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "eclipse-temurin-windowsservercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e40 = new CatalogEntry(
-            "eclipse-temurin-nanoserver",
-            40,
-            ["eclipse-temurin"],
-            [],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["eclipse-temurin:21-jdk-nanoserver"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "eclipse-temurin-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e41 = new CatalogEntry(
-            "eclipse-temurin-ubuntu-old",
-            41,
-            ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
-            [],
-            [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
-            ["eclipse-temurin:17-jdk-jammy", "ibm-semeru-runtimes:open-17-jre-focal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "eclipse-temurin-ubuntu-old",
-                Note = "Ubuntu before 24.04 ships no non-root login user.",
-            });
-        var e42 = new CatalogEntry(
-            "eclipse-temurin",
-            42,
-            ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
-            [],
-            [],
-            ["eclipse-temurin:21", "eclipse-temurin:21-jre-noble", "adoptopenjdk:11-jdk-hotspot", "sapmachine:21"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users1,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "eclipse-temurin",
-                Note = "Java on Ubuntu; current default tags are Ubuntu 24.04 and keep its user 'ubuntu' (uid 1000). Older default tags were 22.04, so uid 1000 may be free there; it is treated as taken.",
-            });
-        var e43 = new CatalogEntry(
-            "amazoncorretto-alpine",
-            43,
-            ["amazoncorretto"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["amazoncorretto:21-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "amazoncorretto-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e44 = new CatalogEntry(
-            "amazoncorretto-al2023",
-            44,
-            ["amazoncorretto"],
-            [],
-            [new TagCondition("*al2023*", ["*al2023*"], [])],
-            ["amazoncorretto:21-al2023", "amazoncorretto:17-al2023-headless"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "amazoncorretto-al2023",
-                Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
-            });
-        var e45 = new CatalogEntry(
-            "amazoncorretto",
-            45,
-            ["amazoncorretto"],
-            [],
-            [],
-            ["amazoncorretto:21", "amazoncorretto:8"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "amazoncorretto",
-                Note = "Amazon Corretto's default tags are Amazon Linux 2 (yum, shadow-utils present).",
-            });
-        var e46 = new CatalogEntry(
-            "maven-alpine",
-            46,
-            ["maven"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["maven:3.9-eclipse-temurin-21-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "maven-alpine",
-                Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-            });
-        var e47 = new CatalogEntry(
-            "maven-corretto-al2023",
-            47,
-            ["maven"],
-            [],
-            [new TagCondition("*al2023*", ["*al2023*"], [])],
-            ["maven:3.9-amazoncorretto-21-al2023"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "maven-corretto-al2023",
-                Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
-            });
-        var e48 = new CatalogEntry(
-            "maven-corretto",
-            48,
-            ["maven"],
-            [],
-            [new TagCondition("*amazoncorretto*", ["*amazoncorretto*"], [])],
-            ["maven:3.9-amazoncorretto-21"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "maven-corretto",
-                Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
-            });
-        var e49 = new CatalogEntry(
-            "maven",
-            49,
-            ["maven"],
-            [],
-            [],
-            ["maven:3.9-eclipse-temurin-21", "maven", "maven:3-sapmachine-21"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "maven",
-                Note = "Maven's default tags are Eclipse Temurin on Ubuntu.",
-            });
-        var e50 = new CatalogEntry(
-            "gradle-alpine",
-            50,
-            ["gradle"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["gradle:8-jdk21-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users8,
-                PreferredUser = u12,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gradle-alpine",
-                Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
-            });
-        var e51 = new CatalogEntry(
-            "gradle",
-            51,
-            ["gradle"],
-            [],
-            [],
-            ["gradle:8-jdk21", "gradle"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users9,
-                PreferredUser = u12,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gradle",
-                Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
-            });
-        var e52 = new CatalogEntry(
-            "tomcat",
-            52,
-            ["tomcat"],
-            [],
-            [],
-            ["tomcat:10.1-jdk21", "tomcat"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "tomcat",
-                Note = "Tomcat runs as root on Eclipse Temurin (Ubuntu); run it as a user that owns $CATALINA_HOME/logs, work and temp.",
-            });
-        var e53 = new CatalogEntry(
-            "nginx-alpine",
-            53,
-            ["nginx"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["nginx:alpine", "nginx:1.27.4-alpine-slim"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users10,
-                PreferredUser = u13,
-                StepsDownAtRuntime = true,
-                UnprivilegedVariant = "nginxinc/nginx-unprivileged",
-                NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nginx-alpine",
-                Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
-            });
-        var e54 = new CatalogEntry(
-            "nginx",
-            54,
-            ["nginx"],
-            [],
-            [],
-            ["nginx", "nginx:1.27", "nginx:stable-perl", "nginx:1.26.3"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users11,
-                PreferredUser = u13,
-                StepsDownAtRuntime = true,
-                UnprivilegedVariant = "nginxinc/nginx-unprivileged",
-                NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nginx",
-                Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
-            });
-        var e55 = new CatalogEntry(
-            "nginx-unprivileged-alpine",
-            55,
-            ["nginxinc/nginx-unprivileged"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["nginxinc/nginx-unprivileged:1.27.4-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "101",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users10,
-                PreferredUser = u13,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nginx-unprivileged-alpine",
-                Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
-            });
-        var e56 = new CatalogEntry(
-            "nginx-unprivileged",
-            56,
-            ["nginxinc/nginx-unprivileged"],
-            [],
-            [],
-            ["nginxinc/nginx-unprivileged", "nginxinc/nginx-unprivileged:1.27.4"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "101",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users11,
-                PreferredUser = u13,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nginx-unprivileged",
-                Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
-            });
-        var e57 = new CatalogEntry(
-            "httpd-alpine",
-            57,
-            ["httpd"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["httpd:2.4-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users7,
-                StepsDownAtRuntime = true,
-                NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "httpd-alpine",
-                Note = "Apache httpd on Alpine starts as root; its workers drop to the User in httpd.conf.",
-            });
-        var e58 = new CatalogEntry(
-            "httpd",
-            58,
-            ["httpd"],
-            [],
-            [],
-            ["httpd", "httpd:2.4"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                StepsDownAtRuntime = true,
-                NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "httpd",
-                Note = "Apache httpd starts as root (port 80) and its workers drop to the User in httpd.conf.",
-            });
-        var e59 = new CatalogEntry(
-            "haproxy-old",
-            59,
-            ["haproxy"],
-            [],
-            [new TagCondition("<2.4", [], [("<", [2, 4])])],
-            ["haproxy:2.2", "haproxy:1.8-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "haproxy-old",
-                Note = "HAProxy before 2.4 ran as root.",
-            });
-        var e60 = new CatalogEntry(
-            "haproxy-alpine",
-            60,
-            ["haproxy"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["haproxy:2.8-alpine", "haproxy:alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "haproxy",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users12,
-                PreferredUser = u14,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "haproxy-alpine",
-                Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
-            });
-        var e61 = new CatalogEntry(
-            "haproxy",
-            61,
-            ["haproxy"],
-            [],
-            [],
-            ["haproxy", "haproxy:2.8", "haproxy:3.0-bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "haproxy",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users13,
-                PreferredUser = u14,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "haproxy",
-                Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
-            });
-        var e62 = new CatalogEntry(
-            "traefik",
-            62,
-            ["traefik", "caddy", "registry", "hashicorp/terraform"],
-            [],
-            [],
-            ["traefik:v3.1", "caddy:2", "registry:2", "hashicorp/terraform:1.9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "traefik",
-                Note = "Alpine-based single-binary image that runs as root.",
-            });
-        var e63 = new CatalogEntry(
-            "memcached-alpine",
-            63,
-            ["memcached"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["memcached:1.6-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "memcache",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users14,
-                PreferredUser = u15,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "memcached-alpine",
-                Note = "memcached runs as user 'memcache' (uid/gid 11211).",
-            });
-        var e64 = new CatalogEntry(
-            "memcached",
-            64,
-            ["memcached"],
-            [],
-            [],
-            ["memcached", "memcached:1.6"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "memcache",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users15,
-                PreferredUser = u15,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "memcached",
-                Note = "memcached runs as user 'memcache' (uid/gid 11211).",
-            });
-        var e65 = new CatalogEntry(
-            "postgres-alpine",
-            65,
-            ["postgres"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["postgres:16-alpine", "postgres:alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users16,
-                PreferredUser = u16,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "postgres-alpine",
-                Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
-            });
-        var e66 = new CatalogEntry(
-            "postgres",
-            66,
-            ["postgres"],
-            [],
-            [],
-            ["postgres", "postgres:16", "postgres:15-bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users17,
-                PreferredUser = u17,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "postgres",
-                Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
-            });
-        var e67 = new CatalogEntry(
-            "redis-alpine",
-            67,
-            ["redis"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["redis:7-alpine", "redis:alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users18,
-                PreferredUser = u18,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "redis-alpine",
-                Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
-            });
-        var e68 = new CatalogEntry(
-            "redis",
-            68,
-            ["redis"],
-            [],
-            [],
-            ["redis", "redis:7.2", "redis:7-bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users19,
-                PreferredUser = u19,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "redis",
-                Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
-            });
-        var e69 = new CatalogEntry(
-            "mysql-debian",
-            69,
-            ["mysql"],
-            [],
-            [new TagCondition("*debian*", ["*debian*"], [])],
-            ["mysql:8.0-debian"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users20,
-                PreferredUser = u20,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mysql-debian",
-                Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
-            });
-        var e70 = new CatalogEntry(
-            "mysql",
-            70,
-            ["mysql"],
-            [],
-            [],
-            ["mysql", "mysql:8.4", "mysql:9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users21,
-                PreferredUser = u20,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mysql",
-                Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
-            });
-        var e71 = new CatalogEntry(
-            "percona",
-            71,
-            ["percona"],
-            [],
-            [],
-            ["percona", "percona:8.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users22,
-                PreferredUser = u21,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "percona",
-                Note = "Percona Server: Oracle Linux based like mysql; not sure of its user's uid or whether it steps down.",
-            });
-        var e72 = new CatalogEntry(
-            "mariadb",
-            72,
-            ["mariadb"],
-            [],
-            [],
-            ["mariadb", "mariadb:11"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users20,
-                PreferredUser = u20,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mariadb",
-                Note = "mariadb (Ubuntu) starts as root and steps down to 'mysql' with gosu.",
-            });
-        var e73 = new CatalogEntry(
-            "mongo-windowsservercore",
-            73,
-            ["mongo"],
-            [],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-            ["mongo:7.0-windowsservercore-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mongo-windowsservercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e74 = new CatalogEntry(
-            "mongo-nanoserver",
-            74,
-            ["mongo"],
-            [],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["mongo:7.0-nanoserver-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mongo-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e75 = new CatalogEntry(
-            "mongo",
-            75,
-            ["mongo"],
-            [],
-            [],
-            ["mongo", "mongo:7.0", "mongo:8.0-noble"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users23,
-                PreferredUser = u22,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mongo",
-                Note = "mongo (Ubuntu) starts as root and steps down to 'mongodb' with gosu.",
-            });
-        var e76 = new CatalogEntry(
-            "rabbitmq-alpine",
-            76,
-            ["rabbitmq"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["rabbitmq:4.0-alpine", "rabbitmq:3.8-rc-alpine", "rabbitmq:alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users24,
-                PreferredUser = u23,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "rabbitmq-alpine",
-                Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
-            });
-        var e77 = new CatalogEntry(
-            "rabbitmq",
-            77,
-            ["rabbitmq"],
-            [],
-            [],
-            ["rabbitmq", "rabbitmq:4.0-management", "rabbitmq:3.7"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users25,
-                PreferredUser = u24,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "rabbitmq",
-                Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
-            });
-        var e78 = new CatalogEntry(
-            "cassandra",
-            78,
-            ["cassandra"],
-            [],
-            [],
-            ["cassandra", "cassandra:5"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users26,
-                PreferredUser = u25,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "cassandra",
-                Note = "cassandra starts as root and steps down to 'cassandra' with gosu. Not sure of the uid in every version.",
-            });
-        var e79 = new CatalogEntry(
-            "redmine",
-            79,
-            ["redmine"],
-            [],
-            [],
-            ["redmine", "redmine:4.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users27,
-                PreferredUser = u26,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "redmine",
-                Note = "redmine (Ruby on Debian) starts as root and steps down to 'redmine' with gosu. Not sure of the uid in every version.",
-            });
-        var e80 = new CatalogEntry(
-            "ghost",
-            80,
-            ["ghost"],
-            [],
-            [],
-            ["ghost", "ghost:5"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users5,
-                PreferredUser = u8,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ghost",
-                Note = "ghost (Node.js on Debian) starts as root and steps down to 'node' with gosu.",
-            });
-        var e81 = new CatalogEntry(
-            "elasticsearch-old",
-            81,
-            ["elasticsearch"],
-            [],
-            [new TagCondition("<6", [], [("<", [6])])],
-            ["elasticsearch:5", "elasticsearch:2.4"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users28,
-                PreferredUser = u27,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "elasticsearch-old",
-                Note = "The old Docker Hub elasticsearch images (5.x and before, Debian) start as root and step down to 'elasticsearch' with gosu. Not sure of the uid.",
-            });
-        var e82 = new CatalogEntry(
-            "elasticsearch",
-            82,
-            ["elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch"],
-            [],
-            [],
-            ["elasticsearch:8.15.0", "docker.elastic.co/elasticsearch/elasticsearch:7.1.1"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "1000:0",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users29,
-                PreferredUser = u28,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "elasticsearch",
-                Note = "Elastic's Elasticsearch image runs as 'elasticsearch' (uid 1000, group 0) and refuses to run as root. Sure for 7.x and 8.x, less for 6.x; later versions may use another base distro, so user tools are not assumed.",
-            });
-        var e83 = new CatalogEntry(
-            "kibana",
-            83,
-            ["kibana", "docker.elastic.co/kibana/kibana"],
-            [],
-            [],
-            ["docker.elastic.co/kibana/kibana:7.2.0", "kibana:8.15.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "1000",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users30,
-                PreferredUser = u29,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "kibana",
-                Note = "Elastic's Kibana image runs as uid 1000 ('kibana'). Fairly but not fully sure of the name and gid; later versions may use another base distro.",
-            });
-        var e84 = new CatalogEntry(
-            "logstash",
-            84,
-            ["logstash", "docker.elastic.co/logstash/logstash"],
-            [],
-            [],
-            ["logstash:8.15.0", "docker.elastic.co/logstash/logstash:8.15.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "1000",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users31,
-                PreferredUser = u30,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "logstash",
-                Note = "Elastic's Logstash image runs as uid 1000 ('logstash'). Fairly but not fully sure of the name and gid.",
-            });
-        var e85 = new CatalogEntry(
-            "solr",
-            85,
-            ["solr"],
-            [],
-            [],
-            ["solr", "solr:9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "solr",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users32,
-                PreferredUser = u31,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "solr",
-                Note = "solr runs as user 'solr' (uid/gid 8983).",
-            });
-        var e86 = new CatalogEntry(
-            "sonarqube",
-            86,
-            ["sonarqube"],
-            [],
-            [],
-            ["sonarqube:community"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "sonarqube",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users33,
-                PreferredUser = u32,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "sonarqube",
-                Note = "sonarqube runs as user 'sonarqube' (uid 1000). Not sure of the gid.",
-            });
-        var e87 = new CatalogEntry(
-            "docker-rootless",
-            87,
-            ["docker"],
-            [],
-            [new TagCondition("*rootless*", ["*rootless*"], [])],
-            ["docker:dind-rootless", "docker:27-dind-rootless"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "rootless",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users34,
-                PreferredUser = u33,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "docker-rootless",
-                Note = "docker:*-rootless runs dockerd as user 'rootless' (uid 1000).",
-            });
-        var e88 = new CatalogEntry(
-            "docker",
-            88,
-            ["docker"],
-            [],
-            [],
-            ["docker", "docker:27-dind", "docker:18.09"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "docker",
-                Note = "docker (CLI and dind) is Alpine and runs as root; dind needs --privileged.",
-            });
-        var e89 = new CatalogEntry(
-            "vault",
-            89,
-            ["vault", "consul", "hashicorp/vault", "hashicorp/consul"],
-            [],
-            [],
-            ["hashicorp/vault:1.17", "consul:1.15"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users35,
-                StepsDownAtRuntime = true,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "vault",
-                Note = "HashiCorp vault/consul (Alpine) start as root and step down with su-exec. Not sure of the uids.",
-            });
-        var e90 = new CatalogEntry(
-            "jenkins-alpine",
-            90,
-            ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
-            [],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["jenkins/jenkins:lts-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "jenkins",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users36,
-                PreferredUser = u36,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "jenkins-alpine",
-                Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
-            });
-        var e91 = new CatalogEntry(
-            "jenkins-ubi",
-            91,
-            ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
-            [],
-            [new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*ubi*", ["*ubi*"], [])],
-            ["jenkins/jenkins:lts-rhel-ubi9-jdk21"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "jenkins",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users36,
-                PreferredUser = u36,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "jenkins-ubi",
-                Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
-            });
-        var e92 = new CatalogEntry(
-            "jenkins",
-            92,
-            ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
-            [],
-            [],
-            ["jenkins/jenkins", "jenkins/jenkins:lts-jdk17", "jenkins/inbound-agent:latest-jdk21"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "jenkins",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users37,
-                PreferredUser = u36,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "jenkins",
-                Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
-            });
-        var e93 = new CatalogEntry(
-            "grafana-ubuntu",
-            93,
-            ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
-            [],
-            [new TagCondition("*ubuntu*", ["*ubuntu*"], [])],
-            ["grafana/grafana:11.1.0-ubuntu"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "472",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users38,
-                PreferredUser = u37,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "grafana-ubuntu",
-                Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
-            });
-        var e94 = new CatalogEntry(
-            "grafana",
-            94,
-            ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
-            [],
-            [],
-            ["grafana/grafana", "grafana/grafana:11.1.0", "grafana/grafana-oss:10.4.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "472",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users39,
-                PreferredUser = u37,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "grafana",
-                Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
-            });
-        var e95 = new CatalogEntry(
-            "prometheus",
-            95,
-            ["prom/prometheus", "prom/alertmanager", "prom/node-exporter", "prom/pushgateway", "prom/blackbox-exporter"],
-            [],
-            [],
-            ["prom/prometheus", "quay.io/prometheus/alertmanager:v0.27.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Busybox,
-                DefaultUser = "nobody",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users3,
-                PreferredUser = u4,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "prometheus",
-                Note = "Prometheus project images are BusyBox-based and run as 'nobody' (65534).",
-            });
-        var e96 = new CatalogEntry(
-            "bitnami-minideb",
-            96,
-            ["bitnami/minideb"],
-            [],
-            [],
-            ["bitnami/minideb:bookworm"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "bitnami-minideb",
-                Note = "Bitnami's minimal Debian base runs as root.",
-            });
-        var e97 = new CatalogEntry(
-            "bitnami",
-            97,
-            [],
-            ["bitnami/*"],
-            [],
-            ["bitnami/redis:7.2", "bitnami/postgresql", "bitnamilegacy/nginx:1.25"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "1001",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users40,
-                PreferredUser = u38,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "bitnami",
-                Note = "Bitnami application images run as uid 1001 (group root), usually without a named user. Not sure every one has useradd, so fixes stay numeric.",
-            });
-        var e98 = new CatalogEntry(
-            "jupyter",
-            98,
-            [],
-            ["jupyter/*", "quay.io/jupyter/*"],
-            [],
-            ["jupyter/base-notebook", "quay.io/jupyter/scipy-notebook:2024-07-29"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "1000",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users41,
-                PreferredUser = u39,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "jupyter",
-                Note = "Jupyter Docker Stacks run as 'jovyan' (uid 1000, gid 100).",
-            });
-        var e99 = new CatalogEntry(
-            "selenium",
-            99,
-            [],
-            ["selenium/*"],
-            [],
-            ["selenium/standalone-chrome:latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "1200",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users42,
-                PreferredUser = u40,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "selenium",
-                Note = "Selenium images run as 'seluser' (uid 1200, gid 1201). Fairly but not fully sure of the ids.",
-            });
-        var e100 = new CatalogEntry(
-            "keycloak",
-            100,
-            ["quay.io/keycloak/keycloak", "keycloak/keycloak"],
-            [],
-            [],
-            ["quay.io/keycloak/keycloak:25.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMicro,
-                DefaultUser = "1000",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users43,
-                PreferredUser = u41,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "keycloak",
-                Note = "Keycloak (UBI micro) runs as uid 1000.",
-            });
-        var e101 = new CatalogEntry(
-            "nexus3",
-            101,
-            ["sonatype/nexus3"],
-            [],
-            [],
-            ["sonatype/nexus3:3.70.1"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "nexus",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users44,
-                PreferredUser = u42,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nexus3",
-                Note = "Nexus 3 runs as user 'nexus' (uid 200).",
-            });
-        var e102 = new CatalogEntry(
-            "curl",
-            102,
-            ["curlimages/curl"],
-            [],
-            [],
-            ["curlimages/curl:8.9.1"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "curl_user",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users45,
-                PreferredUser = u43,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "curl",
-                Note = "curlimages/curl runs as 'curl_user'. Not sure of its uid.",
-            });
-        var e103 = new CatalogEntry(
-            "conda",
-            103,
-            ["continuumio/miniconda3", "continuumio/anaconda3"],
-            [],
-            [],
-            ["continuumio/miniconda3"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "conda",
-                Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-            });
-        var e104 = new CatalogEntry(
-            "ml-ubuntu",
-            104,
-            ["condaforge/miniforge3", "pytorch/pytorch", "tensorflow/tensorflow", "mcr.microsoft.com/playwright"],
-            [],
-            [],
-            ["pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime", "tensorflow/tensorflow:latest-gpu", "mcr.microsoft.com/playwright:v1.46.0-jammy"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ml-ubuntu",
-                Note = "Ubuntu-based image that runs as root. Not sure which Ubuntu release each tag uses.",
-            });
-        var e105 = new CatalogEntry(
-            "nvidia-cuda-ubuntu-24.04+",
-            105,
-            ["nvidia/cuda"],
-            [],
-            [new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu26*", ["*ubuntu26*"], [])],
-            ["nvidia/cuda:12.6.0-runtime-ubuntu24.04"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users1,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nvidia-cuda-ubuntu-24.04+",
-                Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
-            });
-        var e106 = new CatalogEntry(
-            "nvidia-cuda-ubi",
-            106,
-            ["nvidia/cuda"],
-            [],
-            [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], [])],
-            ["nvidia/cuda:12.6.0-base-ubi9", "nvidia/cuda:12.4.1-devel-rockylinux9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nvidia-cuda-ubi",
-                Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
-            });
-        var e107 = new CatalogEntry(
-            "nvidia-cuda",
-            107,
-            ["nvidia/cuda"],
-            [],
-            [],
-            ["nvidia/cuda:12.2.0-runtime-ubuntu22.04"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "nvidia-cuda",
-                Note = "Ubuntu before 24.04 ships no non-root login user.",
-            });
-        var e108 = new CatalogEntry(
-            "mssql-2017",
-            108,
-            ["mcr.microsoft.com/mssql/server"],
-            [],
-            [new TagCondition("2017*", ["2017*"], [])],
-            ["mcr.microsoft.com/mssql/server:2017-latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mssql-2017",
-                Note = "SQL Server 2017 images run as root.",
-            });
-        var e109 = new CatalogEntry(
-            "mssql",
-            109,
-            ["mcr.microsoft.com/mssql/server"],
-            [],
-            [],
-            ["mcr.microsoft.com/mssql/server:2022-latest", "mcr.microsoft.com/mssql/server"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "mssql",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users46,
-                PreferredUser = u44,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "mssql",
-                Note = "SQL Server 2019 and later run as 'mssql' (uid 10001, group 0): a new user needs another uid than 10001.",
-            });
-        var e110 = new CatalogEntry(
-            "dotnet-nanoserver",
-            110,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["mcr.microsoft.com/dotnet/aspnet:10.0-nanoserver-ltsc2022", "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e111 = new CatalogEntry(
-            "dotnet-windowsservercore",
-            111,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-            ["mcr.microsoft.com/dotnet/sdk:10.0-windowsservercore-ltsc2022", "mcr.microsoft.com/dotnet/runtime:10.0-windowsservercore-ltsc2022"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-windowsservercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e112 = new CatalogEntry(
-            "dotnet-framework",
-            112,
-            [],
-            ["mcr.microsoft.com/dotnet/framework/*"],
-            [],
-            ["mcr.microsoft.com/dotnet/framework/aspnet:4.8"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-framework",
-                Note = ".NET Framework images are Windows Server Core and run as ContainerAdministrator.",
-            });
-        var e113 = new CatalogEntry(
-            "dotnet-8+-distroless",
-            113,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=8 *chiseled*", ["*chiseled*"], [(">=", [8])]), new TagCondition(">=8 *distroless*", ["*distroless*"], [(">=", [8])])],
-            ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra", "mcr.microsoft.com/dotnet/aspnet:9.0-azurelinux3.0-distroless", "mcr.microsoft.com/dotnet/nightly/aspnet:10.0-noble-chiseled-composite"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "1654",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users47,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-8+-distroless",
-                Note = ".NET 8+ chiseled (Ubuntu) and distroless (Azure Linux) images have no shell and already run as 'app' (uid 1654, $APP_UID).",
-            });
-        var e114 = new CatalogEntry(
-            "dotnet-6-7-chiseled",
-            114,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition("*chiseled*", ["*chiseled*"], [])],
-            ["mcr.microsoft.com/dotnet/runtime-deps:7.0-jammy-chiseled"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "app",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users48,
-                PreferredUser = u46,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-6-7-chiseled",
-                Note = ".NET 6/7 chiseled images have no shell and run as 'app'. Not sure of the uid (101 is believed).",
-            });
-        var e115 = new CatalogEntry(
-            "dotnet-8+-alpine",
-            115,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=8 *alpine*", ["*alpine*"], [(">=", [8])])],
-            ["mcr.microsoft.com/dotnet/aspnet:8.0-alpine", "mcr.microsoft.com/dotnet/sdk:10.0-alpine-aot", "mcr.microsoft.com/dotnet/runtime-deps:11.0.0-preview.7-alpine3.24-extra-amd64"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users49,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-8+-alpine",
-                Note = ".NET 8+ Alpine images ship user 'app' (uid 1654, $APP_UID) but run as root; switch with USER $APP_UID.",
-            });
-        var e116 = new CatalogEntry(
-            "dotnet-8+-azurelinux",
-            116,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=8 *azurelinux*", ["*azurelinux*"], [(">=", [8])]), new TagCondition(">=8 *cbl-mariner*", ["*cbl-mariner*"], [(">=", [8])])],
-            ["mcr.microsoft.com/dotnet/sdk:10.0-azurelinux3.0", "mcr.microsoft.com/dotnet/aspnet:8.0-cbl-mariner2.0", "mcr.microsoft.com/dotnet/sdk:11.0.0-preview.7-azurelinux4.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AzureLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users47,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-8+-azurelinux",
-                Note = ".NET 8+ Azure Linux images ship user 'app' (uid 1654, $APP_UID) but run as root; shadow-utils was removed after creating it.",
-            });
-        var e117 = new CatalogEntry(
-            "dotnet-8+-ubuntu-24.04+",
-            117,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=8 *noble*", ["*noble*"], [(">=", [8])]), new TagCondition(">=8 *resolute*", ["*resolute*"], [(">=", [8])])],
-            ["mcr.microsoft.com/dotnet/sdk:8.0-noble", "mcr.microsoft.com/dotnet/runtime:10.0-noble", "mcr.microsoft.com/dotnet/sdk:10.0-noble-aot-amd64"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users50,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-8+-ubuntu-24.04+",
-                Note = ".NET 8+ Ubuntu 24.04 images ship 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but run as root: switch with USER $APP_UID.",
-            });
-        var e118 = new CatalogEntry(
-            "dotnet-8+-ubuntu",
-            118,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=8 *jammy*", ["*jammy*"], [(">=", [8])])],
-            ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users51,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-8+-ubuntu",
-                Note = ".NET 8+ Ubuntu 22.04 images ship user 'app' (uid 1654, $APP_UID) but run as root.",
-            });
-        var e119 = new CatalogEntry(
-            "dotnet-8+-debian",
-            119,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=8 *bookworm*", ["*bookworm*"], [(">=", [8])]), new TagCondition(">=8 *bullseye*", ["*bullseye*"], [(">=", [8])]), new TagCondition(">=8 *trixie*", ["*trixie*"], [(">=", [8])]), new TagCondition(">=8 <10", [], [(">=", [8]), ("<", [10])])],
-            ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/dotnet/runtime:9.0.1-bookworm-slim", "mcr.microsoft.com/dotnet/sdk:8.0.400"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users51,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-8+-debian",
-                Note = ".NET 8 and 9 default to Debian 12 (bookworm-slim); they ship user 'app' (uid 1654, $APP_UID) but run as root: switch with USER $APP_UID.",
-            });
-        var e120 = new CatalogEntry(
-            "dotnet-10+",
-            120,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition(">=10", [], [(">=", [10])]), new TagCondition("latest", ["latest"], []), new TagCondition("lts", ["lts"], [])],
-            ["mcr.microsoft.com/dotnet/aspnet:10.0", "mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/runtime-deps:10.0.11"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users50,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-10+",
-                Note = ".NET 10 defaults to Ubuntu 24.04; it ships 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but runs as root: switch with USER $APP_UID.",
-            });
-        var e121 = new CatalogEntry(
-            "dotnet-6-7-alpine",
-            121,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-            [new TagCondition("*alpine*", ["*alpine*"], [])],
-            ["mcr.microsoft.com/dotnet/aspnet:6.0-alpine", "mcr.microsoft.com/dotnet/core/runtime:3.1-alpine"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-6-7-alpine",
-                Note = ".NET 7 and earlier Alpine images have no non-root user of their own.",
-            });
-        var e122 = new CatalogEntry(
-            "dotnet-6-7-ubuntu",
-            122,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-            [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
-            ["mcr.microsoft.com/dotnet/sdk:6.0-jammy", "mcr.microsoft.com/dotnet/core/sdk:3.1-focal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-6-7-ubuntu",
-                Note = ".NET 7 and earlier Ubuntu images have no non-root user of their own.",
-            });
-        var e123 = new CatalogEntry(
-            "dotnet-6-7-mariner",
-            123,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-            [new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], [])],
-            ["mcr.microsoft.com/dotnet/runtime:6.0-cbl-mariner2.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AzureLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-6-7-mariner",
-                Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
-            });
-        var e124 = new CatalogEntry(
-            "dotnet-6-7",
-            124,
-            [],
-            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-            [],
-            ["mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/sdk:7.0-bullseye-slim", "mcr.microsoft.com/dotnet/core/aspnet:3.1", "microsoft/dotnet:2.2-sdk"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-6-7",
-                Note = ".NET 7 and earlier images (Debian by default) run as root and have no non-root user of their own.",
-            });
-        var e125 = new CatalogEntry(
-            "dotnet-monitor",
-            125,
-            ["mcr.microsoft.com/dotnet/monitor", "mcr.microsoft.com/dotnet/aspire-dashboard", "mcr.microsoft.com/dotnet/monitor/base"],
-            [],
-            [],
-            ["mcr.microsoft.com/dotnet/monitor:8", "mcr.microsoft.com/dotnet/aspire-dashboard:9.0"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "1654",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users47,
-                PreferredUser = u45,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "dotnet-monitor",
-                Note = "dotnet-monitor and the Aspire dashboard are distroless/chiseled .NET images that run as 'app' (uid 1654). Not sure for every old tag.",
-            });
-        var e126 = new CatalogEntry(
-            "gcr-distroless-debug-nonroot",
-            126,
-            [],
-            ["gcr.io/distroless/*"],
-            [new TagCondition("*debug-nonroot*", ["*debug-nonroot*"], [])],
-            ["gcr.io/distroless/static-debian12:debug-nonroot", "gcr.io/distroless/base:debug-nonroot-amd64"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "65532",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users52,
-                PreferredUser = u47,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gcr-distroless-debug-nonroot",
-                Note = "Distroless :debug-nonroot runs as nonroot (65532) and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
-            });
-        var e127 = new CatalogEntry(
-            "gcr-distroless-nonroot",
-            127,
-            [],
-            ["gcr.io/distroless/*"],
-            [new TagCondition("*nonroot*", ["*nonroot*"], [])],
-            ["gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/java17-debian12:nonroot-arm64"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "65532",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users52,
-                PreferredUser = u47,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gcr-distroless-nonroot",
-                Note = "Distroless :nonroot runs as nonroot (uid/gid 65532); no shell.",
-            });
-        var e128 = new CatalogEntry(
-            "gcr-distroless-debug",
-            128,
-            [],
-            ["gcr.io/distroless/*"],
-            [new TagCondition("*debug*", ["*debug*"], [])],
-            ["gcr.io/distroless/base-debian12:debug"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users52,
-                PreferredUser = u47,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gcr-distroless-debug",
-                Note = "Distroless :debug runs as root and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
-            });
-        var e129 = new CatalogEntry(
-            "gcr-distroless",
-            129,
-            [],
-            ["gcr.io/distroless/*"],
-            [],
-            ["gcr.io/distroless/static-debian12", "gcr.io/distroless/base", "gcr.io/distroless/python3-debian12:latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "root",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users52,
-                PreferredUser = u47,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "gcr-distroless",
-                Note = "Distroless runs as root by default; switch with USER 65532:65532 (nonroot) or use the :nonroot tag.",
-            });
-        var e130 = new CatalogEntry(
-            "chainguard-wolfi-base",
-            130,
-            ["cgr.dev/chainguard/wolfi-base", "cgr.dev/chainguard/busybox"],
-            [],
-            [],
-            ["cgr.dev/chainguard/wolfi-base", "chainguard/wolfi-base:latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Wolfi,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users53,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "chainguard-wolfi-base",
-                Note = "wolfi-base (and Chainguard busybox) run as root and have a BusyBox shell with adduser/addgroup.",
-            });
-        var e131 = new CatalogEntry(
-            "chainguard-dev",
-            131,
-            [],
-            ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
-            [new TagCondition("*-dev", ["*-dev"], []), new TagCondition("*-dev-*", ["*-dev-*"], []), new TagCondition("dev", ["dev"], [])],
-            ["cgr.dev/chainguard/python:latest-dev", "cgr.dev/chainguard/node:latest-dev"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Wolfi,
-                DefaultUser = "65532",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users53,
-                PreferredUser = u48,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "chainguard-dev",
-                Note = "Chainguard -dev images add a BusyBox shell and apk; most still run as nonroot (65532), so USER root is needed to install packages. Not sure every -dev image keeps the nonroot default.",
-            });
-        var e132 = new CatalogEntry(
-            "chainguard",
-            132,
-            [],
-            ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
-            [],
-            ["cgr.dev/chainguard/static", "cgr.dev/chainguard/python:latest", "cgr.dev/chainguard/node"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Wolfi,
-                DefaultUser = "65532",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users53,
-                PreferredUser = u48,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "chainguard",
-                Note = "Chainguard images have no shell and run as uid/gid 65532 by default (the name is nonroot or the software's own, so USER 65532 is used). A few run as root or another uid; not sure for every image.",
-            });
-        var e133 = new CatalogEntry(
-            "ubi-minimal",
-            133,
-            [],
-            ["registry.access.redhat.com/ubi*-minimal", "registry.access.redhat.com/ubi*/ubi-minimal"],
-            [],
-            ["registry.access.redhat.com/ubi9/ubi-minimal", "registry.access.redhat.com/ubi8-minimal:8.10", "redhat/ubi9-minimal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubi-minimal",
-                Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
-            });
-        var e134 = new CatalogEntry(
-            "ubi-micro",
-            134,
-            [],
-            ["registry.access.redhat.com/ubi*-micro", "registry.access.redhat.com/ubi*/ubi-micro"],
-            [],
-            ["registry.access.redhat.com/ubi9/ubi-micro", "registry.redhat.io/ubi9-micro:latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMicro,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubi-micro",
-                Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
-            });
-        var e135 = new CatalogEntry(
-            "ubi-init",
-            135,
-            [],
-            ["registry.access.redhat.com/ubi*-init", "registry.access.redhat.com/ubi*/ubi-init"],
-            [],
-            ["registry.access.redhat.com/ubi9/ubi-init"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubi-init",
-                Note = "ubi-init runs systemd as PID 1 (as root); it has dnf and shadow-utils.",
-            });
-        var e136 = new CatalogEntry(
-            "ubi-openjdk",
-            136,
-            [],
-            ["registry.access.redhat.com/ubi*/openjdk-*"],
-            [],
-            ["registry.access.redhat.com/ubi9/openjdk-21:1.20"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "185",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users54,
-                PreferredUser = u49,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubi-openjdk",
-                Note = "Red Hat OpenJDK images (ubi-minimal) run as 'jboss' (uid 185). Not sure of the gid.",
-            });
-        var e137 = new CatalogEntry(
-            "ubi",
-            137,
-            [],
-            ["registry.access.redhat.com/ubi*", "registry.access.redhat.com/ubi*/ubi"],
-            [],
-            ["registry.access.redhat.com/ubi9/ubi", "registry.access.redhat.com/ubi8", "redhat/ubi9:9.4"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubi",
-                Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
-            });
-        var e138 = new CatalogEntry(
-            "ubi-s2i",
-            138,
-            [],
-            ["registry.access.redhat.com/ubi*/*"],
-            [],
-            ["registry.access.redhat.com/ubi9/python-311", "registry.access.redhat.com/ubi8/nodejs-20:latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "1001",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users55,
-                PreferredUser = u50,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "ubi-s2i",
-                Note = "Red Hat language images on UBI (python-311, nodejs-20, ruby, php, go-toolset…) run as 'default' (uid 1001, group 0).",
-            });
-        var e139 = new CatalogEntry(
-            "fedora",
-            139,
-            ["fedora"],
-            [],
-            [],
-            ["fedora", "fedora:40", "registry.fedoraproject.org/fedora:41"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "fedora",
-                Note = "Fedora: dnf and shadow-utils.",
-            });
-        var e140 = new CatalogEntry(
-            "centos-7",
-            140,
-            ["centos"],
-            [],
-            [new TagCondition("<8", [], [("<", [8])]), new TagCondition("centos7*", ["centos7*"], []), new TagCondition("centos6*", ["centos6*"], [])],
-            ["centos:7", "centos:centos7.9.2009"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users56,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "centos-7",
-                Note = "CentOS 7 and before: yum and shadow-utils; nobody is uid 99.",
-            });
-        var e141 = new CatalogEntry(
-            "centos",
-            141,
-            ["centos", "quay.io/centos/centos"],
-            [],
-            [],
-            ["centos:8", "centos", "quay.io/centos/centos:stream9"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "centos",
-                Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-            });
-        var e142 = new CatalogEntry(
-            "rockylinux-minimal",
-            142,
-            ["rockylinux", "rockylinux/rockylinux"],
-            [],
-            [new TagCondition("*minimal*", ["*minimal*"], [])],
-            ["rockylinux:9-minimal", "rockylinux/rockylinux:9-minimal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "rockylinux-minimal",
-                Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-            });
-        var e143 = new CatalogEntry(
-            "rockylinux",
-            143,
-            ["rockylinux", "rockylinux/rockylinux"],
-            [],
-            [],
-            ["rockylinux:9", "rockylinux/rockylinux:9.4"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "rockylinux",
-                Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-            });
-        var e144 = new CatalogEntry(
-            "almalinux-minimal",
-            144,
-            ["almalinux"],
-            [],
-            [new TagCondition("*minimal*", ["*minimal*"], [])],
-            ["almalinux:9-minimal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "almalinux-minimal",
-                Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-            });
-        var e145 = new CatalogEntry(
-            "almalinux-minimal-repo",
-            145,
-            [],
-            ["almalinux/*-minimal"],
-            [],
-            ["almalinux/8-minimal:latest", "almalinux/9-minimal"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users3,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "almalinux-minimal-repo",
-                Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-            });
-        var e146 = new CatalogEntry(
-            "almalinux-micro",
-            146,
-            [],
-            ["almalinux/*-micro"],
-            [],
-            ["almalinux/9-micro"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.UbiMicro,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "almalinux-micro",
-                Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
-            });
-        var e147 = new CatalogEntry(
-            "almalinux",
-            147,
-            ["almalinux"],
-            ["almalinux/*"],
-            [],
-            ["almalinux:9", "almalinux", "almalinux/9-base"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "almalinux",
-                Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-            });
-        var e148 = new CatalogEntry(
-            "oraclelinux-slim",
-            148,
-            ["oraclelinux"],
-            [],
-            [new TagCondition("*slim*", ["*slim*"], [])],
-            ["oraclelinux:9-slim", "oraclelinux:7-slim"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "oraclelinux-slim",
-                Note = "Oracle Linux slim: microdnf instead of dnf, but groupadd/useradd are present (the mysql image relies on them).",
-            });
-        var e149 = new CatalogEntry(
-            "oraclelinux",
-            149,
-            ["oraclelinux"],
-            [],
-            [],
-            ["oraclelinux:9", "oraclelinux:8.10"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "oraclelinux",
-                Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-            });
-        var e150 = new CatalogEntry(
-            "amazonlinux-2",
-            150,
-            ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
-            [],
-            [new TagCondition("<2023", [], [("<", [2023])])],
-            ["amazonlinux:2", "amazonlinux:2.0.20240306.0", "public.ecr.aws/amazonlinux/amazonlinux:2"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "amazonlinux-2",
-                Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
-            });
-        var e151 = new CatalogEntry(
-            "amazonlinux-2023",
-            151,
-            ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
-            [],
-            [],
-            ["amazonlinux", "amazonlinux:2023", "amazonlinux:latest"],
-            new BaseImageInfo
-            {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "amazonlinux-2023",
-                Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
-            });
-        var e152 = new CatalogEntry(
-            "archlinux",
-            152,
-            ["archlinux", "archlinux/archlinux"],
-            [],
-            [],
-            ["archlinux", "archlinux:base-devel"],
+                ShippedUsers = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)],
+                IsKnown = false,
+                IsGuessed = false,
+                Source = "family windows",
+                Note = "Windows containers: built-in accounts ContainerUser (unprivileged) and ContainerAdministrator; no uids.",
+            },
             new BaseImageInfo
             {
                 Family = DistroFamily.ArchLinux,
                 DefaultUser = "root",
                 HasShell = true,
                 UserTools = UserTools.Shadow,
-                ShippedUsers = users3,
-                IsKnown = true,
+                ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                IsKnown = false,
                 IsGuessed = false,
-                Source = "archlinux",
+                Source = "family archlinux",
                 Note = "Arch Linux (pacman): shadow is part of the base package set.",
-            });
-        var e153 = new CatalogEntry(
-            "opensuse",
-            153,
-            ["opensuse/leap", "opensuse/tumbleweed", "registry.opensuse.org/opensuse/leap", "registry.opensuse.org/opensuse/tumbleweed"],
-            ["registry.suse.com/bci/*"],
-            [],
-            ["opensuse/leap:15.6", "opensuse/tumbleweed", "registry.suse.com/bci/bci-base:15.6"],
+            },
             new BaseImageInfo
             {
                 Family = DistroFamily.OpenSuse,
@@ -3153,654 +197,3936 @@ internal sealed partial class ImageCatalog
                 HasShell = true,
                 UserTools = UserTools.None,
                 ShippedUsers = [],
-                IsKnown = true,
+                IsKnown = false,
                 IsGuessed = false,
-                Source = "opensuse",
+                Source = "family opensuse",
                 Note = "openSUSE/SUSE BCI (zypper). Not sure useradd is in every image, so fixes use a numeric USER unless shadow is installed.",
-            });
-        var e154 = new CatalogEntry(
-            "azurelinux",
-            154,
-            ["mcr.microsoft.com/azurelinux/base/core", "mcr.microsoft.com/cbl-mariner/base/core"],
-            [],
-            [],
-            ["mcr.microsoft.com/azurelinux/base/core:3.0", "mcr.microsoft.com/azurelinux-beta/base/core:4.0", "mcr.microsoft.com/cbl-mariner/base/core:2.0"],
-            new BaseImageInfo
+            },
+        ],
+        problems: [],
+        byRepository: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 25, 26, 26, 27, 28, 29, 30, 31, 31, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 41, 42, 41, 42, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 82, 83, 83, 84, 84, 85, 86, 87, 88, 89, 89, 89, 89, 90, 91, 92, 90, 91, 92, 90, 91, 92, 90, 91, 92, 93, 94, 93, 94, 93, 94, 95, 95, 95, 95, 95, 96, 100, 100, 101, 102, 103, 103, 104, 104, 104, 104, 105, 106, 107, 108, 109, 125, 125, 125, 130, 130, 139, 140, 141, 141, 142, 143, 142, 143, 144, 147, 148, 149, 150, 151, 150, 151, 152, 152, 153, 153, 153, 153, 154, 154, 157, 158, 158, 158],
+        repositoryRange: BuiltInRepositoryRange,
+        byPattern:
+        [
+            ("registry.access.redhat.com/ubi*/ubi-minimal", 133),
+            ("mcr.microsoft.com/cbl-mariner/distroless/*", 155),
+            ("mcr.microsoft.com/cbl-mariner/distroless/*", 156),
+            ("mcr.microsoft.com/azurelinux/distroless/*", 155),
+            ("registry.access.redhat.com/ubi*/ubi-micro", 134),
+            ("mcr.microsoft.com/azurelinux/distroless/*", 156),
+            ("registry.access.redhat.com/ubi*/ubi-init", 135),
+            ("registry.access.redhat.com/ubi*/openjdk-*", 136),
+            ("registry.access.redhat.com/ubi*-minimal", 133),
+            ("registry.access.redhat.com/ubi*-micro", 134),
+            ("mcr.microsoft.com/dotnet/framework/*", 112),
+            ("registry.access.redhat.com/ubi*-init", 135),
+            ("registry.access.redhat.com/ubi*/ubi", 137),
+            ("mcr.microsoft.com/dotnet/nightly/*", 110),
+            ("mcr.microsoft.com/dotnet/nightly/*", 111),
+            ("mcr.microsoft.com/dotnet/nightly/*", 113),
+            ("mcr.microsoft.com/dotnet/nightly/*", 114),
+            ("mcr.microsoft.com/dotnet/nightly/*", 115),
+            ("mcr.microsoft.com/dotnet/nightly/*", 116),
+            ("mcr.microsoft.com/dotnet/nightly/*", 117),
+            ("mcr.microsoft.com/dotnet/nightly/*", 118),
+            ("mcr.microsoft.com/dotnet/nightly/*", 119),
+            ("mcr.microsoft.com/dotnet/nightly/*", 120),
+            ("mcr.microsoft.com/dotnet/nightly/*", 121),
+            ("mcr.microsoft.com/dotnet/nightly/*", 122),
+            ("mcr.microsoft.com/dotnet/nightly/*", 123),
+            ("mcr.microsoft.com/dotnet/nightly/*", 124),
+            ("registry.access.redhat.com/ubi*/*", 138),
+            ("mcr.microsoft.com/dotnet/core/*", 110),
+            ("mcr.microsoft.com/dotnet/core/*", 111),
+            ("mcr.microsoft.com/dotnet/core/*", 121),
+            ("mcr.microsoft.com/dotnet/core/*", 122),
+            ("mcr.microsoft.com/dotnet/core/*", 124),
+            ("registry.access.redhat.com/ubi*", 137),
+            ("mcr.microsoft.com/dotnet/*", 110),
+            ("mcr.microsoft.com/dotnet/*", 111),
+            ("mcr.microsoft.com/dotnet/*", 113),
+            ("mcr.microsoft.com/dotnet/*", 114),
+            ("mcr.microsoft.com/dotnet/*", 115),
+            ("mcr.microsoft.com/dotnet/*", 116),
+            ("mcr.microsoft.com/dotnet/*", 117),
+            ("mcr.microsoft.com/dotnet/*", 118),
+            ("mcr.microsoft.com/dotnet/*", 119),
+            ("mcr.microsoft.com/dotnet/*", 120),
+            ("mcr.microsoft.com/dotnet/*", 121),
+            ("mcr.microsoft.com/dotnet/*", 122),
+            ("mcr.microsoft.com/dotnet/*", 123),
+            ("mcr.microsoft.com/dotnet/*", 124),
+            ("registry.suse.com/bci/*", 153),
+            ("cgr.dev/chainguard/*", 131),
+            ("cgr.dev/chainguard/*", 132),
+            ("gcr.io/distroless/*", 126),
+            ("gcr.io/distroless/*", 127),
+            ("gcr.io/distroless/*", 128),
+            ("gcr.io/distroless/*", 129),
+            ("almalinux/*-minimal", 145),
+            ("quay.io/jupyter/*", 98),
+            ("almalinux/*-micro", 146),
+            ("almalinux/*", 147),
+            ("cgr.dev/*/*", 131),
+            ("selenium/*", 99),
+            ("cgr.dev/*/*", 132),
+            ("bitnami/*", 97),
+            ("jupyter/*", 98),
+        ]);
+
+    /// <summary>Makes the entry (or guess) of that order: a lookup makes only the entries it meets, not all of them at start-up.</summary>
+    private static CatalogEntry BuiltInEntry(int order)
+    {
+        switch (order)
+        {
+            case 0:
+                return new CatalogEntry(
+                    "scratch",
+                    0,
+                    ["scratch"],
+                    [],
+                    [],
+                    ["scratch"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Scratch,
+                        DefaultUser = "root",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "scratch",
+                        Note = "scratch is empty: no shell, no /etc/passwd, runs as uid 0 unless USER is set; only a numeric USER works.",
+                    });
+            case 1:
+                return new CatalogEntry(
+                    "debian",
+                    1,
+                    ["debian"],
+                    [],
+                    [],
+                    ["debian", "debian:bookworm-slim", "debian:12", "amd64/debian:trixie-slim"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "debian",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 2:
+                return new CatalogEntry(
+                    "ubuntu-24.04+",
+                    2,
+                    ["ubuntu"],
+                    [],
+                    [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], []), new TagCondition("latest", ["latest"], []), new TagCondition("rolling", ["rolling"], []), new TagCondition("devel", ["devel"], []), new TagCondition(">=24.04", [], [(">=", [24, 4])])],
+                    ["ubuntu", "ubuntu:24.04", "ubuntu:noble", "ubuntu:26.04", "ubuntu.azurecr.io/ubuntu:noble", "ubuntu:resolute-20260101"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubuntu-24.04+",
+                        Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
+                    });
+            case 3:
+                return new CatalogEntry(
+                    "ubuntu",
+                    3,
+                    ["ubuntu"],
+                    [],
+                    [],
+                    ["ubuntu:22.04", "ubuntu:jammy", "ubuntu:bionic", "ubuntu:18.04", "ubuntu:xenial"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubuntu",
+                        Note = "Ubuntu before 24.04 ships no non-root login user.",
+                    });
+            case 4:
+                return new CatalogEntry(
+                    "buildpack-deps-ubuntu-24.04+",
+                    4,
+                    ["buildpack-deps"],
+                    [],
+                    [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], [])],
+                    ["buildpack-deps:noble-curl", "arm64v8/buildpack-deps:resolute-curl"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "buildpack-deps-ubuntu-24.04+",
+                        Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
+                    });
+            case 5:
+                return new CatalogEntry(
+                    "buildpack-deps-ubuntu",
+                    5,
+                    ["buildpack-deps"],
+                    [],
+                    [new TagCondition("trusty*", ["trusty*"], []), new TagCondition("xenial*", ["xenial*"], []), new TagCondition("bionic*", ["bionic*"], []), new TagCondition("cosmic*", ["cosmic*"], []), new TagCondition("disco*", ["disco*"], []), new TagCondition("eoan*", ["eoan*"], []), new TagCondition("focal*", ["focal*"], []), new TagCondition("groovy*", ["groovy*"], []), new TagCondition("hirsute*", ["hirsute*"], []), new TagCondition("impish*", ["impish*"], []), new TagCondition("jammy*", ["jammy*"], []), new TagCondition("kinetic*", ["kinetic*"], []), new TagCondition("lunar*", ["lunar*"], []), new TagCondition("mantic*", ["mantic*"], [])],
+                    ["buildpack-deps:jammy-curl", "arm32v7/buildpack-deps:jammy-curl", "buildpack-deps:bionic-scm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "buildpack-deps-ubuntu",
+                        Note = "Ubuntu before 24.04 ships no non-root login user.",
+                    });
+            case 6:
+                return new CatalogEntry(
+                    "buildpack-deps",
+                    6,
+                    ["buildpack-deps"],
+                    [],
+                    [],
+                    ["buildpack-deps", "buildpack-deps:bookworm-scm", "buildpack-deps:stretch"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "buildpack-deps",
+                        Note = "buildpack-deps: Debian (or Ubuntu by codename tag) with curl, scm tools or build tools.",
+                    });
+            case 7:
+                return new CatalogEntry(
+                    "alpine",
+                    7,
+                    ["alpine"],
+                    [],
+                    [],
+                    ["alpine", "alpine:3.20", "arm64v8/alpine:3.24"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 8:
+                return new CatalogEntry(
+                    "busybox",
+                    8,
+                    ["busybox"],
+                    [],
+                    [],
+                    ["busybox", "busybox:1.36-musl", "busybox:glibc"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Busybox,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "busybox",
+                        Note = "BusyBox: sh and the adduser/addgroup applets; no package manager.",
+                    });
+            case 9:
             {
-                Family = DistroFamily.AzureLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "azurelinux",
-                Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
-            });
-        var e155 = new CatalogEntry(
-            "azurelinux-distroless-nonroot",
-            155,
-            [],
-            ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
-            [new TagCondition("*nonroot*", ["*nonroot*"], [])],
-            ["mcr.microsoft.com/azurelinux/distroless/base:3.0-nonroot"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "node-alpine",
+                    9,
+                    ["node"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["node:20-alpine", "node:alpine", "node:22-alpine3.20"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "node-alpine",
+                        Note = "Node.js on Alpine: ships user 'node' (uid/gid 1000), BusyBox adduser/addgroup.",
+                    });
+            }
+            case 10:
             {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "65532",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users57,
-                PreferredUser = u47,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "azurelinux-distroless-nonroot",
-                Note = "Azure Linux distroless -nonroot tags run as nonroot (65532). Fairly but not fully sure of the uid.",
-            });
-        var e156 = new CatalogEntry(
-            "azurelinux-distroless",
-            156,
-            [],
-            ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
-            [],
-            ["mcr.microsoft.com/azurelinux/distroless/minimal:3.0", "mcr.microsoft.com/azurelinux-beta/distroless/minimal:4.0", "mcr.microsoft.com/cbl-mariner/distroless/base:2.0"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "node",
+                    10,
+                    ["node"],
+                    [],
+                    [],
+                    ["node", "node:20", "node:20-slim", "node:18-bullseye", "node:lts-bookworm-slim"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "node",
+                        Note = "Node.js on Debian (full, -slim, -bookworm, -bullseye…): ships user 'node' (uid/gid 1000) but runs as root; switch with USER node.",
+                    });
+            }
+            case 11:
+                return new CatalogEntry(
+                    "python-alpine",
+                    11,
+                    ["python"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["python:3.12-alpine", "python:alpine3.20"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "python-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 12:
             {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "root",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "azurelinux-distroless",
-                Note = "Azure Linux distroless: no shell, runs as root; only a numeric USER (or a user copied in from a build stage) works.",
-            });
-        var e157 = new CatalogEntry(
-            "windows-nanoserver",
-            157,
-            ["mcr.microsoft.com/windows/nanoserver"],
-            [],
-            [],
-            ["mcr.microsoft.com/windows/nanoserver:ltsc2022", "microsoft/nanoserver:1803"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "python-windowsservercore",
+                    12,
+                    ["python"],
+                    [],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+                    ["python:3.12-windowsservercore-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "python-windowsservercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 13:
             {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "windows-nanoserver",
-                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-            });
-        var e158 = new CatalogEntry(
-            "windows-servercore",
-            158,
-            ["mcr.microsoft.com/windows/servercore", "mcr.microsoft.com/windows/server", "mcr.microsoft.com/windows"],
-            [],
-            [],
-            ["mcr.microsoft.com/windows/servercore:ltsc2022", "microsoft/windowsservercore:ltsc2016", "mcr.microsoft.com/windows/server:ltsc2025", "mcr.microsoft.com/windows:20H2"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "python-nanoserver",
+                    13,
+                    ["python"],
+                    [],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["python:3.12-nanoserver-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "python-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 14:
+                return new CatalogEntry(
+                    "python",
+                    14,
+                    ["python"],
+                    [],
+                    [],
+                    ["python", "python:3.12", "python:3.12-slim", "python:3.11-slim-bookworm", "python:2.7"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "python",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 15:
+                return new CatalogEntry(
+                    "golang-alpine",
+                    15,
+                    ["golang"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["golang:1.22-alpine", "golang:1.12-alpine3.9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "golang-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 16:
             {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = true,
-                IsGuessed = false,
-                Source = "windows-servercore",
-                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-            });
-        var e159 = new CatalogEntry(
-            "guess-windows-nanoserver",
-            159,
-            [],
-            [],
-            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-            ["example.com/app:1.0-nanoserver-ltsc2022"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "golang-windowsservercore",
+                    16,
+                    ["golang"],
+                    [],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+                    ["golang:1.22-windowsservercore-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "golang-windowsservercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 17:
             {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerUser",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-windows-nanoserver",
-                Note = "Guessed from the tag: Windows Nano Server (runs as ContainerUser).",
-            });
-        var e160 = new CatalogEntry(
-            "guess-windows-servercore",
-            160,
-            [],
-            [],
-            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], []), new TagCondition("*servercore*", ["*servercore*"], []), new TagCondition("*ltsc20*", ["*ltsc20*"], [])],
-            ["example.com/app:windowsservercore-ltsc2022", "myorg/tool:ltsc2019"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "golang-nanoserver",
+                    17,
+                    ["golang"],
+                    [],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["golang:1.22-nanoserver-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "golang-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 18:
+                return new CatalogEntry(
+                    "golang",
+                    18,
+                    ["golang"],
+                    [],
+                    [],
+                    ["golang", "golang:1.22", "golang:1.22-bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "golang",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 19:
+                return new CatalogEntry(
+                    "rust-alpine",
+                    19,
+                    ["rust"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["rust:1-alpine", "rust:1.80-alpine3.20"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "rust-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 20:
+                return new CatalogEntry(
+                    "rust",
+                    20,
+                    ["rust"],
+                    [],
+                    [],
+                    ["rust", "rust:1.80-slim-bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "rust",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 21:
+                return new CatalogEntry(
+                    "ruby-alpine",
+                    21,
+                    ["ruby"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["ruby:3.3-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ruby-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 22:
+                return new CatalogEntry(
+                    "ruby",
+                    22,
+                    ["ruby"],
+                    [],
+                    [],
+                    ["ruby", "ruby:3.3-slim", "ruby:2.6-slim-stretch"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ruby",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 23:
+                return new CatalogEntry(
+                    "perl",
+                    23,
+                    ["perl"],
+                    [],
+                    [],
+                    ["perl:5.28-slim", "perl"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "perl",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 24:
+                return new CatalogEntry(
+                    "gcc",
+                    24,
+                    ["gcc"],
+                    [],
+                    [],
+                    ["gcc:14"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gcc",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 25:
+                return new CatalogEntry(
+                    "erlang-alpine",
+                    25,
+                    ["erlang", "elixir"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["erlang:27-alpine", "elixir:1.17-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "erlang-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 26:
+                return new CatalogEntry(
+                    "erlang",
+                    26,
+                    ["erlang", "elixir", "haskell"],
+                    [],
+                    [],
+                    ["erlang:27", "elixir:1.17-slim", "haskell:9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "erlang",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 27:
+                return new CatalogEntry(
+                    "swift",
+                    27,
+                    ["swift"],
+                    [],
+                    [],
+                    ["swift:5.10"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "swift",
+                        Note = "Swift images are Ubuntu-based by default (also -amazonlinux2 and -rhel-ubi9 tags, which this entry does not tell apart).",
+                    });
+            case 28:
             {
-                Family = DistroFamily.Windows,
-                DefaultUser = "ContainerAdministrator",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users6,
-                PreferredUser = u9,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-windows-servercore",
-                Note = "Guessed from the tag: Windows Server Core (runs as ContainerAdministrator).",
-            });
-        var e161 = new CatalogEntry(
-            "guess-distroless-nonroot",
-            161,
-            [],
-            [],
-            [new TagCondition("*distroless*nonroot*", ["*distroless*nonroot*"], []), new TagCondition("*chiseled*nonroot*", ["*chiseled*nonroot*"], [])],
-            ["example.com/app:distroless-nonroot"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "php-alpine",
+                    28,
+                    ["php"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["php:8.3-fpm-alpine", "php:7.3-alpine", "php:8-cli-alpine3.20"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "php-alpine",
+                        Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
+                    });
+            }
+            case 29:
             {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "65532",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = users57,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-distroless-nonroot",
-                Note = "Guessed from the tag: a distroless non-root image (no shell, uid 65532).",
-            });
-        var e162 = new CatalogEntry(
-            "guess-distroless",
-            162,
-            [],
-            [],
-            [new TagCondition("*distroless*", ["*distroless*"], []), new TagCondition("*chiseled*", ["*chiseled*"], [])],
-            ["example.com/app:1.2-distroless"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "php",
+                    29,
+                    ["php"],
+                    [],
+                    [],
+                    ["php", "php:8.3-apache", "php:7.1-fpm", "php:8.2-cli-bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[3],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "php",
+                        Note = "PHP on Debian (cli, apache, fpm): runs as root; Apache and php-fpm workers run as www-data (33). Running the whole image as www-data needs a port above 1024 for Apache.",
+                    });
+            }
+            case 30:
             {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "root",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-distroless",
-                Note = "Guessed from the tag: a distroless image (no shell, no package manager).",
-            });
-        var e163 = new CatalogEntry(
-            "guess-distroless-name",
-            163,
-            [],
-            ["**distroless**", "**chiseled**"],
-            [],
-            ["example.com/distroless/app:1.0", "myorg/app-chiseled"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "wordpress-alpine",
+                    30,
+                    ["wordpress"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["wordpress:fpm-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "wordpress-alpine",
+                        Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
+                    });
+            }
+            case 31:
             {
-                Family = DistroFamily.Distroless,
-                DefaultUser = "root",
-                HasShell = false,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-distroless-name",
-                Note = "Guessed from the name: a distroless image (no shell, no package manager).",
-            });
-        var e164 = new CatalogEntry(
-            "guess-alpine",
-            164,
-            [],
-            [],
-            [new TagCondition("alpine*", ["alpine*"], []), new TagCondition("*-alpine*", ["*-alpine*"], []), new TagCondition("*_alpine*", ["*_alpine*"], [])],
-            ["example.com/app:1.0-alpine", "myorg/tool:alpine", "myorg/tool:3-alpine3.20"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "wordpress",
+                    31,
+                    ["wordpress", "drupal", "nextcloud"],
+                    [],
+                    [],
+                    ["wordpress", "wordpress:6-apache", "drupal:10", "nextcloud:29"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[3],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "wordpress",
+                        Note = "PHP application image on Debian (Apache or fpm): runs as root, web workers as www-data (33).",
+                    });
+            }
+            case 32:
+                return new CatalogEntry(
+                    "openjdk-alpine",
+                    32,
+                    ["openjdk"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["openjdk:8-jdk-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "openjdk-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 33:
             {
-                Family = DistroFamily.Alpine,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users2,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-alpine",
-                Note = "Guessed from the tag: Alpine (BusyBox adduser/addgroup).",
-            });
-        var e165 = new CatalogEntry(
-            "guess-ubi-minimal",
-            165,
-            [],
-            [],
-            [new TagCondition("*ubi*minimal*", ["*ubi*minimal*"], []), new TagCondition("*ubi*micro*", ["*ubi*micro*"], [])],
-            ["example.com/app:1.0-ubi9-minimal"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "openjdk-windowsservercore",
+                    33,
+                    ["openjdk"],
+                    [],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+                    ["openjdk:17-windowsservercore-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "openjdk-windowsservercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 34:
             {
-                Family = DistroFamily.UbiMinimal,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = users3,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-ubi-minimal",
-                Note = "Guessed from the tag: a minimal UBI image without shadow-utils.",
-            });
-        var e166 = new CatalogEntry(
-            "guess-ubi",
-            166,
-            [],
-            [],
-            [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], []), new TagCondition("*almalinux*", ["*almalinux*"], []), new TagCondition("*centos*", ["*centos*"], []), new TagCondition("*fedora*", ["*fedora*"], []), new TagCondition("*oraclelinux*", ["*oraclelinux*"], [])],
-            ["example.com/app:1.0-ubi9", "myorg/tool:rhel-ubi9"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "openjdk-nanoserver",
+                    34,
+                    ["openjdk"],
+                    [],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["openjdk:17-nanoserver-1809"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "openjdk-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 35:
+                return new CatalogEntry(
+                    "openjdk-debian",
+                    35,
+                    ["openjdk"],
+                    [],
+                    [new TagCondition("*slim*", ["*slim*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("<17", [], [("<", [17])])],
+                    ["openjdk:8-jdk", "openjdk:11-jdk-slim", "openjdk:17-slim-bullseye"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "openjdk-debian",
+                        Note = "openjdk (deprecated) Debian tags: up to 16, and the -slim/-bullseye… tags of later versions.",
+                    });
+            case 36:
+                return new CatalogEntry(
+                    "openjdk-oraclelinux",
+                    36,
+                    ["openjdk"],
+                    [],
+                    [],
+                    ["openjdk:17", "openjdk:21-jdk-oraclelinux8", "openjdk"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "openjdk-oraclelinux",
+                        Note = "openjdk (deprecated) 17 and later without a Debian tag are Oracle Linux 8 slim (microdnf). Fairly but not fully sure that shadow-utils is present there.",
+                    });
+            case 37:
+                return new CatalogEntry(
+                    "eclipse-temurin-alpine",
+                    37,
+                    ["eclipse-temurin"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["eclipse-temurin:21-jre-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "eclipse-temurin-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 38:
+                return new CatalogEntry(
+                    "eclipse-temurin-ubi",
+                    38,
+                    ["eclipse-temurin"],
+                    [],
+                    [new TagCondition("*ubi*", ["*ubi*"], [])],
+                    ["eclipse-temurin:21-jdk-ubi9-minimal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "eclipse-temurin-ubi",
+                        Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
+                    });
+            case 39:
             {
-                Family = DistroFamily.Rhel,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users2,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-ubi",
-                Note = "Guessed from the tag: RHEL family (dnf, shadow-utils).",
-            });
-        var e167 = new CatalogEntry(
-            "guess-amazonlinux-2023",
-            167,
-            [],
-            [],
-            [new TagCondition("*al2023*", ["*al2023*"], []), new TagCondition("*amazonlinux2023*", ["*amazonlinux2023*"], [])],
-            ["example.com/app:1-al2023"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "eclipse-temurin-windowsservercore",
+                    39,
+                    ["eclipse-temurin"],
+                    [],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+                    ["eclipse-temurin:21-jdk-windowsservercore-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "eclipse-temurin-windowsservercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 40:
             {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-amazonlinux-2023",
-                Note = "Guessed from the tag: Amazon Linux 2023 (no shadow-utils).",
-            });
-        var e168 = new CatalogEntry(
-            "guess-amazonlinux",
-            168,
-            [],
-            [],
-            [new TagCondition("*al2", ["*al2"], []), new TagCondition("*al2-*", ["*al2-*"], []), new TagCondition("*amazonlinux*", ["*amazonlinux*"], [])],
-            ["example.com/app:1-al2", "example.com/app:1-amazonlinux2"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "eclipse-temurin-nanoserver",
+                    40,
+                    ["eclipse-temurin"],
+                    [],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["eclipse-temurin:21-jdk-nanoserver"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "eclipse-temurin-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 41:
+                return new CatalogEntry(
+                    "eclipse-temurin-ubuntu-old",
+                    41,
+                    ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
+                    [],
+                    [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
+                    ["eclipse-temurin:17-jdk-jammy", "ibm-semeru-runtimes:open-17-jre-focal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "eclipse-temurin-ubuntu-old",
+                        Note = "Ubuntu before 24.04 ships no non-root login user.",
+                    });
+            case 42:
+                return new CatalogEntry(
+                    "eclipse-temurin",
+                    42,
+                    ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
+                    [],
+                    [],
+                    ["eclipse-temurin:21", "eclipse-temurin:21-jre-noble", "adoptopenjdk:11-jdk-hotspot", "sapmachine:21"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "eclipse-temurin",
+                        Note = "Java on Ubuntu; current default tags are Ubuntu 24.04 and keep its user 'ubuntu' (uid 1000). Older default tags were 22.04, so uid 1000 may be free there; it is treated as taken.",
+                    });
+            case 43:
+                return new CatalogEntry(
+                    "amazoncorretto-alpine",
+                    43,
+                    ["amazoncorretto"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["amazoncorretto:21-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "amazoncorretto-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 44:
+                return new CatalogEntry(
+                    "amazoncorretto-al2023",
+                    44,
+                    ["amazoncorretto"],
+                    [],
+                    [new TagCondition("*al2023*", ["*al2023*"], [])],
+                    ["amazoncorretto:21-al2023", "amazoncorretto:17-al2023-headless"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "amazoncorretto-al2023",
+                        Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
+                    });
+            case 45:
+                return new CatalogEntry(
+                    "amazoncorretto",
+                    45,
+                    ["amazoncorretto"],
+                    [],
+                    [],
+                    ["amazoncorretto:21", "amazoncorretto:8"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "amazoncorretto",
+                        Note = "Amazon Corretto's default tags are Amazon Linux 2 (yum, shadow-utils present).",
+                    });
+            case 46:
+                return new CatalogEntry(
+                    "maven-alpine",
+                    46,
+                    ["maven"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["maven:3.9-eclipse-temurin-21-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "maven-alpine",
+                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+                    });
+            case 47:
+                return new CatalogEntry(
+                    "maven-corretto-al2023",
+                    47,
+                    ["maven"],
+                    [],
+                    [new TagCondition("*al2023*", ["*al2023*"], [])],
+                    ["maven:3.9-amazoncorretto-21-al2023"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "maven-corretto-al2023",
+                        Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
+                    });
+            case 48:
+                return new CatalogEntry(
+                    "maven-corretto",
+                    48,
+                    ["maven"],
+                    [],
+                    [new TagCondition("*amazoncorretto*", ["*amazoncorretto*"], [])],
+                    ["maven:3.9-amazoncorretto-21"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "maven-corretto",
+                        Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
+                    });
+            case 49:
+                return new CatalogEntry(
+                    "maven",
+                    49,
+                    ["maven"],
+                    [],
+                    [],
+                    ["maven:3.9-eclipse-temurin-21", "maven", "maven:3-sapmachine-21"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "maven",
+                        Note = "Maven's default tags are Eclipse Temurin on Ubuntu.",
+                    });
+            case 50:
             {
-                Family = DistroFamily.AmazonLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = [],
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-amazonlinux",
-                Note = "Guessed from the tag: Amazon Linux 2 (yum, shadow-utils).",
-            });
-        var e169 = new CatalogEntry(
-            "guess-azurelinux",
-            169,
-            [],
-            [],
-            [new TagCondition("*azurelinux*", ["*azurelinux*"], []), new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], []), new TagCondition("*mariner*", ["*mariner*"], [])],
-            ["example.com/app:1-azurelinux3.0"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("gradle", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "gradle-alpine",
+                    50,
+                    ["gradle"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["gradle:8-jdk21-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gradle-alpine",
+                        Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
+                    });
+            }
+            case 51:
             {
-                Family = DistroFamily.AzureLinux,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.None,
-                ShippedUsers = [],
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-azurelinux",
-                Note = "Guessed from the tag: Azure Linux (no shadow-utils by default).",
-            });
-        var e170 = new CatalogEntry(
-            "guess-ubuntu-24.04+",
-            170,
-            [],
-            [],
-            [new TagCondition("*noble*", ["*noble*"], []), new TagCondition("*oracular*", ["*oracular*"], []), new TagCondition("*plucky*", ["*plucky*"], []), new TagCondition("*questing*", ["*questing*"], []), new TagCondition("*resolute*", ["*resolute*"], []), new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu-24*", ["*ubuntu-24*"], [])],
-            ["example.com/app:1.0-noble", "myorg/cuda:12-ubuntu24.04"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("gradle", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "gradle",
+                    51,
+                    ["gradle"],
+                    [],
+                    [],
+                    ["gradle:8-jdk21", "gradle"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gradle",
+                        Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
+                    });
+            }
+            case 52:
+                return new CatalogEntry(
+                    "tomcat",
+                    52,
+                    ["tomcat"],
+                    [],
+                    [],
+                    ["tomcat:10.1-jdk21", "tomcat"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "tomcat",
+                        Note = "Tomcat runs as root on Eclipse Temurin (Ubuntu); run it as a user that owns $CATALINA_HOME/logs, work and temp.",
+                    });
+            case 53:
             {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users1,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-ubuntu-24.04+",
-                Note = "Guessed from the tag: Ubuntu 24.04 or later, which ships user 'ubuntu' (uid 1000).",
-            });
-        var e171 = new CatalogEntry(
-            "guess-ubuntu",
-            171,
-            [],
-            [],
-            [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], []), new TagCondition("*xenial*", ["*xenial*"], []), new TagCondition("*trusty*", ["*trusty*"], []), new TagCondition("*ubuntu*", ["*ubuntu*"], []), new TagCondition("*mantic*", ["*mantic*"], []), new TagCondition("*lunar*", ["*lunar*"], []), new TagCondition("*kinetic*", ["*kinetic*"], [])],
-            ["example.com/app:1.0-jammy", "myorg/tool:ubuntu22.04"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "nginx-alpine",
+                    53,
+                    ["nginx"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["nginx:alpine", "nginx:1.27.4-alpine-slim"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        UnprivilegedVariant = "nginxinc/nginx-unprivileged",
+                        NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nginx-alpine",
+                        Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
+                    });
+            }
+            case 54:
             {
-                Family = DistroFamily.Ubuntu,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-ubuntu",
-                Note = "Guessed from the tag: Ubuntu.",
-            });
-        var e172 = new CatalogEntry(
-            "guess-debian",
-            172,
-            [],
-            [],
-            [new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("*trixie*", ["*trixie*"], []), new TagCondition("*forky*", ["*forky*"], []), new TagCondition("*sid", ["*sid"], []), new TagCondition("*sid-*", ["*sid-*"], []), new TagCondition("*debian*", ["*debian*"], []), new TagCondition("*slim*", ["*slim*"], [])],
-            ["example.com/app:1.0-slim", "myorg/tool:bookworm", "myorg/tool:2-slim-bullseye"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "nginx",
+                    54,
+                    ["nginx"],
+                    [],
+                    [],
+                    ["nginx", "nginx:1.27", "nginx:stable-perl", "nginx:1.26.3"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        UnprivilegedVariant = "nginxinc/nginx-unprivileged",
+                        NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nginx",
+                        Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
+                    });
+            }
+            case 55:
             {
-                Family = DistroFamily.Debian,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.Shadow,
-                ShippedUsers = users0,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-debian",
-                Note = "Guessed from the tag: Debian (-slim is Debian in the official images).",
-            });
-        var e173 = new CatalogEntry(
-            "guess-busybox",
-            173,
-            [],
-            [],
-            [new TagCondition("*busybox*", ["*busybox*"], [])],
-            ["example.com/app:1.0-busybox"],
-            new BaseImageInfo
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "nginx-unprivileged-alpine",
+                    55,
+                    ["nginxinc/nginx-unprivileged"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["nginxinc/nginx-unprivileged:1.27.4-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "101",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nginx-unprivileged-alpine",
+                        Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
+                    });
+            }
+            case 56:
             {
-                Family = DistroFamily.Busybox,
-                DefaultUser = "root",
-                HasShell = true,
-                UserTools = UserTools.BusyBox,
-                ShippedUsers = users3,
-                IsKnown = false,
-                IsGuessed = true,
-                Source = "guess-busybox",
-                Note = "Guessed from the tag: BusyBox.",
-            });
-        return new ImageCatalog(
-            aliases: [("amd64/", ""), ("arm32v5/", ""), ("arm32v6/", ""), ("arm32v7/", ""), ("arm64v8/", ""), ("i386/", ""), ("ppc64le/", ""), ("s390x/", ""), ("riscv64/", ""), ("mips64le/", ""), ("winamd64/", ""), ("public.ecr.aws/docker/library/", ""), ("mirror.gcr.io/library/", ""), ("mirror.gcr.io/", ""), ("registry.hub.docker.com/library/", ""), ("registry.hub.docker.com/", ""), ("ubuntu.azurecr.io/", ""), ("microsoft/windowsservercore", "mcr.microsoft.com/windows/servercore"), ("microsoft/nanoserver", "mcr.microsoft.com/windows/nanoserver"), ("microsoft/dotnet", "mcr.microsoft.com/dotnet/core/sdk"), ("mcr.microsoft.com/azurelinux-beta/", "mcr.microsoft.com/azurelinux/"), ("registry.redhat.io/", "registry.access.redhat.com/"), ("redhat/", "registry.access.redhat.com/"), ("registry.fedoraproject.org/fedora", "fedora"), ("quay.io/prometheus/", "prom/"), ("bitnamilegacy/", "bitnami/"), ("bitnamisecure/", "bitnami/"), ("chainguard/", "cgr.dev/chainguard/")],
-            entries: [e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15, e16, e17, e18, e19, e20, e21, e22, e23, e24, e25, e26, e27, e28, e29, e30, e31, e32, e33, e34, e35, e36, e37, e38, e39, e40, e41, e42, e43, e44, e45, e46, e47, e48, e49, e50, e51, e52, e53, e54, e55, e56, e57, e58, e59, e60, e61, e62, e63, e64, e65, e66, e67, e68, e69, e70, e71, e72, e73, e74, e75, e76, e77, e78, e79, e80, e81, e82, e83, e84, e85, e86, e87, e88, e89, e90, e91, e92, e93, e94, e95, e96, e97, e98, e99, e100, e101, e102, e103, e104, e105, e106, e107, e108, e109, e110, e111, e112, e113, e114, e115, e116, e117, e118, e119, e120, e121, e122, e123, e124, e125, e126, e127, e128, e129, e130, e131, e132, e133, e134, e135, e136, e137, e138, e139, e140, e141, e142, e143, e144, e145, e146, e147, e148, e149, e150, e151, e152, e153, e154, e155, e156, e157, e158],
-            guesses: [e159, e160, e161, e162, e163, e164, e165, e166, e167, e168, e169, e170, e171, e172, e173],
-            families:
-            [
-                null,
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Debian,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.Shadow,
-                    ShippedUsers = users0,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family debian",
-                    Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Ubuntu,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.Shadow,
-                    ShippedUsers = users0,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family ubuntu",
-                    Note = "Ubuntu: useradd/groupadd are in every image.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Alpine,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.BusyBox,
-                    ShippedUsers = users2,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family alpine",
-                    Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Busybox,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.BusyBox,
-                    ShippedUsers = users3,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family busybox",
-                    Note = "BusyBox: sh and the adduser/addgroup applets; no package manager.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Rhel,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.Shadow,
-                    ShippedUsers = users2,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family rhel",
-                    Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.UbiMinimal,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.None,
-                    ShippedUsers = users3,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family ubi-minimal",
-                    Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.UbiMicro,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.None,
-                    ShippedUsers = [],
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family ubi-micro",
-                    Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.AmazonLinux,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.Shadow,
-                    ShippedUsers = [],
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family amazonlinux",
-                    Note = "Amazon Linux (yum/dnf).",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.AzureLinux,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.None,
-                    ShippedUsers = [],
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family azurelinux",
-                    Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Wolfi,
-                    DefaultUser = "root",
-                    HasShell = false,
-                    UserTools = UserTools.None,
-                    ShippedUsers = users53,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family wolfi",
-                    Note = "Wolfi/Chainguard: most images have no shell and run as uid 65532 (named nonroot, or after the software, e.g. maven); the -dev variants add a BusyBox shell and apk.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Distroless,
-                    DefaultUser = "root",
-                    HasShell = false,
-                    UserTools = UserTools.None,
-                    ShippedUsers = [],
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family distroless",
-                    Note = "Distroless: no shell and no package manager, so a fix can never RUN; only USER with a user the image ships or a number.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Scratch,
-                    DefaultUser = "root",
-                    HasShell = false,
-                    UserTools = UserTools.None,
-                    ShippedUsers = [],
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family scratch",
-                    Note = "scratch is empty: no shell, no /etc/passwd, runs as uid 0 unless USER is set; only a numeric USER works.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.Windows,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.None,
-                    ShippedUsers = users6,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family windows",
-                    Note = "Windows containers: built-in accounts ContainerUser (unprivileged) and ContainerAdministrator; no uids.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.ArchLinux,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.Shadow,
-                    ShippedUsers = users3,
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family archlinux",
-                    Note = "Arch Linux (pacman): shadow is part of the base package set.",
-                },
-                new BaseImageInfo
-                {
-                    Family = DistroFamily.OpenSuse,
-                    DefaultUser = "root",
-                    HasShell = true,
-                    UserTools = UserTools.None,
-                    ShippedUsers = [],
-                    IsKnown = false,
-                    IsGuessed = false,
-                    Source = "family opensuse",
-                    Note = "openSUSE/SUSE BCI (zypper). Not sure useradd is in every image, so fixes use a numeric USER unless shadow is installed.",
-                },
-            ],
-            problems: [],
-            byRepository: [e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15, e16, e17, e18, e19, e20, e21, e22, e23, e24, e25, e26, e25, e26, e26, e27, e28, e29, e30, e31, e31, e31, e32, e33, e34, e35, e36, e37, e38, e39, e40, e41, e42, e41, e42, e41, e42, e41, e42, e43, e44, e45, e46, e47, e48, e49, e50, e51, e52, e53, e54, e55, e56, e57, e58, e59, e60, e61, e62, e62, e62, e62, e63, e64, e65, e66, e67, e68, e69, e70, e71, e72, e73, e74, e75, e76, e77, e78, e79, e80, e81, e82, e82, e83, e83, e84, e84, e85, e86, e87, e88, e89, e89, e89, e89, e90, e91, e92, e90, e91, e92, e90, e91, e92, e90, e91, e92, e93, e94, e93, e94, e93, e94, e95, e95, e95, e95, e95, e96, e100, e100, e101, e102, e103, e103, e104, e104, e104, e104, e105, e106, e107, e108, e109, e125, e125, e125, e130, e130, e139, e140, e141, e141, e142, e143, e142, e143, e144, e147, e148, e149, e150, e151, e150, e151, e152, e152, e153, e153, e153, e153, e154, e154, e157, e158, e158, e158],
-            repositoryRange: BuiltInRepositoryRange,
-            byPattern:
-            [
-                ("registry.access.redhat.com/ubi*/ubi-minimal", e133),
-                ("mcr.microsoft.com/cbl-mariner/distroless/*", e155),
-                ("mcr.microsoft.com/cbl-mariner/distroless/*", e156),
-                ("mcr.microsoft.com/azurelinux/distroless/*", e155),
-                ("registry.access.redhat.com/ubi*/ubi-micro", e134),
-                ("mcr.microsoft.com/azurelinux/distroless/*", e156),
-                ("registry.access.redhat.com/ubi*/ubi-init", e135),
-                ("registry.access.redhat.com/ubi*/openjdk-*", e136),
-                ("registry.access.redhat.com/ubi*-minimal", e133),
-                ("registry.access.redhat.com/ubi*-micro", e134),
-                ("mcr.microsoft.com/dotnet/framework/*", e112),
-                ("registry.access.redhat.com/ubi*-init", e135),
-                ("registry.access.redhat.com/ubi*/ubi", e137),
-                ("mcr.microsoft.com/dotnet/nightly/*", e110),
-                ("mcr.microsoft.com/dotnet/nightly/*", e111),
-                ("mcr.microsoft.com/dotnet/nightly/*", e113),
-                ("mcr.microsoft.com/dotnet/nightly/*", e114),
-                ("mcr.microsoft.com/dotnet/nightly/*", e115),
-                ("mcr.microsoft.com/dotnet/nightly/*", e116),
-                ("mcr.microsoft.com/dotnet/nightly/*", e117),
-                ("mcr.microsoft.com/dotnet/nightly/*", e118),
-                ("mcr.microsoft.com/dotnet/nightly/*", e119),
-                ("mcr.microsoft.com/dotnet/nightly/*", e120),
-                ("mcr.microsoft.com/dotnet/nightly/*", e121),
-                ("mcr.microsoft.com/dotnet/nightly/*", e122),
-                ("mcr.microsoft.com/dotnet/nightly/*", e123),
-                ("mcr.microsoft.com/dotnet/nightly/*", e124),
-                ("registry.access.redhat.com/ubi*/*", e138),
-                ("mcr.microsoft.com/dotnet/core/*", e110),
-                ("mcr.microsoft.com/dotnet/core/*", e111),
-                ("mcr.microsoft.com/dotnet/core/*", e121),
-                ("mcr.microsoft.com/dotnet/core/*", e122),
-                ("mcr.microsoft.com/dotnet/core/*", e124),
-                ("registry.access.redhat.com/ubi*", e137),
-                ("mcr.microsoft.com/dotnet/*", e110),
-                ("mcr.microsoft.com/dotnet/*", e111),
-                ("mcr.microsoft.com/dotnet/*", e113),
-                ("mcr.microsoft.com/dotnet/*", e114),
-                ("mcr.microsoft.com/dotnet/*", e115),
-                ("mcr.microsoft.com/dotnet/*", e116),
-                ("mcr.microsoft.com/dotnet/*", e117),
-                ("mcr.microsoft.com/dotnet/*", e118),
-                ("mcr.microsoft.com/dotnet/*", e119),
-                ("mcr.microsoft.com/dotnet/*", e120),
-                ("mcr.microsoft.com/dotnet/*", e121),
-                ("mcr.microsoft.com/dotnet/*", e122),
-                ("mcr.microsoft.com/dotnet/*", e123),
-                ("mcr.microsoft.com/dotnet/*", e124),
-                ("registry.suse.com/bci/*", e153),
-                ("cgr.dev/chainguard/*", e131),
-                ("cgr.dev/chainguard/*", e132),
-                ("gcr.io/distroless/*", e126),
-                ("gcr.io/distroless/*", e127),
-                ("gcr.io/distroless/*", e128),
-                ("gcr.io/distroless/*", e129),
-                ("almalinux/*-minimal", e145),
-                ("quay.io/jupyter/*", e98),
-                ("almalinux/*-micro", e146),
-                ("almalinux/*", e147),
-                ("cgr.dev/*/*", e131),
-                ("selenium/*", e99),
-                ("cgr.dev/*/*", e132),
-                ("bitnami/*", e97),
-                ("jupyter/*", e98),
-            ]);
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "nginx-unprivileged",
+                    56,
+                    ["nginxinc/nginx-unprivileged"],
+                    [],
+                    [],
+                    ["nginxinc/nginx-unprivileged", "nginxinc/nginx-unprivileged:1.27.4"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "101",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nginx-unprivileged",
+                        Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
+                    });
+            }
+            case 57:
+                return new CatalogEntry(
+                    "httpd-alpine",
+                    57,
+                    ["httpd"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["httpd:2.4-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        StepsDownAtRuntime = true,
+                        NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "httpd-alpine",
+                        Note = "Apache httpd on Alpine starts as root; its workers drop to the User in httpd.conf.",
+                    });
+            case 58:
+                return new CatalogEntry(
+                    "httpd",
+                    58,
+                    ["httpd"],
+                    [],
+                    [],
+                    ["httpd", "httpd:2.4"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        StepsDownAtRuntime = true,
+                        NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "httpd",
+                        Note = "Apache httpd starts as root (port 80) and its workers drop to the User in httpd.conf.",
+                    });
+            case 59:
+                return new CatalogEntry(
+                    "haproxy-old",
+                    59,
+                    ["haproxy"],
+                    [],
+                    [new TagCondition("<2.4", [], [("<", [2, 4])])],
+                    ["haproxy:2.2", "haproxy:1.8-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "haproxy-old",
+                        Note = "HAProxy before 2.4 ran as root.",
+                    });
+            case 60:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("haproxy", 99, 99), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "haproxy-alpine",
+                    60,
+                    ["haproxy"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["haproxy:2.8-alpine", "haproxy:alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "haproxy",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "haproxy-alpine",
+                        Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
+                    });
+            }
+            case 61:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("haproxy", 99, 99), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "haproxy",
+                    61,
+                    ["haproxy"],
+                    [],
+                    [],
+                    ["haproxy", "haproxy:2.8", "haproxy:3.0-bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "haproxy",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "haproxy",
+                        Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
+                    });
+            }
+            case 62:
+                return new CatalogEntry(
+                    "traefik",
+                    62,
+                    ["traefik", "caddy", "registry", "hashicorp/terraform"],
+                    [],
+                    [],
+                    ["traefik:v3.1", "caddy:2", "registry:2", "hashicorp/terraform:1.9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "traefik",
+                        Note = "Alpine-based single-binary image that runs as root.",
+                    });
+            case 63:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("memcache", 11211, 11211), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "memcached-alpine",
+                    63,
+                    ["memcached"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["memcached:1.6-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "memcache",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "memcached-alpine",
+                        Note = "memcached runs as user 'memcache' (uid/gid 11211).",
+                    });
+            }
+            case 64:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("memcache", 11211, 11211), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "memcached",
+                    64,
+                    ["memcached"],
+                    [],
+                    [],
+                    ["memcached", "memcached:1.6"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "memcache",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "memcached",
+                        Note = "memcached runs as user 'memcache' (uid/gid 11211).",
+                    });
+            }
+            case 65:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("postgres", 70, 70), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "postgres-alpine",
+                    65,
+                    ["postgres"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["postgres:16-alpine", "postgres:alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "postgres-alpine",
+                        Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
+                    });
+            }
+            case 66:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("postgres", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "postgres",
+                    66,
+                    ["postgres"],
+                    [],
+                    [],
+                    ["postgres", "postgres:16", "postgres:15-bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "postgres",
+                        Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
+                    });
+            }
+            case 67:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("redis", 999, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "redis-alpine",
+                    67,
+                    ["redis"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["redis:7-alpine", "redis:alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "redis-alpine",
+                        Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
+                    });
+            }
+            case 68:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("redis", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "redis",
+                    68,
+                    ["redis"],
+                    [],
+                    [],
+                    ["redis", "redis:7.2", "redis:7-bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "redis",
+                        Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
+                    });
+            }
+            case 69:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "mysql-debian",
+                    69,
+                    ["mysql"],
+                    [],
+                    [new TagCondition("*debian*", ["*debian*"], [])],
+                    ["mysql:8.0-debian"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mysql-debian",
+                        Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
+                    });
+            }
+            case 70:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "mysql",
+                    70,
+                    ["mysql"],
+                    [],
+                    [],
+                    ["mysql", "mysql:8.4", "mysql:9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mysql",
+                        Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
+                    });
+            }
+            case 71:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "percona",
+                    71,
+                    ["percona"],
+                    [],
+                    [],
+                    ["percona", "percona:8.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "percona",
+                        Note = "Percona Server: Oracle Linux based like mysql; not sure of its user's uid or whether it steps down.",
+                    });
+            }
+            case 72:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "mariadb",
+                    72,
+                    ["mariadb"],
+                    [],
+                    [],
+                    ["mariadb", "mariadb:11"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mariadb",
+                        Note = "mariadb (Ubuntu) starts as root and steps down to 'mysql' with gosu.",
+                    });
+            }
+            case 73:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "mongo-windowsservercore",
+                    73,
+                    ["mongo"],
+                    [],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+                    ["mongo:7.0-windowsservercore-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mongo-windowsservercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 74:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "mongo-nanoserver",
+                    74,
+                    ["mongo"],
+                    [],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["mongo:7.0-nanoserver-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mongo-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 75:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("mongodb", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "mongo",
+                    75,
+                    ["mongo"],
+                    [],
+                    [],
+                    ["mongo", "mongo:7.0", "mongo:8.0-noble"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mongo",
+                        Note = "mongo (Ubuntu) starts as root and steps down to 'mongodb' with gosu.",
+                    });
+            }
+            case 76:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("rabbitmq", 100, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "rabbitmq-alpine",
+                    76,
+                    ["rabbitmq"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["rabbitmq:4.0-alpine", "rabbitmq:3.8-rc-alpine", "rabbitmq:alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "rabbitmq-alpine",
+                        Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
+                    });
+            }
+            case 77:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("rabbitmq", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "rabbitmq",
+                    77,
+                    ["rabbitmq"],
+                    [],
+                    [],
+                    ["rabbitmq", "rabbitmq:4.0-management", "rabbitmq:3.7"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "rabbitmq",
+                        Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
+                    });
+            }
+            case 78:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("cassandra", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "cassandra",
+                    78,
+                    ["cassandra"],
+                    [],
+                    [],
+                    ["cassandra", "cassandra:5"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "cassandra",
+                        Note = "cassandra starts as root and steps down to 'cassandra' with gosu. Not sure of the uid in every version.",
+                    });
+            }
+            case 79:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("redmine", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "redmine",
+                    79,
+                    ["redmine"],
+                    [],
+                    [],
+                    ["redmine", "redmine:4.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "redmine",
+                        Note = "redmine (Ruby on Debian) starts as root and steps down to 'redmine' with gosu. Not sure of the uid in every version.",
+                    });
+            }
+            case 80:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "ghost",
+                    80,
+                    ["ghost"],
+                    [],
+                    [],
+                    ["ghost", "ghost:5"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ghost",
+                        Note = "ghost (Node.js on Debian) starts as root and steps down to 'node' with gosu.",
+                    });
+            }
+            case 81:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("elasticsearch", null, null), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "elasticsearch-old",
+                    81,
+                    ["elasticsearch"],
+                    [],
+                    [new TagCondition("<6", [], [("<", [6])])],
+                    ["elasticsearch:5", "elasticsearch:2.4"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "elasticsearch-old",
+                        Note = "The old Docker Hub elasticsearch images (5.x and before, Debian) start as root and step down to 'elasticsearch' with gosu. Not sure of the uid.",
+                    });
+            }
+            case 82:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("elasticsearch", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "elasticsearch",
+                    82,
+                    ["elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch"],
+                    [],
+                    [],
+                    ["elasticsearch:8.15.0", "docker.elastic.co/elasticsearch/elasticsearch:7.1.1"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "1000:0",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "elasticsearch",
+                        Note = "Elastic's Elasticsearch image runs as 'elasticsearch' (uid 1000, group 0) and refuses to run as root. Sure for 7.x and 8.x, less for 6.x; later versions may use another base distro, so user tools are not assumed.",
+                    });
+            }
+            case 83:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("kibana", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "kibana",
+                    83,
+                    ["kibana", "docker.elastic.co/kibana/kibana"],
+                    [],
+                    [],
+                    ["docker.elastic.co/kibana/kibana:7.2.0", "kibana:8.15.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "1000",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "kibana",
+                        Note = "Elastic's Kibana image runs as uid 1000 ('kibana'). Fairly but not fully sure of the name and gid; later versions may use another base distro.",
+                    });
+            }
+            case 84:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("logstash", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "logstash",
+                    84,
+                    ["logstash", "docker.elastic.co/logstash/logstash"],
+                    [],
+                    [],
+                    ["logstash:8.15.0", "docker.elastic.co/logstash/logstash:8.15.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "1000",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "logstash",
+                        Note = "Elastic's Logstash image runs as uid 1000 ('logstash'). Fairly but not fully sure of the name and gid.",
+                    });
+            }
+            case 85:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("solr", 8983, 8983), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "solr",
+                    85,
+                    ["solr"],
+                    [],
+                    [],
+                    ["solr", "solr:9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "solr",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "solr",
+                        Note = "solr runs as user 'solr' (uid/gid 8983).",
+                    });
+            }
+            case 86:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("sonarqube", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "sonarqube",
+                    86,
+                    ["sonarqube"],
+                    [],
+                    [],
+                    ["sonarqube:community"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "sonarqube",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "sonarqube",
+                        Note = "sonarqube runs as user 'sonarqube' (uid 1000). Not sure of the gid.",
+                    });
+            }
+            case 87:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("rootless", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "docker-rootless",
+                    87,
+                    ["docker"],
+                    [],
+                    [new TagCondition("*rootless*", ["*rootless*"], [])],
+                    ["docker:dind-rootless", "docker:27-dind-rootless"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "rootless",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "docker-rootless",
+                        Note = "docker:*-rootless runs dockerd as user 'rootless' (uid 1000).",
+                    });
+            }
+            case 88:
+                return new CatalogEntry(
+                    "docker",
+                    88,
+                    ["docker"],
+                    [],
+                    [],
+                    ["docker", "docker:27-dind", "docker:18.09"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "docker",
+                        Note = "docker (CLI and dind) is Alpine and runs as root; dind needs --privileged.",
+                    });
+            case 89:
+                return new CatalogEntry(
+                    "vault",
+                    89,
+                    ["vault", "consul", "hashicorp/vault", "hashicorp/consul"],
+                    [],
+                    [],
+                    ["hashicorp/vault:1.17", "consul:1.15"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("vault", null, null), new ShippedUser("consul", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        StepsDownAtRuntime = true,
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "vault",
+                        Note = "HashiCorp vault/consul (Alpine) start as root and step down with su-exec. Not sure of the uids.",
+                    });
+            case 90:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "jenkins-alpine",
+                    90,
+                    ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
+                    [],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["jenkins/jenkins:lts-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "jenkins",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "jenkins-alpine",
+                        Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
+                    });
+            }
+            case 91:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "jenkins-ubi",
+                    91,
+                    ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
+                    [],
+                    [new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*ubi*", ["*ubi*"], [])],
+                    ["jenkins/jenkins:lts-rhel-ubi9-jdk21"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "jenkins",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "jenkins-ubi",
+                        Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
+                    });
+            }
+            case 92:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "jenkins",
+                    92,
+                    ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
+                    [],
+                    [],
+                    ["jenkins/jenkins", "jenkins/jenkins:lts-jdk17", "jenkins/inbound-agent:latest-jdk21"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "jenkins",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "jenkins",
+                        Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
+                    });
+            }
+            case 93:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("grafana", 472, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "grafana-ubuntu",
+                    93,
+                    ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
+                    [],
+                    [new TagCondition("*ubuntu*", ["*ubuntu*"], [])],
+                    ["grafana/grafana:11.1.0-ubuntu"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "472",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "grafana-ubuntu",
+                        Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
+                    });
+            }
+            case 94:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("grafana", 472, 0), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "grafana",
+                    94,
+                    ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
+                    [],
+                    [],
+                    ["grafana/grafana", "grafana/grafana:11.1.0", "grafana/grafana-oss:10.4.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "472",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "grafana",
+                        Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
+                    });
+            }
+            case 95:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "prometheus",
+                    95,
+                    ["prom/prometheus", "prom/alertmanager", "prom/node-exporter", "prom/pushgateway", "prom/blackbox-exporter"],
+                    [],
+                    [],
+                    ["prom/prometheus", "quay.io/prometheus/alertmanager:v0.27.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Busybox,
+                        DefaultUser = "nobody",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "prometheus",
+                        Note = "Prometheus project images are BusyBox-based and run as 'nobody' (65534).",
+                    });
+            }
+            case 96:
+                return new CatalogEntry(
+                    "bitnami-minideb",
+                    96,
+                    ["bitnami/minideb"],
+                    [],
+                    [],
+                    ["bitnami/minideb:bookworm"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "bitnami-minideb",
+                        Note = "Bitnami's minimal Debian base runs as root.",
+                    });
+            case 97:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("1001", 1001, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "bitnami",
+                    97,
+                    [],
+                    ["bitnami/*"],
+                    [],
+                    ["bitnami/redis:7.2", "bitnami/postgresql", "bitnamilegacy/nginx:1.25"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "1001",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "bitnami",
+                        Note = "Bitnami application images run as uid 1001 (group root), usually without a named user. Not sure every one has useradd, so fixes stay numeric.",
+                    });
+            }
+            case 98:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("jovyan", 1000, 100), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "jupyter",
+                    98,
+                    [],
+                    ["jupyter/*", "quay.io/jupyter/*"],
+                    [],
+                    ["jupyter/base-notebook", "quay.io/jupyter/scipy-notebook:2024-07-29"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "1000",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "jupyter",
+                        Note = "Jupyter Docker Stacks run as 'jovyan' (uid 1000, gid 100).",
+                    });
+            }
+            case 99:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("seluser", 1200, 1201), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "selenium",
+                    99,
+                    [],
+                    ["selenium/*"],
+                    [],
+                    ["selenium/standalone-chrome:latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "1200",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "selenium",
+                        Note = "Selenium images run as 'seluser' (uid 1200, gid 1201). Fairly but not fully sure of the ids.",
+                    });
+            }
+            case 100:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("keycloak", 1000, 0)];
+                return new CatalogEntry(
+                    "keycloak",
+                    100,
+                    ["quay.io/keycloak/keycloak", "keycloak/keycloak"],
+                    [],
+                    [],
+                    ["quay.io/keycloak/keycloak:25.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMicro,
+                        DefaultUser = "1000",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "keycloak",
+                        Note = "Keycloak (UBI micro) runs as uid 1000.",
+                    });
+            }
+            case 101:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nexus", 200, 200), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "nexus3",
+                    101,
+                    ["sonatype/nexus3"],
+                    [],
+                    [],
+                    ["sonatype/nexus3:3.70.1"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "nexus",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nexus3",
+                        Note = "Nexus 3 runs as user 'nexus' (uid 200).",
+                    });
+            }
+            case 102:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("curl_user", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "curl",
+                    102,
+                    ["curlimages/curl"],
+                    [],
+                    [],
+                    ["curlimages/curl:8.9.1"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "curl_user",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "curl",
+                        Note = "curlimages/curl runs as 'curl_user'. Not sure of its uid.",
+                    });
+            }
+            case 103:
+                return new CatalogEntry(
+                    "conda",
+                    103,
+                    ["continuumio/miniconda3", "continuumio/anaconda3"],
+                    [],
+                    [],
+                    ["continuumio/miniconda3"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "conda",
+                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+                    });
+            case 104:
+                return new CatalogEntry(
+                    "ml-ubuntu",
+                    104,
+                    ["condaforge/miniforge3", "pytorch/pytorch", "tensorflow/tensorflow", "mcr.microsoft.com/playwright"],
+                    [],
+                    [],
+                    ["pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime", "tensorflow/tensorflow:latest-gpu", "mcr.microsoft.com/playwright:v1.46.0-jammy"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ml-ubuntu",
+                        Note = "Ubuntu-based image that runs as root. Not sure which Ubuntu release each tag uses.",
+                    });
+            case 105:
+                return new CatalogEntry(
+                    "nvidia-cuda-ubuntu-24.04+",
+                    105,
+                    ["nvidia/cuda"],
+                    [],
+                    [new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu26*", ["*ubuntu26*"], [])],
+                    ["nvidia/cuda:12.6.0-runtime-ubuntu24.04"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nvidia-cuda-ubuntu-24.04+",
+                        Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
+                    });
+            case 106:
+                return new CatalogEntry(
+                    "nvidia-cuda-ubi",
+                    106,
+                    ["nvidia/cuda"],
+                    [],
+                    [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], [])],
+                    ["nvidia/cuda:12.6.0-base-ubi9", "nvidia/cuda:12.4.1-devel-rockylinux9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nvidia-cuda-ubi",
+                        Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
+                    });
+            case 107:
+                return new CatalogEntry(
+                    "nvidia-cuda",
+                    107,
+                    ["nvidia/cuda"],
+                    [],
+                    [],
+                    ["nvidia/cuda:12.2.0-runtime-ubuntu22.04"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "nvidia-cuda",
+                        Note = "Ubuntu before 24.04 ships no non-root login user.",
+                    });
+            case 108:
+                return new CatalogEntry(
+                    "mssql-2017",
+                    108,
+                    ["mcr.microsoft.com/mssql/server"],
+                    [],
+                    [new TagCondition("2017*", ["2017*"], [])],
+                    ["mcr.microsoft.com/mssql/server:2017-latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mssql-2017",
+                        Note = "SQL Server 2017 images run as root.",
+                    });
+            case 109:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("mssql", 10001, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "mssql",
+                    109,
+                    ["mcr.microsoft.com/mssql/server"],
+                    [],
+                    [],
+                    ["mcr.microsoft.com/mssql/server:2022-latest", "mcr.microsoft.com/mssql/server"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "mssql",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "mssql",
+                        Note = "SQL Server 2019 and later run as 'mssql' (uid 10001, group 0): a new user needs another uid than 10001.",
+                    });
+            }
+            case 110:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "dotnet-nanoserver",
+                    110,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["mcr.microsoft.com/dotnet/aspnet:10.0-nanoserver-ltsc2022", "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 111:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "dotnet-windowsservercore",
+                    111,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+                    ["mcr.microsoft.com/dotnet/sdk:10.0-windowsservercore-ltsc2022", "mcr.microsoft.com/dotnet/runtime:10.0-windowsservercore-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-windowsservercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 112:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "dotnet-framework",
+                    112,
+                    [],
+                    ["mcr.microsoft.com/dotnet/framework/*"],
+                    [],
+                    ["mcr.microsoft.com/dotnet/framework/aspnet:4.8"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-framework",
+                        Note = ".NET Framework images are Windows Server Core and run as ContainerAdministrator.",
+                    });
+            }
+            case 113:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
+                return new CatalogEntry(
+                    "dotnet-8+-distroless",
+                    113,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=8 *chiseled*", ["*chiseled*"], [(">=", [8])]), new TagCondition(">=8 *distroless*", ["*distroless*"], [(">=", [8])])],
+                    ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra", "mcr.microsoft.com/dotnet/aspnet:9.0-azurelinux3.0-distroless", "mcr.microsoft.com/dotnet/nightly/aspnet:10.0-noble-chiseled-composite"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "1654",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-8+-distroless",
+                        Note = ".NET 8+ chiseled (Ubuntu) and distroless (Azure Linux) images have no shell and already run as 'app' (uid 1654, $APP_UID).",
+                    });
+            }
+            case 114:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 101, 101)];
+                return new CatalogEntry(
+                    "dotnet-6-7-chiseled",
+                    114,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition("*chiseled*", ["*chiseled*"], [])],
+                    ["mcr.microsoft.com/dotnet/runtime-deps:7.0-jammy-chiseled"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "app",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-6-7-chiseled",
+                        Note = ".NET 6/7 chiseled images have no shell and run as 'app'. Not sure of the uid (101 is believed).",
+                    });
+            }
+            case 115:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "dotnet-8+-alpine",
+                    115,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=8 *alpine*", ["*alpine*"], [(">=", [8])])],
+                    ["mcr.microsoft.com/dotnet/aspnet:8.0-alpine", "mcr.microsoft.com/dotnet/sdk:10.0-alpine-aot", "mcr.microsoft.com/dotnet/runtime-deps:11.0.0-preview.7-alpine3.24-extra-amd64"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-8+-alpine",
+                        Note = ".NET 8+ Alpine images ship user 'app' (uid 1654, $APP_UID) but run as root; switch with USER $APP_UID.",
+                    });
+            }
+            case 116:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
+                return new CatalogEntry(
+                    "dotnet-8+-azurelinux",
+                    116,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=8 *azurelinux*", ["*azurelinux*"], [(">=", [8])]), new TagCondition(">=8 *cbl-mariner*", ["*cbl-mariner*"], [(">=", [8])])],
+                    ["mcr.microsoft.com/dotnet/sdk:10.0-azurelinux3.0", "mcr.microsoft.com/dotnet/aspnet:8.0-cbl-mariner2.0", "mcr.microsoft.com/dotnet/sdk:11.0.0-preview.7-azurelinux4.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AzureLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-8+-azurelinux",
+                        Note = ".NET 8+ Azure Linux images ship user 'app' (uid 1654, $APP_UID) but run as root; shadow-utils was removed after creating it.",
+                    });
+            }
+            case 117:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "dotnet-8+-ubuntu-24.04+",
+                    117,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=8 *noble*", ["*noble*"], [(">=", [8])]), new TagCondition(">=8 *resolute*", ["*resolute*"], [(">=", [8])])],
+                    ["mcr.microsoft.com/dotnet/sdk:8.0-noble", "mcr.microsoft.com/dotnet/runtime:10.0-noble", "mcr.microsoft.com/dotnet/sdk:10.0-noble-aot-amd64"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-8+-ubuntu-24.04+",
+                        Note = ".NET 8+ Ubuntu 24.04 images ship 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but run as root: switch with USER $APP_UID.",
+                    });
+            }
+            case 118:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "dotnet-8+-ubuntu",
+                    118,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=8 *jammy*", ["*jammy*"], [(">=", [8])])],
+                    ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-8+-ubuntu",
+                        Note = ".NET 8+ Ubuntu 22.04 images ship user 'app' (uid 1654, $APP_UID) but run as root.",
+                    });
+            }
+            case 119:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "dotnet-8+-debian",
+                    119,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=8 *bookworm*", ["*bookworm*"], [(">=", [8])]), new TagCondition(">=8 *bullseye*", ["*bullseye*"], [(">=", [8])]), new TagCondition(">=8 *trixie*", ["*trixie*"], [(">=", [8])]), new TagCondition(">=8 <10", [], [(">=", [8]), ("<", [10])])],
+                    ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/dotnet/runtime:9.0.1-bookworm-slim", "mcr.microsoft.com/dotnet/sdk:8.0.400"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-8+-debian",
+                        Note = ".NET 8 and 9 default to Debian 12 (bookworm-slim); they ship user 'app' (uid 1654, $APP_UID) but run as root: switch with USER $APP_UID.",
+                    });
+            }
+            case 120:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "dotnet-10+",
+                    120,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition(">=10", [], [(">=", [10])]), new TagCondition("latest", ["latest"], []), new TagCondition("lts", ["lts"], [])],
+                    ["mcr.microsoft.com/dotnet/aspnet:10.0", "mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/runtime-deps:10.0.11"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-10+",
+                        Note = ".NET 10 defaults to Ubuntu 24.04; it ships 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but runs as root: switch with USER $APP_UID.",
+                    });
+            }
+            case 121:
+                return new CatalogEntry(
+                    "dotnet-6-7-alpine",
+                    121,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+                    [new TagCondition("*alpine*", ["*alpine*"], [])],
+                    ["mcr.microsoft.com/dotnet/aspnet:6.0-alpine", "mcr.microsoft.com/dotnet/core/runtime:3.1-alpine"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-6-7-alpine",
+                        Note = ".NET 7 and earlier Alpine images have no non-root user of their own.",
+                    });
+            case 122:
+                return new CatalogEntry(
+                    "dotnet-6-7-ubuntu",
+                    122,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+                    [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
+                    ["mcr.microsoft.com/dotnet/sdk:6.0-jammy", "mcr.microsoft.com/dotnet/core/sdk:3.1-focal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-6-7-ubuntu",
+                        Note = ".NET 7 and earlier Ubuntu images have no non-root user of their own.",
+                    });
+            case 123:
+                return new CatalogEntry(
+                    "dotnet-6-7-mariner",
+                    123,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+                    [new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], [])],
+                    ["mcr.microsoft.com/dotnet/runtime:6.0-cbl-mariner2.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AzureLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-6-7-mariner",
+                        Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
+                    });
+            case 124:
+                return new CatalogEntry(
+                    "dotnet-6-7",
+                    124,
+                    [],
+                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+                    [],
+                    ["mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/sdk:7.0-bullseye-slim", "mcr.microsoft.com/dotnet/core/aspnet:3.1", "microsoft/dotnet:2.2-sdk"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-6-7",
+                        Note = ".NET 7 and earlier images (Debian by default) run as root and have no non-root user of their own.",
+                    });
+            case 125:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
+                return new CatalogEntry(
+                    "dotnet-monitor",
+                    125,
+                    ["mcr.microsoft.com/dotnet/monitor", "mcr.microsoft.com/dotnet/aspire-dashboard", "mcr.microsoft.com/dotnet/monitor/base"],
+                    [],
+                    [],
+                    ["mcr.microsoft.com/dotnet/monitor:8", "mcr.microsoft.com/dotnet/aspire-dashboard:9.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "1654",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "dotnet-monitor",
+                        Note = "dotnet-monitor and the Aspire dashboard are distroless/chiseled .NET images that run as 'app' (uid 1654). Not sure for every old tag.",
+                    });
+            }
+            case 126:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "gcr-distroless-debug-nonroot",
+                    126,
+                    [],
+                    ["gcr.io/distroless/*"],
+                    [new TagCondition("*debug-nonroot*", ["*debug-nonroot*"], [])],
+                    ["gcr.io/distroless/static-debian12:debug-nonroot", "gcr.io/distroless/base:debug-nonroot-amd64"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "65532",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gcr-distroless-debug-nonroot",
+                        Note = "Distroless :debug-nonroot runs as nonroot (65532) and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
+                    });
+            }
+            case 127:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "gcr-distroless-nonroot",
+                    127,
+                    [],
+                    ["gcr.io/distroless/*"],
+                    [new TagCondition("*nonroot*", ["*nonroot*"], [])],
+                    ["gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/java17-debian12:nonroot-arm64"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "65532",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gcr-distroless-nonroot",
+                        Note = "Distroless :nonroot runs as nonroot (uid/gid 65532); no shell.",
+                    });
+            }
+            case 128:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "gcr-distroless-debug",
+                    128,
+                    [],
+                    ["gcr.io/distroless/*"],
+                    [new TagCondition("*debug*", ["*debug*"], [])],
+                    ["gcr.io/distroless/base-debian12:debug"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gcr-distroless-debug",
+                        Note = "Distroless :debug runs as root and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
+                    });
+            }
+            case 129:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "gcr-distroless",
+                    129,
+                    [],
+                    ["gcr.io/distroless/*"],
+                    [],
+                    ["gcr.io/distroless/static-debian12", "gcr.io/distroless/base", "gcr.io/distroless/python3-debian12:latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "root",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "gcr-distroless",
+                        Note = "Distroless runs as root by default; switch with USER 65532:65532 (nonroot) or use the :nonroot tag.",
+                    });
+            }
+            case 130:
+                return new CatalogEntry(
+                    "chainguard-wolfi-base",
+                    130,
+                    ["cgr.dev/chainguard/wolfi-base", "cgr.dev/chainguard/busybox"],
+                    [],
+                    [],
+                    ["cgr.dev/chainguard/wolfi-base", "chainguard/wolfi-base:latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Wolfi,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("nonroot", 65532, 65532, "65532")],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "chainguard-wolfi-base",
+                        Note = "wolfi-base (and Chainguard busybox) run as root and have a BusyBox shell with adduser/addgroup.",
+                    });
+            case 131:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532, "65532")];
+                return new CatalogEntry(
+                    "chainguard-dev",
+                    131,
+                    [],
+                    ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
+                    [new TagCondition("*-dev", ["*-dev"], []), new TagCondition("*-dev-*", ["*-dev-*"], []), new TagCondition("dev", ["dev"], [])],
+                    ["cgr.dev/chainguard/python:latest-dev", "cgr.dev/chainguard/node:latest-dev"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Wolfi,
+                        DefaultUser = "65532",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "chainguard-dev",
+                        Note = "Chainguard -dev images add a BusyBox shell and apk; most still run as nonroot (65532), so USER root is needed to install packages. Not sure every -dev image keeps the nonroot default.",
+                    });
+            }
+            case 132:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532, "65532")];
+                return new CatalogEntry(
+                    "chainguard",
+                    132,
+                    [],
+                    ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
+                    [],
+                    ["cgr.dev/chainguard/static", "cgr.dev/chainguard/python:latest", "cgr.dev/chainguard/node"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Wolfi,
+                        DefaultUser = "65532",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "chainguard",
+                        Note = "Chainguard images have no shell and run as uid/gid 65532 by default (the name is nonroot or the software's own, so USER 65532 is used). A few run as root or another uid; not sure for every image.",
+                    });
+            }
+            case 133:
+                return new CatalogEntry(
+                    "ubi-minimal",
+                    133,
+                    [],
+                    ["registry.access.redhat.com/ubi*-minimal", "registry.access.redhat.com/ubi*/ubi-minimal"],
+                    [],
+                    ["registry.access.redhat.com/ubi9/ubi-minimal", "registry.access.redhat.com/ubi8-minimal:8.10", "redhat/ubi9-minimal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubi-minimal",
+                        Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
+                    });
+            case 134:
+                return new CatalogEntry(
+                    "ubi-micro",
+                    134,
+                    [],
+                    ["registry.access.redhat.com/ubi*-micro", "registry.access.redhat.com/ubi*/ubi-micro"],
+                    [],
+                    ["registry.access.redhat.com/ubi9/ubi-micro", "registry.redhat.io/ubi9-micro:latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMicro,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubi-micro",
+                        Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
+                    });
+            case 135:
+                return new CatalogEntry(
+                    "ubi-init",
+                    135,
+                    [],
+                    ["registry.access.redhat.com/ubi*-init", "registry.access.redhat.com/ubi*/ubi-init"],
+                    [],
+                    ["registry.access.redhat.com/ubi9/ubi-init"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubi-init",
+                        Note = "ubi-init runs systemd as PID 1 (as root); it has dnf and shadow-utils.",
+                    });
+            case 136:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("jboss", 185, 0), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "ubi-openjdk",
+                    136,
+                    [],
+                    ["registry.access.redhat.com/ubi*/openjdk-*"],
+                    [],
+                    ["registry.access.redhat.com/ubi9/openjdk-21:1.20"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "185",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubi-openjdk",
+                        Note = "Red Hat OpenJDK images (ubi-minimal) run as 'jboss' (uid 185). Not sure of the gid.",
+                    });
+            }
+            case 137:
+                return new CatalogEntry(
+                    "ubi",
+                    137,
+                    [],
+                    ["registry.access.redhat.com/ubi*", "registry.access.redhat.com/ubi*/ubi"],
+                    [],
+                    ["registry.access.redhat.com/ubi9/ubi", "registry.access.redhat.com/ubi8", "redhat/ubi9:9.4"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubi",
+                        Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
+                    });
+            case 138:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("default", 1001, 0), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+                return new CatalogEntry(
+                    "ubi-s2i",
+                    138,
+                    [],
+                    ["registry.access.redhat.com/ubi*/*"],
+                    [],
+                    ["registry.access.redhat.com/ubi9/python-311", "registry.access.redhat.com/ubi8/nodejs-20:latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "1001",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "ubi-s2i",
+                        Note = "Red Hat language images on UBI (python-311, nodejs-20, ruby, php, go-toolset…) run as 'default' (uid 1001, group 0).",
+                    });
+            }
+            case 139:
+                return new CatalogEntry(
+                    "fedora",
+                    139,
+                    ["fedora"],
+                    [],
+                    [],
+                    ["fedora", "fedora:40", "registry.fedoraproject.org/fedora:41"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "fedora",
+                        Note = "Fedora: dnf and shadow-utils.",
+                    });
+            case 140:
+                return new CatalogEntry(
+                    "centos-7",
+                    140,
+                    ["centos"],
+                    [],
+                    [new TagCondition("<8", [], [("<", [8])]), new TagCondition("centos7*", ["centos7*"], []), new TagCondition("centos6*", ["centos6*"], [])],
+                    ["centos:7", "centos:centos7.9.2009"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("nobody", 99, 99), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "centos-7",
+                        Note = "CentOS 7 and before: yum and shadow-utils; nobody is uid 99.",
+                    });
+            case 141:
+                return new CatalogEntry(
+                    "centos",
+                    141,
+                    ["centos", "quay.io/centos/centos"],
+                    [],
+                    [],
+                    ["centos:8", "centos", "quay.io/centos/centos:stream9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "centos",
+                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+                    });
+            case 142:
+                return new CatalogEntry(
+                    "rockylinux-minimal",
+                    142,
+                    ["rockylinux", "rockylinux/rockylinux"],
+                    [],
+                    [new TagCondition("*minimal*", ["*minimal*"], [])],
+                    ["rockylinux:9-minimal", "rockylinux/rockylinux:9-minimal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "rockylinux-minimal",
+                        Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+                    });
+            case 143:
+                return new CatalogEntry(
+                    "rockylinux",
+                    143,
+                    ["rockylinux", "rockylinux/rockylinux"],
+                    [],
+                    [],
+                    ["rockylinux:9", "rockylinux/rockylinux:9.4"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "rockylinux",
+                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+                    });
+            case 144:
+                return new CatalogEntry(
+                    "almalinux-minimal",
+                    144,
+                    ["almalinux"],
+                    [],
+                    [new TagCondition("*minimal*", ["*minimal*"], [])],
+                    ["almalinux:9-minimal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "almalinux-minimal",
+                        Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+                    });
+            case 145:
+                return new CatalogEntry(
+                    "almalinux-minimal-repo",
+                    145,
+                    [],
+                    ["almalinux/*-minimal"],
+                    [],
+                    ["almalinux/8-minimal:latest", "almalinux/9-minimal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "almalinux-minimal-repo",
+                        Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+                    });
+            case 146:
+                return new CatalogEntry(
+                    "almalinux-micro",
+                    146,
+                    [],
+                    ["almalinux/*-micro"],
+                    [],
+                    ["almalinux/9-micro"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMicro,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "almalinux-micro",
+                        Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
+                    });
+            case 147:
+                return new CatalogEntry(
+                    "almalinux",
+                    147,
+                    ["almalinux"],
+                    ["almalinux/*"],
+                    [],
+                    ["almalinux:9", "almalinux", "almalinux/9-base"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "almalinux",
+                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+                    });
+            case 148:
+                return new CatalogEntry(
+                    "oraclelinux-slim",
+                    148,
+                    ["oraclelinux"],
+                    [],
+                    [new TagCondition("*slim*", ["*slim*"], [])],
+                    ["oraclelinux:9-slim", "oraclelinux:7-slim"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "oraclelinux-slim",
+                        Note = "Oracle Linux slim: microdnf instead of dnf, but groupadd/useradd are present (the mysql image relies on them).",
+                    });
+            case 149:
+                return new CatalogEntry(
+                    "oraclelinux",
+                    149,
+                    ["oraclelinux"],
+                    [],
+                    [],
+                    ["oraclelinux:9", "oraclelinux:8.10"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "oraclelinux",
+                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+                    });
+            case 150:
+                return new CatalogEntry(
+                    "amazonlinux-2",
+                    150,
+                    ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
+                    [],
+                    [new TagCondition("<2023", [], [("<", [2023])])],
+                    ["amazonlinux:2", "amazonlinux:2.0.20240306.0", "public.ecr.aws/amazonlinux/amazonlinux:2"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "amazonlinux-2",
+                        Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
+                    });
+            case 151:
+                return new CatalogEntry(
+                    "amazonlinux-2023",
+                    151,
+                    ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
+                    [],
+                    [],
+                    ["amazonlinux", "amazonlinux:2023", "amazonlinux:latest"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "amazonlinux-2023",
+                        Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
+                    });
+            case 152:
+                return new CatalogEntry(
+                    "archlinux",
+                    152,
+                    ["archlinux", "archlinux/archlinux"],
+                    [],
+                    [],
+                    ["archlinux", "archlinux:base-devel"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.ArchLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "archlinux",
+                        Note = "Arch Linux (pacman): shadow is part of the base package set.",
+                    });
+            case 153:
+                return new CatalogEntry(
+                    "opensuse",
+                    153,
+                    ["opensuse/leap", "opensuse/tumbleweed", "registry.opensuse.org/opensuse/leap", "registry.opensuse.org/opensuse/tumbleweed"],
+                    ["registry.suse.com/bci/*"],
+                    [],
+                    ["opensuse/leap:15.6", "opensuse/tumbleweed", "registry.suse.com/bci/bci-base:15.6"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.OpenSuse,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "opensuse",
+                        Note = "openSUSE/SUSE BCI (zypper). Not sure useradd is in every image, so fixes use a numeric USER unless shadow is installed.",
+                    });
+            case 154:
+                return new CatalogEntry(
+                    "azurelinux",
+                    154,
+                    ["mcr.microsoft.com/azurelinux/base/core", "mcr.microsoft.com/cbl-mariner/base/core"],
+                    [],
+                    [],
+                    ["mcr.microsoft.com/azurelinux/base/core:3.0", "mcr.microsoft.com/azurelinux-beta/base/core:4.0", "mcr.microsoft.com/cbl-mariner/base/core:2.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AzureLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "azurelinux",
+                        Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
+                    });
+            case 155:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532)];
+                return new CatalogEntry(
+                    "azurelinux-distroless-nonroot",
+                    155,
+                    [],
+                    ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
+                    [new TagCondition("*nonroot*", ["*nonroot*"], [])],
+                    ["mcr.microsoft.com/azurelinux/distroless/base:3.0-nonroot"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "65532",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "azurelinux-distroless-nonroot",
+                        Note = "Azure Linux distroless -nonroot tags run as nonroot (65532). Fairly but not fully sure of the uid.",
+                    });
+            }
+            case 156:
+                return new CatalogEntry(
+                    "azurelinux-distroless",
+                    156,
+                    [],
+                    ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
+                    [],
+                    ["mcr.microsoft.com/azurelinux/distroless/minimal:3.0", "mcr.microsoft.com/azurelinux-beta/distroless/minimal:4.0", "mcr.microsoft.com/cbl-mariner/distroless/base:2.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "root",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "azurelinux-distroless",
+                        Note = "Azure Linux distroless: no shell, runs as root; only a numeric USER (or a user copied in from a build stage) works.",
+                    });
+            case 157:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "windows-nanoserver",
+                    157,
+                    ["mcr.microsoft.com/windows/nanoserver"],
+                    [],
+                    [],
+                    ["mcr.microsoft.com/windows/nanoserver:ltsc2022", "microsoft/nanoserver:1803"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "windows-nanoserver",
+                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+                    });
+            }
+            case 158:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "windows-servercore",
+                    158,
+                    ["mcr.microsoft.com/windows/servercore", "mcr.microsoft.com/windows/server", "mcr.microsoft.com/windows"],
+                    [],
+                    [],
+                    ["mcr.microsoft.com/windows/servercore:ltsc2022", "microsoft/windowsservercore:ltsc2016", "mcr.microsoft.com/windows/server:ltsc2025", "mcr.microsoft.com/windows:20H2"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = true,
+                        IsGuessed = false,
+                        Source = "windows-servercore",
+                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+                    });
+            }
+            case 159:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "guess-windows-nanoserver",
+                    159,
+                    [],
+                    [],
+                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+                    ["example.com/app:1.0-nanoserver-ltsc2022"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerUser",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-windows-nanoserver",
+                        Note = "Guessed from the tag: Windows Nano Server (runs as ContainerUser).",
+                    });
+            }
+            case 160:
+            {
+                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+                return new CatalogEntry(
+                    "guess-windows-servercore",
+                    160,
+                    [],
+                    [],
+                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], []), new TagCondition("*servercore*", ["*servercore*"], []), new TagCondition("*ltsc20*", ["*ltsc20*"], [])],
+                    ["example.com/app:windowsservercore-ltsc2022", "myorg/tool:ltsc2019"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Windows,
+                        DefaultUser = "ContainerAdministrator",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = users,
+                        PreferredUser = users[0],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-windows-servercore",
+                        Note = "Guessed from the tag: Windows Server Core (runs as ContainerAdministrator).",
+                    });
+            }
+            case 161:
+                return new CatalogEntry(
+                    "guess-distroless-nonroot",
+                    161,
+                    [],
+                    [],
+                    [new TagCondition("*distroless*nonroot*", ["*distroless*nonroot*"], []), new TagCondition("*chiseled*nonroot*", ["*chiseled*nonroot*"], [])],
+                    ["example.com/app:distroless-nonroot"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "65532",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nonroot", 65532, 65532)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-distroless-nonroot",
+                        Note = "Guessed from the tag: a distroless non-root image (no shell, uid 65532).",
+                    });
+            case 162:
+                return new CatalogEntry(
+                    "guess-distroless",
+                    162,
+                    [],
+                    [],
+                    [new TagCondition("*distroless*", ["*distroless*"], []), new TagCondition("*chiseled*", ["*chiseled*"], [])],
+                    ["example.com/app:1.2-distroless"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "root",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-distroless",
+                        Note = "Guessed from the tag: a distroless image (no shell, no package manager).",
+                    });
+            case 163:
+                return new CatalogEntry(
+                    "guess-distroless-name",
+                    163,
+                    [],
+                    ["**distroless**", "**chiseled**"],
+                    [],
+                    ["example.com/distroless/app:1.0", "myorg/app-chiseled"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Distroless,
+                        DefaultUser = "root",
+                        HasShell = false,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-distroless-name",
+                        Note = "Guessed from the name: a distroless image (no shell, no package manager).",
+                    });
+            case 164:
+                return new CatalogEntry(
+                    "guess-alpine",
+                    164,
+                    [],
+                    [],
+                    [new TagCondition("alpine*", ["alpine*"], []), new TagCondition("*-alpine*", ["*-alpine*"], []), new TagCondition("*_alpine*", ["*_alpine*"], [])],
+                    ["example.com/app:1.0-alpine", "myorg/tool:alpine", "myorg/tool:3-alpine3.20"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Alpine,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-alpine",
+                        Note = "Guessed from the tag: Alpine (BusyBox adduser/addgroup).",
+                    });
+            case 165:
+                return new CatalogEntry(
+                    "guess-ubi-minimal",
+                    165,
+                    [],
+                    [],
+                    [new TagCondition("*ubi*minimal*", ["*ubi*minimal*"], []), new TagCondition("*ubi*micro*", ["*ubi*micro*"], [])],
+                    ["example.com/app:1.0-ubi9-minimal"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.UbiMinimal,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-ubi-minimal",
+                        Note = "Guessed from the tag: a minimal UBI image without shadow-utils.",
+                    });
+            case 166:
+                return new CatalogEntry(
+                    "guess-ubi",
+                    166,
+                    [],
+                    [],
+                    [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], []), new TagCondition("*almalinux*", ["*almalinux*"], []), new TagCondition("*centos*", ["*centos*"], []), new TagCondition("*fedora*", ["*fedora*"], []), new TagCondition("*oraclelinux*", ["*oraclelinux*"], [])],
+                    ["example.com/app:1.0-ubi9", "myorg/tool:rhel-ubi9"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Rhel,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-ubi",
+                        Note = "Guessed from the tag: RHEL family (dnf, shadow-utils).",
+                    });
+            case 167:
+                return new CatalogEntry(
+                    "guess-amazonlinux-2023",
+                    167,
+                    [],
+                    [],
+                    [new TagCondition("*al2023*", ["*al2023*"], []), new TagCondition("*amazonlinux2023*", ["*amazonlinux2023*"], [])],
+                    ["example.com/app:1-al2023"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-amazonlinux-2023",
+                        Note = "Guessed from the tag: Amazon Linux 2023 (no shadow-utils).",
+                    });
+            case 168:
+                return new CatalogEntry(
+                    "guess-amazonlinux",
+                    168,
+                    [],
+                    [],
+                    [new TagCondition("*al2", ["*al2"], []), new TagCondition("*al2-*", ["*al2-*"], []), new TagCondition("*amazonlinux*", ["*amazonlinux*"], [])],
+                    ["example.com/app:1-al2", "example.com/app:1-amazonlinux2"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AmazonLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-amazonlinux",
+                        Note = "Guessed from the tag: Amazon Linux 2 (yum, shadow-utils).",
+                    });
+            case 169:
+                return new CatalogEntry(
+                    "guess-azurelinux",
+                    169,
+                    [],
+                    [],
+                    [new TagCondition("*azurelinux*", ["*azurelinux*"], []), new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], []), new TagCondition("*mariner*", ["*mariner*"], [])],
+                    ["example.com/app:1-azurelinux3.0"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.AzureLinux,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.None,
+                        ShippedUsers = [],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-azurelinux",
+                        Note = "Guessed from the tag: Azure Linux (no shadow-utils by default).",
+                    });
+            case 170:
+                return new CatalogEntry(
+                    "guess-ubuntu-24.04+",
+                    170,
+                    [],
+                    [],
+                    [new TagCondition("*noble*", ["*noble*"], []), new TagCondition("*oracular*", ["*oracular*"], []), new TagCondition("*plucky*", ["*plucky*"], []), new TagCondition("*questing*", ["*questing*"], []), new TagCondition("*resolute*", ["*resolute*"], []), new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu-24*", ["*ubuntu-24*"], [])],
+                    ["example.com/app:1.0-noble", "myorg/cuda:12-ubuntu24.04"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-ubuntu-24.04+",
+                        Note = "Guessed from the tag: Ubuntu 24.04 or later, which ships user 'ubuntu' (uid 1000).",
+                    });
+            case 171:
+                return new CatalogEntry(
+                    "guess-ubuntu",
+                    171,
+                    [],
+                    [],
+                    [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], []), new TagCondition("*xenial*", ["*xenial*"], []), new TagCondition("*trusty*", ["*trusty*"], []), new TagCondition("*ubuntu*", ["*ubuntu*"], []), new TagCondition("*mantic*", ["*mantic*"], []), new TagCondition("*lunar*", ["*lunar*"], []), new TagCondition("*kinetic*", ["*kinetic*"], [])],
+                    ["example.com/app:1.0-jammy", "myorg/tool:ubuntu22.04"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Ubuntu,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-ubuntu",
+                        Note = "Guessed from the tag: Ubuntu.",
+                    });
+            case 172:
+                return new CatalogEntry(
+                    "guess-debian",
+                    172,
+                    [],
+                    [],
+                    [new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("*trixie*", ["*trixie*"], []), new TagCondition("*forky*", ["*forky*"], []), new TagCondition("*sid", ["*sid"], []), new TagCondition("*sid-*", ["*sid-*"], []), new TagCondition("*debian*", ["*debian*"], []), new TagCondition("*slim*", ["*slim*"], [])],
+                    ["example.com/app:1.0-slim", "myorg/tool:bookworm", "myorg/tool:2-slim-bullseye"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Debian,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.Shadow,
+                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-debian",
+                        Note = "Guessed from the tag: Debian (-slim is Debian in the official images).",
+                    });
+            case 173:
+                return new CatalogEntry(
+                    "guess-busybox",
+                    173,
+                    [],
+                    [],
+                    [new TagCondition("*busybox*", ["*busybox*"], [])],
+                    ["example.com/app:1.0-busybox"],
+                    new BaseImageInfo
+                    {
+                        Family = DistroFamily.Busybox,
+                        DefaultUser = "root",
+                        HasShell = true,
+                        UserTools = UserTools.BusyBox,
+                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+                        IsKnown = false,
+                        IsGuessed = true,
+                        Source = "guess-busybox",
+                        Note = "Guessed from the tag: BusyBox.",
+                    });
+            default:
+                throw new ArgumentOutOfRangeException(nameof(order), order, "The catalog has no entry of that order.");
+        }
     }
 
     /// <summary>Where a repository's entries lie in the built-in catalog's index: a compiled switch, so no table is built at start-up.</summary>
