@@ -274,3860 +274,4118 @@ internal sealed partial class ImageCatalog
             ("jupyter/*", 98),
         ]);
 
-    /// <summary>Makes the entry (or guess) of that order: a lookup makes only the entries it meets, not all of them at start-up.</summary>
-    private static CatalogEntry BuiltInEntry(int order)
+    /// <summary>
+    /// Makes the entry (or guess) of that order: a lookup makes only the entries it meets, not all of them at
+    /// start-up. One small method each, so making one touches only its own code and a small stack frame.
+    /// </summary>
+    private static CatalogEntry BuiltInEntry(int order) => order switch
     {
-        switch (order)
+        0 => BuiltInEntry0(),
+        1 => BuiltInEntry1(),
+        2 => BuiltInEntry2(),
+        3 => BuiltInEntry3(),
+        4 => BuiltInEntry4(),
+        5 => BuiltInEntry5(),
+        6 => BuiltInEntry6(),
+        7 => BuiltInEntry7(),
+        8 => BuiltInEntry8(),
+        9 => BuiltInEntry9(),
+        10 => BuiltInEntry10(),
+        11 => BuiltInEntry11(),
+        12 => BuiltInEntry12(),
+        13 => BuiltInEntry13(),
+        14 => BuiltInEntry14(),
+        15 => BuiltInEntry15(),
+        16 => BuiltInEntry16(),
+        17 => BuiltInEntry17(),
+        18 => BuiltInEntry18(),
+        19 => BuiltInEntry19(),
+        20 => BuiltInEntry20(),
+        21 => BuiltInEntry21(),
+        22 => BuiltInEntry22(),
+        23 => BuiltInEntry23(),
+        24 => BuiltInEntry24(),
+        25 => BuiltInEntry25(),
+        26 => BuiltInEntry26(),
+        27 => BuiltInEntry27(),
+        28 => BuiltInEntry28(),
+        29 => BuiltInEntry29(),
+        30 => BuiltInEntry30(),
+        31 => BuiltInEntry31(),
+        32 => BuiltInEntry32(),
+        33 => BuiltInEntry33(),
+        34 => BuiltInEntry34(),
+        35 => BuiltInEntry35(),
+        36 => BuiltInEntry36(),
+        37 => BuiltInEntry37(),
+        38 => BuiltInEntry38(),
+        39 => BuiltInEntry39(),
+        40 => BuiltInEntry40(),
+        41 => BuiltInEntry41(),
+        42 => BuiltInEntry42(),
+        43 => BuiltInEntry43(),
+        44 => BuiltInEntry44(),
+        45 => BuiltInEntry45(),
+        46 => BuiltInEntry46(),
+        47 => BuiltInEntry47(),
+        48 => BuiltInEntry48(),
+        49 => BuiltInEntry49(),
+        50 => BuiltInEntry50(),
+        51 => BuiltInEntry51(),
+        52 => BuiltInEntry52(),
+        53 => BuiltInEntry53(),
+        54 => BuiltInEntry54(),
+        55 => BuiltInEntry55(),
+        56 => BuiltInEntry56(),
+        57 => BuiltInEntry57(),
+        58 => BuiltInEntry58(),
+        59 => BuiltInEntry59(),
+        60 => BuiltInEntry60(),
+        61 => BuiltInEntry61(),
+        62 => BuiltInEntry62(),
+        63 => BuiltInEntry63(),
+        64 => BuiltInEntry64(),
+        65 => BuiltInEntry65(),
+        66 => BuiltInEntry66(),
+        67 => BuiltInEntry67(),
+        68 => BuiltInEntry68(),
+        69 => BuiltInEntry69(),
+        70 => BuiltInEntry70(),
+        71 => BuiltInEntry71(),
+        72 => BuiltInEntry72(),
+        73 => BuiltInEntry73(),
+        74 => BuiltInEntry74(),
+        75 => BuiltInEntry75(),
+        76 => BuiltInEntry76(),
+        77 => BuiltInEntry77(),
+        78 => BuiltInEntry78(),
+        79 => BuiltInEntry79(),
+        80 => BuiltInEntry80(),
+        81 => BuiltInEntry81(),
+        82 => BuiltInEntry82(),
+        83 => BuiltInEntry83(),
+        84 => BuiltInEntry84(),
+        85 => BuiltInEntry85(),
+        86 => BuiltInEntry86(),
+        87 => BuiltInEntry87(),
+        88 => BuiltInEntry88(),
+        89 => BuiltInEntry89(),
+        90 => BuiltInEntry90(),
+        91 => BuiltInEntry91(),
+        92 => BuiltInEntry92(),
+        93 => BuiltInEntry93(),
+        94 => BuiltInEntry94(),
+        95 => BuiltInEntry95(),
+        96 => BuiltInEntry96(),
+        97 => BuiltInEntry97(),
+        98 => BuiltInEntry98(),
+        99 => BuiltInEntry99(),
+        100 => BuiltInEntry100(),
+        101 => BuiltInEntry101(),
+        102 => BuiltInEntry102(),
+        103 => BuiltInEntry103(),
+        104 => BuiltInEntry104(),
+        105 => BuiltInEntry105(),
+        106 => BuiltInEntry106(),
+        107 => BuiltInEntry107(),
+        108 => BuiltInEntry108(),
+        109 => BuiltInEntry109(),
+        110 => BuiltInEntry110(),
+        111 => BuiltInEntry111(),
+        112 => BuiltInEntry112(),
+        113 => BuiltInEntry113(),
+        114 => BuiltInEntry114(),
+        115 => BuiltInEntry115(),
+        116 => BuiltInEntry116(),
+        117 => BuiltInEntry117(),
+        118 => BuiltInEntry118(),
+        119 => BuiltInEntry119(),
+        120 => BuiltInEntry120(),
+        121 => BuiltInEntry121(),
+        122 => BuiltInEntry122(),
+        123 => BuiltInEntry123(),
+        124 => BuiltInEntry124(),
+        125 => BuiltInEntry125(),
+        126 => BuiltInEntry126(),
+        127 => BuiltInEntry127(),
+        128 => BuiltInEntry128(),
+        129 => BuiltInEntry129(),
+        130 => BuiltInEntry130(),
+        131 => BuiltInEntry131(),
+        132 => BuiltInEntry132(),
+        133 => BuiltInEntry133(),
+        134 => BuiltInEntry134(),
+        135 => BuiltInEntry135(),
+        136 => BuiltInEntry136(),
+        137 => BuiltInEntry137(),
+        138 => BuiltInEntry138(),
+        139 => BuiltInEntry139(),
+        140 => BuiltInEntry140(),
+        141 => BuiltInEntry141(),
+        142 => BuiltInEntry142(),
+        143 => BuiltInEntry143(),
+        144 => BuiltInEntry144(),
+        145 => BuiltInEntry145(),
+        146 => BuiltInEntry146(),
+        147 => BuiltInEntry147(),
+        148 => BuiltInEntry148(),
+        149 => BuiltInEntry149(),
+        150 => BuiltInEntry150(),
+        151 => BuiltInEntry151(),
+        152 => BuiltInEntry152(),
+        153 => BuiltInEntry153(),
+        154 => BuiltInEntry154(),
+        155 => BuiltInEntry155(),
+        156 => BuiltInEntry156(),
+        157 => BuiltInEntry157(),
+        158 => BuiltInEntry158(),
+        159 => BuiltInEntry159(),
+        160 => BuiltInEntry160(),
+        161 => BuiltInEntry161(),
+        162 => BuiltInEntry162(),
+        163 => BuiltInEntry163(),
+        164 => BuiltInEntry164(),
+        165 => BuiltInEntry165(),
+        166 => BuiltInEntry166(),
+        167 => BuiltInEntry167(),
+        168 => BuiltInEntry168(),
+        169 => BuiltInEntry169(),
+        170 => BuiltInEntry170(),
+        171 => BuiltInEntry171(),
+        172 => BuiltInEntry172(),
+        173 => BuiltInEntry173(),
+        _ => throw new ArgumentOutOfRangeException(nameof(order), order, "The catalog has no entry of that order."),
+    };
+
+    private static CatalogEntry BuiltInEntry0() => new(
+        "scratch",
+        0,
+        ["scratch"],
+        [],
+        [],
+        ["scratch"],
+        new BaseImageInfo
         {
-            case 0:
-                return new CatalogEntry(
-                    "scratch",
-                    0,
-                    ["scratch"],
-                    [],
-                    [],
-                    ["scratch"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Scratch,
-                        DefaultUser = "root",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "scratch",
-                        Note = "scratch is empty: no shell, no /etc/passwd, runs as uid 0 unless USER is set; only a numeric USER works.",
-                    });
-            case 1:
-                return new CatalogEntry(
-                    "debian",
-                    1,
-                    ["debian"],
-                    [],
-                    [],
-                    ["debian", "debian:bookworm-slim", "debian:12", "amd64/debian:trixie-slim"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "debian",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 2:
-                return new CatalogEntry(
-                    "ubuntu-24.04+",
-                    2,
-                    ["ubuntu"],
-                    [],
-                    [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], []), new TagCondition("latest", ["latest"], []), new TagCondition("rolling", ["rolling"], []), new TagCondition("devel", ["devel"], []), new TagCondition(">=24.04", [], [(">=", [24, 4])])],
-                    ["ubuntu", "ubuntu:24.04", "ubuntu:noble", "ubuntu:26.04", "ubuntu.azurecr.io/ubuntu:noble", "ubuntu:resolute-20260101"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubuntu-24.04+",
-                        Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
-                    });
-            case 3:
-                return new CatalogEntry(
-                    "ubuntu",
-                    3,
-                    ["ubuntu"],
-                    [],
-                    [],
-                    ["ubuntu:22.04", "ubuntu:jammy", "ubuntu:bionic", "ubuntu:18.04", "ubuntu:xenial"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubuntu",
-                        Note = "Ubuntu before 24.04 ships no non-root login user.",
-                    });
-            case 4:
-                return new CatalogEntry(
-                    "buildpack-deps-ubuntu-24.04+",
-                    4,
-                    ["buildpack-deps"],
-                    [],
-                    [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], [])],
-                    ["buildpack-deps:noble-curl", "arm64v8/buildpack-deps:resolute-curl"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "buildpack-deps-ubuntu-24.04+",
-                        Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
-                    });
-            case 5:
-                return new CatalogEntry(
-                    "buildpack-deps-ubuntu",
-                    5,
-                    ["buildpack-deps"],
-                    [],
-                    [new TagCondition("trusty*", ["trusty*"], []), new TagCondition("xenial*", ["xenial*"], []), new TagCondition("bionic*", ["bionic*"], []), new TagCondition("cosmic*", ["cosmic*"], []), new TagCondition("disco*", ["disco*"], []), new TagCondition("eoan*", ["eoan*"], []), new TagCondition("focal*", ["focal*"], []), new TagCondition("groovy*", ["groovy*"], []), new TagCondition("hirsute*", ["hirsute*"], []), new TagCondition("impish*", ["impish*"], []), new TagCondition("jammy*", ["jammy*"], []), new TagCondition("kinetic*", ["kinetic*"], []), new TagCondition("lunar*", ["lunar*"], []), new TagCondition("mantic*", ["mantic*"], [])],
-                    ["buildpack-deps:jammy-curl", "arm32v7/buildpack-deps:jammy-curl", "buildpack-deps:bionic-scm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "buildpack-deps-ubuntu",
-                        Note = "Ubuntu before 24.04 ships no non-root login user.",
-                    });
-            case 6:
-                return new CatalogEntry(
-                    "buildpack-deps",
-                    6,
-                    ["buildpack-deps"],
-                    [],
-                    [],
-                    ["buildpack-deps", "buildpack-deps:bookworm-scm", "buildpack-deps:stretch"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "buildpack-deps",
-                        Note = "buildpack-deps: Debian (or Ubuntu by codename tag) with curl, scm tools or build tools.",
-                    });
-            case 7:
-                return new CatalogEntry(
-                    "alpine",
-                    7,
-                    ["alpine"],
-                    [],
-                    [],
-                    ["alpine", "alpine:3.20", "arm64v8/alpine:3.24"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 8:
-                return new CatalogEntry(
-                    "busybox",
-                    8,
-                    ["busybox"],
-                    [],
-                    [],
-                    ["busybox", "busybox:1.36-musl", "busybox:glibc"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Busybox,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "busybox",
-                        Note = "BusyBox: sh and the adduser/addgroup applets; no package manager.",
-                    });
-            case 9:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "node-alpine",
-                    9,
-                    ["node"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["node:20-alpine", "node:alpine", "node:22-alpine3.20"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "node-alpine",
-                        Note = "Node.js on Alpine: ships user 'node' (uid/gid 1000), BusyBox adduser/addgroup.",
-                    });
-            }
-            case 10:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "node",
-                    10,
-                    ["node"],
-                    [],
-                    [],
-                    ["node", "node:20", "node:20-slim", "node:18-bullseye", "node:lts-bookworm-slim"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "node",
-                        Note = "Node.js on Debian (full, -slim, -bookworm, -bullseye…): ships user 'node' (uid/gid 1000) but runs as root; switch with USER node.",
-                    });
-            }
-            case 11:
-                return new CatalogEntry(
-                    "python-alpine",
-                    11,
-                    ["python"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["python:3.12-alpine", "python:alpine3.20"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "python-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 12:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "python-windowsservercore",
-                    12,
-                    ["python"],
-                    [],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-                    ["python:3.12-windowsservercore-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "python-windowsservercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 13:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "python-nanoserver",
-                    13,
-                    ["python"],
-                    [],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["python:3.12-nanoserver-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "python-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 14:
-                return new CatalogEntry(
-                    "python",
-                    14,
-                    ["python"],
-                    [],
-                    [],
-                    ["python", "python:3.12", "python:3.12-slim", "python:3.11-slim-bookworm", "python:2.7"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "python",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 15:
-                return new CatalogEntry(
-                    "golang-alpine",
-                    15,
-                    ["golang"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["golang:1.22-alpine", "golang:1.12-alpine3.9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "golang-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 16:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "golang-windowsservercore",
-                    16,
-                    ["golang"],
-                    [],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-                    ["golang:1.22-windowsservercore-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "golang-windowsservercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 17:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "golang-nanoserver",
-                    17,
-                    ["golang"],
-                    [],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["golang:1.22-nanoserver-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "golang-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 18:
-                return new CatalogEntry(
-                    "golang",
-                    18,
-                    ["golang"],
-                    [],
-                    [],
-                    ["golang", "golang:1.22", "golang:1.22-bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "golang",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 19:
-                return new CatalogEntry(
-                    "rust-alpine",
-                    19,
-                    ["rust"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["rust:1-alpine", "rust:1.80-alpine3.20"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "rust-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 20:
-                return new CatalogEntry(
-                    "rust",
-                    20,
-                    ["rust"],
-                    [],
-                    [],
-                    ["rust", "rust:1.80-slim-bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "rust",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 21:
-                return new CatalogEntry(
-                    "ruby-alpine",
-                    21,
-                    ["ruby"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["ruby:3.3-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ruby-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 22:
-                return new CatalogEntry(
-                    "ruby",
-                    22,
-                    ["ruby"],
-                    [],
-                    [],
-                    ["ruby", "ruby:3.3-slim", "ruby:2.6-slim-stretch"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ruby",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 23:
-                return new CatalogEntry(
-                    "perl",
-                    23,
-                    ["perl"],
-                    [],
-                    [],
-                    ["perl:5.28-slim", "perl"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "perl",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 24:
-                return new CatalogEntry(
-                    "gcc",
-                    24,
-                    ["gcc"],
-                    [],
-                    [],
-                    ["gcc:14"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gcc",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 25:
-                return new CatalogEntry(
-                    "erlang-alpine",
-                    25,
-                    ["erlang", "elixir"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["erlang:27-alpine", "elixir:1.17-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "erlang-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 26:
-                return new CatalogEntry(
-                    "erlang",
-                    26,
-                    ["erlang", "elixir", "haskell"],
-                    [],
-                    [],
-                    ["erlang:27", "elixir:1.17-slim", "haskell:9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "erlang",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 27:
-                return new CatalogEntry(
-                    "swift",
-                    27,
-                    ["swift"],
-                    [],
-                    [],
-                    ["swift:5.10"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "swift",
-                        Note = "Swift images are Ubuntu-based by default (also -amazonlinux2 and -rhel-ubi9 tags, which this entry does not tell apart).",
-                    });
-            case 28:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "php-alpine",
-                    28,
-                    ["php"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["php:8.3-fpm-alpine", "php:7.3-alpine", "php:8-cli-alpine3.20"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "php-alpine",
-                        Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
-                    });
-            }
-            case 29:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "php",
-                    29,
-                    ["php"],
-                    [],
-                    [],
-                    ["php", "php:8.3-apache", "php:7.1-fpm", "php:8.2-cli-bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[3],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "php",
-                        Note = "PHP on Debian (cli, apache, fpm): runs as root; Apache and php-fpm workers run as www-data (33). Running the whole image as www-data needs a port above 1024 for Apache.",
-                    });
-            }
-            case 30:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "wordpress-alpine",
-                    30,
-                    ["wordpress"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["wordpress:fpm-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "wordpress-alpine",
-                        Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
-                    });
-            }
-            case 31:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "wordpress",
-                    31,
-                    ["wordpress", "drupal", "nextcloud"],
-                    [],
-                    [],
-                    ["wordpress", "wordpress:6-apache", "drupal:10", "nextcloud:29"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[3],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "wordpress",
-                        Note = "PHP application image on Debian (Apache or fpm): runs as root, web workers as www-data (33).",
-                    });
-            }
-            case 32:
-                return new CatalogEntry(
-                    "openjdk-alpine",
-                    32,
-                    ["openjdk"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["openjdk:8-jdk-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "openjdk-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 33:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "openjdk-windowsservercore",
-                    33,
-                    ["openjdk"],
-                    [],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-                    ["openjdk:17-windowsservercore-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "openjdk-windowsservercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 34:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "openjdk-nanoserver",
-                    34,
-                    ["openjdk"],
-                    [],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["openjdk:17-nanoserver-1809"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "openjdk-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 35:
-                return new CatalogEntry(
-                    "openjdk-debian",
-                    35,
-                    ["openjdk"],
-                    [],
-                    [new TagCondition("*slim*", ["*slim*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("<17", [], [("<", [17])])],
-                    ["openjdk:8-jdk", "openjdk:11-jdk-slim", "openjdk:17-slim-bullseye"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "openjdk-debian",
-                        Note = "openjdk (deprecated) Debian tags: up to 16, and the -slim/-bullseye… tags of later versions.",
-                    });
-            case 36:
-                return new CatalogEntry(
-                    "openjdk-oraclelinux",
-                    36,
-                    ["openjdk"],
-                    [],
-                    [],
-                    ["openjdk:17", "openjdk:21-jdk-oraclelinux8", "openjdk"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "openjdk-oraclelinux",
-                        Note = "openjdk (deprecated) 17 and later without a Debian tag are Oracle Linux 8 slim (microdnf). Fairly but not fully sure that shadow-utils is present there.",
-                    });
-            case 37:
-                return new CatalogEntry(
-                    "eclipse-temurin-alpine",
-                    37,
-                    ["eclipse-temurin"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["eclipse-temurin:21-jre-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "eclipse-temurin-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 38:
-                return new CatalogEntry(
-                    "eclipse-temurin-ubi",
-                    38,
-                    ["eclipse-temurin"],
-                    [],
-                    [new TagCondition("*ubi*", ["*ubi*"], [])],
-                    ["eclipse-temurin:21-jdk-ubi9-minimal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "eclipse-temurin-ubi",
-                        Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
-                    });
-            case 39:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "eclipse-temurin-windowsservercore",
-                    39,
-                    ["eclipse-temurin"],
-                    [],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-                    ["eclipse-temurin:21-jdk-windowsservercore-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "eclipse-temurin-windowsservercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 40:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "eclipse-temurin-nanoserver",
-                    40,
-                    ["eclipse-temurin"],
-                    [],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["eclipse-temurin:21-jdk-nanoserver"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "eclipse-temurin-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 41:
-                return new CatalogEntry(
-                    "eclipse-temurin-ubuntu-old",
-                    41,
-                    ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
-                    [],
-                    [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
-                    ["eclipse-temurin:17-jdk-jammy", "ibm-semeru-runtimes:open-17-jre-focal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "eclipse-temurin-ubuntu-old",
-                        Note = "Ubuntu before 24.04 ships no non-root login user.",
-                    });
-            case 42:
-                return new CatalogEntry(
-                    "eclipse-temurin",
-                    42,
-                    ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
-                    [],
-                    [],
-                    ["eclipse-temurin:21", "eclipse-temurin:21-jre-noble", "adoptopenjdk:11-jdk-hotspot", "sapmachine:21"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "eclipse-temurin",
-                        Note = "Java on Ubuntu; current default tags are Ubuntu 24.04 and keep its user 'ubuntu' (uid 1000). Older default tags were 22.04, so uid 1000 may be free there; it is treated as taken.",
-                    });
-            case 43:
-                return new CatalogEntry(
-                    "amazoncorretto-alpine",
-                    43,
-                    ["amazoncorretto"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["amazoncorretto:21-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "amazoncorretto-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 44:
-                return new CatalogEntry(
-                    "amazoncorretto-al2023",
-                    44,
-                    ["amazoncorretto"],
-                    [],
-                    [new TagCondition("*al2023*", ["*al2023*"], [])],
-                    ["amazoncorretto:21-al2023", "amazoncorretto:17-al2023-headless"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "amazoncorretto-al2023",
-                        Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
-                    });
-            case 45:
-                return new CatalogEntry(
-                    "amazoncorretto",
-                    45,
-                    ["amazoncorretto"],
-                    [],
-                    [],
-                    ["amazoncorretto:21", "amazoncorretto:8"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "amazoncorretto",
-                        Note = "Amazon Corretto's default tags are Amazon Linux 2 (yum, shadow-utils present).",
-                    });
-            case 46:
-                return new CatalogEntry(
-                    "maven-alpine",
-                    46,
-                    ["maven"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["maven:3.9-eclipse-temurin-21-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "maven-alpine",
-                        Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
-                    });
-            case 47:
-                return new CatalogEntry(
-                    "maven-corretto-al2023",
-                    47,
-                    ["maven"],
-                    [],
-                    [new TagCondition("*al2023*", ["*al2023*"], [])],
-                    ["maven:3.9-amazoncorretto-21-al2023"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "maven-corretto-al2023",
-                        Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
-                    });
-            case 48:
-                return new CatalogEntry(
-                    "maven-corretto",
-                    48,
-                    ["maven"],
-                    [],
-                    [new TagCondition("*amazoncorretto*", ["*amazoncorretto*"], [])],
-                    ["maven:3.9-amazoncorretto-21"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "maven-corretto",
-                        Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
-                    });
-            case 49:
-                return new CatalogEntry(
-                    "maven",
-                    49,
-                    ["maven"],
-                    [],
-                    [],
-                    ["maven:3.9-eclipse-temurin-21", "maven", "maven:3-sapmachine-21"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "maven",
-                        Note = "Maven's default tags are Eclipse Temurin on Ubuntu.",
-                    });
-            case 50:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("gradle", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "gradle-alpine",
-                    50,
-                    ["gradle"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["gradle:8-jdk21-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gradle-alpine",
-                        Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
-                    });
-            }
-            case 51:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("gradle", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "gradle",
-                    51,
-                    ["gradle"],
-                    [],
-                    [],
-                    ["gradle:8-jdk21", "gradle"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gradle",
-                        Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
-                    });
-            }
-            case 52:
-                return new CatalogEntry(
-                    "tomcat",
-                    52,
-                    ["tomcat"],
-                    [],
-                    [],
-                    ["tomcat:10.1-jdk21", "tomcat"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "tomcat",
-                        Note = "Tomcat runs as root on Eclipse Temurin (Ubuntu); run it as a user that owns $CATALINA_HOME/logs, work and temp.",
-                    });
-            case 53:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "nginx-alpine",
-                    53,
-                    ["nginx"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["nginx:alpine", "nginx:1.27.4-alpine-slim"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        UnprivilegedVariant = "nginxinc/nginx-unprivileged",
-                        NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nginx-alpine",
-                        Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
-                    });
-            }
-            case 54:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "nginx",
-                    54,
-                    ["nginx"],
-                    [],
-                    [],
-                    ["nginx", "nginx:1.27", "nginx:stable-perl", "nginx:1.26.3"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        UnprivilegedVariant = "nginxinc/nginx-unprivileged",
-                        NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nginx",
-                        Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
-                    });
-            }
-            case 55:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "nginx-unprivileged-alpine",
-                    55,
-                    ["nginxinc/nginx-unprivileged"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["nginxinc/nginx-unprivileged:1.27.4-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "101",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nginx-unprivileged-alpine",
-                        Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
-                    });
-            }
-            case 56:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "nginx-unprivileged",
-                    56,
-                    ["nginxinc/nginx-unprivileged"],
-                    [],
-                    [],
-                    ["nginxinc/nginx-unprivileged", "nginxinc/nginx-unprivileged:1.27.4"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "101",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nginx-unprivileged",
-                        Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
-                    });
-            }
-            case 57:
-                return new CatalogEntry(
-                    "httpd-alpine",
-                    57,
-                    ["httpd"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["httpd:2.4-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        StepsDownAtRuntime = true,
-                        NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "httpd-alpine",
-                        Note = "Apache httpd on Alpine starts as root; its workers drop to the User in httpd.conf.",
-                    });
-            case 58:
-                return new CatalogEntry(
-                    "httpd",
-                    58,
-                    ["httpd"],
-                    [],
-                    [],
-                    ["httpd", "httpd:2.4"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        StepsDownAtRuntime = true,
-                        NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "httpd",
-                        Note = "Apache httpd starts as root (port 80) and its workers drop to the User in httpd.conf.",
-                    });
-            case 59:
-                return new CatalogEntry(
-                    "haproxy-old",
-                    59,
-                    ["haproxy"],
-                    [],
-                    [new TagCondition("<2.4", [], [("<", [2, 4])])],
-                    ["haproxy:2.2", "haproxy:1.8-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "haproxy-old",
-                        Note = "HAProxy before 2.4 ran as root.",
-                    });
-            case 60:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("haproxy", 99, 99), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "haproxy-alpine",
-                    60,
-                    ["haproxy"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["haproxy:2.8-alpine", "haproxy:alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "haproxy",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "haproxy-alpine",
-                        Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
-                    });
-            }
-            case 61:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("haproxy", 99, 99), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "haproxy",
-                    61,
-                    ["haproxy"],
-                    [],
-                    [],
-                    ["haproxy", "haproxy:2.8", "haproxy:3.0-bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "haproxy",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "haproxy",
-                        Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
-                    });
-            }
-            case 62:
-                return new CatalogEntry(
-                    "traefik",
-                    62,
-                    ["traefik", "caddy", "registry", "hashicorp/terraform"],
-                    [],
-                    [],
-                    ["traefik:v3.1", "caddy:2", "registry:2", "hashicorp/terraform:1.9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "traefik",
-                        Note = "Alpine-based single-binary image that runs as root.",
-                    });
-            case 63:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("memcache", 11211, 11211), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "memcached-alpine",
-                    63,
-                    ["memcached"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["memcached:1.6-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "memcache",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "memcached-alpine",
-                        Note = "memcached runs as user 'memcache' (uid/gid 11211).",
-                    });
-            }
-            case 64:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("memcache", 11211, 11211), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "memcached",
-                    64,
-                    ["memcached"],
-                    [],
-                    [],
-                    ["memcached", "memcached:1.6"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "memcache",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "memcached",
-                        Note = "memcached runs as user 'memcache' (uid/gid 11211).",
-                    });
-            }
-            case 65:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("postgres", 70, 70), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "postgres-alpine",
-                    65,
-                    ["postgres"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["postgres:16-alpine", "postgres:alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "postgres-alpine",
-                        Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
-                    });
-            }
-            case 66:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("postgres", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "postgres",
-                    66,
-                    ["postgres"],
-                    [],
-                    [],
-                    ["postgres", "postgres:16", "postgres:15-bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "postgres",
-                        Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
-                    });
-            }
-            case 67:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("redis", 999, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "redis-alpine",
-                    67,
-                    ["redis"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["redis:7-alpine", "redis:alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "redis-alpine",
-                        Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
-                    });
-            }
-            case 68:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("redis", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "redis",
-                    68,
-                    ["redis"],
-                    [],
-                    [],
-                    ["redis", "redis:7.2", "redis:7-bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "redis",
-                        Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
-                    });
-            }
-            case 69:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "mysql-debian",
-                    69,
-                    ["mysql"],
-                    [],
-                    [new TagCondition("*debian*", ["*debian*"], [])],
-                    ["mysql:8.0-debian"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mysql-debian",
-                        Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
-                    });
-            }
-            case 70:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "mysql",
-                    70,
-                    ["mysql"],
-                    [],
-                    [],
-                    ["mysql", "mysql:8.4", "mysql:9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mysql",
-                        Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
-                    });
-            }
-            case 71:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "percona",
-                    71,
-                    ["percona"],
-                    [],
-                    [],
-                    ["percona", "percona:8.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "percona",
-                        Note = "Percona Server: Oracle Linux based like mysql; not sure of its user's uid or whether it steps down.",
-                    });
-            }
-            case 72:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "mariadb",
-                    72,
-                    ["mariadb"],
-                    [],
-                    [],
-                    ["mariadb", "mariadb:11"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mariadb",
-                        Note = "mariadb (Ubuntu) starts as root and steps down to 'mysql' with gosu.",
-                    });
-            }
-            case 73:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "mongo-windowsservercore",
-                    73,
-                    ["mongo"],
-                    [],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-                    ["mongo:7.0-windowsservercore-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mongo-windowsservercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 74:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "mongo-nanoserver",
-                    74,
-                    ["mongo"],
-                    [],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["mongo:7.0-nanoserver-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mongo-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 75:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("mongodb", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "mongo",
-                    75,
-                    ["mongo"],
-                    [],
-                    [],
-                    ["mongo", "mongo:7.0", "mongo:8.0-noble"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mongo",
-                        Note = "mongo (Ubuntu) starts as root and steps down to 'mongodb' with gosu.",
-                    });
-            }
-            case 76:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("rabbitmq", 100, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "rabbitmq-alpine",
-                    76,
-                    ["rabbitmq"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["rabbitmq:4.0-alpine", "rabbitmq:3.8-rc-alpine", "rabbitmq:alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "rabbitmq-alpine",
-                        Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
-                    });
-            }
-            case 77:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("rabbitmq", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "rabbitmq",
-                    77,
-                    ["rabbitmq"],
-                    [],
-                    [],
-                    ["rabbitmq", "rabbitmq:4.0-management", "rabbitmq:3.7"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "rabbitmq",
-                        Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
-                    });
-            }
-            case 78:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("cassandra", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "cassandra",
-                    78,
-                    ["cassandra"],
-                    [],
-                    [],
-                    ["cassandra", "cassandra:5"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "cassandra",
-                        Note = "cassandra starts as root and steps down to 'cassandra' with gosu. Not sure of the uid in every version.",
-                    });
-            }
-            case 79:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("redmine", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "redmine",
-                    79,
-                    ["redmine"],
-                    [],
-                    [],
-                    ["redmine", "redmine:4.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "redmine",
-                        Note = "redmine (Ruby on Debian) starts as root and steps down to 'redmine' with gosu. Not sure of the uid in every version.",
-                    });
-            }
-            case 80:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "ghost",
-                    80,
-                    ["ghost"],
-                    [],
-                    [],
-                    ["ghost", "ghost:5"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ghost",
-                        Note = "ghost (Node.js on Debian) starts as root and steps down to 'node' with gosu.",
-                    });
-            }
-            case 81:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("elasticsearch", null, null), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "elasticsearch-old",
-                    81,
-                    ["elasticsearch"],
-                    [],
-                    [new TagCondition("<6", [], [("<", [6])])],
-                    ["elasticsearch:5", "elasticsearch:2.4"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "elasticsearch-old",
-                        Note = "The old Docker Hub elasticsearch images (5.x and before, Debian) start as root and step down to 'elasticsearch' with gosu. Not sure of the uid.",
-                    });
-            }
-            case 82:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("elasticsearch", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "elasticsearch",
-                    82,
-                    ["elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch"],
-                    [],
-                    [],
-                    ["elasticsearch:8.15.0", "docker.elastic.co/elasticsearch/elasticsearch:7.1.1"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "1000:0",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "elasticsearch",
-                        Note = "Elastic's Elasticsearch image runs as 'elasticsearch' (uid 1000, group 0) and refuses to run as root. Sure for 7.x and 8.x, less for 6.x; later versions may use another base distro, so user tools are not assumed.",
-                    });
-            }
-            case 83:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("kibana", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "kibana",
-                    83,
-                    ["kibana", "docker.elastic.co/kibana/kibana"],
-                    [],
-                    [],
-                    ["docker.elastic.co/kibana/kibana:7.2.0", "kibana:8.15.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "1000",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "kibana",
-                        Note = "Elastic's Kibana image runs as uid 1000 ('kibana'). Fairly but not fully sure of the name and gid; later versions may use another base distro.",
-                    });
-            }
-            case 84:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("logstash", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "logstash",
-                    84,
-                    ["logstash", "docker.elastic.co/logstash/logstash"],
-                    [],
-                    [],
-                    ["logstash:8.15.0", "docker.elastic.co/logstash/logstash:8.15.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "1000",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "logstash",
-                        Note = "Elastic's Logstash image runs as uid 1000 ('logstash'). Fairly but not fully sure of the name and gid.",
-                    });
-            }
-            case 85:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("solr", 8983, 8983), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "solr",
-                    85,
-                    ["solr"],
-                    [],
-                    [],
-                    ["solr", "solr:9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "solr",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "solr",
-                        Note = "solr runs as user 'solr' (uid/gid 8983).",
-                    });
-            }
-            case 86:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("sonarqube", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "sonarqube",
-                    86,
-                    ["sonarqube"],
-                    [],
-                    [],
-                    ["sonarqube:community"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "sonarqube",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "sonarqube",
-                        Note = "sonarqube runs as user 'sonarqube' (uid 1000). Not sure of the gid.",
-                    });
-            }
-            case 87:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("rootless", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "docker-rootless",
-                    87,
-                    ["docker"],
-                    [],
-                    [new TagCondition("*rootless*", ["*rootless*"], [])],
-                    ["docker:dind-rootless", "docker:27-dind-rootless"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "rootless",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "docker-rootless",
-                        Note = "docker:*-rootless runs dockerd as user 'rootless' (uid 1000).",
-                    });
-            }
-            case 88:
-                return new CatalogEntry(
-                    "docker",
-                    88,
-                    ["docker"],
-                    [],
-                    [],
-                    ["docker", "docker:27-dind", "docker:18.09"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "docker",
-                        Note = "docker (CLI and dind) is Alpine and runs as root; dind needs --privileged.",
-                    });
-            case 89:
-                return new CatalogEntry(
-                    "vault",
-                    89,
-                    ["vault", "consul", "hashicorp/vault", "hashicorp/consul"],
-                    [],
-                    [],
-                    ["hashicorp/vault:1.17", "consul:1.15"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("vault", null, null), new ShippedUser("consul", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        StepsDownAtRuntime = true,
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "vault",
-                        Note = "HashiCorp vault/consul (Alpine) start as root and step down with su-exec. Not sure of the uids.",
-                    });
-            case 90:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "jenkins-alpine",
-                    90,
-                    ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
-                    [],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["jenkins/jenkins:lts-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "jenkins",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "jenkins-alpine",
-                        Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
-                    });
-            }
-            case 91:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "jenkins-ubi",
-                    91,
-                    ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
-                    [],
-                    [new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*ubi*", ["*ubi*"], [])],
-                    ["jenkins/jenkins:lts-rhel-ubi9-jdk21"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "jenkins",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "jenkins-ubi",
-                        Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
-                    });
-            }
-            case 92:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "jenkins",
-                    92,
-                    ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
-                    [],
-                    [],
-                    ["jenkins/jenkins", "jenkins/jenkins:lts-jdk17", "jenkins/inbound-agent:latest-jdk21"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "jenkins",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "jenkins",
-                        Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
-                    });
-            }
-            case 93:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("grafana", 472, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "grafana-ubuntu",
-                    93,
-                    ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
-                    [],
-                    [new TagCondition("*ubuntu*", ["*ubuntu*"], [])],
-                    ["grafana/grafana:11.1.0-ubuntu"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "472",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "grafana-ubuntu",
-                        Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
-                    });
-            }
-            case 94:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("grafana", 472, 0), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "grafana",
-                    94,
-                    ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
-                    [],
-                    [],
-                    ["grafana/grafana", "grafana/grafana:11.1.0", "grafana/grafana-oss:10.4.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "472",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "grafana",
-                        Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
-                    });
-            }
-            case 95:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "prometheus",
-                    95,
-                    ["prom/prometheus", "prom/alertmanager", "prom/node-exporter", "prom/pushgateway", "prom/blackbox-exporter"],
-                    [],
-                    [],
-                    ["prom/prometheus", "quay.io/prometheus/alertmanager:v0.27.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Busybox,
-                        DefaultUser = "nobody",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "prometheus",
-                        Note = "Prometheus project images are BusyBox-based and run as 'nobody' (65534).",
-                    });
-            }
-            case 96:
-                return new CatalogEntry(
-                    "bitnami-minideb",
-                    96,
-                    ["bitnami/minideb"],
-                    [],
-                    [],
-                    ["bitnami/minideb:bookworm"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "bitnami-minideb",
-                        Note = "Bitnami's minimal Debian base runs as root.",
-                    });
-            case 97:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("1001", 1001, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "bitnami",
-                    97,
-                    [],
-                    ["bitnami/*"],
-                    [],
-                    ["bitnami/redis:7.2", "bitnami/postgresql", "bitnamilegacy/nginx:1.25"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "1001",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "bitnami",
-                        Note = "Bitnami application images run as uid 1001 (group root), usually without a named user. Not sure every one has useradd, so fixes stay numeric.",
-                    });
-            }
-            case 98:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("jovyan", 1000, 100), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "jupyter",
-                    98,
-                    [],
-                    ["jupyter/*", "quay.io/jupyter/*"],
-                    [],
-                    ["jupyter/base-notebook", "quay.io/jupyter/scipy-notebook:2024-07-29"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "1000",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "jupyter",
-                        Note = "Jupyter Docker Stacks run as 'jovyan' (uid 1000, gid 100).",
-                    });
-            }
-            case 99:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("seluser", 1200, 1201), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "selenium",
-                    99,
-                    [],
-                    ["selenium/*"],
-                    [],
-                    ["selenium/standalone-chrome:latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "1200",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "selenium",
-                        Note = "Selenium images run as 'seluser' (uid 1200, gid 1201). Fairly but not fully sure of the ids.",
-                    });
-            }
-            case 100:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("keycloak", 1000, 0)];
-                return new CatalogEntry(
-                    "keycloak",
-                    100,
-                    ["quay.io/keycloak/keycloak", "keycloak/keycloak"],
-                    [],
-                    [],
-                    ["quay.io/keycloak/keycloak:25.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMicro,
-                        DefaultUser = "1000",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "keycloak",
-                        Note = "Keycloak (UBI micro) runs as uid 1000.",
-                    });
-            }
-            case 101:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nexus", 200, 200), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "nexus3",
-                    101,
-                    ["sonatype/nexus3"],
-                    [],
-                    [],
-                    ["sonatype/nexus3:3.70.1"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "nexus",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nexus3",
-                        Note = "Nexus 3 runs as user 'nexus' (uid 200).",
-                    });
-            }
-            case 102:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("curl_user", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "curl",
-                    102,
-                    ["curlimages/curl"],
-                    [],
-                    [],
-                    ["curlimages/curl:8.9.1"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "curl_user",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "curl",
-                        Note = "curlimages/curl runs as 'curl_user'. Not sure of its uid.",
-                    });
-            }
-            case 103:
-                return new CatalogEntry(
-                    "conda",
-                    103,
-                    ["continuumio/miniconda3", "continuumio/anaconda3"],
-                    [],
-                    [],
-                    ["continuumio/miniconda3"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "conda",
-                        Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
-                    });
-            case 104:
-                return new CatalogEntry(
-                    "ml-ubuntu",
-                    104,
-                    ["condaforge/miniforge3", "pytorch/pytorch", "tensorflow/tensorflow", "mcr.microsoft.com/playwright"],
-                    [],
-                    [],
-                    ["pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime", "tensorflow/tensorflow:latest-gpu", "mcr.microsoft.com/playwright:v1.46.0-jammy"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ml-ubuntu",
-                        Note = "Ubuntu-based image that runs as root. Not sure which Ubuntu release each tag uses.",
-                    });
-            case 105:
-                return new CatalogEntry(
-                    "nvidia-cuda-ubuntu-24.04+",
-                    105,
-                    ["nvidia/cuda"],
-                    [],
-                    [new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu26*", ["*ubuntu26*"], [])],
-                    ["nvidia/cuda:12.6.0-runtime-ubuntu24.04"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nvidia-cuda-ubuntu-24.04+",
-                        Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
-                    });
-            case 106:
-                return new CatalogEntry(
-                    "nvidia-cuda-ubi",
-                    106,
-                    ["nvidia/cuda"],
-                    [],
-                    [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], [])],
-                    ["nvidia/cuda:12.6.0-base-ubi9", "nvidia/cuda:12.4.1-devel-rockylinux9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nvidia-cuda-ubi",
-                        Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
-                    });
-            case 107:
-                return new CatalogEntry(
-                    "nvidia-cuda",
-                    107,
-                    ["nvidia/cuda"],
-                    [],
-                    [],
-                    ["nvidia/cuda:12.2.0-runtime-ubuntu22.04"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "nvidia-cuda",
-                        Note = "Ubuntu before 24.04 ships no non-root login user.",
-                    });
-            case 108:
-                return new CatalogEntry(
-                    "mssql-2017",
-                    108,
-                    ["mcr.microsoft.com/mssql/server"],
-                    [],
-                    [new TagCondition("2017*", ["2017*"], [])],
-                    ["mcr.microsoft.com/mssql/server:2017-latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mssql-2017",
-                        Note = "SQL Server 2017 images run as root.",
-                    });
-            case 109:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("mssql", 10001, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "mssql",
-                    109,
-                    ["mcr.microsoft.com/mssql/server"],
-                    [],
-                    [],
-                    ["mcr.microsoft.com/mssql/server:2022-latest", "mcr.microsoft.com/mssql/server"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "mssql",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "mssql",
-                        Note = "SQL Server 2019 and later run as 'mssql' (uid 10001, group 0): a new user needs another uid than 10001.",
-                    });
-            }
-            case 110:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "dotnet-nanoserver",
-                    110,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["mcr.microsoft.com/dotnet/aspnet:10.0-nanoserver-ltsc2022", "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 111:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "dotnet-windowsservercore",
-                    111,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
-                    ["mcr.microsoft.com/dotnet/sdk:10.0-windowsservercore-ltsc2022", "mcr.microsoft.com/dotnet/runtime:10.0-windowsservercore-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-windowsservercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 112:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "dotnet-framework",
-                    112,
-                    [],
-                    ["mcr.microsoft.com/dotnet/framework/*"],
-                    [],
-                    ["mcr.microsoft.com/dotnet/framework/aspnet:4.8"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-framework",
-                        Note = ".NET Framework images are Windows Server Core and run as ContainerAdministrator.",
-                    });
-            }
-            case 113:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
-                return new CatalogEntry(
-                    "dotnet-8+-distroless",
-                    113,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=8 *chiseled*", ["*chiseled*"], [(">=", [8])]), new TagCondition(">=8 *distroless*", ["*distroless*"], [(">=", [8])])],
-                    ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra", "mcr.microsoft.com/dotnet/aspnet:9.0-azurelinux3.0-distroless", "mcr.microsoft.com/dotnet/nightly/aspnet:10.0-noble-chiseled-composite"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "1654",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-8+-distroless",
-                        Note = ".NET 8+ chiseled (Ubuntu) and distroless (Azure Linux) images have no shell and already run as 'app' (uid 1654, $APP_UID).",
-                    });
-            }
-            case 114:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 101, 101)];
-                return new CatalogEntry(
-                    "dotnet-6-7-chiseled",
-                    114,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition("*chiseled*", ["*chiseled*"], [])],
-                    ["mcr.microsoft.com/dotnet/runtime-deps:7.0-jammy-chiseled"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "app",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-6-7-chiseled",
-                        Note = ".NET 6/7 chiseled images have no shell and run as 'app'. Not sure of the uid (101 is believed).",
-                    });
-            }
-            case 115:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "dotnet-8+-alpine",
-                    115,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=8 *alpine*", ["*alpine*"], [(">=", [8])])],
-                    ["mcr.microsoft.com/dotnet/aspnet:8.0-alpine", "mcr.microsoft.com/dotnet/sdk:10.0-alpine-aot", "mcr.microsoft.com/dotnet/runtime-deps:11.0.0-preview.7-alpine3.24-extra-amd64"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-8+-alpine",
-                        Note = ".NET 8+ Alpine images ship user 'app' (uid 1654, $APP_UID) but run as root; switch with USER $APP_UID.",
-                    });
-            }
-            case 116:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
-                return new CatalogEntry(
-                    "dotnet-8+-azurelinux",
-                    116,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=8 *azurelinux*", ["*azurelinux*"], [(">=", [8])]), new TagCondition(">=8 *cbl-mariner*", ["*cbl-mariner*"], [(">=", [8])])],
-                    ["mcr.microsoft.com/dotnet/sdk:10.0-azurelinux3.0", "mcr.microsoft.com/dotnet/aspnet:8.0-cbl-mariner2.0", "mcr.microsoft.com/dotnet/sdk:11.0.0-preview.7-azurelinux4.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AzureLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-8+-azurelinux",
-                        Note = ".NET 8+ Azure Linux images ship user 'app' (uid 1654, $APP_UID) but run as root; shadow-utils was removed after creating it.",
-                    });
-            }
-            case 117:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "dotnet-8+-ubuntu-24.04+",
-                    117,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=8 *noble*", ["*noble*"], [(">=", [8])]), new TagCondition(">=8 *resolute*", ["*resolute*"], [(">=", [8])])],
-                    ["mcr.microsoft.com/dotnet/sdk:8.0-noble", "mcr.microsoft.com/dotnet/runtime:10.0-noble", "mcr.microsoft.com/dotnet/sdk:10.0-noble-aot-amd64"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-8+-ubuntu-24.04+",
-                        Note = ".NET 8+ Ubuntu 24.04 images ship 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but run as root: switch with USER $APP_UID.",
-                    });
-            }
-            case 118:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "dotnet-8+-ubuntu",
-                    118,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=8 *jammy*", ["*jammy*"], [(">=", [8])])],
-                    ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-8+-ubuntu",
-                        Note = ".NET 8+ Ubuntu 22.04 images ship user 'app' (uid 1654, $APP_UID) but run as root.",
-                    });
-            }
-            case 119:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "dotnet-8+-debian",
-                    119,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=8 *bookworm*", ["*bookworm*"], [(">=", [8])]), new TagCondition(">=8 *bullseye*", ["*bullseye*"], [(">=", [8])]), new TagCondition(">=8 *trixie*", ["*trixie*"], [(">=", [8])]), new TagCondition(">=8 <10", [], [(">=", [8]), ("<", [10])])],
-                    ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/dotnet/runtime:9.0.1-bookworm-slim", "mcr.microsoft.com/dotnet/sdk:8.0.400"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-8+-debian",
-                        Note = ".NET 8 and 9 default to Debian 12 (bookworm-slim); they ship user 'app' (uid 1654, $APP_UID) but run as root: switch with USER $APP_UID.",
-                    });
-            }
-            case 120:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "dotnet-10+",
-                    120,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition(">=10", [], [(">=", [10])]), new TagCondition("latest", ["latest"], []), new TagCondition("lts", ["lts"], [])],
-                    ["mcr.microsoft.com/dotnet/aspnet:10.0", "mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/runtime-deps:10.0.11"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-10+",
-                        Note = ".NET 10 defaults to Ubuntu 24.04; it ships 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but runs as root: switch with USER $APP_UID.",
-                    });
-            }
-            case 121:
-                return new CatalogEntry(
-                    "dotnet-6-7-alpine",
-                    121,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-                    [new TagCondition("*alpine*", ["*alpine*"], [])],
-                    ["mcr.microsoft.com/dotnet/aspnet:6.0-alpine", "mcr.microsoft.com/dotnet/core/runtime:3.1-alpine"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-6-7-alpine",
-                        Note = ".NET 7 and earlier Alpine images have no non-root user of their own.",
-                    });
-            case 122:
-                return new CatalogEntry(
-                    "dotnet-6-7-ubuntu",
-                    122,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-                    [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
-                    ["mcr.microsoft.com/dotnet/sdk:6.0-jammy", "mcr.microsoft.com/dotnet/core/sdk:3.1-focal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-6-7-ubuntu",
-                        Note = ".NET 7 and earlier Ubuntu images have no non-root user of their own.",
-                    });
-            case 123:
-                return new CatalogEntry(
-                    "dotnet-6-7-mariner",
-                    123,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
-                    [new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], [])],
-                    ["mcr.microsoft.com/dotnet/runtime:6.0-cbl-mariner2.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AzureLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-6-7-mariner",
-                        Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
-                    });
-            case 124:
-                return new CatalogEntry(
-                    "dotnet-6-7",
-                    124,
-                    [],
-                    ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
-                    [],
-                    ["mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/sdk:7.0-bullseye-slim", "mcr.microsoft.com/dotnet/core/aspnet:3.1", "microsoft/dotnet:2.2-sdk"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-6-7",
-                        Note = ".NET 7 and earlier images (Debian by default) run as root and have no non-root user of their own.",
-                    });
-            case 125:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
-                return new CatalogEntry(
-                    "dotnet-monitor",
-                    125,
-                    ["mcr.microsoft.com/dotnet/monitor", "mcr.microsoft.com/dotnet/aspire-dashboard", "mcr.microsoft.com/dotnet/monitor/base"],
-                    [],
-                    [],
-                    ["mcr.microsoft.com/dotnet/monitor:8", "mcr.microsoft.com/dotnet/aspire-dashboard:9.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "1654",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "dotnet-monitor",
-                        Note = "dotnet-monitor and the Aspire dashboard are distroless/chiseled .NET images that run as 'app' (uid 1654). Not sure for every old tag.",
-                    });
-            }
-            case 126:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "gcr-distroless-debug-nonroot",
-                    126,
-                    [],
-                    ["gcr.io/distroless/*"],
-                    [new TagCondition("*debug-nonroot*", ["*debug-nonroot*"], [])],
-                    ["gcr.io/distroless/static-debian12:debug-nonroot", "gcr.io/distroless/base:debug-nonroot-amd64"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "65532",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gcr-distroless-debug-nonroot",
-                        Note = "Distroless :debug-nonroot runs as nonroot (65532) and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
-                    });
-            }
-            case 127:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "gcr-distroless-nonroot",
-                    127,
-                    [],
-                    ["gcr.io/distroless/*"],
-                    [new TagCondition("*nonroot*", ["*nonroot*"], [])],
-                    ["gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/java17-debian12:nonroot-arm64"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "65532",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gcr-distroless-nonroot",
-                        Note = "Distroless :nonroot runs as nonroot (uid/gid 65532); no shell.",
-                    });
-            }
-            case 128:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "gcr-distroless-debug",
-                    128,
-                    [],
-                    ["gcr.io/distroless/*"],
-                    [new TagCondition("*debug*", ["*debug*"], [])],
-                    ["gcr.io/distroless/base-debian12:debug"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gcr-distroless-debug",
-                        Note = "Distroless :debug runs as root and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
-                    });
-            }
-            case 129:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "gcr-distroless",
-                    129,
-                    [],
-                    ["gcr.io/distroless/*"],
-                    [],
-                    ["gcr.io/distroless/static-debian12", "gcr.io/distroless/base", "gcr.io/distroless/python3-debian12:latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "root",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "gcr-distroless",
-                        Note = "Distroless runs as root by default; switch with USER 65532:65532 (nonroot) or use the :nonroot tag.",
-                    });
-            }
-            case 130:
-                return new CatalogEntry(
-                    "chainguard-wolfi-base",
-                    130,
-                    ["cgr.dev/chainguard/wolfi-base", "cgr.dev/chainguard/busybox"],
-                    [],
-                    [],
-                    ["cgr.dev/chainguard/wolfi-base", "chainguard/wolfi-base:latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Wolfi,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("nonroot", 65532, 65532, "65532")],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "chainguard-wolfi-base",
-                        Note = "wolfi-base (and Chainguard busybox) run as root and have a BusyBox shell with adduser/addgroup.",
-                    });
-            case 131:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532, "65532")];
-                return new CatalogEntry(
-                    "chainguard-dev",
-                    131,
-                    [],
-                    ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
-                    [new TagCondition("*-dev", ["*-dev"], []), new TagCondition("*-dev-*", ["*-dev-*"], []), new TagCondition("dev", ["dev"], [])],
-                    ["cgr.dev/chainguard/python:latest-dev", "cgr.dev/chainguard/node:latest-dev"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Wolfi,
-                        DefaultUser = "65532",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "chainguard-dev",
-                        Note = "Chainguard -dev images add a BusyBox shell and apk; most still run as nonroot (65532), so USER root is needed to install packages. Not sure every -dev image keeps the nonroot default.",
-                    });
-            }
-            case 132:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532, "65532")];
-                return new CatalogEntry(
-                    "chainguard",
-                    132,
-                    [],
-                    ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
-                    [],
-                    ["cgr.dev/chainguard/static", "cgr.dev/chainguard/python:latest", "cgr.dev/chainguard/node"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Wolfi,
-                        DefaultUser = "65532",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "chainguard",
-                        Note = "Chainguard images have no shell and run as uid/gid 65532 by default (the name is nonroot or the software's own, so USER 65532 is used). A few run as root or another uid; not sure for every image.",
-                    });
-            }
-            case 133:
-                return new CatalogEntry(
-                    "ubi-minimal",
-                    133,
-                    [],
-                    ["registry.access.redhat.com/ubi*-minimal", "registry.access.redhat.com/ubi*/ubi-minimal"],
-                    [],
-                    ["registry.access.redhat.com/ubi9/ubi-minimal", "registry.access.redhat.com/ubi8-minimal:8.10", "redhat/ubi9-minimal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubi-minimal",
-                        Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
-                    });
-            case 134:
-                return new CatalogEntry(
-                    "ubi-micro",
-                    134,
-                    [],
-                    ["registry.access.redhat.com/ubi*-micro", "registry.access.redhat.com/ubi*/ubi-micro"],
-                    [],
-                    ["registry.access.redhat.com/ubi9/ubi-micro", "registry.redhat.io/ubi9-micro:latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMicro,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubi-micro",
-                        Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
-                    });
-            case 135:
-                return new CatalogEntry(
-                    "ubi-init",
-                    135,
-                    [],
-                    ["registry.access.redhat.com/ubi*-init", "registry.access.redhat.com/ubi*/ubi-init"],
-                    [],
-                    ["registry.access.redhat.com/ubi9/ubi-init"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubi-init",
-                        Note = "ubi-init runs systemd as PID 1 (as root); it has dnf and shadow-utils.",
-                    });
-            case 136:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("jboss", 185, 0), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "ubi-openjdk",
-                    136,
-                    [],
-                    ["registry.access.redhat.com/ubi*/openjdk-*"],
-                    [],
-                    ["registry.access.redhat.com/ubi9/openjdk-21:1.20"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "185",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubi-openjdk",
-                        Note = "Red Hat OpenJDK images (ubi-minimal) run as 'jboss' (uid 185). Not sure of the gid.",
-                    });
-            }
-            case 137:
-                return new CatalogEntry(
-                    "ubi",
-                    137,
-                    [],
-                    ["registry.access.redhat.com/ubi*", "registry.access.redhat.com/ubi*/ubi"],
-                    [],
-                    ["registry.access.redhat.com/ubi9/ubi", "registry.access.redhat.com/ubi8", "redhat/ubi9:9.4"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubi",
-                        Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
-                    });
-            case 138:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("default", 1001, 0), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
-                return new CatalogEntry(
-                    "ubi-s2i",
-                    138,
-                    [],
-                    ["registry.access.redhat.com/ubi*/*"],
-                    [],
-                    ["registry.access.redhat.com/ubi9/python-311", "registry.access.redhat.com/ubi8/nodejs-20:latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "1001",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "ubi-s2i",
-                        Note = "Red Hat language images on UBI (python-311, nodejs-20, ruby, php, go-toolset…) run as 'default' (uid 1001, group 0).",
-                    });
-            }
-            case 139:
-                return new CatalogEntry(
-                    "fedora",
-                    139,
-                    ["fedora"],
-                    [],
-                    [],
-                    ["fedora", "fedora:40", "registry.fedoraproject.org/fedora:41"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "fedora",
-                        Note = "Fedora: dnf and shadow-utils.",
-                    });
-            case 140:
-                return new CatalogEntry(
-                    "centos-7",
-                    140,
-                    ["centos"],
-                    [],
-                    [new TagCondition("<8", [], [("<", [8])]), new TagCondition("centos7*", ["centos7*"], []), new TagCondition("centos6*", ["centos6*"], [])],
-                    ["centos:7", "centos:centos7.9.2009"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("nobody", 99, 99), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "centos-7",
-                        Note = "CentOS 7 and before: yum and shadow-utils; nobody is uid 99.",
-                    });
-            case 141:
-                return new CatalogEntry(
-                    "centos",
-                    141,
-                    ["centos", "quay.io/centos/centos"],
-                    [],
-                    [],
-                    ["centos:8", "centos", "quay.io/centos/centos:stream9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "centos",
-                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-                    });
-            case 142:
-                return new CatalogEntry(
-                    "rockylinux-minimal",
-                    142,
-                    ["rockylinux", "rockylinux/rockylinux"],
-                    [],
-                    [new TagCondition("*minimal*", ["*minimal*"], [])],
-                    ["rockylinux:9-minimal", "rockylinux/rockylinux:9-minimal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "rockylinux-minimal",
-                        Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-                    });
-            case 143:
-                return new CatalogEntry(
-                    "rockylinux",
-                    143,
-                    ["rockylinux", "rockylinux/rockylinux"],
-                    [],
-                    [],
-                    ["rockylinux:9", "rockylinux/rockylinux:9.4"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "rockylinux",
-                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-                    });
-            case 144:
-                return new CatalogEntry(
-                    "almalinux-minimal",
-                    144,
-                    ["almalinux"],
-                    [],
-                    [new TagCondition("*minimal*", ["*minimal*"], [])],
-                    ["almalinux:9-minimal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "almalinux-minimal",
-                        Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-                    });
-            case 145:
-                return new CatalogEntry(
-                    "almalinux-minimal-repo",
-                    145,
-                    [],
-                    ["almalinux/*-minimal"],
-                    [],
-                    ["almalinux/8-minimal:latest", "almalinux/9-minimal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "almalinux-minimal-repo",
-                        Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
-                    });
-            case 146:
-                return new CatalogEntry(
-                    "almalinux-micro",
-                    146,
-                    [],
-                    ["almalinux/*-micro"],
-                    [],
-                    ["almalinux/9-micro"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMicro,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "almalinux-micro",
-                        Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
-                    });
-            case 147:
-                return new CatalogEntry(
-                    "almalinux",
-                    147,
-                    ["almalinux"],
-                    ["almalinux/*"],
-                    [],
-                    ["almalinux:9", "almalinux", "almalinux/9-base"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "almalinux",
-                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-                    });
-            case 148:
-                return new CatalogEntry(
-                    "oraclelinux-slim",
-                    148,
-                    ["oraclelinux"],
-                    [],
-                    [new TagCondition("*slim*", ["*slim*"], [])],
-                    ["oraclelinux:9-slim", "oraclelinux:7-slim"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "oraclelinux-slim",
-                        Note = "Oracle Linux slim: microdnf instead of dnf, but groupadd/useradd are present (the mysql image relies on them).",
-                    });
-            case 149:
-                return new CatalogEntry(
-                    "oraclelinux",
-                    149,
-                    ["oraclelinux"],
-                    [],
-                    [],
-                    ["oraclelinux:9", "oraclelinux:8.10"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "oraclelinux",
-                        Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
-                    });
-            case 150:
-                return new CatalogEntry(
-                    "amazonlinux-2",
-                    150,
-                    ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
-                    [],
-                    [new TagCondition("<2023", [], [("<", [2023])])],
-                    ["amazonlinux:2", "amazonlinux:2.0.20240306.0", "public.ecr.aws/amazonlinux/amazonlinux:2"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "amazonlinux-2",
-                        Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
-                    });
-            case 151:
-                return new CatalogEntry(
-                    "amazonlinux-2023",
-                    151,
-                    ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
-                    [],
-                    [],
-                    ["amazonlinux", "amazonlinux:2023", "amazonlinux:latest"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "amazonlinux-2023",
-                        Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
-                    });
-            case 152:
-                return new CatalogEntry(
-                    "archlinux",
-                    152,
-                    ["archlinux", "archlinux/archlinux"],
-                    [],
-                    [],
-                    ["archlinux", "archlinux:base-devel"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.ArchLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "archlinux",
-                        Note = "Arch Linux (pacman): shadow is part of the base package set.",
-                    });
-            case 153:
-                return new CatalogEntry(
-                    "opensuse",
-                    153,
-                    ["opensuse/leap", "opensuse/tumbleweed", "registry.opensuse.org/opensuse/leap", "registry.opensuse.org/opensuse/tumbleweed"],
-                    ["registry.suse.com/bci/*"],
-                    [],
-                    ["opensuse/leap:15.6", "opensuse/tumbleweed", "registry.suse.com/bci/bci-base:15.6"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.OpenSuse,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "opensuse",
-                        Note = "openSUSE/SUSE BCI (zypper). Not sure useradd is in every image, so fixes use a numeric USER unless shadow is installed.",
-                    });
-            case 154:
-                return new CatalogEntry(
-                    "azurelinux",
-                    154,
-                    ["mcr.microsoft.com/azurelinux/base/core", "mcr.microsoft.com/cbl-mariner/base/core"],
-                    [],
-                    [],
-                    ["mcr.microsoft.com/azurelinux/base/core:3.0", "mcr.microsoft.com/azurelinux-beta/base/core:4.0", "mcr.microsoft.com/cbl-mariner/base/core:2.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AzureLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "azurelinux",
-                        Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
-                    });
-            case 155:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532)];
-                return new CatalogEntry(
-                    "azurelinux-distroless-nonroot",
-                    155,
-                    [],
-                    ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
-                    [new TagCondition("*nonroot*", ["*nonroot*"], [])],
-                    ["mcr.microsoft.com/azurelinux/distroless/base:3.0-nonroot"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "65532",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "azurelinux-distroless-nonroot",
-                        Note = "Azure Linux distroless -nonroot tags run as nonroot (65532). Fairly but not fully sure of the uid.",
-                    });
-            }
-            case 156:
-                return new CatalogEntry(
-                    "azurelinux-distroless",
-                    156,
-                    [],
-                    ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
-                    [],
-                    ["mcr.microsoft.com/azurelinux/distroless/minimal:3.0", "mcr.microsoft.com/azurelinux-beta/distroless/minimal:4.0", "mcr.microsoft.com/cbl-mariner/distroless/base:2.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "root",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "azurelinux-distroless",
-                        Note = "Azure Linux distroless: no shell, runs as root; only a numeric USER (or a user copied in from a build stage) works.",
-                    });
-            case 157:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "windows-nanoserver",
-                    157,
-                    ["mcr.microsoft.com/windows/nanoserver"],
-                    [],
-                    [],
-                    ["mcr.microsoft.com/windows/nanoserver:ltsc2022", "microsoft/nanoserver:1803"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "windows-nanoserver",
-                        Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
-                    });
-            }
-            case 158:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "windows-servercore",
-                    158,
-                    ["mcr.microsoft.com/windows/servercore", "mcr.microsoft.com/windows/server", "mcr.microsoft.com/windows"],
-                    [],
-                    [],
-                    ["mcr.microsoft.com/windows/servercore:ltsc2022", "microsoft/windowsservercore:ltsc2016", "mcr.microsoft.com/windows/server:ltsc2025", "mcr.microsoft.com/windows:20H2"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = true,
-                        IsGuessed = false,
-                        Source = "windows-servercore",
-                        Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
-                    });
-            }
-            case 159:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "guess-windows-nanoserver",
-                    159,
-                    [],
-                    [],
-                    [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
-                    ["example.com/app:1.0-nanoserver-ltsc2022"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerUser",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-windows-nanoserver",
-                        Note = "Guessed from the tag: Windows Nano Server (runs as ContainerUser).",
-                    });
-            }
-            case 160:
-            {
-                ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
-                return new CatalogEntry(
-                    "guess-windows-servercore",
-                    160,
-                    [],
-                    [],
-                    [new TagCondition("*windowsservercore*", ["*windowsservercore*"], []), new TagCondition("*servercore*", ["*servercore*"], []), new TagCondition("*ltsc20*", ["*ltsc20*"], [])],
-                    ["example.com/app:windowsservercore-ltsc2022", "myorg/tool:ltsc2019"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Windows,
-                        DefaultUser = "ContainerAdministrator",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = users,
-                        PreferredUser = users[0],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-windows-servercore",
-                        Note = "Guessed from the tag: Windows Server Core (runs as ContainerAdministrator).",
-                    });
-            }
-            case 161:
-                return new CatalogEntry(
-                    "guess-distroless-nonroot",
-                    161,
-                    [],
-                    [],
-                    [new TagCondition("*distroless*nonroot*", ["*distroless*nonroot*"], []), new TagCondition("*chiseled*nonroot*", ["*chiseled*nonroot*"], [])],
-                    ["example.com/app:distroless-nonroot"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "65532",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nonroot", 65532, 65532)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-distroless-nonroot",
-                        Note = "Guessed from the tag: a distroless non-root image (no shell, uid 65532).",
-                    });
-            case 162:
-                return new CatalogEntry(
-                    "guess-distroless",
-                    162,
-                    [],
-                    [],
-                    [new TagCondition("*distroless*", ["*distroless*"], []), new TagCondition("*chiseled*", ["*chiseled*"], [])],
-                    ["example.com/app:1.2-distroless"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "root",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-distroless",
-                        Note = "Guessed from the tag: a distroless image (no shell, no package manager).",
-                    });
-            case 163:
-                return new CatalogEntry(
-                    "guess-distroless-name",
-                    163,
-                    [],
-                    ["**distroless**", "**chiseled**"],
-                    [],
-                    ["example.com/distroless/app:1.0", "myorg/app-chiseled"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Distroless,
-                        DefaultUser = "root",
-                        HasShell = false,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-distroless-name",
-                        Note = "Guessed from the name: a distroless image (no shell, no package manager).",
-                    });
-            case 164:
-                return new CatalogEntry(
-                    "guess-alpine",
-                    164,
-                    [],
-                    [],
-                    [new TagCondition("alpine*", ["alpine*"], []), new TagCondition("*-alpine*", ["*-alpine*"], []), new TagCondition("*_alpine*", ["*_alpine*"], [])],
-                    ["example.com/app:1.0-alpine", "myorg/tool:alpine", "myorg/tool:3-alpine3.20"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Alpine,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-alpine",
-                        Note = "Guessed from the tag: Alpine (BusyBox adduser/addgroup).",
-                    });
-            case 165:
-                return new CatalogEntry(
-                    "guess-ubi-minimal",
-                    165,
-                    [],
-                    [],
-                    [new TagCondition("*ubi*minimal*", ["*ubi*minimal*"], []), new TagCondition("*ubi*micro*", ["*ubi*micro*"], [])],
-                    ["example.com/app:1.0-ubi9-minimal"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.UbiMinimal,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-ubi-minimal",
-                        Note = "Guessed from the tag: a minimal UBI image without shadow-utils.",
-                    });
-            case 166:
-                return new CatalogEntry(
-                    "guess-ubi",
-                    166,
-                    [],
-                    [],
-                    [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], []), new TagCondition("*almalinux*", ["*almalinux*"], []), new TagCondition("*centos*", ["*centos*"], []), new TagCondition("*fedora*", ["*fedora*"], []), new TagCondition("*oraclelinux*", ["*oraclelinux*"], [])],
-                    ["example.com/app:1.0-ubi9", "myorg/tool:rhel-ubi9"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Rhel,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-ubi",
-                        Note = "Guessed from the tag: RHEL family (dnf, shadow-utils).",
-                    });
-            case 167:
-                return new CatalogEntry(
-                    "guess-amazonlinux-2023",
-                    167,
-                    [],
-                    [],
-                    [new TagCondition("*al2023*", ["*al2023*"], []), new TagCondition("*amazonlinux2023*", ["*amazonlinux2023*"], [])],
-                    ["example.com/app:1-al2023"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-amazonlinux-2023",
-                        Note = "Guessed from the tag: Amazon Linux 2023 (no shadow-utils).",
-                    });
-            case 168:
-                return new CatalogEntry(
-                    "guess-amazonlinux",
-                    168,
-                    [],
-                    [],
-                    [new TagCondition("*al2", ["*al2"], []), new TagCondition("*al2-*", ["*al2-*"], []), new TagCondition("*amazonlinux*", ["*amazonlinux*"], [])],
-                    ["example.com/app:1-al2", "example.com/app:1-amazonlinux2"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AmazonLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-amazonlinux",
-                        Note = "Guessed from the tag: Amazon Linux 2 (yum, shadow-utils).",
-                    });
-            case 169:
-                return new CatalogEntry(
-                    "guess-azurelinux",
-                    169,
-                    [],
-                    [],
-                    [new TagCondition("*azurelinux*", ["*azurelinux*"], []), new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], []), new TagCondition("*mariner*", ["*mariner*"], [])],
-                    ["example.com/app:1-azurelinux3.0"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.AzureLinux,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.None,
-                        ShippedUsers = [],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-azurelinux",
-                        Note = "Guessed from the tag: Azure Linux (no shadow-utils by default).",
-                    });
-            case 170:
-                return new CatalogEntry(
-                    "guess-ubuntu-24.04+",
-                    170,
-                    [],
-                    [],
-                    [new TagCondition("*noble*", ["*noble*"], []), new TagCondition("*oracular*", ["*oracular*"], []), new TagCondition("*plucky*", ["*plucky*"], []), new TagCondition("*questing*", ["*questing*"], []), new TagCondition("*resolute*", ["*resolute*"], []), new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu-24*", ["*ubuntu-24*"], [])],
-                    ["example.com/app:1.0-noble", "myorg/cuda:12-ubuntu24.04"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-ubuntu-24.04+",
-                        Note = "Guessed from the tag: Ubuntu 24.04 or later, which ships user 'ubuntu' (uid 1000).",
-                    });
-            case 171:
-                return new CatalogEntry(
-                    "guess-ubuntu",
-                    171,
-                    [],
-                    [],
-                    [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], []), new TagCondition("*xenial*", ["*xenial*"], []), new TagCondition("*trusty*", ["*trusty*"], []), new TagCondition("*ubuntu*", ["*ubuntu*"], []), new TagCondition("*mantic*", ["*mantic*"], []), new TagCondition("*lunar*", ["*lunar*"], []), new TagCondition("*kinetic*", ["*kinetic*"], [])],
-                    ["example.com/app:1.0-jammy", "myorg/tool:ubuntu22.04"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Ubuntu,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-ubuntu",
-                        Note = "Guessed from the tag: Ubuntu.",
-                    });
-            case 172:
-                return new CatalogEntry(
-                    "guess-debian",
-                    172,
-                    [],
-                    [],
-                    [new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("*trixie*", ["*trixie*"], []), new TagCondition("*forky*", ["*forky*"], []), new TagCondition("*sid", ["*sid"], []), new TagCondition("*sid-*", ["*sid-*"], []), new TagCondition("*debian*", ["*debian*"], []), new TagCondition("*slim*", ["*slim*"], [])],
-                    ["example.com/app:1.0-slim", "myorg/tool:bookworm", "myorg/tool:2-slim-bullseye"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Debian,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.Shadow,
-                        ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-debian",
-                        Note = "Guessed from the tag: Debian (-slim is Debian in the official images).",
-                    });
-            case 173:
-                return new CatalogEntry(
-                    "guess-busybox",
-                    173,
-                    [],
-                    [],
-                    [new TagCondition("*busybox*", ["*busybox*"], [])],
-                    ["example.com/app:1.0-busybox"],
-                    new BaseImageInfo
-                    {
-                        Family = DistroFamily.Busybox,
-                        DefaultUser = "root",
-                        HasShell = true,
-                        UserTools = UserTools.BusyBox,
-                        ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
-                        IsKnown = false,
-                        IsGuessed = true,
-                        Source = "guess-busybox",
-                        Note = "Guessed from the tag: BusyBox.",
-                    });
-            default:
-                throw new ArgumentOutOfRangeException(nameof(order), order, "The catalog has no entry of that order.");
-        }
+            Family = DistroFamily.Scratch,
+            DefaultUser = "root",
+            HasShell = false,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "scratch",
+            Note = "scratch is empty: no shell, no /etc/passwd, runs as uid 0 unless USER is set; only a numeric USER works.",
+        });
+
+    private static CatalogEntry BuiltInEntry1() => new(
+        "debian",
+        1,
+        ["debian"],
+        [],
+        [],
+        ["debian", "debian:bookworm-slim", "debian:12", "amd64/debian:trixie-slim"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "debian",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry2() => new(
+        "ubuntu-24.04+",
+        2,
+        ["ubuntu"],
+        [],
+        [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], []), new TagCondition("latest", ["latest"], []), new TagCondition("rolling", ["rolling"], []), new TagCondition("devel", ["devel"], []), new TagCondition(">=24.04", [], [(">=", [24, 4])])],
+        ["ubuntu", "ubuntu:24.04", "ubuntu:noble", "ubuntu:26.04", "ubuntu.azurecr.io/ubuntu:noble", "ubuntu:resolute-20260101"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ubuntu-24.04+",
+            Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
+        });
+
+    private static CatalogEntry BuiltInEntry3() => new(
+        "ubuntu",
+        3,
+        ["ubuntu"],
+        [],
+        [],
+        ["ubuntu:22.04", "ubuntu:jammy", "ubuntu:bionic", "ubuntu:18.04", "ubuntu:xenial"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ubuntu",
+            Note = "Ubuntu before 24.04 ships no non-root login user.",
+        });
+
+    private static CatalogEntry BuiltInEntry4() => new(
+        "buildpack-deps-ubuntu-24.04+",
+        4,
+        ["buildpack-deps"],
+        [],
+        [new TagCondition("noble*", ["noble*"], []), new TagCondition("oracular*", ["oracular*"], []), new TagCondition("plucky*", ["plucky*"], []), new TagCondition("questing*", ["questing*"], []), new TagCondition("resolute*", ["resolute*"], [])],
+        ["buildpack-deps:noble-curl", "arm64v8/buildpack-deps:resolute-curl"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "buildpack-deps-ubuntu-24.04+",
+            Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
+        });
+
+    private static CatalogEntry BuiltInEntry5() => new(
+        "buildpack-deps-ubuntu",
+        5,
+        ["buildpack-deps"],
+        [],
+        [new TagCondition("trusty*", ["trusty*"], []), new TagCondition("xenial*", ["xenial*"], []), new TagCondition("bionic*", ["bionic*"], []), new TagCondition("cosmic*", ["cosmic*"], []), new TagCondition("disco*", ["disco*"], []), new TagCondition("eoan*", ["eoan*"], []), new TagCondition("focal*", ["focal*"], []), new TagCondition("groovy*", ["groovy*"], []), new TagCondition("hirsute*", ["hirsute*"], []), new TagCondition("impish*", ["impish*"], []), new TagCondition("jammy*", ["jammy*"], []), new TagCondition("kinetic*", ["kinetic*"], []), new TagCondition("lunar*", ["lunar*"], []), new TagCondition("mantic*", ["mantic*"], [])],
+        ["buildpack-deps:jammy-curl", "arm32v7/buildpack-deps:jammy-curl", "buildpack-deps:bionic-scm"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "buildpack-deps-ubuntu",
+            Note = "Ubuntu before 24.04 ships no non-root login user.",
+        });
+
+    private static CatalogEntry BuiltInEntry6() => new(
+        "buildpack-deps",
+        6,
+        ["buildpack-deps"],
+        [],
+        [],
+        ["buildpack-deps", "buildpack-deps:bookworm-scm", "buildpack-deps:stretch"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "buildpack-deps",
+            Note = "buildpack-deps: Debian (or Ubuntu by codename tag) with curl, scm tools or build tools.",
+        });
+
+    private static CatalogEntry BuiltInEntry7() => new(
+        "alpine",
+        7,
+        ["alpine"],
+        [],
+        [],
+        ["alpine", "alpine:3.20", "arm64v8/alpine:3.24"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry8() => new(
+        "busybox",
+        8,
+        ["busybox"],
+        [],
+        [],
+        ["busybox", "busybox:1.36-musl", "busybox:glibc"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Busybox,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "busybox",
+            Note = "BusyBox: sh and the adduser/addgroup applets; no package manager.",
+        });
+
+    private static CatalogEntry BuiltInEntry9()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "node-alpine",
+            9,
+            ["node"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["node:20-alpine", "node:alpine", "node:22-alpine3.20"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "node-alpine",
+                Note = "Node.js on Alpine: ships user 'node' (uid/gid 1000), BusyBox adduser/addgroup.",
+            });
     }
+
+    private static CatalogEntry BuiltInEntry10()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "node",
+            10,
+            ["node"],
+            [],
+            [],
+            ["node", "node:20", "node:20-slim", "node:18-bullseye", "node:lts-bookworm-slim"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "node",
+                Note = "Node.js on Debian (full, -slim, -bookworm, -bullseye…): ships user 'node' (uid/gid 1000) but runs as root; switch with USER node.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry11() => new(
+        "python-alpine",
+        11,
+        ["python"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["python:3.12-alpine", "python:alpine3.20"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "python-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry12()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "python-windowsservercore",
+            12,
+            ["python"],
+            [],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+            ["python:3.12-windowsservercore-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "python-windowsservercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry13()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "python-nanoserver",
+            13,
+            ["python"],
+            [],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["python:3.12-nanoserver-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "python-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry14() => new(
+        "python",
+        14,
+        ["python"],
+        [],
+        [],
+        ["python", "python:3.12", "python:3.12-slim", "python:3.11-slim-bookworm", "python:2.7"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "python",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry15() => new(
+        "golang-alpine",
+        15,
+        ["golang"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["golang:1.22-alpine", "golang:1.12-alpine3.9"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "golang-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry16()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "golang-windowsservercore",
+            16,
+            ["golang"],
+            [],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+            ["golang:1.22-windowsservercore-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "golang-windowsservercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry17()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "golang-nanoserver",
+            17,
+            ["golang"],
+            [],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["golang:1.22-nanoserver-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "golang-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry18() => new(
+        "golang",
+        18,
+        ["golang"],
+        [],
+        [],
+        ["golang", "golang:1.22", "golang:1.22-bookworm"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "golang",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry19() => new(
+        "rust-alpine",
+        19,
+        ["rust"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["rust:1-alpine", "rust:1.80-alpine3.20"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "rust-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry20() => new(
+        "rust",
+        20,
+        ["rust"],
+        [],
+        [],
+        ["rust", "rust:1.80-slim-bookworm"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "rust",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry21() => new(
+        "ruby-alpine",
+        21,
+        ["ruby"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["ruby:3.3-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ruby-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry22() => new(
+        "ruby",
+        22,
+        ["ruby"],
+        [],
+        [],
+        ["ruby", "ruby:3.3-slim", "ruby:2.6-slim-stretch"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ruby",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry23() => new(
+        "perl",
+        23,
+        ["perl"],
+        [],
+        [],
+        ["perl:5.28-slim", "perl"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "perl",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry24() => new(
+        "gcc",
+        24,
+        ["gcc"],
+        [],
+        [],
+        ["gcc:14"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "gcc",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry25() => new(
+        "erlang-alpine",
+        25,
+        ["erlang", "elixir"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["erlang:27-alpine", "elixir:1.17-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "erlang-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry26() => new(
+        "erlang",
+        26,
+        ["erlang", "elixir", "haskell"],
+        [],
+        [],
+        ["erlang:27", "elixir:1.17-slim", "haskell:9"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "erlang",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry27() => new(
+        "swift",
+        27,
+        ["swift"],
+        [],
+        [],
+        ["swift:5.10"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "swift",
+            Note = "Swift images are Ubuntu-based by default (also -amazonlinux2 and -rhel-ubi9 tags, which this entry does not tell apart).",
+        });
+
+    private static CatalogEntry BuiltInEntry28()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "php-alpine",
+            28,
+            ["php"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["php:8.3-fpm-alpine", "php:7.3-alpine", "php:8-cli-alpine3.20"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "php-alpine",
+                Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry29()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "php",
+            29,
+            ["php"],
+            [],
+            [],
+            ["php", "php:8.3-apache", "php:7.1-fpm", "php:8.2-cli-bookworm"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[3],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "php",
+                Note = "PHP on Debian (cli, apache, fpm): runs as root; Apache and php-fpm workers run as www-data (33). Running the whole image as www-data needs a port above 1024 for Apache.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry30()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "wordpress-alpine",
+            30,
+            ["wordpress"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["wordpress:fpm-alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "wordpress-alpine",
+                Note = "PHP on Alpine: adds www-data with uid/gid 82 (php-fpm workers run as it); the image itself runs as root.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry31()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "wordpress",
+            31,
+            ["wordpress", "drupal", "nextcloud"],
+            [],
+            [],
+            ["wordpress", "wordpress:6-apache", "drupal:10", "nextcloud:29"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[3],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "wordpress",
+                Note = "PHP application image on Debian (Apache or fpm): runs as root, web workers as www-data (33).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry32() => new(
+        "openjdk-alpine",
+        32,
+        ["openjdk"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["openjdk:8-jdk-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "openjdk-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry33()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "openjdk-windowsservercore",
+            33,
+            ["openjdk"],
+            [],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+            ["openjdk:17-windowsservercore-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "openjdk-windowsservercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry34()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "openjdk-nanoserver",
+            34,
+            ["openjdk"],
+            [],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["openjdk:17-nanoserver-1809"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "openjdk-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry35() => new(
+        "openjdk-debian",
+        35,
+        ["openjdk"],
+        [],
+        [new TagCondition("*slim*", ["*slim*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("<17", [], [("<", [17])])],
+        ["openjdk:8-jdk", "openjdk:11-jdk-slim", "openjdk:17-slim-bullseye"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "openjdk-debian",
+            Note = "openjdk (deprecated) Debian tags: up to 16, and the -slim/-bullseye… tags of later versions.",
+        });
+
+    private static CatalogEntry BuiltInEntry36() => new(
+        "openjdk-oraclelinux",
+        36,
+        ["openjdk"],
+        [],
+        [],
+        ["openjdk:17", "openjdk:21-jdk-oraclelinux8", "openjdk"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "openjdk-oraclelinux",
+            Note = "openjdk (deprecated) 17 and later without a Debian tag are Oracle Linux 8 slim (microdnf). Fairly but not fully sure that shadow-utils is present there.",
+        });
+
+    private static CatalogEntry BuiltInEntry37() => new(
+        "eclipse-temurin-alpine",
+        37,
+        ["eclipse-temurin"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["eclipse-temurin:21-jre-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "eclipse-temurin-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry38() => new(
+        "eclipse-temurin-ubi",
+        38,
+        ["eclipse-temurin"],
+        [],
+        [new TagCondition("*ubi*", ["*ubi*"], [])],
+        ["eclipse-temurin:21-jdk-ubi9-minimal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMinimal,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "eclipse-temurin-ubi",
+            Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
+        });
+
+    private static CatalogEntry BuiltInEntry39()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "eclipse-temurin-windowsservercore",
+            39,
+            ["eclipse-temurin"],
+            [],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+            ["eclipse-temurin:21-jdk-windowsservercore-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "eclipse-temurin-windowsservercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry40()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "eclipse-temurin-nanoserver",
+            40,
+            ["eclipse-temurin"],
+            [],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["eclipse-temurin:21-jdk-nanoserver"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "eclipse-temurin-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry41() => new(
+        "eclipse-temurin-ubuntu-old",
+        41,
+        ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
+        [],
+        [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
+        ["eclipse-temurin:17-jdk-jammy", "ibm-semeru-runtimes:open-17-jre-focal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "eclipse-temurin-ubuntu-old",
+            Note = "Ubuntu before 24.04 ships no non-root login user.",
+        });
+
+    private static CatalogEntry BuiltInEntry42() => new(
+        "eclipse-temurin",
+        42,
+        ["eclipse-temurin", "ibm-semeru-runtimes", "sapmachine", "adoptopenjdk"],
+        [],
+        [],
+        ["eclipse-temurin:21", "eclipse-temurin:21-jre-noble", "adoptopenjdk:11-jdk-hotspot", "sapmachine:21"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "eclipse-temurin",
+            Note = "Java on Ubuntu; current default tags are Ubuntu 24.04 and keep its user 'ubuntu' (uid 1000). Older default tags were 22.04, so uid 1000 may be free there; it is treated as taken.",
+        });
+
+    private static CatalogEntry BuiltInEntry43() => new(
+        "amazoncorretto-alpine",
+        43,
+        ["amazoncorretto"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["amazoncorretto:21-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "amazoncorretto-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry44() => new(
+        "amazoncorretto-al2023",
+        44,
+        ["amazoncorretto"],
+        [],
+        [new TagCondition("*al2023*", ["*al2023*"], [])],
+        ["amazoncorretto:21-al2023", "amazoncorretto:17-al2023-headless"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "amazoncorretto-al2023",
+            Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
+        });
+
+    private static CatalogEntry BuiltInEntry45() => new(
+        "amazoncorretto",
+        45,
+        ["amazoncorretto"],
+        [],
+        [],
+        ["amazoncorretto:21", "amazoncorretto:8"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "amazoncorretto",
+            Note = "Amazon Corretto's default tags are Amazon Linux 2 (yum, shadow-utils present).",
+        });
+
+    private static CatalogEntry BuiltInEntry46() => new(
+        "maven-alpine",
+        46,
+        ["maven"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["maven:3.9-eclipse-temurin-21-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "maven-alpine",
+            Note = "Alpine: BusyBox sh and adduser/addgroup (short options); no useradd unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry47() => new(
+        "maven-corretto-al2023",
+        47,
+        ["maven"],
+        [],
+        [new TagCondition("*al2023*", ["*al2023*"], [])],
+        ["maven:3.9-amazoncorretto-21-al2023"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "maven-corretto-al2023",
+            Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
+        });
+
+    private static CatalogEntry BuiltInEntry48() => new(
+        "maven-corretto",
+        48,
+        ["maven"],
+        [],
+        [new TagCondition("*amazoncorretto*", ["*amazoncorretto*"], [])],
+        ["maven:3.9-amazoncorretto-21"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "maven-corretto",
+            Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
+        });
+
+    private static CatalogEntry BuiltInEntry49() => new(
+        "maven",
+        49,
+        ["maven"],
+        [],
+        [],
+        ["maven:3.9-eclipse-temurin-21", "maven", "maven:3-sapmachine-21"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "maven",
+            Note = "Maven's default tags are Eclipse Temurin on Ubuntu.",
+        });
+
+    private static CatalogEntry BuiltInEntry50()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("gradle", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "gradle-alpine",
+            50,
+            ["gradle"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["gradle:8-jdk21-alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "gradle-alpine",
+                Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry51()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("gradle", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "gradle",
+            51,
+            ["gradle"],
+            [],
+            [],
+            ["gradle:8-jdk21", "gradle"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "gradle",
+                Note = "Gradle images (Eclipse Temurin on Ubuntu by default) add user 'gradle' (uid/gid 1000) but run as root. Not sure which tags (corretto, graal) use another distro.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry52() => new(
+        "tomcat",
+        52,
+        ["tomcat"],
+        [],
+        [],
+        ["tomcat:10.1-jdk21", "tomcat"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "tomcat",
+            Note = "Tomcat runs as root on Eclipse Temurin (Ubuntu); run it as a user that owns $CATALINA_HOME/logs, work and temp.",
+        });
+
+    private static CatalogEntry BuiltInEntry53()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "nginx-alpine",
+            53,
+            ["nginx"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["nginx:alpine", "nginx:1.27.4-alpine-slim"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                UnprivilegedVariant = "nginxinc/nginx-unprivileged",
+                NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "nginx-alpine",
+                Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry54()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "nginx",
+            54,
+            ["nginx"],
+            [],
+            [],
+            ["nginx", "nginx:1.27", "nginx:stable-perl", "nginx:1.26.3"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                UnprivilegedVariant = "nginxinc/nginx-unprivileged",
+                NonRootHowTo = "To run as non-root from the start, base it on nginxinc/nginx-unprivileged with the same tag (it runs as nginx, uid 101, and listens on 8080): make your server blocks listen on 8080, keep the pid file in /tmp and drop any user directive, then EXPOSE 8080 and map it outside with -p 80:8080.",
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "nginx",
+                Note = "nginx starts as root (to bind port 80) and runs its workers as 'nginx' (101). Running it as nginx needs a port above 1024 and writable /var/cache/nginx and pid file; nginxinc/nginx-unprivileged does this.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry55()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "nginx-unprivileged-alpine",
+            55,
+            ["nginxinc/nginx-unprivileged"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["nginxinc/nginx-unprivileged:1.27.4-alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "101",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "nginx-unprivileged-alpine",
+                Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry56()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nginx", 101, 101), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "nginx-unprivileged",
+            56,
+            ["nginxinc/nginx-unprivileged"],
+            [],
+            [],
+            ["nginxinc/nginx-unprivileged", "nginxinc/nginx-unprivileged:1.27.4"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "101",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "nginx-unprivileged",
+                Note = "nginx-unprivileged runs as uid 101 (nginx) and listens on 8080.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry57() => new(
+        "httpd-alpine",
+        57,
+        ["httpd"],
+        [],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["httpd:2.4-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("www-data", 82, 82), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            StepsDownAtRuntime = true,
+            NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "httpd-alpine",
+            Note = "Apache httpd on Alpine starts as root; its workers drop to the User in httpd.conf.",
+        });
+
+    private static CatalogEntry BuiltInEntry58() => new(
+        "httpd",
+        58,
+        ["httpd"],
+        [],
+        [],
+        ["httpd", "httpd:2.4"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            StepsDownAtRuntime = true,
+            NonRootHowTo = "httpd has no official unprivileged image. To run it as www-data from the start: RUN sed -i 's/^Listen 80$/Listen 8080/' /usr/local/apache2/conf/httpd.conf && chown -R www-data:www-data /usr/local/apache2/logs, then EXPOSE 8080 and USER www-data (after the steps that need root), and map it outside with -p 80:8080.",
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "httpd",
+            Note = "Apache httpd starts as root (port 80) and its workers drop to the User in httpd.conf.",
+        });
+
+    private static CatalogEntry BuiltInEntry59() => new(
+        "haproxy-old",
+        59,
+        ["haproxy"],
+        [],
+        [new TagCondition("<2.4", [], [("<", [2, 4])])],
+        ["haproxy:2.2", "haproxy:1.8-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "haproxy-old",
+            Note = "HAProxy before 2.4 ran as root.",
+        });
+
+    private static CatalogEntry BuiltInEntry60()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("haproxy", 99, 99), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "haproxy-alpine",
+            60,
+            ["haproxy"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["haproxy:2.8-alpine", "haproxy:alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "haproxy",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "haproxy-alpine",
+                Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry61()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("haproxy", 99, 99), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "haproxy",
+            61,
+            ["haproxy"],
+            [],
+            [],
+            ["haproxy", "haproxy:2.8", "haproxy:3.0-bookworm"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "haproxy",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "haproxy",
+                Note = "HAProxy 2.4 and later run as user 'haproxy' (uid 99).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry62() => new(
+        "traefik",
+        62,
+        ["traefik", "caddy", "registry", "hashicorp/terraform"],
+        [],
+        [],
+        ["traefik:v3.1", "caddy:2", "registry:2", "hashicorp/terraform:1.9"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "traefik",
+            Note = "Alpine-based single-binary image that runs as root.",
+        });
+
+    private static CatalogEntry BuiltInEntry63()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("memcache", 11211, 11211), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "memcached-alpine",
+            63,
+            ["memcached"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["memcached:1.6-alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "memcache",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "memcached-alpine",
+                Note = "memcached runs as user 'memcache' (uid/gid 11211).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry64()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("memcache", 11211, 11211), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "memcached",
+            64,
+            ["memcached"],
+            [],
+            [],
+            ["memcached", "memcached:1.6"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "memcache",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "memcached",
+                Note = "memcached runs as user 'memcache' (uid/gid 11211).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry65()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("postgres", 70, 70), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "postgres-alpine",
+            65,
+            ["postgres"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["postgres:16-alpine", "postgres:alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "postgres-alpine",
+                Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry66()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("postgres", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "postgres",
+            66,
+            ["postgres"],
+            [],
+            [],
+            ["postgres", "postgres:16", "postgres:15-bookworm"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "postgres",
+                Note = "postgres starts as root, fixes data directory ownership, then steps down to 'postgres' with gosu (su-exec on Alpine). USER postgres also works if the data directory is writable by it.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry67()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("redis", 999, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "redis-alpine",
+            67,
+            ["redis"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["redis:7-alpine", "redis:alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "redis-alpine",
+                Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry68()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("redis", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "redis",
+            68,
+            ["redis"],
+            [],
+            [],
+            ["redis", "redis:7.2", "redis:7-bookworm"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "redis",
+                Note = "redis starts as root and steps down to 'redis' with gosu (su-exec on Alpine).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry69()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "mysql-debian",
+            69,
+            ["mysql"],
+            [],
+            [new TagCondition("*debian*", ["*debian*"], [])],
+            ["mysql:8.0-debian"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mysql-debian",
+                Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry70()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "mysql",
+            70,
+            ["mysql"],
+            [],
+            [],
+            ["mysql", "mysql:8.4", "mysql:9"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Rhel,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mysql",
+                Note = "mysql is Oracle Linux slim (microdnf; groupadd/useradd present) and steps down to 'mysql' with gosu.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry71()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "percona",
+            71,
+            ["percona"],
+            [],
+            [],
+            ["percona", "percona:8.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Rhel,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "percona",
+                Note = "Percona Server: Oracle Linux based like mysql; not sure of its user's uid or whether it steps down.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry72()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("mysql", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "mariadb",
+            72,
+            ["mariadb"],
+            [],
+            [],
+            ["mariadb", "mariadb:11"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mariadb",
+                Note = "mariadb (Ubuntu) starts as root and steps down to 'mysql' with gosu.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry73()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "mongo-windowsservercore",
+            73,
+            ["mongo"],
+            [],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+            ["mongo:7.0-windowsservercore-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mongo-windowsservercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry74()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "mongo-nanoserver",
+            74,
+            ["mongo"],
+            [],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["mongo:7.0-nanoserver-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mongo-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry75()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("mongodb", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "mongo",
+            75,
+            ["mongo"],
+            [],
+            [],
+            ["mongo", "mongo:7.0", "mongo:8.0-noble"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mongo",
+                Note = "mongo (Ubuntu) starts as root and steps down to 'mongodb' with gosu.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry76()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("rabbitmq", 100, 101), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "rabbitmq-alpine",
+            76,
+            ["rabbitmq"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["rabbitmq:4.0-alpine", "rabbitmq:3.8-rc-alpine", "rabbitmq:alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "rabbitmq-alpine",
+                Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry77()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("rabbitmq", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "rabbitmq",
+            77,
+            ["rabbitmq"],
+            [],
+            [],
+            ["rabbitmq", "rabbitmq:4.0-management", "rabbitmq:3.7"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "rabbitmq",
+                Note = "rabbitmq (Ubuntu) starts as root and steps down to 'rabbitmq' with gosu (su-exec on Alpine).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry78()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("cassandra", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "cassandra",
+            78,
+            ["cassandra"],
+            [],
+            [],
+            ["cassandra", "cassandra:5"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "cassandra",
+                Note = "cassandra starts as root and steps down to 'cassandra' with gosu. Not sure of the uid in every version.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry79()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("redmine", 999, 999), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "redmine",
+            79,
+            ["redmine"],
+            [],
+            [],
+            ["redmine", "redmine:4.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "redmine",
+                Note = "redmine (Ruby on Debian) starts as root and steps down to 'redmine' with gosu. Not sure of the uid in every version.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry80()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("node", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "ghost",
+            80,
+            ["ghost"],
+            [],
+            [],
+            ["ghost", "ghost:5"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "ghost",
+                Note = "ghost (Node.js on Debian) starts as root and steps down to 'node' with gosu.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry81()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("elasticsearch", null, null), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "elasticsearch-old",
+            81,
+            ["elasticsearch"],
+            [],
+            [new TagCondition("<6", [], [("<", [6])])],
+            ["elasticsearch:5", "elasticsearch:2.4"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                StepsDownAtRuntime = true,
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "elasticsearch-old",
+                Note = "The old Docker Hub elasticsearch images (5.x and before, Debian) start as root and step down to 'elasticsearch' with gosu. Not sure of the uid.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry82()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("elasticsearch", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "elasticsearch",
+            82,
+            ["elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch"],
+            [],
+            [],
+            ["elasticsearch:8.15.0", "docker.elastic.co/elasticsearch/elasticsearch:7.1.1"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "1000:0",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "elasticsearch",
+                Note = "Elastic's Elasticsearch image runs as 'elasticsearch' (uid 1000, group 0) and refuses to run as root. Sure for 7.x and 8.x, less for 6.x; later versions may use another base distro, so user tools are not assumed.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry83()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("kibana", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "kibana",
+            83,
+            ["kibana", "docker.elastic.co/kibana/kibana"],
+            [],
+            [],
+            ["docker.elastic.co/kibana/kibana:7.2.0", "kibana:8.15.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "1000",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "kibana",
+                Note = "Elastic's Kibana image runs as uid 1000 ('kibana'). Fairly but not fully sure of the name and gid; later versions may use another base distro.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry84()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("logstash", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "logstash",
+            84,
+            ["logstash", "docker.elastic.co/logstash/logstash"],
+            [],
+            [],
+            ["logstash:8.15.0", "docker.elastic.co/logstash/logstash:8.15.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "1000",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "logstash",
+                Note = "Elastic's Logstash image runs as uid 1000 ('logstash'). Fairly but not fully sure of the name and gid.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry85()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("solr", 8983, 8983), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "solr",
+            85,
+            ["solr"],
+            [],
+            [],
+            ["solr", "solr:9"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "solr",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "solr",
+                Note = "solr runs as user 'solr' (uid/gid 8983).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry86()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("sonarqube", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "sonarqube",
+            86,
+            ["sonarqube"],
+            [],
+            [],
+            ["sonarqube:community"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "sonarqube",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "sonarqube",
+                Note = "sonarqube runs as user 'sonarqube' (uid 1000). Not sure of the gid.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry87()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("rootless", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "docker-rootless",
+            87,
+            ["docker"],
+            [],
+            [new TagCondition("*rootless*", ["*rootless*"], [])],
+            ["docker:dind-rootless", "docker:27-dind-rootless"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "rootless",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "docker-rootless",
+                Note = "docker:*-rootless runs dockerd as user 'rootless' (uid 1000).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry88() => new(
+        "docker",
+        88,
+        ["docker"],
+        [],
+        [],
+        ["docker", "docker:27-dind", "docker:18.09"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "docker",
+            Note = "docker (CLI and dind) is Alpine and runs as root; dind needs --privileged.",
+        });
+
+    private static CatalogEntry BuiltInEntry89() => new(
+        "vault",
+        89,
+        ["vault", "consul", "hashicorp/vault", "hashicorp/consul"],
+        [],
+        [],
+        ["hashicorp/vault:1.17", "consul:1.15"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("vault", null, null), new ShippedUser("consul", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            StepsDownAtRuntime = true,
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "vault",
+            Note = "HashiCorp vault/consul (Alpine) start as root and step down with su-exec. Not sure of the uids.",
+        });
+
+    private static CatalogEntry BuiltInEntry90()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "jenkins-alpine",
+            90,
+            ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
+            [],
+            [new TagCondition("*alpine*", ["*alpine*"], [])],
+            ["jenkins/jenkins:lts-alpine"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "jenkins",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "jenkins-alpine",
+                Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry91()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "jenkins-ubi",
+            91,
+            ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
+            [],
+            [new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*ubi*", ["*ubi*"], [])],
+            ["jenkins/jenkins:lts-rhel-ubi9-jdk21"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Rhel,
+                DefaultUser = "jenkins",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "jenkins-ubi",
+                Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry92()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("jenkins", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "jenkins",
+            92,
+            ["jenkins/jenkins", "jenkins", "jenkins/agent", "jenkins/inbound-agent"],
+            [],
+            [],
+            ["jenkins/jenkins", "jenkins/jenkins:lts-jdk17", "jenkins/inbound-agent:latest-jdk21"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "jenkins",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "jenkins",
+                Note = "Jenkins controller and agent images run as user 'jenkins' (uid/gid 1000).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry93()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("grafana", 472, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "grafana-ubuntu",
+            93,
+            ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
+            [],
+            [new TagCondition("*ubuntu*", ["*ubuntu*"], [])],
+            ["grafana/grafana:11.1.0-ubuntu"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "472",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "grafana-ubuntu",
+                Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry94()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("grafana", 472, 0), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "grafana",
+            94,
+            ["grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise"],
+            [],
+            [],
+            ["grafana/grafana", "grafana/grafana:11.1.0", "grafana/grafana-oss:10.4.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "472",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "grafana",
+                Note = "Grafana runs as uid 472 (user 'grafana'; group root since 7.3, 472 before).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry95()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "prometheus",
+            95,
+            ["prom/prometheus", "prom/alertmanager", "prom/node-exporter", "prom/pushgateway", "prom/blackbox-exporter"],
+            [],
+            [],
+            ["prom/prometheus", "quay.io/prometheus/alertmanager:v0.27.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Busybox,
+                DefaultUser = "nobody",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "prometheus",
+                Note = "Prometheus project images are BusyBox-based and run as 'nobody' (65534).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry96() => new(
+        "bitnami-minideb",
+        96,
+        ["bitnami/minideb"],
+        [],
+        [],
+        ["bitnami/minideb:bookworm"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "bitnami-minideb",
+            Note = "Bitnami's minimal Debian base runs as root.",
+        });
+
+    private static CatalogEntry BuiltInEntry97()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("1001", 1001, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "bitnami",
+            97,
+            [],
+            ["bitnami/*"],
+            [],
+            ["bitnami/redis:7.2", "bitnami/postgresql", "bitnamilegacy/nginx:1.25"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "1001",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "bitnami",
+                Note = "Bitnami application images run as uid 1001 (group root), usually without a named user. Not sure every one has useradd, so fixes stay numeric.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry98()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("jovyan", 1000, 100), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "jupyter",
+            98,
+            [],
+            ["jupyter/*", "quay.io/jupyter/*"],
+            [],
+            ["jupyter/base-notebook", "quay.io/jupyter/scipy-notebook:2024-07-29"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "1000",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "jupyter",
+                Note = "Jupyter Docker Stacks run as 'jovyan' (uid 1000, gid 100).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry99()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("seluser", 1200, 1201), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "selenium",
+            99,
+            [],
+            ["selenium/*"],
+            [],
+            ["selenium/standalone-chrome:latest"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "1200",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "selenium",
+                Note = "Selenium images run as 'seluser' (uid 1200, gid 1201). Fairly but not fully sure of the ids.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry100()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("keycloak", 1000, 0)];
+        return new(
+            "keycloak",
+            100,
+            ["quay.io/keycloak/keycloak", "keycloak/keycloak"],
+            [],
+            [],
+            ["quay.io/keycloak/keycloak:25.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.UbiMicro,
+                DefaultUser = "1000",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "keycloak",
+                Note = "Keycloak (UBI micro) runs as uid 1000.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry101()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nexus", 200, 200), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "nexus3",
+            101,
+            ["sonatype/nexus3"],
+            [],
+            [],
+            ["sonatype/nexus3:3.70.1"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.UbiMinimal,
+                DefaultUser = "nexus",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "nexus3",
+                Note = "Nexus 3 runs as user 'nexus' (uid 200).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry102()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("curl_user", null, null), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "curl",
+            102,
+            ["curlimages/curl"],
+            [],
+            [],
+            ["curlimages/curl:8.9.1"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "curl_user",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "curl",
+                Note = "curlimages/curl runs as 'curl_user'. Not sure of its uid.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry103() => new(
+        "conda",
+        103,
+        ["continuumio/miniconda3", "continuumio/anaconda3"],
+        [],
+        [],
+        ["continuumio/miniconda3"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "conda",
+            Note = "Debian: useradd/groupadd (package passwd) are in every image, including -slim.",
+        });
+
+    private static CatalogEntry BuiltInEntry104() => new(
+        "ml-ubuntu",
+        104,
+        ["condaforge/miniforge3", "pytorch/pytorch", "tensorflow/tensorflow", "mcr.microsoft.com/playwright"],
+        [],
+        [],
+        ["pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime", "tensorflow/tensorflow:latest-gpu", "mcr.microsoft.com/playwright:v1.46.0-jammy"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ml-ubuntu",
+            Note = "Ubuntu-based image that runs as root. Not sure which Ubuntu release each tag uses.",
+        });
+
+    private static CatalogEntry BuiltInEntry105() => new(
+        "nvidia-cuda-ubuntu-24.04+",
+        105,
+        ["nvidia/cuda"],
+        [],
+        [new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu26*", ["*ubuntu26*"], [])],
+        ["nvidia/cuda:12.6.0-runtime-ubuntu24.04"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "nvidia-cuda-ubuntu-24.04+",
+            Note = "Ubuntu 24.04 (noble) and later ship a login user 'ubuntu' with uid/gid 1000: a new user needs another uid. 'latest' and 'rolling' are 24.04 or later.",
+        });
+
+    private static CatalogEntry BuiltInEntry106() => new(
+        "nvidia-cuda-ubi",
+        106,
+        ["nvidia/cuda"],
+        [],
+        [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], [])],
+        ["nvidia/cuda:12.6.0-base-ubi9", "nvidia/cuda:12.4.1-devel-rockylinux9"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "nvidia-cuda-ubi",
+            Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
+        });
+
+    private static CatalogEntry BuiltInEntry107() => new(
+        "nvidia-cuda",
+        107,
+        ["nvidia/cuda"],
+        [],
+        [],
+        ["nvidia/cuda:12.2.0-runtime-ubuntu22.04"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "nvidia-cuda",
+            Note = "Ubuntu before 24.04 ships no non-root login user.",
+        });
+
+    private static CatalogEntry BuiltInEntry108() => new(
+        "mssql-2017",
+        108,
+        ["mcr.microsoft.com/mssql/server"],
+        [],
+        [new TagCondition("2017*", ["2017*"], [])],
+        ["mcr.microsoft.com/mssql/server:2017-latest"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "mssql-2017",
+            Note = "SQL Server 2017 images run as root.",
+        });
+
+    private static CatalogEntry BuiltInEntry109()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("mssql", 10001, 0), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "mssql",
+            109,
+            ["mcr.microsoft.com/mssql/server"],
+            [],
+            [],
+            ["mcr.microsoft.com/mssql/server:2022-latest", "mcr.microsoft.com/mssql/server"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "mssql",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "mssql",
+                Note = "SQL Server 2019 and later run as 'mssql' (uid 10001, group 0): a new user needs another uid than 10001.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry110()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "dotnet-nanoserver",
+            110,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["mcr.microsoft.com/dotnet/aspnet:10.0-nanoserver-ltsc2022", "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry111()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "dotnet-windowsservercore",
+            111,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], [])],
+            ["mcr.microsoft.com/dotnet/sdk:10.0-windowsservercore-ltsc2022", "mcr.microsoft.com/dotnet/runtime:10.0-windowsservercore-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-windowsservercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry112()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "dotnet-framework",
+            112,
+            [],
+            ["mcr.microsoft.com/dotnet/framework/*"],
+            [],
+            ["mcr.microsoft.com/dotnet/framework/aspnet:4.8"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-framework",
+                Note = ".NET Framework images are Windows Server Core and run as ContainerAdministrator.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry113()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
+        return new(
+            "dotnet-8+-distroless",
+            113,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=8 *chiseled*", ["*chiseled*"], [(">=", [8])]), new TagCondition(">=8 *distroless*", ["*distroless*"], [(">=", [8])])],
+            ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra", "mcr.microsoft.com/dotnet/aspnet:9.0-azurelinux3.0-distroless", "mcr.microsoft.com/dotnet/nightly/aspnet:10.0-noble-chiseled-composite"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "1654",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-8+-distroless",
+                Note = ".NET 8+ chiseled (Ubuntu) and distroless (Azure Linux) images have no shell and already run as 'app' (uid 1654, $APP_UID).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry114()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 101, 101)];
+        return new(
+            "dotnet-6-7-chiseled",
+            114,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition("*chiseled*", ["*chiseled*"], [])],
+            ["mcr.microsoft.com/dotnet/runtime-deps:7.0-jammy-chiseled"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "app",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-6-7-chiseled",
+                Note = ".NET 6/7 chiseled images have no shell and run as 'app'. Not sure of the uid (101 is believed).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry115()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "dotnet-8+-alpine",
+            115,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=8 *alpine*", ["*alpine*"], [(">=", [8])])],
+            ["mcr.microsoft.com/dotnet/aspnet:8.0-alpine", "mcr.microsoft.com/dotnet/sdk:10.0-alpine-aot", "mcr.microsoft.com/dotnet/runtime-deps:11.0.0-preview.7-alpine3.24-extra-amd64"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Alpine,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-8+-alpine",
+                Note = ".NET 8+ Alpine images ship user 'app' (uid 1654, $APP_UID) but run as root; switch with USER $APP_UID.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry116()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
+        return new(
+            "dotnet-8+-azurelinux",
+            116,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=8 *azurelinux*", ["*azurelinux*"], [(">=", [8])]), new TagCondition(">=8 *cbl-mariner*", ["*cbl-mariner*"], [(">=", [8])])],
+            ["mcr.microsoft.com/dotnet/sdk:10.0-azurelinux3.0", "mcr.microsoft.com/dotnet/aspnet:8.0-cbl-mariner2.0", "mcr.microsoft.com/dotnet/sdk:11.0.0-preview.7-azurelinux4.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.AzureLinux,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-8+-azurelinux",
+                Note = ".NET 8+ Azure Linux images ship user 'app' (uid 1654, $APP_UID) but run as root; shadow-utils was removed after creating it.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry117()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "dotnet-8+-ubuntu-24.04+",
+            117,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=8 *noble*", ["*noble*"], [(">=", [8])]), new TagCondition(">=8 *resolute*", ["*resolute*"], [(">=", [8])])],
+            ["mcr.microsoft.com/dotnet/sdk:8.0-noble", "mcr.microsoft.com/dotnet/runtime:10.0-noble", "mcr.microsoft.com/dotnet/sdk:10.0-noble-aot-amd64"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-8+-ubuntu-24.04+",
+                Note = ".NET 8+ Ubuntu 24.04 images ship 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but run as root: switch with USER $APP_UID.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry118()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "dotnet-8+-ubuntu",
+            118,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=8 *jammy*", ["*jammy*"], [(">=", [8])])],
+            ["mcr.microsoft.com/dotnet/aspnet:8.0-jammy"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-8+-ubuntu",
+                Note = ".NET 8+ Ubuntu 22.04 images ship user 'app' (uid 1654, $APP_UID) but run as root.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry119()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "dotnet-8+-debian",
+            119,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=8 *bookworm*", ["*bookworm*"], [(">=", [8])]), new TagCondition(">=8 *bullseye*", ["*bullseye*"], [(">=", [8])]), new TagCondition(">=8 *trixie*", ["*trixie*"], [(">=", [8])]), new TagCondition(">=8 <10", [], [(">=", [8]), ("<", [10])])],
+            ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/dotnet/runtime:9.0.1-bookworm-slim", "mcr.microsoft.com/dotnet/sdk:8.0.400"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Debian,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-8+-debian",
+                Note = ".NET 8 and 9 default to Debian 12 (bookworm-slim); they ship user 'app' (uid 1654, $APP_UID) but run as root: switch with USER $APP_UID.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry120()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID"), new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "dotnet-10+",
+            120,
+            [],
+            ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+            [new TagCondition(">=10", [], [(">=", [10])]), new TagCondition("latest", ["latest"], []), new TagCondition("lts", ["lts"], [])],
+            ["mcr.microsoft.com/dotnet/aspnet:10.0", "mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/runtime-deps:10.0.11"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Ubuntu,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-10+",
+                Note = ".NET 10 defaults to Ubuntu 24.04; it ships 'app' (uid 1654, $APP_UID) and Ubuntu's 'ubuntu' (uid 1000) but runs as root: switch with USER $APP_UID.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry121() => new(
+        "dotnet-6-7-alpine",
+        121,
+        [],
+        ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+        [new TagCondition("*alpine*", ["*alpine*"], [])],
+        ["mcr.microsoft.com/dotnet/aspnet:6.0-alpine", "mcr.microsoft.com/dotnet/core/runtime:3.1-alpine"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "dotnet-6-7-alpine",
+            Note = ".NET 7 and earlier Alpine images have no non-root user of their own.",
+        });
+
+    private static CatalogEntry BuiltInEntry122() => new(
+        "dotnet-6-7-ubuntu",
+        122,
+        [],
+        ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+        [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], [])],
+        ["mcr.microsoft.com/dotnet/sdk:6.0-jammy", "mcr.microsoft.com/dotnet/core/sdk:3.1-focal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "dotnet-6-7-ubuntu",
+            Note = ".NET 7 and earlier Ubuntu images have no non-root user of their own.",
+        });
+
+    private static CatalogEntry BuiltInEntry123() => new(
+        "dotnet-6-7-mariner",
+        123,
+        [],
+        ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*"],
+        [new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], [])],
+        ["mcr.microsoft.com/dotnet/runtime:6.0-cbl-mariner2.0"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AzureLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "dotnet-6-7-mariner",
+            Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
+        });
+
+    private static CatalogEntry BuiltInEntry124() => new(
+        "dotnet-6-7",
+        124,
+        [],
+        ["mcr.microsoft.com/dotnet/*", "mcr.microsoft.com/dotnet/nightly/*", "mcr.microsoft.com/dotnet/core/*"],
+        [],
+        ["mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/sdk:7.0-bullseye-slim", "mcr.microsoft.com/dotnet/core/aspnet:3.1", "microsoft/dotnet:2.2-sdk"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "dotnet-6-7",
+            Note = ".NET 7 and earlier images (Debian by default) run as root and have no non-root user of their own.",
+        });
+
+    private static CatalogEntry BuiltInEntry125()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("app", 1654, 1654, "$APP_UID")];
+        return new(
+            "dotnet-monitor",
+            125,
+            ["mcr.microsoft.com/dotnet/monitor", "mcr.microsoft.com/dotnet/aspire-dashboard", "mcr.microsoft.com/dotnet/monitor/base"],
+            [],
+            [],
+            ["mcr.microsoft.com/dotnet/monitor:8", "mcr.microsoft.com/dotnet/aspire-dashboard:9.0"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "1654",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "dotnet-monitor",
+                Note = "dotnet-monitor and the Aspire dashboard are distroless/chiseled .NET images that run as 'app' (uid 1654). Not sure for every old tag.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry126()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "gcr-distroless-debug-nonroot",
+            126,
+            [],
+            ["gcr.io/distroless/*"],
+            [new TagCondition("*debug-nonroot*", ["*debug-nonroot*"], [])],
+            ["gcr.io/distroless/static-debian12:debug-nonroot", "gcr.io/distroless/base:debug-nonroot-amd64"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "65532",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "gcr-distroless-debug-nonroot",
+                Note = "Distroless :debug-nonroot runs as nonroot (65532) and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry127()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "gcr-distroless-nonroot",
+            127,
+            [],
+            ["gcr.io/distroless/*"],
+            [new TagCondition("*nonroot*", ["*nonroot*"], [])],
+            ["gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/java17-debian12:nonroot-arm64"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "65532",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "gcr-distroless-nonroot",
+                Note = "Distroless :nonroot runs as nonroot (uid/gid 65532); no shell.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry128()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "gcr-distroless-debug",
+            128,
+            [],
+            ["gcr.io/distroless/*"],
+            [new TagCondition("*debug*", ["*debug*"], [])],
+            ["gcr.io/distroless/base-debian12:debug"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "root",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "gcr-distroless-debug",
+                Note = "Distroless :debug runs as root and has a BusyBox shell at /busybox/sh (no package manager, no user tools).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry129()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "gcr-distroless",
+            129,
+            [],
+            ["gcr.io/distroless/*"],
+            [],
+            ["gcr.io/distroless/static-debian12", "gcr.io/distroless/base", "gcr.io/distroless/python3-debian12:latest"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "root",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "gcr-distroless",
+                Note = "Distroless runs as root by default; switch with USER 65532:65532 (nonroot) or use the :nonroot tag.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry130() => new(
+        "chainguard-wolfi-base",
+        130,
+        ["cgr.dev/chainguard/wolfi-base", "cgr.dev/chainguard/busybox"],
+        [],
+        [],
+        ["cgr.dev/chainguard/wolfi-base", "chainguard/wolfi-base:latest"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Wolfi,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("nonroot", 65532, 65532, "65532")],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "chainguard-wolfi-base",
+            Note = "wolfi-base (and Chainguard busybox) run as root and have a BusyBox shell with adduser/addgroup.",
+        });
+
+    private static CatalogEntry BuiltInEntry131()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532, "65532")];
+        return new(
+            "chainguard-dev",
+            131,
+            [],
+            ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
+            [new TagCondition("*-dev", ["*-dev"], []), new TagCondition("*-dev-*", ["*-dev-*"], []), new TagCondition("dev", ["dev"], [])],
+            ["cgr.dev/chainguard/python:latest-dev", "cgr.dev/chainguard/node:latest-dev"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Wolfi,
+                DefaultUser = "65532",
+                HasShell = true,
+                UserTools = UserTools.BusyBox,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "chainguard-dev",
+                Note = "Chainguard -dev images add a BusyBox shell and apk; most still run as nonroot (65532), so USER root is needed to install packages. Not sure every -dev image keeps the nonroot default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry132()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532, "65532")];
+        return new(
+            "chainguard",
+            132,
+            [],
+            ["cgr.dev/chainguard/*", "cgr.dev/*/*"],
+            [],
+            ["cgr.dev/chainguard/static", "cgr.dev/chainguard/python:latest", "cgr.dev/chainguard/node"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Wolfi,
+                DefaultUser = "65532",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "chainguard",
+                Note = "Chainguard images have no shell and run as uid/gid 65532 by default (the name is nonroot or the software's own, so USER 65532 is used). A few run as root or another uid; not sure for every image.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry133() => new(
+        "ubi-minimal",
+        133,
+        [],
+        ["registry.access.redhat.com/ubi*-minimal", "registry.access.redhat.com/ubi*/ubi-minimal"],
+        [],
+        ["registry.access.redhat.com/ubi9/ubi-minimal", "registry.access.redhat.com/ubi8-minimal:8.10", "redhat/ubi9-minimal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMinimal,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ubi-minimal",
+            Note = "ubi-minimal: microdnf and no shadow-utils (no useradd); a fix uses a numeric USER, or installs shadow-utils with microdnf first.",
+        });
+
+    private static CatalogEntry BuiltInEntry134() => new(
+        "ubi-micro",
+        134,
+        [],
+        ["registry.access.redhat.com/ubi*-micro", "registry.access.redhat.com/ubi*/ubi-micro"],
+        [],
+        ["registry.access.redhat.com/ubi9/ubi-micro", "registry.redhat.io/ubi9-micro:latest"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMicro,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ubi-micro",
+            Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
+        });
+
+    private static CatalogEntry BuiltInEntry135() => new(
+        "ubi-init",
+        135,
+        [],
+        ["registry.access.redhat.com/ubi*-init", "registry.access.redhat.com/ubi*/ubi-init"],
+        [],
+        ["registry.access.redhat.com/ubi9/ubi-init"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ubi-init",
+            Note = "ubi-init runs systemd as PID 1 (as root); it has dnf and shadow-utils.",
+        });
+
+    private static CatalogEntry BuiltInEntry136()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("jboss", 185, 0), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "ubi-openjdk",
+            136,
+            [],
+            ["registry.access.redhat.com/ubi*/openjdk-*"],
+            [],
+            ["registry.access.redhat.com/ubi9/openjdk-21:1.20"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.UbiMinimal,
+                DefaultUser = "185",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "ubi-openjdk",
+                Note = "Red Hat OpenJDK images (ubi-minimal) run as 'jboss' (uid 185). Not sure of the gid.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry137() => new(
+        "ubi",
+        137,
+        [],
+        ["registry.access.redhat.com/ubi*", "registry.access.redhat.com/ubi*/ubi"],
+        [],
+        ["registry.access.redhat.com/ubi9/ubi", "registry.access.redhat.com/ubi8", "redhat/ubi9:9.4"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "ubi",
+            Note = "UBI standard image: dnf and shadow-utils (useradd/groupadd), runs as root.",
+        });
+
+    private static CatalogEntry BuiltInEntry138()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("default", 1001, 0), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)];
+        return new(
+            "ubi-s2i",
+            138,
+            [],
+            ["registry.access.redhat.com/ubi*/*"],
+            [],
+            ["registry.access.redhat.com/ubi9/python-311", "registry.access.redhat.com/ubi8/nodejs-20:latest"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Rhel,
+                DefaultUser = "1001",
+                HasShell = true,
+                UserTools = UserTools.Shadow,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "ubi-s2i",
+                Note = "Red Hat language images on UBI (python-311, nodejs-20, ruby, php, go-toolset…) run as 'default' (uid 1001, group 0).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry139() => new(
+        "fedora",
+        139,
+        ["fedora"],
+        [],
+        [],
+        ["fedora", "fedora:40", "registry.fedoraproject.org/fedora:41"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "fedora",
+            Note = "Fedora: dnf and shadow-utils.",
+        });
+
+    private static CatalogEntry BuiltInEntry140() => new(
+        "centos-7",
+        140,
+        ["centos"],
+        [],
+        [new TagCondition("<8", [], [("<", [8])]), new TagCondition("centos7*", ["centos7*"], []), new TagCondition("centos6*", ["centos6*"], [])],
+        ["centos:7", "centos:centos7.9.2009"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("nobody", 99, 99), new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "centos-7",
+            Note = "CentOS 7 and before: yum and shadow-utils; nobody is uid 99.",
+        });
+
+    private static CatalogEntry BuiltInEntry141() => new(
+        "centos",
+        141,
+        ["centos", "quay.io/centos/centos"],
+        [],
+        [],
+        ["centos:8", "centos", "quay.io/centos/centos:stream9"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "centos",
+            Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+        });
+
+    private static CatalogEntry BuiltInEntry142() => new(
+        "rockylinux-minimal",
+        142,
+        ["rockylinux", "rockylinux/rockylinux"],
+        [],
+        [new TagCondition("*minimal*", ["*minimal*"], [])],
+        ["rockylinux:9-minimal", "rockylinux/rockylinux:9-minimal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMinimal,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "rockylinux-minimal",
+            Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+        });
+
+    private static CatalogEntry BuiltInEntry143() => new(
+        "rockylinux",
+        143,
+        ["rockylinux", "rockylinux/rockylinux"],
+        [],
+        [],
+        ["rockylinux:9", "rockylinux/rockylinux:9.4"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "rockylinux",
+            Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+        });
+
+    private static CatalogEntry BuiltInEntry144() => new(
+        "almalinux-minimal",
+        144,
+        ["almalinux"],
+        [],
+        [new TagCondition("*minimal*", ["*minimal*"], [])],
+        ["almalinux:9-minimal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMinimal,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "almalinux-minimal",
+            Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+        });
+
+    private static CatalogEntry BuiltInEntry145() => new(
+        "almalinux-minimal-repo",
+        145,
+        [],
+        ["almalinux/*-minimal"],
+        [],
+        ["almalinux/8-minimal:latest", "almalinux/9-minimal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMinimal,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "almalinux-minimal-repo",
+            Note = "Minimal RHEL image (microdnf): no shadow-utils, so no useradd; a fix uses a numeric USER or installs shadow-utils first.",
+        });
+
+    private static CatalogEntry BuiltInEntry146() => new(
+        "almalinux-micro",
+        146,
+        [],
+        ["almalinux/*-micro"],
+        [],
+        ["almalinux/9-micro"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMicro,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "almalinux-micro",
+            Note = "UBI micro: bash and coreutils, no package manager and no user tools; a fix uses a numeric USER.",
+        });
+
+    private static CatalogEntry BuiltInEntry147() => new(
+        "almalinux",
+        147,
+        ["almalinux"],
+        ["almalinux/*"],
+        [],
+        ["almalinux:9", "almalinux", "almalinux/9-base"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "almalinux",
+            Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+        });
+
+    private static CatalogEntry BuiltInEntry148() => new(
+        "oraclelinux-slim",
+        148,
+        ["oraclelinux"],
+        [],
+        [new TagCondition("*slim*", ["*slim*"], [])],
+        ["oraclelinux:9-slim", "oraclelinux:7-slim"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "oraclelinux-slim",
+            Note = "Oracle Linux slim: microdnf instead of dnf, but groupadd/useradd are present (the mysql image relies on them).",
+        });
+
+    private static CatalogEntry BuiltInEntry149() => new(
+        "oraclelinux",
+        149,
+        ["oraclelinux"],
+        [],
+        [],
+        ["oraclelinux:9", "oraclelinux:8.10"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "oraclelinux",
+            Note = "RHEL family (dnf/yum): shadow-utils with useradd/groupadd is installed. nobody is 65534 from RHEL 8 on (99 before).",
+        });
+
+    private static CatalogEntry BuiltInEntry150() => new(
+        "amazonlinux-2",
+        150,
+        ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
+        [],
+        [new TagCondition("<2023", [], [("<", [2023])])],
+        ["amazonlinux:2", "amazonlinux:2.0.20240306.0", "public.ecr.aws/amazonlinux/amazonlinux:2"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "amazonlinux-2",
+            Note = "Amazon Linux 2 (and 1): yum and shadow-utils (useradd/groupadd).",
+        });
+
+    private static CatalogEntry BuiltInEntry151() => new(
+        "amazonlinux-2023",
+        151,
+        ["amazonlinux", "public.ecr.aws/amazonlinux/amazonlinux"],
+        [],
+        [],
+        ["amazonlinux", "amazonlinux:2023", "amazonlinux:latest"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "amazonlinux-2023",
+            Note = "Amazon Linux 2023 (dnf) has no shadow-utils by default: dnf install -y shadow-utils before useradd, or use a numeric USER.",
+        });
+
+    private static CatalogEntry BuiltInEntry152() => new(
+        "archlinux",
+        152,
+        ["archlinux", "archlinux/archlinux"],
+        [],
+        [],
+        ["archlinux", "archlinux:base-devel"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.ArchLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "archlinux",
+            Note = "Arch Linux (pacman): shadow is part of the base package set.",
+        });
+
+    private static CatalogEntry BuiltInEntry153() => new(
+        "opensuse",
+        153,
+        ["opensuse/leap", "opensuse/tumbleweed", "registry.opensuse.org/opensuse/leap", "registry.opensuse.org/opensuse/tumbleweed"],
+        ["registry.suse.com/bci/*"],
+        [],
+        ["opensuse/leap:15.6", "opensuse/tumbleweed", "registry.suse.com/bci/bci-base:15.6"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.OpenSuse,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "opensuse",
+            Note = "openSUSE/SUSE BCI (zypper). Not sure useradd is in every image, so fixes use a numeric USER unless shadow is installed.",
+        });
+
+    private static CatalogEntry BuiltInEntry154() => new(
+        "azurelinux",
+        154,
+        ["mcr.microsoft.com/azurelinux/base/core", "mcr.microsoft.com/cbl-mariner/base/core"],
+        [],
+        [],
+        ["mcr.microsoft.com/azurelinux/base/core:3.0", "mcr.microsoft.com/azurelinux-beta/base/core:4.0", "mcr.microsoft.com/cbl-mariner/base/core:2.0"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AzureLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "azurelinux",
+            Note = "Azure Linux / CBL-Mariner core (tdnf): shadow-utils is not installed by default (the .NET images install it, add their user, then remove it).",
+        });
+
+    private static CatalogEntry BuiltInEntry155()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("nonroot", 65532, 65532)];
+        return new(
+            "azurelinux-distroless-nonroot",
+            155,
+            [],
+            ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
+            [new TagCondition("*nonroot*", ["*nonroot*"], [])],
+            ["mcr.microsoft.com/azurelinux/distroless/base:3.0-nonroot"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Distroless,
+                DefaultUser = "65532",
+                HasShell = false,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "azurelinux-distroless-nonroot",
+                Note = "Azure Linux distroless -nonroot tags run as nonroot (65532). Fairly but not fully sure of the uid.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry156() => new(
+        "azurelinux-distroless",
+        156,
+        [],
+        ["mcr.microsoft.com/azurelinux/distroless/*", "mcr.microsoft.com/cbl-mariner/distroless/*"],
+        [],
+        ["mcr.microsoft.com/azurelinux/distroless/minimal:3.0", "mcr.microsoft.com/azurelinux-beta/distroless/minimal:4.0", "mcr.microsoft.com/cbl-mariner/distroless/base:2.0"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Distroless,
+            DefaultUser = "root",
+            HasShell = false,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = true,
+            IsGuessed = false,
+            Source = "azurelinux-distroless",
+            Note = "Azure Linux distroless: no shell, runs as root; only a numeric USER (or a user copied in from a build stage) works.",
+        });
+
+    private static CatalogEntry BuiltInEntry157()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "windows-nanoserver",
+            157,
+            ["mcr.microsoft.com/windows/nanoserver"],
+            [],
+            [],
+            ["mcr.microsoft.com/windows/nanoserver:ltsc2022", "microsoft/nanoserver:1803"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "windows-nanoserver",
+                Note = "Nano Server runs as ContainerUser (not an administrator) by default.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry158()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "windows-servercore",
+            158,
+            ["mcr.microsoft.com/windows/servercore", "mcr.microsoft.com/windows/server", "mcr.microsoft.com/windows"],
+            [],
+            [],
+            ["mcr.microsoft.com/windows/servercore:ltsc2022", "microsoft/windowsservercore:ltsc2016", "mcr.microsoft.com/windows/server:ltsc2025", "mcr.microsoft.com/windows:20H2"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = true,
+                IsGuessed = false,
+                Source = "windows-servercore",
+                Note = "Windows Server Core (and the full Windows images) run as ContainerAdministrator by default; switch with USER ContainerUser.",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry159()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "guess-windows-nanoserver",
+            159,
+            [],
+            [],
+            [new TagCondition("*nanoserver*", ["*nanoserver*"], [])],
+            ["example.com/app:1.0-nanoserver-ltsc2022"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerUser",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = false,
+                IsGuessed = true,
+                Source = "guess-windows-nanoserver",
+                Note = "Guessed from the tag: Windows Nano Server (runs as ContainerUser).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry160()
+    {
+        ImmutableArray<ShippedUser> users = [new ShippedUser("ContainerUser", null, null), new ShippedUser("ContainerAdministrator", null, null)];
+        return new(
+            "guess-windows-servercore",
+            160,
+            [],
+            [],
+            [new TagCondition("*windowsservercore*", ["*windowsservercore*"], []), new TagCondition("*servercore*", ["*servercore*"], []), new TagCondition("*ltsc20*", ["*ltsc20*"], [])],
+            ["example.com/app:windowsservercore-ltsc2022", "myorg/tool:ltsc2019"],
+            new BaseImageInfo
+            {
+                Family = DistroFamily.Windows,
+                DefaultUser = "ContainerAdministrator",
+                HasShell = true,
+                UserTools = UserTools.None,
+                ShippedUsers = users,
+                PreferredUser = users[0],
+                IsKnown = false,
+                IsGuessed = true,
+                Source = "guess-windows-servercore",
+                Note = "Guessed from the tag: Windows Server Core (runs as ContainerAdministrator).",
+            });
+    }
+
+    private static CatalogEntry BuiltInEntry161() => new(
+        "guess-distroless-nonroot",
+        161,
+        [],
+        [],
+        [new TagCondition("*distroless*nonroot*", ["*distroless*nonroot*"], []), new TagCondition("*chiseled*nonroot*", ["*chiseled*nonroot*"], [])],
+        ["example.com/app:distroless-nonroot"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Distroless,
+            DefaultUser = "65532",
+            HasShell = false,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nonroot", 65532, 65532)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-distroless-nonroot",
+            Note = "Guessed from the tag: a distroless non-root image (no shell, uid 65532).",
+        });
+
+    private static CatalogEntry BuiltInEntry162() => new(
+        "guess-distroless",
+        162,
+        [],
+        [],
+        [new TagCondition("*distroless*", ["*distroless*"], []), new TagCondition("*chiseled*", ["*chiseled*"], [])],
+        ["example.com/app:1.2-distroless"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Distroless,
+            DefaultUser = "root",
+            HasShell = false,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-distroless",
+            Note = "Guessed from the tag: a distroless image (no shell, no package manager).",
+        });
+
+    private static CatalogEntry BuiltInEntry163() => new(
+        "guess-distroless-name",
+        163,
+        [],
+        ["**distroless**", "**chiseled**"],
+        [],
+        ["example.com/distroless/app:1.0", "myorg/app-chiseled"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Distroless,
+            DefaultUser = "root",
+            HasShell = false,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-distroless-name",
+            Note = "Guessed from the name: a distroless image (no shell, no package manager).",
+        });
+
+    private static CatalogEntry BuiltInEntry164() => new(
+        "guess-alpine",
+        164,
+        [],
+        [],
+        [new TagCondition("alpine*", ["alpine*"], []), new TagCondition("*-alpine*", ["*-alpine*"], []), new TagCondition("*_alpine*", ["*_alpine*"], [])],
+        ["example.com/app:1.0-alpine", "myorg/tool:alpine", "myorg/tool:3-alpine3.20"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Alpine,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-alpine",
+            Note = "Guessed from the tag: Alpine (BusyBox adduser/addgroup).",
+        });
+
+    private static CatalogEntry BuiltInEntry165() => new(
+        "guess-ubi-minimal",
+        165,
+        [],
+        [],
+        [new TagCondition("*ubi*minimal*", ["*ubi*minimal*"], []), new TagCondition("*ubi*micro*", ["*ubi*micro*"], [])],
+        ["example.com/app:1.0-ubi9-minimal"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.UbiMinimal,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-ubi-minimal",
+            Note = "Guessed from the tag: a minimal UBI image without shadow-utils.",
+        });
+
+    private static CatalogEntry BuiltInEntry166() => new(
+        "guess-ubi",
+        166,
+        [],
+        [],
+        [new TagCondition("*ubi*", ["*ubi*"], []), new TagCondition("*rhel*", ["*rhel*"], []), new TagCondition("*rockylinux*", ["*rockylinux*"], []), new TagCondition("*almalinux*", ["*almalinux*"], []), new TagCondition("*centos*", ["*centos*"], []), new TagCondition("*fedora*", ["*fedora*"], []), new TagCondition("*oraclelinux*", ["*oraclelinux*"], [])],
+        ["example.com/app:1.0-ubi9", "myorg/tool:rhel-ubi9"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Rhel,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("bin", 1, 1), new ShippedUser("daemon", 2, 2), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-ubi",
+            Note = "Guessed from the tag: RHEL family (dnf, shadow-utils).",
+        });
+
+    private static CatalogEntry BuiltInEntry167() => new(
+        "guess-amazonlinux-2023",
+        167,
+        [],
+        [],
+        [new TagCondition("*al2023*", ["*al2023*"], []), new TagCondition("*amazonlinux2023*", ["*amazonlinux2023*"], [])],
+        ["example.com/app:1-al2023"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-amazonlinux-2023",
+            Note = "Guessed from the tag: Amazon Linux 2023 (no shadow-utils).",
+        });
+
+    private static CatalogEntry BuiltInEntry168() => new(
+        "guess-amazonlinux",
+        168,
+        [],
+        [],
+        [new TagCondition("*al2", ["*al2"], []), new TagCondition("*al2-*", ["*al2-*"], []), new TagCondition("*amazonlinux*", ["*amazonlinux*"], [])],
+        ["example.com/app:1-al2", "example.com/app:1-amazonlinux2"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AmazonLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-amazonlinux",
+            Note = "Guessed from the tag: Amazon Linux 2 (yum, shadow-utils).",
+        });
+
+    private static CatalogEntry BuiltInEntry169() => new(
+        "guess-azurelinux",
+        169,
+        [],
+        [],
+        [new TagCondition("*azurelinux*", ["*azurelinux*"], []), new TagCondition("*cbl-mariner*", ["*cbl-mariner*"], []), new TagCondition("*mariner*", ["*mariner*"], [])],
+        ["example.com/app:1-azurelinux3.0"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.AzureLinux,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.None,
+            ShippedUsers = [],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-azurelinux",
+            Note = "Guessed from the tag: Azure Linux (no shadow-utils by default).",
+        });
+
+    private static CatalogEntry BuiltInEntry170() => new(
+        "guess-ubuntu-24.04+",
+        170,
+        [],
+        [],
+        [new TagCondition("*noble*", ["*noble*"], []), new TagCondition("*oracular*", ["*oracular*"], []), new TagCondition("*plucky*", ["*plucky*"], []), new TagCondition("*questing*", ["*questing*"], []), new TagCondition("*resolute*", ["*resolute*"], []), new TagCondition("*ubuntu24*", ["*ubuntu24*"], []), new TagCondition("*ubuntu-24*", ["*ubuntu-24*"], [])],
+        ["example.com/app:1.0-noble", "myorg/cuda:12-ubuntu24.04"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("ubuntu", 1000, 1000), new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-ubuntu-24.04+",
+            Note = "Guessed from the tag: Ubuntu 24.04 or later, which ships user 'ubuntu' (uid 1000).",
+        });
+
+    private static CatalogEntry BuiltInEntry171() => new(
+        "guess-ubuntu",
+        171,
+        [],
+        [],
+        [new TagCondition("*jammy*", ["*jammy*"], []), new TagCondition("*focal*", ["*focal*"], []), new TagCondition("*bionic*", ["*bionic*"], []), new TagCondition("*xenial*", ["*xenial*"], []), new TagCondition("*trusty*", ["*trusty*"], []), new TagCondition("*ubuntu*", ["*ubuntu*"], []), new TagCondition("*mantic*", ["*mantic*"], []), new TagCondition("*lunar*", ["*lunar*"], []), new TagCondition("*kinetic*", ["*kinetic*"], [])],
+        ["example.com/app:1.0-jammy", "myorg/tool:ubuntu22.04"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Ubuntu,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-ubuntu",
+            Note = "Guessed from the tag: Ubuntu.",
+        });
+
+    private static CatalogEntry BuiltInEntry172() => new(
+        "guess-debian",
+        172,
+        [],
+        [],
+        [new TagCondition("*bookworm*", ["*bookworm*"], []), new TagCondition("*bullseye*", ["*bullseye*"], []), new TagCondition("*buster*", ["*buster*"], []), new TagCondition("*stretch*", ["*stretch*"], []), new TagCondition("*jessie*", ["*jessie*"], []), new TagCondition("*trixie*", ["*trixie*"], []), new TagCondition("*forky*", ["*forky*"], []), new TagCondition("*sid", ["*sid"], []), new TagCondition("*sid-*", ["*sid-*"], []), new TagCondition("*debian*", ["*debian*"], []), new TagCondition("*slim*", ["*slim*"], [])],
+        ["example.com/app:1.0-slim", "myorg/tool:bookworm", "myorg/tool:2-slim-bullseye"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Debian,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.Shadow,
+            ShippedUsers = [new ShippedUser("daemon", 1, 1), new ShippedUser("bin", 2, 2), new ShippedUser("sys", 3, 3), new ShippedUser("www-data", 33, 33), new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-debian",
+            Note = "Guessed from the tag: Debian (-slim is Debian in the official images).",
+        });
+
+    private static CatalogEntry BuiltInEntry173() => new(
+        "guess-busybox",
+        173,
+        [],
+        [],
+        [new TagCondition("*busybox*", ["*busybox*"], [])],
+        ["example.com/app:1.0-busybox"],
+        new BaseImageInfo
+        {
+            Family = DistroFamily.Busybox,
+            DefaultUser = "root",
+            HasShell = true,
+            UserTools = UserTools.BusyBox,
+            ShippedUsers = [new ShippedUser("nobody", 65534, 65534)],
+            IsKnown = false,
+            IsGuessed = true,
+            Source = "guess-busybox",
+            Note = "Guessed from the tag: BusyBox.",
+        });
 
     /// <summary>Where a repository's entries lie in the built-in catalog's index: a compiled switch, so no table is built at start-up.</summary>
     private static (int Start, int Length) BuiltInRepositoryRange(string repository) => repository switch

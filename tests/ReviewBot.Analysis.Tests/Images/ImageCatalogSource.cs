@@ -95,27 +95,43 @@ internal static class ImageCatalogSource
         o.Append("""
                     ]);
 
-                /// <summary>Makes the entry (or guess) of that order: a lookup makes only the entries it meets, not all of them at start-up.</summary>
-                private static CatalogEntry BuiltInEntry(int order)
+                /// <summary>
+                /// Makes the entry (or guess) of that order: a lookup makes only the entries it meets, not all of them at
+                /// start-up. One small method each, so making one touches only its own code and a small stack frame.
+                /// </summary>
+                private static CatalogEntry BuiltInEntry(int order) => order switch
                 {
-                    switch (order)
-                    {
 
             """);
         foreach (var entry in all)
         {
-            o.Append($"            case {Number(entry.Order)}:\n");
-            string indent = "                ";
+            o.Append($"        {Number(entry.Order)} => BuiltInEntry{Number(entry.Order)}(),\n");
+        }
+
+        o.Append("""
+                    _ => throw new ArgumentOutOfRangeException(nameof(order), order, "The catalog has no entry of that order."),
+                };
+
+            """);
+        foreach (var entry in all)
+        {
+            o.Append('\n');
+            string indent = "        ";
             string users = List(entry.Info.ShippedUsers.Select(User));
             if (entry.Info.PreferredUser is not null)
             {
                 // The preferred user is one of the shipped users, the same instance, as the resolver makes it.
-                o.Append("            {\n");
+                o.Append($"    private static CatalogEntry BuiltInEntry{Number(entry.Order)}()\n    {{\n");
                 o.Append($"{indent}ImmutableArray<ShippedUser> users = {users};\n");
+                o.Append($"{indent}return new(\n");
                 users = "users";
             }
+            else
+            {
+                o.Append($"    private static CatalogEntry BuiltInEntry{Number(entry.Order)}() => new(\n");
+                indent = "    ";
+            }
 
-            o.Append($"{indent}return new CatalogEntry(\n");
             o.Append($"{indent}    {Literal(entry.Id)},\n");
             o.Append($"{indent}    {Number(entry.Order)},\n");
             o.Append($"{indent}    {List(entry.Repositories.Select(Literal))},\n");
@@ -125,15 +141,11 @@ internal static class ImageCatalogSource
             o.Append($"{indent}    {Info(entry.Info, users, indent + "    ")});\n");
             if (entry.Info.PreferredUser is not null)
             {
-                o.Append("            }\n");
+                o.Append("    }\n");
             }
         }
 
         o.Append("""
-                        default:
-                            throw new ArgumentOutOfRangeException(nameof(order), order, "The catalog has no entry of that order.");
-                    }
-                }
 
                 /// <summary>Where a repository's entries lie in the built-in catalog's index: a compiled switch, so no table is built at start-up.</summary>
                 private static (int Start, int Length) BuiltInRepositoryRange(string repository) => repository switch
