@@ -3,7 +3,7 @@
 // `extends` and family defaults and sort the indexes, which cost ~6% of a corpus scan. Written by
 // tests/ReviewBot.Analysis.Tests/Images/ImageCatalogSource.cs from ImageCatalog.Load; do not edit. After editing
 // images.json, regenerate this file with
-//   REVIEWBOT_UPDATE_CATALOG=1 dotnet test tests/ReviewBot.Analysis.Tests --filter ImageCatalogSourceTests
+//   REVIEWBOT_UPDATE_CATALOG=1 dotnet test tests/ReviewBot.Analysis.Tests --filter Generated_catalog_is_images_json
 // and commit both: ImageCatalogSourceTests fails while they disagree.
 #nullable enable
 

@@ -25,7 +25,7 @@ internal static class ImageCatalogSource
     public const string UpdateVariable = "REVIEWBOT_UPDATE_CATALOG";
 
     /// <summary>What a contributor runs after editing images.json.</summary>
-    public const string RegenerateCommand = UpdateVariable + "=1 dotnet test tests/ReviewBot.Analysis.Tests --filter ImageCatalogSourceTests";
+    public const string RegenerateCommand = UpdateVariable + "=1 dotnet test tests/ReviewBot.Analysis.Tests --filter Generated_catalog_is_images_json";
 
     /// <summary>
     /// The C# text of <paramref name="catalog"/>: its aliases, family defaults and both indexes in match order, and a
