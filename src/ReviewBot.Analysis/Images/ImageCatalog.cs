@@ -11,60 +11,139 @@ namespace ReviewBot.Analysis.Images;
 /// Within each step the data file's order decides. Problems in the data are collected in <see cref="Problems"/>
 /// (a test keeps that list empty) instead of thrown, so a lookup never fails at run time.
 /// </summary>
-internal sealed class ImageCatalog
+internal sealed partial class ImageCatalog
 {
     private readonly ImmutableArray<(string From, string To)> _aliases;
-    /// <summary>
-    /// Entries by exact repository. A plain dictionary, not a frozen one: freezing analyses every key to speed up
-    /// lookups, and a scan looks up each distinct image once (<see cref="_matches"/> remembers the rest), so the
-    /// analysis cost every start-up more than it saved.
-    /// </summary>
-    private readonly Dictionary<string, ImmutableArray<CatalogEntry>> _byRepository;
-    private readonly ImmutableArray<(string Pattern, CatalogEntry Entry)> _byPattern;
-    private readonly ImmutableArray<CatalogEntry> _guesses;
 
+    /// <summary>How many of the entries (by <see cref="CatalogEntry.Order"/>) are entries; the rest are guesses.</summary>
+    private readonly int _entryCount;
+
+    /// <summary>
+    /// Entries and guesses by <see cref="CatalogEntry.Order"/>, each made by <see cref="_make"/> when first needed: a
+    /// scan meets a handful of images, and making all ~170 entries at start-up allocated ~70 KB for the garbage
+    /// collector to zero, fault in and copy.
+    /// </summary>
+    private readonly CatalogEntry?[] _made;
+    private readonly Func<int, CatalogEntry> _make;
+
+    /// <summary>Entry orders grouped by exact repository, each group in match order; <see cref="_repositoryRange"/> finds a repository's group.</summary>
+    private readonly ImmutableArray<int> _byRepository;
+
+    /// <summary>
+    /// Where a repository's group lies in <see cref="_byRepository"/> ((0, 0): none). The built-in catalog answers with
+    /// a compiled <c>switch</c>, so no table is hashed at start-up; a loaded one with a dictionary.
+    /// </summary>
+    private readonly Func<string, (int Start, int Length)> _repositoryRange;
+
+    /// <summary>Name patterns in match order, with the order of their entry.</summary>
+    private readonly ImmutableArray<(string Pattern, int Entry)> _byPattern;
+
+    /// <summary>Each family's defaults, indexed by <see cref="DistroFamily"/>; null where the data file gives none.</summary>
+    private readonly ImmutableArray<BaseImageInfo?> _families;
+
+    /// <summary>
+    /// Takes the data already resolved and indexed, in match order: <see cref="Load"/> builds them with
+    /// <see cref="IndexByRepository"/> and <see cref="IndexByPattern"/>; the built-in catalog has them compiled in.
+    /// </summary>
     private ImageCatalog(
         ImmutableArray<(string, string)> aliases,
-        ImmutableArray<CatalogEntry> entries,
-        ImmutableArray<CatalogEntry> guesses,
-        ImmutableDictionary<DistroFamily, BaseImageInfo> families,
-        ImmutableArray<string> problems)
+        int entryCount,
+        int guessCount,
+        Func<int, CatalogEntry> make,
+        ImmutableArray<BaseImageInfo?> families,
+        ImmutableArray<string> problems,
+        ImmutableArray<int> byRepository,
+        Func<string, (int Start, int Length)> repositoryRange,
+        ImmutableArray<(string Pattern, int Entry)> byPattern)
     {
         _families = families;
         _aliases = aliases;
-        _guesses = guesses;
-        Entries = entries;
-        _byRepository = entries
-            .SelectMany(e => e.Repositories.Select(r => (Repository: r, Entry: e)))
-            .GroupBy(x => x.Repository, StringComparer.Ordinal)
-            .ToDictionary(
-                g => g.Key,
-                g => g.Select(x => x.Entry).OrderBy(e => e.Tags.IsEmpty ? 1 : 0).ThenBy(e => e.Order).ToImmutableArray(),
-                StringComparer.Ordinal);
-        _byPattern = [.. entries
-            .SelectMany(e => e.Patterns.Select(p => (Pattern: p, Entry: e)))
-            .OrderByDescending(x => Glob.LiteralLength(x.Pattern))
-            .ThenBy(x => x.Entry.Tags.IsEmpty ? 1 : 0)
-            .ThenBy(x => x.Entry.Order)];
+        _entryCount = entryCount;
+        _made = new CatalogEntry?[entryCount + guessCount];
+        _make = make;
+        DataProblems = problems;
+        _byRepository = byRepository;
+        _repositoryRange = repositoryRange;
+        _byPattern = byPattern;
         // Checking every example resolves to its entry is for the data file's tests, not every scan's start-up.
-        _problems = new Lazy<ImmutableArray<string>>(() => problems.AddRange(CheckExamples(entries.AddRange(guesses))));
+        _problems = new Lazy<ImmutableArray<string>>(() => problems.AddRange(CheckExamples(Entries.AddRange(Guesses))));
     }
+
+    /// <summary>
+    /// Entries by exact repository: the orders of each repository's entries, those with a tag condition first, then in
+    /// file order. Ranges index the flat list, in the order repositories first appear.
+    /// </summary>
+    internal static (ImmutableArray<int> Entries, ImmutableArray<(string Repository, int Start, int Length)> Ranges) IndexByRepository(ImmutableArray<CatalogEntry> entries)
+    {
+        var flat = ImmutableArray.CreateBuilder<int>();
+        var ranges = ImmutableArray.CreateBuilder<(string, int, int)>();
+        foreach (var group in entries
+            .SelectMany(e => e.Repositories.Select(r => (Repository: r, Entry: e)))
+            .GroupBy(x => x.Repository, StringComparer.Ordinal))
+        {
+            int start = flat.Count;
+            flat.AddRange(group.Select(x => x.Entry).OrderBy(e => e.Tags.IsEmpty ? 1 : 0).ThenBy(e => e.Order).Select(e => e.Order));
+            ranges.Add((group.Key, start, flat.Count - start));
+        }
+
+        return (flat.ToImmutable(), ranges.ToImmutable());
+    }
+
+    /// <summary>Every entry's patterns with the entry's order: more literal characters first, then with a tag condition, then in file order.</summary>
+    internal static ImmutableArray<(string Pattern, int Entry)> IndexByPattern(ImmutableArray<CatalogEntry> entries) =>
+    [.. entries
+        .SelectMany(e => e.Patterns.Select(p => (Pattern: p, Entry: e)))
+        .OrderByDescending(x => Glob.LiteralLength(x.Pattern))
+        .ThenBy(x => x.Entry.Tags.IsEmpty ? 1 : 0)
+        .ThenBy(x => x.Entry.Order)
+        .Select(x => (x.Pattern, x.Entry.Order))];
 
     private readonly Lazy<ImmutableArray<string>> _problems;
 
-    private readonly ImmutableDictionary<DistroFamily, BaseImageInfo> _families;
-
     /// <summary>The family's defaults from the data file; <see cref="UnknownInfo"/> for Unknown or a family without defaults.</summary>
-    public BaseImageInfo FamilyDefaults(DistroFamily family) => _families.TryGetValue(family, out var info) ? info : UnknownInfo;
+    public BaseImageInfo FamilyDefaults(DistroFamily family) =>
+        (uint)family < (uint)_families.Length && _families[(int)family] is { } info ? info : UnknownInfo;
 
-    /// <summary>Entries (not guesses), in file order.</summary>
-    public ImmutableArray<CatalogEntry> Entries { get; }
+    /// <summary>The entry or guess of that <see cref="CatalogEntry.Order"/>, made on first use; always the same instance.</summary>
+    private CatalogEntry Entry(int order)
+    {
+        if (Volatile.Read(ref _made[order]) is { } existing)
+        {
+            return existing;
+        }
 
-    /// <summary>Guesses, in file order.</summary>
-    public ImmutableArray<CatalogEntry> Guesses => _guesses;
+        // Two threads may both make it; the first one published wins, so an entry keeps one identity.
+        var made = _make(order);
+        return Interlocked.CompareExchange(ref _made[order], made, null) ?? made;
+    }
+
+    /// <summary>Entries (not guesses), in file order; makes every one (for the data's tests).</summary>
+    public ImmutableArray<CatalogEntry> Entries => [.. Enumerable.Range(0, _entryCount).Select(Entry)];
+
+    /// <summary>Guesses, in file order; makes every one (for the data's tests).</summary>
+    public ImmutableArray<CatalogEntry> Guesses => [.. Enumerable.Range(_entryCount, _made.Length - _entryCount).Select(Entry)];
 
     /// <summary>Everything wrong with the data, one clear sentence each; empty when the file is well-formed.</summary>
     public ImmutableArray<string> Problems => _problems.Value;
+
+    /// <summary>What resolving the data file found wrong (<see cref="Problems"/> adds the examples' check), for the generated catalog.</summary>
+    internal ImmutableArray<string> DataProblems { get; }
+
+    /// <summary>The data file's aliases, lower-cased, in file order.</summary>
+    internal ImmutableArray<(string From, string To)> Aliases => _aliases;
+
+    /// <summary>Each family's defaults, indexed by <see cref="DistroFamily"/>; null where the data file gives none.</summary>
+    internal ImmutableArray<BaseImageInfo?> Families => _families;
+
+    /// <summary>The orders of the entries an exact repository name matches, in match order.</summary>
+    internal ReadOnlySpan<int> EntriesOf(string repository)
+    {
+        var (start, length) = _repositoryRange(repository);
+        return _byRepository.AsSpan(start, length);
+    }
+
+    /// <summary>The name patterns in match order, with their entry's order (for the tests).</summary>
+    internal ImmutableArray<(string Pattern, int Entry)> Patterns => _byPattern;
 
     /// <summary>The image's registry/repository with the data file's aliases applied (e.g. <c>amd64/alpine</c> → <c>alpine</c>).</summary>
     public string CanonicalName(ImageReference image)
@@ -126,10 +205,20 @@ internal sealed class ImageCatalog
 
     private CatalogEntry? Match(string name, string? tag)
     {
-        if (_byRepository.TryGetValue(name, out var exact))
+        foreach (var order in EntriesOf(name))
         {
-            foreach (var entry in exact)
+            var entry = Entry(order);
+            if (entry.TagMatches(tag))
             {
+                return entry;
+            }
+        }
+
+        foreach (var (pattern, order) in _byPattern)
+        {
+            if (Glob.IsMatch(pattern, name))
+            {
+                var entry = Entry(order);
                 if (entry.TagMatches(tag))
                 {
                     return entry;
@@ -137,16 +226,9 @@ internal sealed class ImageCatalog
             }
         }
 
-        foreach (var (pattern, entry) in _byPattern)
+        for (int order = _entryCount; order < _made.Length; order++)
         {
-            if (Glob.IsMatch(pattern, name) && entry.TagMatches(tag))
-            {
-                return entry;
-            }
-        }
-
-        foreach (var guess in _guesses)
-        {
+            var guess = Entry(order);
             if ((guess.Patterns.IsEmpty || guess.NameMatches(name)) && guess.TagMatches(tag))
             {
                 return guess;
@@ -196,7 +278,31 @@ internal sealed class ImageCatalog
         }
 
         var resolved = ImageDataResolver.Resolve(data);
-        return new ImageCatalog(resolved.Aliases, resolved.Entries, resolved.Guesses, resolved.Families, resolved.Problems);
+        var families = new BaseImageInfo?[resolved.Families.IsEmpty ? 0 : (int)resolved.Families.Keys.Max() + 1];
+        foreach (var (family, info) in resolved.Families)
+        {
+            families[(int)family] = info;
+        }
+
+        var (byRepository, ranges) = IndexByRepository(resolved.Entries);
+        var rangeOf = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        foreach (var (repository, start, length) in ranges)
+        {
+            rangeOf.Add(repository, (start, length));
+        }
+
+        // The resolver numbers entries, then guesses, from 0: an entry's order is its place in this list.
+        var all = resolved.Entries.AddRange(resolved.Guesses);
+        return new ImageCatalog(
+            resolved.Aliases,
+            resolved.Entries.Length,
+            resolved.Guesses.Length,
+            order => all[order],
+            [.. families],
+            resolved.Problems,
+            byRepository,
+            name => rangeOf.GetValueOrDefault(name),
+            IndexByPattern(resolved.Entries));
     }
 
     private IEnumerable<string> CheckExamples(ImmutableArray<CatalogEntry> all)

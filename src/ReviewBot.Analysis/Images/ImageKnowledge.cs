@@ -1,15 +1,16 @@
 namespace ReviewBot.Analysis.Images;
 
 /// <summary>
-/// What ReviewBot knows about base images, from the embedded data file images.json (no per-image code).
-/// Pure and thread-safe: the file is parsed once, lazily, and every result is immutable.
+/// What ReviewBot knows about base images, from the data file images.json (no per-image code).
+/// Pure and thread-safe: the catalog is built once, lazily, and every result is immutable.
 /// </summary>
 public static class ImageKnowledge
 {
-    /// <summary>The embedded resource's logical name, set in the project file.</summary>
-    private const string ResourceName = "ReviewBot.Analysis.images.json";
-
-    private static readonly Lazy<ImageCatalog> Catalog = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
+    /// <summary>
+    /// images.json compiled in as C# (ImageCatalog.Generated.cs), not the embedded file parsed: parsing, resolving and
+    /// indexing it cost every `reviewbot` start ~6% of a corpus scan's CPU and ~0.5 MB of allocations.
+    /// </summary>
+    private static readonly Lazy<ImageCatalog> Catalog = new(ImageCatalog.BuiltIn, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The facts about <paramref name="image"/>: a matching entry, else a guess from its tag, else Unknown.</summary>
     public static BaseImageInfo Lookup(ImageReference image)
@@ -34,11 +35,4 @@ public static class ImageKnowledge
     public static IReadOnlyList<string> FamilyNames => ImageDataResolver.FamilyNameList;
 
     internal static ImageCatalog Current => Catalog.Value;
-
-    private static ImageCatalog LoadEmbedded()
-    {
-        using var stream = typeof(ImageKnowledge).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from ReviewBot.Analysis.");
-        return ImageCatalog.Load(stream);
-    }
 }

@@ -12,7 +12,8 @@ internal sealed class TagCondition
     private readonly string[] _globs;
     private readonly (string Op, int[] Version)[] _comparisons;
 
-    private TagCondition(string text, string[] globs, (string, int[])[] comparisons)
+    /// <summary>A condition already parsed: <see cref="TryParse"/> makes them, and the built-in catalog has them compiled in.</summary>
+    internal TagCondition(string text, string[] globs, (string Op, int[] Version)[] comparisons)
     {
         Text = text;
         _globs = globs;
@@ -20,6 +21,12 @@ internal sealed class TagCondition
     }
 
     public string Text { get; }
+
+    /// <summary>The glob terms, in order (for the catalog's generator).</summary>
+    internal ReadOnlySpan<string> Globs => _globs;
+
+    /// <summary>The version comparisons, in order (for the catalog's generator).</summary>
+    internal ReadOnlySpan<(string Op, int[] Version)> Comparisons => _comparisons;
 
     public static TagCondition? TryParse(string text)
     {
