@@ -86,6 +86,19 @@ public class CommandTests
     }
 
     [Fact]
+    public async Task A_file_that_cannot_be_read_is_named_after_a_streamed_json_scan()
+    {
+        using var temp = new TempFolder();
+        temp.Write("Dockerfile", "FROM alpine:3.20\nUSER 1000\n");
+
+        var run = await Cli.RunAsync(temp.Root, "scan", "--format", "json", "Dockerfile", "nowhere/Dockerfile");
+
+        Assert.Equal(ExitCodes.UsageOrReadError, run.ExitCode);
+        Assert.Contains("reviewbot: nowhere/Dockerfile: no such file or folder", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("reviewbot: Dockerfile", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_path_exits_2_and_names_it()
     {
         using var temp = new TempFolder();
