@@ -25,8 +25,9 @@ public static class CliApp
     /// <summary>
     /// The command line parsed. First without what <see cref="RootCommand"/> adds (<c>--help</c>, <c>--version</c>,
     /// directives), whose descriptions are System.CommandLine's resources: their first read sets up reflection over its
-    /// assembly, about 3 ms and a third of every run's start-up. When an argument could be one of those, or the command
-    /// line does not parse without them, it is parsed again with them, so help, version and every error read as before.
+    /// assembly, about 3 ms (15% of an empty scan's CPU) on the one thread then working. When an argument could be one
+    /// of those, or the command line does not parse without them, it is parsed again with them, so help, version and
+    /// every error read as before.
     /// </summary>
     private static ParseResult Parse(string[] args, CliConsole console)
     {
