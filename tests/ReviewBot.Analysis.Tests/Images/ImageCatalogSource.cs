@@ -21,6 +21,9 @@ internal static class ImageCatalogSource
     /// <summary>The data file, relative to the repository's root.</summary>
     public const string DataPath = "src/ReviewBot.Analysis/Images/images.json";
 
+    /// <summary>The data file as the repository holds it (the engine no longer reads it, so it is not embedded).</summary>
+    public static FileStream OpenData() => File.OpenRead(Path.Combine(RepoRoot.Find(), DataPath));
+
     /// <summary>The environment variable that makes <see cref="ImageCatalogSourceTests"/> rewrite the generated file.</summary>
     public const string UpdateVariable = "REVIEWBOT_UPDATE_CATALOG";
 

@@ -15,7 +15,7 @@ public class ImageCatalogSourceTests
     {
         string root = RepoRoot.Find();
         string expected;
-        using (var json = File.OpenRead(Path.Combine(root, ImageCatalogSource.DataPath)))
+        using (var json = ImageCatalogSource.OpenData())
         {
             expected = ImageCatalogSource.Generate(ImageCatalog.Load(json));
         }
@@ -49,7 +49,7 @@ public class ImageCatalogSourceTests
     {
         // The text above only shows the generated file is what the generator writes today; this shows what it writes
         // builds the same values, every field included (also one the generator would not know of yet).
-        using var stream = typeof(ImageKnowledge).Assembly.GetManifestResourceStream("ReviewBot.Analysis.images.json")!;
+        using var stream = ImageCatalogSource.OpenData();
         var loaded = ImageCatalog.Load(stream);
         var builtIn = ImageCatalog.BuiltIn();
 

@@ -6,7 +6,7 @@ namespace ReviewBot.Analysis.Tests.Images;
 public class ImageDataFileTests
 {
     [Fact]
-    public void Embedded_data_file_has_no_problems()
+    public void Built_in_data_has_no_problems()
     {
         // Problems cover: unknown family or userTools names, families without defaults, duplicate ids, broken or
         // cyclic extends, entries that match nothing, bad tag conditions, preferred users that are not shipped,
@@ -150,7 +150,7 @@ public class ImageDataFileTests
     {
         // Matches are remembered per image, so a scan does not walk the patterns and tag conditions for every FROM;
         // made-up names must not grow that memory without bound, and an answer must not depend on it.
-        using var stream = typeof(ImageKnowledge).Assembly.GetManifestResourceStream("ReviewBot.Analysis.images.json")!;
+        using var stream = ImageCatalogSource.OpenData();
         var catalog = ImageCatalog.Load(stream);
         string[] known = ["debian:bookworm-slim", "node:20-alpine", "mcr.microsoft.com/dotnet/aspnet:8.0", "gcr.io/distroless/static:nonroot", "nginx", "python:3.12-slim@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"];
         var first = known.Select(k => catalog.Match(Parse(k))?.Id).ToList();
@@ -175,9 +175,9 @@ public class ImageDataFileTests
         // what it allocated cost start-up and the one garbage collection. Was ~907 KB: a frozen table analysed every
         // repository name, and resolving each entry's facts ran a LINQ pipeline (an iterator and closures) per fact.
         // Now ~560 KB; the tests and the generator still load it.
-        using var warm = typeof(ImageKnowledge).Assembly.GetManifestResourceStream("ReviewBot.Analysis.images.json")!;
+        using var warm = ImageCatalogSource.OpenData();
         ImageCatalog.Load(warm);
-        using var stream = typeof(ImageKnowledge).Assembly.GetManifestResourceStream("ReviewBot.Analysis.images.json")!;
+        using var stream = ImageCatalogSource.OpenData();
         long length = stream.Length;
 
         long before = GC.GetAllocatedBytesForCurrentThread();
