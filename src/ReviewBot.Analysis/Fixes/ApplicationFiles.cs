@@ -73,11 +73,16 @@ internal static class ApplicationFiles
         }
 
         var files = StageFiles.Of(stage);
-        string? program = files.Program(escape);
+        // The program first: a stage that runs none by path (most) needs no COPY's paths made.
+        if (files.Program(escape) is not { } program)
+        {
+            return false;
+        }
+
         string? destination = files.Destination(index, escape);
         string? written = InstructionEdits.Destination(instruction);
         string? source = OnlySource(instruction);
-        if (program is null || destination is null || written is null || source is null
+        if (destination is null || written is null || source is null
             || source.EndsWith('/') || source.AsSpan().IndexOfAny("*?[$") >= 0)
         {
             return false;
@@ -97,8 +102,16 @@ internal static class ApplicationFiles
             return instruction.JsonArguments.Length == 2 ? instruction.JsonArguments[0].Trim('"', '\'') : null;
         }
 
-        var words = instruction.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length == 2 ? words[0].Trim('"', '\'') : null;
+        // Read in place: only the source becomes a string.
+        var arguments = instruction.Arguments.AsSpan().Trim(" \t");
+        int end = arguments.IndexOfAny(' ', '\t');
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var rest = arguments[end..].TrimStart(" \t");
+        return rest.IndexOfAny(' ', '\t') < 0 ? arguments[..end].Trim("\"'").ToString() : null;
     }
 
     private static bool IsScript(ReadOnlySpan<char> source)
@@ -236,27 +249,58 @@ internal static class ApplicationFiles
     /// <summary>Collapses "." segments and duplicate slashes; ".." climbs.</summary>
     internal static string Normalize(string path)
     {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        // Most paths are already absolute and clean (/app/data): returned as they are, with nothing allocated.
+        if (IsNormal(path))
         {
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
+            return path;
         }
 
-        return "/" + string.Join('/', parts);
+        // Built in one buffer, not a list of parts: each part goes after a /, and .. cuts back to the / before.
+        Span<char> buffer = path.Length < 256 ? stackalloc char[256] : new char[path.Length + 1];
+        int length = 0;
+        foreach (var range in path.AsSpan().Split('/'))
+        {
+            var part = path.AsSpan(range);
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part is "..")
+            {
+                length = Math.Max(0, buffer[..length].LastIndexOf('/'));
+                continue;
+            }
+
+            buffer[length++] = '/';
+            part.CopyTo(buffer[length..]);
+            length += part.Length;
+        }
+
+        return length == 0 ? "/" : buffer[..length].ToString();
+    }
+
+    /// <summary>Whether <see cref="Normalize"/> would return <paramref name="path"/> unchanged: / or /a/b with no empty, . or .. part.</summary>
+    private static bool IsNormal(ReadOnlySpan<char> path)
+    {
+        if (path is "/")
+        {
+            return true;
+        }
+
+        if (path.Length < 2 || path[0] != '/')
+        {
+            return false;
+        }
+
+        foreach (var range in path[1..].Split('/'))
+        {
+            if (path[1..][range] is "" or "." or "..")
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -365,7 +365,11 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
                                 throw new IOException($"the file is longer than {Array.MaxLength:N0} bytes");
                             }
 
-                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * length, Array.MaxLength));
+                            // A file that fills the first buffer is sized once from its length (one fstat), a byte more
+                            // so the read that finds its end has room: doubling from 16 KiB wrote a 4 MiB file into ten
+                            // buffers, and the kernel mapped every page of them. A pipe has no length: it doubles.
+                            long size = pipe is null && length == FirstReadSize ? RandomAccess.GetLength(handle) : 0;
+                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(2L * length, size + 1), Array.MaxLength));
                             buffer.AsSpan(0, length).CopyTo(larger);
                             ArrayPool<byte>.Shared.Return(buffer);
                             buffer = larger;
@@ -414,6 +418,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
     private FileReport Analyze(ScanTarget target, ReadOnlySpan<byte> bytes)
     {
+        bool paused = LargeFilePause.Begin(bytes.Length);
         try
         {
             return AnalyzeOrThrow(target, bytes);
@@ -422,6 +427,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         {
             // One file the engine cannot handle must not stop the scan of the others.
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"internal error: {ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            if (paused)
+            {
+                LargeFilePause.End();
+            }
         }
     }
 
