@@ -174,6 +174,10 @@ public sealed class DockerfileModel
         // One list of declarations per stage, refilled by each ARG and ENV.
         List<(string Name, string? Value)>? args = null;
         List<(string Name, string Value)>? envs = null;
+        // Users a RUN creates go into a builder, made at the first: setting each in the immutable dictionary copied a
+        // path of its tree per user, garbage that grew with the file (a RUN useradd per line of a 4 MiB file).
+        ImmutableDictionary<string, CreatedUser>.Builder? usersAdded = null;
+        ImmutableDictionary<string, CreatedUser>.Builder? groupsAdded = null;
         for (int at = 0; at < body.Length; at++)
         {
             var instruction = body[at];
@@ -215,7 +219,7 @@ public sealed class DockerfileModel
                     break;
                 case "USER":
                     var spec = budget.Expand(instruction.StartLine, instruction.Arguments.Trim(), lookup, escape);
-                    user = ParseUser(instruction, spec, users, VariableValue.IsOverBudget(spec, lookup));
+                    user = ParseUser(instruction, spec, (IReadOnlyDictionary<string, CreatedUser>?)usersAdded ?? users, VariableValue.IsOverBudget(spec, lookup));
                     break;
                 case "RUN":
                     // Only a script that may create users or write /etc/passwd is read further, so only its text is made.
@@ -226,11 +230,11 @@ public sealed class DockerfileModel
                             var createdUser = new CreatedUser(created, uid, instruction);
                             if (isGroup)
                             {
-                                groups = groups.SetItem(created, createdUser);
+                                (groupsAdded ??= groups.ToBuilder())[created] = createdUser;
                             }
                             else
                             {
-                                users = users.SetItem(created, createdUser);
+                                (usersAdded ??= users.ToBuilder())[created] = createdUser;
                             }
                         }
 
@@ -259,8 +263,8 @@ public sealed class DockerfileModel
             scope,
             usersBefore.MoveToImmutable(),
             user,
-            users,
-            groups,
+            usersAdded?.ToImmutable() ?? users,
+            groupsAdded?.ToImmutable() ?? groups,
             opaque,
             budget);
     }
@@ -301,6 +305,28 @@ public sealed class DockerfileModel
     {
         string text = instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
         return instruction.Heredocs.IsEmpty ? text : text + "\n" + string.Join('\n', instruction.Heredocs.Select(h => h.Body));
+    }
+
+    /// <summary>
+    /// Whether <see cref="ShellText"/> contains <paramref name="word"/>, read part by part without joining them: exact for
+    /// a word without blanks, which cannot run across the space or new line the parts are joined with.
+    /// </summary>
+    internal static bool ShellTextContains(Instruction instruction, string word)
+    {
+        if (instruction.IsJsonForm ? instruction.JsonArguments.Any(a => a.Contains(word, StringComparison.Ordinal)) : instruction.Arguments.Contains(word, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (var heredoc in instruction.Heredocs)
+        {
+            if (heredoc.Body.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 

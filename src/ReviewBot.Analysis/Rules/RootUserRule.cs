@@ -81,7 +81,7 @@ public sealed class RootUserRule : IRule
         var fix = NonRootFix.Build(context, final, user);
         return [new Finding(Descriptor, Severity.Error, range, Describe(final, user, ""), fix)
         {
-            Advice = fix is null ? "Create an unprivileged user (or use a numeric uid) and switch to it with `USER` after the last step that needs root." : null,
+            Advice = fix is null ? $"Create an unprivileged user (or use a numeric uid), give it the files the application writes with `COPY --chown`, and switch to it with `USER` after the last step that needs root (no fix is offered: it would rewrite more than {NonRootFix.MaxChownedCopies} COPY lines)." : null,
         }];
     }
 

@@ -35,11 +35,14 @@ public sealed partial class SudoRule : IRule
                     continue;
                 }
 
-                string shell = DockerfileModel.ShellText(instruction);
-                if (!shell.Contains("sudo", StringComparison.Ordinal))
+                // Asked of each part before the text is joined: most RUNs never name sudo, and a RUN with heredocs
+                // made a joined copy of its bodies for nothing.
+                if (!DockerfileModel.ShellTextContains(instruction, "sudo"))
                 {
                     continue;
                 }
+
+                string shell = DockerfileModel.ShellText(instruction);
 
                 bool installs = InstallsSudo().IsMatch(shell);
                 bool calls = CallsSudo().IsMatch(shell);
@@ -93,7 +96,7 @@ public sealed partial class SudoRule : IRule
 
     /// <summary>Whether any instruction runs sudo: then the install is what it needs, and no fix takes it away.</summary>
     private static bool CallsAnywhere(RuleContext context) =>
-        context.Model.Stages.Any(stage => stage.Instructions.Any(i => (i.Is("RUN") || i.Is("CMD") || i.Is("ENTRYPOINT")) && CallsSudo().IsMatch(DockerfileModel.ShellText(i))));
+        context.Model.Stages.Any(stage => stage.Instructions.Any(i => (i.Is("RUN") || i.Is("CMD") || i.Is("ENTRYPOINT")) && DockerfileModel.ShellTextContains(i, "sudo") && CallsSudo().IsMatch(DockerfileModel.ShellText(i))));
 
     /// <summary>
     /// The install lines without <c>sudo</c> among their packages, where each such line still installs another package

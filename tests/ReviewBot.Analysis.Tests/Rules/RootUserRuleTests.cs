@@ -204,4 +204,25 @@ public class RootUserRuleTests
     {
         Reports("RB001", "FROM debian:bookworm-slim\n# hadolint ignore=DL3008\nUSER root\n", line: 3);
     }
+
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(501, false)]
+    public void A_fix_that_would_rewrite_too_many_copies_is_not_offered_and_the_advice_says_why(int copies, bool fixed_)
+    {
+        var dockerfile = "FROM debian:bookworm-slim\n" + string.Concat(Enumerable.Range(0, copies).Select(i => $"COPY data{i}.txt /app/data{i}/\n")) + "CMD [\"/app/run\"]\n";
+
+        var finding = Reports("RB001", dockerfile, line: 1);
+
+        Assert.Equal(fixed_, finding.Fix is not null);
+        Assert.Equal(fixed_, finding.Advice is null);
+        if (finding.Fix is { } fix)
+        {
+            Assert.Equal(copies, fix.Edits.Count(e => e.NewText.Contains("--chown=", StringComparison.Ordinal)));
+        }
+        else
+        {
+            Assert.Contains("more than 500 COPY lines", finding.Advice);
+        }
+    }
 }
