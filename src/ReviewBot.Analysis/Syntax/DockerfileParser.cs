@@ -180,26 +180,11 @@ internal static class DockerfileParser
             }
 
             int endIndex = i - 1;
-            var instruction = ParseInstruction(singleLine ? line : logical.AsSpan(0, logicalLength), startIndex + 1, endIndex + 1, start == 0 ? "" : line[..start].ToString(), diagnostics);
+            // Its heredoc bodies, if any, are read from the lines after it (i moves past them).
+            var instruction = ParseInstruction(singleLine ? line : logical.AsSpan(0, logicalLength), startIndex + 1, endIndex + 1, start == 0 ? "" : line[..start].ToString(), diagnostics, new HeredocSource(lines, escape), ref i);
             if (instruction is null)
             {
                 continue;
-            }
-
-            // Only an instruction with << can start a heredoc: the others are not split into words to look.
-            if (HeredocKeywords.Contains(instruction.Keyword) && !instruction.IsJsonForm && instruction.Arguments.Contains("<<", StringComparison.Ordinal))
-            {
-                var markers = FindHeredocMarkers(instruction.Arguments, escape);
-                if (markers.Count > 0)
-                {
-                    var heredocs = ImmutableArray.CreateBuilder<Heredoc>(markers.Count);
-                    foreach (var marker in markers)
-                    {
-                        heredocs.Add(ReadHeredocBody(lines, ref i, marker, diagnostics));
-                    }
-
-                    instruction = instruction with { Heredocs = heredocs.MoveToImmutable(), EndLine = Math.Max(endIndex + 1, i) };
-                }
             }
 
             instructions.Add(instruction);
@@ -311,7 +296,10 @@ internal static class DockerfileParser
         return directives is null ? [] : directives.ToImmutable();
     }
 
-    private static Instruction? ParseInstruction(ReadOnlySpan<char> logical, int startLine, int endLine, string indent, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    /// <summary>Where a top-level instruction's heredoc bodies are read from: the file's lines after it. None for ONBUILD's inner instruction.</summary>
+    private readonly record struct HeredocSource(LineIndex? Lines, char Escape);
+
+    private static Instruction? ParseInstruction(ReadOnlySpan<char> logical, int startLine, int endLine, string indent, ImmutableArray<ParseDiagnostic>.Builder diagnostics, HeredocSource heredocSource, ref int next)
     {
         int pos = SkipWhitespace(logical, 0);
         int keywordStart = pos;
@@ -338,7 +326,8 @@ internal static class DockerfileParser
         var rest = logical[pos..].Trim();
         if (keyword == "ONBUILD")
         {
-            var inner = rest.Length == 0 ? null : ParseInstruction(rest, startLine, endLine, "", diagnostics);
+            int unused = 0;
+            var inner = rest.Length == 0 ? null : ParseInstruction(rest, startLine, endLine, "", diagnostics, default, ref unused);
             return new Instruction { Keyword = keyword, StartLine = startLine, EndLine = endLine, Indent = indent, Arguments = rest.ToString(), OnBuild = inner };
         }
 
@@ -360,6 +349,26 @@ internal static class DockerfileParser
 
         ImmutableArray<string> items = [];
         bool isJson = JsonFormKeywords.Contains(keyword) && rest.StartsWith('[') && TryParseJsonArray(rest, out items);
+        string arguments = rest.ToString();
+        ImmutableArray<Heredoc> heredocs = [];
+        // Only an instruction with << can start a heredoc: the others are not split into words to look. The bodies are
+        // read before the instruction is made: made first, it was copied again with them (a 4 MiB file of heredocs).
+        if (heredocSource.Lines is { } lines && HeredocKeywords.Contains(keyword) && !isJson && rest.Contains("<<", StringComparison.Ordinal))
+        {
+            var markers = FindHeredocMarkers(arguments, heredocSource.Escape);
+            if (markers.Count > 0)
+            {
+                var bodies = ImmutableArray.CreateBuilder<Heredoc>(markers.Count);
+                foreach (var marker in markers)
+                {
+                    bodies.Add(ReadHeredocBody(lines, ref next, marker, diagnostics));
+                }
+
+                heredocs = bodies.MoveToImmutable();
+                endLine = Math.Max(endLine, next);
+            }
+        }
+
         var instruction = new Instruction
         {
             Keyword = keyword,
@@ -367,9 +376,10 @@ internal static class DockerfileParser
             EndLine = endLine,
             Indent = indent,
             Flags = flags is null ? [] : flags.DrainToImmutable(),
-            Arguments = rest.ToString(),
+            Arguments = arguments,
             IsJsonForm = isJson,
             JsonArguments = isJson ? items : [],
+            Heredocs = heredocs,
         };
 
         if (rest.Length == 0 && keyword is not ("ONBUILD"))
@@ -553,20 +563,22 @@ internal static class DockerfileParser
 
     private readonly record struct HeredocMarker(string Delimiter, bool StripTabs, bool Quoted);
 
+    [ThreadStatic]
+    private static List<HeredocMarker>? _scratchMarkers;
+
     /// <summary>
     /// Heredoc markers are whole words of the form <c>&lt;&lt;WORD</c>, <c>&lt;&lt;-WORD</c>, <c>&lt;&lt;"WORD"</c>
-    /// or <c>&lt;&lt;'WORD'</c> (optionally after a file descriptor digit), outside quotes.
+    /// or <c>&lt;&lt;'WORD'</c> (optionally after a file descriptor digit), outside quotes. Words are read in place:
+    /// only each delimiter becomes a string. The list is this thread's, refilled by the next call.
     /// </summary>
     private static List<HeredocMarker> FindHeredocMarkers(string arguments, char escape)
     {
-        var markers = new List<HeredocMarker>();
-        if (!arguments.Contains("<<", StringComparison.Ordinal))
+        var markers = _scratchMarkers ??= [];
+        markers.Clear();
+        int pos = 0;
+        while (NextWord(arguments, escape, ref pos) is { } range)
         {
-            return markers;
-        }
-
-        foreach (var word in ShellWords(arguments, escape))
-        {
+            var word = arguments.AsSpan(range);
             int p = 0;
             while (p < word.Length && char.IsAsciiDigit(word[p]))
             {
@@ -585,14 +597,14 @@ internal static class DockerfileParser
                 p++;
             }
 
-            string raw = word[p..];
-            if (raw.Length == 0 || raw.Contains('<'))
+            var raw = word[p..];
+            if (raw.IsEmpty || raw.Contains('<'))
             {
                 continue;
             }
 
-            bool quoted = raw.Contains('"') || raw.Contains('\'');
-            string delimiter = raw.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal);
+            bool quoted = raw.ContainsAny('"', '\'');
+            string delimiter = quoted ? raw.ToString().Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal) : raw.ToString();
             if (delimiter.Length > 0)
             {
                 markers.Add(new HeredocMarker(delimiter, strip, quoted));
@@ -600,16 +612,6 @@ internal static class DockerfileParser
         }
 
         return markers;
-    }
-
-    /// <summary>Splits on unquoted whitespace, keeping quote and escape characters in the words.</summary>
-    internal static IEnumerable<string> ShellWords(string text, char escape)
-    {
-        int pos = 0;
-        while (NextWord(text, escape, ref pos) is { } word)
-        {
-            yield return text[word];
-        }
     }
 
     /// <summary>
@@ -658,10 +660,26 @@ internal static class DockerfileParser
         return start..pos;
     }
 
+    [ThreadStatic]
+    private static StringBuilder? _scratchBody;
+
+    /// <summary>Bodies longer than this (characters) do not keep their builder for the thread's next heredoc.</summary>
+    private const int MaxScratchBody = 64 * 1024;
+
     private static Heredoc ReadHeredocBody(LineIndex lines, ref int i, HeredocMarker marker, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
     {
+        // This thread's builder: a new one per heredoc (and its chunks) was garbage as soon as the body was a string.
+        var body = _scratchBody ?? new StringBuilder();
+        _scratchBody = null;
+        body.Clear();
+        var heredoc = ReadHeredocBody(lines, ref i, marker, diagnostics, body);
+        _scratchBody = body.Capacity <= MaxScratchBody ? body : null;
+        return heredoc;
+    }
+
+    private static Heredoc ReadHeredocBody(LineIndex lines, ref int i, HeredocMarker marker, ImmutableArray<ParseDiagnostic>.Builder diagnostics, StringBuilder body)
+    {
         int bodyStart = i;
-        var body = new StringBuilder();
         while (i < lines.Count)
         {
             var line = lines[i];
