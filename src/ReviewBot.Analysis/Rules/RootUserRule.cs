@@ -38,6 +38,8 @@ public sealed class RootUserRule : IRule
 
             RB004 is not reported for an image that keeps root this way or steps down: no fix will make it non-root.
 
+            A fix that would give the user more than 500 `COPY` lines is not offered: nobody reviews a suggestion that size. The error stays, and its advice says what to do.
+
             When the script cannot be read (the official images' `docker-entrypoint.sh` in a pull request review), installing gosu or su-exec is taken as the evidence, because those tools do nothing else: a package manager's install of the package (`apt-get install gosu`, `apk add 'su-exec>=0.2'`), a download or copy to a file of that name (`wget -O /usr/local/bin/gosu`, `COPY --from=tianon/gosu /gosu /usr/local/bin/`), or running it while building (`gosu nobody true`). That counts only when the image starts with a script (a file the Dockerfile copies, or named `*.sh` or `*entrypoint*`), not a program such as `redis-server`. A base image whose own entrypoint steps down (postgres, redis, mysql, mongo, rabbitmq …) keeps the notice while the Dockerfile keeps that entrypoint.
             """,
     };
