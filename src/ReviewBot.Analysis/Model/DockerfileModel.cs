@@ -122,9 +122,9 @@ public sealed class DockerfileModel
         ImageReference? root;
         BaseImageInfo baseInfo;
         EffectiveUser user;
-        // Immutable dictionaries set in place, not builders: most stages add no ENV from the image and create no
-        // user, and three builders per stage (each with its dictionary and comparers when made immutable) were
-        // allocated for nothing.
+        // No builders up front: most stages add no ENV from the image and create no user, and three builders per
+        // stage (each with its dictionary and comparers when made immutable) were allocated for nothing. The users a
+        // RUN creates get one at the first (below).
         var env = NoEnv;
         var users = NoUsers;
         var groups = NoUsers;
