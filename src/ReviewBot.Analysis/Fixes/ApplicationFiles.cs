@@ -249,12 +249,6 @@ internal static class ApplicationFiles
     /// <summary>Collapses "." segments and duplicate slashes; ".." climbs.</summary>
     internal static string Normalize(string path)
     {
-        // Most paths are already absolute and clean (/app/data): returned as they are, with nothing allocated.
-        if (IsNormal(path))
-        {
-            return path;
-        }
-
         // Built in one buffer, not a list of parts: each part goes after a /, and .. cuts back to the / before.
         Span<char> buffer = path.Length < 256 ? stackalloc char[256] : new char[path.Length + 1];
         int length = 0;
@@ -277,30 +271,13 @@ internal static class ApplicationFiles
             length += part.Length;
         }
 
-        return length == 0 ? "/" : buffer[..length].ToString();
-    }
-
-    /// <summary>Whether <see cref="Normalize"/> would return <paramref name="path"/> unchanged: / or /a/b with no empty, . or .. part.</summary>
-    private static bool IsNormal(ReadOnlySpan<char> path)
-    {
-        if (path is "/")
+        if (length == 0)
         {
-            return true;
+            return "/";
         }
 
-        if (path.Length < 2 || path[0] != '/')
-        {
-            return false;
-        }
-
-        foreach (var range in path[1..].Split('/'))
-        {
-            if (path[1..][range] is "" or "." or "..")
-            {
-                return false;
-            }
-        }
-
-        return true;
+        // Most paths are already absolute and clean (/app/data): returned as they are, with no string made.
+        var normal = buffer[..length];
+        return normal.SequenceEqual(path) ? path : normal.ToString();
     }
 }
