@@ -12,6 +12,12 @@ public class SudoRuleTests
     }
 
     [Fact]
+    public void Sudo_in_a_heredoc_body_is_reported()
+    {
+        Reports("RB005", "FROM debian:bookworm-slim\nRUN <<EOF\napt-get update\nsudo make install\nEOF\nUSER 1000\n", line: 2);
+    }
+
+    [Fact]
     public void Calling_sudo_as_root_is_fixed_by_dropping_it()
     {
         var text = "FROM debian:bookworm-slim\nRUN sudo apt-get update && sudo apt-get install -y curl\n";
