@@ -178,6 +178,8 @@ public sealed class DockerfileModel
         // path of its tree per user, garbage that grew with the file (a RUN useradd per line of a 4 MiB file).
         ImmutableDictionary<string, CreatedUser>.Builder? usersAdded = null;
         ImmutableDictionary<string, CreatedUser>.Builder? groupsAdded = null;
+        // One list of the users a RUN creates per stage, refilled by each.
+        List<(string Name, int? Uid, bool IsGroup)>? found = null;
         for (int at = 0; at < body.Length; at++)
         {
             var instruction = body[at];
@@ -225,7 +227,7 @@ public sealed class DockerfileModel
                     // Only a script that may create users or write /etc/passwd is read further, so only its text is made.
                     if (budget.ExpandIf(instruction.StartLine, ShellText(instruction), lookup, escape, ReadsUsers) is { } resolved)
                     {
-                        foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved) : [])
+                        foreach (var (created, uid, isGroup) in UserCommands.MayCreateUsers(resolved) ? UserCommands.Find(resolved, found ??= []) : [])
                         {
                             var createdUser = new CreatedUser(created, uid, instruction);
                             if (isGroup)
@@ -301,10 +303,36 @@ public sealed class DockerfileModel
         || (users.TryGetValue(user, out var created) && created.Uid == 0);
 
     /// <summary>The shell text of a RUN: its arguments (or exec-form words) and heredoc bodies.</summary>
+    /// <remarks>
+    /// Joined in one string of its final length: a join of the bodies, then a concatenation, made two strings (and an
+    /// enumerator and an array) for every RUN with a heredoc.
+    /// </remarks>
     internal static string ShellText(Instruction instruction)
     {
         string text = instruction.IsJsonForm ? string.Join(' ', instruction.JsonArguments) : instruction.Arguments;
-        return instruction.Heredocs.IsEmpty ? text : text + "\n" + string.Join('\n', instruction.Heredocs.Select(h => h.Body));
+        var heredocs = instruction.Heredocs;
+        if (heredocs.IsEmpty)
+        {
+            return text;
+        }
+
+        int length = text.Length;
+        foreach (var heredoc in heredocs)
+        {
+            length += 1 + heredoc.Body.Length;
+        }
+
+        return string.Create(length, (text, heredocs), static (span, parts) =>
+        {
+            parts.text.CopyTo(span);
+            int at = parts.text.Length;
+            foreach (var heredoc in parts.heredocs)
+            {
+                span[at++] = '\n';
+                heredoc.Body.CopyTo(span[at..]);
+                at += heredoc.Body.Length;
+            }
+        });
     }
 
     /// <summary>

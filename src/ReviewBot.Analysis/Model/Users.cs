@@ -53,94 +53,31 @@ internal static partial class UserCommands
         "--conf", "--extrausers", "-Z", "--selinux-user",
     };
 
-    /// <summary>Users created by the shell text, with their uid when it is written down.</summary>
-    public static IEnumerable<(string Name, int? Uid, bool IsGroup)> Find(string shell)
+    /// <summary>
+    /// Users created by the shell text, with their uid when it is written down, into <paramref name="into"/> (emptied
+    /// first).
+    /// </summary>
+    /// <remarks>
+    /// Each command is read in place, a word at a time (<see cref="WordReader"/>): a list of word strings per command
+    /// and the command's own copy were most of what a RUN that creates a user cost, and a 4 MiB file of such RUNs
+    /// allocated a third of its memory here. Only the name found becomes a string. Words are those of
+    /// <see cref="Words"/>.
+    /// </remarks>
+    public static List<(string Name, int? Uid, bool IsGroup)> Find(string shell, List<(string Name, int? Uid, bool IsGroup)>? into = null)
     {
-        foreach (var segment in CommandsContaining(shell, UserCommandParts))
+        var found = into ?? [];
+        found.Clear();
+        int from = 0;
+        while (from < shell.Length && IndexOfAny(shell, from, UserCommandParts) is var at && at >= 0)
         {
-            var words = Words(segment);
-            int start = 0;
-            while (start < words.Count && (words[start] is "sudo" or "exec" or "command" || words[start].Contains('=')))
+            int start = CommandStart(shell, at);
+            int end = CommandEnd(shell, at);
+            if (FindInCommand(shell.AsSpan(start, end - start)) is { } user)
             {
-                start++;
+                found.Add(user);
             }
 
-            if (start >= words.Count)
-            {
-                continue;
-            }
-
-            string command = Path.GetFileName(words[start]);
-            bool isGroup = command is "groupadd" or "addgroup";
-            bool isUser = command is "useradd" or "adduser";
-            bool isMod = command == "usermod";
-            if (!isGroup && !isUser && !isMod)
-            {
-                continue;
-            }
-
-            string? name = null;
-            int? uid = null;
-            for (int i = start + 1; i < words.Count; i++)
-            {
-                string word = words[i];
-                string option = word;
-                string? inline = null;
-                int eq = word.IndexOf('=');
-                if (word.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-                {
-                    option = word[..eq];
-                    inline = word[(eq + 1)..];
-                }
-
-                if (word.StartsWith('-') && word.Length > 1)
-                {
-                    string? value = inline;
-                    // A cluster of short flags (-ms /bin/bash) takes a value when its last flag does.
-                    if (option.Length > 2 && option[1] != '-' && option.Skip(1).All(char.IsAsciiLetter))
-                    {
-                        option = "-" + option[^1];
-                    }
-
-                    bool takesValue = UseraddOptionsWithValue.Contains(option) || (command == "adduser" && option is "-h" or "-g" or "-s" or "-G" or "-u" or "-k");
-                    if (takesValue && value is null && i + 1 < words.Count)
-                    {
-                        value = words[++i];
-                    }
-
-                    if ((option is "-u" or "--uid" && !isGroup) || (option is "-g" or "--gid" && isGroup))
-                    {
-                        uid = int.TryParse(value, out int parsed) ? parsed : null;
-                    }
-
-                    continue;
-                }
-
-                if (word.StartsWith('>') || word.StartsWith('<') || word == "2>&1")
-                {
-                    break;
-                }
-
-                if (word.Length > 0)
-                {
-                    name ??= word;
-                }
-            }
-
-            if (name is not null && IsUserName(name))
-            {
-                if (isMod)
-                {
-                    if (uid is not null)
-                    {
-                        yield return (name, uid, false);
-                    }
-                }
-                else
-                {
-                    yield return (name, uid, isGroup);
-                }
-            }
+            from = end;
         }
 
         // Lines appended to /etc/passwd: name:x:uid:gid:...
@@ -148,10 +85,148 @@ internal static partial class UserCommands
         {
             foreach (Match match in PasswdLine().Matches(shell))
             {
-                yield return (match.Groups["name"].Value, int.Parse(match.Groups["uid"].Value, System.Globalization.CultureInfo.InvariantCulture), false);
+                found.Add((match.Groups["name"].Value, int.Parse(match.Groups["uid"].Value, System.Globalization.CultureInfo.InvariantCulture), false));
             }
         }
+
+        return found;
     }
+
+    /// <summary>The user or group one simple command creates (or gives a uid, for usermod), if it is such a command.</summary>
+    private static (string Name, int? Uid, bool IsGroup)? FindInCommand(ReadOnlySpan<char> command)
+    {
+        var words = new WordReader(command);
+        ReadOnlySpan<char> word;
+        do
+        {
+            if (!words.Next(out word))
+            {
+                return null;
+            }
+        }
+        while (word is "sudo" or "exec" or "command" || word.Contains('='));
+
+        var program = Path.GetFileName(word);
+        bool isGroup = program is "groupadd" or "addgroup";
+        bool isUser = program is "useradd" or "adduser";
+        bool isMod = program is "usermod";
+        if (!isGroup && !isUser && !isMod)
+        {
+            return null;
+        }
+
+        bool isAdduser = program is "adduser";
+        var options = UseraddOptionsWithValue.GetAlternateLookup<ReadOnlySpan<char>>();
+        ReadOnlySpan<char> name = default;
+        bool named = false;
+        int? uid = null;
+        Span<char> lastFlag = stackalloc char[2];
+        while (words.Next(out word))
+        {
+            scoped ReadOnlySpan<char> option = word;
+            ReadOnlySpan<char> inline = default;
+            bool hasInline = false;
+            int eq = word.IndexOf('=');
+            if (word.StartsWith("--") && eq > 0)
+            {
+                option = word[..eq];
+                inline = word[(eq + 1)..];
+                hasInline = true;
+            }
+
+            if (word.Length > 1 && word[0] == '-')
+            {
+                var value = inline;
+                bool hasValue = hasInline;
+                // A cluster of short flags (-ms /bin/bash) takes a value when its last flag does.
+                if (option.Length > 2 && option[1] != '-' && !option[1..].ContainsAnyExcept(AsciiLetters))
+                {
+                    lastFlag[0] = '-';
+                    lastFlag[1] = option[^1];
+                    option = lastFlag;
+                }
+
+                bool takesValue = options.Contains(option) || (isAdduser && option is "-h" or "-g" or "-s" or "-G" or "-u" or "-k");
+                if (takesValue && !hasValue && words.Next(out var next))
+                {
+                    value = next;
+                    hasValue = true;
+                }
+
+                if ((option is "-u" or "--uid" && !isGroup) || (option is "-g" or "--gid" && isGroup))
+                {
+                    uid = hasValue && int.TryParse(value, out int parsed) ? parsed : null;
+                }
+
+                continue;
+            }
+
+            if (word.StartsWith('>') || word.StartsWith('<') || word is "2>&1")
+            {
+                break;
+            }
+
+            if (word.Length > 0 && !named)
+            {
+                name = word;
+                named = true;
+            }
+        }
+
+        if (!named || !IsUserName(name) || (isMod && uid is null))
+        {
+            return null;
+        }
+
+        return (name.ToString(), uid, isGroup);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>The words of one command as <see cref="Words"/> cuts and trims them, read in place.</summary>
+    private ref struct WordReader(ReadOnlySpan<char> text)
+    {
+        private readonly ReadOnlySpan<char> _text = text;
+        private int _at;
+
+        public bool Next(out ReadOnlySpan<char> word)
+        {
+            while (_at < _text.Length)
+            {
+                int start = _at;
+                while (start < _text.Length && _text[start] is ' ' or '\t' or '\n' or '\r')
+                {
+                    start++;
+                }
+
+                int end = start;
+                while (end < _text.Length && _text[end] is not (' ' or '\t' or '\n' or '\r'))
+                {
+                    end++;
+                }
+
+                _at = end;
+                if (end == start)
+                {
+                    break;
+                }
+
+                var raw = _text[start..end];
+                word = raw.Trim(QuotesAndBrackets);
+                // An empty quoted word ("") is still a word: it is the value of the option before it.
+                if (word.Length > 0 || raw is "\"\"" or "''")
+                {
+                    return true;
+                }
+            }
+
+            word = default;
+            return false;
+        }
+    }
+
+    private const string QuotesAndBrackets = "\"'(){}";
 
     /// <summary>The commands <see cref="Find"/> reads (also as a path's last part, /usr/sbin/useradd).</summary>
     private static readonly string[] UserCommandParts = ["groupadd", "addgroup", "useradd", "adduser", "usermod"];
@@ -185,9 +260,23 @@ internal static partial class UserCommands
     public static bool MayDefineUsersOpaquely(ReadOnlySpan<char> text) =>
         text.Contains("/etc/passwd", StringComparison.Ordinal);
 
-    private static bool IsUserName(string name) =>
-        name.Length is > 0 and <= 64 && (char.IsAsciiLetter(name[0]) || name[0] == '_' || char.IsAsciiDigit(name[0]))
-        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '$');
+    private static bool IsUserName(ReadOnlySpan<char> name)
+    {
+        if (name.Length is 0 or > 64 || !(char.IsAsciiLetterOrDigit(name[0]) || name[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '$'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// The simple commands of the shell text (split on ;, &amp;&amp;, ||, | and new lines) that contain one of
