@@ -109,6 +109,12 @@ public sealed class ExpansionBudget
 
     internal string? ExpandIf(int line, string text, VariableExpander.Lookup lookup, char escape, VariableExpander.TextTest keepIf)
     {
+        if (text.IndexOf('$') < 0)
+        {
+            // Nothing to expand, nothing to note: the text itself, without an Expansion around it.
+            return keepIf(text) ? text : null;
+        }
+
         var expansion = VariableExpander.Expand(text, lookup, escape, this, keepIf);
         if (expansion is null)
         {
@@ -197,13 +203,12 @@ public static class VariableExpander
         _cachedBuilder = null;
         builder.Clear();
         int i = 0;
-        // Made at the first unresolved name: most expansions resolve, and an empty list each was allocated for nothing.
-        List<string>? unresolved = null;
+        var unresolved = default(Unknowns);
         ExpandInto(state, ref i, builder, ref unresolved, depth: 0);
         budget?.Spend(state.Substituted);
         var expansion = state.OverBudget is { } reason
-            ? new Expansion(text, [state.StoppedAt ?? "?"]) { OverBudget = reason }
-            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(builder.ToString(), unresolved ?? (IReadOnlyList<string>)[]) : null;
+            ? new Expansion(text, VariableNames.Alone(state.StoppedAt ?? "?")) { OverBudget = reason }
+            : keepIf is null || Wanted(builder, keepIf) ? new Expansion(TextOf(builder, text), unresolved.ToList()) : null;
         if (builder.Capacity <= MaxExpandedLength && IsOneChunk(builder))
         {
             _cachedBuilder = builder;
@@ -212,6 +217,68 @@ public static class VariableExpander
         state.Start("", default, '\\', 0);
         _cachedState = state;
         return expansion;
+    }
+
+    /// <summary>
+    /// The expanded text: <paramref name="text"/> itself when nothing changed it (every name unknown, as in a chain of
+    /// unresolved ENV lines), else a new string.
+    /// </summary>
+    private static string TextOf(StringBuilder builder, string text)
+    {
+        if (builder.Length == text.Length)
+        {
+            int at = 0;
+            foreach (var chunk in builder.GetChunks())
+            {
+                if (!chunk.Span.SequenceEqual(text.AsSpan(at, chunk.Length)))
+                {
+                    return builder.ToString();
+                }
+
+                at += chunk.Length;
+            }
+
+            return text;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The names an expansion could not resolve, in order: the first one inline, more in a list. A list per expansion
+    /// with an unknown name (its array too) was most of what a file of unresolved ENV and USER lines allocated.
+    /// </summary>
+    private struct Unknowns
+    {
+        private string? _first;
+        private List<string>? _more;
+
+        public void Add(string name)
+        {
+            if (_first is null)
+            {
+                _first = name;
+            }
+            else
+            {
+                (_more ??= []).Add(name);
+            }
+        }
+
+        public void AddAll(in Unknowns other)
+        {
+            if (other._first is not null)
+            {
+                Add(other._first);
+                foreach (var name in other._more ?? [])
+                {
+                    Add(name);
+                }
+            }
+        }
+
+        public readonly IReadOnlyList<string> ToList() =>
+            _first is null ? [] : _more is null ? VariableNames.Alone(_first) : [_first, .. _more];
     }
 
     /// <summary>Asks <paramref name="keepIf"/> about the builder's text, read in place when it is in one piece.</summary>
@@ -325,7 +392,7 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandInto(State state, ref int i, StringBuilder output, ref List<string>? unresolved, int depth)
+    private static void ExpandInto(State state, ref int i, StringBuilder output, ref Unknowns unresolved, int depth)
     {
         string text = state.Text;
         bool stopAtBrace = depth > 0;
@@ -383,7 +450,7 @@ public static class VariableExpander
                 }
                 else
                 {
-                    (unresolved ??= []).Add(name);
+                    unresolved.Add(name);
                 }
 
                 i = end;
@@ -396,7 +463,7 @@ public static class VariableExpander
         }
     }
 
-    private static void ExpandBraced(State state, ref int i, StringBuilder output, ref List<string>? unresolved, int depth)
+    private static void ExpandBraced(State state, ref int i, StringBuilder output, ref Unknowns unresolved, int depth)
     {
         string text = state.Text;
         int start = i + 2;
@@ -429,7 +496,7 @@ public static class VariableExpander
             }
             else
             {
-                (unresolved ??= []).Add(name);
+                unresolved.Add(name);
             }
 
             i = end + 1;
@@ -452,10 +519,12 @@ public static class VariableExpander
             return;
         }
 
-        var word = new StringBuilder();
+        // The word is expanded into the output itself and cut off again when the value is used instead: a builder
+        // for each ${X:-default} was the one allocation left in expanding it.
+        int wordStart = output.Length;
         int j = opIndex + 1;
-        List<string>? wordUnresolved = null;
-        ExpandInto(state, ref j, word, ref wordUnresolved, depth + 1);
+        var wordUnresolved = default(Unknowns);
+        ExpandInto(state, ref j, output, ref wordUnresolved, depth + 1);
         i = Math.Min(text.Length, j + 1);
         if (state.Stopped)
         {
@@ -469,11 +538,11 @@ public static class VariableExpander
                 // An unknown value (no default, no build arg we can see) takes the written default.
                 if (!known || (colon && empty))
                 {
-                    output.Append(word);
-                    AddAll(ref unresolved, wordUnresolved);
+                    unresolved.AddAll(wordUnresolved);
                 }
                 else
                 {
+                    output.Length = wordStart;
                     state.Substitute(output, name, current!);
                 }
 
@@ -481,34 +550,30 @@ public static class VariableExpander
             case '+':
                 if (known && !(colon && empty))
                 {
-                    output.Append(word);
-                    AddAll(ref unresolved, wordUnresolved);
+                    unresolved.AddAll(wordUnresolved);
                 }
-                else if (!known && set)
+                else
                 {
-                    (unresolved ??= []).Add(name);
+                    output.Length = wordStart;
+                    if (!known && set)
+                    {
+                        unresolved.Add(name);
+                    }
                 }
 
                 break;
             default: // '?': the value or a build error
+                output.Length = wordStart;
                 if (known && !(colon && empty))
                 {
                     state.Substitute(output, name, current!);
                 }
                 else
                 {
-                    (unresolved ??= []).Add(name);
+                    unresolved.Add(name);
                 }
 
                 break;
-        }
-    }
-
-    private static void AddAll(ref List<string>? unresolved, List<string>? more)
-    {
-        if (more is not null)
-        {
-            (unresolved ??= []).AddRange(more);
         }
     }
 

@@ -13,8 +13,9 @@ internal static class VariableNames
     /// <summary>Longer names are not kept: real names are short, and a long one would only pin memory.</summary>
     private const int MaxKeptLength = 64;
 
+    /// <summary>Each name, with the one-name list <see cref="Alone"/> gives for it.</summary>
     [ThreadStatic]
-    private static HashSet<string>? _names;
+    private static Dictionary<string, string[]>? _names;
 
     /// <summary>Names kept on this thread (for the tests: never more than <see cref="MaxNames"/>).</summary>
     internal static int Kept => _names?.Count ?? 0;
@@ -27,10 +28,10 @@ internal static class VariableNames
             return name.ToString();
         }
 
-        var names = _names ??= new HashSet<string>(StringComparer.Ordinal);
+        var names = _names ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known))
         {
-            return known;
+            return known[0];
         }
 
         if (names.Count >= MaxNames)
@@ -40,7 +41,14 @@ internal static class VariableNames
         }
 
         string made = name.ToString();
-        names.Add(made);
+        names.Add(made, [made]);
         return made;
     }
+
+    /// <summary>
+    /// A list of the one name (an expansion's unresolved names, most often one): made once per kept name, not for every
+    /// expansion that stops at it. Shared, so never changed: it is handed out only as a read-only list.
+    /// </summary>
+    public static IReadOnlyList<string> Alone(string name) =>
+        _names is { } names && names.TryGetValue(name, out var alone) ? alone : [name];
 }

@@ -34,6 +34,25 @@ public class VariableExpanderTests
         Assert.Equal(expected, result.Text);
     }
 
+    /// <summary>A default or alternative word is expanded in place and cut off when the value is used: what remains, and what stays unknown.</summary>
+    [Theory]
+    [InlineData("${USER:-$UNKNOWN}", "app", "")]
+    [InlineData("a${USER:-xx}b", "aappb", "")]
+    [InlineData("${MISSING:-a${UNKNOWN}b}", "ab", "UNKNOWN")]
+    [InlineData("pre${USER:+x${UNKNOWN}y}post", "prexypost", "UNKNOWN")]
+    [InlineData("pre${EMPTY:+x${UNKNOWN}y}post", "prepost", "")]
+    [InlineData("${EMPTY:+$USER}", "", "")]
+    [InlineData("<${USER:?$MISSING}>", "<app>", "")]
+    [InlineData("<${UNKNOWN:?$USER}>", "<>", "UNKNOWN")]
+    [InlineData("$UNKNOWN-${MISSING}-${X:-${Y:-$Z}}", "--", "UNKNOWN MISSING Z")]
+    [InlineData("${A:-${USER:+${B:-$C}}}!", "!", "C")]
+    public void Words_of_defaults_are_kept_only_when_used(string text, string expected, string unknown)
+    {
+        var result = Expand(text);
+        Assert.Equal(expected, result.Text);
+        Assert.Equal(unknown.Split(' ', StringSplitOptions.RemoveEmptyEntries), result.Unresolved);
+    }
+
     [Fact]
     public void Backtick_escape_escapes_the_dollar()
     {
