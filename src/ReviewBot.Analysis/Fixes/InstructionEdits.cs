@@ -65,7 +65,8 @@ internal static partial class InstructionEdits
             return false;
         }
 
-        return !IsSystemPath(stage.ExpandAt(index, destination, escape).Text);
+        // An unresolved destination is judged by what is known of it (the text without the unknown parts).
+        return !IsSystemPath(destination.Contains('$') ? stage.ExpandAt(index, destination, escape).Text : destination);
     }
 
     /// <summary>A folder of the system rather than the application (/, /usr/local/bin, /etc …; /usr/src holds applications).</summary>

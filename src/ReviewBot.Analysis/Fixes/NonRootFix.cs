@@ -80,17 +80,17 @@ internal static partial class NonRootFix
                 if (chown)
                 {
                     chowned.Add(i);
+                    if (chowned.Count > MaxChownedCopies)
+                    {
+                        // Too large to offer, whatever the COPYs above decide: the rest of the stage is not read for it.
+                        return null;
+                    }
                 }
 
                 if ((!rootOwned || chown) && destination is not null && instructions[i].GetFlag("from") is null)
                 {
                     owned[destination] = i;
                 }
-            }
-
-            if (chowned.Count > MaxChownedCopies)
-            {
-                return null;
             }
 
             // Added from the last instruction back: read backwards, they come in order (a sort allocated for every fix).

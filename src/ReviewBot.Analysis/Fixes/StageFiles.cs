@@ -82,13 +82,11 @@ internal sealed class StageFiles
     /// </summary>
     private string? Absolute(int index, string path, char escape)
     {
-        var expansion = _stage.ExpandAt(index, path, escape);
-        if (!expansion.IsResolved)
+        if (_stage.ResolvedAt(index, path, escape) is not { } text)
         {
             return null;
         }
 
-        string text = expansion.Text;
         if (text.StartsWith('/'))
         {
             return Bounded(ApplicationFiles.Normalize(text), paid: false);
@@ -235,10 +233,10 @@ internal sealed class StageFiles
                 continue; // once unknown, every later one is too
             }
 
-            var path = _stage.ExpandAt(i, instructions[i].Arguments.Trim().Trim('"', '\''), escape);
-            workdir = !path.IsResolved ? null
-                : path.Text.StartsWith('/') ? Bounded(ApplicationFiles.Normalize(path.Text), paid: false)
-                : Bounded(ApplicationFiles.Normalize(workdir.TrimEnd('/') + "/" + path.Text), paid: true);
+            var path = _stage.ResolvedAt(i, instructions[i].Arguments.Trim().Trim('"', '\''), escape);
+            workdir = path is null ? null
+                : path.StartsWith('/') ? Bounded(ApplicationFiles.Normalize(path), paid: false)
+                : Bounded(ApplicationFiles.Normalize(workdir.TrimEnd('/') + "/" + path), paid: true);
         }
 
         workdirs[^1] = workdir;

@@ -141,6 +141,21 @@ public sealed class Stage
     public Expansion ExpandAt(int index, string text, char escape = '\\') =>
         _budget.Expand(Instructions[index].StartLine, text, new VariableExpander.Lookup(_scope, index), escape);
 
+    /// <summary>
+    /// The text of <see cref="ExpandAt"/>, or null when it is not resolved; text without a <c>$</c> is itself. The fixes
+    /// ask for every COPY's paths, and an <see cref="Expansion"/> around each path that has nothing to expand was garbage.
+    /// </summary>
+    internal string? ResolvedAt(int index, string text, char escape = '\\')
+    {
+        if (!text.Contains('$'))
+        {
+            return text;
+        }
+
+        var expansion = ExpandAt(index, text, escape);
+        return expansion.IsResolved ? expansion.Text : null;
+    }
+
     /// <summary>This stage and its parents, nearest first.</summary>
     public IEnumerable<Stage> Chain()
     {

@@ -3,7 +3,7 @@ namespace ReviewBot.Analysis.Model;
 /// <summary>
 /// Variable names read out of text, one string per distinct name on each thread: every <c>$NAME</c> a RUN, ENV or
 /// USER refers to, and every name an ARG or ENV declares, was a new string, though a scan meets the same few (HOME,
-/// PATH, VERSION …) in file after file.
+/// PATH, VERSION …) in file after file. Heredoc delimiters (EOF, EOT) are kept here too, for the same reason.
 /// </summary>
 internal static class VariableNames
 {

@@ -356,7 +356,13 @@ internal static class DockerfileParser
         if (heredocSource.Lines is { } lines && HeredocKeywords.Contains(keyword) && !isJson && rest.Contains("<<", StringComparison.Ordinal))
         {
             var markers = FindHeredocMarkers(arguments, heredocSource.Escape);
-            if (markers.Count > 0)
+            if (markers.Count == 1)
+            {
+                // Most instructions with a heredoc have one: its array alone, without a builder around it.
+                heredocs = [ReadHeredocBody(lines, ref next, markers[0], diagnostics)];
+                endLine = Math.Max(endLine, next);
+            }
+            else if (markers.Count > 1)
             {
                 var bodies = ImmutableArray.CreateBuilder<Heredoc>(markers.Count);
                 foreach (var marker in markers)
@@ -604,7 +610,8 @@ internal static class DockerfileParser
             }
 
             bool quoted = raw.ContainsAny('"', '\'');
-            string delimiter = quoted ? raw.ToString().Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal) : raw.ToString();
+            // An unquoted delimiter is the thread's one string for the word: a file repeats one or two (EOF, EOT) at every heredoc.
+            string delimiter = quoted ? raw.ToString().Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal) : Model.VariableNames.Get(raw);
             if (delimiter.Length > 0)
             {
                 markers.Add(new HeredocMarker(delimiter, strip, quoted));
