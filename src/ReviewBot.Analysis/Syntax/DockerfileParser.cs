@@ -328,7 +328,7 @@ internal static class DockerfileParser
         {
             int unused = 0;
             var inner = rest.Length == 0 ? null : ParseInstruction(rest, startLine, endLine, "", diagnostics, default, ref unused);
-            return new Instruction { Keyword = keyword, StartLine = startLine, EndLine = endLine, Indent = indent, Arguments = rest.ToString(), OnBuild = inner };
+            return new Instruction(keyword, startLine, endLine, rest.ToString(), indent, onBuild: inner);
         }
 
         ImmutableArray<InstructionFlag>.Builder? flags = null;
@@ -375,18 +375,16 @@ internal static class DockerfileParser
             }
         }
 
-        var instruction = new Instruction
-        {
-            Keyword = keyword,
-            StartLine = startLine,
-            EndLine = endLine,
-            Indent = indent,
-            Flags = flags is null ? [] : flags.DrainToImmutable(),
-            Arguments = arguments,
-            IsJsonForm = isJson,
-            JsonArguments = isJson ? items : [],
-            Heredocs = heredocs,
-        };
+        var instruction = new Instruction(
+            keyword,
+            startLine,
+            endLine,
+            arguments,
+            indent,
+            flags is null ? [] : flags.DrainToImmutable(),
+            isJson,
+            isJson ? items : [],
+            heredocs);
 
         if (rest.Length == 0 && keyword is not ("ONBUILD"))
         {
