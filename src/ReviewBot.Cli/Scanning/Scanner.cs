@@ -295,9 +295,12 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         try
         {
             using var input = openStandardInput();
-            using var buffer = new MemoryStream();
-            input.CopyTo(buffer);
-            bytes = buffer.ToArray();
+            if (ReadAtMost(input) is not { } read)
+            {
+                return TooLarge(target);
+            }
+
+            bytes = read;
         }
         catch (IOException ex)
         {
@@ -322,7 +325,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(target.FullPath!);
+            using var input = File.OpenRead(target.FullPath!);
+            if (ReadAtMost(input) is not { } read)
+            {
+                return TooLarge(target);
+            }
+
+            bytes = read;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -330,6 +339,36 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
 
         return Analyze(target, bytes);
+    }
+
+    /// <summary>
+    /// The most a Dockerfile may be, in bytes: the engine's cap, as the App applies it to a file's size
+    /// (<see cref="ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxFileBytes"/>). A larger file is not read past it:
+    /// a named file of 200 MB was read whole (1.4 GB, 4 s) only for the parser to refuse it, and standard input or a
+    /// pipe may never end.
+    /// </summary>
+    public const int MaxFileBytes = (int)ReviewBot.GitHub.PullRequests.PullRequestReviewer.MaxFileBytes;
+
+    private static FileReport TooLarge(ScanTarget target) =>
+        FileReport.Unreadable(target.DisplayPath, target.FullPath, $"larger than {MaxFileBytes / (1024 * 1024)} MiB, the most a Dockerfile may be, so not checked");
+
+    /// <summary>All of <paramref name="input"/>, or null once it holds more than <see cref="MaxFileBytes"/>.</summary>
+    private static byte[]? ReadAtMost(Stream input)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[FirstReadSize];
+        int read;
+        while ((read = input.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxFileBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>The first read's buffer: most Dockerfiles fit (the corpus's largest is 15 KB); a larger file doubles it.</summary>
@@ -353,23 +392,27 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
                 try
                 {
                     int read;
-                    while ((read = ReadAt(handle, ref pipe, buffer.AsSpan(length), length)) > 0)
+                    // A byte past the cap at most: reading it tells a file over the cap from one at it.
+                    while ((read = ReadAt(handle, ref pipe, buffer.AsSpan(length, Math.Min(buffer.Length, MaxFileBytes + 1) - length), length)) > 0)
                     {
                         length += read;
+                        if (length > MaxFileBytes)
+                        {
+                            return TooLarge(target);
+                        }
+
                         if (length == buffer.Length)
                         {
-                            // As File.ReadAllBytes: no array holds more, so a longer file is its own error, not the scan's end
-                            // (doubling past 1 GiB overflowed and stopped every file's scan).
-                            if (length == Array.MaxLength)
-                            {
-                                throw new IOException($"the file is longer than {Array.MaxLength:N0} bytes");
-                            }
-
                             // A file that fills the first buffer is sized once from its length (one fstat), a byte more
                             // so the read that finds its end has room: doubling from 16 KiB wrote a 4 MiB file into ten
                             // buffers, and the kernel mapped every page of them. A pipe has no length: it doubles.
                             long size = pipe is null && length == FirstReadSize ? RandomAccess.GetLength(handle) : 0;
-                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(2L * length, size + 1), Array.MaxLength));
+                            if (size > MaxFileBytes)
+                            {
+                                return TooLarge(target);
+                            }
+
+                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(2L * length, size + 1), MaxFileBytes + 1));
                             buffer.AsSpan(0, length).CopyTo(larger);
                             ArrayPool<byte>.Shared.Return(buffer);
                             buffer = larger;
