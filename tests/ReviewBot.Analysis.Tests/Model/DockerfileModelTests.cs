@@ -46,6 +46,16 @@ public class DockerfileModelTests
         Assert.False(stage.FinalUser.IsRoot);
     }
 
+    [Theory]
+    [InlineData("RUN [\"sh\", \"-c\", \"useradd -r -u 1001 app\"]")]
+    [InlineData("RUN [\"/bin/sh\", \"-ec\", \"apt-get update && useradd -r -u 1001 app\"]")]
+    public void A_user_created_by_an_exec_form_shell_script_is_known(string run)
+    {
+        var model = Build("FROM debian:bookworm-slim\n" + run + "\nUSER app\n");
+
+        Assert.Equal(1001, model.FinalStage!.CreatedUsers["app"].Uid);
+    }
+
     [Fact]
     public void Effective_user_is_known_before_every_instruction()
     {

@@ -11,6 +11,23 @@ public class SudoRuleTests
         Reports("RB005", "FROM alpine:3.20\nRUN apk add --no-cache sudo\n", line: 2);
     }
 
+    [Theory]
+    [InlineData("RUN [\"sh\", \"-c\", \"sudo make install\"]")]
+    [InlineData("RUN [\"/bin/bash\", \"-o\", \"pipefail\", \"-ec\", \"make && sudo make install\"]")]
+    [InlineData("RUN [\"bash\", \"--login\", \"-c\", \"sudo -E make install\", \"name\"]")]
+    public void Sudo_in_the_script_of_an_exec_form_shell_is_reported(string run)
+    {
+        Reports("RB005", "FROM debian:bookworm-slim\n" + run + "\nUSER 1000\n", line: 2);
+    }
+
+    [Theory]
+    [InlineData("RUN [\"sh\", \"./install.sh\", \"sudo\"]")] // a script file, sudo its argument
+    [InlineData("RUN [\"echo\", \"-c\", \"sudo x\"]")] // not a shell
+    public void Sudo_as_an_argument_of_an_exec_form_is_not_a_call(string run)
+    {
+        DoesNotReport("RB005", "FROM debian:bookworm-slim\n" + run + "\nUSER 1000\n");
+    }
+
     [Fact]
     public void Sudo_in_a_heredoc_body_is_reported()
     {
