@@ -335,9 +335,6 @@ public sealed class DockerfileModel
         });
     }
 
-    /// <summary>Shells whose <c>-c</c> takes a script (<c>RUN ["sh", "-c", "…"]</c>).</summary>
-    private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
-
     /// <summary>
     /// The exec form's words as shell text: joined with spaces, except that the script a shell runs with <c>-c</c>
     /// stands on a line of its own. Joined into one line, <c>["sh", "-c", "sudo make install"]</c> read as
@@ -346,7 +343,7 @@ public sealed class DockerfileModel
     /// </summary>
     private static string ExecText(ImmutableArray<string> words)
     {
-        int script = ShellScriptAt(words);
+        int script = words.Length > 1 && ShellScript.IsShell(ShellScript.BasenameSpan(words[0])) ? ShellScript.CommandStringAt(words.AsSpan(), 1) : -1;
         if (script < 0)
         {
             return string.Join(' ', words);
@@ -356,42 +353,6 @@ public sealed class DockerfileModel
         return script + 1 < words.Length
             ? before + "\n" + words[script] + "\n" + string.Join(' ', words, script + 1, words.Length - script - 1)
             : before + "\n" + words[script];
-    }
-
-    /// <summary>Where the script of <c>["sh", "-c", "script", …]</c> is among the words (options such as <c>-e</c>, <c>-lc</c>, <c>-o pipefail</c> before it), or -1.</summary>
-    internal static int ShellScriptAt(ImmutableArray<string> words)
-    {
-        if (words.Length < 3 || !Shells.Contains(Path.GetFileName(words[0])))
-        {
-            return -1;
-        }
-
-        for (int i = 1; i + 1 < words.Length; i++)
-        {
-            string word = words[i];
-            if (word is "-o" or "+o")
-            {
-                i++; // its option name
-                continue;
-            }
-
-            if (word.StartsWith("--", StringComparison.Ordinal))
-            {
-                continue; // bash --login, --norc …
-            }
-
-            if (word.Length < 2 || word[0] is not ('-' or '+'))
-            {
-                return -1; // a script file: its commands are not here
-            }
-
-            if (word[0] == '-' && word.AsSpan(1).Contains('c'))
-            {
-                return i + 1;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>

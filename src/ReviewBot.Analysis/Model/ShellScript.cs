@@ -22,6 +22,37 @@ internal static class ShellScript
     /// </summary>
     public const int MaxCommands = 10_000;
 
+    /// <summary>Shells whose <c>-c</c> takes a command string.</summary>
+    private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "ash", "dash", "zsh", "ksh" };
+
+    // Looked up by a path's last part in place.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ShellNames = Shells.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Whether a program (a path's last part, <see cref="BasenameSpan"/>) is a shell: sh, bash …</summary>
+    public static bool IsShell(ReadOnlySpan<char> program) => ShellNames.Contains(program);
+
+    /// <summary>
+    /// Where the string after <c>-c</c> (or <c>-ec</c>, <c>-xc</c> …) is among a shell's words, its options read from
+    /// <paramref name="i"/> on; -1 when the shell runs no command string (a script file, or nothing).
+    /// </summary>
+    public static int CommandStringAt(ReadOnlySpan<string> words, int i)
+    {
+        for (; i < words.Length && words[i].StartsWith('-') && words[i] != "--"; i++)
+        {
+            if (words[i] == "-o")
+            {
+                // -o pipefail: an option with a value.
+                i++;
+            }
+            else if (!words[i].StartsWith("--", StringComparison.Ordinal) && words[i].Contains('c'))
+            {
+                return i + 1 < words.Length ? i + 1 : -1;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Shell keywords and prefixes that come before the program of a command.</summary>
     private static readonly HashSet<string> Prefixes = new(StringComparer.Ordinal)
     {

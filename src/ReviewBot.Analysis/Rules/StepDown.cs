@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using ReviewBot.Analysis.Model;
 using ReviewBot.Analysis.Syntax;
@@ -30,12 +31,9 @@ internal static class StepDown
         "tini", "tini-static", "dumb-init", "catatonit", "docker-init", "env",
     };
 
-    private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "ash", "dash", "zsh", "ksh" };
-
     // Looked up by a path's last part in place: a string for it was made for every image that runs as root.
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ToolNames = Tools.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> WrapperNames = Wrappers.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ShellNames = Shells.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly HashSet<string> PackageManagers = new(StringComparer.Ordinal)
     {
@@ -218,16 +216,17 @@ internal static class StepDown
                 return new(DropsRoot(tool, words, i + 1) ? tool : null, null, 0);
             }
 
-            if (ShellNames.Contains(program))
+            if (ShellScript.IsShell(program))
             {
-                if (ShellCommandString(words, i + 1) is not { } script)
+                int scriptAt = ShellScript.CommandStringAt(CollectionsMarshal.AsSpan(words), i + 1);
+                if (scriptAt < 0)
                 {
                     // sh FILE ARGS…: the script file is what runs.
                     int file = SkipShellOptions(words, i + 1);
                     return new(null, words, file < words.Count ? file : i);
                 }
 
-                if (depth >= MaxDepth || ShellScript.Commands(script) is not { Count: > 0 } commands)
+                if (depth >= MaxDepth || ShellScript.Commands(words[scriptAt]) is not { Count: > 0 } commands)
                 {
                     return default;
                 }
@@ -286,25 +285,6 @@ internal static class StepDown
         }
 
         return i;
-    }
-
-    /// <summary>The string after <c>-c</c> (or <c>-ec</c>, <c>-xc</c> …) of a shell's words, or null.</summary>
-    private static string? ShellCommandString(List<string> words, int i)
-    {
-        for (; i < words.Count && words[i].StartsWith('-') && words[i] != "--"; i++)
-        {
-            if (words[i] == "-o")
-            {
-                // -o pipefail: an option with a value.
-                i++;
-            }
-            else if (!words[i].StartsWith("--", StringComparison.Ordinal) && words[i].Contains('c'))
-            {
-                return i + 1 < words.Count ? words[i + 1] : null;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Whether the tool, given these arguments, runs its command as a user other than root.</summary>
@@ -693,7 +673,7 @@ internal static class StepDown
         foreach (var command in run.Heredocs.IsEmpty ? [] : ShellScript.Commands(run.Arguments) ?? [])
         {
             int at = ShellScript.ProgramIndex(command.Words);
-            if (at < command.Words.Count && !ShellNames.Contains(ShellScript.BasenameSpan(command.Words[at])))
+            if (at < command.Words.Count && !ShellScript.IsShell(ShellScript.BasenameSpan(command.Words[at])))
             {
                 continue;
             }
