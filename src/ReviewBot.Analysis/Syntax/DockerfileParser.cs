@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -356,21 +357,16 @@ internal static class DockerfileParser
         if (heredocSource.Lines is { } lines && HeredocKeywords.Contains(keyword) && !isJson && rest.Contains("<<", StringComparison.Ordinal))
         {
             var markers = FindHeredocMarkers(arguments, heredocSource.Escape);
-            if (markers.Count == 1)
+            if (markers.Count > 0)
             {
-                // Most instructions with a heredoc have one: its array alone, without a builder around it.
-                heredocs = [ReadHeredocBody(lines, ref next, markers[0], diagnostics)];
-                endLine = Math.Max(endLine, next);
-            }
-            else if (markers.Count > 1)
-            {
-                var bodies = ImmutableArray.CreateBuilder<Heredoc>(markers.Count);
-                foreach (var marker in markers)
+                // The array itself, without a builder around it (most have one body).
+                var bodies = new Heredoc[markers.Count];
+                for (int m = 0; m < bodies.Length; m++)
                 {
-                    bodies.Add(ReadHeredocBody(lines, ref next, marker, diagnostics));
+                    bodies[m] = ReadHeredocBody(lines, ref next, markers[m], diagnostics);
                 }
 
-                heredocs = bodies.MoveToImmutable();
+                heredocs = ImmutableCollectionsMarshal.AsImmutableArray(bodies);
                 endLine = Math.Max(endLine, next);
             }
         }
