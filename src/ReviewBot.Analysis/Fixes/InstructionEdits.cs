@@ -66,7 +66,7 @@ internal static partial class InstructionEdits
         }
 
         // An unresolved destination is judged by what is known of it (the text without the unknown parts).
-        return !IsSystemPath(destination.Contains('$') ? stage.ExpandAt(index, destination, escape).Text : destination);
+        return !IsSystemPath(stage.TextAt(index, destination, escape));
     }
 
     /// <summary>A folder of the system rather than the application (/, /usr/local/bin, /etc …; /usr/src holds applications).</summary>
@@ -116,7 +116,7 @@ internal static partial class InstructionEdits
     public static string? Owner(Stage stage, int index, char escape)
     {
         var chown = stage.Instructions[index].GetFlag("chown");
-        return chown is null ? null : stage.ExpandAt(index, chown, escape).Text;
+        return chown is null ? null : stage.TextAt(index, chown, escape);
     }
 
     [GeneratedRegex(@"--chown=(?<value>""[^""]*""|'[^']*'|\S+)")]

@@ -142,9 +142,13 @@ public sealed class Stage
         _budget.Expand(Instructions[index].StartLine, text, new VariableExpander.Lookup(_scope, index), escape);
 
     /// <summary>
-    /// The text of <see cref="ExpandAt"/>, or null when it is not resolved; text without a <c>$</c> is itself. The fixes
-    /// ask for every COPY's paths, and an <see cref="Expansion"/> around each path that has nothing to expand was garbage.
+    /// The text of <see cref="ExpandAt"/> (without its unknown parts); text without a <c>$</c> is itself. The fixes ask
+    /// for every COPY's paths, and an <see cref="Expansion"/> around each path that has nothing to expand was garbage.
     /// </summary>
+    internal string TextAt(int index, string text, char escape = '\\') =>
+        text.Contains('$') ? ExpandAt(index, text, escape).Text : text;
+
+    /// <summary><see cref="TextAt"/>, or null when the expansion is not resolved.</summary>
     internal string? ResolvedAt(int index, string text, char escape = '\\')
     {
         if (!text.Contains('$'))
