@@ -91,6 +91,28 @@ public sealed class DockerfileMix
         return b.ToString();
     }
 
+    /// <summary>
+    /// About <paramref name="chars"/> characters of ARGs declared before the first FROM, each defaulting to the one
+    /// before (<c>ARG A12=${A11:-x}</c>), then a stage that uses one: the global scope, which no mix fills.
+    /// </summary>
+    public static string GlobalArguments(int chars)
+    {
+        const string Stage = "FROM debian:${A1}\nUSER app\n";
+        var text = new StringBuilder("ARG A0=x\n");
+        for (int i = 1; ; i++)
+        {
+            string line = string.Create(CultureInfo.InvariantCulture, $"ARG A{i}=${{A{i - 1}:-x}}\n");
+            if (text.Length + line.Length + Stage.Length > chars)
+            {
+                break;
+            }
+
+            text.Append(line);
+        }
+
+        return text.Append(Stage).ToString();
+    }
+
     private int Next(int max) => _random.Next(max);
 
     private T Pick<T>(IReadOnlyList<T> items) => items[Next(items.Count)];

@@ -20,6 +20,9 @@ public static class ScalingProbe
 
     private const int Runs = 3;
 
+    /// <summary>The shape no mix writes: ARGs before the first FROM (<see cref="DockerfileMix.GlobalArguments"/>).</summary>
+    private const string GlobalArguments = "global ARG chain";
+
     public static int Run(string[] args)
     {
         bool pairs = args.Contains("--pairs");
@@ -48,6 +51,7 @@ public static class ScalingProbe
 
         shapes.Add(("every kind", null, false));
         shapes.Add(("every kind non-root", null, true));
+        shapes.Add((GlobalArguments, null, false));
         if (only is not null)
         {
             shapes = [.. shapes.Where(x => x.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
@@ -62,7 +66,7 @@ public static class ScalingProbe
             double first = 0, last = 0;
             foreach (int size in sizes)
             {
-                string text = DockerfileMix.Generate(17, size, kinds, nonRoot);
+                string text = name == GlobalArguments ? DockerfileMix.GlobalArguments(size) : DockerfileMix.Generate(17, size, kinds, nonRoot);
                 // The fastest of a few runs: the machine is shared, and a slow run says more about it than about the code.
                 (double Ms, long Bytes)[] t = [];
                 double cpuMs = double.MaxValue;

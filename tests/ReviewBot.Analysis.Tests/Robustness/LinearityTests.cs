@@ -32,6 +32,9 @@ public class LinearityTests(ITestOutputHelper output)
     /// </summary>
     private const double MaxBytesPerChar = 100;
 
+    /// <summary>Allocation per character of a file of global ARGs: measured 38 bytes (each line is ~22 characters).</summary>
+    private const double MaxGlobalArgumentBytesPerChar = 60;
+
     /// <summary>How much more than 4× the 1 MiB prefix's allocation the 4 MiB file may take (the same mix, four times over).</summary>
     private const double Slack = 1.25;
 
@@ -96,6 +99,24 @@ public class LinearityTests(ITestOutputHelper output)
         double ratio = (double)largeBytes / smallBytes;
         Assert.True(ratio <= 4 * Slack, $"{kind}: ×{ratio:0.00} the allocation for ×4 the text");
         Assert.True(largeBytes <= MaxBytesPerChar * large.Length, $"{kind}: {largeBytes / (double)large.Length:0.0} bytes per character");
+    }
+
+    [Fact]
+    public void Arguments_declared_before_the_first_FROM_cost_in_proportion_to_their_number()
+    {
+        // Global ARGs are kept apart from any stage's (DockerfileModel.Build): a shape no mix writes, since a mix's
+        // first FROM comes after three of them. Their time is tools/ReviewBot.Benchmarks' --scaling "global ARG" rows.
+        string small = DockerfileMix.GlobalArguments(SmallChars);
+        string large = DockerfileMix.GlobalArguments(LargeChars);
+        Measure(small, out _);
+
+        long smallBytes = Measure(small, out _);
+        long largeBytes = Measure(large, out _);
+
+        double perChar = (double)largeBytes / large.Length;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{smallBytes / (double)MiB:0.0} MB, {largeBytes / (double)MiB:0.0} MB, {perChar:0.0} B/char"));
+        Assert.True(largeBytes <= 4 * Slack * smallBytes, $"×{(double)largeBytes / smallBytes:0.00} the allocation for ×4 the text");
+        Assert.True(perChar <= MaxGlobalArgumentBytesPerChar, $"{perChar:0.0} bytes per character (ceiling {MaxGlobalArgumentBytesPerChar})");
     }
 
     /// <summary>
