@@ -92,25 +92,31 @@ public sealed class DockerfileMix
     }
 
     /// <summary>
-    /// About <paramref name="chars"/> characters of ARGs declared before the first FROM, each defaulting to the one
-    /// before (<c>ARG A12=${A11:-x}</c>), then a stage that uses one: the global scope, which no mix fills.
+    /// Files of one shape that no mix writes, by name, each of about the characters asked (never more): the shapes
+    /// that once cost more than their size.
     /// </summary>
-    public static string GlobalArguments(int chars)
+    public static IReadOnlyDictionary<string, Func<int, string>> Shapes { get; } = new Dictionary<string, Func<int, string>>
     {
-        const string Stage = "FROM debian:${A1}\nUSER app\n";
-        var text = new StringBuilder("ARG A0=x\n");
+        // The global scope, which a mix leaves at three ARGs: each defaults to the one before (ARG A12=${A11:-x}).
+        ["global ARG chain"] = chars => Repeat(chars, "ARG A0=x\n", i => string.Create(CultureInfo.InvariantCulture, $"ARG A{i}=${{A{i - 1}:-x}}\n"), "FROM debian:${A1}\nUSER app\n"),
+        // Thousands of users in one stage, each created, switched to and away from.
+        ["users created and switched to"] = chars => Repeat(chars, "FROM debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"RUN useradd -r u{i}\nUSER u{i}\nUSER root\n"), "USER u1\n"),
+    };
+
+    /// <summary><paramref name="head"/>, then lines <paramref name="line"/>(1), (2) … while they fit, then <paramref name="tail"/>.</summary>
+    private static string Repeat(int chars, string head, Func<int, string> line, string tail)
+    {
+        var text = new StringBuilder(head);
         for (int i = 1; ; i++)
         {
-            string line = string.Create(CultureInfo.InvariantCulture, $"ARG A{i}=${{A{i - 1}:-x}}\n");
-            if (text.Length + line.Length + Stage.Length > chars)
+            string next = line(i);
+            if (text.Length + next.Length + tail.Length > chars)
             {
-                break;
+                return text.Append(tail).ToString();
             }
 
-            text.Append(line);
+            text.Append(next);
         }
-
-        return text.Append(Stage).ToString();
     }
 
     private int Next(int max) => _random.Next(max);

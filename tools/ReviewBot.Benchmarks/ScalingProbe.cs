@@ -9,7 +9,8 @@ namespace ReviewBot.Benchmarks;
 
 /// <summary>
 /// <c>--scaling</c>: generated Dockerfiles of one instruction kind each (in a root and in a non-root image), of every
-/// pair of kinds and of every kind at once, at 1, 2 and 4 MiB, through everything a file goes through: the analysis,
+/// pair of kinds, of every kind at once and of the shapes no mix writes (<see cref="DockerfileMix.Shapes"/>), at 1, 2
+/// and 4 MiB, through everything a file goes through: the analysis,
 /// the combined fix applied, the unified diff the CLI prints per fix, and the review plan of the file as a new file.
 /// Linear: doubling the size doubles the time. Prints time and allocation per stage, and the 4 MiB / 1 MiB ratio.
 /// One process, one thread, Stopwatch: a screen for superlinear shapes, not a BenchmarkDotNet measurement.
@@ -19,9 +20,6 @@ public static class ScalingProbe
     private const int MiB = 1024 * 1024;
 
     private const int Runs = 3;
-
-    /// <summary>The shape no mix writes: ARGs before the first FROM (<see cref="DockerfileMix.GlobalArguments"/>).</summary>
-    private const string GlobalArguments = "global ARG chain";
 
     public static int Run(string[] args)
     {
@@ -51,7 +49,7 @@ public static class ScalingProbe
 
         shapes.Add(("every kind", null, false));
         shapes.Add(("every kind non-root", null, true));
-        shapes.Add((GlobalArguments, null, false));
+        shapes.AddRange(DockerfileMix.Shapes.Keys.Select(shape => (shape, (IReadOnlyList<InstructionKind>?)null, false)));
         if (only is not null)
         {
             shapes = [.. shapes.Where(x => x.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
@@ -66,7 +64,7 @@ public static class ScalingProbe
             double first = 0, last = 0;
             foreach (int size in sizes)
             {
-                string text = name == GlobalArguments ? DockerfileMix.GlobalArguments(size) : DockerfileMix.Generate(17, size, kinds, nonRoot);
+                string text = DockerfileMix.Shapes.TryGetValue(name, out var shape) ? shape(size) : DockerfileMix.Generate(17, size, kinds, nonRoot);
                 // The fastest of a few runs: the machine is shared, and a slow run says more about it than about the code.
                 (double Ms, long Bytes)[] t = [];
                 double cpuMs = double.MaxValue;

@@ -20,7 +20,6 @@ public sealed class DockerfileModel
 
     private static readonly ImmutableDictionary<string, VariableValue> NoEnv = ImmutableDictionary.Create<string, VariableValue>(StringComparer.Ordinal);
 
-    private static readonly ImmutableDictionary<string, CreatedUser> NoUsers = ImmutableDictionary.Create<string, CreatedUser>(StringComparer.Ordinal);
 
     private readonly ExpansionBudget _budget;
 
@@ -130,8 +129,8 @@ public sealed class DockerfileModel
         // stage (each with its dictionary and comparers when made immutable) were allocated for nothing. The users a
         // RUN creates get one at the first (below).
         var env = NoEnv;
-        var users = NoUsers;
-        var groups = NoUsers;
+        var users = UserTable.Empty;
+        var groups = UserTable.Empty;
         bool opaque = false;
         if (parent is not null)
         {
@@ -178,10 +177,10 @@ public sealed class DockerfileModel
         // One list of declarations per stage, refilled by each ARG and ENV.
         List<(string Name, string? Value)>? args = null;
         List<(string Name, string Value)>? envs = null;
-        // Users a RUN creates go into a builder, made at the first: setting each in the immutable dictionary copied a
-        // path of its tree per user, garbage that grew with the file (a RUN useradd per line of a 4 MiB file).
-        ImmutableDictionary<string, CreatedUser>.Builder? usersAdded = null;
-        ImmutableDictionary<string, CreatedUser>.Builder? groupsAdded = null;
+        // Users a RUN creates go into one dictionary per stage, made at the first and laid over the inherited table at
+        // the end (UserTable.With).
+        Dictionary<string, CreatedUser>? usersAdded = null;
+        Dictionary<string, CreatedUser>? groupsAdded = null;
         // One list of the users a RUN creates per stage, refilled by each.
         List<(string Name, int? Uid, bool IsGroup)>? found = null;
         for (int at = 0; at < body.Length; at++)
@@ -225,7 +224,7 @@ public sealed class DockerfileModel
                     break;
                 case "USER":
                     var spec = budget.Expand(instruction.StartLine, instruction.Arguments.Trim(), lookup, escape);
-                    user = ParseUser(instruction, spec, (IReadOnlyDictionary<string, CreatedUser>?)usersAdded ?? users, VariableValue.IsOverBudget(spec, lookup));
+                    user = ParseUser(instruction, spec, users, usersAdded, VariableValue.IsOverBudget(spec, lookup));
                     break;
                 case "RUN":
                     // Only a script that may create users or write /etc/passwd is read further, so only its text is made.
@@ -236,11 +235,11 @@ public sealed class DockerfileModel
                             var createdUser = new CreatedUser(created, uid, instruction);
                             if (isGroup)
                             {
-                                (groupsAdded ??= groups.ToBuilder())[created] = createdUser;
+                                (groupsAdded ??= new(StringComparer.Ordinal))[created] = createdUser;
                             }
                             else
                             {
-                                (usersAdded ??= users.ToBuilder())[created] = createdUser;
+                                (usersAdded ??= new(StringComparer.Ordinal))[created] = createdUser;
                             }
                         }
 
@@ -269,8 +268,8 @@ public sealed class DockerfileModel
             scope,
             usersBefore.MoveToImmutable(),
             user,
-            usersAdded?.ToImmutable() ?? users,
-            groupsAdded?.ToImmutable() ?? groups,
+            usersAdded is null ? users : users.With(usersAdded),
+            groupsAdded is null ? groups : groups.With(groupsAdded),
             opaque,
             budget);
     }
@@ -285,11 +284,13 @@ public sealed class DockerfileModel
     }
 
     /// <remarks>One object a USER: a copy <c>with</c> its budget flag was a second one for each of them.</remarks>
-    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, IReadOnlyDictionary<string, CreatedUser> users, bool overBudget)
+    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, UserTable users, Dictionary<string, CreatedUser>? added, bool overBudget)
     {
         string spec = expansion.Text.Trim().Trim('"', '\'');
         var (user, group) = SplitSpec(spec);
-        bool isRoot = expansion.IsResolved && IsRootName(user, users);
+        // The stage's own users first: they are laid over the inherited ones when the stage ends.
+        var created = added is not null && added.TryGetValue(user, out var own) ? own : users.TryGetValue(user, out var inherited) ? inherited : null;
+        bool isRoot = expansion.IsResolved && (IsRootSpelling(user) || created?.Uid == 0);
         return new EffectiveUser(spec, user, group, UserOrigin.Instruction, instruction, expansion.Unresolved, isRoot) { OverBudget = overBudget };
     }
 
@@ -301,10 +302,13 @@ public sealed class DockerfileModel
 
     /// <summary>uid 0 by any name: root, 0, 000, a user created with uid 0, or Windows' ContainerAdministrator.</summary>
     internal static bool IsRootName(string user, IReadOnlyDictionary<string, CreatedUser> users) =>
+        IsRootSpelling(user) || (users.TryGetValue(user, out var created) && created.Uid == 0);
+
+    /// <summary>root, 0, 000 or Windows' ContainerAdministrator: uid 0 whatever the image's users are.</summary>
+    private static bool IsRootSpelling(string user) =>
         user == "root"
         || (user.Length > 0 && !user.AsSpan().ContainsAnyExcept('0'))
-        || user.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase)
-        || (users.TryGetValue(user, out var created) && created.Uid == 0);
+        || user.Equals("ContainerAdministrator", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The shell text of a RUN: its arguments (or exec-form words) and heredoc bodies.</summary>
     /// <remarks>

@@ -27,8 +27,8 @@ public sealed class Stage
         StageScope scope,
         ImmutableArray<EffectiveUser> usersBefore,
         EffectiveUser finalUser,
-        ImmutableDictionary<string, CreatedUser> createdUsers,
-        ImmutableDictionary<string, CreatedUser> createdGroups,
+        UserTable createdUsers,
+        UserTable createdGroups,
         bool definesUsersOpaquely,
         ExpansionBudget budget)
     {
@@ -74,10 +74,11 @@ public sealed class Stage
     /// <summary>The user at the end of the stage: what the container runs as when this stage is the image.</summary>
     public EffectiveUser FinalUser { get; }
 
-    /// <summary>Users created in this stage and its parents, by name.</summary>
-    public ImmutableDictionary<string, CreatedUser> CreatedUsers { get; }
+    /// <summary>Users created in this stage and its parents, by name, in the order they were first created.</summary>
+    public UserTable CreatedUsers { get; }
 
-    public ImmutableDictionary<string, CreatedUser> CreatedGroups { get; }
+    /// <summary>Groups created in this stage and its parents, likewise.</summary>
+    public UserTable CreatedGroups { get; }
 
     /// <summary>Something writes /etc/passwd in a way we cannot read (COPY over it, sed …).</summary>
     public bool DefinesUsersOpaquely { get; }

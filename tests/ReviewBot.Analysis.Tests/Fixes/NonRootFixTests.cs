@@ -112,6 +112,17 @@ public class NonRootFixTests
     }
 
     [Fact]
+    public void Of_users_created_by_one_run_the_last_created_is_reused_every_time()
+    {
+        // They were kept by string hash, which each process seeds anew: the fix switched to any of them, run to run
+        // (a review's suggestion changed at every push). One in twelve of those runs picked the last.
+        string users = string.Join(" && ", Enumerable.Range(1, 12).Select(i => $"useradd -r svc{i}"));
+        Assert.Equal(
+            $"FROM debian:bookworm-slim\nRUN {users}\nUSER svc12\nCMD x\n",
+            Fixed($"FROM debian:bookworm-slim\nRUN {users}\nCMD x\n"));
+    }
+
+    [Fact]
     public void Ubi_minimal_without_shadow_utils_gets_a_numeric_user()
     {
         var result = Fixed("FROM registry.access.redhat.com/ubi9/ubi-minimal\nCOPY app /app\nCMD [\"/app/run\"]\n");
