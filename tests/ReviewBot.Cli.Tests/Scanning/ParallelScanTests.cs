@@ -286,6 +286,47 @@ public class ParallelScanTests
     }
 
     [Fact]
+    public void A_written_report_lets_go_of_the_file_it_came_from()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 40; i++)
+        {
+            temp.Write($"s{i:D2}/Dockerfile", $"FROM debian\nENV N={i}\n");
+        }
+
+        // The walk makes each target as it lists it; only the scan holds on to it from then on.
+        var targets = new List<WeakReference<ScanTarget>>();
+        IEnumerable<ScanTarget> Tracked()
+        {
+            foreach (var target in ScanTarget.Enumerate([], temp.Root, RepositoryConfig.Default))
+            {
+                targets.Add(new WeakReference<ScanTarget>(target));
+                yield return target;
+            }
+        }
+
+        int aliveAtTheLast = -1;
+        int written = 0;
+        new Scanner(RepositoryConfig.Default, fix: false)
+        {
+            MaxParallelism = 1,
+            OnReport = report =>
+            {
+                if (++written == 40)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    aliveAtTheLast = targets.Count(t => t.TryGetTarget(out _));
+                }
+            },
+        }.Scan(Tracked(), () => Stream.Null, temp.Root);
+
+        Assert.Equal(40, targets.Count);
+        // The last report's own target, still being written.
+        Assert.Equal(1, aliveAtTheLast);
+    }
+
+    [Fact]
     public void A_scan_that_keeps_no_texts_reports_the_same_findings()
     {
         var samples = SamplesFolder();
