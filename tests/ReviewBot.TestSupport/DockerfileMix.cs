@@ -104,6 +104,10 @@ public sealed class DockerfileMix
         // allocation per byte of these shapes: LargeFilePause).
         ["stages from a global ARG"] = chars => Repeat(chars, "ARG IMAGE=debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"FROM ${{IMAGE}} AS s{i}\nUSER ${{U{i}}}\n"), "USER app\n"),
         ["users created and switched to"] = chars => Repeat(chars, "FROM debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"RUN useradd -r u{i}\nUSER u{i}\nUSER root\n"), "USER u1\n"),
+        // One RUN creating thousands of users, on one line and in a heredoc: each command was searched for from the
+        // one before to the end of the script, for every kind of user command it lacks.
+        ["useradds in one RUN"] = chars => Repeat(chars, "FROM debian:bookworm-slim\nRUN useradd -r u0", i => string.Create(CultureInfo.InvariantCulture, $" && useradd -r u{i}"), "\nUSER u1\n"),
+        ["useradds in one heredoc"] = chars => Repeat(chars, "FROM debian:bookworm-slim\nRUN <<EOF\n", i => string.Create(CultureInfo.InvariantCulture, $"useradd -r u{i}\n"), "EOF\nUSER u1\n"),
     };
 
     /// <summary><paramref name="head"/>, then lines <paramref name="line"/>(1), (2) … while they fit, then <paramref name="tail"/>.</summary>

@@ -68,7 +68,9 @@ internal static partial class UserCommands
         var found = into ?? [];
         found.Clear();
         int from = 0;
-        while (from < shell.Length && IndexOfAny(shell, from, UserCommandParts) is var at && at >= 0)
+        Span<int> next = stackalloc int[UserCommandParts.Length];
+        next.Fill(Unsearched);
+        while (from < shell.Length && IndexOfAny(shell, from, UserCommandParts, next) is var at && at >= 0)
         {
             int start = CommandStart(shell, at);
             int end = CommandEnd(shell, at);
@@ -292,7 +294,9 @@ internal static partial class UserCommands
     {
         var commands = new List<string>();
         int from = 0;
-        while (from < shell.Length && IndexOfAny(shell, from, parts) is var at && at >= 0)
+        Span<int> next = parts.Length <= 16 ? stackalloc int[parts.Length] : new int[parts.Length];
+        next.Fill(Unsearched);
+        while (from < shell.Length && IndexOfAny(shell, from, parts, next) is var at && at >= 0)
         {
             int start = CommandStart(shell, at);
             int end = CommandEnd(shell, at);
@@ -303,18 +307,33 @@ internal static partial class UserCommands
         return commands;
     }
 
-    /// <summary>Where the first of <paramref name="parts"/> occurs in <paramref name="text"/> from <paramref name="from"/> on, or -1.</summary>
-    private static int IndexOfAny(string text, int from, string[] parts)
+    /// <summary>In <see cref="IndexOfAny"/>'s <c>next</c>: not searched for yet (any position is before it).</summary>
+    private const int Unsearched = -1;
+
+    /// <summary>In <see cref="IndexOfAny"/>'s <c>next</c>: not in the rest of the text.</summary>
+    private const int Absent = int.MaxValue;
+
+    /// <summary>
+    /// Where the first of <paramref name="parts"/> occurs in <paramref name="text"/> from <paramref name="from"/> on, or
+    /// -1. <paramref name="next"/> keeps, per part, where it was last found (or that it is absent) for the next call,
+    /// whose <paramref name="from"/> is never smaller: each part is searched for again only once the reader has passed
+    /// it. Searching every part from each command on was quadratic: a part missing from a script was looked for through
+    /// the whole rest of it after each command, and a RUN of 150,000 useradds (a 4 MiB line, or a heredoc) took a minute.
+    /// </summary>
+    private static int IndexOfAny(string text, int from, string[] parts, Span<int> next)
     {
         int first = -1;
-        foreach (var part in parts)
+        for (int i = 0; i < parts.Length; i++)
         {
-            // Only the text before an earlier find needs searching for the other parts.
-            int limit = first < 0 ? text.Length : first + part.Length - 1;
-            int at = limit - from < part.Length ? -1 : text.AsSpan(from, limit - from).IndexOf(part, StringComparison.Ordinal);
-            if (at >= 0)
+            if (next[i] < from)
             {
-                first = from + at;
+                int at = text.AsSpan(from).IndexOf(parts[i], StringComparison.Ordinal);
+                next[i] = at < 0 ? Absent : from + at;
+            }
+
+            if (next[i] != Absent && (first < 0 || next[i] < first))
+            {
+                first = next[i];
             }
         }
 

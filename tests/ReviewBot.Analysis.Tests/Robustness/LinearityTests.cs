@@ -110,12 +110,14 @@ public class LinearityTests(ITestOutputHelper output)
         Measure(small, out _);
 
         long smallBytes = Measure(small, out _);
-        long largeBytes = Measure(large, out _);
+        long largeBytes = Measure(large, out var elapsed);
 
         double perChar = (double)largeBytes / large.Length;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape}: {smallBytes / (double)MiB:0.0} MB, {largeBytes / (double)MiB:0.0} MB, {perChar:0.0} B/char"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape}: {smallBytes / (double)MiB:0.0} MB, {largeBytes / (double)MiB:0.0} MB, {perChar:0.0} B/char, {elapsed.TotalMilliseconds:0} ms"));
         Assert.True(largeBytes <= 4 * Slack * smallBytes, $"{shape}: ×{(double)largeBytes / smallBytes:0.00} the allocation for ×4 the text");
         Assert.True(perChar <= MaxBytesPerChar, $"{shape}: {perChar:0.0} bytes per character (ceiling {MaxBytesPerChar})");
+        // A quadratic search allocates nothing: a RUN of 150,000 useradds took a minute and a half.
+        Assert.True(elapsed < MaxWallTime, $"{shape}: {elapsed.TotalSeconds:0.0} s for a 4 MiB file (gross bound {MaxWallTime.TotalSeconds} s)");
     }
 
     /// <summary>
