@@ -104,6 +104,9 @@ public sealed class DockerfileMix
         // allocation per byte of these shapes: LargeFilePause).
         ["stages from a global ARG"] = chars => Repeat(chars, "ARG IMAGE=debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"FROM ${{IMAGE}} AS s{i}\nUSER ${{U{i}}}\n"), "USER app\n"),
         ["users created and switched to"] = chars => Repeat(chars, "FROM debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"RUN useradd -r u{i}\nUSER u{i}\nUSER root\n"), "USER u1\n"),
+        // A chain of stages, each FROM the one before, adding an ENV or a user to all it inherits.
+        ["stage chain with ENV"] = chars => Repeat(chars, "FROM debian:bookworm-slim AS s0\n", i => string.Create(CultureInfo.InvariantCulture, $"FROM s{i - 1} AS s{i}\nENV V{i}=${{V{i - 1}:-a}}\n"), "USER app\n"),
+        ["stage chain creating users"] = chars => Repeat(chars, "FROM debian:bookworm-slim AS s0\n", i => string.Create(CultureInfo.InvariantCulture, $"FROM s{i - 1} AS s{i}\nRUN useradd u{i}\n"), "USER u1\n"),
         // One RUN creating thousands of users, on one line and in a heredoc: each command was searched for from the
         // one before to the end of the script, for every kind of user command it lacks.
         ["useradds in one RUN"] = chars => Repeat(chars, "FROM debian:bookworm-slim\nRUN useradd -r u0", i => string.Create(CultureInfo.InvariantCulture, $" && useradd -r u{i}"), "\nUSER u1\n"),

@@ -18,7 +18,6 @@ public sealed class DockerfileModel
             "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
         }.Select(name => KeyValuePair.Create(name, new VariableValue(null))));
 
-    private static readonly ImmutableDictionary<string, VariableValue> NoEnv = ImmutableDictionary.Create<string, VariableValue>(StringComparer.Ordinal);
 
 
     private readonly ExpansionBudget _budget;
@@ -128,9 +127,9 @@ public sealed class DockerfileModel
         // No builders up front: most stages add no ENV from the image and create no user, and three builders per
         // stage (each with its dictionary and comparers when made immutable) were allocated for nothing. The users a
         // RUN creates get one at the first (below).
-        var env = NoEnv;
-        var users = UserTable.Empty;
-        var groups = UserTable.Empty;
+        var env = NameTable<VariableValue>.Empty;
+        var users = NameTable<CreatedUser>.Empty;
+        var groups = NameTable<CreatedUser>.Empty;
         bool opaque = false;
         if (parent is not null)
         {
@@ -147,9 +146,10 @@ public sealed class DockerfileModel
             root = image.IsResolved && ImageReference.TryParse(image.Text, out var parsed) ? parsed : null;
             baseInfo = root is null ? ImageKnowledge.Lookup(image.Text) : images.Lookup(root);
             // The image's own ENV (read from its registry), so USER $APP_UID resolves as it does in the build.
+            Dictionary<string, VariableValue>? imageEnv = null;
             foreach (var (envName, envValue) in baseInfo.Env)
             {
-                env = env.SetItem(envName, new VariableValue(envValue));
+                (imageEnv ??= new(StringComparer.Ordinal))[envName] = new VariableValue(envValue);
             }
 
             foreach (var shipped in baseInfo.ShippedUsers)
@@ -157,9 +157,11 @@ public sealed class DockerfileModel
                 // Images such as .NET's define ENV APP_UID=1654 and ship USER $APP_UID.
                 if (shipped.UserExpression is { } expression && expression.StartsWith('$') && shipped.Uid is { } uid)
                 {
-                    env = env.SetItem(expression.TrimStart('$').Trim('{', '}'), new VariableValue(uid.ToString(CultureInfo.InvariantCulture)));
+                    (imageEnv ??= new(StringComparer.Ordinal))[expression.TrimStart('$').Trim('{', '}')] = new VariableValue(uid.ToString(CultureInfo.InvariantCulture));
                 }
             }
+
+            env = imageEnv is null ? env : env.With(imageEnv);
 
             user = BaseUser(baseInfo);
         }
@@ -178,7 +180,7 @@ public sealed class DockerfileModel
         List<(string Name, string? Value)>? args = null;
         List<(string Name, string Value)>? envs = null;
         // Users a RUN creates go into one dictionary per stage, made at the first and laid over the inherited table at
-        // the end (UserTable.With).
+        // the end (NameTable.With).
         Dictionary<string, CreatedUser>? usersAdded = null;
         Dictionary<string, CreatedUser>? groupsAdded = null;
         // One list of the users a RUN creates per stage, refilled by each.
@@ -284,7 +286,7 @@ public sealed class DockerfileModel
     }
 
     /// <remarks>One object a USER: a copy <c>with</c> its budget flag was a second one for each of them.</remarks>
-    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, UserTable users, Dictionary<string, CreatedUser>? added, bool overBudget)
+    private static EffectiveUser ParseUser(Instruction instruction, Expansion expansion, NameTable<CreatedUser> users, Dictionary<string, CreatedUser>? added, bool overBudget)
     {
         string spec = expansion.Text.Trim().Trim('"', '\'');
         var (user, group) = SplitSpec(spec);

@@ -27,8 +27,8 @@ public sealed class Stage
         StageScope scope,
         ImmutableArray<EffectiveUser> usersBefore,
         EffectiveUser finalUser,
-        UserTable createdUsers,
-        UserTable createdGroups,
+        NameTable<CreatedUser> createdUsers,
+        NameTable<CreatedUser> createdGroups,
         bool definesUsersOpaquely,
         ExpansionBudget budget)
     {
@@ -75,19 +75,19 @@ public sealed class Stage
     public EffectiveUser FinalUser { get; }
 
     /// <summary>Users created in this stage and its parents, by name, in the order they were first created.</summary>
-    public UserTable CreatedUsers { get; }
+    public NameTable<CreatedUser> CreatedUsers { get; }
 
     /// <summary>Groups created in this stage and its parents, likewise.</summary>
-    public UserTable CreatedGroups { get; }
+    public NameTable<CreatedUser> CreatedGroups { get; }
 
     /// <summary>Something writes /etc/passwd in a way we cannot read (COPY over it, sed …).</summary>
     public bool DefinesUsersOpaquely { get; }
 
-    private ImmutableDictionary<string, VariableValue>? _finalScope;
-    private ImmutableDictionary<string, VariableValue>? _finalEnv;
+    private NameTable<VariableValue>? _finalScope;
+    private NameTable<VariableValue>? _finalEnv;
 
     /// <summary>ARG and ENV values at the end of the stage (made on first use: see <see cref="ValueBefore"/>).</summary>
-    public ImmutableDictionary<string, VariableValue> FinalScope
+    public NameTable<VariableValue> FinalScope
     {
         get
         {
@@ -98,7 +98,7 @@ public sealed class Stage
     }
 
     /// <summary>ENV values at the end of the stage: what a stage built FROM this one inherits (made on first use).</summary>
-    public ImmutableDictionary<string, VariableValue> FinalEnv
+    public NameTable<VariableValue> FinalEnv
     {
         get
         {

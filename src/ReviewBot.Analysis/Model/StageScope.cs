@@ -16,7 +16,7 @@ namespace ReviewBot.Analysis.Model;
 /// </remarks>
 internal sealed class StageScope
 {
-    private readonly ImmutableDictionary<string, VariableValue> _start;
+    private readonly NameTable<VariableValue> _start;
 
     /// <summary>Declarations by name, in the order their instructions come; null until the first (many stages declare nothing).</summary>
     private Dictionary<string, History>? _declared;
@@ -27,7 +27,7 @@ internal sealed class StageScope
     /// <summary>How many names the stage is expected to declare (its ARG and ENV instructions): the table's first size.</summary>
     private readonly int _expected;
 
-    public StageScope(ImmutableDictionary<string, VariableValue> start, int expectedNames = 0)
+    public StageScope(NameTable<VariableValue> start, int expectedNames = 0)
     {
         _start = start;
         _expected = expectedNames;
@@ -107,14 +107,14 @@ internal sealed class StageScope
     /// A name's last declaration is its last ENV once any ENV set it: an ARG after an ENV of the same name is never
     /// declared (<see cref="IsEnv"/>).
     /// </remarks>
-    public ImmutableDictionary<string, VariableValue> FinalEnv()
+    public NameTable<VariableValue> FinalEnv()
     {
         if (!_anyEnv)
         {
             return _start;
         }
 
-        var env = _start.ToBuilder();
+        var env = new Dictionary<string, VariableValue>(StringComparer.Ordinal);
         foreach (var (name, history) in _declared!)
         {
             if (history.IsEnv)
@@ -123,25 +123,25 @@ internal sealed class StageScope
             }
         }
 
-        return env.ToImmutable();
+        return _start.With(env);
     }
 
     private static VariableValue Last(History history) => history.Later is { Count: > 0 } later ? later[^1].Value : history.First;
 
     /// <summary>ARG and ENV values at the end of the stage.</summary>
-    public ImmutableDictionary<string, VariableValue> FinalScope()
+    public NameTable<VariableValue> FinalScope()
     {
         if (_declared is null)
         {
             return _start;
         }
 
-        var scope = _start.ToBuilder();
+        var scope = new Dictionary<string, VariableValue>(_declared.Count, StringComparer.Ordinal);
         foreach (var (name, history) in _declared)
         {
             scope[name] = Last(history);
         }
 
-        return scope.ToImmutable();
+        return _start.With(scope);
     }
 }

@@ -3,7 +3,7 @@ using ReviewBot.Analysis.Syntax;
 
 namespace ReviewBot.Analysis.Tests.Model;
 
-public class UserTableTests
+public class NameTableTests
 {
     private static readonly Instruction Run = new() { Keyword = "RUN", StartLine = 1, EndLine = 1, Arguments = "useradd app" };
 
@@ -23,7 +23,7 @@ public class UserTableTests
     [Fact]
     public void Names_are_listed_where_first_created_with_their_latest_creation()
     {
-        var table = UserTable.Empty
+        var table = NameTable<CreatedUser>.Empty
             .With(Layer(User("b"), User("a", 1)))
             .With(Layer(User("c"), User("a", 2)));
 
@@ -35,7 +35,7 @@ public class UserTableTests
     [Fact]
     public void A_table_never_changes_when_another_is_made_from_it()
     {
-        var parent = UserTable.Empty.With(Layer(User("app", 1000)));
+        var parent = NameTable<CreatedUser>.Empty.With(Layer(User("app", 1000)));
         var child = parent.With(Layer(User("app", 0), User("svc")));
 
         Assert.Equal(1000, parent["app"].Uid);
@@ -48,8 +48,8 @@ public class UserTableTests
     public void A_chain_of_thousands_of_tables_finds_and_lists_every_name()
     {
         // Each link adds one user, and every tenth re-creates an earlier one: the layers merge under the links.
-        var table = UserTable.Empty;
-        var chain = new List<UserTable>();
+        var table = NameTable<CreatedUser>.Empty;
+        var chain = new List<NameTable<CreatedUser>>();
         for (int i = 0; i < 5000; i++)
         {
             var layer = Layer(User($"u{i}", i));
@@ -78,9 +78,9 @@ public class UserTableTests
     [Fact]
     public void Nothing_added_is_the_same_table()
     {
-        var table = UserTable.Empty.With(Layer(User("app")));
+        var table = NameTable<CreatedUser>.Empty.With(Layer(User("app")));
         Assert.Same(table, table.With(Layer()));
-        Assert.Empty(UserTable.Empty);
+        Assert.Empty(NameTable<CreatedUser>.Empty);
         Assert.Throws<KeyNotFoundException>(() => table["nobody"]);
     }
 }
