@@ -57,24 +57,38 @@ public sealed class NameTable<TValue> : IReadOnlyDictionary<string, TValue>
             count += ContainsKey(name) ? 0 : 1;
         }
 
-        var layers = new List<Dictionary<string, TValue>>(_layers.Length + 1);
-        layers.AddRange(_layers);
-        var top = added;
-        while (layers.Count > 0 && layers[^1].Count <= 2 * top.Count)
+        // The layers from the top that the new one absorbs: while the one below is at most twice what is above it.
+        int keep = _layers.Length;
+        int above = added.Count;
+        while (keep > 0 && _layers[keep - 1].Count <= 2 * above)
         {
-            // The older layer first, so its names keep their places; the newer one's values win.
-            var merged = new Dictionary<string, TValue>(layers[^1], StringComparer.Ordinal);
-            foreach (var (name, value) in top)
-            {
-                merged[name] = value;
-            }
-
-            layers.RemoveAt(layers.Count - 1);
-            top = merged;
+            above += _layers[--keep].Count;
         }
 
-        layers.Add(top);
-        return new NameTable<TValue>([.. layers], count);
+        var top = added;
+        if (keep < _layers.Length)
+        {
+            // Oldest first, so names keep their first places; the newer values win. Sized once: grown as it filled,
+            // a merge allocated its tables twice over.
+            top = new Dictionary<string, TValue>(above, StringComparer.Ordinal);
+            for (int i = keep; i < _layers.Length; i++)
+            {
+                foreach (var (name, value) in _layers[i])
+                {
+                    top[name] = value;
+                }
+            }
+
+            foreach (var (name, value) in added)
+            {
+                top[name] = value;
+            }
+        }
+
+        var layers = new Dictionary<string, TValue>[keep + 1];
+        Array.Copy(_layers, layers, keep);
+        layers[keep] = top;
+        return new NameTable<TValue>(layers, count);
     }
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
