@@ -80,10 +80,10 @@ public sealed class RootUserRule : IRule
                 variant)];
         }
 
-        var fix = NonRootFix.Build(context, final, user);
+        var fix = NonRootFix.Build(context, final, user, out string? tooLarge);
         return [new Finding(Descriptor, Severity.Error, range, Describe(final, user, ""), fix)
         {
-            Advice = fix is null ? $"Create an unprivileged user (or use a numeric uid), give it the files the application writes with `COPY --chown`, and switch to it with `USER` after the last step that needs root (no fix is offered: it would rewrite more than {NonRootFix.MaxChownedCopies} COPY lines)." : null,
+            Advice = fix is null ? $"Create an unprivileged user (or use a numeric uid), give it the files the application writes with `COPY --chown`, and switch to it with `USER` after the last step that needs root (no fix is offered: it would {tooLarge})." : null,
         }];
     }
 

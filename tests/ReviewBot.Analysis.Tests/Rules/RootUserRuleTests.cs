@@ -225,4 +225,24 @@ public class RootUserRuleTests
             Assert.Contains("more than 500 COPY lines", finding.Advice);
         }
     }
+
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(501, false)]
+    public void A_fix_that_would_hand_over_too_many_folders_is_not_offered_and_the_advice_says_why(int volumes, bool fixed_)
+    {
+        var dockerfile = "FROM debian:bookworm-slim\n" + string.Concat(Enumerable.Range(0, volumes).Select(i => $"VOLUME /data{i}\n")) + "CMD [\"/app/run\"]\n";
+
+        var finding = Reports("RB001", dockerfile, line: 1);
+
+        Assert.Equal(fixed_, finding.Fix is not null);
+        if (finding.Fix is { } fix)
+        {
+            Assert.Contains("/data499", string.Concat(fix.Edits.Select(e => e.NewText)), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("no fix is offered: it would hand over more than 500 folders", finding.Advice);
+        }
+    }
 }
