@@ -22,19 +22,30 @@ public sealed class DockerfileModel
 
     private readonly ExpansionBudget _budget;
 
-    private DockerfileModel(ImmutableArray<Stage> stages, ExpansionBudget budget)
+    /// <summary>
+    /// Stages built at most. Real Dockerfiles have a few dozen at most; a hostile 4 MiB chain of 100,000 stages, each
+    /// FROM the one before and adding a name to all it inherits, kept ~2 KB live a stage and took a second. Past this
+    /// the rest is not read (<see cref="FirstUnreadStage"/>), and the stage that runs cannot be told.
+    /// </summary>
+    public const int MaxStages = 10_000;
+
+    private DockerfileModel(ImmutableArray<Stage> stages, ExpansionBudget budget, Instruction? firstUnreadStage)
     {
         Stages = stages;
         _budget = budget;
+        FirstUnreadStage = firstUnreadStage;
     }
 
     public ImmutableArray<Stage> Stages { get; }
 
+    /// <summary>The FROM of the first stage past <see cref="MaxStages"/>, which is not read; null when every stage is.</summary>
+    public Instruction? FirstUnreadStage { get; }
+
     /// <summary>Expansions abandoned over budget so far (building the model, and rules expanding through its stages).</summary>
     public ImmutableArray<ParseDiagnostic> Diagnostics => _budget.Notes;
 
-    /// <summary>The stage that runs: the last one (null when there is no FROM).</summary>
-    public Stage? FinalStage => Stages.IsEmpty ? null : Stages[^1];
+    /// <summary>The stage that runs: the last one (null when there is no FROM, or its stages were not all read).</summary>
+    public Stage? FinalStage => Stages.IsEmpty || FirstUnreadStage is not null ? null : Stages[^1];
 
     public static DockerfileModel Build(DockerfileDocument document, ImageFacts? images = null)
     {
@@ -69,6 +80,11 @@ public sealed class DockerfileModel
         Dictionary<string, Stage>? byName = null;
         while (i < instructions.Length)
         {
+            if (stages.Count == MaxStages)
+            {
+                return new DockerfileModel(stages.ToImmutable(), budget, instructions[i]);
+            }
+
             var from = instructions[i++];
             int bodyStart = i;
             while (i < instructions.Length && !instructions[i].Is("FROM"))
@@ -84,7 +100,7 @@ public sealed class DockerfileModel
             }
         }
 
-        return new DockerfileModel(stages.ToImmutable(), budget);
+        return new DockerfileModel(stages.ToImmutable(), budget, firstUnreadStage: null);
     }
 
     private static Stage BuildStage(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReviewBot.Analysis.Fixes;
 using ReviewBot.Analysis.Images;
 using ReviewBot.Analysis.Model;
@@ -38,7 +39,9 @@ public sealed class RootUserRule : IRule
 
             RB004 is not reported for an image that keeps root this way or steps down: no fix will make it non-root.
 
-            A fix that would give the user more than 500 `COPY` lines is not offered: nobody reviews a suggestion that size. The error stays, and its advice says what to do.
+            A fix that would give the user more than 500 `COPY` lines, or hand over more than 500 folders, is not offered: nobody reviews a suggestion that size. The error stays, and its advice says what to do.
+
+            A Dockerfile of more than 10,000 stages is read up to its 10,000th: the stage the image is built from cannot be told, so it is an error.
 
             When the script cannot be read (the official images' `docker-entrypoint.sh` in a pull request review), installing gosu or su-exec is taken as the evidence, because those tools do nothing else: a package manager's install of the package (`apt-get install gosu`, `apk add 'su-exec>=0.2'`), a download or copy to a file of that name (`wget -O /usr/local/bin/gosu`, `COPY --from=tianon/gosu /gosu /usr/local/bin/`), or running it while building (`gosu nobody true`). That counts only when the image starts with a script (a file the Dockerfile copies, or named `*.sh` or `*entrypoint*`), not a program such as `redis-server`. A base image whose own entrypoint steps down (postgres, redis, mysql, mongo, rabbitmq …) keeps the notice while the Dockerfile keeps that entrypoint.
             """,
@@ -52,6 +55,13 @@ public sealed class RootUserRule : IRule
     /// </remarks>
     public IEnumerable<Finding> Analyze(RuleContext context)
     {
+        if (context.Model.FirstUnreadStage is { } unread)
+        {
+            // Hostile input is bounded, and what is not read never passes.
+            return [new Finding(Descriptor, Severity.Error, unread.Range, string.Create(CultureInfo.InvariantCulture,
+                $"This Dockerfile has more than {DockerfileModel.MaxStages:N0} stages; ReviewBot reads the first {DockerfileModel.MaxStages:N0}, so the stage the image is built from, and the user it runs as, cannot be told. It is treated as running as root."))];
+        }
+
         var final = context.Model.FinalStage;
         if (final is null || !final.FinalUser.IsRoot)
         {

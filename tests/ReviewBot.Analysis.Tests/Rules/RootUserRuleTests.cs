@@ -245,4 +245,29 @@ public class RootUserRuleTests
             Assert.Contains("no fix is offered: it would hand over more than 500 folders", finding.Advice);
         }
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_dockerfile_of_more_stages_than_are_read_is_an_error_at_the_first_unread(int over)
+    {
+        // Each stage non-root: only the bound can make it an error.
+        int stages = ReviewBot.Analysis.Model.DockerfileModel.MaxStages + over;
+        var dockerfile = string.Concat(Enumerable.Range(0, stages).Select(i => $"FROM alpine:3.20 AS s{i}\nUSER app\n"));
+
+        var findings = DockerfileAnalyzer.Analyze(dockerfile).Findings.Where(f => f.RuleId == "RB001").ToList();
+
+        if (over == 0)
+        {
+            Assert.Empty(findings);
+        }
+        else
+        {
+            var finding = Assert.Single(findings);
+            Assert.Equal(Severity.Error, finding.Severity);
+            Assert.Equal((2 * ReviewBot.Analysis.Model.DockerfileModel.MaxStages) + 1, finding.Range.Start);
+            Assert.Contains("more than 10,000 stages", finding.Message, StringComparison.Ordinal);
+            Assert.Null(finding.Fix);
+        }
+    }
 }
