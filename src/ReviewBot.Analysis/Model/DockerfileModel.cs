@@ -9,7 +9,7 @@ namespace ReviewBot.Analysis.Model;
 public sealed class DockerfileModel
 {
     /// <summary>ARGs BuildKit defines for every FROM line without a declaration; their values depend on the build.</summary>
-    /// <remarks>Built once and shared: a builder over it copies nothing until a global ARG is declared.</remarks>
+    /// <remarks>Built once and shared: copied only when a file declares a global ARG.</remarks>
     private static readonly ImmutableDictionary<string, VariableValue> AutomaticArgs = ImmutableDictionary.CreateRange(
         StringComparer.Ordinal,
         new[]
@@ -17,8 +17,6 @@ public sealed class DockerfileModel
             "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
             "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
         }.Select(name => KeyValuePair.Create(name, new VariableValue(null))));
-
-
 
     private readonly ExpansionBudget _budget;
 

@@ -307,7 +307,7 @@ internal static partial class UserCommands
         return commands;
     }
 
-    /// <summary>In <see cref="IndexOfAny"/>'s <c>next</c>: not searched for yet (any position is before it).</summary>
+    /// <summary>In <see cref="IndexOfAny"/>'s <c>next</c>: not searched for yet (before every position, so the first call searches).</summary>
     private const int Unsearched = -1;
 
     /// <summary>In <see cref="IndexOfAny"/>'s <c>next</c>: not in the rest of the text.</summary>
