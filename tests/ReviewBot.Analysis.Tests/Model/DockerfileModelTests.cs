@@ -102,4 +102,14 @@ public class DockerfileModelTests
         Assert.Equal("env2", child.ValueBefore(0, "A")!.Value.Value);
         Assert.Null(child.ValueBefore(0, "ONLY_ARG"));
     }
+
+    [Theory]
+    [InlineData("RUN [\"sh\", \"-c\", \"useradd app\"]", "sh -c\nuseradd app")]
+    [InlineData("RUN [\"/bin/bash\", \"-e\", \"-c\", \"useradd app\", \"name\", \"arg\"]", "/bin/bash -e -c\nuseradd app\nname arg")]
+    [InlineData("RUN [\"make\", \"install\"]", "make install")]
+    public void An_exec_form_shell_script_is_its_own_line_between_the_words_around_it(string run, string shell)
+    {
+        var instruction = DockerfileDocument.Parse($"FROM debian\n{run}\n").Instructions[1];
+        Assert.Equal(shell, DockerfileModel.ShellText(instruction));
+    }
 }
