@@ -31,6 +31,36 @@ public static class LineTable
         return lines;
     }
 
+    /// <summary>
+    /// Where each line starts, with the text's length last: line n (1-based) is <c>starts[n - 1]..starts[n]</c> with its
+    /// terminator, the same lines as <see cref="Split"/> without a string for each.
+    /// </summary>
+    public static List<int> Starts(string text)
+    {
+        var starts = new List<int> { 0 };
+        var span = text.AsSpan();
+        int i = 0;
+        while (i < span.Length)
+        {
+            int found = span[i..].IndexOfAny('\r', '\n');
+            if (found < 0)
+            {
+                break;
+            }
+
+            i += found;
+            i += span[i] == '\r' && i + 1 < span.Length && span[i + 1] == '\n' ? 2 : 1;
+            starts.Add(i);
+        }
+
+        if (starts[^1] < text.Length)
+        {
+            starts.Add(text.Length);
+        }
+
+        return starts;
+    }
+
     /// <summary>The text's dominant line ending: \r\n when most lines end so, else \n.</summary>
     public static string DetectNewLine(string text)
     {
