@@ -29,7 +29,8 @@ infra/build.sh
 
 step "dotnet test"
 status=0
-dotnet test ReviewBot.sln --nologo -v q 2>&1 | tee "$log" || status=$?
+# The console logger named so a failure prints its message (a seed to replay, a figure), not only its name.
+dotnet test ReviewBot.sln --nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 
 step "fix verification in real containers"
 verify_status=0
