@@ -303,23 +303,19 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
 
     private FileReport ScanStandardInput(ScanTarget target, Func<Stream> openStandardInput)
     {
-        byte[] bytes;
+        byte[]? bytes;
+        int length;
         try
         {
             using var input = openStandardInput();
-            if (ReadAtMost(input) is not { } read)
-            {
-                return TooLarge(target);
-            }
-
-            bytes = read;
+            bytes = ReadAtMost((into, _) => input.Read(into), size: null, out length);
         }
         catch (IOException ex)
         {
             return FileReport.Unreadable(target.DisplayPath, null, $"cannot read: {ex.Message}");
         }
 
-        return Analyze(target, bytes);
+        return AnalyzeRented(target, bytes, length);
     }
 
     private FileReport ScanTarget(ScanTarget target)
@@ -329,28 +325,28 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, target.Error);
         }
 
-        if (!fix)
-        {
-            return ScanPooled(target);
-        }
-
-        byte[] bytes;
+        byte[]? bytes;
+        int length;
         try
         {
-            using var input = File.OpenRead(target.FullPath!);
-            if (ReadAtMost(input) is not { } read)
+            // Closed before the analysis: --fix replaces the file, which an open handle can stand in the way of.
+            using var handle = File.OpenHandle(target.FullPath!, FileMode.Open, FileAccess.Read, FileShare.Read);
+            FileStream? pipe = null;
+            try
             {
-                return TooLarge(target);
+                bytes = ReadAtMost((into, offset) => ReadAt(handle, ref pipe, into, offset), () => pipe is null ? RandomAccess.GetLength(handle) : 0, out length);
             }
-
-            bytes = read;
+            finally
+            {
+                pipe?.Dispose();
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
         }
 
-        return Analyze(target, bytes);
+        return AnalyzeRented(target, bytes, length);
     }
 
     /// <summary>
@@ -364,88 +360,81 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     private static FileReport TooLarge(ScanTarget target) =>
         FileReport.Unreadable(target.DisplayPath, target.FullPath, $"larger than {MaxFileBytes / (1024 * 1024)} MiB, the most a Dockerfile may be, so not checked");
 
-    /// <summary>All of <paramref name="input"/>, or null once it holds more than <see cref="MaxFileBytes"/>.</summary>
-    private static byte[]? ReadAtMost(Stream input)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[FirstReadSize];
-        int read;
-        while ((read = input.Read(chunk)) > 0)
-        {
-            if (buffer.Length + read > MaxFileBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     /// <summary>The first read's buffer: most Dockerfiles fit (the corpus's largest is 15 KB); a larger file doubles it.</summary>
     private const int FirstReadSize = 16 * 1024;
 
+    /// <summary>Reads into <paramref name="into"/> what is at <paramref name="offset"/>; 0 at the end.</summary>
+    private delegate int Reader(Span<byte> into, long offset);
+
     /// <summary>
-    /// Without --fix the bytes are only decoded, never kept: they are read into a pooled buffer rather than a new
-    /// array per file (every new array is memory the garbage collector must find and the kernel must map). Read to
-    /// the end rather than to the file's length: a named pipe (<c>reviewbot scan &lt;(…)</c>) has none.
+    /// All that <paramref name="read"/> gives, in a pooled buffer the caller returns (<see cref="AnalyzeRented"/>), or
+    /// null once it is more than <see cref="MaxFileBytes"/>. The bytes are only decoded (and, with --fix, compared with
+    /// the file before it is replaced), never kept past the analysis: a pooled buffer rather than a new array per file,
+    /// for every new array is memory the garbage collector must find and the kernel must map. Read to the end rather
+    /// than to a length: a named pipe (<c>reviewbot scan &lt;(…)</c>) and standard input have none.
     /// </summary>
-    private FileReport ScanPooled(ScanTarget target)
+    private static byte[]? ReadAtMost(Reader read, Func<long>? size, out int length)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(FirstReadSize);
+        bool handedOver = false;
+        length = 0;
         try
         {
-            int length = 0;
-            try
+            int count;
+            // A byte past the cap at most: reading it tells a file over the cap from one at it.
+            while ((count = read(buffer.AsSpan(length, Math.Min(buffer.Length, MaxFileBytes + 1) - length), length)) > 0)
             {
-                using var handle = File.OpenHandle(target.FullPath!, FileMode.Open, FileAccess.Read, FileShare.Read);
-                FileStream? pipe = null;
-                try
+                length += count;
+                if (length > MaxFileBytes)
                 {
-                    int read;
-                    // A byte past the cap at most: reading it tells a file over the cap from one at it.
-                    while ((read = ReadAt(handle, ref pipe, buffer.AsSpan(length, Math.Min(buffer.Length, MaxFileBytes + 1) - length), length)) > 0)
+                    return null;
+                }
+
+                if (length == buffer.Length)
+                {
+                    // A file that fills the first buffer is sized once from its length (one fstat), a byte more so the
+                    // read that finds its end has room: doubling from 16 KiB wrote a 4 MiB file into ten buffers, and
+                    // the kernel mapped every page of them. What has no length (0) doubles.
+                    long known = length == FirstReadSize && size is not null ? size() : 0;
+                    if (known > MaxFileBytes)
                     {
-                        length += read;
-                        if (length > MaxFileBytes)
-                        {
-                            return TooLarge(target);
-                        }
-
-                        if (length == buffer.Length)
-                        {
-                            // A file that fills the first buffer is sized once from its length (one fstat), a byte more
-                            // so the read that finds its end has room: doubling from 16 KiB wrote a 4 MiB file into ten
-                            // buffers, and the kernel mapped every page of them. A pipe has no length: it doubles.
-                            long size = pipe is null && length == FirstReadSize ? RandomAccess.GetLength(handle) : 0;
-                            if (size > MaxFileBytes)
-                            {
-                                return TooLarge(target);
-                            }
-
-                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(2L * length, size + 1), MaxFileBytes + 1));
-                            buffer.AsSpan(0, length).CopyTo(larger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = larger;
-                        }
+                        return null;
                     }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(2L * length, known + 1), MaxFileBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
                 }
-                finally
-                {
-                    pipe?.Dispose();
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-            {
-                return FileReport.Unreadable(target.DisplayPath, target.FullPath, $"cannot read: {ex.Message}");
             }
 
-            return Analyze(target, buffer.AsSpan(0, length));
+            handedOver = true;
+            return buffer;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Analyzes what <see cref="ReadAtMost"/> read, then returns its buffer to the pool.</summary>
+    private FileReport AnalyzeRented(ScanTarget target, byte[]? bytes, int length)
+    {
+        if (bytes is null)
+        {
+            return TooLarge(target);
+        }
+
+        try
+        {
+            return Analyze(target, bytes.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
