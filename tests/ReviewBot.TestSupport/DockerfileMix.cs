@@ -99,10 +99,10 @@ public sealed class DockerfileMix
     {
         // The global scope, which a mix leaves at three ARGs: each defaults to the one before (ARG A12=${A11:-x}).
         ["global ARG chain"] = chars => Repeat(chars, "ARG A0=x\n", i => string.Create(CultureInfo.InvariantCulture, $"ARG A{i}=${{A{i - 1}:-x}}\n"), "FROM debian:${A1}\nUSER app\n"),
-        // Thousands of users in one stage, each created, switched to and away from.
         // A stage per few lines, each from a global ARG and switching to a user nothing declares (the CLI's largest
         // allocation per byte of these shapes: LargeFilePause).
         ["stages from a global ARG"] = chars => Repeat(chars, "ARG IMAGE=debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"FROM ${{IMAGE}} AS s{i}\nUSER ${{U{i}}}\n"), "USER app\n"),
+        // Thousands of users in one stage, each created, switched to and away from.
         ["users created and switched to"] = chars => Repeat(chars, "FROM debian:bookworm-slim\n", i => string.Create(CultureInfo.InvariantCulture, $"RUN useradd -r u{i}\nUSER u{i}\nUSER root\n"), "USER u1\n"),
         // A chain of stages, each FROM the one before, adding an ENV or a user to all it inherits.
         ["stage chain with ENV"] = chars => Repeat(chars, "FROM debian:bookworm-slim AS s0\n", i => string.Create(CultureInfo.InvariantCulture, $"FROM s{i - 1} AS s{i}\nENV V{i}=${{V{i - 1}:-a}}\n"), "USER app\n"),

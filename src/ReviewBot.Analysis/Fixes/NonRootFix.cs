@@ -521,9 +521,9 @@ internal static partial class NonRootFix
 
     /// <summary>
     /// Folders the application writes that would stay root-owned: the final WORKDIR, VOLUME paths, and folders
-    /// RUN mkdir made while the image ran as root (/var/lib/app, /var/log/app …). System folders are left alone.
+    /// RUN mkdir made while the image ran as root (/var/lib/app, /var/log/app …). System folders are left alone. Null
+    /// past <see cref="MaxOwnedFolders"/> (the rest are not read).
     /// </summary>
-    /// <summary>The folders to hand over, or null past <see cref="MaxOwnedFolders"/> (the rest are not read).</summary>
     private static List<Folder>? FoldersToOwn(RuleContext context, Stage final)
     {
         char escape = context.Document.EscapeChar;

@@ -54,7 +54,6 @@ public sealed class DockerfileModel
         // by name once built, so a plain dictionary, copied from the automatic ones at the first declaration: an
         // immutable dictionary's builder walks a tree for every lookup and insert, and 170,000 ARGs (4 MiB of ARG
         // lines) took over half of the file's time.
-        IReadOnlyDictionary<string, VariableValue> globalArgs = AutomaticArgs;
         Dictionary<string, VariableValue>? globals = null;
 
         var instructions = document.Instructions;
@@ -65,13 +64,14 @@ public sealed class DockerfileModel
             {
                 foreach (var (name, value) in Declarations.ParseArg(instructions[i].Arguments))
                 {
-                    globalArgs = globals ??= new Dictionary<string, VariableValue>(AutomaticArgs, StringComparer.Ordinal);
+                    globals ??= new Dictionary<string, VariableValue>(AutomaticArgs, StringComparer.Ordinal);
                     var lookup = new VariableExpander.Lookup(globals);
                     globals[name] = value is null ? new VariableValue(null) : VariableValue.From(budget.Expand(instructions[i].StartLine, value, lookup, escape), lookup);
                 }
             }
         }
 
+        IReadOnlyDictionary<string, VariableValue> globalArgs = globals ?? (IReadOnlyDictionary<string, VariableValue>)AutomaticArgs;
         var stages = ImmutableArray.CreateBuilder<Stage>();
         // The latest stage by name, so a FROM finds its parent without scanning every earlier stage; made at the first
         // named stage (most files name none).

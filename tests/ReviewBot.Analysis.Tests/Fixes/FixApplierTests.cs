@@ -43,7 +43,8 @@ public class FixApplierTests
         // the result up copied it three times over (7 bytes a character), as much again as a file with no fix to apply
         // cost to analyze, so whether the last stage ran as root decided whether a file looked linear.
         string text = DockerfileMix.Generate(7919, DockerfileParser.MaxChars - 1024, [InstructionKind.Run]);
-        var edits = new[] { new TextEdit(LineTable.Starts(text).Count, LineTable.Starts(text).Count - 1, "USER app\n") };
+        int end = LineTable.Split(text).Count + 1;
+        var edits = new[] { new TextEdit(end, end - 1, "USER app\n") };
         FixApplier.Apply(text, edits);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
