@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace ReviewBot.Analysis;
 
@@ -21,36 +21,60 @@ public static class Wording
             return text;
         }
 
-        var plain = new StringBuilder(text.Length);
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length);
+        try
+        {
+            return new string(buffer, 0, Plain(text, buffer));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Writes <see cref="Plain(string)"/> of <paramref name="text"/> into <paramref name="into"/>, which must be at least
+    /// as long (the plain text never is longer), and returns its length: outputs that write a message as they go (JSON)
+    /// need no string of it.
+    /// </summary>
+    public static int Plain(ReadOnlySpan<char> text, Span<char> into)
+    {
+        int length = 0;
         int i = 0;
         while (i < text.Length)
         {
-            if (text[i] != '`')
+            int tick = text[i..].IndexOf('`');
+            var before = tick < 0 ? text[i..] : text.Slice(i, tick);
+            before.CopyTo(into[length..]);
+            length += before.Length;
+            if (tick < 0)
             {
-                plain.Append(text[i++]);
-                continue;
+                break;
             }
 
+            i += tick;
             int open = Run(text, i);
             int close = Closing(text, i + open, open);
             if (close < 0)
             {
-                plain.Append(text, i, open);
+                text.Slice(i, open).CopyTo(into[length..]);
+                length += open;
                 i += open;
                 continue;
             }
 
-            var content = text.AsSpan(i + open, close - i - open);
+            var content = text[(i + open)..close];
             if (content.Length >= 2 && content[0] == ' ' && content[^1] == ' ' && content.ContainsAnyExcept(' '))
             {
                 content = content[1..^1];
             }
 
-            plain.Append(content);
+            content.CopyTo(into[length..]);
+            length += content.Length;
             i = close + open;
         }
 
-        return plain.ToString();
+        return length;
     }
 
     /// <summary>
@@ -59,13 +83,41 @@ public static class Wording
     /// </summary>
     public static string PlainSentence(Finding finding, string? then)
     {
-        var message = Plain(finding.Message);
-        message = message.Length > 1 && char.IsLower(message[0]) ? char.ToUpperInvariant(message[0]) + message[1..] : message;
-        return then is null ? message : message + " " + Plain(then);
+        var buffer = ArrayPool<char>.Shared.Rent(finding.Message.Length + (then is null ? 0 : 1 + then.Length));
+        try
+        {
+            int length = PlainSentence(finding.Message, buffer);
+            if (then is not null)
+            {
+                buffer[length++] = ' ';
+                length += Plain(then, buffer.AsSpan(length));
+            }
+
+            return new string(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="message"/> as <see cref="PlainSentence(Finding, string?)"/> writes it without advice into
+    /// <paramref name="into"/> (at least as long as the message) and returns its length.
+    /// </summary>
+    public static int PlainSentence(ReadOnlySpan<char> message, Span<char> into)
+    {
+        int length = Plain(message, into);
+        if (length > 1 && char.IsLower(into[0]))
+        {
+            into[0] = char.ToUpperInvariant(into[0]);
+        }
+
+        return length;
     }
 
     /// <summary>The length of the backtick run at <paramref name="start"/>.</summary>
-    public static int Run(string text, int start)
+    public static int Run(ReadOnlySpan<char> text, int start)
     {
         int end = start;
         while (end < text.Length && text[end] == '`')
@@ -77,7 +129,7 @@ public static class Wording
     }
 
     /// <summary>CommonMark: a code span closes at the next backtick run of exactly the opening length; -1 when none does.</summary>
-    public static int Closing(string text, int from, int length)
+    public static int Closing(ReadOnlySpan<char> text, int from, int length)
     {
         int i = from;
         while (i < text.Length)
