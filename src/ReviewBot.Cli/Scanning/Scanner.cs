@@ -519,8 +519,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
     {
         if (target is { Manifest: { } kind, Root: { } root, RelativePath: { } relative })
         {
-            // RB008: the Dockerfiles a manifest's containers are built from are read from the tree walked, never outside it.
-            return config.AnalyzeWithConfig(text, _options, (manifestText, options) => ManifestAnalyzer.Analyze(kind, manifestText, c => ManifestLinks.DockerfileOf(relative, c, config) is { } dockerfile && ContextFile.Read(root, dockerfile) is { } built ? new BuiltImage(dockerfile, built) : null, options));
+            return RunManifest(kind, root, relative, text);
         }
 
         if (target.FullPath is not { } path)
@@ -531,6 +530,13 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path, target.ComposeFolders) : [];
         return config.AnalyzeWithConfig(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts, RootExpected = target.RootExpected }, analyze);
     }
+
+    /// <summary>
+    /// RB008: the Dockerfiles a manifest's containers are built from are read from the tree walked, never outside it.
+    /// A method of its own: the variables its lambdas capture made a closure object for every file the scan analyzed.
+    /// </summary>
+    private AnalysisResult RunManifest(ManifestKind kind, string root, string relative, string text) =>
+        config.AnalyzeWithConfig(text, _options, (manifestText, options) => ManifestAnalyzer.Analyze(kind, manifestText, c => ManifestLinks.DockerfileOf(relative, c, config) is { } dockerfile && ContextFile.Read(root, dockerfile) is { } built ? new BuiltImage(dockerfile, built) : null, options));
 
     private readonly ComposeMounts _mounts = new();
 
