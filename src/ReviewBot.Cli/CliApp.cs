@@ -12,28 +12,41 @@ public static class CliApp
 
     public static RootCommand CreateRootCommand(CliConsole console) => Commands(console, new RootCommand(Description));
 
-    /// <summary>The root command's subcommands, added to <paramref name="root"/>.</summary>
-    private static T Commands<T>(CliConsole console, T root)
+    /// <summary>The root command's subcommands (only the one named <paramref name="only"/>, when given), added to <paramref name="root"/>.</summary>
+    private static T Commands<T>(CliConsole console, T root, string? only = null)
         where T : Command
     {
-        root.Subcommands.Add(ScanCommand.Create(console));
-        root.Subcommands.Add(ReviewCommand.Create(console));
-        root.Subcommands.Add(RulesCommand.Create(console, RuleRunner.Rules));
+        if (only is null or ScanCommand.Name)
+        {
+            root.Subcommands.Add(ScanCommand.Create(console));
+        }
+
+        if (only is null or ReviewCommand.Name)
+        {
+            root.Subcommands.Add(ReviewCommand.Create(console));
+        }
+
+        if (only is null or RulesCommand.Name)
+        {
+            root.Subcommands.Add(RulesCommand.Create(console, RuleRunner.Rules));
+        }
+
         return root;
     }
 
     /// <summary>
     /// The command line parsed. First without what <see cref="RootCommand"/> adds (<c>--help</c>, <c>--version</c>,
     /// directives), whose descriptions are System.CommandLine's resources: their first read sets up reflection over its
-    /// assembly, about 3 ms (15% of an empty scan's CPU) on the one thread then working. When an argument could be one
-    /// of those, or the command line does not parse without them, it is parsed again with them, so help, version and
-    /// every error read as before.
+    /// assembly, about 3 ms (15% of an empty scan's CPU) on the one thread then working; and with only the command the
+    /// first argument names, since building the others runs code (and touches pages of the binary) that a scan never
+    /// uses. When an argument could be one of those, or the command line does not parse without them, it is parsed
+    /// again with everything, so help, version and every error read as before.
     /// </summary>
     private static ParseResult Parse(string[] args, CliConsole console)
     {
         if (!args.Any(MayNeedRootCommand))
         {
-            var lean = Commands(console, new Command("reviewbot", Description)).Parse(args);
+            var lean = Commands(console, new Command("reviewbot", Description), args.Length > 0 && args[0] is ScanCommand.Name or ReviewCommand.Name or RulesCommand.Name ? args[0] : null).Parse(args);
             if (lean.Errors.Count == 0)
             {
                 return lean;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ReviewBot.Analysis.Model;
 using ReviewBot.Analysis.Syntax;
 
@@ -20,7 +21,21 @@ public static class RuleRunner
 
     /// <summary>Every rule, in id order.</summary>
     /// <remarks>RB008 reads manifests, not Dockerfiles: <see cref="Manifests.ManifestAnalyzer"/> runs it.</remarks>
-    public static ImmutableArray<RuleDescriptor> Rules { get; } = [.. All.Select(r => r.Rule).Append(ManifestUserRule.Descriptor).OrderBy(r => r.Id, StringComparer.Ordinal)];
+    public static ImmutableArray<RuleDescriptor> Rules { get; } = InIdOrder();
+
+    /// <remarks>Sorted as an array: every start builds this list, and LINQ's ordering was 3% of an empty scan's CPU, most of it running its code for the first time.</remarks>
+    private static ImmutableArray<RuleDescriptor> InIdOrder()
+    {
+        var rules = new RuleDescriptor[All.Length + 1];
+        for (int i = 0; i < All.Length; i++)
+        {
+            rules[i] = All[i].Rule;
+        }
+
+        rules[^1] = ManifestUserRule.Descriptor;
+        Array.Sort(rules, static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return ImmutableCollectionsMarshal.AsImmutableArray(rules);
+    }
 
     public static RuleDescriptor? Find(string id) =>
         Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Name, id, StringComparison.OrdinalIgnoreCase));

@@ -18,6 +18,9 @@ namespace ReviewBot.Cli.Commands;
 /// </summary>
 public static class ReviewCommand
 {
+    /// <summary>The command's name on the command line.</summary>
+    public const string Name = "review";
+
     /// <summary>Where the default base is looked for, in this order; the first that exists is used.</summary>
     public static readonly IReadOnlyList<string> DefaultBaseCandidates = ["origin/HEAD", "origin/main", "main", "master"];
 
@@ -51,7 +54,7 @@ public static class ReviewCommand
             Description = "Post the review to the pull request of this GitHub Actions run (reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL).",
         };
 
-        var command = new Command("review", "Print the review ReviewBot would post for a git range; with --github-pr, post it. Exit 1 when the check fails.")
+        var command = new Command(Name, "Print the review ReviewBot would post for a git range; with --github-pr, post it. Exit 1 when the check fails.")
         {
             baseRef, headRef, repo, format, configFile, gitHubPr,
         };

@@ -7,10 +7,13 @@ namespace ReviewBot.Cli.Commands;
 /// <summary><c>reviewbot rules [RULE]</c>: the rule list, or one rule's documentation.</summary>
 public static class RulesCommand
 {
+    /// <summary>The command's name on the command line.</summary>
+    public const string Name = "rules";
+
     public static Command Create(CliConsole console, IReadOnlyList<RuleDescriptor> rules)
     {
         var id = new Argument<string?>("RULE") { Description = "A rule id (RB001) or name (root-user) to document.", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("rules", "List the rules, or show one rule's documentation.") { id };
+        var command = new Command(Name, "List the rules, or show one rule's documentation.") { id };
         command.SetAction(result => Run(console, rules, result.GetValue(id)));
         return command;
     }

@@ -12,6 +12,9 @@ namespace ReviewBot.Cli.Commands;
 /// <summary><c>reviewbot scan [PATH…] [--format text|json|sarif] [--fix] [--fail-level error|warning|notice|none] [--config FILE]</c>.</summary>
 public static class ScanCommand
 {
+    /// <summary>The command's name on the command line.</summary>
+    public const string Name = "scan";
+
     public static Command Create(CliConsole console)
     {
         var paths = new Argument<string[]>("PATH")
@@ -33,7 +36,7 @@ public static class ScanCommand
         var configFile = new Option<FileInfo?>("--config", "-c") { Description = "Config file in the .github/reviewbot.yml format." };
         var noDiff = new Option<bool>("--no-diff") { Description = "Text format: describe each fix without printing its diff." };
 
-        var command = new Command("scan", "Find Dockerfiles whose containers run as root, with fixes.") { paths, format, fix, failLevel, configFile, noDiff };
+        var command = new Command(Name, "Find Dockerfiles whose containers run as root, with fixes.") { paths, format, fix, failLevel, configFile, noDiff };
         var images = new ImageOptions();
         images.AddTo(command);
         command.SetAction(result => Run(
