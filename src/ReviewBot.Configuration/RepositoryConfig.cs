@@ -158,7 +158,8 @@ public sealed record RepositoryConfig
     public AnalysisResult AnalyzeWithConfig(string text, AnalyzerOptions options, Func<string, AnalyzerOptions, AnalysisResult>? analyze = null)
     {
         var result = (analyze ?? DockerfileAnalyzer.Analyze)(text, options);
-        return result with { Findings = Apply(result.Findings) };
+        // Without disabled rules or overrides (most repositories) Apply changes nothing: no copy of every file's result.
+        return DisabledRules.IsEmpty && SeverityOverrides.IsEmpty ? result : result with { Findings = Apply(result.Findings) };
     }
 
     /// <summary>The finding's severity after the repository's override for its rule, if any.</summary>

@@ -10,11 +10,9 @@ namespace ReviewBot.Cli.Scanning;
 /// </summary>
 internal static class ContextFile
 {
-    public static Func<string, string?> Reader(string dockerfilePath)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(dockerfilePath))!;
-        return source => Read(folder, source);
-    }
+    /// <remarks>The folder is worked out when a file is read: the engine asks for few, and the reader is made for every Dockerfile.</remarks>
+    public static Func<string, string?> Reader(string dockerfilePath) =>
+        source => Read(Path.GetDirectoryName(Path.GetFullPath(dockerfilePath))!, source);
 
     /// <summary>The file's text, or null when it is outside the folder, absent, a link, too large, binary or unreadable.</summary>
     internal static string? Read(string folder, string source)
