@@ -33,7 +33,7 @@ public static class JsonFormatter
         writer.Finish();
     }
 
-    /// <summary><c>messageText</c>, written from a pooled buffer: a string of it for every finding was nearly all that writing a corpus scan's report allocated (1.5 of 1.6 MB).</summary>
+    /// <summary><c>messageText</c>, written from a pooled buffer: a string of it for every finding was nearly all that writing a corpus scan's report allocated (1.5 MB).</summary>
     private static void WritePlainSentence(Utf8JsonWriter json, string message)
     {
         var buffer = ArrayPool<char>.Shared.Rent(message.Length);
