@@ -38,7 +38,7 @@ public static class CliApp
     /// The command line parsed. First without what <see cref="RootCommand"/> adds (<c>--help</c>, <c>--version</c>,
     /// directives), whose descriptions are System.CommandLine's resources: their first read sets up reflection over its
     /// assembly, about 3 ms (15% of an empty scan's CPU) on the one thread then working; and with only the command the
-    /// first argument names, since building the others runs code (and touches pages of the binary) that a scan never
+    /// first argument names, since building the others runs code for the first time (and allocates) that a scan never
     /// uses. When an argument could be one of those, or the command line does not parse without them, it is parsed
     /// again with everything, so help, version and every error read as before.
     /// </summary>
