@@ -43,6 +43,12 @@ public static class DockerfileReferences
 
     private static bool IsDevcontainer(string path)
     {
+        // Most files of a tree are ruled out by their name's ending, before the path is split into strings.
+        if (!path.EndsWith("devcontainer.json", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var segments = path.Split('/');
         return segments[^1] == ".devcontainer.json"
             || (segments[^1] == "devcontainer.json" && (segments is [.., ".devcontainer", _] || segments is [.., ".devcontainer", _, _]));

@@ -7,7 +7,7 @@ public static class ManifestNames
     /// The files Docker Compose reads by default (<c>compose.yaml</c>, <c>compose.yml</c>, <c>docker-compose.yml</c>,
     /// <c>docker-compose.yaml</c>) and their overrides (<c>docker-compose.prod.yml</c>, <c>compose.override.yaml</c>). Any folder.
     /// </summary>
-    public static bool IsCompose(string path)
+    public static bool IsCompose(ReadOnlySpan<char> path)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
         return IsYaml(name) && (name.StartsWith("docker-compose", StringComparison.Ordinal) || name.StartsWith("compose.", StringComparison.Ordinal));
@@ -21,6 +21,12 @@ public static class ManifestNames
     /// </summary>
     public static ManifestKind? Kind(string path, Func<string, bool> isFile)
     {
+        // Most files of a tree are ruled out by their name's ending, before the path is split into strings.
+        if (!IsYaml(path))
+        {
+            return null;
+        }
+
         var segments = path.Split('/');
         var name = segments[^1];
         if (!IsYaml(name) || segments[0] == ".github")
@@ -52,6 +58,6 @@ public static class ManifestNames
 
     private static string Join(string folder, string name) => folder.Length == 0 ? name : $"{folder}/{name}";
 
-    private static bool IsYaml(string name) =>
+    private static bool IsYaml(ReadOnlySpan<char> name) =>
         name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".yaml", StringComparison.Ordinal);
 }

@@ -154,7 +154,7 @@ public sealed record ScanTarget(string DisplayPath, string? FullPath, string? Er
 
             files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             ReadActions(files.Select(f => f.Path), root, actionImages);
-            if (files.Exists(f => ManifestNames.IsCompose(Path.GetFileName(f.Path))))
+            if (files.Exists(f => ManifestNames.IsCompose(Path.GetFileName(f.Path.AsSpan()))))
             {
                 // Known before this folder's Dockerfiles are yielded: their fixes read its Compose files' mounts.
                 composeFolders[folder == root ? "" : (RelativeInside(root, folder) ?? Path.GetRelativePath(root, folder)).Replace('\\', '/')] = true;
