@@ -29,7 +29,7 @@ public static class ManifestNames
 
         var segments = path.Split('/');
         var name = segments[^1];
-        if (!IsYaml(name) || segments[0] == ".github")
+        if (segments[0] == ".github")
         {
             return null;
         }
