@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ReviewBot.Analysis.Syntax;
 
 namespace ReviewBot.Analysis.Fixes;
 
@@ -84,8 +85,8 @@ public static class FixApplier
             throw new ArgumentException("Edits overlap.", nameof(edits));
         }
 
-        var starts = LineTable.Starts(text);
-        int lineCount = starts.Count - 1;
+        var lines = LineIndex.Split(text, 0, out string newLine);
+        int lineCount = lines.Count;
         foreach (var edit in ordered)
         {
             if (edit.StartLine < 1 || edit.EndLine > lineCount || edit.StartLine > edit.EndLine + 1)
@@ -97,39 +98,37 @@ public static class FixApplier
         // Measured, then written once into a string of that length: the text is copied once, where splitting it into
         // lines and building it up copied a 4 MiB file three times over.
         var measure = new Writer([], measureOnly: true);
-        Write(text, starts, ordered, ref measure);
-        return string.Create(measure.Length, (text, starts, ordered), static (destination, state) =>
+        Write(text, lines, newLine, ordered, ref measure);
+        return string.Create(measure.Length, (text, lines, newLine, ordered), static (destination, state) =>
         {
             var writer = new Writer(destination, measureOnly: false);
-            Write(state.text, state.starts, state.ordered, ref writer);
+            Write(state.text, state.lines, state.newLine, state.ordered, ref writer);
         });
     }
 
-    private static void Write(string text, List<int> starts, ImmutableArray<TextEdit> ordered, ref Writer writer)
+    private static void Write(string text, LineIndex lines, string newLine, ImmutableArray<TextEdit> ordered, ref Writer writer)
     {
-        int lineCount = starts.Count - 1;
         int next = 1; // next original line to copy
-        string? newLine = null;
         foreach (var edit in ordered)
         {
             if (next < edit.StartLine)
             {
-                writer.Append(text.AsSpan(starts[next - 1], starts[edit.StartLine - 1] - starts[next - 1]));
+                writer.Append(text.AsSpan(lines.Start(next - 1), lines.Start(edit.StartLine - 1) - lines.Start(next - 1)));
             }
 
             if (edit.NewText.Length > 0 && writer.Length > 0 && writer.Last is not ('\n' or '\r'))
             {
                 // Inserting after a last line that had no line ending.
-                writer.Append(newLine ??= LineTable.DetectNewLine(text));
+                writer.Append(newLine);
             }
 
             writer.Append(edit.NewText);
             next = Math.Max(next, edit.EndLine + 1);
         }
 
-        if (next <= lineCount)
+        if (next <= lines.Count)
         {
-            writer.Append(text.AsSpan(starts[next - 1]));
+            writer.Append(text.AsSpan(lines.Start(next - 1)));
         }
     }
 

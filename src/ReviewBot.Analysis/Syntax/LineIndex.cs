@@ -47,6 +47,15 @@ internal sealed class LineIndex
         return _text.Substring(start, End(index, start) - start);
     }
 
+    /// <summary>
+    /// Where line <paramref name="index"/> (0-based) starts, its terminator included up to the next start;
+    /// <see cref="Count"/> gives where the last line ends.
+    /// </summary>
+    public int Start(int index) => _starts[index];
+
+    /// <summary>Line <paramref name="index"/> (0-based) with its terminator, as a string of its own.</summary>
+    public string WithTerminator(int index) => _text[_starts[index].._starts[index + 1]];
+
     /// <summary>Where line <paramref name="index"/> ends: before the \n, \r\n or lone \r that ends it (a last line may have none).</summary>
     private int End(int index, int start)
     {

@@ -55,22 +55,6 @@ public class FixApplierTests
         Assert.True(allocated < 3L * text.Length, $"{allocated / (double)text.Length:0.0} bytes a character to apply one edit");
     }
 
-    [Fact]
-    public void Line_starts_are_the_lines_split_gives()
-    {
-        foreach (string text in new[] { "", "a", "a\n", "a\r\nb", "a\rb\r", "\n\n", "\r\n\r", "a\n\rb" })
-        {
-            var starts = LineTable.Starts(text);
-            var lines = LineTable.Split(text);
-            Assert.Equal(lines.Count, starts.Count - 1);
-            Assert.Equal(text.Length, starts[^1]);
-            for (int i = 0; i < lines.Count; i++)
-            {
-                Assert.Equal(lines[i], text[starts[i]..starts[i + 1]]);
-            }
-        }
-    }
-
     private static string RandomText(Random random)
     {
         string[] endings = ["\n", "\r\n", "\r"];

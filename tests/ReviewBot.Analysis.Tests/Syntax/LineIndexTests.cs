@@ -25,6 +25,24 @@ public class LineIndexTests
         Assert.Equal(expected, Enumerable.Range(0, lines.Count).Select(lines.ToString));
     }
 
+    [Theory]
+    [InlineData("", new string[0])]
+    [InlineData("a", new[] { "a" })]
+    [InlineData("a\n", new[] { "a\n" })]
+    [InlineData("\r", new[] { "\r" })]
+    [InlineData("a\r\nb", new[] { "a\r\n", "b" })]
+    [InlineData("a\rb\r", new[] { "a\r", "b\r" })]
+    [InlineData("\r\r\n\n", new[] { "\r", "\r\n", "\n" })]
+    [InlineData("\n\r", new[] { "\n", "\r" })]
+    public void Split_lines_keep_their_terminators(string text, string[] expected)
+    {
+        // What fixes and diffs are written from (LineTable.Split, FixApplier): the same lines, each up to the next start.
+        Assert.Equal(expected, LineTable.Split(text));
+        var lines = LineIndex.Split(text, 0, out _);
+        Assert.Equal(expected, Enumerable.Range(0, lines.Count).Select(lines.WithTerminator));
+        Assert.Equal(text.Length, lines.Count == 0 ? 0 : lines.Start(lines.Count));
+    }
+
     [Fact]
     public void A_byte_order_mark_is_not_part_of_the_first_line()
     {
