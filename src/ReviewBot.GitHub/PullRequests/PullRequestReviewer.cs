@@ -323,6 +323,8 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         }
 
         var dockerfileTexts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var contextFiles = new Dictionary<string, Func<string, string?>>(StringComparer.Ordinal);
+        var unreadScripts = new List<(string Script, string Dockerfile)>();
         for (int i = 0; i < reviewed.Count; i++)
         {
             var (file, read) = (reviewed[i], reads[i]);
@@ -363,22 +365,36 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
             dockerfileTexts[Target(file)] = text;
 
-            AnalysisResult result;
-            try
+            // Analyzed once to learn which build-context file (the entrypoint script) the verdict turns on, and again
+            // once it is read at the head: the engine does no I/O, and most Dockerfiles ask for none.
+            var asked = new List<string>();
+            if (Analyze(file.Path, text, OptionsFor(file.Path) with { ReadContextFile = ContextFiles.Recorder(asked) }) is not { } result)
             {
-                result = config.AnalyzeWithConfig(text, OptionsFor(file.Path), _analyze);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // In doubt: the file is named and the check cannot pass; the other files are still reviewed.
-                notChecked.Add((file.Path, "could not be analyzed (an internal error of ReviewBot)"));
                 continue;
+            }
+
+            if (asked.Count > 0)
+            {
+                var context = await ContextFiles.ReadAsync(source, tree, file.Path, asked, TakeAsync, cancellationToken).ConfigureAwait(false);
+                contextFiles[file.Path] = context.Reader;
+                unreadScripts.AddRange(context.Unread.Select(u => (u, file.Path)));
+                if (Analyze(file.Path, text, OptionsFor(file.Path)) is not { } withContext)
+                {
+                    continue;
+                }
+
+                result = withContext;
             }
 
             // A link's diff is of its target path, and an unchanged Dockerfile has none: their findings go on the file, not on lines.
             var patch = links.ContainsKey(file.Path) || file.Status == UnchangedStatus ? null : await source.PatchAsync(file, cancellationToken).ConfigureAwait(false);
             files.Add(new ReviewFile(file.Path, text, result, patch));
             analyzed.Add(file);
+        }
+
+        foreach (var group in unreadScripts.GroupBy(u => u.Dockerfile, StringComparer.Ordinal))
+        {
+            notes.Add($"{Paths(group.Select(g => g.Script))}, which {Markdown.CodeSpan(group.Key)} copies in and starts, {(group.Count() == 1 ? "is" : "are")} larger than {AnalyzerOptions.MaxContextFileChars / (1024 * 1024)} MiB, not text, or over the review's budget, so not read: no step-down is taken from {(group.Count() == 1 ? "it" : "them")}.");
         }
 
         files = await CompareWithBaseAsync(source, config, OptionsFor, files, analyzed, links, notes, notChecked, cancellationToken).ConfigureAwait(false);
@@ -397,7 +413,34 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
         AnalyzerOptions OptionsFor(string path)
         {
             string built = links.GetValueOrDefault(path)?.Target ?? path;
-            return analyzerOptions with { RootExpected = actionImages.GetValueOrDefault(built), MountPaths = manifests.MountPathsOf(built) };
+            return analyzerOptions with { RootExpected = actionImages.GetValueOrDefault(built), MountPaths = manifests.MountPathsOf(built), ReadContextFile = contextFiles.GetValueOrDefault(path) };
+        }
+
+        // In doubt: the file is named and the check cannot pass; the other files are still reviewed.
+        AnalysisResult? Analyze(string path, string text, AnalyzerOptions options)
+        {
+            try
+            {
+                return config.AnalyzeWithConfig(text, options, _analyze);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                notChecked.Add((path, "could not be analyzed (an internal error of ReviewBot)"));
+                return null;
+            }
+        }
+
+        // A build-context file is held within the review's text budget, as the Dockerfiles are.
+        async Task<bool> TakeAsync(long bytes)
+        {
+            if (held + bytes > MaxReviewTextBytes)
+            {
+                return false;
+            }
+
+            held += bytes;
+            await texts.TakeAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return true;
         }
     }
 
@@ -513,7 +556,9 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             {
                 try
                 {
-                    file = file with { PreExisting = PreExisting.Of(file.Path, file.Analysis, config.AnalyzeWithConfig(baseText, analyzerOptions(file.Path), _analyze)) };
+                    // Not with the head's scripts: the base's own may differ. Unread, an installed gosu is presumed
+                    // used there, so a finding the head's script shows counts as new (the strict side).
+                    file = file with { PreExisting = PreExisting.Of(file.Path, file.Analysis, config.AnalyzeWithConfig(baseText, analyzerOptions(file.Path) with { ReadContextFile = null }, _analyze)) };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -1,6 +1,6 @@
 namespace ReviewBot.Cli.Tests.Scanning;
 
-/// <summary>`reviewbot scan` fails an image that runs as root unless it really drops root when it starts.</summary>
+/// <summary>`reviewbot scan` and `reviewbot review` fail an image that runs as root unless it really drops root when it starts.</summary>
 public class StepDownScanTests
 {
     private const string EntrypointScript = "COPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"srv\"]\n";
@@ -80,5 +80,25 @@ public class StepDownScanTests
         // Not read: the step-down is only presumed from the installed tool, and said to be.
         Assert.DoesNotContain("in its entrypoint script", linked.Out, StringComparison.Ordinal);
         Assert.Contains("a script ReviewBot cannot read", linked.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_reads_the_entrypoint_script_at_the_head_commit_so_an_unused_gosu_fails()
+    {
+        using var repo = new TempGitRepository();
+        repo.Write("README.md", "hello\n");
+        repo.Commit("base");
+        repo.Git("checkout", "-q", "-b", "feature");
+        repo.Write("installs/Dockerfile", "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\n" + EntrypointScript);
+        repo.Write("installs/docker-entrypoint.sh", "#!/bin/sh\n# gosu app \"$@\" was here\nexec \"$@\"\n");
+        repo.Commit("change");
+        // The working tree is not what is judged: the commit is.
+        repo.Write("installs/docker-entrypoint.sh", "#!/bin/sh\nexec gosu app \"$@\"\n");
+
+        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        Assert.Equal("failure", System.Text.Json.Nodes.JsonNode.Parse(run.Out)!["check"]!["conclusion"]!.GetValue<string>());
+        Assert.DoesNotContain("cannot read", run.Out, StringComparison.Ordinal);
     }
 }
