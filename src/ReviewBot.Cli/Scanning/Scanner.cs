@@ -528,7 +528,7 @@ public sealed class Scanner(RepositoryConfig config, bool fix, Func<string, Anal
         }
 
         var mounts = target.Root is { } treeRoot ? _mounts.Of(treeRoot, path, target.ComposeFolders) : [];
-        return config.AnalyzeWithConfig(text, _options with { ReadContextFile = ContextFile.Reader(path), MountPaths = mounts, RootExpected = target.RootExpected }, analyze);
+        return config.AnalyzeWithConfig(text, _options with { ReadContextFile = ContextFile.Reader(path, target.Root), MountPaths = mounts, RootExpected = target.RootExpected }, analyze);
     }
 
     /// <summary>

@@ -48,38 +48,66 @@ public class StepDownScanTests
     }
 
     [Fact]
-    public async Task A_script_outside_the_dockerfiles_folder_or_behind_a_link_is_not_read()
+    public async Task A_script_outside_the_dockerfiles_folder_or_linked_out_of_the_tree_is_not_read()
     {
         using var temp = new TempFolder();
         string outside = temp.Write("elsewhere/entrypoint.sh", "#!/bin/sh\nexec gosu app \"$@\"\n");
-        temp.Write("up/app/Dockerfile", "FROM debian:bookworm-slim\nCOPY ../../elsewhere/entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n");
-        temp.Write("linked/Dockerfile", "FROM debian:bookworm-slim\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n");
-        File.CreateSymbolicLink(Path.Combine(temp.Root, "linked", "entrypoint.sh"), outside);
+        temp.Write("tree/up/app/Dockerfile", "FROM debian:bookworm-slim\nCOPY ../../elsewhere/entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n");
+        temp.Write("tree/linked/Dockerfile", "FROM debian:bookworm-slim\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n");
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "tree", "linked", "entrypoint.sh"), outside);
+        string tree = Path.Combine(temp.Root, "tree");
 
-        Assert.Equal(1, (await Cli.RunAsync(temp.Root, "scan", "up/app/Dockerfile")).ExitCode);
-        Assert.Equal(1, (await Cli.RunAsync(temp.Root, "scan", "linked/Dockerfile")).ExitCode);
+        Assert.Equal(1, (await Cli.RunAsync(tree, "scan", "up/app/Dockerfile")).ExitCode);
+        Assert.Equal(1, (await Cli.RunAsync(tree, "scan", "linked/Dockerfile")).ExitCode);
     }
 
     [Fact]
-    public async Task A_script_in_a_folder_of_the_context_is_read_but_not_through_a_folder_link()
+    public async Task A_script_in_a_folder_of_the_context_is_read_and_through_a_link_only_inside_the_tree()
     {
         using var temp = new TempFolder();
         const string Script = "#!/bin/sh\nexec gosu app \"$@\"\n";
         const string Dockerfile = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\nCOPY scripts/run/entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n";
-        temp.Write("nested/Dockerfile", Dockerfile);
-        temp.Write("nested/scripts/run/entrypoint.sh", Script);
-        temp.Write("elsewhere/run/entrypoint.sh", Script);
-        temp.Write("folder-link/Dockerfile", Dockerfile);
-        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "folder-link", "scripts"), Path.Combine(temp.Root, "elsewhere"));
+        temp.Write("tree/nested/Dockerfile", Dockerfile);
+        temp.Write("tree/nested/scripts/run/entrypoint.sh", Script);
+        temp.Write("tree/shared/run/entrypoint.sh", Script);
+        temp.Write("outside/run/entrypoint.sh", Script);
+        temp.Write("tree/linked-in/Dockerfile", Dockerfile);
+        temp.Write("tree/linked-out/Dockerfile", Dockerfile);
+        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "tree", "linked-in", "scripts"), Path.Combine("..", "shared"));
+        Directory.CreateSymbolicLink(Path.Combine(temp.Root, "tree", "linked-out", "scripts"), Path.Combine(temp.Root, "outside"));
+        string tree = Path.Combine(temp.Root, "tree");
 
         // JSON: the text report wraps its prose to the terminal's width.
-        var nested = await Cli.RunAsync(temp.Root, "scan", "nested/Dockerfile", "--format", "json");
-        var linked = await Cli.RunAsync(temp.Root, "scan", "folder-link/Dockerfile", "--format", "json");
+        var nested = await Cli.RunAsync(tree, "scan", "nested/Dockerfile", "--format", "json");
+        var linkedIn = await Cli.RunAsync(tree, "scan", "linked-in/Dockerfile", "--format", "json");
+        var linkedOut = await Cli.RunAsync(tree, "scan", "linked-out/Dockerfile", "--format", "json");
 
         Assert.Contains("in its entrypoint script", nested.Out, StringComparison.Ordinal);
-        // Not read: the step-down is only presumed from the installed tool, and said to be.
-        Assert.DoesNotContain("in its entrypoint script", linked.Out, StringComparison.Ordinal);
-        Assert.Contains("a script ReviewBot cannot read", linked.Out, StringComparison.Ordinal);
+        Assert.Contains("in its entrypoint script", linkedIn.Out, StringComparison.Ordinal);
+        // Not read: a build cannot copy from outside its context, so the image has no such script; the step-down is
+        // only presumed from the installed tool, and said to be.
+        Assert.DoesNotContain("in its entrypoint script", linkedOut.Out, StringComparison.Ordinal);
+        Assert.Contains("a script ReviewBot cannot read", linkedOut.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_linked_or_padded_script_that_never_calls_the_installed_gosu_fails_the_scan()
+    {
+        using var temp = new TempFolder();
+        const string Dockerfile = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\n" + EntrypointScript;
+        temp.Write("linked/Dockerfile", Dockerfile);
+        temp.Write("scripts/never.sh", "#!/bin/sh\nexec \"$@\"\n");
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "linked", "docker-entrypoint.sh"), Path.Combine("..", "scripts", "never.sh"));
+        temp.Write("padded/Dockerfile", Dockerfile);
+        temp.Write("padded/docker-entrypoint.sh", "#!/bin/sh\nexec gosu app \"$@\"\n" + new string('#', ReviewBot.Analysis.AnalyzerOptions.MaxContextFileChars) + "\n");
+
+        var linked = await Cli.RunAsync(temp.Root, "scan", "linked/Dockerfile", "--format", "json");
+        var padded = await Cli.RunAsync(temp.Root, "scan", "padded/Dockerfile", "--format", "json");
+
+        Assert.Equal(1, linked.ExitCode);
+        Assert.DoesNotContain("cannot read", linked.Out, StringComparison.Ordinal);
+        Assert.Equal(1, padded.ExitCode);
+        Assert.DoesNotContain("cannot read", padded.Out, StringComparison.Ordinal);
     }
 
     [Fact]
