@@ -36,6 +36,78 @@ public static class ContextFiles
         return path is not null && (folder.Length == 0 || path.StartsWith(folder + "/", StringComparison.Ordinal)) ? path : null;
     }
 
+    /// <summary>Dockerfiles read at most to learn which of them start a script the change touches (see <see cref="StartingChangedScriptsAsync"/>).</summary>
+    public const int MaxScriptOwners = 50;
+
+    /// <summary>Size of such a Dockerfile read at most: real ones are a few kilobytes.</summary>
+    public const long MaxScriptOwnerBytes = 256 * 1024;
+
+    /// <summary>
+    /// The Dockerfiles this change does not touch that start with a script it changes: they are judged too, since the
+    /// script decides whether the image drops root, and a pull request that only deleted the gosu call from an
+    /// entrypoint script passed unreviewed. A script lies in its Dockerfile's folder (the context), so only the
+    /// Dockerfiles in the changed files' folders and those above them are read. False when there were more than
+    /// <see cref="MaxScriptOwners"/> or one was larger than <see cref="MaxScriptOwnerBytes"/>: the change is then not
+    /// fully checked, and says so.
+    /// </summary>
+    /// <param name="isDockerfile">Whether a path is judged as a Dockerfile (the config's names and globs).</param>
+    /// <param name="analyze">The engine under the config, asked only which build-context file the verdict turns on.</param>
+    public static async Task<(List<string> Dockerfiles, bool Complete)> StartingChangedScriptsAsync(
+        IPullRequestSource source, RepositoryTree tree, IReadOnlyCollection<string> changed, Func<string, bool> isDockerfile,
+        Func<string, Func<string, string?>, AnalysisResult> analyze, Func<long, Task> take, CancellationToken cancellationToken)
+    {
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in changed)
+        {
+            for (string folder = RepositoryPaths.Folder(path); folders.Add(folder) && folder.Length > 0; folder = RepositoryPaths.Folder(folder))
+            {
+            }
+        }
+
+        var candidates = tree.Entries
+            .Where(e => e.Kind == TreeEntryKind.File && folders.Contains(RepositoryPaths.Folder(e.Path)) && !changed.Contains(e.Path) && isDockerfile(e.Path))
+            .Select(e => e.Path)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        bool complete = candidates.Count <= MaxScriptOwners && candidates.All(c => tree.SizeOf(c) is <= MaxScriptOwnerBytes);
+        candidates = [.. candidates.Where(c => tree.SizeOf(c) is <= MaxScriptOwnerBytes).Take(MaxScriptOwners)];
+        var starting = new List<string>();
+        if (candidates.Count == 0)
+        {
+            return (starting, complete);
+        }
+
+        await take(candidates.Sum(c => tree.SizeOf(c)!.Value)).ConfigureAwait(false);
+        var reads = await source.ReadHeadFilesAsync(candidates, MaxScriptOwnerBytes, cancellationToken).ConfigureAwait(false);
+        var changedSet = changed as IReadOnlySet<string> ?? changed.ToHashSet(StringComparer.Ordinal);
+        foreach (var (dockerfile, read) in candidates.Zip(reads))
+        {
+            if (read.Text is not { } text)
+            {
+                complete = false;
+                continue;
+            }
+
+            var asked = new List<string>();
+            try
+            {
+                analyze(text, Recorder(asked));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                complete = false;
+                continue;
+            }
+
+            if (asked.Any(a => PathOf(dockerfile, a) is { } path && changedSet.Contains(path)))
+            {
+                starting.Add(dockerfile);
+            }
+        }
+
+        return (starting, complete);
+    }
+
     /// <summary>
     /// Reads at the head what the engine asked for while analyzing the Dockerfile at <paramref name="dockerfilePath"/>.
     /// <paramref name="take"/> takes bytes from the review's text budget (false: over it). A file that is there but too

@@ -243,12 +243,34 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
             .Where(n => n.Value.Any(changedBuildFiles.Contains) && !selectedPaths.Contains(n.Key) && !config.IsExcluded(n.Key) && (tree.Truncated || tree.KindOf(n.Key) is not null))
             .OrderBy(n => n.Key, StringComparer.Ordinal)
             .Select(n => new ChangedFile(n.Key, UnchangedStatus, null, null)));
+
+        // A changed entrypoint script changes whether its image drops root: the Dockerfiles it starts are judged too.
+        selectedPaths.UnionWith(selected.Select(f => f.Path));
+        var (starting, scriptOwnersRead) = await ContextFiles.StartingChangedScriptsAsync(
+            source,
+            tree,
+            listed.Files.Where(f => !f.IsRemoved && !selectedPaths.Contains(f.Path)).Select(f => f.Path).ToHashSet(StringComparer.Ordinal),
+            path => !selectedPaths.Contains(path) && config.IsIncluded(path, named),
+            (text, recorder) => config.AnalyzeWithConfig(text, config.ToAnalyzerOptions() with { Cancellation = cancellationToken, ReadContextFile = recorder }, _analyze),
+            bytes => texts.TakeAsync(bytes, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var dockerfile in starting)
+        {
+            notes.Add($"{Markdown.CodeSpan(dockerfile)} is checked because this {source.Subject.Noun} changes the script it starts with.");
+        }
+
+        if (!scriptOwnersRead)
+        {
+            notes.Add($"More than {ContextFiles.MaxScriptOwners} Dockerfiles, or one larger than {ContextFiles.MaxScriptOwnerBytes / 1024} KiB, sit in the folders of the files this {source.Subject.Noun} changes, so whether it changes the script one of them starts with was not checked.");
+        }
+
+        selected.AddRange(starting.Select(d => new ChangedFile(d, UnchangedStatus, null, null)));
         var notChecked = new List<(string Path, string Why)>();
 
         // Read before the Dockerfiles: what they mount into an image is a fact its fix needs (RB008 judges them after).
         var changedPaths = listed.Files.Where(f => !f.IsRemoved).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         var manifests = await ManifestSelection.ReadAsync(source, tree, config, changedPaths, notes, notChecked, cancellationToken).ConfigureAwait(false);
-        bool complete = !listed.Truncated && !tree.Truncated && buildFilesRead && selected.Count <= MaxDockerfiles;
+        bool complete = !listed.Truncated && !tree.Truncated && buildFilesRead && scriptOwnersRead && selected.Count <= MaxDockerfiles;
         if (listed.Truncated)
         {
             notes.Add(source.Subject == CheckSubject.PullRequest

@@ -111,4 +111,28 @@ public sealed class GateStepDownTests : IDisposable
         Assert.Equal("failure", Conclusion(check));
         Assert.DoesNotContain($"{GitHubFake.HeadSha}:elsewhere/entrypoint.sh", _github.GraphQLTextReads);
     }
+
+    [Fact]
+    public async Task A_change_to_the_entrypoint_script_alone_gets_the_dockerfile_that_starts_it_judged()
+    {
+        // The Dockerfile is not part of the change: only its script is, and it no longer calls gosu.
+        _github.StubContent("app/Dockerfile", GitHubFake.HeadSha, InstallsGosu);
+
+        var check = await OpenAsync(("app/docker-entrypoint.sh", NeverStepsDown));
+
+        Assert.Equal("failure", Conclusion(check));
+        Assert.Contains("`app/Dockerfile` is checked because this pull request changes the script it starts with", Output(check), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_change_to_another_file_beside_the_dockerfile_leaves_it_unjudged()
+    {
+        _github.StubContent("app/Dockerfile", GitHubFake.HeadSha, InstallsGosu);
+        _github.StubContent("app/docker-entrypoint.sh", GitHubFake.HeadSha, NeverStepsDown);
+
+        var check = await OpenAsync(("app/README.md", "hello\n"));
+
+        Assert.Equal("success", Conclusion(check));
+        Assert.DoesNotContain("is checked because", Output(check), StringComparison.Ordinal);
+    }
 }

@@ -129,4 +129,23 @@ public class StepDownScanTests
         Assert.Equal("failure", System.Text.Json.Nodes.JsonNode.Parse(run.Out)!["check"]!["conclusion"]!.GetValue<string>());
         Assert.DoesNotContain("cannot read", run.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Review_of_a_change_to_the_entrypoint_script_alone_judges_the_dockerfile_that_starts_it()
+    {
+        using var repo = new TempGitRepository();
+        repo.Write("app/Dockerfile", "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gosu\n" + EntrypointScript);
+        repo.Write("app/docker-entrypoint.sh", "#!/bin/sh\nexec gosu app \"$@\"\n");
+        repo.Commit("base");
+        repo.Git("checkout", "-q", "-b", "feature");
+        repo.Write("app/docker-entrypoint.sh", "#!/bin/sh\nexec \"$@\"\n");
+        repo.Commit("drop the step-down");
+
+        var run = await Cli.RunAsync(repo.Root, "review", "--format", "json");
+
+        Assert.Equal(ExitCodes.Findings, run.ExitCode);
+        var check = System.Text.Json.Nodes.JsonNode.Parse(run.Out)!["check"]!;
+        Assert.Equal("failure", check["conclusion"]!.GetValue<string>());
+        Assert.Contains("`app/Dockerfile` is checked because", check["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
