@@ -47,13 +47,14 @@ public static class ContextFiles
     /// script decides whether the image drops root, and a pull request that only deleted the gosu call from an
     /// entrypoint script passed unreviewed. A script lies in its Dockerfile's folder (the context), so only the
     /// Dockerfiles in the changed files' folders and those above them are read. False when there were more than
-    /// <see cref="MaxScriptOwners"/> or one was larger than <see cref="MaxScriptOwnerBytes"/>: the change is then not
-    /// fully checked, and says so.
+    /// <see cref="MaxScriptOwners"/>, or one was larger than <see cref="MaxScriptOwnerBytes"/> or could not be read or
+    /// analyzed: the change is then not fully checked, and says so.
     /// </summary>
-    /// <param name="isDockerfile">Whether a path is judged as a Dockerfile (the config's names and globs).</param>
+    /// <param name="changed">The changed files not already judged as Dockerfiles.</param>
+    /// <param name="isDockerfile">Whether a path is a Dockerfile not already judged (the config's names and globs).</param>
     /// <param name="analyze">The engine under the config, asked only which build-context file the verdict turns on.</param>
     public static async Task<(List<string> Dockerfiles, bool Complete)> StartingChangedScriptsAsync(
-        IPullRequestSource source, RepositoryTree tree, IReadOnlyCollection<string> changed, Func<string, bool> isDockerfile,
+        IPullRequestSource source, RepositoryTree tree, IReadOnlySet<string> changed, Func<string, bool> isDockerfile,
         Func<string, Func<string, string?>, AnalysisResult> analyze, Func<long, Task> take, CancellationToken cancellationToken)
     {
         var folders = new HashSet<string>(StringComparer.Ordinal);
@@ -65,7 +66,7 @@ public static class ContextFiles
         }
 
         var candidates = tree.Entries
-            .Where(e => e.Kind == TreeEntryKind.File && folders.Contains(RepositoryPaths.Folder(e.Path)) && !changed.Contains(e.Path) && isDockerfile(e.Path))
+            .Where(e => e.Kind == TreeEntryKind.File && folders.Contains(RepositoryPaths.Folder(e.Path)) && isDockerfile(e.Path))
             .Select(e => e.Path)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -79,7 +80,6 @@ public static class ContextFiles
 
         await take(candidates.Sum(c => tree.SizeOf(c)!.Value)).ConfigureAwait(false);
         var reads = await source.ReadHeadFilesAsync(candidates, MaxScriptOwnerBytes, cancellationToken).ConfigureAwait(false);
-        var changedSet = changed as IReadOnlySet<string> ?? changed.ToHashSet(StringComparer.Ordinal);
         foreach (var (dockerfile, read) in candidates.Zip(reads))
         {
             if (read.Text is not { } text)
@@ -99,7 +99,7 @@ public static class ContextFiles
                 continue;
             }
 
-            if (asked.Any(a => PathOf(dockerfile, a) is { } path && changedSet.Contains(path)))
+            if (asked.Any(a => PathOf(dockerfile, a) is { } path && changed.Contains(path)))
             {
                 starting.Add(dockerfile);
             }

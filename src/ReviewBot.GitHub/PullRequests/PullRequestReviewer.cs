@@ -261,7 +261,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
 
         if (!scriptOwnersRead)
         {
-            notes.Add($"More than {ContextFiles.MaxScriptOwners} Dockerfiles, or one larger than {ContextFiles.MaxScriptOwnerBytes / 1024} KiB, sit in the folders of the files this {source.Subject.Noun} changes, so whether it changes the script one of them starts with was not checked.");
+            notes.Add($"More than {ContextFiles.MaxScriptOwners} Dockerfiles sit in the folders of the files this {source.Subject.Noun} changes, or one of them is larger than {ContextFiles.MaxScriptOwnerBytes / 1024} KiB or could not be read, so whether it changes the script one of them starts with was not checked.");
         }
 
         selected.AddRange(starting.Select(d => new ChangedFile(d, UnchangedStatus, null, null)));

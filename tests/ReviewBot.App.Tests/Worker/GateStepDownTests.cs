@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReviewBot.GitHub.PullRequests;
 
 namespace ReviewBot.App.Tests.Worker;
 
@@ -134,5 +135,18 @@ public sealed class GateStepDownTests : IDisposable
 
         Assert.Equal("success", Conclusion(check));
         Assert.DoesNotContain("is checked because", Output(check), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dockerfile_too_large_to_tell_which_script_it_starts_keeps_the_check_from_passing()
+    {
+        string padded = InstallsGosu + string.Concat(Enumerable.Repeat("# padding to keep the script question unread\n", 7000));
+        Assert.True(padded.Length > ContextFiles.MaxScriptOwnerBytes);
+        _github.StubContent("app/Dockerfile", GitHubFake.HeadSha, padded);
+
+        var check = await OpenAsync(("app/docker-entrypoint.sh", NeverStepsDown));
+
+        Assert.NotEqual("success", Conclusion(check));
+        Assert.Contains("whether it changes the script one of them starts with was not checked", Output(check), StringComparison.Ordinal);
     }
 }
