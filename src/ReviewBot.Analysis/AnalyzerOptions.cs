@@ -51,9 +51,11 @@ public sealed record AnalyzerOptions
 
     /// <summary>
     /// Reads a file of the build context by the source path a COPY or ADD names (as written, relative to the context),
-    /// or returns null when it cannot. The engine asks only for the script an image starts with, to see whether that
-    /// script drops root (RB001); without it, such a script counts as unreadable. The engine does no I/O: the caller
-    /// decides what may be read, and keeps it inside the context and within its own size limits.
+    /// or returns null when it is not there (or may not be read). The engine asks only for the script an image starts
+    /// with, to see whether that script drops root (RB001); without it, such a script counts as unreadable, and an
+    /// installed step-down tool stands as the evidence. The engine does no I/O: the caller decides what may be read,
+    /// and keeps it inside the context and within its own size limits; a file that is there but too large to read is
+    /// returned as empty (or longer than <see cref="MaxContextFileChars"/>), so it counts as running nothing.
     /// </summary>
     public Func<string, string?>? ReadContextFile { get; init; }
 
@@ -64,8 +66,8 @@ public sealed record AnalyzerOptions
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>
-    /// Characters of a build-context file the engine reads at most; a longer one counts as unreadable. It is the pull
-    /// request author's file, and an entrypoint script is a few kilobytes.
+    /// Characters of a build-context file the engine reads at most; a longer one counts as a script that runs nothing
+    /// (no step-down), not as unreadable. It is the pull request author's file, and an entrypoint script is a few kilobytes.
     /// </summary>
     public const int MaxContextFileChars = 1 << 20;
 

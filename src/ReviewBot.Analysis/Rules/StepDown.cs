@@ -141,10 +141,16 @@ internal static class StepDown
         return (entrypoint, argv);
     }
 
-    /// <summary>A script file's text: written by the Dockerfile, or read from the build context by the caller within the engine's size limit.</summary>
+    /// <summary>
+    /// A script file's text: written by the Dockerfile, or read from the build context by the caller. One over the
+    /// engine's size limit is there but not read: it counts as running nothing, never as unreadable, since an unreadable
+    /// script lets an installed step-down tool stand as the evidence, and padding a script would then pass.
+    /// </summary>
     private static string? ScriptText(ScriptFile? script, Func<string, string?>? readContextFile) =>
         script?.Text
-        ?? (script?.ContextSource is { } source && readContextFile?.Invoke(source) is { Length: <= AnalyzerOptions.MaxContextFileChars } read ? read : null);
+        ?? (script?.ContextSource is { } source && readContextFile?.Invoke(source) is { } read
+            ? read.Length <= AnalyzerOptions.MaxContextFileChars ? read : ""
+            : null);
 
     /// <summary>
     /// The ENTRYPOINT and CMD the container starts with: the last of each in the chain, nearest stage first. An ENTRYPOINT

@@ -162,6 +162,10 @@ public class RootUserRuleTests
 
         // Unreadable: the install is taken as the step-down's evidence, as without the callback.
         Assert.Equal(Severity.Notice, Reports("RB001", dockerfile, line: 1, Reading(null!)).Severity);
+
+        // There but over the limit: not read, and no evidence either, so padding a script does not pass.
+        var padded = Reports("RB001", dockerfile, line: 1, Reading("#!/bin/sh\nexec gosu app \"$@\"\n" + new string('#', AnalyzerOptions.MaxContextFileChars)));
+        Assert.Equal(Severity.Error, padded.Severity);
     }
 
     [Fact]
