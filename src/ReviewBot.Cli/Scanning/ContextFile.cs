@@ -36,12 +36,7 @@ internal static class ContextFile
                 return null;
             }
 
-            // Plain files and folders all the way: one lstat per part, no link to resolve.
-            if (Read(folder, source) is { } text)
-            {
-                return text;
-            }
-
+            // Through any link on the way, the real file must stay inside the tree: a build copies what it leads to.
             string real = RealPath.Resolve(full);
             var file = new FileInfo(real);
             if (!RealPath.IsInside(real, RealPath.Resolve(tree ?? folder)) || !file.Exists)
@@ -49,6 +44,7 @@ internal static class ContextFile
                 return null;
             }
 
+            // Too large: there, but not read; empty, it runs nothing, as the engine takes any script over its limit.
             return file.Length > AnalyzerOptions.MaxContextFileChars ? "" : SourceText.Decode(File.ReadAllBytes(real), out _);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
