@@ -58,7 +58,8 @@ public static class CheckSummary
         IReadOnlyList<SuppressionTable.FileSuppressions>? suppressions = null,
         IReadOnlyDictionary<(string Path, Finding Finding), CommentPlace>? places = null,
         string docsBaseUrl = ReviewPlanOptions.DefaultRuleDocsBaseUrl,
-        SourceLinks? links = null)
+        SourceLinks? links = null,
+        bool complete = true)
     {
         places ??= new Dictionary<(string, Finding), CommentPlace>();
         suppressions ??= [];
@@ -126,7 +127,10 @@ public static class CheckSummary
 
         if (files.Count == 0)
         {
-            summary.Append(CultureInfo.InvariantCulture, $"This {subject.Noun} {subject.Has} no Dockerfile, so there is nothing to check.\n");
+            // Incomplete, "nothing to check" would contradict the notes above and the check's failure.
+            summary.Append(complete
+                ? $"This {subject.Noun} {subject.Has} no Dockerfile, so there is nothing to check.\n"
+                : $"No Dockerfile of this {subject.Noun} was checked: the notes above say why.\n");
         }
         else if (all.Count + omittedCount == 0)
         {

@@ -631,7 +631,7 @@ public sealed class PullRequestReviewer(Func<string, AnalyzerOptions, AnalysisRe
     /// </summary>
     public static ReviewPlan Plan(ReviewInput input, ReviewPlanOptions options)
     {
-        var plan = ReviewPlanner.Plan(input.Files, options with { Notes = [.. options.Notes, .. input.Notes] });
+        var plan = ReviewPlanner.Plan(input.Files, options with { Notes = [.. options.Notes, .. input.Notes], Complete = input.Complete });
         if (input.Complete)
         {
             return plan;

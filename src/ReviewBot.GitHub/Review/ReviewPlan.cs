@@ -32,6 +32,9 @@ public sealed record ReviewPlanOptions
     /// <summary>Lines put at the top of the check summary (a broken config, GitHub's file limit …).</summary>
     public ImmutableArray<string> Notes { get; init; } = [];
 
+    /// <summary>Whether every Dockerfile of the change was checked; false: the notes say what was not, and the summary never says there was nothing to check.</summary>
+    public bool Complete { get; init; } = true;
+
     /// <summary>Where rule docs live; the rule's <c>DocPath</c> is appended.</summary>
     public string RuleDocsBaseUrl { get; init; } = DefaultRuleDocsBaseUrl;
 

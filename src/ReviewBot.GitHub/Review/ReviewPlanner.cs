@@ -75,7 +75,8 @@ public static class ReviewPlanner
             suppressions,
             Places(candidates, inline, options.PostedFingerprints),
             options.RuleDocsBaseUrl,
-            options.Links);
+            options.Links,
+            options.Complete);
 
         var fileLevel = fileComments.ToImmutable();
         var body = Body(files, options.MaxInlineComments, inline, overflow, fileLevel, fileLevelProblems, suppressions, check.Conclusion);
